@@ -1,0 +1,9 @@
+from django.contrib import admin
+
+from .models import Membership
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "managing_body", "authority", "is_platform", "role"]
+    list_filter = ["role", "is_platform"]

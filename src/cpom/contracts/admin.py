@@ -1,0 +1,26 @@
+from django.contrib import admin
+
+from .models import Contract, ContractParty, Transition
+
+
+class PartyInline(admin.TabularInline):
+    model = ContractParty
+    extra = 0
+
+
+class TransitionInline(admin.TabularInline):
+    model = Transition
+    extra = 0
+    readonly_fields = ["from_state", "to_state", "user", "organisation_label", "at", "comment"]
+    can_delete = False
+
+
+@admin.register(Contract)
+class ContractAdmin(admin.ModelAdmin):
+    list_display = ["reference", "title", "managing_body", "state", "start_date", "end_date"]
+    list_filter = ["state"]
+    search_fields = ["reference", "title"]
+    # The state only changes through the lifecycle service, which records each transition.
+    readonly_fields = ["state"]
+    filter_horizontal = ["establishments"]
+    inlines = [PartyInline, TransitionInline]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ContractsConfig(AppConfig):
+    name = "cpom.contracts"
+    verbose_name = "Contrats"

@@ -1,0 +1,114 @@
+from django import forms
+from django.utils.formats import date_format
+
+from cpom.registry.models import Authority, Establishment, ManagingBody
+from cpom.ui import DateInput, DsfrModelForm
+
+from .deadlines import default_end_date
+from .models import Contract
+
+
+class ContractForm(DsfrModelForm):
+    """Programming a contract or updating its frame before signature."""
+
+    lead_authority = forms.ModelChoiceField(Authority.objects.none(), label="Autorité cheffe de file")
+    other_authorities = forms.ModelMultipleChoiceField(
+        Authority.objects.all(), required=False, label="Autres autorités signataires",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Contract
+        fields = [
+            "reference", "title", "managing_body", "legal_basis", "duration_years", "start_date", "end_date",
+            "target_signature_date", "establishments",
+        ]
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "target_signature_date": DateInput(),
+            "establishments": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {
+            "end_date": "Laissez vide pour la calculer à partir de la date d'effet et de la durée.",
+            "duration_years": "Cinq ans au plus.",
+        }
+        error_messages = {
+            "duration_years": {
+                "max_value": "Un CPOM est conclu pour cinq ans au plus.",
+                "min_value": "La durée doit être d'au moins un an.",
+            }
+        }
+
+    def __init__(self, *args, managing_bodies, lead_authorities, establishments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["end_date"].required = False
+        self.fields["managing_body"].queryset = managing_bodies
+        self.fields["lead_authority"].queryset = lead_authorities
+        self.fields["establishments"].queryset = establishments
+        self.fields["establishments"].label = "Établissements du périmètre"
+        if self.instance.pk:
+            self.fields["managing_body"].disabled = True
+            self.fields["version"].initial = self.instance.version
+            parties = list(self.instance.parties.all())
+            self.fields["lead_authority"].initial = next((p.authority for p in parties if p.is_lead), None)
+            self.fields["other_authorities"].initial = [p.authority for p in parties if not p.is_lead]
+        elif lead_authorities.count() == 1:
+            self.fields["lead_authority"].initial = lead_authorities.get()
+
+    def clean(self):
+        data = super().clean()
+        start, duration = data.get("start_date"), data.get("duration_years")
+        if start and duration:
+            self._check_end_date(data, start, duration)
+        self._check_target_signature(data)
+        self._check_perimeter(data)
+        if self.instance.pk and data.get("version") != self.instance.version:
+            raise forms.ValidationError(
+                "Ce contrat a été modifié par quelqu'un d'autre depuis que vous avez ouvert cette page. "
+                "Rechargez-la pour repartir de la dernière version : vos modifications n'ont pas été enregistrées."
+            )
+        return data
+
+    def _check_end_date(self, data, start, duration):
+        latest = default_end_date(start, duration)
+        end = data.get("end_date") or latest
+        if end <= start:
+            self.add_error("end_date", "La date de fin doit être postérieure à la date d'effet.")
+        elif end > latest:
+            self.add_error(
+                "end_date",
+                f"La date de fin dépasse la durée du contrat ({duration} ans) : "
+                f"elle doit être au plus tard le {date_format(latest, 'SHORT_DATE_FORMAT')}.",
+            )
+        data["end_date"] = end
+
+    def _check_target_signature(self, data):
+        target, end = data.get("target_signature_date"), data.get("end_date")
+        if target and end and target >= end:
+            self.add_error("target_signature_date", "La signature visée doit précéder la fin du contrat.")
+
+    def _check_perimeter(self, data):
+        managing_body = self.instance.managing_body if self.instance.pk else data.get("managing_body")
+        for establishment in data.get("establishments") or []:
+            if managing_body and establishment.managing_body_id != managing_body.pk:
+                self.add_error("establishments", f"{establishment.name} n'est pas géré par {managing_body}.")
+
+    def _post_clean(self):
+        # end_date is filled in clean(); the instance must see it before model validation.
+        if self.cleaned_data.get("end_date"):
+            self.instance.end_date = self.cleaned_data["end_date"]
+        super()._post_clean()
+
+
+class TransitionForm(forms.Form):
+    to_state = forms.CharField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    comment = forms.CharField(label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def establishments_for(managing_body: ManagingBody | None, visible_establishments):
+    if managing_body is None:
+        return Establishment.objects.none()
+    return visible_establishments.filter(managing_body=managing_body)

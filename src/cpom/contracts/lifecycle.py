@@ -1,0 +1,227 @@
+"""Contract lifecycle: which state may follow which, who may move it, and what must hold.
+
+The table :data:`RULES` is the whole policy. :func:`transition` is the only way
+a contract changes state; it records who did it, when, from which state and why.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from cpom.accounts.access import membership_of
+from cpom.accounts.models import Role, Side
+
+from .deadlines import add_months
+from .models import Contract, State, Transition
+
+MANAGING_BODY = "managing_body"
+PARTY = "party"
+LEAD = "lead"
+
+ACTOR_LABELS = {
+    MANAGING_BODY: "l'organisme gestionnaire",
+    PARTY: "une autorité partie au contrat",
+    LEAD: "l'autorité cheffe de file",
+}
+
+Check = Callable[[Contract, date], list[str]]
+
+
+class TransitionRefused(Exception):
+    def __init__(self, reasons: list[str]):
+        super().__init__(" ".join(reasons))
+        self.reasons = reasons
+
+
+class StaleContract(TransitionRefused):
+    pass
+
+
+def _fmt(day: date) -> str:
+    return date_format(day, "SHORT_DATE_FORMAT")
+
+
+def perimeter_not_empty(contract: Contract, today: date) -> list[str]:
+    if not contract.establishments.exists():
+        return ["Le périmètre du contrat ne comprend aucun établissement."]
+    return []
+
+
+def perimeter_belongs_to_managing_body(contract: Contract, today: date) -> list[str]:
+    foreign = contract.establishments.exclude(managing_body_id=contract.managing_body_id)
+    return [f"L'établissement {e} n'est pas géré par {contract.managing_body}." for e in foreign]
+
+
+def funders_are_parties(contract: Contract, today: date) -> list[str]:
+    parties = {p.authority_id for p in contract.parties.all()}
+    reasons = []
+    for establishment in contract.establishments.prefetch_related("funders"):
+        for funder in establishment.funders.all():
+            if funder.pk not in parties:
+                reasons.append(f"L'établissement {establishment.name} relève de {funder}, qui n'est pas partie au contrat.")
+    return reasons
+
+
+def start_date_reached(contract: Contract, today: date) -> list[str]:
+    if today < contract.start_date:
+        return [f"Le contrat n'entre en vigueur qu'à sa date d'effet, le {_fmt(contract.start_date)}."]
+    return []
+
+
+def renewal_window_open(contract: Contract, today: date) -> list[str]:
+    opens = add_months(contract.end_date, -18)
+    if today < opens:
+        return [f"Le renouvellement se prépare 18 mois avant la fin du contrat, soit à partir du {_fmt(opens)}."]
+    return []
+
+
+def end_date_reached(contract: Contract, today: date) -> list[str]:
+    if today < contract.end_date:
+        return [f"Le contrat ne peut être clos qu'à son terme, le {_fmt(contract.end_date)}."]
+    return []
+
+
+@dataclass(frozen=True)
+class Rule:
+    label: str
+    actors: frozenset[str]
+    role: str
+    checks: tuple[Check, ...] = ()
+    comment_required: bool = False
+    comment_hint: str = ""
+    danger: bool = field(default=False)
+
+
+PERIMETER_CHECKS = (perimeter_not_empty, perimeter_belongs_to_managing_body, funders_are_parties)
+BOTH_SIDES = frozenset({MANAGING_BODY, PARTY})
+_ABANDON = Rule(
+    "Abandonner la démarche", frozenset({LEAD}), Role.VALIDATE, comment_required=True,
+    comment_hint="Indiquez pourquoi la démarche est abandonnée.", danger=True,
+)
+_TERMINATE = Rule(
+    "Dénoncer le contrat", BOTH_SIDES, Role.VALIDATE, comment_required=True,
+    comment_hint="Motif de la dénonciation (lettre recommandée, préavis de 6 mois).", danger=True,
+)
+_CLOSE = Rule("Clore le contrat à son terme", frozenset({LEAD}), Role.VALIDATE, (end_date_reached,))
+
+RULES: dict[tuple[str, str], Rule] = {
+    (State.PROGRAMMED, State.LAUNCHED): Rule("Lancer la démarche", frozenset({LEAD}), Role.VALIDATE, PERIMETER_CHECKS),
+    (State.LAUNCHED, State.DIAGNOSTIC): Rule("Ouvrir le diagnostic partagé", BOTH_SIDES, Role.CONTRIBUTE),
+    (State.DIAGNOSTIC, State.NEGOTIATION): Rule("Passer à la négociation des objectifs", BOTH_SIDES, Role.CONTRIBUTE),
+    (State.NEGOTIATION, State.READY_FOR_SIGNATURE): Rule(
+        "Déclarer le contrat prêt pour signature", frozenset({LEAD}), Role.VALIDATE, PERIMETER_CHECKS
+    ),
+    (State.READY_FOR_SIGNATURE, State.NEGOTIATION): Rule(
+        "Rouvrir la négociation", BOTH_SIDES, Role.CONTRIBUTE, comment_required=True,
+        comment_hint="Indiquez ce qui doit être renégocié.",
+    ),
+    (State.READY_FOR_SIGNATURE, State.SIGNED): Rule(
+        "Enregistrer la signature", frozenset({LEAD}), Role.VALIDATE, PERIMETER_CHECKS
+    ),
+    (State.SIGNED, State.IN_FORCE): Rule(
+        "Constater l'entrée en vigueur", frozenset({LEAD}), Role.VALIDATE, (start_date_reached,)
+    ),
+    (State.IN_FORCE, State.RENEWAL): Rule("Engager le renouvellement", BOTH_SIDES, Role.VALIDATE, (renewal_window_open,)),
+    (State.IN_FORCE, State.CLOSED): _CLOSE,
+    (State.RENEWAL, State.CLOSED): _CLOSE,
+    (State.SIGNED, State.TERMINATED): _TERMINATE,
+    (State.IN_FORCE, State.TERMINATED): _TERMINATE,
+    (State.RENEWAL, State.TERMINATED): _TERMINATE,
+    **{
+        (state, State.CLOSED): _ABANDON
+        for state in (
+            State.PROGRAMMED, State.LAUNCHED, State.DIAGNOSTIC, State.NEGOTIATION, State.READY_FOR_SIGNATURE
+        )
+    },
+}
+
+
+def _actors_of(contract: Contract, user) -> set[str]:
+    m = membership_of(user)
+    if m is None or m.side == Side.PLATFORM:
+        return set()
+    if m.side == Side.MANAGING_BODY:
+        return {MANAGING_BODY} if m.managing_body_id == contract.managing_body_id else set()
+    actors = set()
+    for party in contract.parties.all():
+        if party.authority_id == m.authority_id:
+            actors.add(PARTY)
+            if party.is_lead:
+                actors.add(LEAD)
+    return actors
+
+
+def _who_may(rule: Rule) -> str:
+    return " ou ".join(ACTOR_LABELS[a] for a in sorted(rule.actors))
+
+
+def refusal_reasons(contract: Contract, to_state: str, user, comment: str = "", today: date | None = None) -> list[str]:
+    """Everything that prevents ``user`` from moving ``contract`` to ``to_state`` (empty when allowed)."""
+    today = today or timezone.localdate()
+    if to_state not in State.values:
+        return [f"« {to_state} » n'est pas un état de contrat."]
+    rule = RULES.get((contract.state, to_state))
+    if rule is None:
+        return [
+            f"Un contrat à l'état « {State(contract.state).label} » ne peut pas passer à l'état « {State(to_state).label} »."
+        ]
+    reasons = []
+    actors = _actors_of(contract, user)
+    if not actors & rule.actors:
+        reasons.append(f"Seul(e) {_who_may(rule)} peut effectuer cette action.")
+    elif not membership_of(user).has_role(rule.role):
+        reasons.append(f"Cette action demande le rôle « {Role(rule.role).label} ».")
+    if rule.comment_required and not comment.strip():
+        reasons.append("Un commentaire est obligatoire pour cette action.")
+    for check in rule.checks:
+        reasons.extend(check(contract, today))
+    return reasons
+
+
+@dataclass(frozen=True)
+class Option:
+    to_state: str
+    rule: Rule
+    blockers: list[str]
+
+
+def options_for(contract: Contract, user, today: date | None = None) -> list[Option]:
+    """The transitions this user could take part in, each with what still blocks it (comments aside)."""
+    actors = _actors_of(contract, user)
+    options = []
+    for (from_state, to_state), rule in RULES.items():
+        if from_state != contract.state or not actors & rule.actors:
+            continue
+        # The comment is asked for in the action's own form, so it is not a blocker here.
+        options.append(Option(to_state, rule, refusal_reasons(contract, to_state, user, comment="-", today=today)))
+    return options
+
+
+def transition(
+    contract: Contract, to_state: str, user, comment: str = "", today: date | None = None
+) -> Transition:
+    """Moves the contract to ``to_state`` or raises :class:`TransitionRefused` with every reason."""
+    with transaction.atomic():
+        current = Contract.objects.select_for_update().get(pk=contract.pk)
+        if current.version != contract.version:
+            raise StaleContract(
+                ["Le contrat a été modifié par quelqu'un d'autre pendant que vous le consultiez : rechargez la page."]
+            )
+        reasons = refusal_reasons(current, to_state, user, comment, today)
+        if reasons:
+            raise TransitionRefused(reasons)
+        record = Transition.objects.create(
+            contract=current,
+            from_state=current.state,
+            to_state=to_state,
+            user=user,
+            organisation_label=membership_of(user).organisation_label,
+            comment=comment.strip(),
+        )
+        Contract.objects.filter(pk=current.pk).update(state=to_state, version=current.version + 1)
+    contract.state, contract.version = to_state, current.version + 1
+    return record

@@ -1,0 +1,126 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from cpom.registry.models import Authority, Establishment, ManagingBody
+
+
+class State(models.TextChoices):
+    PROGRAMMED = "programmed", "Programmé"
+    LAUNCHED = "launched", "Lancé"
+    DIAGNOSTIC = "diagnostic", "Diagnostic partagé"
+    NEGOTIATION = "negotiation", "En négociation"
+    READY_FOR_SIGNATURE = "ready_for_signature", "Prêt pour signature"
+    SIGNED = "signed", "Signé"
+    IN_FORCE = "in_force", "En vigueur"
+    RENEWAL = "renewal", "En renouvellement"
+    CLOSED = "closed", "Clos"
+    TERMINATED = "terminated", "Dénoncé"
+
+
+SIGNED_STATES = {State.SIGNED, State.IN_FORCE, State.RENEWAL, State.CLOSED, State.TERMINATED}
+
+
+class LegalBasis(models.TextChoices):
+    L313_11 = "L313-11", "Article L.313-11 du CASF (CPOM facultatif)"
+    L313_12_2 = "L313-12-2", "Article L.313-12-2 du CASF (CPOM obligatoire, compétence ARS)"
+    L313_12_IV_TER = "L313-12-IVter", "Article L.313-12 IV ter du CASF (EHPAD et petites unités de vie)"
+
+
+class Contract(models.Model):
+    """CPOM: a multi-year contract between a managing body and its funding authorities."""
+
+    reference = models.CharField("référence", max_length=40, unique=True)
+    title = models.CharField("intitulé", max_length=250)
+    managing_body = models.ForeignKey(
+        ManagingBody, on_delete=models.PROTECT, related_name="contracts", verbose_name="organisme gestionnaire"
+    )
+    legal_basis = models.CharField("fondement juridique", max_length=20, choices=LegalBasis.choices)
+    duration_years = models.PositiveSmallIntegerField(
+        "durée (années)", default=5, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    start_date = models.DateField("date d'effet")
+    end_date = models.DateField("date de fin")
+    target_signature_date = models.DateField("date de signature visée", null=True, blank=True)
+    state = models.CharField("état", max_length=20, choices=State.choices, default=State.PROGRAMMED)
+    establishments = models.ManyToManyField(
+        Establishment, related_name="contracts", blank=True, verbose_name="périmètre"
+    )
+    # Optimistic locking: every write bumps it; a write based on a stale copy is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "contrat"
+        verbose_name_plural = "contrats"
+        ordering = ["reference"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gt=models.F("start_date")), name="contract_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(duration_years__gte=1, duration_years__lte=5), name="contract_duration_1_to_5_years"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} – {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("contracts:detail", kwargs={"contract_id": self.pk})
+
+    @property
+    def is_signed(self) -> bool:
+        return self.state in SIGNED_STATES
+
+    @property
+    def lead_authority_id(self) -> int | None:
+        lead = next((p for p in self.parties.all() if p.is_lead), None)
+        return lead.authority_id if lead else None
+
+    def authorities(self) -> list[Authority]:
+        return [p.authority for p in self.parties.all()]
+
+
+class ContractParty(models.Model):
+    """An authority signing the contract; exactly one leads the process."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="parties")
+    authority = models.ForeignKey(
+        Authority, on_delete=models.PROTECT, related_name="contract_parties", verbose_name="autorité"
+    )
+    is_lead = models.BooleanField("autorité cheffe de file", default=False)
+
+    class Meta:
+        verbose_name = "partie au contrat"
+        verbose_name_plural = "parties au contrat"
+        ordering = ["-is_lead", "authority__kind", "authority__territory"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "authority"], name="party_once_per_contract"),
+            models.UniqueConstraint(fields=["contract"], condition=Q(is_lead=True), name="one_lead_per_contract"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.authority}{' (chef de file)' if self.is_lead else ''}"
+
+
+class Transition(models.Model):
+    """A recorded change of lifecycle state: who, when, from, to, why."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="transitions")
+    from_state = models.CharField("état de départ", max_length=20, choices=State.choices, blank=True)
+    to_state = models.CharField("nouvel état", max_length=20, choices=State.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="par"
+    )
+    organisation_label = models.CharField("organisation", max_length=200)
+    at = models.DateTimeField("le", auto_now_add=True)
+    comment = models.TextField("commentaire", blank=True)
+
+    class Meta:
+        verbose_name = "changement d'état"
+        verbose_name_plural = "changements d'état"
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.contract.reference} : {self.get_from_state_display()} → {self.get_to_state_display()}"

@@ -1,0 +1,137 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from cpom.accounts import access
+from cpom.accounts.access import membership_of, visible
+from cpom.accounts.models import Side
+from cpom.audit.services import entries_for
+from cpom.registry.models import Authority, Establishment, ManagingBody
+from cpom.ui import visible_or_404
+
+from . import lifecycle, services
+from .deadlines import deadlines, next_deadline
+from .forms import ContractForm, TransitionForm, establishments_for
+from .models import Contract, State
+
+
+def _contracts_of(user):
+    return visible(user, Contract.objects.select_related("managing_body").prefetch_related("parties__authority"))
+
+
+@login_required
+def home(request):
+    """« Mes contrats »: every contract the user's organisation is party to, soonest deadline first."""
+    today = timezone.localdate()
+    contracts = _contracts_of(request.user)
+    state = request.GET.get("etat", "")
+    if state in State.values:
+        contracts = contracts.filter(state=state)
+    rows = [(c, next_deadline(c, today)) for c in contracts]
+    rows.sort(key=lambda row: (row[1] is None, row[1].day if row[1] else None, row[0].reference))
+    context = {
+        "rows": rows,
+        "states": State.choices,
+        "selected_state": state,
+        "can_create": access.can_create_contract(request.user),
+    }
+    template = "contracts/_contract_table.html" if request.htmx else "contracts/home.html"
+    return render(request, template, context)
+
+
+@login_required
+def contract_detail(request, contract_id):
+    contract = visible_or_404(request.user, _contracts_of(request.user), pk=contract_id)
+    today = timezone.localdate()
+    return render(request, "contracts/contract_detail.html", {
+        "contract": contract,
+        "establishments": contract.establishments.select_related("managing_body").order_by("category", "name"),
+        "deadlines": deadlines(contract),
+        "next_deadline": next_deadline(contract, today),
+        "transitions": contract.transitions.select_related("user"),
+        "options": lifecycle.options_for(contract, request.user, today),
+        "can_edit": access.can_edit_contract(request.user, contract),
+        "audit": entries_for(contract)[:20],
+        "today": today,
+    })
+
+
+def _form_choices(user, managing_body=None) -> dict:
+    membership = membership_of(user)
+    lead_authorities = (
+        Authority.objects.all() if membership.side == Side.PLATFORM
+        else Authority.objects.filter(pk=membership.authority_id)
+    )
+    return {
+        "managing_bodies": visible(user, ManagingBody.objects.all()),
+        "lead_authorities": lead_authorities,
+        "establishments": establishments_for(managing_body, visible(user, Establishment.objects.all())),
+    }
+
+
+def _selected_managing_body(request):
+    managing_body_id = request.POST.get("managing_body") or request.GET.get("managing_body")
+    if not (managing_body_id or "").isdigit():
+        return None
+    return visible(request.user, ManagingBody.objects.all()).filter(pk=managing_body_id).first()
+
+
+@login_required
+def contract_create(request):
+    if not access.can_create_contract(request.user):
+        raise PermissionDenied("Seules les autorités (rôle validation) programment un contrat.")
+    form = ContractForm(request.POST or None, **_form_choices(request.user, _selected_managing_body(request)))
+    if request.method == "POST" and form.is_valid():
+        contract = services.program_contract(request.user, form.cleaned_data)
+        messages.success(request, f"Le contrat {contract.reference} est inscrit à la programmation.")
+        return redirect("contracts:detail", contract_id=contract.pk)
+    return render(request, "contracts/contract_form.html", {"form": form})
+
+
+@login_required
+def contract_update(request, contract_id):
+    contract = visible_or_404(request.user, _contracts_of(request.user), pk=contract_id)
+    if not access.can_edit_contract(request.user, contract):
+        raise PermissionDenied("Seule l'autorité cheffe de file modifie le cadre du contrat, et seulement avant signature.")
+    form = ContractForm(
+        request.POST or None, instance=contract, **_form_choices(request.user, contract.managing_body)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_contract(contract, request.user, form.cleaned_data, form.cleaned_data["version"])
+        except lifecycle.StaleContract as refused:
+            form.add_error(None, refused.reasons[0])
+        else:
+            messages.success(request, "Le cadre du contrat a été mis à jour.")
+            return redirect("contracts:detail", contract_id=contract.pk)
+    return render(request, "contracts/contract_form.html", {"form": form, "contract": contract})
+
+
+@login_required
+def perimeter_choices(request):
+    """htmx: the perimeter checkboxes for the managing body just chosen in the form."""
+    form = ContractForm(**_form_choices(request.user, _selected_managing_body(request)))
+    return render(request, "contracts/_perimeter_field.html", {"field": form["establishments"]})
+
+
+@login_required
+@require_POST
+def contract_transition(request, contract_id):
+    contract = visible_or_404(request.user, _contracts_of(request.user), pk=contract_id)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "La demande de changement d'état est incomplète.")
+        return redirect("contracts:detail", contract_id=contract.pk)
+    # The version the user saw: a change made meanwhile by someone else is refused, never overwritten.
+    contract.version = form.cleaned_data["version"]
+    try:
+        lifecycle.transition(contract, form.cleaned_data["to_state"], request.user, form.cleaned_data["comment"])
+    except lifecycle.TransitionRefused as refused:
+        for reason in refused.reasons:
+            messages.error(request, reason)
+    else:
+        messages.success(request, f"Le contrat est maintenant « {contract.get_state_display()} ».")
+    return redirect("contracts:detail", contract_id=contract.pk)

@@ -1,0 +1,27 @@
+from django.contrib import admin
+
+from .models import Authority, Contact, Establishment, ManagingBody
+
+
+@admin.register(ManagingBody)
+class ManagingBodyAdmin(admin.ModelAdmin):
+    list_display = ["name", "legal_status", "siren", "city"]
+    search_fields = ["name", "siren"]
+
+
+@admin.register(Authority)
+class AuthorityAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "territory"]
+
+
+@admin.register(Establishment)
+class EstablishmentAdmin(admin.ModelAdmin):
+    list_display = ["finess", "name", "category", "department", "managing_body"]
+    list_filter = ["category", "sector", "department"]
+    search_fields = ["finess", "name"]
+    filter_horizontal = ["funders"]
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ["last_name", "first_name", "role", "managing_body", "authority", "start_date", "end_date"]

@@ -1,0 +1,120 @@
+from django import forms
+
+from cpom.ui import DateInput, DsfrModelForm
+
+from . import territories
+from .categories import CATEGORY_BY_CODE
+from .identifiers import normalise_finess
+from .models import Authority, AuthorityKind, Contact, Establishment, ManagingBody
+
+NEGATIVE_PLACES = "Le nombre de places ne peut pas être négatif."
+
+
+class ManagingBodyForm(DsfrModelForm):
+    class Meta:
+        model = ManagingBody
+        fields = ["name", "legal_status", "siren", "street", "postal_code", "city", "head_office_authorised"]
+
+    def clean_siren(self):
+        return "".join(self.cleaned_data["siren"].split())
+
+    def clean_postal_code(self):
+        code = self.cleaned_data["postal_code"].strip()
+        if code and not (len(code) == 5 and code.isdigit()):
+            raise forms.ValidationError("Le code postal doit comporter 5 chiffres.")
+        return code
+
+
+class EstablishmentForm(DsfrModelForm):
+    class Meta:
+        model = Establishment
+        fields = [
+            "finess", "name", "managing_body", "category", "sector", "audience", "authorised_places",
+            "installed_places", "opening_days", "department", "city", "funders",
+        ]
+        widgets = {"funders": forms.CheckboxSelectMultiple}
+        error_messages = {
+            "authorised_places": {"min_value": NEGATIVE_PLACES},
+            "installed_places": {"min_value": NEGATIVE_PLACES},
+            "opening_days": {
+                "min_value": "Le nombre de jours d'ouverture ne peut pas être négatif.",
+                "max_value": "Une année compte au plus 366 jours d'ouverture.",
+            },
+        }
+
+    def __init__(self, *args, managing_bodies=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["managing_body"].queryset = managing_bodies
+        if managing_bodies is not None and managing_bodies.count() == 1:
+            self.fields["managing_body"].initial = managing_bodies.get()
+        self.fields["funders"].help_text = "L'ARS de la région et/ou le conseil départemental du département."
+
+    def clean_finess(self):
+        return normalise_finess(self.cleaned_data["finess"])
+
+    def clean(self):
+        data = super().clean()
+        self._check_places(data)
+        self._check_finess_department(data)
+        self._check_sector(data)
+        self._check_funders(data)
+        return data
+
+    def _check_places(self, data):
+        authorised, installed = data.get("authorised_places"), data.get("installed_places")
+        if authorised is not None and installed is not None and installed > authorised:
+            self.add_error(
+                "installed_places",
+                f"Les places installées ({installed}) ne peuvent pas dépasser les places autorisées ({authorised}).",
+            )
+
+    def _check_finess_department(self, data):
+        finess, code = data.get("finess"), data.get("department")
+        department = territories.departments().get(code or "")
+        if finess and department and not finess.startswith(department.finess_prefix):
+            self.add_error(
+                "finess",
+                f"Le numéro FINESS {finess} ne commence pas par {department.finess_prefix}, "
+                f"le code FINESS du département {department.name}.",
+            )
+
+    def _check_sector(self, data):
+        category = CATEGORY_BY_CODE.get(data.get("category") or "")
+        if category and data.get("sector") and data["sector"] != category.sector:
+            self.add_error("sector", f"La catégorie {category.code} relève du secteur {category.sector}.")
+
+    def _check_funders(self, data):
+        code = data.get("department")
+        for authority in data.get("funders") or []:
+            if code and code not in authority.department_codes():
+                self.add_error("funders", f"{authority} n'est pas compétent(e) pour le département {code}.")
+
+
+class AuthorityForm(DsfrModelForm):
+    class Meta:
+        model = Authority
+        fields = ["kind", "territory", "name"]
+
+    def clean(self):
+        data = super().clean()
+        kind, territory = data.get("kind"), (data.get("territory") or "").strip().upper()
+        if kind == AuthorityKind.ARS and territory not in territories.regions():
+            self.add_error("territory", f"« {territory} » n'est pas un code de région.")
+        elif kind == AuthorityKind.CD and territory not in territories.departments():
+            self.add_error("territory", f"« {territory} » n'est pas un code de département.")
+        data["territory"] = territory
+        return data
+
+
+class ContactForm(DsfrModelForm):
+    class Meta:
+        model = Contact
+        fields = ["first_name", "last_name", "role", "email", "phone", "start_date", "end_date"]
+        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "La fin de fonction ne peut pas précéder sa prise.")
+        return data

@@ -1,0 +1,234 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.views.generic import CreateView, DetailView, ListView, UpdateView
+
+from cpom.accounts import access
+from cpom.accounts.access import visible
+from cpom.accounts.models import Side
+from cpom.ui import EditPermissionMixin, FormPageMixin, VisibleObjectMixin, visible_or_404
+
+from .forms import AuthorityForm, ContactForm, EstablishmentForm, ManagingBodyForm
+from .models import Authority, Contact, Establishment, ManagingBody
+
+
+class SearchableListView(LoginRequiredMixin, ListView):
+    """Lists what the user may see; htmx requests get only the table, filtered as they type."""
+
+    paginate_by = 50
+    search_fields: tuple[str, ...] = ()
+    partial_template = ""
+
+    def get_queryset(self):
+        queryset = visible(self.request.user, super().get_queryset())
+        query = self.request.GET.get("q", "").strip()
+        if query:
+            condition = Q()
+            for field in self.search_fields:
+                condition |= Q(**{f"{field}__icontains": query})
+            queryset = queryset.filter(condition)
+        return queryset
+
+    def get_template_names(self):
+        return [self.partial_template] if self.request.htmx else super().get_template_names()
+
+
+class GuardedCreateView(LoginRequiredMixin, FormPageMixin, CreateView):
+    refusal = ""
+
+    def may_create(self, user) -> bool:
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not self.may_create(request.user):
+            raise PermissionDenied(self.refusal)
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        messages.success(self.request, f"{self.create_title} : fiche créée.")
+        return super().form_valid(form)
+
+
+# Establishments -------------------------------------------------------------------------------
+
+class EstablishmentList(SearchableListView):
+    model = Establishment
+    queryset = Establishment.objects.select_related("managing_body")
+    search_fields = ("name", "finess", "city", "category", "managing_body__name")
+    partial_template = "registry/_establishment_table.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(can_create=access.can_create_establishment(self.request.user), **kwargs)
+
+
+class EstablishmentDetail(VisibleObjectMixin, DetailView):
+    model = Establishment
+    lookup_field = lookup_kwarg = "finess"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(
+            can_edit=access.can_edit_establishment(user, self.object),
+            contracts=visible(user, self.object.contracts.all()),
+            **kwargs,
+        )
+
+
+class EstablishmentFormMixin:
+    model = Establishment
+    form_class = EstablishmentForm
+    create_title = "Nouvel établissement"
+    list_url_name = "registry:establishments"
+
+    def get_form_kwargs(self):
+        membership = access.membership_of(self.request.user)
+        managing_bodies = ManagingBody.objects.all()
+        if membership.side != Side.PLATFORM:
+            managing_bodies = managing_bodies.filter(pk=membership.managing_body_id)
+        return {**super().get_form_kwargs(), "managing_bodies": managing_bodies}
+
+
+class EstablishmentCreate(EstablishmentFormMixin, GuardedCreateView):
+    refusal = "Seuls l'organisme gestionnaire (rôle contribution) et la plateforme créent des établissements."
+
+    def may_create(self, user):
+        return access.can_create_establishment(user)
+
+
+class EstablishmentUpdate(EstablishmentFormMixin, EditPermissionMixin, FormPageMixin, UpdateView):
+    lookup_field = lookup_kwarg = "finess"
+
+    def may_edit(self, user, obj):
+        return access.can_edit_establishment(user, obj)
+
+
+# Managing bodies ------------------------------------------------------------------------------
+
+class ManagingBodyList(SearchableListView):
+    model = ManagingBody
+    search_fields = ("name", "siren", "city")
+    partial_template = "registry/_managingbody_table.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(can_create=access.is_platform_admin(self.request.user), **kwargs)
+
+
+class ManagingBodyDetail(VisibleObjectMixin, DetailView):
+    model = ManagingBody
+    lookup_kwarg = "managing_body_id"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(
+            can_edit=access.can_edit_managing_body(user, self.object),
+            can_manage_contacts=access.can_manage_contacts_of(user, self.object),
+            establishments=visible(user, self.object.establishments.all()),
+            contracts=visible(user, self.object.contracts.all()),
+            contacts=visible(user, self.object.contacts.all()),
+            **kwargs,
+        )
+
+
+class ManagingBodyCreate(GuardedCreateView):
+    model = ManagingBody
+    form_class = ManagingBodyForm
+    create_title = "Nouvel organisme gestionnaire"
+    list_url_name = "registry:managing_bodies"
+    refusal = "Seule l'équipe de la plateforme crée un organisme gestionnaire."
+
+    def may_create(self, user):
+        return access.is_platform_admin(user)
+
+
+class ManagingBodyUpdate(EditPermissionMixin, FormPageMixin, UpdateView):
+    model = ManagingBody
+    form_class = ManagingBodyForm
+    lookup_kwarg = "managing_body_id"
+
+    def may_edit(self, user, obj):
+        return access.can_edit_managing_body(user, obj)
+
+
+# Authorities ----------------------------------------------------------------------------------
+
+class AuthorityList(SearchableListView):
+    model = Authority
+    search_fields = ("name", "territory")
+    partial_template = "registry/_authority_table.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(can_create=access.is_platform_admin(self.request.user), **kwargs)
+
+
+class AuthorityDetail(VisibleObjectMixin, DetailView):
+    model = Authority
+    lookup_kwarg = "authority_id"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(
+            can_edit=access.can_edit_authority(user, self.object),
+            can_manage_contacts=access.can_manage_contacts_of(user, self.object),
+            contacts=visible(user, self.object.contacts.all()),
+            **kwargs,
+        )
+
+
+class AuthorityCreate(GuardedCreateView):
+    model = Authority
+    form_class = AuthorityForm
+    create_title = "Nouvelle autorité"
+    list_url_name = "registry:authorities"
+    refusal = "Seule l'équipe de la plateforme crée une autorité."
+
+    def may_create(self, user):
+        return access.is_platform_admin(user)
+
+
+class AuthorityUpdate(EditPermissionMixin, FormPageMixin, UpdateView):
+    model = Authority
+    form_class = AuthorityForm
+    lookup_kwarg = "authority_id"
+
+    def may_edit(self, user, obj):
+        return access.can_edit_authority(user, obj)
+
+
+# Contacts -------------------------------------------------------------------------------------
+
+def _contact_form_page(request, organisation, contact=None):
+    if not access.can_manage_contacts_of(request.user, organisation):
+        raise PermissionDenied("Vous ne pouvez gérer que les contacts de votre organisation.")
+    form = ContactForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save(commit=False)
+        if contact is None:
+            field = "managing_body" if isinstance(organisation, ManagingBody) else "authority"
+            setattr(saved, field, organisation)
+        saved.save()
+        messages.success(request, "Le contact a été enregistré.")
+        return redirect(organisation)
+    title = f"Modifier : {contact}" if contact else f"Nouveau contact – {organisation}"
+    context = {"form": form, "form_title": title, "cancel_url": organisation.get_absolute_url()}
+    return render(request, "form_page.html", context)
+
+
+@login_required
+def contact_create_for_managing_body(request, managing_body_id):
+    organisation = visible_or_404(request.user, ManagingBody.objects.all(), pk=managing_body_id)
+    return _contact_form_page(request, organisation)
+
+
+@login_required
+def contact_create_for_authority(request, authority_id):
+    organisation = visible_or_404(request.user, Authority.objects.all(), pk=authority_id)
+    return _contact_form_page(request, organisation)
+
+
+@login_required
+def contact_update(request, contact_id):
+    contact = visible_or_404(request.user, Contact.objects.all(), pk=contact_id)
+    return _contact_form_page(request, contact.organisation, contact)
