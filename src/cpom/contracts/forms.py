@@ -48,6 +48,10 @@ class ContractForm(DsfrModelForm):
         self.fields["lead_authority"].queryset = lead_authorities
         self.fields["establishments"].queryset = establishments
         self.fields["establishments"].label = "Établissements du périmètre"
+        # Only the chosen managing body's establishments are offered; anything else is refused here.
+        self.fields["establishments"].error_messages["invalid_choice"] = (
+            "Un établissement choisi n'est pas géré par l'organisme gestionnaire du contrat."
+        )
         if self.instance.pk:
             self.fields["managing_body"].disabled = True
             self.fields["version"].initial = self.instance.version
@@ -63,7 +67,6 @@ class ContractForm(DsfrModelForm):
         if start and duration:
             self._check_end_date(data, start, duration)
         self._check_target_signature(data)
-        self._check_perimeter(data)
         if self.instance.pk and data.get("version") != self.instance.version:
             raise forms.ValidationError(
                 "Ce contrat a été modifié par quelqu'un d'autre depuis que vous avez ouvert cette page. "
@@ -88,12 +91,6 @@ class ContractForm(DsfrModelForm):
         target, end = data.get("target_signature_date"), data.get("end_date")
         if target and end and target >= end:
             self.add_error("target_signature_date", "La signature visée doit précéder la fin du contrat.")
-
-    def _check_perimeter(self, data):
-        managing_body = self.instance.managing_body if self.instance.pk else data.get("managing_body")
-        for establishment in data.get("establishments") or []:
-            if managing_body and establishment.managing_body_id != managing_body.pk:
-                self.add_error("establishments", f"{establishment.name} n'est pas géré par {managing_body}.")
 
     def _post_clean(self):
         # end_date is filled in clean(); the instance must see it before model validation.

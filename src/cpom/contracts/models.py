@@ -32,7 +32,10 @@ class LegalBasis(models.TextChoices):
 class Contract(models.Model):
     """CPOM: a multi-year contract between a managing body and its funding authorities."""
 
-    reference = models.CharField("référence", max_length=40, unique=True)
+    reference = models.CharField(
+        "référence", max_length=40, unique=True,
+        error_messages={"unique": "Un contrat porte déjà cette référence."},
+    )
     title = models.CharField("intitulé", max_length=250)
     managing_body = models.ForeignKey(
         ManagingBody, on_delete=models.PROTECT, related_name="contracts", verbose_name="organisme gestionnaire"

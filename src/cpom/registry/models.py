@@ -26,7 +26,10 @@ class ManagingBody(models.Model):
 
     name = models.CharField("raison sociale", max_length=200)
     legal_status = models.CharField("statut juridique", max_length=20, choices=LegalStatus.choices)
-    siren = models.CharField("SIREN", max_length=9, unique=True, validators=[validate_siren])
+    siren = models.CharField(
+        "SIREN", max_length=9, unique=True, validators=[validate_siren],
+        error_messages={"unique": "Un organisme gestionnaire porte déjà ce SIREN."},
+    )
     street = models.CharField("adresse", max_length=200, blank=True)
     postal_code = models.CharField("code postal", max_length=5, blank=True)
     city = models.CharField("commune", max_length=100, blank=True)
@@ -77,7 +80,10 @@ class Authority(models.Model):
 class Establishment(models.Model):
     """Établissement ou service social et médico-social, identified by its FINESS number."""
 
-    finess = models.CharField("FINESS", max_length=9, unique=True, validators=[validate_finess])
+    finess = models.CharField(
+        "FINESS", max_length=9, unique=True, validators=[validate_finess],
+        error_messages={"unique": "Un établissement porte déjà ce numéro FINESS."},
+    )
     name = models.CharField("nom", max_length=200)
     category = models.CharField("catégorie", max_length=10, choices=CATEGORY_CHOICES)
     sector = models.CharField("secteur", max_length=2, choices=Sector.choices)

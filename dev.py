@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""cpom's quick start, with nothing but Python 3.11 and git.
+
+    python3 dev.py start   # installs what is needed, loads the demo, serves http://127.0.0.1:8000
+    python3 dev.py test    # runs the whole test suite (on PostgreSQL when DATABASE_URL is set)
+
+The virtual environment lives in .venv and is refreshed whenever pyproject.toml changes.
+"""
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / ".pyproject.sha256"
+
+
+def ensure_environment() -> None:
+    if sys.version_info[:2] != (3, 11):
+        sys.exit(f"cpom demande Python 3.11 (trouvé : {sys.version.split()[0]}).")
+    if not (BIN / "python").exists():
+        print("Création de l'environnement virtuel .venv…", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if not STAMP.exists() or STAMP.read_text() != digest:
+        print("Installation des dépendances (première fois ou pyproject.toml modifié)…", flush=True)
+        pip = [str(BIN / "python"), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+        subprocess.run([*pip, "-e", f"{ROOT}[test]"], check=True)
+        STAMP.write_text(digest)
+
+
+def run(*command: str) -> int:
+    return subprocess.run(command, cwd=ROOT).returncode
+
+
+def start() -> int:
+    code = run(str(BIN / "cpom"), "demo")
+    if code:
+        return code
+    print("cpom tourne sur http://127.0.0.1:8000 (Ctrl+C pour arrêter).", flush=True)
+    return run(str(BIN / "cpom"), "runserver", "127.0.0.1:8000")
+
+
+def test(extra: list[str]) -> int:
+    return run(str(BIN / "python"), "-m", "pytest", *extra)
+
+
+def main() -> int:
+    if len(sys.argv) < 2 or sys.argv[1] not in ("start", "test"):
+        print(__doc__)
+        return 2
+    ensure_environment()
+    return start() if sys.argv[1] == "start" else test(sys.argv[2:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

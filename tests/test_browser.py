@@ -1,0 +1,84 @@
+"""Key journeys in a real browser: Playwright driving Debian's Chromium against a live server."""
+
+import os
+import shutil
+
+import pytest
+
+from cpom.demo.loader import DEMO_PASSWORD, load_demo
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+HAS_CHROMIUM = os.path.exists(CHROMIUM)
+
+if not HAS_CHROMIUM and os.environ.get("CPOM_REQUIRE_BROWSER") == "1":
+    raise RuntimeError("CPOM_REQUIRE_BROWSER=1 mais Chromium est introuvable (/usr/bin/chromium) : installez le paquet Debian chromium.")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not HAS_CHROMIUM, reason="Chromium de Debian introuvable (/usr/bin/chromium) : apt-get install chromium"),
+]
+
+# The machine has no outside network: Chromium must not try to reach Google's services.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def demo_server(live_server, transactional_db):
+    load_demo()  # transactional tests start from tables other tests may have flushed
+    return live_server.url
+
+
+def _log_in(browser, server, username):
+    page = browser.new_page()
+    page.goto(f"{server}/connexion/")
+    page.get_by_label("Identifiant").fill(username)
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(f"{server}/")
+    return page
+
+
+def test_association_opens_its_contract_and_sees_seven_establishments(browser, demo_server):
+    page = _log_in(browser, demo_server, "asso")
+    assert "Association Les Chemins de Loire" in page.get_by_test_id("current-user").inner_text()
+    page.get_by_role("link", name="CPOM-PDL-2027-044-01").click()
+    assert page.get_by_test_id("contract-title").inner_text() == "CPOM de l'Association Les Chemins de Loire"
+    assert page.get_by_test_id("contract-state").first.inner_text().lower() == "en négociation"
+    rows = page.get_by_test_id("perimeter").locator("tbody tr")
+    assert rows.count() == 7
+    names = set(rows.locator("td:nth-child(2)").all_inner_texts())
+    assert names == {
+        "IME Les Grands Chênes", "SESSAD Estuaire", "ESAT Les Ateliers de l'Erdre", "FAM Le Clos Fleuri",
+        "MAS Les Hauts de Sèvre", "Foyer de vie La Roselière", "SAVS Nantes Métropole",
+    }
+    page.close()
+
+
+def test_ehpad_does_not_see_the_association_contract(browser, demo_server):
+    from cpom.contracts.models import Contract
+
+    association_contract = Contract.objects.get(reference="CPOM-PDL-2027-044-01")
+    page = _log_in(browser, demo_server, "ehpad")
+    listing = page.get_by_test_id("contract-list").inner_text()
+    assert "CPOM-PDL-2024-049-07" in listing
+    assert "CPOM-PDL-2027-044-01" not in listing and "Chemins de Loire" not in page.content()
+    response = page.goto(f"{demo_server}{association_contract.get_absolute_url()}")
+    assert response.status == 404
+    assert page.get_by_role("heading", name="Page introuvable").is_visible()
+    assert "Chemins de Loire" not in page.content()
+    page.close()

@@ -1,0 +1,155 @@
+"""Visibility: every route that shows a contract or an establishment refuses outsiders.
+
+Routes are enumerated from the URL configuration: any route taking a contract,
+an establishment or a managing body in its path is checked, so a new route is
+covered the day it is added.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from cpom.registry.models import Establishment
+
+OBJECT_KWARGS = {"contract_id", "finess", "managing_body_id"}
+
+
+def _routes(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _routes(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}", set(pattern.pattern.regex.groupindex)
+
+
+def object_routes():
+    routes = []
+    for name, kwargs in _routes():
+        if name.startswith("contract-") and "pk" in kwargs:  # the API's /contracts/{id}/
+            kwargs = kwargs - {"pk"} | {"contract_id"}
+        if name.startswith("admin:") or not kwargs or "format" in kwargs or not kwargs <= OBJECT_KWARGS:
+            continue
+        routes.append((name, frozenset(kwargs)))
+    return sorted(set(routes))
+
+
+ROUTES = object_routes()
+
+
+def test_enumeration_finds_the_pages_and_api_routes():
+    names = {name for name, _ in ROUTES}
+    assert {
+        "contracts:detail", "contracts:update", "contracts:transition", "registry:establishment",
+        "registry:establishment_update", "registry:managing_body", "contract-detail", "establishment-detail",
+    } <= names
+
+
+def _url(name, kwargs, contract):
+    establishment = contract.establishments.order_by("finess").first()
+    values = {"contract_id": contract.pk, "finess": establishment.finess, "managing_body_id": contract.managing_body_id}
+    if name.startswith("contract-"):
+        return reverse(name, kwargs={"pk": contract.pk})
+    return reverse(name, kwargs={k: values[k] for k in kwargs})
+
+
+# (owner who may see it, outsider managing body, authority not party, contract fixture)
+CASES = [
+    ("asso", "ehpad", "cd49", "association_contract"),
+    ("ehpad", "asso", "cd44", "ehpad_contract"),
+]
+
+
+@pytest.mark.parametrize("name,kwargs", ROUTES, ids=[name for name, _ in ROUTES])
+@pytest.mark.parametrize("owner,other_body,other_authority,contract_fixture", CASES)
+def test_outsiders_are_refused(client_for, client, request, name, kwargs, owner, other_body, other_authority, contract_fixture):
+    contract = request.getfixturevalue(contract_fixture)
+    url = _url(name, kwargs, contract)
+    state_before = contract.state
+    for outsider in (other_body, other_authority):
+        viewer = client_for(outsider)
+        for method in ("get", "post"):
+            response = getattr(viewer, method)(url)
+            # 405 (method not allowed on this route) says nothing about the object either.
+            assert response.status_code in (404, 405), f"{outsider} {method.upper()} {url} → {response.status_code}"
+            assert contract.reference not in response.content.decode()
+        viewer.logout()
+    for method in ("get", "post"):
+        response = getattr(client, method)(url)
+        if url.startswith("/api/"):
+            assert response.status_code in (401, 403)
+        else:
+            assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    contract.refresh_from_db()
+    assert contract.state == state_before
+
+
+@pytest.mark.parametrize("owner,contract_fixture", [("asso", "association_contract"), ("ehpad", "ehpad_contract")])
+def test_the_owner_sees_its_own_contract_everywhere(client_for, request, owner, contract_fixture):
+    contract = request.getfixturevalue(contract_fixture)
+    viewer = client_for(owner)
+    for name in ("contracts:detail", "contract-detail"):
+        response = viewer.get(reverse(name, kwargs={"contract_id": contract.pk} if ":" in name else {"pk": contract.pk}))
+        assert response.status_code == 200
+        assert contract.reference in response.content.decode()
+
+
+def test_lists_do_not_leak_other_organisations(client_for, association_contract, ehpad_contract):
+    association_finess = set(association_contract.establishments.values_list("finess", flat=True))
+    ehpad_finess = set(ehpad_contract.establishments.values_list("finess", flat=True))
+    list_urls = ["/", reverse("registry:establishments"), reverse("registry:managing_bodies"), "/api/contracts/", "/api/establishments/"]
+    for viewer, hidden_contract, hidden_finess in [
+        ("ehpad", association_contract, association_finess),
+        ("cd49", association_contract, association_finess),
+        ("asso", ehpad_contract, ehpad_finess),
+        ("cd44", ehpad_contract, ehpad_finess),
+    ]:
+        client = client_for(viewer)
+        for url in list_urls:
+            body = client.get(url).content.decode()
+            assert hidden_contract.reference not in body, f"{viewer} sees {hidden_contract.reference} on {url}"
+            assert hidden_contract.managing_body.name not in body, f"{viewer} sees {hidden_contract.managing_body} on {url}"
+            for finess in hidden_finess:
+                assert finess not in body, f"{viewer} sees {finess} on {url}"
+        client.logout()
+
+
+def test_anonymous_visitors_see_no_list(client):
+    for url in ["/", reverse("registry:establishments"), reverse("registry:managing_bodies")]:
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    for url in ["/api/contracts/", "/api/establishments/"]:
+        assert client.get(url).status_code in (401, 403)
+
+
+def test_each_side_sees_what_its_organisation_may_see(client_for, association_contract, ehpad_contract):
+    expectations = {
+        "asso": ({association_contract.reference}, 7),
+        "ehpad": ({ehpad_contract.reference}, 2),
+        "ars": ({association_contract.reference, ehpad_contract.reference}, 9),
+        "cd44": ({association_contract.reference}, 7),
+        "cd49": ({ehpad_contract.reference}, 2),
+        "admin": ({association_contract.reference, ehpad_contract.reference}, 9),
+    }
+    for username, (references, establishment_count) in expectations.items():
+        client = client_for(username)
+        contracts = client.get("/api/contracts/").json()["results"]
+        assert {c["reference"] for c in contracts} == references, username
+        assert client.get("/api/establishments/").json()["count"] == establishment_count, username
+        client.logout()
+
+
+def test_an_authority_sees_establishments_of_its_territory_without_a_contract(client_for, users):
+    from cpom.registry.models import ManagingBody
+
+    newcomer = ManagingBody.objects.create(name="Fondation Nouvelle", legal_status="fondation", siren="775671230")
+    from cpom.registry.identifiers import finess_with_key
+
+    site = Establishment.objects.create(
+        finess=finess_with_key("44009990"), name="SAMSAH Nouveau", category="SAMSAH", sector="PH", audience="adults",
+        authorised_places=20, installed_places=20, opening_days=251, department="44", managing_body=newcomer,
+    )
+    assert client_for("cd44").get(site.get_absolute_url()).status_code == 200
+    assert client_for("ars").get(site.get_absolute_url()).status_code == 200
+    assert client_for("cd49").get(site.get_absolute_url()).status_code == 404
+    assert client_for("asso").get(site.get_absolute_url()).status_code == 404
