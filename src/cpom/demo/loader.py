@@ -138,9 +138,15 @@ def _users(bodies, authorities) -> dict:
 
 
 def _contract(reference, managing_body, establishments, parties, history, **fields) -> Contract:
-    contract, _ = Contract.objects.update_or_create(
-        reference=reference, defaults=dict(managing_body=managing_body, state=history[-1][1], version=1, **fields)
+    """Takes the contract back to « programmé », rewrites its frame, then replays the demo's history.
+
+    The database freezes the frame of a signed contract, so the state goes back first.
+    """
+    contract, _ = Contract.objects.get_or_create(
+        reference=reference, defaults=dict(managing_body=managing_body, state=State.PROGRAMMED, **fields)
     )
+    Contract.objects.filter(pk=contract.pk).update(state=State.PROGRAMMED, version=1)
+    Contract.objects.filter(pk=contract.pk).update(managing_body=managing_body, **fields)
     contract.establishments.set(establishments)
     contract.parties.all().delete()
     for authority, is_lead in parties:
@@ -155,6 +161,7 @@ def _contract(reference, managing_body, establishments, parties, history, **fiel
         # auto_now_add stamps today; the demo's history has its own dates.
         Transition.objects.filter(pk=record.pk).update(at=datetime.combine(day, time(10), PARIS))
         previous = state
+    Contract.objects.filter(pk=contract.pk).update(state=previous)
     return contract
 
 
