@@ -21,7 +21,7 @@ def test_demo_matches_the_story(association_contract, ehpad_contract):
     assert association_contract.state == State.NEGOTIATION
     categories = sorted(association_contract.establishments.values_list("category", flat=True))
     assert categories == ["ESAT", "FAM", "FV", "IME", "MAS", "SAVS", "SESSAD"]
-    assert {a.name for a in association_contract.authorities()} == {"ARS Pays de la Loire", "Conseil départemental de Loire-Atlantique"}
+    assert {p.authority.name for p in association_contract.parties.all()} == {"ARS Pays de la Loire", "Conseil départemental de Loire-Atlantique"}
     assert ehpad_contract.state == State.IN_FORCE
     assert sorted(ehpad_contract.establishments.values_list("category", flat=True)) == ["EHPAD", "SSIAD"]
     assert ehpad_contract.start_date.year == 2024  # third year in 2026

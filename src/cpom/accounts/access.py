@@ -98,13 +98,20 @@ def is_platform_admin(user) -> bool:
     return membership is not None and membership.side == Side.PLATFORM and membership.has_role(Role.ADMINISTER)
 
 
-def can_edit_managing_body(user, managing_body: ManagingBody) -> bool:
+def _belongs_to(m: Membership, organisation: ManagingBody | Authority) -> bool:
+    if isinstance(organisation, ManagingBody):
+        return m.managing_body_id == organisation.pk
+    return m.authority_id == organisation.pk
+
+
+def can_edit_organisation(user, organisation: ManagingBody | Authority) -> bool:
+    """An organisation's own administrators keep its record; the platform team may too."""
     m = membership_of(user)
     if m is None:
         return False
     if m.side == Side.PLATFORM:
         return m.has_role(Role.CONTRIBUTE)
-    return m.managing_body_id == managing_body.pk and m.has_role(Role.ADMINISTER)
+    return _belongs_to(m, organisation) and m.has_role(Role.ADMINISTER)
 
 
 def can_create_establishment(user) -> bool:
@@ -119,24 +126,11 @@ def can_edit_establishment(user, establishment: Establishment) -> bool:
     return m.side == Side.PLATFORM or m.managing_body_id == establishment.managing_body_id
 
 
-def can_edit_authority(user, authority: Authority) -> bool:
-    m = membership_of(user)
-    if m is None:
-        return False
-    if m.side == Side.PLATFORM:
-        return m.has_role(Role.CONTRIBUTE)
-    return m.authority_id == authority.pk and m.has_role(Role.ADMINISTER)
-
-
 def can_manage_contacts_of(user, organisation: ManagingBody | Authority) -> bool:
     m = membership_of(user)
     if m is None or not m.has_role(Role.CONTRIBUTE):
         return False
-    if m.side == Side.PLATFORM:
-        return True
-    if isinstance(organisation, ManagingBody):
-        return m.managing_body_id == organisation.pk
-    return m.authority_id == organisation.pk
+    return m.side == Side.PLATFORM or _belongs_to(m, organisation)
 
 
 def can_create_contract(user) -> bool:
@@ -153,3 +147,9 @@ def can_edit_contract(user, contract: Contract) -> bool:
     if m.side == Side.PLATFORM:
         return True
     return m.side == Side.AUTHORITY and contract.lead_authority_id == m.authority_id
+
+
+def can_administer_members(user) -> bool:
+    """An organisation's administrators manage the accounts of their own organisation."""
+    m = membership_of(user)
+    return m is not None and m.has_role(Role.ADMINISTER)

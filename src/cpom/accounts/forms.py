@@ -1,6 +1,10 @@
+from django import forms
+from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm
-from dsfr.forms import DsfrBoundField
+from dsfr.forms import DsfrBaseForm, DsfrBoundField
 from dsfr.utils import dsfr_input_class_attr
+
+from .models import Role
 
 
 class LoginForm(AuthenticationForm):
@@ -12,3 +16,37 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].label = "Identifiant"
         for bound_field in self.visible_fields():
             dsfr_input_class_attr(bound_field)
+
+
+class NewMemberForm(DsfrBaseForm):
+    username = forms.CharField(label="Identifiant", max_length=150)
+    first_name = forms.CharField(label="Prénom", max_length=150)
+    last_name = forms.CharField(label="Nom", max_length=150)
+    email = forms.EmailField(label="Courriel")
+    role = forms.ChoiceField(label="Rôle", choices=Role.choices, initial=Role.CONTRIBUTE)
+    password = forms.CharField(
+        label="Mot de passe initial", widget=forms.PasswordInput,
+        help_text="À communiquer à la personne, qui pourra le changer.",
+    )
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError("Cet identifiant est déjà utilisé.")
+        return username
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password"):
+            user = get_user_model()(username=data.get("username", ""), first_name=data.get("first_name", ""),
+                                    last_name=data.get("last_name", ""), email=data.get("email", ""))
+            try:
+                password_validation.validate_password(data["password"], user)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return data
+
+
+class MemberChangeForm(DsfrBaseForm):
+    role = forms.ChoiceField(label="Rôle", choices=Role.choices)
+    is_active = forms.BooleanField(label="Compte actif", required=False)

@@ -21,8 +21,8 @@ class ContractForm(DsfrModelForm):
     class Meta:
         model = Contract
         fields = [
-            "reference", "title", "managing_body", "legal_basis", "duration_years", "start_date", "end_date",
-            "target_signature_date", "establishments",
+            "reference", "title", "managing_body", "establishments", "legal_basis", "duration_years", "start_date",
+            "end_date", "target_signature_date",
         ]
         widgets = {
             "start_date": DateInput(),

@@ -81,9 +81,6 @@ class Contract(models.Model):
         lead = next((p for p in self.parties.all() if p.is_lead), None)
         return lead.authority_id if lead else None
 
-    def authorities(self) -> list[Authority]:
-        return [p.authority for p in self.parties.all()]
-
 
 class ContractParty(models.Model):
     """An authority signing the contract; exactly one leads the process."""

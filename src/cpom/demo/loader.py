@@ -20,9 +20,9 @@ PARIS = ZoneInfo("Europe/Paris")
 
 # username, first name, last name, organisation key, role
 DEMO_USERS = [
-    ("asso", "Claire", "Martin", "association", Role.VALIDATE),
+    ("asso", "Claire", "Martin", "association", Role.ADMINISTER),
     ("ehpad", "Paul", "Lefèvre", "ehpad", Role.VALIDATE),
-    ("ars", "Nadia", "Benali", "ars", Role.VALIDATE),
+    ("ars", "Nadia", "Benali", "ars", Role.ADMINISTER),
     ("cd44", "Julien", "Moreau", "cd44", Role.VALIDATE),
     ("cd49", "Sophie", "Garnier", "cd49", Role.VALIDATE),
 ]

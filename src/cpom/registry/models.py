@@ -159,6 +159,3 @@ class Contact(models.Model):
     @property
     def organisation(self):
         return self.managing_body or self.authority
-
-    def is_active_on(self, day) -> bool:
-        return self.start_date <= day and (self.end_date is None or day <= self.end_date)

@@ -116,40 +116,56 @@ class ManagingBodyList(SearchableListView):
         return super().get_context_data(can_create=access.is_platform_admin(self.request.user), **kwargs)
 
 
-class ManagingBodyDetail(VisibleObjectMixin, DetailView):
-    model = ManagingBody
-    lookup_kwarg = "managing_body_id"
+class OrganisationDetail(VisibleObjectMixin, DetailView):
+    """A managing body's or an authority's page: its record, what it runs, its contacts."""
 
     def get_context_data(self, **kwargs):
         user = self.request.user
         return super().get_context_data(
-            can_edit=access.can_edit_managing_body(user, self.object),
+            can_edit=access.can_edit_organisation(user, self.object),
             can_manage_contacts=access.can_manage_contacts_of(user, self.object),
-            establishments=visible(user, self.object.establishments.all()),
-            contracts=visible(user, self.object.contracts.all()),
             contacts=visible(user, self.object.contacts.all()),
+            **self.related(user),
             **kwargs,
         )
 
+    def related(self, user) -> dict:
+        return {}
 
-class ManagingBodyCreate(GuardedCreateView):
+
+class OrganisationUpdate(EditPermissionMixin, FormPageMixin, UpdateView):
+    def may_edit(self, user, obj):
+        return access.can_edit_organisation(user, obj)
+
+
+class PlatformCreateView(GuardedCreateView):
+    def may_create(self, user):
+        return access.is_platform_admin(user)
+
+
+class ManagingBodyDetail(OrganisationDetail):
+    model = ManagingBody
+    lookup_kwarg = "managing_body_id"
+
+    def related(self, user):
+        return {
+            "establishments": visible(user, self.object.establishments.all()),
+            "contracts": visible(user, self.object.contracts.all()),
+        }
+
+
+class ManagingBodyCreate(PlatformCreateView):
     model = ManagingBody
     form_class = ManagingBodyForm
     create_title = "Nouvel organisme gestionnaire"
     list_url_name = "registry:managing_bodies"
     refusal = "Seule l'équipe de la plateforme crée un organisme gestionnaire."
 
-    def may_create(self, user):
-        return access.is_platform_admin(user)
 
-
-class ManagingBodyUpdate(EditPermissionMixin, FormPageMixin, UpdateView):
+class ManagingBodyUpdate(OrganisationUpdate):
     model = ManagingBody
     form_class = ManagingBodyForm
     lookup_kwarg = "managing_body_id"
-
-    def may_edit(self, user, obj):
-        return access.can_edit_managing_body(user, obj)
 
 
 # Authorities ----------------------------------------------------------------------------------
@@ -163,38 +179,23 @@ class AuthorityList(SearchableListView):
         return super().get_context_data(can_create=access.is_platform_admin(self.request.user), **kwargs)
 
 
-class AuthorityDetail(VisibleObjectMixin, DetailView):
+class AuthorityDetail(OrganisationDetail):
     model = Authority
     lookup_kwarg = "authority_id"
 
-    def get_context_data(self, **kwargs):
-        user = self.request.user
-        return super().get_context_data(
-            can_edit=access.can_edit_authority(user, self.object),
-            can_manage_contacts=access.can_manage_contacts_of(user, self.object),
-            contacts=visible(user, self.object.contacts.all()),
-            **kwargs,
-        )
 
-
-class AuthorityCreate(GuardedCreateView):
+class AuthorityCreate(PlatformCreateView):
     model = Authority
     form_class = AuthorityForm
     create_title = "Nouvelle autorité"
     list_url_name = "registry:authorities"
     refusal = "Seule l'équipe de la plateforme crée une autorité."
 
-    def may_create(self, user):
-        return access.is_platform_admin(user)
 
-
-class AuthorityUpdate(EditPermissionMixin, FormPageMixin, UpdateView):
+class AuthorityUpdate(OrganisationUpdate):
     model = Authority
     form_class = AuthorityForm
     lookup_kwarg = "authority_id"
-
-    def may_edit(self, user, obj):
-        return access.can_edit_authority(user, obj)
 
 
 # Contacts -------------------------------------------------------------------------------------
