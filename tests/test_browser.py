@@ -40,7 +40,7 @@ def browser():
 
 @pytest.fixture
 def demo_server(live_server, transactional_db):
-    load_demo()  # transactional tests start from tables other tests may have flushed
+    load_demo(indicators=False)  # transactional tests start from tables other tests may have flushed
     yield live_server.url
     # pytest-django empties the tables after a transactional test; SQLite does it row by row,
     # which the signed-contract triggers rightly refuse. Reopening the contracts lets it through.

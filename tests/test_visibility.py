@@ -11,6 +11,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from cpom.registry.models import Establishment
 
 OBJECT_KWARGS = {"contract_id", "finess", "managing_body_id"}
+# Further path parts that only make sense together with one of the objects above.
+QUALIFIERS = {"indicator_id", "year"}
 
 
 def _routes(resolver=None, namespace=""):
@@ -28,8 +30,9 @@ def object_routes():
     for name, kwargs in _routes():
         if name.startswith("contract-") and "pk" in kwargs:  # the API's /contracts/{id}/
             kwargs = kwargs - {"pk"} | {"contract_id"}
-        if name.startswith("admin:") or not kwargs or "format" in kwargs or not kwargs <= OBJECT_KWARGS:
+        if name.startswith("admin:") or not kwargs & OBJECT_KWARGS or "format" in kwargs:
             continue
+        assert kwargs <= OBJECT_KWARGS | QUALIFIERS, f"{name}: add its path parameters {kwargs} to this test"
         routes.append((name, frozenset(kwargs)))
     return sorted(set(routes))
 
@@ -42,12 +45,19 @@ def test_enumeration_finds_the_pages_and_api_routes():
     assert {
         "contracts:detail", "contracts:update", "contracts:transition", "registry:establishment",
         "registry:establishment_update", "registry:managing_body", "contract-detail", "establishment-detail",
+        "indicators:establishment", "indicators:detail",
     } <= names
 
 
 def _url(name, kwargs, contract):
+    from cpom.indicators.models import IndicatorValue
+
     establishment = contract.establishments.order_by("finess").first()
-    values = {"contract_id": contract.pk, "finess": establishment.finess, "managing_body_id": contract.managing_body_id}
+    computed = IndicatorValue.objects.filter(establishment=establishment).first()
+    values = {
+        "contract_id": contract.pk, "finess": establishment.finess, "managing_body_id": contract.managing_body_id,
+        "indicator_id": computed.indicator_id, "year": computed.year,
+    }
     if name.startswith("contract-"):
         return reverse(name, kwargs={"pk": contract.pk})
     return reverse(name, kwargs={k: values[k] for k in kwargs})
@@ -123,19 +133,30 @@ def test_anonymous_visitors_see_no_list(client):
 
 
 def test_each_side_sees_what_its_organisation_may_see(client_for, association_contract, ehpad_contract):
+    association = set(association_contract.establishments.values_list("finess", flat=True))
+    ehpad = set(ehpad_contract.establishments.values_list("finess", flat=True))
+    in_44 = set(Establishment.objects.filter(department="44").values_list("finess", flat=True))
+    in_49 = set(Establishment.objects.filter(department="49").values_list("finess", flat=True))
+    in_region = set(Establishment.objects.filter(department__in=["44", "49", "53", "72", "85"]).values_list("finess", flat=True))
     expectations = {
-        "asso": ({association_contract.reference}, 7),
-        "ehpad": ({ehpad_contract.reference}, 2),
-        "ars": ({association_contract.reference, ehpad_contract.reference}, 9),
-        "cd44": ({association_contract.reference}, 7),
-        "cd49": ({ehpad_contract.reference}, 2),
-        "admin": ({association_contract.reference, ehpad_contract.reference}, 9),
+        "asso": ({association_contract.reference}, association),
+        "ehpad": ({ehpad_contract.reference}, ehpad),
+        "ars": ({association_contract.reference, ehpad_contract.reference}, in_region),
+        "cd44": ({association_contract.reference}, in_44),
+        "cd49": ({ehpad_contract.reference}, in_49),
+        "admin": ({association_contract.reference, ehpad_contract.reference}, set(Establishment.objects.values_list("finess", flat=True))),
     }
-    for username, (references, establishment_count) in expectations.items():
+    assert association <= in_44 and ehpad <= in_49
+    for username, (references, establishments) in expectations.items():
         client = client_for(username)
         contracts = client.get("/api/contracts/").json()["results"]
         assert {c["reference"] for c in contracts} == references, username
-        assert client.get("/api/establishments/").json()["count"] == establishment_count, username
+        seen, url = set(), "/api/establishments/"
+        while url:
+            page = client.get(url).json()
+            seen |= {e["finess"] for e in page["results"]}
+            url = page["next"]
+        assert seen == establishments, username
         client.logout()
 
 

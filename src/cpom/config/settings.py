@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "cpom.registry",
     "cpom.contracts",
     "cpom.audit",
+    "cpom.indicators",
     "cpom.api",
     "cpom.demo",
 ]

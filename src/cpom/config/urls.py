@@ -18,6 +18,7 @@ urlpatterns = [
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("contrats/", include("cpom.contracts.urls")),
     path("", include("cpom.accounts.urls")),
+    path("", include("cpom.indicators.urls")),
     path("", include("cpom.registry.urls")),
     path("api/", include("cpom.api.urls")),
     path("admin/", admin.site.urls),

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from cpom.accounts.models import Membership, Role
 from cpom.contracts.models import Contract, ContractParty, LegalBasis, State, Transition
+from cpom.demo.indicator_data import load_demo_indicators
 from cpom.registry.identifiers import finess_with_key, luhn_check_digit
 from cpom.registry.models import Authority, AuthorityKind, Contact, Establishment, LegalStatus, ManagingBody
 
@@ -166,7 +167,7 @@ def _contract(reference, managing_body, establishments, parties, history, **fiel
 
 
 @transaction.atomic
-def load_demo() -> dict:
+def load_demo(indicators: bool = True) -> dict:
     authorities = _authorities()
     bodies = _managing_bodies()
     association_sites = _establishments(bodies["association"], ASSOCIATION_ESTABLISHMENTS, authorities)
@@ -202,4 +203,6 @@ def load_demo() -> dict:
         title="CPOM tripartite de l'EHPAD Les Tilleuls", legal_basis=LegalBasis.L313_12_IV_TER,
         duration_years=5, start_date=date(2024, 1, 1), end_date=date(2028, 12, 31),
     )
+    if indicators:
+        load_demo_indicators(association_sites + ehpad_sites)
     return {"users": [u for u, *_ in DEMO_USERS] + ["admin"], "password": DEMO_PASSWORD}

@@ -1,0 +1,220 @@
+"""Imports of data elements: a long CSV file, or the Excel template cpom generates per establishment.
+
+All or nothing: every line is checked first; any error (file, line, column, in French)
+refuses the whole file and writes nothing. Accepted values replace earlier ones for
+the same establishment, year and element, and remember which import they came from.
+"""
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.db import transaction
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils.exceptions import InvalidFileException
+
+from cpom.registry.models import Establishment
+
+from .catalogues import known_element
+from .models import DataElement, DataValue, ImportBatch
+
+CSV_COLUMNS = ["finess", "annee", "element", "valeur"]
+MAX_REPORTED_ERRORS = 50
+YEAR_RANGE = range(1990, 2101)
+TEMPLATE_COLUMNS = ["code", "libelle", "unite", "valeur"]
+
+
+@dataclass
+class DataImportError(Exception):
+    """All the problems found in a file, each naming its line and column."""
+
+    file_name: str
+    problems: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        more = "" if len(self.problems) < MAX_REPORTED_ERRORS else " (liste tronquée)"
+        return f"Fichier {self.file_name} refusé, rien n'a été importé{more} :\n- " + "\n- ".join(self.problems)
+
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int
+    finess: str
+    year: int
+    element: str
+    value: Decimal
+
+
+@dataclass
+class ImportReport:
+    batch: ImportBatch
+    created: int
+    updated: int
+
+
+def parse_decimal(text: str) -> Decimal | None:
+    cleaned = (text or "").strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
+class _Checker:
+    """Checks rows one by one, collecting every problem with its place."""
+
+    def __init__(self, file_name: str):
+        self.error = DataImportError(file_name)
+        self.known_elements = set(DataElement.objects.filter(level="establishment").values_list("code", flat=True))
+        self.finess = set(Establishment.objects.values_list("finess", flat=True))
+        self.seen: dict[tuple, int] = {}
+        self.rows: list[Row] = []
+
+    def problem(self, line: int, column: str, message: str) -> None:
+        if len(self.error.problems) < MAX_REPORTED_ERRORS:
+            self.error.problems.append(f"ligne {line}, colonne {column} : {message}")
+
+    def check(self, line: int, finess: str, year: str, element: str, value: str, columns: dict[str, str]) -> None:
+        before = len(self.error.problems)
+        finess, element = (finess or "").strip().upper(), (element or "").strip()
+        if finess not in self.finess:
+            self.problem(line, columns["finess"], f"établissement inconnu « {finess} » (numéro FINESS absent du référentiel)")
+        year_text = str(year or "").strip()
+        if not year_text.isdigit() or int(year_text) not in YEAR_RANGE:
+            self.problem(line, columns["annee"], f"année invalide « {year_text} » (attendu : quatre chiffres, par exemple 2025)")
+        if not known_element(element, self.known_elements):
+            self.problem(line, columns["element"], f"donnée inconnue « {element} » (voir cpom indicators elements)")
+        number = parse_decimal(str(value) if value is not None else "")
+        if number is None:
+            self.problem(line, columns["valeur"], f"valeur non numérique « {value if value is not None else ''} »")
+        if len(self.error.problems) > before:
+            return
+        key = (finess, int(year_text), element)
+        if key in self.seen:
+            self.problem(line, columns["element"], f"doublon : {finess}, {year_text}, {element} figure déjà ligne {self.seen[key]}")
+            return
+        self.seen[key] = line
+        self.rows.append(Row(line, *key, number))
+
+    def result(self) -> list[Row]:
+        if self.error.problems:
+            raise self.error
+        if not self.rows:
+            raise DataImportError(self.error.file_name, ["aucune ligne de données"])
+        return self.rows
+
+
+def _decode(content: bytes, file_name: str) -> str:
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = content[: error.start].count(b"\n") + 1
+        raise DataImportError(file_name, [f"ligne {line} : le fichier n'est pas encodé en UTF-8"]) from None
+
+
+def read_csv(content: bytes, file_name: str) -> list[Row]:
+    reader = csv.reader(io.StringIO(_decode(content, file_name)), delimiter=";")
+    header = [h.strip().lower() for h in next(reader, [])]
+    missing = [c for c in CSV_COLUMNS if c not in header]
+    if missing:
+        found = ";".join(header) if header else "rien"
+        raise DataImportError(file_name, [f"ligne 1 : colonne(s) absente(s) {', '.join(missing)} ; en-tête attendu « {';'.join(CSV_COLUMNS)} », trouvé « {found} »"])
+    index = {c: header.index(c) for c in CSV_COLUMNS}
+    checker = _Checker(file_name)
+    for line, record in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) < len(header):
+            checker.problem(line, CSV_COLUMNS[len(record)] if len(record) < 4 else "?", f"{len(record)} colonne(s) au lieu de {len(header)}")
+            continue
+        checker.check(line, *(record[index[c]] for c in CSV_COLUMNS), columns={c: c for c in CSV_COLUMNS})
+    return checker.result()
+
+
+def template_workbook(establishment: Establishment, year: int) -> Workbook:
+    """The Excel sheet an establishment fills in: one row per element with its French label."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Données"
+    sheet.append(["FINESS", establishment.finess, establishment.name])
+    sheet.append(["Année", year])
+    sheet.append([])
+    sheet.append(TEMPLATE_COLUMNS)
+    bold = Font(bold=True)
+    for cell in sheet[4]:
+        cell.font = bold
+        cell.fill = PatternFill("solid", fgColor="DDDDDD")
+    for element in DataElement.objects.filter(level="establishment").order_by("code"):
+        sheet.append([element.code, element.label, element.unit, None])
+    sheet.column_dimensions["A"].width = 30
+    sheet.column_dimensions["B"].width = 70
+    sheet.column_dimensions["D"].width = 16
+    return workbook
+
+
+def read_template(content: bytes, file_name: str) -> list[Row]:
+    try:
+        sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError):
+        raise DataImportError(file_name, ["ce fichier n'est pas un classeur Excel (.xlsx) lisible"]) from None
+    rows = list(sheet.iter_rows(values_only=True))
+    finess = str(rows[0][1]).strip() if rows and len(rows[0]) > 1 and rows[0][1] is not None else ""
+    year = str(rows[1][1]).strip() if len(rows) > 1 and len(rows[1]) > 1 and rows[1][1] is not None else ""
+    header = [str(c).strip().lower() if c is not None else "" for c in (rows[3] if len(rows) > 3 else [])]
+    missing = [c for c in TEMPLATE_COLUMNS if c not in header]
+    if missing:
+        raise DataImportError(file_name, [f"ligne 4 : colonne(s) absente(s) {', '.join(missing)} (attendu : {', '.join(TEMPLATE_COLUMNS)})"])
+    code_at, value_at = header.index("code"), header.index("valeur")
+    letters = {"finess": "B1", "annee": "B2", "element": _letter(code_at), "valeur": _letter(value_at)}
+    checker = _Checker(file_name)
+    for line, record in enumerate(rows[4:], start=5):
+        code = record[code_at] if len(record) > code_at else None
+        value = record[value_at] if len(record) > value_at else None
+        if code in (None, "") or value in (None, ""):
+            continue  # elements left blank are simply not provided
+        checker.check(line, finess, year, str(code), value, columns=letters)
+    return checker.result()
+
+
+def _letter(index: int) -> str:
+    return chr(ord("A") + index)
+
+
+def read_file(path: Path) -> list[Row]:
+    content = path.read_bytes()
+    if path.suffix.lower() == ".xlsx":
+        return read_template(content, path.name)
+    return read_csv(content, path.name)
+
+
+@transaction.atomic
+def store(rows: list[Row], file_name: str, kind: str, user=None) -> ImportReport:
+    batch = ImportBatch.objects.create(file_name=file_name, kind=kind, user=user, rows=len(rows))
+    ids = dict(Establishment.objects.filter(finess__in={r.finess for r in rows}).values_list("finess", "id"))
+    existing = {
+        (v.establishment_id, v.year, v.element): v
+        for v in DataValue.objects.filter(establishment_id__in=ids.values(), year__in={r.year for r in rows})
+    }
+    to_create, to_update = [], []
+    for row in rows:
+        current = existing.get((ids[row.finess], row.year, row.element))
+        if current is None:
+            to_create.append(DataValue(establishment_id=ids[row.finess], year=row.year, element=row.element, value=row.value, batch=batch))
+        else:
+            current.value, current.batch = row.value, batch
+            to_update.append(current)
+    DataValue.objects.bulk_create(to_create, batch_size=2000)
+    DataValue.objects.bulk_update(to_update, ["value", "batch"], batch_size=2000)
+    return ImportReport(batch, len(to_create), len(to_update))
+
+
+def import_file(path: Path, user=None) -> ImportReport:
+    rows = read_file(path)
+    kind = "modèle Excel" if path.suffix.lower() == ".xlsx" else "CSV long"
+    return store(rows, path.name, kind, user)

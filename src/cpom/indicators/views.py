@@ -1,0 +1,59 @@
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+
+from cpom.registry.models import Establishment
+from cpom.registry.territories import region_of
+from cpom.ui import visible_or_404
+
+from .charts import quartile_chart, trend_chart
+from .explain import formula_in_words, source_data
+from .models import Benchmark, Indicator, IndicatorValue
+
+
+def _establishment(request, finess):
+    return visible_or_404(request.user, Establishment.objects.select_related("managing_body"), finess=finess)
+
+
+@login_required
+def establishment_indicators(request, finess):
+    establishment = _establishment(request, finess)
+    values = IndicatorValue.objects.filter(establishment=establishment).select_related("indicator__catalogue")
+    years = sorted({v.year for v in values}, reverse=True)
+    year = int(request.GET["annee"]) if request.GET.get("annee", "").isdigit() else (years[0] if years else None)
+    current = [v for v in values if v.year == year]
+    current.sort(key=lambda v: (v.indicator.catalogue_id, v.indicator_id))
+    return render(request, "indicators/establishment_indicators.html", {
+        "establishment": establishment, "years": years, "year": year, "values": current,
+        "computable": sum(1 for v in current if v.value is not None),
+        "flagged": [v for v in current if v.flag],
+    })
+
+
+@login_required
+def indicator_detail(request, finess, indicator_id, year):
+    """htmx panel: the formula in words, the data used, the trend and the position among peers."""
+    establishment = _establishment(request, finess)
+    try:
+        indicator = Indicator.objects.get(pk=indicator_id)
+    except Indicator.DoesNotExist:
+        raise Http404 from None
+    history = {v.year: v for v in IndicatorValue.objects.filter(establishment=establishment, indicator=indicator)}
+    if year not in history:
+        raise Http404
+    value = history[year]
+    territories = [("department", establishment.department), ("region", region_of(establishment.department)), ("nation", "FR")]
+    benchmarks = [
+        b for level, territory in territories
+        for b in Benchmark.objects.filter(indicator=indicator, category=establishment.category, year=year, level=level, territory=territory)
+    ]
+    years = sorted(history)
+    return render(request, "indicators/_indicator_detail.html", {
+        "establishment": establishment, "indicator": indicator, "value": value, "year": year,
+        "formula": formula_in_words(indicator),
+        "terms": source_data(indicator, establishment, year),
+        "history": [history[y] for y in years],
+        "trend": trend_chart([(y, history[y].value) for y in years]),
+        "benchmarks": benchmarks,
+        "chart": quartile_chart(benchmarks, value.value),
+    })

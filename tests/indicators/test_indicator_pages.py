@@ -1,0 +1,117 @@
+"""The establishment's indicators page and the `cpom indicators` commands, on the demo's data."""
+
+import csv
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from cpom.indicators.models import Benchmark, Indicator, IndicatorValue
+from cpom.registry.models import Establishment
+
+IME = "440005015"
+
+
+def _value(code, year=2025, finess=IME):
+    return IndicatorValue.objects.select_related("indicator").get(indicator__code=code, establishment__finess=finess, year=year)
+
+
+def test_the_page_lists_values_with_their_band(client_for):
+    occupancy = _value("i-25")
+    body = client_for("asso").get(reverse("indicators:establishment", kwargs={"finess": IME})).content.decode()
+    assert "Indicateurs 2025" in body and "Taux d&#x27;occupation" in body
+    shown = f"{occupancy.value:.2f}".replace(".", ",")
+    assert shown in body
+    assert occupancy.get_band_display() in body
+
+
+def test_the_detail_explains_formula_data_trend_and_peers(client_for):
+    occupancy = _value("i-25")
+    url = reverse("indicators:detail", kwargs={"finess": IME, "indicator_id": occupancy.indicator_id, "year": 2025})
+    body = client_for("ars").get(url).content.decode()
+    assert "[nombre de journées (ou séances, actes) réalisées dans l&#x27;année] ÷ [" in body
+    assert "Démonstration : données synthétiques 2021-2025" in body  # provenance of each input
+    for year in range(2021, 2026):
+        assert f"{year} :" in body
+    regional = Benchmark.objects.get(indicator=occupancy.indicator, category="IME", level="region", territory="52", year=2025)
+    assert f"Région 52 – {regional.count} établissements" in body
+    assert 'data-testid="quartile-chart"' in body
+
+
+def test_band_matches_the_stored_regional_quartiles(db):
+    for value in IndicatorValue.objects.filter(establishment__finess=IME, year=2025).exclude(value=None).exclude(band="")[:20]:
+        bench = Benchmark.objects.get(indicator=value.indicator, category="IME", level="region", territory="52", year=2025)
+        expected = (
+            "no_comparison" if bench.count < 5 else "below_q1" if value.value < bench.q1 else
+            "q1_median" if value.value <= bench.median else "median_q3" if value.value <= bench.q3 else "above_q3"
+        )
+        assert value.band == expected, value.indicator.code
+
+
+def test_non_calculable_values_say_why(client_for):
+    value = IndicatorValue.objects.filter(establishment__finess=IME, year=2021, indicator__code="i-42").get()
+    assert value.value is None and value.reason == "pas de données 4 an(s) plus tôt"
+    body = client_for("asso").get(reverse("indicators:establishment", kwargs={"finess": IME}) + "?annee=2021").content.decode()
+    assert "non calculable : pas de données 4 an(s) plus tôt" in body
+
+
+def test_implausible_values_are_flagged_for_checking(db):
+    flagged = IndicatorValue.objects.exclude(flag="")
+    assert flagged.exists()
+    occupancy = flagged.filter(indicator__code="i-25", value__gt=150)
+    for value in occupancy:
+        assert value.flag == "valeur hors des bornes plausibles de l'indicateur" and value.band == ""
+
+
+def test_compute_command_reports_and_stores(capsys, db):
+    IndicatorValue.objects.filter(year=2025).delete()
+    call_command("indicators", "compute", "--year", "2025")
+    out = capsys.readouterr().out
+    assert "Lecture des données" in out and "valeurs pour 2025" in out
+    assert IndicatorValue.objects.filter(year=2025, establishment__finess=IME, indicator__code="i-25").exists()
+
+
+def test_export_csv_and_xlsx(tmp_path, db):
+    call_command("indicators", "export", "--year", "2025", "--format", "csv", "--output", str(tmp_path / "i.csv"))
+    with open(tmp_path / "i.csv", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))
+    assert rows[0] == ["finess", "annee", "code", "valeur", "unite", "bande"]
+    occupancy = _value("i-25")
+    line = next(r for r in rows if r[0] == IME and r[2] == "i-25")
+    assert line[3] == f"{occupancy.value:.4f}".rstrip("0").replace(".", ",") and line[4] == "%"
+    assert line[5] == occupancy.get_band_display()
+    assert len(rows) - 1 == IndicatorValue.objects.filter(year=2025).count()
+    call_command("indicators", "export", "--year", "2025", "--format", "xlsx", "--output", str(tmp_path / "i.xlsx"))
+    sheet = load_workbook(tmp_path / "i.xlsx").active
+    assert [c.value for c in sheet[1]] == ["finess", "annee", "code", "valeur", "unite", "bande"]
+    assert sheet.max_row == len(rows)
+
+
+def test_import_command_refuses_a_bad_file(tmp_path, db):
+    path = tmp_path / "mauvais.csv"
+    path.write_text("finess;annee;element;valeur\n440005015;2025;journees_realisees;beaucoup\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="ligne 2, colonne valeur : valeur non numérique « beaucoup »"):
+        call_command("indicators", "import-data", str(path))
+
+
+def test_elements_command_documents_the_codes(capsys, db):
+    call_command("indicators", "elements")
+    out = capsys.readouterr().out
+    for code in ("journees_realisees", "etp_accompagnement", "effectif_debut_annee", "compte:<numéro>"):
+        assert code in out
+
+
+def test_the_catalogue_holds_the_48_grid_indicators_with_the_seed_wording(db):
+    grid = Indicator.objects.filter(catalogue__code="grille-suivi-pdl-2011")
+    assert sorted(grid.values_list("code", flat=True), key=lambda c: int(c[2:])) == [f"i-{n}" for n in range(1, 49)]
+    assert grid.get(code="i-25").label == "Taux d'occupation"
+    assert grid.get(code="i-16").declared and grid.get(code="i-16").value_type == "date"
+    assert Indicator.objects.filter(catalogue__code="anap-tdb-ms", code="tdb-frng-jours").exists()
+
+
+def test_every_demo_establishment_has_five_years(db):
+    for establishment in Establishment.objects.filter(managing_body__name__in=["Association Les Chemins de Loire", "EHPAD public Les Tilleuls"]):
+        years = set(IndicatorValue.objects.filter(establishment=establishment).values_list("year", flat=True))
+        assert years == {2021, 2022, 2023, 2024, 2025}, establishment.name
