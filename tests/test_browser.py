@@ -111,3 +111,29 @@ def test_the_ars_programs_a_contract_choosing_the_perimeter(browser, demo_server
     assert page.get_by_test_id("perimeter").locator("tbody tr").count() == 2
     assert "du 01/01/2029 au 31/12/2033" in page.content()
     page.close()
+
+
+@pytest.fixture
+def demo_server_with_indicators(live_server, transactional_db):
+    load_demo()
+    yield live_server.url
+    Contract.objects.update(state=State.PROGRAMMED)
+
+
+def test_association_reads_an_indicator_against_its_peers(browser, demo_server_with_indicators):
+    server = demo_server_with_indicators
+    page = _log_in(browser, server, "asso")
+    page.goto(f"{server}/etablissements/440005015/")
+    page.get_by_role("link", name="Voir les indicateurs").click()
+    assert page.get_by_role("heading", name="Indicateurs 2025").is_visible()
+    row = page.locator("tr[data-code='i-25']")
+    assert "Taux d'occupation" in row.inner_text() and "%" in row.inner_text()
+    row.get_by_role("button", name="Détail").click()
+    detail = page.get_by_test_id("indicator-detail")
+    detail.wait_for()
+    assert "nombre de journées (ou séances, actes) réalisées" in detail.get_by_test_id("formula").inner_text()
+    assert detail.get_by_test_id("source-data").locator("tbody tr").count() == 3
+    assert "2021 :" in detail.get_by_test_id("history").inner_text()
+    chart = detail.get_by_test_id("quartile-chart")
+    assert "Région 52" in chart.text_content() and chart.locator("rect").count() == 3
+    page.close()

@@ -69,7 +69,8 @@ def test_a_missing_column_is_named(elements, tmp_path):
     with pytest.raises(DataImportError) as error:
         import_file(_csv(tmp_path, f"finess;annee;valeur\n{IME};2030;200\n"))
     assert error.value.problems == [
-        "ligne 1 : colonne(s) absente(s) element ; en-tête attendu « finess;annee;element;valeur », trouvé « finess;annee;valeur »"
+        "ligne 1 : colonne(s) absente(s) element ; en-tête attendu « finess;annee;element;valeur » "
+        "(ou « siren;annee;element;valeur » pour le siège), trouvé « finess;annee;valeur »"
     ]
 
 
@@ -124,3 +125,22 @@ def test_a_hostile_or_empty_upload_is_refused_cleanly(elements):
     with pytest.raises(DataImportError, match="aucune ligne de données"):
         read_csv(b"finess;annee;element;valeur\n", "vide.csv")
     assert DataValue.objects.filter(year=2030).count() == 0
+
+
+def test_head_office_data_is_imported_per_managing_body(elements, tmp_path):
+    body = Establishment.objects.get(finess=IME).managing_body
+    report = import_file(_csv(tmp_path, f"siren;annee;element;valeur\n{body.siren};2030;etp_siege;12,5\n{body.siren};2030;charges_siege;1150000\n", "siege.csv"))
+    assert report.created == 2 and report.batch.kind == "CSV siège"
+    stored = {v.element: v.value for v in DataValue.objects.filter(managing_body=body, year=2030)}
+    assert stored == {"etp_siege": pytest.approx(12.5), "charges_siege": 1150000}
+
+
+def test_head_office_file_refuses_establishment_elements_and_unknown_siren(elements, tmp_path):
+    body = Establishment.objects.get(finess=IME).managing_body
+    with pytest.raises(DataImportError) as error:
+        import_file(_csv(tmp_path, f"siren;annee;element;valeur\n{body.siren};2030;journees_realisees;10\n123456789;2030;etp_siege;3\n", "siege.csv"))
+    assert error.value.problems == [
+        "ligne 2, colonne element : donnée inconnue au niveau du siège « journees_realisees » (voir cpom indicators elements)",
+        "ligne 3, colonne siren : organisme gestionnaire inconnu « 123456789 » (SIREN absent du référentiel)",
+    ]
+    assert not DataValue.objects.filter(managing_body=body).exists()

@@ -41,8 +41,8 @@ class _Groups:
 
     def of_rows(self, rows: np.ndarray, n: int) -> np.ndarray:
         """Group index of each of the ``n`` rows (``rows`` in group order), −1 for rows left out."""
-        group = np.full(n, -1, dtype=np.int64)
-        group[rows] = np.repeat(np.arange(len(self.keys)), self.count)
+        group = np.full(n, -1, dtype=np.int32)
+        group[rows] = np.repeat(np.arange(len(self.keys), dtype=np.int32), self.count)
         return group
 
 
@@ -70,7 +70,7 @@ def _groups(keys: np.ndarray, values: np.ndarray) -> _Groups:
 def _codes(labels: list[str]) -> tuple[np.ndarray, list[str]]:
     names = sorted(set(labels))
     position = {label: i for i, label in enumerate(names)}
-    return np.array([position[label] for label in labels], dtype=np.int64), names
+    return np.array([position[label] for label in labels], dtype=np.int32), names
 
 
 def compute_benchmarks(values: pl.DataFrame, establishments: pl.DataFrame, specs: list[IndicatorSpec]):
@@ -80,23 +80,30 @@ def compute_benchmarks(values: pl.DataFrame, establishments: pl.DataFrame, specs
     establishment, category, department, region.
     """
     codes = values["code"].cat.get_categories().to_list()
-    years = values["year"].to_numpy().astype(np.int64)
+    years = values["year"].to_numpy()
     first_year = int(years.min()) if len(years) else 0
     n_years = int(years.max()) - first_year + 1 if len(years) else 1
     establishment = values["establishment"].to_physical().to_numpy()
     category, category_names = _codes(establishments["category"].cast(pl.Utf8).fill_null("").to_list())
     department, department_names = _codes(establishments["department"].cast(pl.Utf8).fill_null("").to_list())
     region, region_names = _codes(establishments["region"].cast(pl.Utf8).fill_null("").to_list())
-    code = values["code"].to_physical().to_numpy().astype(np.int64)
+    code = values["code"].to_physical().to_numpy().astype(np.int32)
     value = values["value"].to_numpy(allow_copy=True).astype(np.float64, copy=False)
 
-    # (indicator, category, year): small enough for 16-bit radix sorts when it fits.
-    base = (code * len(category_names) + category[establishment]) * n_years + (years - first_year)
     by_code = {s.code: s for s in specs}
     low = np.array([v if (v := getattr(by_code.get(c), "plausible_min", None)) is not None else -np.inf for c in codes])
     high = np.array([v if (v := getattr(by_code.get(c), "plausible_max", None)) is not None else np.inf for c in codes])
     with np.errstate(invalid="ignore"):
         out_of_bounds = (value < low[code]) | (value > high[code])
+
+    # Group key (indicator, category, year), small enough for 16-bit radix sorts when it fits; 32-bit
+    # arithmetic in place, because every 8-million-row temporary costs time on a machine slow to give pages.
+    base = category[establishment]
+    code *= len(category_names)
+    base += code
+    base *= n_years
+    base += years
+    base -= first_year
     usable = np.flatnonzero(~np.isnan(value) & ~out_of_bounds)
 
     n_base = int(base.max()) + 1 if len(base) else 1
@@ -104,7 +111,7 @@ def compute_benchmarks(values: pl.DataFrame, establishments: pl.DataFrame, specs
     order = usable[np.argsort(value[usable])]  # ties may come in any order
     order = order[np.argsort(base[order].astype(small), kind="stable")]
     levels = {
-        "nation": (np.zeros(len(category), dtype=np.int64), [NATION]),
+        "nation": (np.zeros(len(category), dtype=np.int32), [NATION]),
         "region": (region, region_names),
         "department": (department, department_names),
     }
@@ -113,9 +120,10 @@ def compute_benchmarks(values: pl.DataFrame, establishments: pl.DataFrame, specs
         row_territory = territory[establishment]
         # Rows sorted by (base, value), stably regrouped by territory: sorted by (territory, base, value).
         rows = order[np.argsort(row_territory[order].astype(np.uint16), kind="stable")] if len(names) > 1 else order
-        key = row_territory * n_base + base
+        key = row_territory.astype(np.int64) * n_base + base
         groups[level] = _groups(key[rows], value[rows])
-        row_group[level] = groups[level].of_rows(rows, len(value))
+        if level != "department":  # bands and fences only look at the region and the nation
+            row_group[level] = groups[level].of_rows(rows, len(value))
 
     # Index −1 (a row without a group) reads the sentinel appended to each array: no peers, no quartile.
     nation, found = groups["nation"], row_group["nation"]
@@ -131,10 +139,12 @@ def compute_benchmarks(values: pl.DataFrame, establishments: pl.DataFrame, specs
         for a, sentinel in ((regional.count, 0), (regional.q1, np.nan), (regional.median, np.nan), (regional.q3, np.nan))
     )
     with np.errstate(invalid="ignore"):
-        band = np.select(
-            [count[found] < MIN_PEERS, value < q1[found], value <= median[found], value <= q3[found]],
-            [0, 1, 2, 3], default=4,
-        ).astype(np.uint32)
+        # 1 below Q1, 2 up to the median, 3 up to Q3, 4 above; 0 with fewer than MIN_PEERS peers.
+        band = (value >= q1[found]).astype(np.uint32)
+        band += value > median[found]
+        band += value > q3[found]
+        band += 1
+        band[count[found] < MIN_PEERS] = 0
     # Values left out of the quartiles (implausible) get no band: their flag says why.
     no_band = np.isnan(value) | out_of_bounds
     result = values.with_columns(

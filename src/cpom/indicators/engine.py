@@ -130,8 +130,14 @@ class _Frame:
         self.present = np.bincount(rows, minlength=self.n_establishments * self.n_years) > 0
         rows *= len(columns)
         rows += column
-        self.matrix = np.full((self.n_establishments * self.n_years, len(columns)), np.nan)
+        # Written once: an uninitialised matrix, the values, then NaN where nothing was given
+        # (np.full would touch every page a first time for nothing).
+        shape = (self.n_establishments * self.n_years, len(columns))
+        self.matrix = np.empty(shape)
+        filled = np.zeros(shape[0] * shape[1], dtype=bool)
+        filled[rows] = True
         self.matrix.ravel()[rows] = values
+        np.copyto(self.matrix.ravel(), np.nan, where=~filled)
 
     def column(self, name: str) -> np.ndarray:
         return self.matrix[:, self.columns[name]]
@@ -258,15 +264,25 @@ def compute(establishments: pl.DataFrame, elements: pl.DataFrame, catalogue: lis
     category_names = sorted(set(establishments["category"].cast(pl.Utf8).to_list()))
     row_categories = np.repeat(codes_of(establishments["category"], category_names), frame.n_years)
     texts: dict[str, int] = {"": 0}
-    columns = {name: [] for name in ("establishment", "year", "code", "value", "numerator", "denominator", "reason")}
-    for index, indicator in enumerate(catalogue):
+    # Which rows each indicator covers, first: the outputs are then allocated once and filled in place.
+    coverage = []
+    for indicator in catalogue:
         applies = frame.present.copy()
         if indicator.spec.categories:
             allowed = np.isin(np.array(category_names, dtype=object), indicator.spec.categories)
             applies &= allowed[row_categories]
-        rows = np.nonzero(applies)[0]
+        coverage.append(np.nonzero(applies)[0])
+    total = sum(len(rows) for rows in coverage)
+    out = {
+        "establishment": np.empty(total, dtype=np.uint32), "year": np.empty(total, dtype=np.int32),
+        "code": np.empty(total, dtype=np.uint32), "value": np.empty(total), "numerator": np.empty(total),
+        "denominator": np.empty(total), "reason": np.empty(total, dtype=np.uint32),
+    }
+    start = 0
+    for index, (indicator, rows) in enumerate(zip(catalogue, coverage)):
         if len(rows) == 0:
             continue
+        end = start + len(rows)
         numerator = _evaluate(indicator.numerator, frame, accounts)
         denominator = None if indicator.denominator is None else _evaluate(indicator.denominator, frame, accounts)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -276,24 +292,26 @@ def compute(establishments: pl.DataFrame, elements: pl.DataFrame, catalogue: lis
             if indicator.spec.denominator_positive:
                 value[denominator <= 0] = np.nan
         value[~np.isfinite(value)] = np.nan
-        columns["establishment"].append((rows // frame.n_years).astype(np.uint32))
-        columns["year"].append((rows % frame.n_years + frame.first_year).astype(np.int32))
-        columns["code"].append(np.full(len(rows), index, dtype=np.uint32))
-        columns["value"].append(value[rows])
-        columns["numerator"].append(numerator[rows])
-        columns["denominator"].append(np.full(len(rows), np.nan) if denominator is None else denominator[rows])
-        columns["reason"].append(_reasons(indicator, frame, accounts, denominator, value, rows, texts))
-    if not columns["value"]:
-        columns = {name: [np.zeros(0, dtype=np.uint32 if name in ("establishment", "code", "reason") else np.float64)] for name in columns}
-    data = {name: np.concatenate(parts) for name, parts in columns.items()}
-    return pl.DataFrame(data).with_columns(
-        pl.col("establishment").cast(pl.Enum(keys)),
-        pl.col("code").cast(pl.Enum([c.spec.code for c in catalogue])),
-        pl.col("reason").cast(pl.Enum(list(texts))),
-        pl.col("value").fill_nan(None),
-        pl.col("numerator").fill_nan(None),
-        pl.col("denominator").fill_nan(None),
-    )
+        np.floor_divide(rows, frame.n_years, out=out["establishment"][start:end], casting="unsafe")
+        out["year"][start:end] = rows % frame.n_years + frame.first_year
+        out["code"][start:end] = index
+        np.take(value, rows, out=out["value"][start:end])
+        np.take(numerator, rows, out=out["numerator"][start:end])
+        if denominator is None:
+            out["denominator"][start:end] = np.nan
+        else:
+            np.take(denominator, rows, out=out["denominator"][start:end])
+        out["reason"][start:end] = _reasons(indicator, frame, accounts, denominator, value, rows, texts)
+        start = end
+    return pl.DataFrame([
+        pl.Series("establishment", out["establishment"]).cast(pl.Enum(keys)),
+        pl.Series("year", out["year"]),
+        pl.Series("code", out["code"]).cast(pl.Enum([c.spec.code for c in catalogue])),
+        pl.Series("value", out["value"], nan_to_null=True),
+        pl.Series("numerator", out["numerator"], nan_to_null=True),
+        pl.Series("denominator", out["denominator"], nan_to_null=True),
+        pl.Series("reason", out["reason"]).cast(pl.Enum(list(texts))),
+    ])
 
 
 NOT_ADDITIVE = "indicateur non consolidable (valeurs non additionnables)"

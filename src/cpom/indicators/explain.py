@@ -49,10 +49,14 @@ def in_words(node, labels: dict[str, str], parent: int = 0, right_side: bool = F
     return f"({text})" if needs_brackets else text
 
 
-def formula_in_words(indicator: Indicator) -> str:
+def element_labels() -> dict[str, str]:
+    return dict(DataElement.objects.values_list("code", "label"))
+
+
+def formula_in_words(indicator: Indicator, labels: dict[str, str] | None = None) -> str:
     if indicator.declared:
         return "Valeur saisie (non calculée)."
-    labels = dict(DataElement.objects.values_list("code", "label"))
+    labels = labels if labels is not None else element_labels()
     text = in_words(f.parse(indicator.numerator), labels)
     if indicator.denominator:
         text = f"[{text}] ÷ [{in_words(f.parse(indicator.denominator), labels)}]"

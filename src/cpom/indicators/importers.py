@@ -17,12 +17,14 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 
-from cpom.registry.models import Establishment
+from cpom.registry.models import Establishment, ManagingBody
 
 from .catalogues import known_element
 from .models import DataElement, DataValue, ImportBatch
 
 CSV_COLUMNS = ["finess", "annee", "element", "valeur"]
+# Head-office data: the same file keyed by the managing body's SIREN.
+HEAD_OFFICE_COLUMNS = ["siren", "annee", "element", "valeur"]
 MAX_REPORTED_ERRORS = 50
 YEAR_RANGE = range(1990, 2101)
 TEMPLATE_COLUMNS = ["code", "libelle", "unite", "valeur"]
@@ -44,7 +46,7 @@ class DataImportError(Exception):
 @dataclass(frozen=True)
 class Row:
     line: int
-    finess: str
+    holder: str  # FINESS of an establishment, or SIREN of a managing body for head-office data
     year: int
     element: str
     value: Decimal
@@ -69,10 +71,14 @@ def parse_decimal(text: str) -> Decimal | None:
 class _Checker:
     """Checks rows one by one, collecting every problem with its place."""
 
-    def __init__(self, file_name: str):
+    def __init__(self, file_name: str, level: str = "establishment"):
         self.error = DataImportError(file_name)
-        self.known_elements = set(DataElement.objects.filter(level="establishment").values_list("code", flat=True))
-        self.finess = set(Establishment.objects.values_list("finess", flat=True))
+        self.level = level
+        self.known_elements = set(DataElement.objects.filter(level=level).values_list("code", flat=True))
+        if level == "establishment":
+            self.holders = set(Establishment.objects.values_list("finess", flat=True))
+        else:
+            self.holders = set(ManagingBody.objects.values_list("siren", flat=True))
         self.seen: dict[tuple, int] = {}
         self.rows: list[Row] = []
 
@@ -80,24 +86,29 @@ class _Checker:
         if len(self.error.problems) < MAX_REPORTED_ERRORS:
             self.error.problems.append(f"ligne {line}, colonne {column} : {message}")
 
-    def check(self, line: int, finess: str, year: str, element: str, value: str, columns: dict[str, str]) -> None:
+    def check(self, line: int, holder: str, year: str, element: str, value: str, columns: dict[str, str]) -> None:
         before = len(self.error.problems)
-        finess, element = (finess or "").strip().upper(), (element or "").strip()
-        if finess not in self.finess:
-            self.problem(line, columns["finess"], f"établissement inconnu « {finess} » (numéro FINESS absent du référentiel)")
+        holder, element = (holder or "").strip().upper(), (element or "").strip()
+        if holder not in self.holders:
+            if self.level == "establishment":
+                self.problem(line, columns["finess"], f"établissement inconnu « {holder} » (numéro FINESS absent du référentiel)")
+            else:
+                self.problem(line, columns["siren"], f"organisme gestionnaire inconnu « {holder} » (SIREN absent du référentiel)")
         year_text = str(year or "").strip()
         if not year_text.isdigit() or int(year_text) not in YEAR_RANGE:
             self.problem(line, columns["annee"], f"année invalide « {year_text} » (attendu : quatre chiffres, par exemple 2025)")
-        if not known_element(element, self.known_elements):
-            self.problem(line, columns["element"], f"donnée inconnue « {element} » (voir cpom indicators elements)")
+        known = known_element(element, self.known_elements) if self.level == "establishment" else element in self.known_elements
+        if not known:
+            where = "" if self.level == "establishment" else " au niveau du siège"
+            self.problem(line, columns["element"], f"donnée inconnue{where} « {element} » (voir cpom indicators elements)")
         number = parse_decimal(str(value) if value is not None else "")
         if number is None:
             self.problem(line, columns["valeur"], f"valeur non numérique « {value if value is not None else ''} »")
         if len(self.error.problems) > before:
             return
-        key = (finess, int(year_text), element)
+        key = (holder, int(year_text), element)
         if key in self.seen:
-            self.problem(line, columns["element"], f"doublon : {finess}, {year_text}, {element} figure déjà ligne {self.seen[key]}")
+            self.problem(line, columns["element"], f"doublon : {holder}, {year_text}, {element} figure déjà ligne {self.seen[key]}")
             return
         self.seen[key] = line
         self.rows.append(Row(line, *key, number))
@@ -118,23 +129,26 @@ def _decode(content: bytes, file_name: str) -> str:
         raise DataImportError(file_name, [f"ligne {line} : le fichier n'est pas encodé en UTF-8"]) from None
 
 
-def read_csv(content: bytes, file_name: str) -> list[Row]:
+def read_csv(content: bytes, file_name: str) -> tuple[list[Row], str]:
+    """The rows of a long CSV and their level: establishments (finess column) or head offices (siren)."""
     reader = csv.reader(io.StringIO(_decode(content, file_name)), delimiter=";")
     header = [h.strip().lower() for h in next(reader, [])]
-    missing = [c for c in CSV_COLUMNS if c not in header]
+    expected = HEAD_OFFICE_COLUMNS if "siren" in header and "finess" not in header else CSV_COLUMNS
+    missing = [c for c in expected if c not in header]
     if missing:
         found = ";".join(header) if header else "rien"
-        raise DataImportError(file_name, [f"ligne 1 : colonne(s) absente(s) {', '.join(missing)} ; en-tête attendu « {';'.join(CSV_COLUMNS)} », trouvé « {found} »"])
-    index = {c: header.index(c) for c in CSV_COLUMNS}
-    checker = _Checker(file_name)
+        raise DataImportError(file_name, [f"ligne 1 : colonne(s) absente(s) {', '.join(missing)} ; en-tête attendu « {';'.join(CSV_COLUMNS)} » (ou « {';'.join(HEAD_OFFICE_COLUMNS)} » pour le siège), trouvé « {found} »"])
+    level = "establishment" if expected is CSV_COLUMNS else "managing_body"
+    index = {c: header.index(c) for c in expected}
+    checker = _Checker(file_name, level)
     for line, record in enumerate(reader, start=2):
         if not any(cell.strip() for cell in record):
             continue
         if len(record) < len(header):
-            checker.problem(line, CSV_COLUMNS[len(record)] if len(record) < 4 else "?", f"{len(record)} colonne(s) au lieu de {len(header)}")
+            checker.problem(line, expected[len(record)] if len(record) < 4 else "?", f"{len(record)} colonne(s) au lieu de {len(header)}")
             continue
-        checker.check(line, *(record[index[c]] for c in CSV_COLUMNS), columns={c: c for c in CSV_COLUMNS})
-    return checker.result()
+        checker.check(line, *(record[index[c]] for c in expected), columns={c: c for c in expected})
+    return checker.result(), level
 
 
 def template_workbook(establishment: Establishment, year: int) -> Workbook:
@@ -186,26 +200,30 @@ def _letter(index: int) -> str:
     return chr(ord("A") + index)
 
 
-def read_file(path: Path) -> list[Row]:
+def read_file(path: Path) -> tuple[list[Row], str]:
     content = path.read_bytes()
     if path.suffix.lower() == ".xlsx":
-        return read_template(content, path.name)
+        return read_template(content, path.name), "establishment"
     return read_csv(content, path.name)
 
 
 @transaction.atomic
-def store(rows: list[Row], file_name: str, kind: str, user=None) -> ImportReport:
+def store(rows: list[Row], file_name: str, kind: str, user=None, level: str = "establishment") -> ImportReport:
     batch = ImportBatch.objects.create(file_name=file_name, kind=kind, user=user, rows=len(rows))
-    ids = dict(Establishment.objects.filter(finess__in={r.finess for r in rows}).values_list("finess", "id"))
+    holders = {r.holder for r in rows}
+    if level == "establishment":
+        field, ids = "establishment_id", dict(Establishment.objects.filter(finess__in=holders).values_list("finess", "id"))
+    else:
+        field, ids = "managing_body_id", dict(ManagingBody.objects.filter(siren__in=holders).values_list("siren", "id"))
     existing = {
-        (v.establishment_id, v.year, v.element): v
-        for v in DataValue.objects.filter(establishment_id__in=ids.values(), year__in={r.year for r in rows})
+        (getattr(v, field), v.year, v.element): v
+        for v in DataValue.objects.filter(**{f"{field}__in": ids.values()}, year__in={r.year for r in rows})
     }
     to_create, to_update = [], []
     for row in rows:
-        current = existing.get((ids[row.finess], row.year, row.element))
+        current = existing.get((ids[row.holder], row.year, row.element))
         if current is None:
-            to_create.append(DataValue(establishment_id=ids[row.finess], year=row.year, element=row.element, value=row.value, batch=batch))
+            to_create.append(DataValue(**{field: ids[row.holder]}, year=row.year, element=row.element, value=row.value, batch=batch))
         else:
             current.value, current.batch = row.value, batch
             to_update.append(current)
@@ -215,6 +233,6 @@ def store(rows: list[Row], file_name: str, kind: str, user=None) -> ImportReport
 
 
 def import_file(path: Path, user=None) -> ImportReport:
-    rows = read_file(path)
-    kind = "modèle Excel" if path.suffix.lower() == ".xlsx" else "CSV long"
-    return store(rows, path.name, kind, user)
+    rows, level = read_file(path)
+    kind = "modèle Excel" if path.suffix.lower() == ".xlsx" else "CSV long" if level == "establishment" else "CSV siège"
+    return store(rows, path.name, kind, user, level)

@@ -7,8 +7,8 @@ from cpom.registry.territories import region_of
 from cpom.ui import visible_or_404
 
 from .charts import quartile_chart, trend_chart
-from .explain import formula_in_words, source_data
-from .models import Benchmark, Indicator, IndicatorValue
+from .explain import element_labels, formula_in_words, source_data
+from .models import Benchmark, Catalogue, DataElement, Indicator, IndicatorValue
 
 
 def _establishment(request, finess):
@@ -57,3 +57,20 @@ def indicator_detail(request, finess, indicator_id, year):
         "benchmarks": benchmarks,
         "chart": quartile_chart(benchmarks, value.value),
     })
+
+
+@login_required
+def catalogue(request):
+    """The reference: every catalogue's indicators with their calculation method in words."""
+    labels = element_labels()
+    catalogues = [
+        (catalogue, [(i, formula_in_words(i, labels)) for i in catalogue.indicators.order_by("id")])
+        for catalogue in Catalogue.objects.select_related("authority").order_by("id")
+    ]
+    return render(request, "indicators/catalogue.html", {"catalogues": catalogues})
+
+
+@login_required
+def elements(request):
+    """The data element codes an import file or a formula may use."""
+    return render(request, "indicators/elements.html", {"elements": DataElement.objects.order_by("level", "code")})
