@@ -115,3 +115,16 @@ def test_every_demo_establishment_has_five_years(db):
     for establishment in Establishment.objects.filter(managing_body__name__in=["Association Les Chemins de Loire", "EHPAD public Les Tilleuls"]):
         years = set(IndicatorValue.objects.filter(establishment=establishment).values_list("year", flat=True))
         assert years == {2021, 2022, 2023, 2024, 2025}, establishment.name
+
+
+def test_contract_indicators_are_consolidated_per_category(client_for):
+    from cpom.contracts.models import Contract
+
+    association = Contract.objects.get(reference="CPOM-PDL-2027-044-01")
+    body = client_for("cd44").get(reverse("contracts:indicators", kwargs={"contract_id": association.pk})).content.decode()
+    assert "Indicateurs consolidés 2025" in body
+    # One IME in the perimeter: its consolidated occupancy is its own.
+    occupancy = _value("i-25")
+    assert f"{occupancy.value:.2f}".replace(".", ",") in body
+    assert "indicateur non consolidable" in body  # opening days are not added up
+    assert client_for("ehpad").get(reverse("contracts:indicators", kwargs={"contract_id": association.pk})).status_code == 404

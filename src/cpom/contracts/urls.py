@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:contract_id>/", views.contract_detail, name="detail"),
     path("<int:contract_id>/modifier/", views.contract_update, name="update"),
     path("<int:contract_id>/etat/", views.contract_transition, name="transition"),
+    path("<int:contract_id>/indicateurs/", views.contract_indicators, name="indicators"),
 ]

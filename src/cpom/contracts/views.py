@@ -9,6 +9,8 @@ from cpom.accounts import access
 from cpom.accounts.access import membership_of, visible
 from cpom.accounts.models import Side
 from cpom.audit.services import entries_for
+from cpom.indicators.models import IndicatorValue
+from cpom.indicators.services import consolidated_for
 from cpom.registry.models import Authority, Establishment, ManagingBody
 from cpom.ui import visible_or_404
 
@@ -40,6 +42,19 @@ def home(request):
     }
     template = "contracts/_contract_table.html" if request.htmx else "contracts/home.html"
     return render(request, template, context)
+
+
+@login_required
+def contract_indicators(request, contract_id):
+    """The perimeter's indicators consolidated per homogeneous category, for one year."""
+    contract = visible_or_404(request.user, _contracts_of(request.user), pk=contract_id)
+    years = sorted(
+        IndicatorValue.objects.filter(establishment__in=contract.establishments.all()).values_list("year", flat=True).distinct(),
+        reverse=True,
+    )
+    year = int(request.GET["annee"]) if request.GET.get("annee", "").isdigit() else (years[0] if years else None)
+    rows = consolidated_for(contract.establishments.all(), year) if year else []
+    return render(request, "contracts/contract_indicators.html", {"contract": contract, "years": years, "year": year, "rows": rows})
 
 
 @login_required

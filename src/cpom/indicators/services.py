@@ -17,7 +17,7 @@ from cpom.registry.territories import region_of
 
 from .benchmarks import compute_benchmarks
 from .catalogues import spec_of
-from .engine import compile_catalogue, compute
+from .engine import compile_catalogue, compute, consolidate
 from .models import Band, Benchmark, DataElement, DataValue, Indicator, IndicatorValue
 from .storage import bulk_insert, fetch, float_cast
 
@@ -171,3 +171,34 @@ def export(year: int, fmt: str, path: Path) -> int:
             sheet.append(list(row))
         workbook.save(path)
     return len(rows)
+
+
+@dataclass
+class ConsolidatedRow:
+    category: str
+    indicator: Indicator
+    members: int
+    value: float | None
+    reason: str
+
+
+def consolidated_for(establishments, year: int) -> list[ConsolidatedRow]:
+    """A perimeter's indicators per homogeneous category: Σ numerators ÷ Σ denominators, never a mean of ratios."""
+    stored = list(
+        IndicatorValue.objects.filter(establishment__in=establishments, year=year)
+        .values_list("establishment__finess", "establishment__category", "indicator_id", "value", "numerator", "denominator")
+    )
+    if not stored:
+        return []
+    values = pl.DataFrame(stored, schema={"establishment": pl.Utf8, "category": pl.Utf8, "code": pl.Utf8, "value": pl.Float64,
+                                          "numerator": pl.Float64, "denominator": pl.Float64}, orient="row")
+    values = values.with_columns(pl.col("code").cast(pl.Utf8), year=pl.lit(year))
+    groups = values.select("establishment", group="category").unique()
+    indicators = Indicator.objects.in_bulk({int(c) for c in values["code"].unique().to_list()})
+    specs = [_keyed_spec(i, str(pk)) for pk, i in indicators.items()]
+    result = consolidate(values.drop("category"), groups, specs)
+    rows = [
+        ConsolidatedRow(r["group"], indicators[int(r["code"])], r["members"], r["value"], r["reason"])
+        for r in result.iter_rows(named=True)
+    ]
+    return sorted(rows, key=lambda r: (r.category, r.indicator.catalogue_id, r.indicator.pk))
