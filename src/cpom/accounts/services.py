@@ -9,7 +9,7 @@ from .models import Membership, Side
 
 
 class MemberChangeRefused(Exception):
-    pass
+    """A change an administrator may not make (their own role or account)."""
 
 
 def members_of(user) -> QuerySet:

@@ -38,7 +38,7 @@ class TransitionRefused(Exception):
 
 
 class StaleContract(TransitionRefused):
-    pass
+    """Someone else changed the contract since this copy was read."""
 
 
 def _fmt(day: date) -> str:

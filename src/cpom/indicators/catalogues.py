@@ -28,7 +28,7 @@ INDICATOR_FIELDS = [
 
 
 class CatalogueError(ValueError):
-    pass
+    """A catalogue file that cannot be loaded; the message names the file, indicator and column."""
 
 
 def _read(path: Path) -> dict:
