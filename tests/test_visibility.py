@@ -12,17 +12,21 @@ from cpom.registry.models import Establishment
 
 OBJECT_KWARGS = {"contract_id", "finess", "managing_body_id"}
 # Further path parts that only make sense together with one of the objects above.
-QUALIFIERS = {"indicator_id", "year"}
+QUALIFIERS = {
+    "indicator_id", "year", "section_code", "finding_id", "attachment_id", "objective_id", "follow_up_id", "milestone_id",
+    "extension",
+}
 
 
-def _routes(resolver=None, namespace=""):
+def _routes(resolver=None, namespace="", outer=frozenset()):
+    """Each named route with all its path parameters, those of the includes above it too."""
     resolver = resolver or get_resolver()
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):
             inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from _routes(pattern, inner)
+            yield from _routes(pattern, inner, outer | set(pattern.pattern.regex.groupindex))
         elif isinstance(pattern, URLPattern) and pattern.name:
-            yield f"{namespace}{pattern.name}", set(pattern.pattern.regex.groupindex)
+            yield f"{namespace}{pattern.name}", set(pattern.pattern.regex.groupindex) | outer
 
 
 def object_routes():
@@ -45,8 +49,40 @@ def test_enumeration_finds_the_pages_and_api_routes():
     assert {
         "contracts:detail", "contracts:update", "contracts:transition", "registry:establishment",
         "registry:establishment_update", "registry:managing_body", "contract-detail", "establishment-detail",
-        "indicators:establishment", "indicators:detail",
+        "indicators:establishment", "indicators:detail", "diagnostic:home", "diagnostic:section", "diagnostic:attachment",
+        "diagnostic:finding", "objectives:list", "objectives:detail", "objectives:update", "objectives:negotiate",
+        "objectives:indicator", "objectives:milestone_delete", "objectives:sheet", "objectives:annex",
     } <= names
+
+
+def _contract_objects(contract) -> dict:
+    """One object of each kind the contract's routes name, made here when the demo has none."""
+    from django.core.files.base import ContentFile
+
+    from cpom.diagnostic.models import Attachment, Finding, SectionEntry
+    from cpom.diagnostic.services import diagnostic_for
+    from cpom.objectives.models import FollowUpIndicator, Level, Milestone, Objective
+
+    diagnostic = diagnostic_for(contract)
+    section = diagnostic.template.sections.get(code="1.1.1")
+    finding = diagnostic.findings.first() or Finding.objects.create(
+        diagnostic=diagnostic, section=section, text="Constat", nature="difficulty", level="managing_body", organisation_label="x",
+    )
+    entry = SectionEntry.objects.get_or_create(diagnostic=diagnostic, section=section, establishment=None)[0]
+    attachment = Attachment.objects.filter(entry__diagnostic=diagnostic).first()
+    if attachment is None:
+        attachment = Attachment(entry=entry, kind="other", label="Document", original_name="document.pdf", size=9, sha256="0" * 64, organisation_label="x")
+        attachment.file.save("visibility-test.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    strategic = Objective.objects.get_or_create(contract=contract, number="9", defaults={"level": Level.STRATEGIC, "title": "Axe"})[0]
+    objective = contract.objectives.filter(level=Level.OPERATIONAL).first() or Objective.objects.create(
+        contract=contract, level=Level.OPERATIONAL, parent=strategic, number="9.1", title="Objectif"
+    )
+    follow_up = FollowUpIndicator.objects.get_or_create(objective=objective, label="Indicateur", defaults={"kind": "resultats"})[0]
+    milestone = Milestone.objects.get_or_create(objective=objective, label="Étape")[0]
+    return {
+        "section_code": section.code, "finding_id": finding.pk, "attachment_id": attachment.pk, "objective_id": objective.pk,
+        "follow_up_id": follow_up.pk, "milestone_id": milestone.pk, "extension": "pdf",
+    }
 
 
 def _url(name, kwargs, contract):
@@ -58,6 +94,8 @@ def _url(name, kwargs, contract):
         "contract_id": contract.pk, "finess": establishment.finess, "managing_body_id": contract.managing_body_id,
         "indicator_id": computed.indicator_id, "year": computed.year,
     }
+    if kwargs & (QUALIFIERS - {"indicator_id", "year"}):
+        values.update(_contract_objects(contract))
     if name.startswith("contract-"):
         return reverse(name, kwargs={"pk": contract.pk})
     return reverse(name, kwargs={k: values[k] for k in kwargs})
@@ -72,7 +110,8 @@ CASES = [
 
 @pytest.mark.parametrize("name,kwargs", ROUTES, ids=[name for name, _ in ROUTES])
 @pytest.mark.parametrize("owner,other_body,other_authority,contract_fixture", CASES)
-def test_outsiders_are_refused(client_for, client, request, name, kwargs, owner, other_body, other_authority, contract_fixture):
+def test_outsiders_are_refused(client_for, client, request, settings, tmp_path, name, kwargs, owner, other_body, other_authority, contract_fixture):
+    settings.MEDIA_ROOT = tmp_path
     contract = request.getfixturevalue(contract_fixture)
     url = _url(name, kwargs, contract)
     state_before = contract.state

@@ -15,6 +15,12 @@ ACTOR_USERS = {LEAD: {"ars"}, PARTY: {"ars", "cd44"}, MANAGING_BODY: {"asso"}}
 EVERYONE = {"asso", "ehpad", "ars", "cd44", "cd49", "admin"}
 
 
+@pytest.fixture
+def association_contract(ready_association_contract):
+    """The table's own checks are under test here: the objectives are complete and agreed."""
+    return ready_association_contract
+
+
 def _allowed_users(rule):
     return set().union(*(ACTOR_USERS[a] for a in rule.actors))
 
@@ -175,3 +181,16 @@ def test_refusal_on_the_contract_page_says_why(client_for, association_contract)
     assert "Seul(e) l&#x27;autorité cheffe de file peut effectuer cette action." in response.content.decode()
     association_contract.refresh_from_db()
     assert association_contract.state == State.NEGOTIATION
+
+
+def test_readiness_blocks_the_move_to_signature(ready_association_contract, users):
+    from cpom.objectives.models import Target
+
+    contract = ready_association_contract
+    Target.objects.filter(indicator__objective__contract=contract, due_year=2).update(value="à préciser")
+    reasons = lifecycle.refusal_reasons(contract, State.READY_FOR_SIGNATURE, users["ars"])
+    assert len(reasons) == 1 and "la cible N+2 est « à préciser »" in reasons[0]
+    with pytest.raises(TransitionRefused):
+        lifecycle.transition(contract, State.READY_FOR_SIGNATURE, users["ars"])
+    contract.refresh_from_db()
+    assert contract.state == State.NEGOTIATION

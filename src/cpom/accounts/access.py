@@ -5,6 +5,8 @@ Every page and API view filters its querysets through :func:`visible`; the
 membership (and anonymous visitors) see nothing; superusers see everything.
 """
 
+from dataclasses import dataclass
+
 from django.db.models import Model, Q, QuerySet
 
 from cpom.contracts.models import Contract
@@ -153,3 +155,36 @@ def can_administer_members(user) -> bool:
     """An organisation's administrators manage the accounts of their own organisation."""
     m = membership_of(user)
     return m is not None and m.has_role(Role.ADMINISTER)
+
+
+@dataclass(frozen=True)
+class ContractSide:
+    """The party of a contract a user speaks for: its managing body, or one of its authorities."""
+
+    managing_body_id: int | None
+    authority_id: int | None
+    label: str
+
+    @property
+    def is_managing_body(self) -> bool:
+        return self.managing_body_id is not None
+
+
+def contract_side(user, contract: Contract) -> ContractSide | None:
+    """None for outsiders and for the platform team, who see contracts but speak for no party."""
+    m = membership_of(user)
+    if m is None or m.side == Side.PLATFORM:
+        return None
+    if m.side == Side.MANAGING_BODY:
+        if m.managing_body_id != contract.managing_body_id:
+            return None
+        return ContractSide(m.managing_body_id, None, m.organisation_label)
+    if not any(p.authority_id == m.authority_id for p in contract.parties.all()):
+        return None
+    return ContractSide(None, m.authority_id, m.organisation_label)
+
+
+def can_contribute(user, contract: Contract) -> bool:
+    """Parties with at least the contribution role write the diagnostic and negotiate objectives."""
+    m = membership_of(user)
+    return contract_side(user, contract) is not None and m.has_role(Role.CONTRIBUTE)

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "cpom.contracts",
     "cpom.audit",
     "cpom.indicators",
+    "cpom.diagnostic",
+    "cpom.objectives",
     "cpom.api",
     "cpom.demo",
 ]

@@ -17,6 +17,8 @@ urlpatterns = [
     ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("contrats/", include("cpom.contracts.urls")),
+    path("contrats/<int:contract_id>/diagnostic/", include("cpom.diagnostic.urls")),
+    path("contrats/<int:contract_id>/objectifs/", include("cpom.objectives.urls")),
     path("", include("cpom.accounts.urls")),
     path("", include("cpom.indicators.urls")),
     path("", include("cpom.registry.urls")),

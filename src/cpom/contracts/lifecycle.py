@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 
 from cpom.accounts.access import membership_of
 from cpom.accounts.models import Role, Side
+from cpom.objectives import readiness
 
 from .deadlines import add_months
 from .models import Contract, State, Transition
@@ -85,6 +86,11 @@ def end_date_reached(contract: Contract, today: date) -> list[str]:
     return []
 
 
+def objectives_ready(contract: Contract, today: date) -> list[str]:
+    """The readiness check: a contract whose objectives cannot be followed does not reach signature."""
+    return [blocker.message for blocker in readiness.blockers(contract)]
+
+
 @dataclass(frozen=True)
 class Rule:
     label: str
@@ -113,7 +119,7 @@ RULES: dict[tuple[str, str], Rule] = {
     (State.LAUNCHED, State.DIAGNOSTIC): Rule("Ouvrir le diagnostic partagé", BOTH_SIDES, Role.CONTRIBUTE),
     (State.DIAGNOSTIC, State.NEGOTIATION): Rule("Passer à la négociation des objectifs", BOTH_SIDES, Role.CONTRIBUTE),
     (State.NEGOTIATION, State.READY_FOR_SIGNATURE): Rule(
-        "Déclarer le contrat prêt pour signature", frozenset({LEAD}), Role.VALIDATE, PERIMETER_CHECKS
+        "Déclarer le contrat prêt pour signature", frozenset({LEAD}), Role.VALIDATE, (*PERIMETER_CHECKS, objectives_ready)
     ),
     (State.READY_FOR_SIGNATURE, State.NEGOTIATION): Rule(
         "Rouvrir la négociation", BOTH_SIDES, Role.CONTRIBUTE, comment_required=True,

@@ -14,10 +14,16 @@ from cpom.indicators.services import consolidated_for
 from cpom.registry.models import Authority, Establishment, ManagingBody
 from cpom.ui import visible_or_404
 
+from cpom.objectives import readiness
+
 from . import lifecycle, services
 from .deadlines import deadlines, next_deadline
 from .forms import ContractForm, TransitionForm, establishments_for
 from .models import Contract, State
+
+
+# Before signature the blockers are worth a glance from the contract page; after it they are history.
+READINESS_STATES = {State.LAUNCHED, State.DIAGNOSTIC, State.NEGOTIATION, State.READY_FOR_SIGNATURE}
 
 
 def _contracts_of(user):
@@ -68,6 +74,7 @@ def contract_detail(request, contract_id):
         "next_deadline": next_deadline(contract, today),
         "transitions": contract.transitions.select_related("user"),
         "options": lifecycle.options_for(contract, request.user, today),
+        "readiness_count": len(readiness.blockers(contract)) if contract.state in READINESS_STATES else 0,
         "can_edit": access.can_edit_contract(request.user, contract),
         "audit": entries_for(contract)[:20],
         "today": today,

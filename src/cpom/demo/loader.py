@@ -13,6 +13,8 @@ from django.db import transaction
 from cpom.accounts.models import Membership, Role
 from cpom.contracts.models import Contract, ContractParty, LegalBasis, State, Transition
 from cpom.demo.indicator_data import load_demo_indicators
+from cpom.diagnostic.frames import load_template
+from cpom.indicators import catalogues
 from cpom.registry.identifiers import finess_with_key, luhn_check_digit
 from cpom.registry.models import Authority, AuthorityKind, Contact, Establishment, LegalStatus, ManagingBody
 
@@ -168,6 +170,9 @@ def _contract(reference, managing_body, establishments, parties, history, **fiel
 
 @transaction.atomic
 def load_demo(indicators: bool = True) -> dict:
+    # The catalogue and the diagnostic frame are reference data: even a demo without figures needs them.
+    catalogues.load_national()
+    load_template()
     authorities = _authorities()
     bodies = _managing_bodies()
     association_sites = _establishments(bodies["association"], ASSOCIATION_ESTABLISHMENTS, authorities)

@@ -1,0 +1,42 @@
+"""French formatting shared by every document: money, dates, empty fields, short texts."""
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+NBSP = "\u00a0"
+NOT_FILLED = "Non renseigné"
+DATE_TO_SET = "date à fixer"
+CENTS = Decimal("0.01")
+
+
+def money(value: Decimal | None) -> str:
+    """« 12 500,00 € », with non-breaking spaces so an amount never splits across lines."""
+    if value is None:
+        return NOT_FILLED
+    grouped = f"{Decimal(value).quantize(CENTS, rounding=ROUND_HALF_UP):,.2f}"
+    return grouped.replace(",", NBSP).replace(".", ",") + NBSP + "€"
+
+
+def french_date(value: datetime.date | None, missing: str = NOT_FILLED) -> str:
+    return value.strftime("%d/%m/%Y") if value else missing
+
+
+def filled(text: str | None) -> str:
+    return (text or "").strip() or NOT_FILLED
+
+
+def label(text: str) -> str:
+    """A field's label, with the French non-breaking space before the colon."""
+    return f"{text}{NBSP}:"
+
+
+def shorten(text: str, limit: int = 200) -> str:
+    """A long free text cut at a word boundary, for the summaries."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def years(count: int) -> str:
+    return f"{count} an{'s' if count > 1 else ''}"

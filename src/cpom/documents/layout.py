@@ -1,0 +1,54 @@
+"""A document as a list of blocks, written once and rendered both in Word (word.py) and in PDF (pdf.py)."""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+    level: int  # 0 is the document's title
+
+
+@dataclass(frozen=True)
+class Text:
+    """A paragraph; with a label, the label is written in bold before the text (« Pilotage : … »)."""
+
+    text: str
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Bullet:
+    """An item of a list, with an optional line of details in smaller type."""
+
+    text: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Banner:
+    """A notice that must not be missed, such as « Fiche d'intention »."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Table:
+    header: list[str]
+    rows: list[list[str]]
+    widths: tuple[float, ...]  # relative widths of the columns
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    pass
+
+
+Block = Heading | Text | Bullet | Banner | Table | PageBreak
+
+
+@dataclass
+class Document:
+    title: str
+    footer: str  # printed at the bottom of every page, followed by the page number
+    blocks: list[Block] = field(default_factory=list)

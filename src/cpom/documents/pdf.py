@@ -1,0 +1,99 @@
+"""Renders a layout.Document as an A4 PDF with reportlab's platypus and the standard Helvetica fonts.
+
+Those fonts are encoded in WinAnsi, which holds every French character (é è à ç œ « » €) and the
+non-breaking space; every text is escaped, since a Paragraph reads its text as markup."""
+
+from io import BytesIO
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm
+from reportlab.platypus import PageBreak as PdfPageBreak
+from reportlab.platypus import Paragraph, SimpleDocTemplate, TableStyle
+from reportlab.platypus import Table as PdfTable
+
+from .formatting import label
+from .layout import Banner, Bullet, Document, Heading, PageBreak, Table, Text
+
+MARGIN = 2 * cm
+USABLE_WIDTH = A4[0] - 2 * MARGIN
+BLUE = colors.HexColor("#000091")
+GREY = colors.HexColor("#595959")
+RED = colors.HexColor("#B3261E")
+
+BODY = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13, spaceAfter=4)
+HEADINGS = [  # by level, 0 being the document's title
+    ParagraphStyle("title", BODY, fontName="Helvetica-Bold", fontSize=18, leading=22, spaceAfter=12, keepWithNext=1),
+    ParagraphStyle(
+        "h1", BODY, fontName="Helvetica-Bold", fontSize=15, leading=19, textColor=BLUE, spaceBefore=14, spaceAfter=6,
+        keepWithNext=1,
+    ),
+    ParagraphStyle(
+        "h2", BODY, fontName="Helvetica-Bold", fontSize=13, leading=16, textColor=BLUE, spaceBefore=10, spaceAfter=4,
+        keepWithNext=1,
+    ),
+    ParagraphStyle("h3", BODY, fontName="Helvetica-Bold", fontSize=11, leading=14, spaceBefore=8, spaceAfter=3, keepWithNext=1),
+]
+BULLET = ParagraphStyle("bullet", BODY, leftIndent=14, bulletIndent=4)
+BANNER = ParagraphStyle(
+    "banner", BODY, fontName="Helvetica-Bold", fontSize=12, leading=15, textColor=RED, backColor=colors.HexColor("#FDECEA"),
+    borderColor=RED, borderWidth=1, borderPadding=6, spaceBefore=8, spaceAfter=14,
+)
+CELL = ParagraphStyle("cell", BODY, fontSize=9, leading=11, spaceAfter=0)
+HEADER_CELL = ParagraphStyle("header_cell", CELL, fontName="Helvetica-Bold")
+TABLE_STYLE = TableStyle([
+    ("GRID", (0, 0), (-1, -1), 0.5, GREY),
+    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8EDF7")),
+    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+])
+
+
+def to_pdf(document: Document) -> bytes:
+    buffer = BytesIO()
+    template = SimpleDocTemplate(
+        buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN,
+        title=document.title, author="CPOM", lang="fr-FR",
+    )
+
+    def footer(canvas, doc) -> None:
+        canvas.saveState()
+        canvas.setFont("Helvetica", 8)
+        canvas.setFillColor(GREY)
+        canvas.drawString(MARGIN, 1.2 * cm, f"{document.footer} – page {doc.page}")
+        canvas.restoreState()
+
+    template.build([_flowable(block) for block in document.blocks], onFirstPage=footer, onLaterPages=footer)
+    return buffer.getvalue()
+
+
+def markup(text: str) -> str:
+    """Plain text made safe for a Paragraph: &, < and > escaped, line breaks kept."""
+    return escape(text).replace("\n", "<br/>")
+
+
+def _flowable(block):
+    match block:
+        case Heading():
+            return Paragraph(markup(block.text), HEADINGS[block.level])
+        case Text():
+            prefix = f"<b>{markup(label(block.label))}</b> " if block.label else ""
+            return Paragraph(prefix + markup(block.text), BODY)
+        case Bullet():
+            detail = f'<br/><font size="8.5" color="#595959"><i>{markup(block.detail)}</i></font>' if block.detail else ""
+            return Paragraph(markup(block.text) + detail, BULLET, bulletText="–")
+        case Banner():
+            return Paragraph(markup(block.text), BANNER)
+        case Table():
+            return _table(block)
+        case PageBreak():
+            return PdfPageBreak()
+
+
+def _table(block: Table) -> PdfTable:
+    rows = [[Paragraph(markup(text), HEADER_CELL) for text in block.header]]
+    rows += [[Paragraph(markup(text), CELL) for text in values] for values in block.rows]
+    total = sum(block.widths)
+    widths = [USABLE_WIDTH * weight / total for weight in block.widths]
+    return PdfTable(rows, colWidths=widths, repeatRows=1, style=TABLE_STYLE, hAlign="LEFT", spaceAfter=0.3 * cm)

@@ -1,0 +1,204 @@
+"""Negotiating objectives: who may do what to an objective in which status, and the record of it.
+
+Both sides see the same objective. Only the side that proposed it edits it; every
+party comments, agrees, rejects or reopens. An objective is agreed when every party
+(the managing body and each authority of the contract) has agreed to its current
+version: an edit makes earlier agreements lapse. Proposing a version is agreeing to it.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from cpom.accounts.access import ContractSide, can_contribute, contract_side
+from cpom.audit.services import record
+from cpom.contracts.models import Contract, State
+
+from .models import Agreement, Funding, Message, Objective, Status
+from .snapshots import objective_snapshot
+
+NEGOTIABLE_STATES = {State.LAUNCHED, State.DIAGNOSTIC, State.NEGOTIATION}
+
+# Action → the statuses it may start from.
+ALLOWED_FROM = {
+    "edit": {Status.PROPOSED, Status.UNDER_DISCUSSION, Status.AGREED, Status.INTENTION},
+    "agree": {Status.PROPOSED, Status.UNDER_DISCUSSION},
+    "reject": {Status.PROPOSED, Status.UNDER_DISCUSSION},
+    "reopen": {Status.AGREED, Status.INTENTION, Status.REJECTED},
+    "comment": set(Status.values),
+}
+ACTION_LABELS = {
+    "edit": "modifier", "agree": "donner son accord", "reject": "rejeter", "reopen": "rouvrir la discussion",
+    "comment": "commenter",
+}
+
+
+class NegotiationRefused(Exception):
+    """The rules forbid this action now; the message says why, in French."""
+
+
+class StaleObjective(NegotiationRefused):
+    """The objective changed since the user read it."""
+
+
+@dataclass(frozen=True)
+class Party:
+    label: str
+    managing_body_id: int | None
+    authority_id: int | None
+
+
+def parties(contract: Contract) -> list[Party]:
+    """Everyone whose agreement an objective needs: the managing body, then each authority party."""
+    result = [Party(str(contract.managing_body), contract.managing_body_id, None)]
+    result += [Party(str(p.authority), None, p.authority_id) for p in contract.parties.select_related("authority")]
+    return result
+
+
+def is_proposer(side: ContractSide | None, objective: Objective) -> bool:
+    if side is None:
+        return False
+    if objective.proposed_by_authority_id is None:
+        return side.is_managing_body
+    return side.authority_id == objective.proposed_by_authority_id
+
+
+def refusal(objective: Objective, user, action: str) -> str | None:
+    """Why ``user`` may not take ``action`` on ``objective`` now, or None when allowed."""
+    contract = objective.contract
+    if contract.state not in NEGOTIABLE_STATES:
+        return f"Les objectifs ne se négocient plus : le contrat est à l'état « {contract.get_state_display()} »."
+    if not can_contribute(user, contract):
+        return "Seules les parties au contrat (rôle contribution au moins) négocient les objectifs."
+    if action == "edit" and not is_proposer(contract_side(user, contract), objective):
+        return f"Seul(e) {objective.proposer_label}, qui a proposé cet objectif, peut le modifier ; les autres parties en discutent."
+    if objective.status not in ALLOWED_FROM[action]:
+        return f"Impossible de {ACTION_LABELS[action]} un objectif au statut « {objective.get_status_display()} »."
+    if action == "agree" and _agreed_parties(objective) & {_key(contract_side(user, contract))}:
+        return "Votre organisation a déjà donné son accord à cette version."
+    return None
+
+
+def may(objective: Objective, user, action: str) -> bool:
+    return refusal(objective, user, action) is None
+
+
+def _key(party) -> tuple:
+    return (party.managing_body_id, party.authority_id)
+
+
+def _agreed_parties(objective: Objective) -> set[tuple]:
+    return {
+        (a.managing_body_id, a.authority_id) for a in objective.agreements.all() if a.version == objective.version
+    }
+
+
+def agreement_state(objective: Objective) -> list[tuple[Party, Agreement | None]]:
+    """Each party with its agreement to the current version, if given."""
+    current = {(a.managing_body_id, a.authority_id): a for a in objective.agreements.all() if a.version == objective.version}
+    return [(party, current.get(_key(party))) for party in parties(objective.contract)]
+
+
+def _locked(objective: Objective, user, action: str, expected_version: int | None = None) -> Objective:
+    current = Objective.objects.select_for_update().select_related("contract").get(pk=objective.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise StaleObjective(
+            "L'objectif a été modifié pendant que vous le consultiez : rechargez la page pour voir la nouvelle version."
+        )
+    reason = refusal(current, user, action)
+    if reason:
+        raise NegotiationRefused(reason)
+    return current
+
+
+def _say(objective: Objective, user, event: str = "", text: str = "") -> Message:
+    return Message.objects.create(
+        objective=objective, author=user, organisation_label=contract_side(user, objective.contract).label,
+        event=event, text=text.strip(), objective_version=objective.version,
+    )
+
+
+@transaction.atomic
+def edit(objective: Objective, user, change: Callable[[Objective], None], expected_version: int, what: str) -> Objective:
+    """Applies ``change`` as a new version of the proposal; agreements given to the previous version lapse."""
+    current = _locked(objective, user, "edit", expected_version)
+    before = objective_snapshot(current)
+    change(current)
+    after = objective_snapshot(current)
+    if after == before:
+        return current
+    current.version += 1
+    if current.status != Status.PROPOSED:
+        current.status = Status.UNDER_DISCUSSION
+    current.save(update_fields=["version", "status"])
+    record(user, current, f"Version {current.version} : {what}", before, after)
+    agree_as_proposer(current, user)
+    return current
+
+
+def agree_as_proposer(objective: Objective, user) -> Agreement:
+    """Whoever puts a version forward agrees to it; the other parties' word is still awaited."""
+    side = contract_side(user, objective.contract)
+    return Agreement.objects.create(
+        objective=objective, managing_body_id=side.managing_body_id, authority_id=side.authority_id,
+        version=objective.version, user=user,
+    )
+
+
+@transaction.atomic
+def comment(objective: Objective, user, text: str) -> Message:
+    current = _locked(objective, user, "comment")
+    if not text.strip():
+        raise NegotiationRefused("Le message est vide.")
+    if current.status == Status.PROPOSED and not is_proposer(contract_side(user, current.contract), current):
+        # The other side's first word opens the discussion.
+        _set_status(current, user, Status.UNDER_DISCUSSION)
+    return _say(current, user, text=text)
+
+
+@transaction.atomic
+def agree(objective: Objective, user, expected_version: int) -> Objective:
+    """Records the user's organisation's agreement to the version it read; the last agreement settles the objective."""
+    current = _locked(objective, user, "agree", expected_version)
+    side = contract_side(user, current.contract)
+    Agreement.objects.create(
+        objective=current, managing_body_id=side.managing_body_id, authority_id=side.authority_id,
+        version=current.version, user=user,
+    )
+    _say(current, user, event=f"a donné son accord à la version {current.version}")
+    if all(agreement for _, agreement in agreement_state(current)):
+        _set_status(current, user, Status.INTENTION if current.funding == Funding.INTENTION else Status.AGREED)
+    elif current.status == Status.PROPOSED:
+        _set_status(current, user, Status.UNDER_DISCUSSION)
+    return current
+
+
+@transaction.atomic
+def reject(objective: Objective, user, reason: str) -> Objective:
+    current = _locked(objective, user, "reject")
+    if not reason.strip():
+        raise NegotiationRefused("Indiquez pourquoi l'objectif est rejeté.")
+    _set_status(current, user, Status.REJECTED)
+    _say(current, user, event="a rejeté l'objectif", text=reason)
+    return current
+
+
+@transaction.atomic
+def reopen(objective: Objective, user, reason: str) -> Objective:
+    current = _locked(objective, user, "reopen")
+    if not reason.strip():
+        raise NegotiationRefused("Indiquez ce qui doit être rediscuté.")
+    # Agreements lapse: the reopened objective needs every party's word again.
+    current.version += 1
+    current.save(update_fields=["version"])
+    _set_status(current, user, Status.UNDER_DISCUSSION)
+    _say(current, user, event="a rouvert la discussion", text=reason)
+    return current
+
+
+def _set_status(objective: Objective, user, status: str) -> None:
+    before = {"statut": objective.get_status_display()}
+    objective.status = status
+    objective.save(update_fields=["status"])
+    record(user, objective, "Changement de statut", before, {"statut": objective.get_status_display()})

@@ -1,0 +1,29 @@
+from django import template
+
+from cpom.objectives.models import DUE_YEAR_LABELS
+
+register = template.Library()
+
+STATUS_BADGES = {
+    "proposed": "fr-badge--info",
+    "under_discussion": "fr-badge--new",
+    "agreed": "fr-badge--success",
+    "rejected": "fr-badge--error",
+    "intention": "fr-badge--purple-glycine",
+}
+
+
+@register.inclusion_tag("objectives/_status_badge.html")
+def status_badge(objective):
+    return {"label": objective.get_status_display(), "status": objective.status, "css": STATUS_BADGES[objective.status]}
+
+
+@register.filter
+def target_for(indicator, due_year):
+    """The target of ``indicator`` for ``due_year``, from the prefetched targets."""
+    return next((t.value for t in indicator.targets.all() if t.due_year == due_year), "")
+
+
+@register.filter
+def due_label(due_year):
+    return DUE_YEAR_LABELS[due_year]

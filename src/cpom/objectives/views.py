@@ -1,0 +1,324 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from cpom.accounts.access import can_contribute, contract_side, visible
+from cpom.audit.services import entries_for
+from cpom.contracts.models import Contract
+from cpom.documents.objective_sheet import sheet_docx, sheet_pdf, sheets_docx, sheets_pdf
+from cpom.indicators.models import Kind
+from cpom.ui import visible_or_404
+
+from . import negotiation, readiness, services
+from .charts import priority_matrix
+from .examples import collection
+from .forms import IndicatorForm, MilestoneForm, NegotiationForm, ObjectiveForm, SheetForm
+from .models import FollowUpIndicator, Level, Milestone, Objective, ObjectiveSheet
+from .values import ValueRefused
+
+REFUSALS = (negotiation.NegotiationRefused, ValueRefused)
+
+
+def _contract(request, contract_id) -> Contract:
+    contracts = Contract.objects.select_related("managing_body").prefetch_related("parties__authority")
+    return visible_or_404(request.user, contracts, pk=contract_id)
+
+
+def _objective(request, contract_id, objective_id) -> Objective:
+    contract = _contract(request, contract_id)
+    return get_object_or_404(contract.objectives.select_related("contract", "parent", "proposed_by_authority"), pk=objective_id)
+
+
+def _tree(contract: Contract) -> list[tuple[Objective, list[tuple[Objective, list[Objective]]]]]:
+    objectives = list(
+        contract.objectives.select_related("proposed_by_authority").prefetch_related("indicators").order_by("pk")
+    )
+    children = {}
+    for objective in objectives:
+        children.setdefault(objective.parent_id, []).append(objective)
+    for members in children.values():
+        members.sort(key=readiness.number_order)
+    return [
+        (strategic, [(operational, children.get(operational.pk, [])) for operational in children.get(strategic.pk, [])])
+        for strategic in children.get(None, [])
+    ]
+
+
+@login_required
+def objective_list(request, contract_id):
+    contract = _contract(request, contract_id)
+    tree = _tree(contract)
+    operational = [o for _, ops in tree for o, _ in ops]
+    limits = readiness.limits_for(contract)
+    return render(request, "objectives/objective_list.html", {
+        "contract": contract, "tree": tree, "limits": limits,
+        "strategic_count": len(tree),
+        "operational_count": sum(1 for o in operational if o.funding == "funded" and o.status != "rejected"),
+        "blockers": readiness.blockers(contract),
+        "matrix": priority_matrix([o for o in operational if o.status != "rejected"]),
+        "can_propose": can_contribute(request.user, contract) and contract.state in negotiation.NEGOTIABLE_STATES,
+    })
+
+
+@login_required
+def readiness_page(request, contract_id):
+    contract = _contract(request, contract_id)
+    return render(request, "objectives/readiness.html", {"contract": contract, "blockers": readiness.blockers(contract)})
+
+
+def _require_contributor(request, contract: Contract) -> None:
+    if not (can_contribute(request.user, contract) and contract.state in negotiation.NEGOTIABLE_STATES):
+        raise PermissionDenied("Seules les parties au contrat (rôle contribution) proposent des objectifs, et seulement avant signature.")
+
+
+@login_required
+def objective_create(request, contract_id):
+    contract = _contract(request, contract_id)
+    _require_contributor(request, contract)
+    level = request.GET.get("niveau", Level.OPERATIONAL)
+    if level not in Level.values:
+        raise Http404("Niveau d'objectif inconnu.")
+    initial = {"parent": request.GET.get("parent")} if request.GET.get("parent", "").isdigit() else {}
+    form = ObjectiveForm(request.POST or None, contract=contract, level=level, initial=initial)
+    sheet_form = SheetForm(request.POST or None) if level == Level.OPERATIONAL else None
+    if request.method == "POST" and form.is_valid() and (sheet_form is None or sheet_form.is_valid()):
+        try:
+            objective = services.propose(
+                contract, request.user, {**form.cleaned_data, "level": level},
+                sheet_form.cleaned_data if sheet_form else None,
+            )
+        except REFUSALS as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, f"L'objectif {objective.number} est proposé aux autres parties.")
+            return redirect(objective)
+    return render(request, "objectives/objective_form.html", {
+        "contract": contract, "form": form, "sheet_form": sheet_form, "level": Level(level),
+    })
+
+
+@login_required
+def objective_update(request, contract_id, objective_id):
+    objective = _objective(request, contract_id, objective_id)
+    reason = negotiation.refusal(objective, request.user, "edit")
+    if reason:
+        raise PermissionDenied(reason)
+    sheet = ObjectiveSheet.objects.filter(objective=objective).first()
+    form = ObjectiveForm(request.POST or None, instance=objective, contract=objective.contract, level=objective.level)
+    sheet_form = SheetForm(request.POST or None, instance=sheet) if objective.level == Level.OPERATIONAL else None
+    if request.method == "POST" and form.is_valid() and (sheet_form is None or sheet_form.is_valid()):
+        try:
+            # The form wrote the new values on its instance; the service applies them to a fresh, locked copy.
+            services.update(
+                objective, request.user, form.cleaned_data, sheet_form.cleaned_data if sheet_form else None,
+                form.cleaned_data["version"],
+            )
+        except REFUSALS as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, "La nouvelle version de l'objectif est enregistrée ; les accords précédents sont à redonner.")
+            return redirect(objective)
+    return render(request, "objectives/objective_form.html", {
+        "contract": objective.contract, "form": form, "sheet_form": sheet_form, "level": Level(objective.level),
+        "objective": objective,
+    })
+
+
+def _indicators_by_kind(objective: Objective) -> list[tuple[str, list[FollowUpIndicator]]]:
+    indicators = list(objective.indicators.select_related("catalogue_indicator").prefetch_related("targets"))
+    return [(label, [i for i in indicators if i.kind == kind]) for kind, label in Kind.choices]
+
+
+@login_required
+def objective_detail(request, contract_id, objective_id):
+    objective = _objective(request, contract_id, objective_id)
+    contract = objective.contract
+    side = contract_side(request.user, contract)
+    history = [e for e in entries_for(objective) if e.action.startswith(("Version", "Copié", "Changement"))]
+    return render(request, "objectives/objective_detail.html", {
+        "contract": contract, "objective": objective,
+        "sheet": ObjectiveSheet.objects.filter(objective=objective).first(),
+        "children": sorted(objective.children.all(), key=readiness.number_order),
+        "indicators_by_kind": _indicators_by_kind(objective),
+        "due_years": list(range(contract.duration_years)),
+        "milestones": objective.milestones.all(),
+        "agreements": negotiation.agreement_state(objective),
+        "thread": objective.messages.select_related("author"),
+        "history": history,
+        "blockers": [b for b in readiness.blockers(contract) if b.url.startswith(objective.get_absolute_url())],
+        "can_edit": negotiation.may(objective, request.user, "edit"),
+        "can": {action: negotiation.may(objective, request.user, action) for action in ("agree", "reject", "reopen", "comment")},
+        "side": side,
+        "milestone_form": MilestoneForm(objective=objective),
+    })
+
+
+@login_required
+@require_POST
+def negotiate(request, contract_id, objective_id):
+    objective = _objective(request, contract_id, objective_id)
+    form = NegotiationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "La demande est incomplète.")
+        return redirect(objective)
+    action, text, version = form.cleaned_data["action"], form.cleaned_data["text"], form.cleaned_data["version"]
+    try:
+        if action == "agree":
+            negotiation.agree(objective, request.user, version)
+        elif action == "reject":
+            negotiation.reject(objective, request.user, text)
+        elif action == "reopen":
+            negotiation.reopen(objective, request.user, text)
+        else:
+            negotiation.comment(objective, request.user, text)
+    except negotiation.NegotiationRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        objective.refresh_from_db()
+        messages.success(request, f"C'est noté. Statut de l'objectif : « {objective.get_status_display()} ».")
+    return redirect(f"{objective.get_absolute_url()}#negociation")
+
+
+def _may_edit_or_403(request, objective: Objective) -> None:
+    reason = negotiation.refusal(objective, request.user, "edit")
+    if reason:
+        raise PermissionDenied(reason)
+
+
+@login_required
+def indicator_edit(request, contract_id, objective_id, follow_up_id=None):
+    objective = _objective(request, contract_id, objective_id)
+    _may_edit_or_403(request, objective)
+    indicator = get_object_or_404(objective.indicators, pk=follow_up_id) if follow_up_id else None
+    form = IndicatorForm(request.POST or None, instance=indicator, objective=objective)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_indicator(objective, request.user, form.cleaned_data, form.targets(), form.cleaned_data["version"], indicator)
+        except REFUSALS as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, "L'indicateur de suivi est enregistré.")
+            return redirect(f"{objective.get_absolute_url()}#indicateurs")
+    return render(request, "objectives/indicator_form.html", {
+        "contract": objective.contract, "objective": objective, "form": form, "indicator": indicator,
+    })
+
+
+@login_required
+@require_POST
+def indicator_delete(request, contract_id, objective_id, follow_up_id):
+    objective = _objective(request, contract_id, objective_id)
+    indicator = get_object_or_404(objective.indicators, pk=follow_up_id)
+    _apply(request, objective, lambda version: services.delete_indicator(objective, request.user, indicator, version),
+           "L'indicateur est retiré.")
+    return redirect(f"{objective.get_absolute_url()}#indicateurs")
+
+
+def _apply(request, objective, action, success: str) -> None:
+    version = request.POST.get("version", "")
+    if not version.isdigit():
+        messages.error(request, "La demande est incomplète.")
+        return
+    try:
+        action(int(version))
+    except REFUSALS as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, success)
+
+
+@login_required
+@require_POST
+def milestone_add(request, contract_id, objective_id):
+    objective = _objective(request, contract_id, objective_id)
+    form = MilestoneForm(request.POST, objective=objective)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(f"{objective.get_absolute_url()}#calendrier")
+    data = form.cleaned_data
+    _apply(request, objective,
+           lambda version: services.save_milestone(objective, request.user, data["label"], data["due_date"], version),
+           "L'étape est ajoutée au calendrier.")
+    return redirect(f"{objective.get_absolute_url()}#calendrier")
+
+
+@login_required
+@require_POST
+def milestone_delete(request, contract_id, objective_id, milestone_id):
+    objective = _objective(request, contract_id, objective_id)
+    milestone = get_object_or_404(Milestone, objective=objective, pk=milestone_id)
+    _apply(request, objective, lambda version: services.delete_milestone(objective, request.user, milestone, version),
+           "L'étape est retirée du calendrier.")
+    return redirect(f"{objective.get_absolute_url()}#calendrier")
+
+
+@login_required
+@require_POST
+def refresh_baselines(request, contract_id, objective_id):
+    objective = _objective(request, contract_id, objective_id)
+    _apply(request, objective, lambda version: services.refresh_baselines(objective, request.user, version),
+           "Les situations actuelles reprennent les dernières valeurs calculées.")
+    return redirect(f"{objective.get_absolute_url()}#indicateurs")
+
+
+@login_required
+def examples(request, contract_id):
+    contract = _contract(request, contract_id)
+    return render(request, "objectives/examples.html", {
+        "contract": contract, "collection": collection(),
+        "strategic": contract.objectives.filter(level=Level.STRATEGIC).order_by("number"),
+        "can_copy": can_contribute(request.user, contract) and contract.state in negotiation.NEGOTIABLE_STATES,
+    })
+
+
+@login_required
+@require_POST
+def copy_example(request, contract_id):
+    contract = _contract(request, contract_id)
+    _require_contributor(request, contract)
+    example = collection().get(request.POST.get("example", ""))
+    parent = contract.objectives.filter(level=Level.STRATEGIC, pk=request.POST.get("parent") or 0).first()
+    if example is None or parent is None:
+        messages.error(request, "Choisissez un exemple et l'objectif stratégique auquel le rattacher.")
+        return redirect("objectives:examples", contract_id=contract.pk)
+    try:
+        objective = services.copy_example(contract, request.user, example, parent)
+    except REFUSALS as refused:
+        messages.error(request, str(refused))
+        return redirect("objectives:examples", contract_id=contract.pk)
+    messages.success(request, f"L'exemple est copié comme objectif {objective.number} : adaptez-le, fixez situation actuelle et cibles.")
+    return redirect(objective)
+
+
+def _document(data: bytes, name: str, extension: str) -> HttpResponse:
+    types = {
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "pdf": "application/pdf",
+    }
+    response = HttpResponse(data, content_type=types[extension])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
+    return response
+
+
+@login_required
+def sheet_document(request, contract_id, objective_id, extension):
+    objective = _objective(request, contract_id, objective_id)
+    if objective.level != Level.OPERATIONAL:
+        raise Http404("Seuls les objectifs opérationnels ont une fiche objectif.")
+    render_document = sheet_docx if extension == "docx" else sheet_pdf
+    return _document(render_document(objective), f"fiche-objectif-{objective.contract.reference}-{objective.number}", extension)
+
+
+@login_required
+def annex_document(request, contract_id, extension):
+    contract = _contract(request, contract_id)
+    operational = sorted(
+        contract.objectives.filter(level=Level.OPERATIONAL).exclude(status="rejected"), key=readiness.number_order
+    )
+    render_document = sheets_docx if extension == "docx" else sheets_pdf
+    return _document(render_document(operational), f"fiches-objectifs-{contract.reference}", extension)
