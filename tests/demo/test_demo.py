@@ -1,20 +1,35 @@
+from collections import Counter
+
 from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.db import models
 
 from cpom.contracts.models import Contract, State
+from cpom.diagnostic.models import Finding, FindingLevel, Nature, SectionEntry
+from cpom.diagnostic.services import checklist
+from cpom.indicators.models import IndicatorValue
+from cpom.objectives import negotiation, readiness
+from cpom.objectives.models import Agreement, Funding, Level, Message, Milestone, Objective, Status
+from cpom.objectives.values import normalise
 from cpom.registry.identifiers import validate_finess
 from cpom.registry.models import Establishment
 
 
 def _counts():
-    return {m._meta.label: m.objects.count() for m in apps.get_models() if m._meta.app_label.startswith(("registry", "contracts", "accounts"))}
+    labels = ("registry", "contracts", "accounts", "diagnostic", "objectives", "audit")
+    return {m._meta.label: m.objects.count() for m in apps.get_models() if m._meta.app_label.startswith(labels)}
+
+
+def _negotiation_state():
+    return sorted(Objective.objects.values_list("contract__reference", "number", "status", "version"))
 
 
 def test_demo_is_idempotent(db):
-    before = _counts()
+    before, negotiated = _counts(), _negotiation_state()
     call_command("demo", verbosity=0)
     assert _counts() == before
+    assert _negotiation_state() == negotiated
 
 
 def test_demo_matches_the_story(association_contract, ehpad_contract):
@@ -36,3 +51,141 @@ def test_every_demo_finess_is_valid(db):
 def test_demo_users_log_in_with_the_readme_password(db):
     for username in ["asso", "ehpad", "ars", "cd44", "cd49", "admin"]:
         assert authenticate(username=username, password="cpom-demo-2026") is not None, username
+
+
+def test_association_diagnostic_covers_titre_1_and_the_anap_sheets(association_contract):
+    diagnostic = association_contract.diagnostic
+    consolidated = set(diagnostic.entries.filter(establishment=None).exclude(text="").values_list("section__code", flat=True))
+    sub_items = set(diagnostic.template.sections.filter(part="titre1", parent__isnull=False).values_list("code", flat=True))
+    assert sub_items <= consolidated
+    assert len({c for c in consolidated if c.startswith("anap-")}) >= 5
+    assert diagnostic.entries.exclude(establishment=None).count() >= 4
+    assert "libre" not in consolidated and not diagnostic.findings.filter(section__code="libre").exists()
+    assert diagnostic.salient_issues and diagnostic.perspectives.count() == 4
+    remarks = [(r.authority.name, r.author.membership.authority_id) for e in diagnostic.entries.all() for r in e.remarks.all()]
+    assert {name for name, _ in remarks} == {"ARS Pays de la Loire", "Conseil départemental de Loire-Atlantique"}
+
+
+def test_checklist_leaves_exactly_the_novatrices_theme_uncovered(association_contract):
+    assert [line.label for line in checklist(association_contract.diagnostic) if not line.covered] == ["Novatrices"]
+
+
+def test_association_findings_follow_the_method(association_contract):
+    findings = list(association_contract.diagnostic.findings.select_related("establishment", "authority"))
+    assert 16 <= len(findings) <= 20
+    assert {f.nature for f in findings} == set(Nature.values)
+    assert {f.level for f in findings} == set(FindingLevel.values)
+    assert [f.lever_exists for f in findings].count(False) == 1
+    by_ars = [f for f in findings if f.authority_id]
+    assert 2 <= len(by_ars) <= 3 and {f.organisation_label for f in by_ars} == {"ARS Pays de la Loire"}
+    assert {f.organisation_label for f in findings if not f.authority_id} == {"Association Les Chemins de Loire"}
+    perimeter = list(association_contract.establishments.all())
+    for finding in findings:
+        assert finding.causes and finding.consequences and finding.evidence, finding.text
+        for indicator in finding.evidence_indicators.all():
+            assert indicator.catalogue.authority_id is None
+            where = [finding.establishment] if finding.establishment else perimeter
+            assert IndicatorValue.objects.filter(indicator=indicator, establishment__in=where, value__isnull=False).exists(), (
+                finding.text, indicator.code,
+            )
+
+
+def test_association_objectives_tell_the_negotiation(association_contract):
+    objectives = list(association_contract.objectives.select_related("proposed_by_authority"))
+    strategic = [o for o in objectives if o.level == Level.STRATEGIC]
+    operational = [o for o in objectives if o.level == Level.OPERATIONAL]
+    assert sorted(o.number for o in strategic) == ["1", "2", "3", "4"]
+    assert {o.status for o in strategic} == {Status.AGREED}
+    assert len(operational) == 12
+    assert Counter(o.status for o in operational) == {
+        Status.AGREED: 8, Status.UNDER_DISCUSSION: 2, Status.PROPOSED: 1, Status.INTENTION: 1,
+    }
+    assert [o.funding for o in operational if o.status == Status.INTENTION] == [Funding.INTENTION]
+    assert Counter(str(o.proposed_by_authority or "") for o in operational) == {
+        "": 8, "ARS Pays de la Loire": 3, "Conseil départemental de Loire-Atlantique": 1,
+    }
+    assert {o.version for o in operational} >= {1, 2, 3}
+    assert any(o.level == Level.ACTION for o in objectives)
+    for objective in operational:
+        assert objective.findings.exists() or objective.priorities.exists(), objective.number
+        assert objective.due_year is not None and objective.stakes and objective.feasibility
+        assert objective.indicators.exists() and objective.milestones.exists()
+    assert len({(o.stakes, o.feasibility) for o in operational}) >= 6  # spread across the matrix
+    for objective in operational:
+        if objective.status == Status.UNDER_DISCUSSION:
+            labels = [m.organisation_label for m in objective.messages.filter(event="")]
+            assert 3 <= len(labels) <= 5 and len(set(labels)) == 3
+        if objective.status == Status.PROPOSED:
+            assert not objective.messages.exists() and not objective.agreements.exists()
+
+
+def test_association_readiness_shows_the_open_objectives_and_one_content_problem(association_contract):
+    blockers = readiness.blockers(association_contract)
+    rules = Counter(b.rule for b in blockers)
+    assert rules["not_agreed"] == 3
+    assert len(blockers) == 4
+    (other,) = [b for b in blockers if b.rule != "not_agreed"]
+    assert other.rule == "target_unspecified" and "N+2" in other.message
+
+
+def test_ehpad_contract_has_no_blocker(ehpad_contract):
+    assert readiness.blockers(ehpad_contract) == []
+    operational = ehpad_contract.objectives.filter(level=Level.OPERATIONAL)
+    assert operational.count() == 3 and not operational.exclude(status=Status.AGREED).exists()
+    assert ehpad_contract.objectives.filter(level=Level.STRATEGIC, status=Status.AGREED).count() == 2
+    assert 5 <= ehpad_contract.diagnostic.findings.count() <= 6
+
+
+def test_every_agreed_objective_has_one_agreement_per_party_at_its_current_version(db):
+    for objective in Objective.objects.select_related("contract"):
+        parties = {(p.managing_body_id, p.authority_id) for p in negotiation.parties(objective.contract)}
+        current = [(a.managing_body_id, a.authority_id) for a in objective.agreements.all() if a.version == objective.version]
+        assert len(current) == len(set(current)), objective
+        if objective.status in (Status.AGREED, Status.INTENTION):
+            assert set(current) == parties, objective
+        else:
+            assert set(current) < parties, objective
+
+
+def test_messages_and_agreements_are_those_the_services_write(db):
+    for agreement in Agreement.objects.select_related("user__membership"):
+        event = f"a donné son accord à la version {agreement.version}"
+        assert Message.objects.filter(
+            objective=agreement.objective_id, author=agreement.user, event=event, objective_version=agreement.version,
+        ).count() == 1
+    for message in Message.objects.select_related("author__membership", "objective"):
+        assert message.organisation_label == message.author.membership.organisation_label
+        assert message.objective_version <= message.objective.version
+    for finding in Finding.objects.select_related("authority", "diagnostic__contract__managing_body"):
+        assert finding.organisation_label == str(finding.authority or finding.diagnostic.contract.managing_body)
+
+
+def test_baselines_targets_and_milestones_are_well_formed(db):
+    for objective in Objective.objects.filter(level=Level.OPERATIONAL).select_related("contract"):
+        contract = objective.contract
+        for milestone in Milestone.objects.filter(objective=objective):
+            assert contract.start_date <= milestone.due_date <= contract.end_date, milestone
+        for indicator in objective.indicators.all():
+            assert indicator.baseline_value == normalise(indicator.value_type, indicator.baseline_value)
+            assert indicator.baseline_date and indicator.baseline_note
+            for target in indicator.targets.all():
+                assert target.due_year < contract.duration_years
+                if indicator.is_numeric:
+                    assert target.value == normalise(indicator.value_type, target.value), (objective, target.value)
+
+
+def test_demo_text_fits_its_columns(db):
+    """SQLite does not enforce max_length; PostgreSQL would refuse the demo."""
+    for model in apps.get_models():
+        if model._meta.app_label not in ("diagnostic", "objectives"):
+            continue
+        for column in model._meta.fields:
+            if isinstance(column, models.CharField) and column.max_length:
+                for value in model.objects.values_list(column.name, flat=True):
+                    assert len(value or "") <= column.max_length, (model.__name__, column.name, value)
+
+
+def test_section_entries_are_written_by_the_managing_body(association_contract, users):
+    entries = SectionEntry.objects.filter(diagnostic__contract=association_contract)
+    assert set(entries.values_list("updated_by__username", flat=True)) == {"asso"}
+    assert not entries.filter(version__lt=2).exists()

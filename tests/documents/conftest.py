@@ -12,7 +12,7 @@ from docx.table import Table
 from pypdf import PdfReader
 
 from cpom.diagnostic.frames import load_template
-from cpom.diagnostic.models import AxisPerspective, Finding, FindingLevel, Nature, Priority, TemplateSection
+from cpom.diagnostic.models import AxisPerspective, Diagnostic, Finding, FindingLevel, Nature, Priority, TemplateSection
 from cpom.diagnostic.services import diagnostic_for
 from cpom.objectives.models import (
     FollowUpIndicator,
@@ -104,6 +104,9 @@ def read_pdf():
 
 @pytest.fixture
 def diagnostic(association_contract):
+    # The demo's own diagnostic and objectives would mix with what each test writes and reads back.
+    association_contract.objectives.all().delete()
+    Diagnostic.objects.filter(contract=association_contract).delete()
     load_template()
     diagnostic = diagnostic_for(association_contract)
     diagnostic.salient_issues = "Vieillissement des personnes accueillies & manque de places en foyer."
@@ -149,7 +152,7 @@ def perspectives(diagnostic):
 
 
 @pytest.fixture
-def strategic(association_contract):
+def strategic(association_contract, diagnostic):
     return Objective.objects.create(
         contract=association_contract, level=Level.STRATEGIC, number="1",
         title="Adapter l'accompagnement au vieillissement des personnes",
@@ -167,7 +170,7 @@ def operational(association_contract, strategic, findings, establishment):
     objective.findings.add(findings["difficulty"])
     lead = association_contract.parties.get(is_lead=True).authority
     objective.priorities.add(
-        RegionalPriority.objects.create(authority=lead, code="PRS-3", label="Fluidifier les parcours", source="PRS 2023-2028")
+        RegionalPriority.objects.update_or_create(authority=lead, code="PRS-3", defaults={"label": "Fluidifier les parcours", "source": "PRS 2023-2028"})[0]
     )
     Objective.objects.create(
         contract=association_contract, level=Level.ACTION, parent=objective, number="1.1.1",

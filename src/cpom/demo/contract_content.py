@@ -24,7 +24,6 @@ from zoneinfo import ZoneInfo
 from cpom.audit.models import AuditEntry
 from cpom.audit.services import record
 from cpom.contracts.models import Contract, State
-from cpom.diagnostic.frames import NATIONAL_FILE
 from cpom.diagnostic.models import (
     AxisPerspective,
     Diagnostic,
@@ -896,7 +895,7 @@ l'ARS auront arrêté la rédaction."""),
             (D(2030, 6, 30), "Bilan des hospitalisations évitées présenté au dialogue de gestion"),
         ),
         indicators=(
-            FollowUp({1: "2,2", 2: "2", 3: "1,8"}, code="tdb-hospitalisation", baseline="2,33"),
+            FollowUp({1: "2,2", 2: "2", 3: "1,8"}, code="tdb-hospitalisation", baseline="2,31"),
             FollowUp(
                 {0: "50", 1: "80", 2: "100", 3: "100"}, label=EVAL_GERIATRIQUE, kind=Kind.PROCESS,
                 value_type=ValueType.PERCENTAGE, unit="%", direction=Direction.HIGHER, baseline="25",
@@ -997,7 +996,7 @@ Même position pour le Département, qui inscrit ce besoin dans la révision du 
         ),
         indicators=(
             FollowUp({0: "9", 1: "8,5", 2: "8", 3: "7,5"}, code="tdb-absenteisme", baseline="9,21"),
-            FollowUp({1: "14", 3: "12"}, code="tdb-rotation-personnel", baseline="13,94"),
+            FollowUp({1: "13,5", 3: "12"}, code="tdb-rotation-personnel", baseline="14,02"),
             FollowUp(
                 {1: "4,2", 3: "3,5"}, label="Part des dépenses d'intérim et de CDD de remplacement dans les dépenses de personnel",
                 kind=Kind.ALERT, value_type=ValueType.PERCENTAGE, unit="%", direction=Direction.LOWER, baseline="4,9",
@@ -1256,6 +1255,11 @@ L'EHPAD a un taux d'occupation de 96,2 % en 2022. Le SSIAD ne réalise que 73,6 
 théorique, sous le premier quartile des SSIAD comparables : les demandes de sortie d'hospitalisation lui \
 parviennent tardivement et son secteur d'intervention ne couvre pas toutes les communes nouvelles du \
 Baugeois."""),
+    ("1.3.2", None, D(2023, 5, 2), """\
+L'EHPAD est un établissement public autonome dont le conseil d'administration est présidé par le maire de \
+Baugé-en-Anjou. L'équipe de direction (directeur, responsable des finances, cadre de santé, infirmière \
+coordinatrice) est commune à l'EHPAD et au SSIAD ; la paie et les marchés publics sont assurés par \
+convention avec le centre hospitalier de proximité."""),
     ("1.3.4", None, D(2023, 5, 2), """\
 Les équipes sont stables : absentéisme de 4,4 %, rotation des personnels de 4,7 %, 4,6 jours de \
 formation par salarié en 2022 et 62 % de personnels diplômés. Le recrutement d'infirmiers devient \
@@ -1476,7 +1480,7 @@ def _stamp(model, pk: int, day_time: datetime, name: str = "at") -> None:
     model.objects.filter(pk=pk).update(**{name: day_time})
 
 
-def load_priorities(authorities: dict) -> dict[tuple[str, str], RegionalPriority]:
+def _priorities(authorities: dict) -> dict[tuple[str, str], RegionalPriority]:
     return {
         (key, code): RegionalPriority.objects.update_or_create(
             authority=authorities[key], code=code, defaults={"label": label, "source": source}
@@ -1490,7 +1494,7 @@ def load_contract_content(contracts: dict[str, Contract], users: dict, authoriti
     ``users`` and ``authorities`` by the loader's organisation keys."""
     template = DiagnosticTemplate.objects.get(code=TEMPLATE_CODE)
     catalogue = {i.code: i for i in Indicator.objects.filter(catalogue__authority=None)}
-    priorities = load_priorities(authorities)
+    priorities = _priorities(authorities)
     for story in (ASSOCIATION, EHPAD):
         contract = contracts[story.contract]
         with _reopened(contract):
@@ -1530,7 +1534,6 @@ class _Negotiation:
     """Replays an objective's events the way cpom.objectives.negotiation would have recorded them."""
 
     objective: Objective
-    parties: list[str]
     proposer: str
     funding: str
     status: str = Status.PROPOSED
@@ -1538,7 +1541,18 @@ class _Negotiation:
     agreed: set = field(default_factory=set)  # (party, version)
 
 
+class StoryError(ValueError):
+    """The demo's story contradicts the negotiation rules (a mistake in this file, not in the database)."""
+
+
+def _check(condition: bool, what: str) -> None:
+    if not condition:
+        raise StoryError(what)
+
+
 class _Builder:
+    """Writes one story's diagnostic, findings and objectives for its contract."""
+
     def __init__(self, story: Story, contract, template, catalogue, priorities, users, authorities):
         self.story, self.contract, self.template = story, contract, template
         self.catalogue, self.priorities, self.users, self.authorities = catalogue, priorities, users, authorities
@@ -1597,7 +1611,8 @@ class _Builder:
         story = self.story
         for number, title, theme in story.strategic:
             objective = self._objective(Level.STRATEGIC, None, number, title, theme, "", story.strategic_on)
-            self._negotiate(objective, "", Funding.FUNDED, [], [(key, day, None) for key, day in story.strategic_agreements])
+            agreements = [(key, day, None) for key, day in story.strategic_agreements]
+            self._negotiate(objective, "", story.strategic_on, Funding.FUNDED, [], agreements)
         operational = {}
         for spec in story.objectives:
             parent = Objective.objects.get(contract=self.contract, number=spec.number.split(".")[0])
@@ -1607,7 +1622,7 @@ class _Builder:
             objective = self._objective(Level.ACTION, parent, number, title, parent.theme, "", spec.proposed_on)
             objective.establishments.set(parent.establishments.all())
             current = [(key, day, None) for key, day, version in spec.agreements if version is None]
-            self._negotiate(objective, "", Funding.FUNDED, [], current)
+            self._negotiate(objective, "", spec.proposed_on, Funding.FUNDED, [], current)
 
     def _objective(self, level, parent, number, title, theme, proposer, day, **fields) -> Objective:
         objective = Objective.objects.create(
@@ -1631,7 +1646,10 @@ class _Builder:
             Milestone.objects.create(objective=objective, label=label, due_date=day)
         for follow_up in spec.indicators:
             self._indicator(objective, follow_up, establishments)
-        self._negotiate(objective, spec.proposer, spec.funding, list(spec.edits), list(spec.agreements), list(spec.thread), spec)
+        self._negotiate(
+            objective, spec.proposer, spec.proposed_on, spec.funding, list(spec.edits), list(spec.agreements),
+            list(spec.thread), spec,
+        )
         return objective
 
     def _indicator(self, objective: Objective, spec: FollowUp, establishments) -> None:
@@ -1659,12 +1677,12 @@ class _Builder:
         """The engine's value (the latest year, or the story's year for a contract negotiated earlier); across
         several categories, Σ numerators ÷ Σ denominators as the parties would type it; else the story's figure."""
         year = self.story.baseline_year
+        computed = IndicatorValue.objects.filter(indicator=indicator, establishment__in=establishments)
         if year is None:
             found = engine_baseline(indicator, establishments)
             if found.value:
                 return found
-            year = IndicatorValue.objects.filter(indicator=indicator, establishment__in=establishments).order_by("-year")
-            year = year.values_list("year", flat=True).first()
+            year = computed.order_by("-year").values_list("year", flat=True).first()
         else:
             rows = [r for r in consolidated_for(establishments, year) if r.indicator.pk == indicator.pk]
             if len(rows) == 1 and rows[0].value is not None:
@@ -1673,7 +1691,7 @@ class _Builder:
                     normalise(indicator.value_type, f"{rows[0].value:.2f}"), date(year, 12, 31),
                     f"Calculée par cpom sur les données {year} ({members} établissement{'s' if members > 1 else ''}).",
                 )
-        values = list(IndicatorValue.objects.filter(indicator=indicator, establishment__in=establishments, year=year))
+        values = list(computed.filter(year=year))
         if values and all(v.value is not None and v.denominator for v in values):
             value = indicator.factor * sum(v.numerator for v in values) / sum(v.denominator for v in values)
             return Baseline(
@@ -1685,17 +1703,16 @@ class _Builder:
 
     # --- negotiation ---------------------------------------------------------------------------------
 
-    def _negotiate(self, objective, proposer, funding, edits, agreements, thread=(), spec=None) -> None:
+    def _negotiate(self, objective, proposer, proposed_on, funding, edits, agreements, thread=(), spec=None) -> None:
         """Replays proposal, edits, messages and agreements in date order, as the negotiation services do, and
         records the journal; the final status and version must be the story's."""
         events = [(e.on, EDIT, n, e) for n, e in enumerate(edits)]
         events += [(day, MESSAGE, n, (key, version, text)) for n, (key, day, version, text) in enumerate(thread)]
         events += [(day, AGREEMENT, n, (key, version)) for n, (key, day, version) in enumerate(agreements)]
         events.sort(key=lambda e: (e[0], e[1], e[2]))
-        state = _Negotiation(objective, self.parties, proposer or self.story.body, funding)
+        state = _Negotiation(objective, proposer or self.story.body, funding)
         snapshots = self._versions(objective, edits)
-        self._journal(objective, state.proposer, _at(objective.created_at.astimezone(PARIS).date(), 9),
-                      "Version 1 : proposition", None, snapshots[0])
+        self._journal(objective, state.proposer, _at(proposed_on, 9), "Version 1 : proposition", None, snapshots[0])
         for day, kind, n, event in events:
             moment = _at(day, HOURS[kind], 5 * n)
             if kind == EDIT:
@@ -1706,14 +1723,15 @@ class _Builder:
                               snapshots[state.version - 2], snapshots[state.version - 1])
             elif kind == MESSAGE:
                 key, version, text = event
-                assert version == state.version, (objective.number, text[:40])
+                _check(version == state.version, f"{objective.number}: message written on version {version}, not {state.version}")
                 if state.status == Status.PROPOSED and key != state.proposer:
                     self._status(state, key, moment, Status.UNDER_DISCUSSION)
                 self._message(objective, key, moment, state.version, text=text)
             else:
                 key, version = event
-                assert version in (None, state.version), (objective.number, key, day)
-                assert state.status in (Status.PROPOSED, Status.UNDER_DISCUSSION), (objective.number, key, day)
+                _check(version in (None, state.version), f"{objective.number}: {key} agrees to version {version} on {day}")
+                settled = state.status not in (Status.PROPOSED, Status.UNDER_DISCUSSION)
+                _check(not settled, f"{objective.number}: {key} agrees to a settled objective")
                 agreement = Agreement.objects.create(
                     objective=objective, version=state.version, user=self.users[key],
                     managing_body=self.contract.managing_body if key == self.story.body else None,
@@ -1723,12 +1741,13 @@ class _Builder:
                 self._message(objective, key, moment, state.version, event=f"a donné son accord à la version {state.version}")
                 state.agreed.add((key, state.version))
                 if all((party, state.version) in state.agreed for party in self.parties):
-                    final = Status.INTENTION if funding == Funding.INTENTION else Status.AGREED
+                    final = Status.INTENTION if state.funding == Funding.INTENTION else Status.AGREED
                     self._status(state, key, moment, final)
                 elif state.status == Status.PROPOSED:
                     self._status(state, key, moment, Status.UNDER_DISCUSSION)
-        expected_status = spec.status if spec else Status.AGREED
-        assert (state.status, state.version) == (expected_status, 1 + len(edits)), (objective.number, state.status, state.version)
+        expected = (spec.status if spec else Status.AGREED, 1 + len(edits))
+        reached = (state.status, state.version)
+        _check(reached == expected, f"{objective.number}: the story ends at {reached}, not {expected}")
         Objective.objects.filter(pk=objective.pk).update(status=state.status, version=state.version)
 
     def _versions(self, objective: Objective, edits: list[Edit]) -> list[dict]:

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from cpom.accounts.models import Membership, Role
 from cpom.contracts.models import Contract, ContractParty, LegalBasis, State, Transition
+from cpom.demo.contract_content import load_contract_content
 from cpom.demo.indicator_data import load_demo_indicators
 from cpom.diagnostic.frames import load_template
 from cpom.indicators import catalogues
@@ -180,7 +181,7 @@ def load_demo(indicators: bool = True) -> dict:
     _contacts(bodies, authorities)
     users = _users(bodies, authorities)
     ars, asso, ehpad = users["ars"], users["association"], users["ehpad"]
-    _contract(
+    association_contract = _contract(
         "CPOM-PDL-2027-044-01", bodies["association"], association_sites,
         [(authorities["ars"], True), (authorities["cd44"], False)],
         [
@@ -193,7 +194,7 @@ def load_demo(indicators: bool = True) -> dict:
         duration_years=5, start_date=date(2027, 1, 1), end_date=date(2031, 12, 31),
         target_signature_date=date(2026, 12, 15),
     )
-    _contract(
+    ehpad_contract = _contract(
         "CPOM-PDL-2024-049-07", bodies["ehpad"], ehpad_sites,
         [(authorities["ars"], True), (authorities["cd49"], False)],
         [
@@ -210,4 +211,6 @@ def load_demo(indicators: bool = True) -> dict:
     )
     if indicators:
         load_demo_indicators(association_sites + ehpad_sites)
+    # After the figures: the objectives' baselines come from the computed indicators when there are some.
+    load_contract_content({"association": association_contract, "ehpad": ehpad_contract}, users, authorities)
     return {"users": [u for u, *_ in DEMO_USERS] + ["admin"], "password": DEMO_PASSWORD}
