@@ -158,12 +158,13 @@ def test_an_objective_is_proposed_discussed_and_agreed_by_all_three_parties(brow
     # … with a follow-up indicator of its own: method, unit, source, baseline and target.
     page.get_by_role("link", name="Ajouter un indicateur").click()
     page.get_by_label("Intitulé").fill("Jeunes adultes accueillis en séquentiel")
-    page.get_by_label("Type", exact=True).select_option(label="Indicateur de résultats")
+    page.get_by_label("Type d'indicateur").select_option(label="Indicateur de résultats")
     page.get_by_label("Méthode de calcul").fill("Nombre de jeunes de 18 à 20 ans accueillis en séquentiel au 31/12")
-    page.get_by_label("Unité").fill("jeunes")
+    page.get_by_role("textbox", name="Unité").fill("jeunes")
     page.get_by_label("Source des données").fill("Dossiers des usagers")
-    page.get_by_label("Situation actuelle", exact=True).fill("2")
-    page.get_by_label("Date de la situation actuelle").fill("2025-12-31")
+    baseline = page.get_by_role("group", name="Situation actuelle")
+    baseline.get_by_label("Valeur").fill("2")
+    baseline.get_by_label("Date").fill("2025-12-31")
     page.get_by_label("Cible N+2").fill("8")
     page.get_by_role("button", name="Enregistrer l'indicateur").click()
     row = page.get_by_test_id("indicator-row")
@@ -181,16 +182,16 @@ def test_an_objective_is_proposed_discussed_and_agreed_by_all_three_parties(brow
     message = page.get_by_test_id("message").last
     assert "ARS Pays de la Loire" in message.get_by_test_id("message-organisation").inner_text()
     assert "Combien de places seront dédiées ?" in message.inner_text()
-    assert page.get_by_test_id("objective-status").first.inner_text() == "En discussion"
+    assert page.get_by_test_id("objective-status").first.inner_text().lower() == "en discussion"
     page.get_by_role("button", name="Donner l'accord de ARS Pays de la Loire").click()
-    assert page.get_by_test_id("objective-status").first.inner_text() == "En discussion"
+    assert page.get_by_test_id("objective-status").first.inner_text().lower() == "en discussion"
     page.close()
 
     # The council agrees: every party has, the objective is agreed.
     page = _log_in(browser, demo_server, "cd44")
     page.goto(objective_url)
     page.get_by_role("button", name="Donner l'accord de Conseil départemental de Loire-Atlantique").click()
-    assert page.get_by_test_id("objective-status").first.inner_text() == "Accepté par toutes les parties"
+    assert page.get_by_test_id("objective-status").first.inner_text().lower() == "accepté par toutes les parties"
     page.close()
 
     objective = Objective.objects.get(contract=contract, title=title)
@@ -198,10 +199,10 @@ def test_an_objective_is_proposed_discussed_and_agreed_by_all_three_parties(brow
     for username in ("asso", "ars", "cd44"):
         page = _log_in(browser, demo_server, username)
         page.goto(objective_url)
-        assert page.get_by_test_id("objective-status").first.inner_text() == "Accepté par toutes les parties", username
+        assert page.get_by_test_id("objective-status").first.inner_text().lower() == "accepté par toutes les parties", username
         agreements = page.get_by_test_id("agreements").locator("tbody tr")
         assert agreements.count() == 3 and agreements.get_by_text("d'accord").count() == 3, username
         page.goto(f"{demo_server}/contrats/{contract.pk}/objectifs/")
         row = page.locator(f"tr[data-number='{objective.number}']")
-        assert row.get_by_test_id("objective-status").inner_text() == "Accepté par toutes les parties", username
+        assert row.get_by_test_id("objective-status").inner_text().lower() == "accepté par toutes les parties", username
         page.close()

@@ -87,14 +87,15 @@ class IndicatorForm(VersionedForm):
         model = FollowUpIndicator
         fields = ["catalogue_indicator", "label", "kind", "value_type", "method", "unit", "data_source", "direction", "baseline_value", "baseline_date"]
         widgets = {"baseline_date": DateInput(), "method": forms.Textarea(attrs={"rows": 2}), "data_source": forms.Textarea(attrs={"rows": 2})}
+        labels = {"kind": "Type d'indicateur", "baseline_value": "Valeur", "baseline_date": "Date"}
 
     def __init__(self, *args, objective, **kwargs):
         super().__init__(*args, **kwargs)
         self.objective = objective
         self.fields["version"].initial = objective.version
+        # Required for a contract's own indicator only: a catalogue indicator brings its own (checked in clean()).
         for name in ("label", "kind"):
             self.fields[name].required = False
-        self.fields["baseline_value"].help_text = "Laissez vide pour un indicateur du catalogue : cpom reprend la dernière valeur calculée."
         existing = {t.due_year: t.value for t in self.instance.targets.all()} if self.instance.pk else {}
         for year in range(objective.contract.duration_years):
             self.fields[f"target_{year}"] = forms.CharField(

@@ -204,6 +204,7 @@ def indicator_edit(request, contract_id, objective_id, follow_up_id=None):
             return redirect(f"{objective.get_absolute_url()}#indicateurs")
     return render(request, "objectives/indicator_form.html", {
         "contract": objective.contract, "objective": objective, "form": form, "indicator": indicator,
+        "own_fields": ["label", "kind", "value_type", "method", "unit", "data_source", "direction"],
     })
 
 
