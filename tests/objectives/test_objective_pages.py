@@ -3,11 +3,13 @@
 from datetime import date
 from io import BytesIO
 
+import re
+
 import pytest
 from docx import Document
 
 from cpom.indicators.models import IndicatorValue
-from cpom.objectives import services
+from cpom.objectives import charts, services
 from cpom.objectives.examples import collection
 from cpom.objectives.models import FollowUpIndicator, Level, Objective, Status
 
@@ -126,8 +128,11 @@ def test_examples_are_labelled_and_copied_to_adapt(client_for, contract, operati
 def test_the_matrix_places_each_rated_objective(client_for, contract, operational, users):
     services.update(operational, users["asso"], {"stakes": 4, "feasibility": 1}, None, operational.version)
     page = client_for("ars").get(f"/contrats/{contract.pk}/objectifs/").content.decode()
-    assert '<g data-number="1.1">' in page and "Réduire l&#x27;absentéisme" in page
-    assert "Enjeu fort, difficile : chantier structurant" in page
+    assert "Chantier structurant : enjeu fort, difficile" in page
+    # Stakes 4, feasibility 1: the dot sits in the top-left cell of the grid.
+    dot = re.search(r'<g data-number="1.1"><title>1.1 Réduire l&#x27;absentéisme \(Proposé\)</title>\s*<circle cx="(\d+)" cy="(\d+)"', page)
+    x, y = int(dot.group(1)), int(dot.group(2))
+    assert charts.LEFT < x < charts.LEFT + charts.CELL and charts.TOP < y < charts.TOP + charts.CELL
 
 
 def test_the_fiche_objectif_downloads_as_word(client_for, operational):
