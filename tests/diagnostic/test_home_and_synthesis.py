@@ -1,11 +1,12 @@
 """The diagnostic's home (frame, levels, check-list), its synthesis and exports, and the read-only in-force contract."""
 
 import re
-import sys
-import types
+from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from docx import Document
+from pypdf import PdfReader
 
 from cpom.diagnostic import services
 from cpom.diagnostic.models import AxisPerspective, Finding, SectionEntry
@@ -105,27 +106,19 @@ def test_the_synthesis_sorts_findings_by_axis_and_keeps_the_parties_texts(client
     assert diagnostic.salient_issues == "La tension sur les ressources humaines."
 
 
-@pytest.fixture
-def fake_documents(monkeypatch):
-    """Stands in for the documents app: the views' job is to hand over the synthesis and name the file."""
-    received = []
-    module = types.ModuleType("cpom.documents.synthesis")
-    module.synthesis_docx = lambda synthesis: received.append(synthesis) or b"PK\x03\x04docx"
-    module.synthesis_pdf = lambda synthesis: received.append(synthesis) or b"%PDF-1.7 synthese"
-    monkeypatch.setitem(sys.modules, "cpom.documents.synthesis", module)
-    return received
-
-
-def test_the_exports_are_attachments_named_after_the_contract(client_for, association_contract, diagnostic, fake_documents):
+def test_the_exports_are_real_documents_named_after_the_contract(client_for, association_contract, diagnostic):
     client = client_for("cd44")
-    docx = client.get(reverse("diagnostic:synthesis_docx", kwargs={"contract_id": association_contract.pk}))
-    assert docx.content == b"PK\x03\x04docx"
-    assert docx["Content-Type"] == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    assert docx["Content-Disposition"] == 'attachment; filename="synthese-diagnostic-CPOM-PDL-2027-044-01.docx"'
-    pdf = client.get(reverse("diagnostic:synthesis_pdf", kwargs={"contract_id": association_contract.pk}))
-    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
-    assert pdf["Content-Disposition"] == 'attachment; filename="synthese-diagnostic-CPOM-PDL-2027-044-01.pdf"'
-    assert [s.contract for s in fake_documents] == [association_contract, association_contract]
+    finding = diagnostic.findings.order_by("pk").first()
+    docx_response = client.get(reverse("diagnostic:synthesis_docx", kwargs={"contract_id": association_contract.pk}))
+    assert docx_response["Content-Type"] == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    assert docx_response["Content-Disposition"] == 'attachment; filename="synthese-diagnostic-CPOM-PDL-2027-044-01.docx"'
+    word_text = "\n".join(p.text for p in Document(BytesIO(docx_response.content)).paragraphs)
+    assert "Synthèse du diagnostic partagé" in word_text and finding.text in word_text
+    pdf_response = client.get(reverse("diagnostic:synthesis_pdf", kwargs={"contract_id": association_contract.pk}))
+    assert pdf_response["Content-Type"] == "application/pdf"
+    assert pdf_response["Content-Disposition"] == 'attachment; filename="synthese-diagnostic-CPOM-PDL-2027-044-01.pdf"'
+    pdf_text = " ".join(page.extract_text() for page in PdfReader(BytesIO(pdf_response.content)).pages)
+    assert "Synthèse du diagnostic partagé" in pdf_text and "Points forts" in pdf_text
     assert client_for("ehpad").get(reverse("diagnostic:synthesis_pdf", kwargs={"contract_id": association_contract.pk})).status_code == 404
 
 

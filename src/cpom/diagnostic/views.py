@@ -9,10 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
-from django.utils.http import content_disposition_header, urlencode
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from cpom.contracts.models import Contract
+from cpom.documents.http import document_response
+from cpom.documents.synthesis import synthesis_docx as synthesis_docx_document
+from cpom.documents.synthesis import synthesis_pdf as synthesis_pdf_document
 from cpom.indicators.models import Indicator
 from cpom.indicators.templatetags.indicator_tags import BAND_BADGES
 from cpom.registry.categories import CATEGORY_CHOICES
@@ -22,7 +25,6 @@ from . import services
 from .forms import AnalysisForm, AttachmentForm, FindingForm, RemarkForm, SynthesisForm, perspective_field
 from .models import Attachment, Finding, Nature, Part, TemplateSection
 
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 CATEGORY_LABELS = dict(CATEGORY_CHOICES)
 
 
@@ -361,18 +363,6 @@ def attachment(request, diagnostic, attachment_id):
 # --- Findings -------------------------------------------------------------------------------------------------------
 
 
-def _objective_links(finding) -> list[tuple[str, str | None]]:
-    """The objectives a finding feeds, linked when the objectives pages exist."""
-    links = []
-    for objective in finding.objectives.all():
-        try:
-            url = objective.get_absolute_url()
-        except NoReverseMatch:
-            url = None
-        links.append((str(objective), url))
-    return links
-
-
 def _finding_url(finding) -> str:
     return reverse("diagnostic:finding", kwargs={"contract_id": finding.diagnostic.contract_id, "finding_id": finding.pk})
 
@@ -439,7 +429,7 @@ def finding(request, diagnostic, finding_id):
         "diagnostic": diagnostic,
         "finding": current,
         "form": form,
-        "objectives": _objective_links(current),
+        "objectives": current.objectives.order_by("number"),
         "indicators": current.evidence_indicators.order_by("catalogue_id", "pk"),
         "attachments": current.evidence_attachments.all(),
         **_rights(request.user, contract),
@@ -486,25 +476,16 @@ def synthesis(request, diagnostic):
     }, status=status)
 
 
-def _export(diagnostic, render_document, extension: str, content_type: str) -> HttpResponse:
-    content = render_document(services.synthesis(diagnostic))
-    response = HttpResponse(content, content_type=content_type)
-    name = f"synthese-diagnostic-{diagnostic.contract.reference}.{extension}"
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+def _export(diagnostic, render_document, extension: str) -> HttpResponse:
+    name = f"synthese-diagnostic-{diagnostic.contract.reference}"
+    return document_response(render_document(services.synthesis(diagnostic)), name, extension)
 
 
 @diagnostic_page
 def synthesis_docx(request, diagnostic):
-    # Imported here: the documents app renders, and its heavy libraries load only when someone exports.
-    from cpom.documents.synthesis import synthesis_docx as render_docx
-
-    return _export(diagnostic, render_docx, "docx", DOCX_TYPE)
+    return _export(diagnostic, synthesis_docx_document, "docx")
 
 
 @diagnostic_page
 def synthesis_pdf(request, diagnostic):
-    from cpom.documents.synthesis import synthesis_pdf as render_pdf
-
-    return _export(diagnostic, render_pdf, "pdf", "application/pdf")
+    return _export(diagnostic, synthesis_pdf_document, "pdf")

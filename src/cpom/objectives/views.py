@@ -1,13 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from cpom.accounts.access import can_contribute, contract_side, visible
 from cpom.audit.services import entries_for
 from cpom.contracts.models import Contract
+from cpom.documents.http import document_response
 from cpom.documents.objective_sheet import sheet_docx, sheet_pdf, sheets_docx, sheets_pdf
 from cpom.indicators.models import Kind
 from cpom.ui import visible_or_404
@@ -296,23 +297,13 @@ def copy_example(request, contract_id):
     return redirect(objective)
 
 
-def _document(data: bytes, name: str, extension: str) -> HttpResponse:
-    types = {
-        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "pdf": "application/pdf",
-    }
-    response = HttpResponse(data, content_type=types[extension])
-    response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
-    return response
-
-
 @login_required
 def sheet_document(request, contract_id, objective_id, extension):
     objective = _objective(request, contract_id, objective_id)
     if objective.level != Level.OPERATIONAL:
         raise Http404("Seuls les objectifs opérationnels ont une fiche objectif.")
     render_document = sheet_docx if extension == "docx" else sheet_pdf
-    return _document(render_document(objective), f"fiche-objectif-{objective.contract.reference}-{objective.number}", extension)
+    return document_response(render_document(objective), f"fiche-objectif-{objective.contract.reference}-{objective.number}", extension)
 
 
 @login_required
@@ -322,4 +313,4 @@ def annex_document(request, contract_id, extension):
         contract.objectives.filter(level=Level.OPERATIONAL).exclude(status="rejected"), key=readiness.number_order
     )
     render_document = sheets_docx if extension == "docx" else sheets_pdf
-    return _document(render_document(operational), f"fiches-objectifs-{contract.reference}", extension)
+    return document_response(render_document(operational), f"fiches-objectifs-{contract.reference}", extension)
