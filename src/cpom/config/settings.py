@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "cpom.indicators",
     "cpom.diagnostic",
     "cpom.objectives",
+    "cpom.finance",
     "cpom.api",
     "cpom.demo",
 ]

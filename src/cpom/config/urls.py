@@ -19,6 +19,7 @@ urlpatterns = [
     path("contrats/", include("cpom.contracts.urls")),
     path("contrats/<int:contract_id>/diagnostic/", include("cpom.diagnostic.urls")),
     path("contrats/<int:contract_id>/objectifs/", include("cpom.objectives.urls")),
+    path("", include("cpom.finance.urls")),
     path("", include("cpom.accounts.urls")),
     path("", include("cpom.indicators.urls")),
     path("", include("cpom.registry.urls")),

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FinanceConfig(AppConfig):
+    name = "cpom.finance"
+    verbose_name = "Moyens financiers"
