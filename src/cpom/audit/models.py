@@ -11,7 +11,7 @@ class AuditEntry(models.Model):
     organisation_label = models.CharField("organisation", max_length=200)
     object_type = models.CharField("type d'objet", max_length=100)
     object_id = models.CharField("identifiant", max_length=40)
-    action = models.CharField("action", max_length=100)
+    action = models.CharField("action", max_length=300)
     before = models.JSONField("avant", encoder=DjangoJSONEncoder, null=True)
     after = models.JSONField("après", encoder=DjangoJSONEncoder, null=True)
 
