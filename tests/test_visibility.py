@@ -14,7 +14,7 @@ OBJECT_KWARGS = {"contract_id", "finess", "managing_body_id"}
 # Further path parts that only make sense together with one of the objects above.
 QUALIFIERS = {
     "indicator_id", "year", "section_code", "finding_id", "attachment_id", "objective_id", "follow_up_id", "milestone_id",
-    "extension",
+    "extension", "scenario_id",
 }
 
 
@@ -61,6 +61,7 @@ def _contract_objects(contract) -> dict:
 
     from cpom.diagnostic.models import Attachment, Finding, SectionEntry
     from cpom.diagnostic.services import diagnostic_for
+    from cpom.finance.models import ReferenceBudget, Scenario
     from cpom.objectives.models import FollowUpIndicator, Level, Milestone, Objective
 
     diagnostic = diagnostic_for(contract)
@@ -79,9 +80,11 @@ def _contract_objects(contract) -> dict:
     )
     follow_up = FollowUpIndicator.objects.get_or_create(objective=objective, label="Indicateur", defaults={"kind": "resultats"})[0]
     milestone = Milestone.objects.get_or_create(objective=objective, label="Étape")[0]
+    budget = ReferenceBudget.objects.get_or_create(contract=contract, defaults={"base_year": contract.start_date.year - 1})[0]
+    scenario = budget.scenarios.first() or Scenario.objects.create(budget=budget, name="Scénario")
     return {
         "section_code": section.code, "finding_id": finding.pk, "attachment_id": attachment.pk, "objective_id": objective.pk,
-        "follow_up_id": follow_up.pk, "milestone_id": milestone.pk, "extension": "pdf",
+        "follow_up_id": follow_up.pk, "milestone_id": milestone.pk, "extension": "pdf", "scenario_id": scenario.pk,
     }
 
 

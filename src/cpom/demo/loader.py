@@ -13,6 +13,8 @@ from django.db import transaction
 from cpom.accounts.models import Membership, Role
 from cpom.contracts.models import Contract, ContractParty, LegalBasis, State, Transition
 from cpom.demo.contract_content import load_contract_content
+from cpom.demo.finance_data import load_demo_budgets
+from cpom.demo.finance_scenarios import load_demo_scenarios
 from cpom.demo.indicator_data import load_demo_indicators
 from cpom.diagnostic.frames import load_template
 from cpom.indicators import catalogues
@@ -212,5 +214,9 @@ def load_demo(indicators: bool = True) -> dict:
     if indicators:
         load_demo_indicators(association_sites + ehpad_sites)
     # After the figures: the objectives' baselines come from the computed indicators when there are some.
-    load_contract_content({"association": association_contract, "ehpad": ehpad_contract}, users, authorities)
+    contracts = {"association": association_contract, "ehpad": ehpad_contract}
+    load_contract_content(contracts, users, authorities)
+    # The reference budgets are pre-filled from the accounts above; the scenarios build on the association's budget.
+    load_demo_budgets(contracts)
+    load_demo_scenarios(association_contract)
     return {"users": [u for u, *_ in DEMO_USERS] + ["admin"], "password": DEMO_PASSWORD}

@@ -1,0 +1,212 @@
+"""The chart of accounts' functional groups: which account prefixes fall in expense or income groups I, II, III.
+
+A chart is data: the national budget frame in ``catalogue/groupes_fonctionnels.toml``, or an authority's own
+file. A file is checked whole before anything is written (all or nothing); an error names the file and the
+rule. Grouping balances never drops an account: a class 6 or 7 account that no rule covers is listed with
+its balance in ``GroupedBalances.unmapped``.
+"""
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+
+from cpom.indicators.engine import ACCOUNT_PREFIX
+from cpom.indicators.models import DataValue
+from cpom.registry.models import Authority, Establishment
+
+from .models import ChartOfAccounts, FunctionalGroup, GroupRule, Side
+
+NATIONAL_CHART_FILE = Path(__file__).parent / "catalogue" / "groupes_fonctionnels.toml"
+GROUPED_CLASSES = ("6", "7")  # income statement; classes 1 to 5 are the balance sheet
+GROUPS = tuple(FunctionalGroup.values)
+RULE_KEYS = {"prefix", "side", "group", "label"}
+SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
+
+
+class ChartError(ValueError):
+    """A chart file that cannot be loaded; the message names the file and the rule."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    prefix: str
+    side: str
+    group: int
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart in force, detached from the database so that grouping stays plain computation."""
+
+    code: str
+    label: str
+    version: str
+    source: str
+    rules: tuple[Rule, ...]
+    authority_name: str = ""
+
+    def rule_for(self, account: str) -> Rule | None:
+        """The rule with the longest prefix that starts ``account``, if any."""
+        matching = [rule for rule in self.rules if account.startswith(rule.prefix)]
+        return max(matching, key=lambda rule: len(rule.prefix), default=None)
+
+    def rules_of(self, side: str, group: int) -> list[Rule]:
+        return sorted((r for r in self.rules if r.side == side and r.group == group), key=lambda r: r.prefix)
+
+
+def _zero_per_group() -> dict[int, Decimal]:
+    return {group: Decimal(0) for group in GROUPS}
+
+
+@dataclass
+class GroupedBalances:
+    """Expenses and income per functional group (positive amounts), and the accounts no rule covers."""
+
+    expenses: dict[int, Decimal] = field(default_factory=_zero_per_group)
+    income: dict[int, Decimal] = field(default_factory=_zero_per_group)
+    unmapped: dict[str, Decimal] = field(default_factory=dict)  # account → balance, debit − credit
+
+    @property
+    def total_expenses(self) -> Decimal:
+        return sum(self.expenses.values(), Decimal(0))
+
+    @property
+    def total_income(self) -> Decimal:
+        return sum(self.income.values(), Decimal(0))
+
+
+def group_balances(balances: dict[str, Decimal], chart: Chart) -> GroupedBalances:
+    """Sums class 6 and 7 balances by functional group.
+
+    ``balances`` maps account numbers (with or without the data elements' ``compte:`` prefix) to
+    debit − credit. An expense counts debit − credit, an income credit − debit, so a contra account
+    (6419 reimbursements, 609 rebates) reduces its group.
+    """
+    grouped = GroupedBalances()
+    for key, balance in sorted(balances.items()):
+        account = key.removeprefix(ACCOUNT_PREFIX)
+        if not account.startswith(GROUPED_CLASSES):
+            continue
+        rule = chart.rule_for(account)
+        if rule is None:
+            grouped.unmapped[account] = balance
+        elif rule.side == Side.EXPENSE:
+            grouped.expenses[rule.group] += balance
+        else:
+            grouped.income[rule.group] -= balance
+    return grouped
+
+
+def balances_for(establishment: Establishment, year: int) -> dict[str, Decimal]:
+    """The establishment's account balances for the year, keyed by account number (debit − credit)."""
+    rows = DataValue.objects.filter(establishment=establishment, year=year, element__startswith=ACCOUNT_PREFIX)
+    return {element.removeprefix(ACCOUNT_PREFIX): value for element, value in rows.values_list("element", "value")}
+
+
+# --- Reading a chart file -------------------------------------------------------------------------
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ChartError(f"{path.name} : fichier introuvable.") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ChartError(f"{path.name} : fichier TOML invalide ({error}).") from None
+
+
+def _header(path: Path, data: dict) -> dict:
+    header = data.get("chart")
+    if not isinstance(header, dict):
+        raise ChartError(f"{path.name} : la section [chart] manque (code, label, version, source).")
+    code = header.get("code")
+    if not isinstance(code, str) or not SLUG.match(code) or len(code) > 60:
+        raise ChartError(f"{path.name}, section [chart] : le code doit être fait de lettres, chiffres et tirets (60 au plus).")
+    for name, limit in (("label", 250), ("version", 30), ("source", 10_000)):
+        if not isinstance(header.get(name, ""), str) or len(header.get(name, "")) > limit:
+            raise ChartError(f"{path.name}, section [chart] : « {name} » doit être un texte entre guillemets de {limit} caractères au plus.")
+    return header
+
+
+def _rule(raw: object, where: str) -> Rule:
+    if not isinstance(raw, dict):
+        raise ChartError(f"{where} : une règle s'écrit [[rule]] avec prefix, side, group et label.")
+    unknown = sorted(set(raw) - RULE_KEYS)
+    if unknown:
+        raise ChartError(f"{where} : clé(s) inconnue(s) {', '.join(unknown)} (clés permises : group, label, prefix, side).")
+    prefix, side, group, label = raw.get("prefix"), raw.get("side"), raw.get("group"), raw.get("label", "")
+    if not isinstance(prefix, str) or not prefix.isdigit() or not prefix.startswith(GROUPED_CLASSES) or len(prefix) > 12:
+        raise ChartError(f"{where} : le préfixe doit être un numéro de compte de classe 6 ou 7 entre guillemets (12 chiffres au plus), par exemple \"611\".")
+    if side not in Side.values:
+        raise ChartError(f"{where} : sens « {side} » inconnu ; valeurs permises : « expense » (dépenses) ou « income » (recettes).")
+    if type(group) is not int or group not in GROUPS:  # neither true (a bool) nor 1.0
+        raise ChartError(f"{where} : groupe « {group} » inconnu ; valeurs permises : 1, 2 ou 3.")
+    if not isinstance(label, str) or len(label) > 200:
+        raise ChartError(f"{where} : le libellé doit être un texte de 200 caractères au plus.")
+    return Rule(prefix, side, group, label)
+
+
+def read_chart(path: Path) -> Chart:
+    """Reads and checks a whole chart file, without the database; the first error stops with its place."""
+    data = _read_toml(path)
+    header = _header(path, data)
+    raw_rules = data.get("rule", [])
+    if not isinstance(raw_rules, list) or not raw_rules:
+        raise ChartError(f"{path.name} : aucune règle [[rule]] ; un plan de regroupement en demande au moins une.")
+    rules, first_seen = [], {}
+    for number, raw in enumerate(raw_rules, start=1):
+        where = f"{path.name}, règle n° {number}" + (f" (préfixe {raw['prefix']})" if isinstance(raw, dict) and "prefix" in raw else "")
+        rule = _rule(raw, where)
+        if rule.prefix in first_seen:
+            raise ChartError(f"{where} : le préfixe {rule.prefix} figure déjà à la règle n° {first_seen[rule.prefix]}.")
+        first_seen[rule.prefix] = number
+        rules.append(rule)
+    return Chart(header["code"], header.get("label") or header["code"], header.get("version") or "1",
+                 header.get("source", ""), tuple(rules))
+
+
+# --- Storing and finding the chart in force ---------------------------------------------------------
+
+
+@transaction.atomic
+def load_chart(path: Path, authority: Authority | None = None) -> ChartOfAccounts:
+    """Loads a chart for an authority (or the national one), replacing the one it had; all or nothing."""
+    chart = read_chart(path)
+    taken = ChartOfAccounts.objects.filter(code=chart.code).exclude(authority=authority).select_related("authority").first()
+    if taken is not None:
+        owner = taken.authority or "le cadre national"
+        raise ChartError(f"{path.name} : le code « {chart.code} » est déjà celui du plan de {owner} ; choisissez un autre code.")
+    ChartOfAccounts.objects.filter(authority=authority).exclude(code=chart.code).delete()
+    stored, _ = ChartOfAccounts.objects.update_or_create(
+        code=chart.code,
+        defaults={"label": chart.label, "version": chart.version, "source": chart.source, "authority": authority},
+    )
+    stored.rules.all().delete()
+    GroupRule.objects.bulk_create(
+        GroupRule(chart=stored, prefix=r.prefix, side=r.side, group=r.group, label=r.label) for r in chart.rules
+    )
+    return stored
+
+
+def load_national_chart() -> ChartOfAccounts:
+    return load_chart(NATIONAL_CHART_FILE)
+
+
+def _detached(stored: ChartOfAccounts) -> Chart:
+    rules = tuple(Rule(r.prefix, r.side, r.group, r.label) for r in stored.rules.all())
+    owner = stored.authority.name if stored.authority else ""
+    return Chart(stored.code, stored.label, stored.version, stored.source, rules, owner)
+
+
+def chart_for(authority: Authority | None) -> Chart:
+    """The authority's own chart if it loaded one, else the national chart (as loaded, or the repository's file)."""
+    charts = ChartOfAccounts.objects.select_related("authority").prefetch_related("rules")
+    own = charts.filter(authority=authority).first() if authority is not None else None
+    stored = own or charts.filter(authority=None).first()
+    return _detached(stored) if stored is not None else read_chart(NATIONAL_CHART_FILE)

@@ -1,0 +1,362 @@
+"""Accounting imports: a FEC or a trial balance becomes the account balances of one establishment and year.
+
+The readers check the file (fec.py, trial_balance.py). This service decides who may import for which
+establishment, resolves a managing body's analytical section to its establishment, builds the preview
+(nothing written), and writes all or nothing: the establishment-year's previous account balances are
+replaced by the new ones, the other data elements of that year are left untouched.
+"""
+
+import re
+import secrets
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Max, Q, QuerySet
+
+from cpom.accounts.access import can_edit_establishment, membership_of, visible
+from cpom.accounts.models import Role, Side
+from cpom.documents.formatting import money
+from cpom.indicators.engine import ACCOUNT_PREFIX
+from cpom.indicators.importers import YEAR_RANGE
+from cpom.indicators.models import DataValue, ImportBatch
+from cpom.indicators.storage import bulk_insert
+from cpom.registry.identifiers import normalise_finess, validate_finess, validate_siren
+from cpom.registry.models import Establishment, ManagingBody
+
+from . import fec, trial_balance
+from .fec import FiscalYear, Progress
+from .models import SectionMapping
+from .trial_balance import AccountTotal, TrialBalance, count
+
+KINDS = {
+    fec.KIND: "FEC (fichier des écritures comptables)",
+    trial_balance.KIND: "Balance générale (CSV ou Excel)",
+}
+CLASS_LABELS = {
+    "1": "Classe 1 – Comptes de capitaux",
+    "2": "Classe 2 – Comptes d'immobilisations",
+    "3": "Classe 3 – Comptes de stocks et en-cours",
+    "4": "Classe 4 – Comptes de tiers",
+    "5": "Classe 5 – Comptes financiers",
+    "6": "Classe 6 – Comptes de charges",
+    "7": "Classe 7 – Comptes de produits",
+    "8": "Classe 8 – Comptes spéciaux",
+}
+TOP_ACCOUNTS = 3
+LONGEST_FISCAL_YEAR_DAYS = 731  # a first or a changed fiscal year may last up to 24 months
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+PENDING_MAX_AGE_SECONDS = 24 * 3600
+TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
+
+
+class ImportRefused(Exception):
+    """What stops an import outside the file itself (establishment, section, year, rights), in French."""
+
+
+# --- Who imports for what ------------------------------------------------------------------------------------------
+
+
+def may_import(user, establishment: Establishment) -> bool:
+    """Who keeps an establishment's record keeps its accounts: its managing body (contribution role), or the platform."""
+    return can_edit_establishment(user, establishment)
+
+
+def importable_establishments(user) -> QuerySet:
+    """The rule of :func:`may_import` as a query, for the choice lists."""
+    membership = membership_of(user)
+    if membership is None or not membership.has_role(Role.CONTRIBUTE) or membership.side == Side.AUTHORITY:
+        return Establishment.objects.none()
+    if membership.side == Side.PLATFORM:
+        return Establishment.objects.order_by("name")
+    return Establishment.objects.filter(managing_body_id=membership.managing_body_id).order_by("name")
+
+
+def establishment_for(finess: str) -> Establishment:
+    try:
+        validate_finess(finess)
+    except ValidationError as error:
+        raise ImportRefused(error.messages[0]) from None
+    try:
+        return Establishment.objects.select_related("managing_body").get(finess=normalise_finess(finess))
+    except Establishment.DoesNotExist:
+        raise ImportRefused(f"Aucun établissement n'a le numéro FINESS {normalise_finess(finess)} dans le référentiel.") from None
+
+
+def managing_body_for(siren: str) -> ManagingBody:
+    try:
+        validate_siren(siren)
+    except ValidationError as error:
+        raise ImportRefused(error.messages[0]) from None
+    try:
+        return ManagingBody.objects.get(siren=re.sub(r"\s", "", siren))
+    except ManagingBody.DoesNotExist:
+        raise ImportRefused(f"Aucun organisme gestionnaire n'a le SIREN {siren} dans le référentiel.") from None
+
+
+def section_for(managing_body: ManagingBody, code: str) -> SectionMapping:
+    try:
+        return SectionMapping.objects.select_related("establishment__managing_body").get(
+            managing_body=managing_body, code=code.strip()
+        )
+    except SectionMapping.DoesNotExist:
+        raise ImportRefused(
+            f"La section analytique « {code.strip()} » n'est rattachée à aucun établissement de {managing_body.name} "
+            "(cpom finance sections add, ou l'écran « Sections analytiques »)."
+        ) from None
+
+
+def fiscal_year(year: int, start: date | None = None, end: date | None = None) -> FiscalYear:
+    """The calendar year by default; a fiscal year of its own must end in ``year`` and last at most 24 months."""
+    if year not in YEAR_RANGE:
+        raise ImportRefused(f"Année invalide « {year} » : attendu quatre chiffres, par exemple 2025.")
+    if start is None and end is None:
+        return FiscalYear.calendar(year)
+    period = FiscalYear(start or date(year, 1, 1), end or date(year, 12, 31))
+    if period.start >= period.end:
+        raise ImportRefused(f"L'exercice commence le {period.start:%d/%m/%Y}, après sa fin le {period.end:%d/%m/%Y}.")
+    if period.end.year != year:
+        raise ImportRefused(f"L'exercice se termine le {period.end:%d/%m/%Y} : il doit se terminer en {year}, l'année importée.")
+    if (period.end - period.start).days > LONGEST_FISCAL_YEAR_DAYS:
+        raise ImportRefused("Un exercice dure au plus 24 mois.")
+    return period
+
+
+# --- Reading and preview -------------------------------------------------------------------------------------------
+
+
+def read(content: bytes, file_name: str, kind: str, period: FiscalYear, progress: Progress | None = None) -> TrialBalance:
+    """The file's account totals; DataImportError names the file, line and column of every problem."""
+    if kind == fec.KIND:
+        return fec.read_fec(content, file_name, period, progress)
+    balance = trial_balance.read_trial_balance(content, file_name)
+    if progress:
+        progress(f"{count(balance.lines)} lignes contrôlées.")
+    return balance
+
+
+@dataclass
+class ClassSummary:
+    code: str
+    label: str
+    accounts: int
+    debit: Decimal
+    credit: Decimal
+    top: list[AccountTotal]  # the largest balances, in absolute value
+
+    @property
+    def balance(self) -> Decimal:
+        return self.debit - self.credit
+
+
+@dataclass
+class Preview:
+    balance: TrialBalance
+    establishment: Establishment
+    year: int
+    classes: list[ClassSummary]
+    replaced: int  # account balances already stored for that establishment and year
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def result(self) -> Decimal:
+        """Income − expenses: classes 7 and 6 as they stand in the file."""
+        return -sum((c.balance for c in self.classes if c.code in ("6", "7")), Decimal(0))
+
+
+def _classes(accounts: list[AccountTotal]) -> list[ClassSummary]:
+    summaries = []
+    for code, label in CLASS_LABELS.items():
+        members = [a for a in accounts if a.number.startswith(code)]
+        if members:
+            top = sorted(members, key=lambda a: abs(a.balance), reverse=True)[:TOP_ACCOUNTS]
+            debit = sum((a.debit for a in members), Decimal(0))
+            credit = sum((a.credit for a in members), Decimal(0))
+            summaries.append(ClassSummary(code, label, len(members), debit, credit, top))
+    return summaries
+
+
+def _unusual_signs(accounts: list[AccountTotal]) -> list[str]:
+    """Expenses with a credit balance, income with a debit balance; x9 accounts (rebates) go the other way by nature."""
+    warnings = []
+    for code, sign, what in (("6", -1, "charges à solde créditeur"), ("7", 1, "produits à solde débiteur")):
+        odd = [a for a in accounts if a.number.startswith(code) and a.number[2] != "9" and a.balance * sign > 0]
+        if odd:
+            listed = ", ".join(f"{a.number} ({money(a.balance)})" for a in odd[:5])
+            more = " …" if len(odd) > 5 else ""
+            warnings.append(f"{count(len(odd))} compte(s) de {what}, à vérifier : {listed}{more}.")
+    return warnings
+
+
+def existing_balances(establishment: Establishment, year: int) -> QuerySet:
+    return DataValue.objects.filter(establishment=establishment, year=year, element__startswith=ACCOUNT_PREFIX)
+
+
+def preview(balance: TrialBalance, establishment: Establishment, year: int) -> Preview:
+    """What the import would write and what deserves a second look; reads the database, writes nothing."""
+    classes = _classes(balance.accounts)
+    replaced = existing_balances(establishment, year).count()
+    warnings = list(balance.warnings)
+    if replaced:
+        warnings.insert(0, f"Les {count(replaced)} soldes de comptes déjà enregistrés pour {establishment.name} en {year} seront remplacés.")
+    present = {c.code for c in classes}
+    for code, what in (("6", "charges (classe 6)"), ("7", "produits (classe 7)")):
+        if code not in present:
+            warnings.append(f"Aucun compte de {what} dans ce fichier.")
+    warnings += _unusual_signs(balance.accounts)
+    return Preview(balance, establishment, year, classes, replaced, warnings)
+
+
+# --- Writing -------------------------------------------------------------------------------------------------------
+
+COLUMNS = ["establishment_id", "managing_body_id", "category", "year", "element", "value", "batch_id"]
+
+
+@transaction.atomic
+def store(balance: TrialBalance, establishment: Establishment, year: int, user=None) -> ImportBatch:
+    """Replaces the establishment-year's account balances by the file's, with the import recorded as their source."""
+    batch = ImportBatch.objects.create(file_name=balance.file_name[:255], kind=balance.kind, user=user, rows=balance.lines)
+    existing_balances(establishment, year).delete()
+    bulk_insert(
+        DataValue._meta.db_table, COLUMNS,
+        ((establishment.pk, None, "", year, f"{ACCOUNT_PREFIX}{a.number}", a.balance, batch.pk) for a in balance.accounts),
+    )
+    return batch
+
+
+# --- Past imports --------------------------------------------------------------------------------------------------
+
+
+def visible_batches(user) -> QuerySet:
+    """Accounting imports whose establishment the user sees, and the user's own (even once replaced)."""
+    establishments = visible(user, Establishment.objects.all())
+    ids = ImportBatch.objects.filter(kind__in=KINDS).filter(
+        Q(values__establishment__in=establishments) | Q(user=user)
+    ).values("pk")
+    return (
+        ImportBatch.objects.filter(pk__in=ids)
+        .annotate(accounts=Count("values"), year=Max("values__year"), establishment_id=Max("values__establishment_id"))
+        .select_related("user")
+        .order_by("-at", "-pk")
+    )
+
+
+@dataclass
+class BatchReport:
+    batch: ImportBatch
+    establishment: Establishment | None  # None once a later import has replaced every balance
+    year: int | None
+    balances: list[tuple[str, Decimal]]
+    classes: list[tuple[str, int, Decimal]]  # label, accounts, total balance
+
+
+def batch_report(batch: ImportBatch) -> BatchReport:
+    values = list(batch.values.select_related("establishment").order_by("element"))
+    balances = [(v.element[len(ACCOUNT_PREFIX):], v.value) for v in values]
+    classes = []
+    for code, label in CLASS_LABELS.items():
+        members = [value for number, value in balances if number.startswith(code)]
+        if members:
+            classes.append((label, len(members), sum(members, Decimal(0))))
+    first = values[0] if values else None
+    return BatchReport(batch, first.establishment if first else None, first.year if first else None, balances, classes)
+
+
+# --- Analytical sections -------------------------------------------------------------------------------------------
+
+
+def visible_sections(user) -> QuerySet:
+    return SectionMapping.objects.filter(establishment__in=visible(user, Establishment.objects.all())).select_related(
+        "managing_body", "establishment"
+    )
+
+
+def importable_sections(user) -> QuerySet:
+    return SectionMapping.objects.filter(establishment__in=importable_establishments(user)).select_related("establishment")
+
+
+def add_section(user, establishment: Establishment, code: str, label: str = "") -> SectionMapping:
+    if not may_import(user, establishment):
+        raise ImportRefused("Seul l'organisme gestionnaire de l'établissement (rôle contribution) rattache ses sections analytiques.")
+    return map_section(establishment, code, label)
+
+
+def map_section(establishment: Establishment, code: str, label: str = "") -> SectionMapping:
+    """A section of the establishment's managing body now stands for that establishment."""
+    code = code.strip()
+    if not code:
+        raise ImportRefused("Indiquez le code de la section analytique.")
+    if len(code) > SectionMapping._meta.get_field("code").max_length:
+        raise ImportRefused(f"Le code « {code} » est trop long : 40 caractères au plus.")
+    taken = SectionMapping.objects.filter(managing_body=establishment.managing_body, code=code).select_related("establishment").first()
+    if taken:
+        raise ImportRefused(f"La section « {code} » est déjà rattachée à {taken.establishment.name}.")
+    return SectionMapping.objects.create(
+        managing_body=establishment.managing_body, establishment=establishment, code=code, label=label.strip()[:200],
+    )
+
+
+def remove_section(user, section: SectionMapping) -> None:
+    if not may_import(user, section.establishment):
+        raise ImportRefused("Seul l'organisme gestionnaire de l'établissement (rôle contribution) retire ses sections analytiques.")
+    section.delete()
+
+
+# --- Files waiting between preview and confirmation ----------------------------------------------------------------
+
+
+def _pending_folder() -> Path:
+    return Path(settings.VAR_DIR) / "imports"
+
+
+def _pending_path(token: str) -> Path:
+    if not TOKEN.fullmatch(token or ""):
+        raise ImportRefused("Aucun fichier en attente de confirmation : recommencez l'import.")
+    return _pending_folder() / token
+
+
+def keep_pending(chunks: Iterable[bytes]) -> str:
+    """Saves an uploaded file under a random name until it is confirmed; refuses it beyond 200 MB."""
+    folder = _pending_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    _forget_stale(folder)
+    token = secrets.token_urlsafe(24)
+    path = folder / token
+    size = 0
+    try:
+        with path.open("wb") as out:
+            for chunk in chunks:
+                size += len(chunk)
+                if size > MAX_UPLOAD_BYTES:
+                    raise ImportRefused("Le fichier dépasse 200 Mo : exportez un exercice ou un établissement à la fois.")
+                out.write(chunk)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return token
+
+
+def pending_content(token: str) -> bytes:
+    try:
+        return _pending_path(token).read_bytes()
+    except FileNotFoundError:
+        raise ImportRefused("Le fichier en attente n'existe plus : recommencez l'import.") from None
+
+
+def forget_pending(token: str) -> None:
+    if TOKEN.fullmatch(token or ""):
+        _pending_path(token).unlink(missing_ok=True)
+
+
+def _forget_stale(folder: Path) -> None:
+    """Previews never confirmed leave their file behind; a day later it goes."""
+    limit = time.time() - PENDING_MAX_AGE_SECONDS
+    for path in folder.iterdir():
+        if path.is_file() and path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)

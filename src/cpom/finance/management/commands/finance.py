@@ -1,0 +1,114 @@
+"""``cpom finance``: accounting imports and analytical sections.
+
+Each action is a sub-parser declared in ``add_arguments`` and a ``do_<action>`` method: adding an action
+means adding both. Refusals (ImportRefused, DataImportError) reach the user as a CommandError, in French.
+"""
+
+import argparse
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from cpom.finance import fec, imports, trial_balance
+from cpom.finance.models import SectionMapping
+from cpom.finance.trial_balance import count
+from cpom.indicators.importers import DataImportError
+
+
+def _day(text: str) -> date:
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(f"date invalide « {text} » (attendu AAAA-MM-JJ ou JJ/MM/AAAA)")
+
+
+class Command(BaseCommand):
+    help = "Finances : import d'un FEC ou d'une balance générale, sections analytiques des organismes gestionnaires."
+
+    def add_arguments(self, parser):
+        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        entries = actions.add_parser("import-fec", help="Importe un FEC : les soldes des comptes d'un établissement pour une année.")
+        self._import_arguments(entries)
+        entries.add_argument("--debut-exercice", type=_day, help="Premier jour de l'exercice s'il ne commence pas le 1er janvier.")
+        entries.add_argument("--fin-exercice", type=_day, help="Dernier jour de l'exercice s'il ne finit pas le 31 décembre.")
+        self._import_arguments(actions.add_parser("import-balance", help="Importe une balance générale (CSV compte;libelle;debit;credit ou Excel)."))
+        sections = actions.add_parser("sections", help="Sections analytiques : quel établissement chaque section représente.")
+        operations = sections.add_subparsers(dest="operation", required=True, metavar="OPÉRATION")
+        listing = operations.add_parser("list", help="Liste les sections rattachées (d'un organisme avec --siren).")
+        listing.add_argument("--siren")
+        adding = operations.add_parser("add", help="Rattache la section CODE de l'organisme --siren à l'établissement --finess.")
+        adding.add_argument("code")
+        adding.add_argument("--siren", required=True)
+        adding.add_argument("--finess", required=True)
+        adding.add_argument("--libelle", default="")
+
+    @staticmethod
+    def _import_arguments(parser):
+        parser.add_argument("file", type=Path)
+        target = parser.add_mutually_exclusive_group(required=True)
+        target.add_argument("--finess", help="FINESS de l'établissement.")
+        target.add_argument("--section", help="Code de la section analytique rattachée à l'établissement (avec --siren).")
+        parser.add_argument("--siren", help="SIREN de l'organisme gestionnaire, avec --section.")
+        parser.add_argument("--annee", type=int, required=True)
+
+    def handle(self, *args, action, **options):
+        try:
+            getattr(self, "do_" + action.replace("-", "_"))(**options)
+        except (imports.ImportRefused, DataImportError) as error:
+            raise CommandError(str(error)) from None
+
+    def do_import_fec(self, file, annee, debut_exercice=None, fin_exercice=None, **options):
+        self._import(file, fec.KIND, annee, imports.fiscal_year(annee, debut_exercice, fin_exercice), **options)
+
+    def do_import_balance(self, file, annee, **options):
+        self._import(file, trial_balance.KIND, annee, imports.fiscal_year(annee), **options)
+
+    def do_sections(self, operation, **options):
+        getattr(self, f"_sections_{operation}")(**options)
+
+    def _sections_list(self, siren=None, **options):
+        sections = SectionMapping.objects.select_related("managing_body", "establishment")
+        if siren:
+            sections = sections.filter(managing_body=imports.managing_body_for(siren))
+        for section in sections:
+            label = f" ({section.label})" if section.label else ""
+            self.stdout.write(f"{section.managing_body.siren}  {section.code:16} → {section.establishment.finess} {section.establishment.name}{label}")
+        if not sections:
+            self.stdout.write("Aucune section analytique rattachée.")
+
+    def _sections_add(self, code, siren, finess, libelle="", **options):
+        body, establishment = imports.managing_body_for(siren), imports.establishment_for(finess)
+        if establishment.managing_body_id != body.pk:
+            raise CommandError(f"L'établissement {establishment.finess} ({establishment.name}) n'est pas géré par {body.name}.")
+        section = imports.map_section(establishment, code, libelle)
+        self.stdout.write(self.style.SUCCESS(f"Section « {section.code} » de {body.name} rattachée à {establishment.name} ({establishment.finess})."))
+
+    def _import(self, file: Path, kind: str, year: int, period: fec.FiscalYear, finess=None, section=None, siren=None, **options):
+        establishment = self._establishment(finess, section, siren)
+        if not file.is_file():
+            raise CommandError(f"Fichier introuvable : {file}")
+        progress = self._progress()
+        progress(f"Lecture de {file.name}…")
+        balance = imports.read(file.read_bytes(), file.name, kind, period, progress)
+        for warning in imports.preview(balance, establishment, year).warnings:
+            self.stdout.write(self.style.WARNING(f"Attention : {warning}"))
+        batch = imports.store(balance, establishment, year)
+        self.stdout.write(self.style.SUCCESS(
+            f"{count(len(balance.accounts))} comptes, enregistrés pour {establishment.finess} ({year}) – import n° {batch.pk}."
+        ))
+
+    @staticmethod
+    def _establishment(finess, section, siren):
+        if finess:
+            return imports.establishment_for(finess)
+        if not siren:
+            raise CommandError("--section demande --siren : le code d'une section n'a de sens que pour son organisme gestionnaire.")
+        return imports.section_for(imports.managing_body_for(siren), section).establishment
+
+    def _progress(self):
+        started = time.perf_counter()
+        return lambda message: self.stdout.write(f"[{time.perf_counter() - started:5.1f} s] {message}")

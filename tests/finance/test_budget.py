@@ -1,0 +1,335 @@
+"""The reference budget's rules: a hand-worked budget (envelopes, shares, douzièmes, daily prices), the pre-fill from
+hand-made balances, the growth modes over five years, who may change what, and refused writes that change nothing."""
+
+from decimal import Decimal
+
+import pytest
+
+from cpom.audit.services import entries_for
+from cpom.finance import budget as service
+from cpom.finance.chart import load_chart
+from cpom.finance.models import BudgetLine, FunderKind, GrowthMode, ReferenceBudget, Side
+from cpom.indicators.models import DataValue
+from cpom.registry.models import Establishment
+
+AM, ETAT, CD, OTHER = FunderKind.ARS_HEALTH_INSURANCE, FunderKind.ARS_STATE, FunderKind.CD, FunderKind.OTHER
+E, I = Side.EXPENSE, Side.INCOME
+D = Decimal
+
+
+@pytest.fixture
+def contract(association_contract):
+    """The association's contract without any reference budget, whatever the demo put there."""
+    ReferenceBudget.objects.filter(contract=association_contract).delete()
+    return association_contract
+
+
+@pytest.fixture
+def sites(db):
+    names = {"fam": "FAM Le Clos Fleuri", "fv": "Foyer de vie La Roselière", "ime": "IME Les Grands Chênes",
+             "esat": "ESAT Les Ateliers de l'Erdre", "mas": "MAS Les Hauts de Sèvre"}
+    return {key: Establishment.objects.get(name=name) for key, name in names.items()}
+
+
+# The FAM is funded by the ARS (care) and the département (accommodation); the foyer de vie by the département,
+# its residents paying a part of the tariff (« other »: in no authority's envelope).
+FAM_LINES = {
+    (AM, E, 1): D("20000.00"), (AM, E, 2): D("330000.00"), (AM, E, 3): D("30000.00"), (AM, I, 1): D("380000.00"),
+    (CD, E, 1): D("50000.00"), (CD, E, 2): D("80000.00"), (CD, E, 3): D("23450.00"),
+    (CD, I, 1): D("123450.00"), (CD, I, 2): D("20000.00"), (CD, I, 3): D("10000.00"),
+}
+FV_LINES = {
+    (CD, E, 1): D("150000.00"), (CD, E, 2): D("700000.00"), (CD, E, 3): D("86550.00"),
+    (CD, I, 1): D("876550.00"), (CD, I, 2): D("60000.00"), (OTHER, I, 1): D("60000.00"),
+}
+
+
+@pytest.fixture
+def hand_worked(contract, sites, users):
+    budget = service.reference_budget(contract)
+    budget = service.save_lines(budget, users["asso"], sites["fam"], FAM_LINES, 11000, expected_version=1)
+    return service.save_lines(budget, users["asso"], sites["fv"], FV_LINES, None, expected_version=2)
+
+
+def _envelopes(budget):
+    return {e.funder: e for e in service.common_envelopes(budget, service.perimeter(budget.contract))}
+
+
+def test_each_funder_has_its_envelope_of_tariff_income(hand_worked, sites):
+    envelopes = _envelopes(hand_worked)
+    assert list(envelopes) == [AM, CD]  # the residents' part (« other ») is in no authority's envelope
+    assert envelopes[AM].amount == D("380000.00")
+    assert envelopes[CD].amount == D("123450.00") + D("876550.00") == D("1000000.00")
+    assert [(s.establishment, s.amount) for s in envelopes[CD].shares] == [(sites["fam"], D("123450.00")), (sites["fv"], D("876550.00"))]
+    assert envelopes[CD].places == 32 + 28
+
+
+def test_shares_in_percent_add_up_to_exactly_100(hand_worked):
+    shares = _envelopes(hand_worked)[CD].shares
+    assert [s.percentage for s in shares] == [D("12.345"), D("87.655")]
+    # Rounding each one half up would show 12,35 % + 87,66 % = 100,01 %; the largest remainder shows 100,00 %.
+    assert [s.shown_percentage for s in shares] == [D("12.35"), D("87.65")]
+    assert sum(s.shown_percentage for s in _envelopes(hand_worked)[AM].shares) == 100
+
+
+def test_douziemes_add_up_exactly_to_the_year(hand_worked):
+    envelopes = _envelopes(hand_worked)
+    am = envelopes[AM].instalments  # 380 000 / 12 = 31 666,666…
+    assert (am.regular, am.last) == (D("31666.67"), D("31666.63"))
+    assert am.regular * 11 + am.last == am.year_total == D("380000.00")
+    cd = envelopes[CD].instalments  # 1 000 000 / 12 = 83 333,333…
+    assert (cd.regular, cd.last) == (D("83333.33"), D("83333.37"))
+    fv_share = envelopes[CD].shares[1].instalments  # 876 550 / 12 = 73 045,8333…
+    assert (fv_share.regular, fv_share.last, fv_share.year_total) == (D("73045.83"), D("73045.87"), D("876550.00"))
+
+
+@pytest.mark.parametrize("amount", ["0.05", "11.00", "1000000.00", "2345678.91", "12.34"])
+def test_a_year_of_douziemes_is_the_amount_to_the_cent(amount):
+    instalments = service.monthly_instalment(D(amount))
+    assert instalments.year_total == D(amount)
+    assert instalments.regular == instalments.regular.quantize(D("0.01"))
+    assert abs(instalments.last - instalments.regular) <= D("0.06")  # at most the rounding of eleven instalments
+
+
+def test_largest_remainder_gives_the_lost_hundredth_to_the_largest_remainder():
+    assert service.apportion(D(100), [D(1), D(1), D(1)]) == [D("33.34"), D("33.33"), D("33.33")]
+    assert service.apportion(D("10.00"), [D(2), D(1)]) == [D("6.67"), D("3.33")]
+
+
+def test_daily_prices_by_hand(hand_worked, sites):
+    prices = {(p.establishment.name, p.funder): p for p in service.daily_prices(hand_worked, service.perimeter(hand_worked.contract))}
+    fam_care = prices[(sites["fam"].name, AM)]  # (380 000 − 0) / 11 000
+    assert fam_care.net_expenses == D("380000.00") and fam_care.price == D("380000") / 11000
+    assert round(fam_care.price, 2) == D("34.55")
+    fam_accommodation = prices[(sites["fam"].name, CD)]  # (153 450 − 20 000 − 10 000) / 11 000 = 11,2227…
+    assert fam_accommodation.net_expenses == D("123450.00") and round(fam_accommodation.price, 2) == D("11.22")
+    fv = prices[(sites["fv"].name, CD)]  # no forecast days
+    assert fv.price is None and fv.reason == "non calculable : journées prévisionnelles non renseignées"
+    # The IME bills per day but has no line yet; the SESSAD and the ESAT are funded by dotation: no daily price.
+    assert prices[(sites["ime"].name, AM)].price is None
+    assert not any(p.establishment.category in ("SESSAD", "ESAT", "SAVS") for p in prices.values())
+
+
+def test_the_table_adds_up_per_establishment_and_for_the_perimeter(hand_worked, sites):
+    columns = service.budget_columns(hand_worked, service.perimeter(hand_worked.contract))
+    fam = next(c.amounts for c in columns if c.establishment == sites["fam"])
+    assert fam.expenses == {1: D("70000.00"), 2: D("410000.00"), 3: D("53450.00")}
+    assert fam.tariff == {AM: D("380000.00"), CD: D("123450.00")}
+    total = columns[-1]
+    assert total.establishment is None
+    assert total.amounts.total_expenses == D("1470000.00")
+    assert total.amounts.total_income == D("1530000.00")
+    assert total.amounts.result == D("60000.00")
+
+
+# --- Growth over the contract's five years ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode, rate, zero_years, expected_rates, expected_amounts", [
+    # 1 000 000 × 1,015 = 1 015 000; × 1,015 = 1 030 225; × 1,015 = 1 045 678,375 → ,38; …
+    (GrowthMode.AUTHORITY_RATE, "1.5", 0, ["1.5"] * 5,
+     ["1015000.00", "1030225.00", "1045678.38", "1061363.56", "1077284.01"]),
+    (GrowthMode.ZERO_RATE, "1", 2, ["0", "0", "1", "1", "1"],
+     ["1000000.00", "1000000.00", "1010000.00", "1020100.00", "1030301.00"]),
+    (GrowthMode.ANNUAL_AMENDMENT, "0", 0, [None] * 5, [None] * 5),
+    # × 1,012 = 1 012 000; 1 024 144; 1 036 433,728 → ,73; 1 048 870,934… → ,93; 1 061 457,381… → ,38
+    (GrowthMode.REGIONAL_RATE, "1.2", 0, ["1.2"] * 5,
+     ["1012000.00", "1024144.00", "1036433.73", "1048870.93", "1061457.38"]),
+])
+def test_growth_modes_over_five_years(mode, rate, zero_years, expected_rates, expected_amounts):
+    budget = ReferenceBudget(growth_mode=mode, growth_rate=D(rate), zero_rate_years=zero_years)
+    years = service.envelope_growth(D("1000000.00"), service.yearly_rates(budget, 5), 2027)
+    assert [y.label for y in years] == ["N", "N+1", "N+2", "N+3", "N+4"]
+    assert [y.year for y in years] == [2027, 2028, 2029, 2030, 2031]
+    assert [y.rate for y in years] == [None if r is None else D(r) for r in expected_rates]
+    assert [y.amount for y in years] == [None if a is None else D(a) for a in expected_amounts]
+
+
+def test_zero_rate_years_beyond_the_contract_are_refused(contract, users):
+    with pytest.raises(service.BudgetRefused, match="Le taux zéro porte sur 1 à 5 années"):
+        service.set_growth(service.reference_budget(contract), users["ars"], GrowthMode.ZERO_RATE, D("1"), 6, 1)
+    assert not ReferenceBudget.objects.filter(contract=contract).exists()
+
+
+# --- Pre-fill from the accounts -------------------------------------------------------------------------------
+
+# A chart of the ARS's own, so that the test does not depend on the national file's details.
+CHART = """
+[chart]
+code = "test-budget-ars"
+label = "Regroupement d'essai"
+version = "1"
+
+[[rule]]
+prefix = "60"
+side = "expense"
+group = 1
+[[rule]]
+prefix = "64"
+side = "expense"
+group = 2
+[[rule]]
+prefix = "68"
+side = "expense"
+group = 3
+[[rule]]
+prefix = "73"
+side = "income"
+group = 1
+[[rule]]
+prefix = "75"
+side = "income"
+group = 2
+[[rule]]
+prefix = "78"
+side = "income"
+group = 3
+"""
+
+
+def _balances(establishment, year, balances):
+    DataValue.objects.bulk_create(DataValue(establishment=establishment, year=year, element=f"compte:{a}", value=D(v))
+                                  for a, v in balances.items())
+
+
+@pytest.fixture
+def accounts_2026(contract, sites, tmp_path):
+    """Hand-made 2026 balances (debit − credit) for the IME (ARS only) and the FAM (ARS and département)."""
+    path = tmp_path / "chart.toml"
+    path.write_text(CHART, encoding="utf-8")
+    load_chart(path, contract.parties.get(is_lead=True).authority)
+    _balances(sites["ime"], 2026, {
+        "606": "10000", "6411": "500000", "6811": "40000.004",
+        "6999": "1234",  # no rule covers it
+        "7311": "-560000", "758": "-5000", "7811": "-2000",
+        "512": "80000",  # balance sheet: not grouped
+    })
+    _balances(sites["fam"], 2026, {
+        "606": "50000", "6411": "300000", "6811": "20000",
+        "7311": "-100000",  # dotation globale: the ARS
+        "7312": "-240000",  # prix de journée: the département
+        "7313": "-30000",   # forfait soins: the ARS
+        "7318": "-5000",    # other tariff income: cannot be attributed, to the lead (ARS), flagged
+        "758": "-10000",
+    })
+
+
+def _lines(budget, establishment):
+    return {(line.funder, line.side, line.group): line.amount for line in BudgetLine.objects.filter(budget=budget, establishment=establishment)}
+
+
+def test_prefill_groups_the_accounts_and_splits_a_jointly_funded_establishment(contract, sites, users, accounts_2026):
+    mas_line = {(AM, E, 2): D("999.00")}
+    budget = service.save_lines(service.reference_budget(contract), users["asso"], sites["mas"], mas_line, None, 1)
+    plan = service.prefill_from_accounts(budget, 2026, users["asso"], expected_version=2)
+    budget.refresh_from_db()
+    assert budget.base_year == 2026 and budget.version == 3
+    assert _lines(budget, sites["ime"]) == {
+        (AM, E, 1): D("10000.00"), (AM, E, 2): D("500000.00"), (AM, E, 3): D("40000.00"),
+        (AM, I, 1): D("560000.00"), (AM, I, 2): D("5000.00"), (AM, I, 3): D("2000.00"),
+    }
+    # Tariff: ARS 100 000 + 30 000 + 5 000 = 135 000 (36 %), département 240 000 (64 %); the rest pro rata.
+    assert _lines(budget, sites["fam"]) == {
+        (AM, I, 1): D("135000.00"), (CD, I, 1): D("240000.00"),
+        (AM, E, 1): D("18000.00"), (CD, E, 1): D("32000.00"),
+        (AM, E, 2): D("108000.00"), (CD, E, 2): D("192000.00"),
+        (AM, E, 3): D("7200.00"), (CD, E, 3): D("12800.00"),
+        (AM, I, 2): D("3600.00"), (CD, I, 2): D("6400.00"),
+    }
+    assert _lines(budget, sites["mas"]) == mas_line  # no 2026 accounts: its lines are kept
+    by_site = {p.establishment: p for p in plan.establishments}
+    assert by_site[sites["ime"]].unmapped == {"6999": D("1234")}
+    assert any("7318" in note for note in by_site[sites["fam"]].notes)
+    assert sites["mas"] in plan.without_accounts
+    entry = entries_for(budget).first()
+    assert entry.action == "Budget de référence pré-rempli à partir des comptes 2026"
+    assert entry.after["comptes non regroupés"] == f"{sites['ime'].finess} : 6999"
+
+
+def test_an_esat_draws_on_the_state_envelope(contract, sites, users):
+    assert service.funders_of(sites["esat"]) == [ETAT]
+    assert service.funders_of(sites["fam"]) == [AM, CD]
+    assert service.funders_of(sites["fv"]) == [CD]
+
+
+def test_a_negative_group_refuses_the_whole_prefill(contract, sites, users, accounts_2026):
+    _balances(sites["esat"], 2026, {"6411": "-5000", "7311": "-10000"})
+    with pytest.raises(service.BudgetRefused, match="ESAT Les Ateliers de l'Erdre : Groupe II – Dépenses afférentes au personnel est négatif"):
+        service.prefill_from_accounts(service.reference_budget(contract), 2026, users["asso"], 1)
+    assert not ReferenceBudget.objects.filter(contract=contract).exists()
+
+
+# --- Who may do what -------------------------------------------------------------------------------------------
+
+
+def test_the_managing_body_proposes_the_lines_the_authorities_do_not(contract, sites, users):
+    line = {(AM, E, 1): D("100.00")}
+    for username in ("ars", "cd44"):
+        with pytest.raises(service.BudgetRefused, match="Seul l'organisme gestionnaire"):
+            service.save_lines(service.reference_budget(contract), users[username], sites["ime"], line, None, 1)
+    assert not ReferenceBudget.objects.filter(contract=contract).exists()
+    budget = service.save_lines(service.reference_budget(contract), users["asso"], sites["ime"], line, None, 1)
+    assert _lines(budget, sites["ime"]) == line
+
+
+def test_the_lead_authority_sets_the_growth_mode_no_one_else(contract, users):
+    for username in ("asso", "cd44"):
+        with pytest.raises(service.BudgetRefused, match="Seule l'autorité cheffe de file"):
+            service.set_growth(service.reference_budget(contract), users[username], GrowthMode.AUTHORITY_RATE, D("2"), 0, 1)
+    budget = service.set_growth(service.reference_budget(contract), users["ars"], GrowthMode.ZERO_RATE, D("1.25"), 2, 1)
+    budget.refresh_from_db()
+    assert (budget.growth_mode, budget.growth_rate, budget.zero_rate_years) == (GrowthMode.ZERO_RATE, D("1.25"), 2)
+    assert entries_for(budget).first().after == {"mode": "Taux zéro sur plusieurs années", "taux (%)": "1.25", "années à taux zéro": "2"}
+
+
+def test_a_signed_contract_budget_is_read_only(ehpad_contract, users):
+    ReferenceBudget.objects.filter(contract=ehpad_contract).delete()
+    ehpad = ehpad_contract.establishments.get(category="EHPAD")
+    with pytest.raises(service.BudgetRefused, match="ne se modifie qu'avant la signature"):
+        service.save_lines(service.reference_budget(ehpad_contract), users["ehpad"], ehpad, {(AM, E, 1): D("1.00")}, None, 1)
+    with pytest.raises(service.BudgetRefused, match="ne se modifie qu'avant la signature"):
+        service.set_growth(service.reference_budget(ehpad_contract), users["ars"], GrowthMode.AUTHORITY_RATE, D("1"), 0, 1)
+    assert not ReferenceBudget.objects.filter(contract=ehpad_contract).exists()
+
+
+def test_a_stale_version_is_refused_and_changes_nothing(contract, sites, users):
+    first = service.save_lines(service.reference_budget(contract), users["asso"], sites["ime"], {(AM, E, 1): D("100.00")}, None, 1)
+    with pytest.raises(service.StaleBudget, match="modifié par quelqu'un d'autre"):
+        service.save_lines(first, users["asso"], sites["ime"], {(AM, E, 1): D("200.00")}, None, expected_version=1)
+    assert _lines(first, sites["ime"]) == {(AM, E, 1): D("100.00")}
+    assert ReferenceBudget.objects.get(pk=first.pk).version == 2
+
+
+def test_negative_amounts_are_refused_by_the_service_too(contract, sites, users):
+    with pytest.raises(service.BudgetRefused, match="ne peut pas être négatif"):
+        service.save_lines(service.reference_budget(contract), users["asso"], sites["ime"], {(AM, E, 1): D("-1.00")}, None, 1)
+    assert not ReferenceBudget.objects.filter(contract=contract).exists()
+
+
+# --- The demo ------------------------------------------------------------------------------------------------
+
+
+def test_demo_budgets_come_from_the_demo_accounts(association_contract, ehpad_contract, sites):
+    from cpom.demo.finance_data import load_demo_budgets
+
+    contracts = {"association": association_contract, "ehpad": ehpad_contract}
+    load_demo_budgets(contracts)
+    first = sorted(BudgetLine.objects.filter(budget__contract__in=contracts.values()).values_list("establishment", "funder", "side", "group", "amount"))
+    load_demo_budgets(contracts)  # idempotent
+    assert sorted(BudgetLine.objects.filter(budget__contract__in=contracts.values()).values_list(
+        "establishment", "funder", "side", "group", "amount")) == first
+    budget = ReferenceBudget.objects.get(contract=association_contract)
+    assert (budget.base_year, budget.growth_mode, budget.growth_rate) == (2025, GrowthMode.REGIONAL_RATE, D("1.2"))
+    envelopes = _envelopes(budget)
+    assert list(envelopes) == [AM, ETAT, CD]
+    assert [s.establishment for s in envelopes[ETAT].shares] == [sites["esat"]]
+    assert {s.establishment.category for s in envelopes[CD].shares} == {"FAM", "FV", "SAVS"}
+    for envelope in envelopes.values():
+        assert envelope.instalments.year_total == envelope.amount
+        assert sum(s.shown_percentage for s in envelope.shares) == 100
+    prices = service.daily_prices(budget, service.perimeter(association_contract))
+    assert {p.establishment.category for p in prices} == {"IME", "MAS", "FAM", "FV"}
+    assert all(p.price is not None and p.price > 0 for p in prices)
+    ehpad_budget = ReferenceBudget.objects.get(contract=ehpad_contract)
+    assert (ehpad_budget.base_year, ehpad_budget.growth_mode) == (2023, GrowthMode.AUTHORITY_RATE)
+    assert list(_envelopes(ehpad_budget)) == [AM, CD]

@@ -1,0 +1,184 @@
+"""The reference budget through the screens: the model contract's table with French amounts, editing one
+establishment's lines, bad input that saves nothing, the growth mode, the pre-fill preview, and who sees what."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from cpom.finance import budget as service
+from cpom.finance.models import BudgetLine, FunderKind, GrowthMode, ReferenceBudget, Side
+from cpom.indicators.models import DataValue
+from cpom.registry.models import Establishment
+
+AM, CD = FunderKind.ARS_HEALTH_INSURANCE, FunderKind.CD
+NBSP = "\xa0"
+
+
+def euros(text: str) -> str:
+    """« 12 500,00 € » with the non-breaking spaces the pages put in numbers and before € and %."""
+    return re.sub(r"(?<=\d) (?=[\d€%])", NBSP, text)
+
+
+@pytest.fixture
+def contract(association_contract):
+    ReferenceBudget.objects.filter(contract=association_contract).delete()
+    return association_contract
+
+
+@pytest.fixture
+def fam(db):
+    return Establishment.objects.get(name="FAM Le Clos Fleuri")
+
+
+def _url(name, contract, **kwargs):
+    return reverse(f"finance:{name}", kwargs={"contract_id": contract.pk, **kwargs})
+
+
+def _fam_post(version=1, **overrides):
+    data = {"version": version, "days": "11 000", f"{AM}-expense-1": "20 000", f"{AM}-expense-2": "330 000",
+            f"{AM}-expense-3": "30 000", f"{AM}-income-1": "380 000", f"{CD}-expense-1": "50 000",
+            f"{CD}-expense-2": "80 000", f"{CD}-expense-3": "23 450", f"{CD}-income-1": "123 450,00 €",
+            f"{CD}-income-2": "20 000", f"{CD}-income-3": "10 000"}
+    data.update(overrides)
+    return data
+
+
+def _body(response) -> str:
+    return response.content.decode()
+
+
+def test_the_managing_body_types_the_lines_the_french_way(client_for, contract, fam):
+    client = client_for("asso")
+    response = client.post(_url("budget_lines", contract, finess=fam.finess), _fam_post(), follow=True)
+    body = _body(response)
+    assert "Le budget de référence de FAM Le Clos Fleuri est enregistré." in body
+    lines = {(line.funder, line.side, line.group): line.amount for line in BudgetLine.objects.filter(budget__contract=contract)}
+    assert lines[(CD, Side.INCOME, 1)] == Decimal("123450.00") and lines[(AM, Side.EXPENSE, 2)] == Decimal("330000.00")
+    assert contract.reference_budget.activity.get().days == 11000
+    # The page: the model contract's rows, the envelope with its douzièmes, the daily prices, French amounts.
+    for text in ("Groupe I – Dépenses afférentes à l&#x27;exploitation courante", "Groupe II – Dépenses afférentes au personnel",
+                 "Total des dépenses (classe 6)", "Groupe I – Produits de la tarification", "dont ARS – assurance maladie",
+                 "dont Conseil départemental", "Total des recettes (classe 7)", "Résultat (recettes − dépenses)",
+                 euros("533 450,00 €"), euros("11 douzièmes de 31 666,67 € puis un dernier de 31 666,63 €"),
+                 euros("12 douzièmes de 10 287,50 €"),
+                 euros("34,55 €"), euros("11,22 €"), euros("100,00 %"), euros("11 000")):
+        assert text in body, text
+    assert "non calculable : journées prévisionnelles non renseignées" in body  # the other per-day establishments
+
+
+def test_the_envelope_is_presented_in_the_model_layout(client_for, contract, fam, users):
+    service.save_lines(service.reference_budget(contract), users["asso"], fam,
+                       {(AM, Side.EXPENSE, 2): Decimal("380000.00"), (AM, Side.INCOME, 1): Decimal("380000.00")}, None, 1)
+    body = _body(client_for("cd44").get(_url("budget_detail", contract)))
+    assert "Budget de référence (crédits reconductibles) – ARS – assurance maladie" in body
+    assert euros("La dotation globalisée commune de référence (ARS – assurance maladie) est de 380 000,00 €, pour un "
+                 "équipement de 1 établissement et service et de 32 places autorisées.") in body
+    assert "Taux d&#x27;évolution régional (taux directeur)." in body  # the default until the ARS chooses
+    assert "Pré-remplir à partir des comptes N-1" not in body  # the département only reads
+    budget = ReferenceBudget.objects.get(contract=contract)
+    service.set_growth(budget, users["ars"], GrowthMode.ANNUAL_AMENDMENT, Decimal("0"), 0, budget.version)
+    body = _body(client_for("asso").get(_url("budget_detail", contract)))
+    assert "font l&#x27;objet d&#x27;un avenant annuel : pas d&#x27;évolution automatique." in body
+    assert body.count("fixée par avenant") == 5  # N to N+4
+
+
+@pytest.mark.parametrize("typed, message", [
+    ("12 500,5x", "« 12 500,5x » n&#x27;est pas un montant : écrivez par exemple 12 500,50."),
+    ("-100", "« -100 » : un montant du budget ne peut pas être négatif."),
+    ("12,345", "« 12,345 » : deux chiffres au plus après la virgule (les centimes)."),
+])
+def test_bad_input_says_why_in_french_and_saves_nothing(client_for, contract, fam, typed, message):
+    response = client_for("asso").post(_url("budget_lines", contract, finess=fam.finess), _fam_post(**{f"{CD}-income-1": typed}))
+    body = _body(response)
+    assert "Rien n'a été enregistré" in body and message in body
+    assert not ReferenceBudget.objects.filter(contract=contract).exists()
+    assert not BudgetLine.objects.filter(establishment=fam).exists()
+
+
+def test_days_that_are_not_a_whole_number_save_nothing(client_for, contract, fam):
+    body = _body(client_for("asso").post(_url("budget_lines", contract, finess=fam.finess), _fam_post(days="onze mille")))
+    assert "Le nombre de journées est un nombre entier" in body
+    assert not ReferenceBudget.objects.filter(contract=contract).exists()
+
+
+def test_a_stale_form_is_refused(client_for, contract, fam):
+    client = client_for("asso")
+    client.post(_url("budget_lines", contract, finess=fam.finess), _fam_post())
+    body = _body(client.post(_url("budget_lines", contract, finess=fam.finess), _fam_post(version=1, **{f"{AM}-income-1": "1"})))
+    assert "modifié par quelqu&#x27;un d&#x27;autre pendant que vous le consultiez" in body
+    assert BudgetLine.objects.get(establishment=fam, funder=AM, side=Side.INCOME, group=1).amount == Decimal("380000.00")
+
+
+def test_the_lead_authority_sets_the_growth_mode_through_the_form(client_for, contract):
+    response = client_for("ars").post(_url("budget_growth", contract), {
+        "growth_mode": GrowthMode.ZERO_RATE, "growth_rate": "1,5", "zero_rate_years": "2", "version": 1}, follow=True)
+    body = _body(response)
+    assert "Le mode d&#x27;évolution de la dotation est enregistré." in body
+    assert euros("Le taux directeur annuel est fixé à 0 sur 2 années, puis à 1,5 %.") in body
+    budget = contract.reference_budget
+    assert (budget.growth_mode, budget.growth_rate, budget.zero_rate_years) == (GrowthMode.ZERO_RATE, Decimal("1.5"), 2)
+
+
+def test_a_rate_that_is_not_a_number_is_refused(client_for, contract):
+    body = _body(client_for("ars").post(_url("budget_growth", contract), {
+        "growth_mode": GrowthMode.AUTHORITY_RATE, "growth_rate": "un peu", "zero_rate_years": "", "version": 1}))
+    assert "« un peu » n&#x27;est pas un taux : écrivez par exemple 1,2." in body
+    assert not ReferenceBudget.objects.filter(contract=contract).exists()
+
+
+@pytest.mark.parametrize("username, page, forbidden", [
+    ("ars", "budget_lines", "Seul l&#x27;organisme gestionnaire"),
+    ("cd44", "budget_prefill", "Seul l&#x27;organisme gestionnaire"),
+    ("asso", "budget_growth", "Seule l&#x27;autorité cheffe de file"),
+    ("cd44", "budget_growth", "Seule l&#x27;autorité cheffe de file"),
+])
+def test_each_party_only_does_its_part(client_for, contract, fam, username, page, forbidden):
+    kwargs = {"finess": fam.finess} if page == "budget_lines" else {}
+    response = client_for(username).get(_url(page, contract, **kwargs))
+    assert response.status_code == 403 and forbidden in _body(response)
+
+
+@pytest.mark.parametrize("username", ["ehpad", "cd49"])
+def test_outsiders_get_not_found(client_for, contract, fam, username):
+    client = client_for(username)
+    for url in (_url("budget_detail", contract), _url("budget_lines", contract, finess=fam.finess),
+                _url("budget_growth", contract), _url("budget_prefill", contract)):
+        assert client.get(url).status_code == 404, url
+    assert client.post(_url("budget_lines", contract, finess=fam.finess), _fam_post()).status_code == 404
+    assert not ReferenceBudget.objects.filter(contract=contract).exists()
+
+
+def test_a_signed_contract_shows_its_budget_read_only(client_for, ehpad_contract):
+    ehpad = ehpad_contract.establishments.get(category="EHPAD")
+    client = client_for("ehpad")
+    body = _body(client.get(_url("budget_detail", ehpad_contract)))
+    assert "le budget de référence est figé" in body
+    assert "Modifier" not in body and "Pré-remplir" not in body
+    response = client.get(_url("budget_lines", ehpad_contract, finess=ehpad.finess))
+    assert response.status_code == 403 and "qu&#x27;avant la signature" in _body(response)
+
+
+def test_the_platform_reads_without_editing(client_for, contract):
+    body = _body(client_for("admin").get(_url("budget_detail", contract)))
+    assert "Moyens : budget de référence" in body and "Ensemble du périmètre" in body
+    assert "Pré-remplir" not in body and "Fixer le mode" not in body
+
+
+def test_prefill_preview_then_write(client_for, contract, fam):
+    ime = Establishment.objects.get(name="IME Les Grands Chênes")
+    DataValue.objects.bulk_create(DataValue(establishment=ime, year=2026, element=f"compte:{a}", value=Decimal(v)) for a, v in {
+        "6411": "500000", "6341": "700", "7311": "-520000"}.items())
+    client = client_for("asso")
+    body = _body(client.get(_url("budget_prefill", contract) + "?annee=2026"))
+    assert "Ce qui sera écrit (comptes 2026)" in body
+    assert "1 compte non regroupé" in body and euros("compte 6341 : 700,00 € (solde débiteur)") in body
+    assert euros("520 000,00 €") in body
+    assert "gardent leurs lignes actuelles" in body and "FAM Le Clos Fleuri" in body
+    assert not ReferenceBudget.objects.filter(contract=contract).exists()  # a preview writes nothing
+    body = _body(client.post(_url("budget_prefill", contract), {"year": 2026, "version": 1}, follow=True))
+    assert "Le budget de référence est pré-rempli à partir des comptes 2026 (1 établissement)." in body
+    assert euros("IME Les Grands Chênes : 6341 (700,00 € (solde débiteur))") in body
+    assert "Exercice de référence : <strong>2026</strong>" in body
+    assert BudgetLine.objects.get(establishment=ime, side=Side.INCOME, group=1).amount == Decimal("520000.00")

@@ -1,0 +1,223 @@
+"""The import screens, as the demo's users see them: upload, preview (nothing written), confirmation, report."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from cpom.finance import import_views, imports
+from cpom.finance.models import SectionMapping
+from cpom.indicators.models import DataValue, ImportBatch
+from cpom.registry.identifiers import finess_with_key
+from cpom.registry.models import Establishment
+
+IME = "440005015"
+EHPAD = finess_with_key("49000801")
+YEAR = 2026
+START = reverse("finance:import_start")
+HEADER = (
+    "JournalCode|JournalLib|EcritureNum|EcritureDate|CompteNum|CompteLib|CompAuxNum|CompAuxLib|PieceRef|PieceDate|"
+    "EcritureLib|Debit|Credit|EcritureLet|DateLet|ValidDate|Montantdevise|Idevise"
+)
+FEC = "\n".join([
+    HEADER,
+    "AC|Achats|1|20260115|606100|Électricité|||F1|20260115|EDF|1200,50|0,00|||20260120||EUR",
+    "AC|Achats|1|20260115|401000|Fournisseurs|||F1|20260115|EDF|0,00|1200,50|||20260120||EUR",
+    "PA|Paie|1|20260131|641100|Salaires|||P1|20260131|Paie|30000,00|0,00|||20260205||EUR",
+    "PA|Paie|1|20260131|421000|Rémunérations dues|||P1|20260131|Paie|0,00|30000,00|||20260205||EUR",
+    "VE|Ventes|1|20261231|411000|Usagers|||D1|20261231|Dotation|80000,00|0,00|||20261231||EUR",
+    "VE|Ventes|1|20261231|735100|Dotation globale|||D1|20261231|Dotation|0,00|80000,00|||20261231||EUR",
+]) + "\n"
+
+
+@pytest.fixture(autouse=True)
+def pending_folder(settings, tmp_path):
+    """Files waiting for confirmation go to a folder of the test's own."""
+    settings.VAR_DIR = tmp_path
+    return tmp_path / "imports"
+
+
+def _counts():
+    return DataValue.objects.count(), ImportBatch.objects.count()
+
+
+def _upload(client, content=FEC, name="ecritures.txt", kind="FEC", target=f"etablissement:{IME}", year=YEAR, **extra):
+    data = {"kind": kind, "target": target, "year": year, "file": SimpleUploadedFile(name, content.encode() if isinstance(content, str) else content)}
+    return client.post(START, {**data, **extra})
+
+
+def _text(response) -> str:
+    return response.content.decode()
+
+
+def test_the_form_offers_the_managing_body_s_establishments(client_for):
+    body = _text(client_for("asso").get(START + f"?finess={IME}"))
+    assert "Importer des comptes" in body and 'enctype="multipart/form-data"' in body
+    assert f'<option value="etablissement:{IME}" selected>IME Les Grands Chênes – {IME}</option>' in body
+    assert EHPAD not in body
+    assert "FEC (fichier des écritures comptables)" in body and "Balance générale (CSV ou Excel)" in body
+
+
+def test_authorities_may_not_import(client_for):
+    response = client_for("ars").get(START)
+    assert response.status_code == 403
+    assert "L&#x27;import des comptes est réservé à l&#x27;organisme gestionnaire" in _text(response)
+
+
+def test_the_preview_shows_the_figures_and_writes_nothing(client_for, pending_folder):
+    before = _counts()
+    response = _upload(client_for("asso"))
+    body = _text(response)
+    assert response.status_code == 200
+    assert "Aperçu de l'import" in body and "Rien n'est encore enregistré" in body
+    assert "ecritures.txt (FEC (fichier des écritures comptables))" in body
+    assert f"IME Les Grands Chênes – FINESS {IME}, 2026" in body
+    assert "UTF-8, barre verticale « | »" in body
+    assert '<dd data-testid="lines">6, soit 3 écritures équilibrées</dd>' in body
+    assert "du 15/01/2026 au 31/12/2026" in body
+    assert "débit 111\u00a0200,50\u00a0€ = crédit 111\u00a0200,50\u00a0€" in body
+    assert "6 soldes de comptes à enregistrer" in body
+    assert "Classe 6 – Comptes de charges" in body and "641100 Salaires : 30\u00a0000,00\u00a0€" in body
+    assert "48\u00a0799,50\u00a0€ (excédent)" in body  # 80 000 of income − 31 200,50 of expenses
+    assert "Confirmer l'import" in body
+    assert _counts() == before
+    assert len(list(pending_folder.iterdir())) == 1
+
+
+def test_confirming_writes_the_balances_and_shows_the_report(client_for, pending_folder):
+    client = client_for("asso")
+    _upload(client)
+    response = client.post(reverse("finance:import_confirm"))
+    batch = ImportBatch.objects.latest("pk")
+    assert response.status_code == 302 and response.url == reverse("finance:import_report", kwargs={"batch_id": batch.pk})
+    assert (batch.kind, batch.file_name, batch.rows) == ("FEC", "ecritures.txt", 6)
+    assert DataValue.objects.get(establishment__finess=IME, year=YEAR, element="compte:411000").value == Decimal("80000")
+    assert list(pending_folder.iterdir()) == []
+    body = _text(client.get(response.url))
+    assert "6 soldes de comptes enregistrés pour IME Les Grands Chênes (2026)." in body
+    assert '<dd data-testid="written">6 comptes</dd>' in body
+    assert "<td>735100</td><td>-80\u00a0000,00\u00a0€</td>" in body
+    assert "Classe 4 – Comptes de tiers</td><td>3</td><td>48\u00a0799,50\u00a0€" in body
+    # A second confirmation has nothing left to confirm.
+    again = client.post(reverse("finance:import_confirm"), follow=True)
+    assert "Aucun import en attente de confirmation" in _text(again)
+
+
+def test_a_bad_file_is_refused_with_its_place_and_nothing_kept(client_for, pending_folder):
+    before = _counts()
+    response = _upload(client_for("asso"), FEC.replace("|20260131|", "|20260231|", 1))
+    body = _text(response)
+    assert response.status_code == 400
+    assert "Fichier ecritures.txt refusé : rien n'a été enregistré." in body
+    assert "ligne 4, colonne EcritureDate : « 20260231 » n&#x27;est pas une date AAAAMMJJ" in body
+    assert _counts() == before
+    assert list(pending_folder.iterdir()) == []
+
+
+def test_a_file_of_another_year_is_refused(client_for):
+    body = _text(_upload(client_for("asso"), year=2025))
+    assert "ligne 2, colonne EcritureDate : le 15/01/2026 est hors de l&#x27;exercice (du 01/01/2025 au 31/12/2025)" in body
+
+
+def test_a_form_without_file_or_establishment_says_what_is_missing(client_for):
+    response = client_for("asso").post(START, {"kind": "FEC", "year": YEAR})
+    body = _text(response)
+    assert response.status_code == 400
+    assert "Choisissez le fichier à importer." in body
+    assert "Choisissez l&#x27;établissement dont ce fichier contient les comptes." in body
+
+
+def test_one_may_not_import_for_another_managing_body(client_for):
+    body = _text(_upload(client_for("asso"), target=f"etablissement:{EHPAD}"))
+    assert "Sélectionnez un choix valide" in body or "Vous ne pouvez pas importer les comptes de cet établissement." in body
+    assert not DataValue.objects.filter(establishment__finess=EHPAD, year=YEAR).exists()
+
+
+def test_a_trial_balance_preview_and_import(client_for):
+    client = client_for("asso")
+    content = "Compte;Libellé;Débit;Crédit\n606100;Électricité;1 200,50;0\n735100;Dotation d’État;0;1200,50\n".encode("cp1252")
+    body = _text(_upload(client, content, "balance.csv", kind="balance générale"))
+    assert "balance.csv (Balance générale (CSV ou Excel))" in body and "Windows-1252, point-virgule « ; »" in body
+    assert "2 soldes de comptes à enregistrer" in body and "735100 Dotation d’État" in body
+    assert "0,00\u00a0€ (équilibre)" in body
+    client.post(reverse("finance:import_confirm"))
+    assert ImportBatch.objects.latest("pk").kind == "balance générale"
+
+
+def test_cancelling_forgets_the_file(client_for, pending_folder):
+    client = client_for("asso")
+    _upload(client)
+    response = client.post(reverse("finance:import_cancel"), follow=True)
+    assert "Import abandonné : rien n&#x27;a été enregistré." in _text(response)
+    assert list(pending_folder.iterdir()) == []
+
+
+def test_a_file_over_200_mb_is_refused(client_for, monkeypatch, pending_folder):
+    monkeypatch.setattr(imports, "MAX_UPLOAD_BYTES", 100)
+    body = _text(_upload(client_for("asso")))
+    assert "Le fichier dépasse 200 Mo : exportez un exercice ou un établissement à la fois." in body
+    assert not pending_folder.exists() or list(pending_folder.iterdir()) == []
+
+
+def test_past_imports_are_listed_for_those_who_see_the_establishment(client_for, users):
+    client = client_for("asso")
+    _upload(client)
+    client.post(reverse("finance:import_confirm"))
+    batch = ImportBatch.objects.latest("pk")
+    report_url = reverse("finance:import_report", kwargs={"batch_id": batch.pk})
+    for username in ("asso", "ars"):
+        body = _text(client_for(username).get(reverse("finance:import_list")))
+        assert f'<a href="{report_url}">ecritures.txt</a>' in body and "IME Les Grands Chênes" in body
+    assert client_for("ars").get(report_url).status_code == 200
+    assert "Importer un FEC ou une balance" not in _text(client_for("ars").get(reverse("finance:import_list")))
+    assert client_for("ehpad").get(report_url).status_code == 404
+    assert report_url not in _text(client_for("ehpad").get(reverse("finance:import_list")))
+
+
+def test_the_establishment_page_links_to_the_import_for_its_managing_body(client_for):
+    url = reverse("registry:establishment", kwargs={"finess": IME})
+    link = f'href="{START}?finess={IME}"'
+    assert link in _text(client_for("asso").get(url))
+    assert link not in _text(client_for("ars").get(url))
+
+
+def test_sections_are_mapped_then_offered_in_the_import(client_for):
+    client = client_for("asso")
+    sections_url = reverse("finance:import_sections")
+    response = client.post(sections_url, {"code": "S-IME", "label": "IME Rezé", "establishment": IME})
+    assert response.status_code == 302
+    section = SectionMapping.objects.get(code="S-IME")
+    body = _text(client.get(sections_url))
+    assert "La section « S-IME » représente désormais IME Les Grands Chênes." in body
+    assert "<td>S-IME</td><td>IME Rezé</td>" in body
+    assert f'<option value="section:{section.pk}">Section S-IME (IME Rezé) → IME Les Grands Chênes</option>' in _text(client.get(START))
+    body = _text(_upload(client, target=f"section:{section.pk}"))
+    assert f"IME Les Grands Chênes – FINESS {IME}, 2026 (section analytique S-IME)" in body
+    client.post(reverse("finance:import_confirm"))
+    assert DataValue.objects.filter(establishment__finess=IME, year=YEAR, element="compte:641100").exists()
+    # The authority reads the mapping but may not remove it.
+    assert "S-IME" in _text(client_for("ars").get(sections_url))
+    assert client_for("ars").post(sections_url, {"remove": section.pk}).status_code == 403
+    client_for("asso").post(sections_url, {"remove": section.pk})
+    assert not SectionMapping.objects.filter(pk=section.pk).exists()
+
+
+def test_a_section_code_is_unique_within_the_managing_body(client_for):
+    client = client_for("asso")
+    client.post(reverse("finance:import_sections"), {"code": "S1", "establishment": IME})
+    other = Establishment.objects.get(finess=finess_with_key("44000502"))
+    response = client.post(reverse("finance:import_sections"), {"code": "S1", "establishment": other.finess})
+    assert response.status_code == 400
+    assert "La section « S1 » est déjà rattachée à IME Les Grands Chênes." in _text(response)
+
+
+def test_the_confirmation_rereads_the_file(client_for, pending_folder):
+    """What is written comes from the file kept on disk, checked again, never from the session alone."""
+    client = client_for("asso")
+    _upload(client)
+    (pending := next(pending_folder.iterdir())).write_bytes(FEC.replace("|1200,50|0,00|", "|1200,00|0,00|").encode())
+    response = client.post(reverse("finance:import_confirm"), follow=True)
+    assert "écriture 1 du journal AC (lignes 2 à 3)" in _text(response)
+    assert not pending.exists()
+    assert import_views.PENDING not in client.session
