@@ -6,7 +6,8 @@
    social and medico-social chart (M22), balanced entries of 2 to 6 lines over one year, French amounts.
 2. Its import into account balances (read the file, decode, check every line, balance every entry, add up
    each account) runs three times, each in a fresh process as the command line would; the median is reported.
-   A bare ``polars.read_csv`` of the same file is timed the same way, for comparison.
+   A bare ``polars.read_csv`` of the same file is timed the same way, for comparison, and so is the import of
+   the same file in ISO-8859-15 (decoded, then re-encoded in UTF-8 for polars).
 3. The balances are written into a database (a temporary SQLite file, or DATABASE_URL).
 
 Each figure is printed as ``bench: NAME VALUE UNIT``.
@@ -330,6 +331,10 @@ def main() -> None:
         read_wall, _ = median_of_fresh_runs("polars", path)
         print(f"bench: polars_read_csv_wall {read_wall:.2f} s")
         print(f"bench: fec_import_lines_per_second {args.lines / import_wall:.0f} lines/s")
+        latin = path.with_name(f"999000107FEC{YEAR}1231-iso-8859-15.txt")
+        latin.write_bytes(path.read_text(encoding="utf-8").encode("iso-8859-15"))  # the legal text's own encoding
+        latin_wall, _ = median_of_fresh_runs("import", latin)
+        print(f"bench: fec_import_iso8859_15_wall {latin_wall:.2f} s")
         database_write(path)
 
 

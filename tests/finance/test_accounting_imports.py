@@ -13,6 +13,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
@@ -40,6 +41,8 @@ FEC = "\n".join([
 BALANCES = {
     "compte:401000": Decimal("-1200.50"), "compte:411000": Decimal("80000.00"),
     "compte:606100": Decimal("1200.50"), "compte:735100": Decimal("-80000.00"),
+    # Not yet closed: the year's result, 80 000 − 1 200,50, is brought to 120 as a credit (surplus).
+    "compte:120": Decimal("-78799.50"),
 }
 
 
@@ -111,7 +114,7 @@ def test_the_preview_writes_nothing_and_says_what_to_check(ime):
     preview = imports.preview(fec.read_fec(text.encode(), "f.txt", fec.FiscalYear.calendar(YEAR)), ime, YEAR)
     assert _counts() == before
     assert preview.replaced == 1
-    assert preview.warnings[0] == "Les 1 soldes de comptes déjà enregistrés pour IME Les Grands Chênes en 2026 seront remplacés."
+    assert preview.warnings[0] == "Le solde de compte déjà enregistré pour IME Les Grands Chênes en 2026 sera remplacé."
     # 606200 has a credit balance: flagged. 609100 is a rebate account, whose sign is never flagged.
     assert "1 compte(s) de charges à solde créditeur, à vérifier : 606200 (-50,00\u00a0€)." in preview.warnings
     assert [(c.code, c.accounts, c.balance) for c in preview.classes] == [
@@ -141,13 +144,13 @@ def test_the_managing_body_imports_for_its_establishments_the_authorities_do_not
 
 
 def test_past_imports_are_seen_by_those_who_see_the_establishment(ime, users):
-    batch = imports.store(trial_balance.read_trial_balance(b"compte;libelle;debit;credit\n606100;x;1;0\n", "b.csv"), ime, YEAR, users["asso"])
+    batch = imports.store(trial_balance.read_trial_balance(b"compte;libelle;debit;credit\n606100;x;1;0\n129000;x;1;0\n", "b.csv"), ime, YEAR, users["asso"])
     for username in ("asso", "ars", "cd44", "admin"):
         seen = imports.visible_batches(users[username]).get(pk=batch.pk)
-        assert (seen.accounts, seen.year, seen.establishment_id) == (1, YEAR, ime.pk)
+        assert (seen.accounts, seen.year, seen.establishment_id) == (2, YEAR, ime.pk)
     assert not imports.visible_batches(users["ehpad"]).filter(pk=batch.pk).exists()
     report = imports.batch_report(batch)
-    assert (report.establishment, report.year, report.balances) == (ime, YEAR, [("606100", Decimal("1.0000"))])
+    assert (report.establishment, report.year, report.balances) == (ime, YEAR, [("129000", Decimal("1.0000")), ("606100", Decimal("1.0000"))])
 
 
 @pytest.mark.parametrize(
@@ -181,21 +184,24 @@ def test_import_fec_reports_progress_and_writes_the_balances(ime, tmp_path):
         "Encodage UTF-8, séparateur : barre verticale « | ».",
         "4 lignes lues.",
         "4 lignes contrôlées, 2 écritures équilibrées.",
-        f"4 comptes, enregistrés pour 440005015 (2026) – import n° {ImportBatch.objects.latest('pk').pk}.",
+        "Attention : Le résultat de l'exercice (78\xa0799,50\xa0€) n'est pas encore affecté : il sera porté au compte 120 "
+        "(excédent) pour les indicateurs de bilan.",
+        f"5 comptes, enregistrés pour 440005015 (2026) – import n° {ImportBatch.objects.latest('pk').pk}.",
     ]
     assert _balances() == BALANCES
 
 
 def test_import_balance_reads_csv_and_excel(ime, tmp_path):
     out = _run("import-balance", _file(tmp_path, "compte;libelle;debit;credit\n606100;x;12,50;0\n", "b.csv"), "--finess", IME, "--annee", YEAR)
-    assert "1 lignes contrôlées." in out and "1 comptes, enregistrés pour 440005015 (2026)" in out
+    # 606 alone: the deficit it makes is brought to 129, a second balance.
+    assert "1 lignes contrôlées." in out and "2 comptes, enregistrés pour 440005015 (2026)" in out
     book = Workbook()
     book.active.append(["compte", "libelle", "debit", "credit"])
     book.active.append([641100, "Salaires", 1000, 0])
     book.save(tmp_path / "b.xlsx")
     out = _run("import-balance", tmp_path / "b.xlsx", "--finess", IME, "--annee", YEAR)
-    assert "Attention : Les 1 soldes de comptes déjà enregistrés pour IME Les Grands Chênes en 2026 seront remplacés." in out
-    assert _balances() == {"compte:641100": Decimal("1000")}
+    assert "Attention : Les 2 soldes de comptes déjà enregistrés pour IME Les Grands Chênes en 2026 seront remplacés." in out
+    assert _balances() == {"compte:641100": Decimal("1000"), "compte:129": Decimal("1000")}
     assert ImportBatch.objects.latest("pk").kind == "balance générale"
 
 
@@ -216,9 +222,10 @@ def test_a_wrong_establishment_is_refused_in_french(db, tmp_path, arguments, mes
     assert _counts() == before
 
 
-def test_a_bad_file_exits_non_zero_with_the_french_error_on_stderr(ime, tmp_path, capsys):
+def test_a_bad_file_exits_non_zero_with_the_french_error_on_stderr(ime, tmp_path, capsys, monkeypatch):
     path = _file(tmp_path, FEC.replace("|20260115|", "|20261501|", 1))
     before = _counts()
+    monkeypatch.setattr(connections, "close_all", lambda: None)  # the command closes them on exit: not the test's
     with pytest.raises(SystemExit) as exited:
         Command().run_from_argv(["cpom", "finance", "import-fec", str(path), "--finess", IME, "--annee", str(YEAR)])
     assert exited.value.code == 1
@@ -232,7 +239,7 @@ def test_a_file_of_another_year_is_refused(ime, tmp_path):
     with pytest.raises(CommandError, match=r"ligne 2, colonne EcritureDate : le 15/01/2026 est hors de l'exercice \(du 01/01/2025 au 31/12/2025\)"):
         _run("import-fec", _file(tmp_path, FEC), "--finess", IME, "--annee", 2025)
     out = _run("import-fec", _file(tmp_path, FEC), "--finess", IME, "--annee", 2026, "--debut-exercice", "2025-07-01", "--fin-exercice", "31/12/2026")
-    assert "4 comptes, enregistrés pour 440005015 (2026)" in out
+    assert "5 comptes, enregistrés pour 440005015 (2026)" in out
 
 
 def test_a_missing_file_is_named(ime, tmp_path):
@@ -247,7 +254,7 @@ def test_sections_map_a_managing_body_s_code_to_an_establishment(ime, tmp_path):
     assert out == f"Section « S-IME » de {ime.managing_body.name} rattachée à IME Les Grands Chênes (440005015).\n"
     assert f"{siren}  S-IME            → 440005015 IME Les Grands Chênes (IME Rezé)" in _run("sections", "list", "--siren", siren)
     out = _run("import-fec", _file(tmp_path, FEC), "--section", "S-IME", "--siren", siren, "--annee", YEAR)
-    assert "4 comptes, enregistrés pour 440005015 (2026)" in out
+    assert "5 comptes, enregistrés pour 440005015 (2026)" in out
     with pytest.raises(CommandError, match="La section « S-IME » est déjà rattachée à IME Les Grands Chênes."):
         _run("sections", "add", "--siren", siren, "S-IME", "--finess", finess_with_key("44000502"))
     with pytest.raises(CommandError, match="n'est rattachée à aucun établissement de Association Les Chemins de Loire"):
@@ -277,3 +284,30 @@ def test_whatever_the_bytes_a_refused_import_leaves_the_database_unchanged(ime, 
         assert (_counts(), _balances()) == (before, balances)
     else:  # the fuzzer does build a valid FEC now and then
         assert ImportBatch.objects.count() == before[1] + 1
+
+
+def _accounts(text: bytes):
+    return trial_balance.read_trial_balance(b"compte;libelle;debit;credit\n" + text, "b.csv")
+
+
+def test_the_year_result_is_brought_to_12_before_closing(ime):
+    # Expenses 1 000 (606) and 500 (641), income 1 200 (735): a deficit of 300, a debit of account 129.
+    balance = _accounts(b"606100;x;1000;0\n641100;x;500;0\n735100;x;0;1200\n512000;x;300;0\n")
+    derived = imports.result_account(balance.accounts)
+    assert (derived.number, derived.balance) == ("129", Decimal("300"))
+    assert "Le résultat de l'exercice (-300,00\xa0€) n'est pas encore affecté : il sera porté au compte 129 (déficit)" in " ".join(
+        imports.preview(balance, ime, YEAR).warnings
+    )
+
+
+def test_a_result_already_in_12_is_taken_as_it_is():
+    balance = _accounts(b"606100;x;1000;0\n735100;x;0;1200\n120000;x;0;200\n")
+    assert imports.result_account(balance.accounts) is None
+    assert len(imports.accounts_to_store(balance)) == 3
+
+
+def test_a_closed_file_is_flagged(ime):
+    # Closing entries have zeroed classes 6 and 7 into 12: the income statement is gone.
+    balance = _accounts(b"606100;x;1000;1000\n735100;x;1200;1200\n120000;x;0;200\n512000;x;200;0\n")
+    warnings = " ".join(imports.preview(balance, ime, YEAR).warnings)
+    assert "le fichier semble contenir les écritures de clôture" in warnings

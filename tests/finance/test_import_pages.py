@@ -95,13 +95,15 @@ def test_confirming_writes_the_balances_and_shows_the_report(client_for, pending
     assert DataValue.objects.get(establishment__finess=IME, year=YEAR, element="compte:411000").value == Decimal("80000")
     assert list(pending_folder.iterdir()) == []
     body = _text(client.get(response.url))
-    assert "6 soldes de comptes enregistrés pour IME Les Grands Chênes (2026)." in body
-    assert '<dd data-testid="written">6 comptes</dd>' in body
+    # The file's 6 accounts, and the year's result brought to 12 (the file is taken before closing).
+    assert "7 soldes de comptes enregistrés pour IME Les Grands Chênes (2026)." in body
+    assert '<dd data-testid="written">7 comptes</dd>' in body
     assert "<td>735100</td><td>-80\u00a0000,00\u00a0€</td>" in body
     assert "Classe 4 – Comptes de tiers</td><td>3</td><td>48\u00a0799,50\u00a0€" in body
-    # A second confirmation has nothing left to confirm.
+    # A second confirmation has nothing left to confirm; a new upload says what it would replace.
     again = client.post(reverse("finance:import_confirm"), follow=True)
     assert "Aucun import en attente de confirmation" in _text(again)
+    assert "Les 7 soldes de comptes déjà enregistrés pour IME Les Grands Chênes en 2026 seront remplacés." in _text(_upload(client))
 
 
 def test_a_bad_file_is_refused_with_its_place_and_nothing_kept(client_for, pending_folder):

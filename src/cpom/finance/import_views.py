@@ -122,7 +122,7 @@ def confirm(request):
         return redirect("finance:import_start")
     batch = imports.store(balance, establishment, pending["year"], request.user)
     _forget_session_file(request)
-    messages.success(request, f"{count(len(balance.accounts))} soldes de comptes enregistrés pour {establishment.name} ({pending['year']}).")
+    messages.success(request, f"{count(len(imports.accounts_to_store(balance)))} soldes de comptes enregistrés pour {establishment.name} ({pending['year']}).")
     return redirect("finance:import_report", batch_id=batch.pk)
 
 

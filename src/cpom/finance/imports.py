@@ -194,6 +194,44 @@ def _unusual_signs(accounts: list[AccountTotal]) -> list[str]:
     return warnings
 
 
+def _year_result(accounts: list[AccountTotal]) -> Decimal:
+    """Income minus expenses: Σ (credit − debit) of class 7 − Σ (debit − credit) of class 6."""
+    return -sum((a.balance for a in accounts if a.number[0] in "67"), Decimal(0))
+
+
+def result_account(accounts: list[AccountTotal]) -> AccountTotal | None:
+    """The year's result as account 120 (surplus) or 129 (deficit), when the file leaves it out.
+
+    A FEC or a balance taken before closing has its expenses and income open and nothing in 12: the
+    balance-sheet indicators (independence, net working capital) read the year's result from 12, so
+    it is brought there, and said so. A file that already carries a result in 12 is taken as it is.
+    """
+    if not any(a.number[0] in "67" for a in accounts) or any(a.number.startswith("12") and a.balance for a in accounts):
+        return None
+    result = _year_result(accounts)
+    if not result:
+        return None
+    number = "120" if result > 0 else "129"
+    debit, credit = (Decimal(0), result) if result > 0 else (-result, Decimal(0))
+    return AccountTotal(number, "Résultat de l'exercice (calculé à l'import)", debit, credit, 0)
+
+
+def accounts_to_store(balance: TrialBalance) -> list[AccountTotal]:
+    derived = result_account(balance.accounts)
+    return balance.accounts + ([derived] if derived else [])
+
+
+def _closing_warning(accounts: list[AccountTotal]) -> list[str]:
+    management = [a for a in accounts if a.number[0] in "67"]
+    if management and not any(a.balance for a in management) and any(a.number.startswith("12") and a.balance for a in accounts):
+        return [
+            "Les comptes de charges et de produits sont tous soldés : le fichier semble contenir les écritures de "
+            "clôture. Le résultat, les taux de CAF et les coûts ne pourront pas être calculés ; importez plutôt "
+            "le FEC ou la balance avant clôture."
+        ]
+    return []
+
+
 def existing_balances(establishment: Establishment, year: int) -> QuerySet:
     return DataValue.objects.filter(establishment=establishment, year=year, element__startswith=ACCOUNT_PREFIX)
 
@@ -204,12 +242,21 @@ def preview(balance: TrialBalance, establishment: Establishment, year: int) -> P
     replaced = existing_balances(establishment, year).count()
     warnings = list(balance.warnings)
     if replaced:
-        warnings.insert(0, f"Les {count(replaced)} soldes de comptes déjà enregistrés pour {establishment.name} en {year} seront remplacés.")
+        stored = f"Les {count(replaced)} soldes de comptes déjà enregistrés" if replaced > 1 else "Le solde de compte déjà enregistré"
+        will = "seront remplacés" if replaced > 1 else "sera remplacé"
+        warnings.insert(0, f"{stored} pour {establishment.name} en {year} {will}.")
     present = {c.code for c in classes}
     for code, what in (("6", "charges (classe 6)"), ("7", "produits (classe 7)")):
         if code not in present:
             warnings.append(f"Aucun compte de {what} dans ce fichier.")
-    warnings += _unusual_signs(balance.accounts)
+    warnings += _unusual_signs(balance.accounts) + _closing_warning(balance.accounts)
+    derived = result_account(balance.accounts)
+    if derived:
+        where = "au compte 120 (excédent)" if derived.number == "120" else "au compte 129 (déficit)"
+        warnings.append(
+            f"Le résultat de l'exercice ({money(-derived.balance)}) n'est pas encore affecté : "
+            f"il sera porté {where} pour les indicateurs de bilan."
+        )
     return Preview(balance, establishment, year, classes, replaced, warnings)
 
 
@@ -221,11 +268,13 @@ COLUMNS = ["establishment_id", "managing_body_id", "category", "year", "element"
 @transaction.atomic
 def store(balance: TrialBalance, establishment: Establishment, year: int, user=None) -> ImportBatch:
     """Replaces the establishment-year's account balances by the file's, with the import recorded as their source."""
+    # Two imports for the same establishment at once would each delete, then both insert: one waits for the other.
+    Establishment.objects.select_for_update().only("pk").get(pk=establishment.pk)
     batch = ImportBatch.objects.create(file_name=balance.file_name[:255], kind=balance.kind, user=user, rows=balance.lines)
     existing_balances(establishment, year).delete()
     bulk_insert(
         DataValue._meta.db_table, COLUMNS,
-        ((establishment.pk, None, "", year, f"{ACCOUNT_PREFIX}{a.number}", a.balance, batch.pk) for a in balance.accounts),
+        ((establishment.pk, None, "", year, f"{ACCOUNT_PREFIX}{a.number}", a.balance, batch.pk) for a in accounts_to_store(balance)),
     )
     return batch
 

@@ -1,4 +1,4 @@
-"""``cpom finance``: accounting imports and analytical sections.
+"""``cpom finance``: accounting imports, analytical sections, the chart of accounts and national mean costs.
 
 Each action is a sub-parser declared in ``add_arguments`` and a ``do_<action>`` method: adding an action
 means adding both. Refusals (ImportRefused, DataImportError) reach the user as a CommandError, in French.
@@ -12,6 +12,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from cpom.finance import fec, imports, trial_balance
+from cpom.finance.chart import ChartError
+from cpom.finance.chart_commands import load_chart_command, mean_cost_command
+from cpom.finance.reference_costs import ReferenceCostError
 from cpom.finance.models import SectionMapping
 from cpom.finance.trial_balance import count
 from cpom.indicators.importers import DataImportError
@@ -27,7 +30,10 @@ def _day(text: str) -> date:
 
 
 class Command(BaseCommand):
-    help = "Finances : import d'un FEC ou d'une balance générale, sections analytiques des organismes gestionnaires."
+    help = (
+        "Finances : import d'un FEC ou d'une balance générale, sections analytiques, plan de regroupement des comptes, "
+        "coûts moyens nationaux."
+    )
 
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -45,6 +51,13 @@ class Command(BaseCommand):
         adding.add_argument("--siren", required=True)
         adding.add_argument("--finess", required=True)
         adding.add_argument("--libelle", default="")
+        chart = actions.add_parser("load-chart", help="Charge un plan de regroupement des comptes (le cadre national sans FICHIER).")
+        chart.add_argument("file", nargs="?", type=Path)
+        chart.add_argument("--autorite", type=int, help="Identifiant de l'autorité dont c'est le plan propre.")
+        cost = actions.add_parser("mean-cost", help="Fixe le coût moyen national à la place d'une catégorie pour une année (vide : le retire).")
+        cost.add_argument("category", metavar="CATEGORIE")
+        cost.add_argument("--annee", type=int, required=True)
+        cost.add_argument("value", metavar="MONTANT", help="par exemple « 61 250,00 »")
 
     @staticmethod
     def _import_arguments(parser):
@@ -58,7 +71,7 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         try:
             getattr(self, "do_" + action.replace("-", "_"))(**options)
-        except (imports.ImportRefused, DataImportError) as error:
+        except (imports.ImportRefused, DataImportError, ChartError, ReferenceCostError) as error:
             raise CommandError(str(error)) from None
 
     def do_import_fec(self, file, annee, debut_exercice=None, fin_exercice=None, **options):
@@ -66,6 +79,14 @@ class Command(BaseCommand):
 
     def do_import_balance(self, file, annee, **options):
         self._import(file, trial_balance.KIND, annee, imports.fiscal_year(annee), **options)
+
+    def do_load_chart(self, file=None, autorite=None, **options):
+        if autorite is not None and file is None:
+            raise CommandError("--autorite demande le fichier du plan propre à cette autorité.")
+        self.stdout.write(load_chart_command(file, autorite))
+
+    def do_mean_cost(self, category, annee, value, **options):
+        self.stdout.write(mean_cost_command(category, annee, value))
 
     def do_sections(self, operation, **options):
         getattr(self, f"_sections_{operation}")(**options)
@@ -98,7 +119,7 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING(f"Attention : {warning}"))
         batch = imports.store(balance, establishment, year)
         self.stdout.write(self.style.SUCCESS(
-            f"{count(len(balance.accounts))} comptes, enregistrés pour {establishment.finess} ({year}) – import n° {batch.pk}."
+            f"{count(len(imports.accounts_to_store(balance)))} comptes, enregistrés pour {establishment.finess} ({year}) – import n° {batch.pk}."
         ))
 
     @staticmethod
