@@ -78,7 +78,7 @@ def _figures(preview: imports.Preview) -> dict:
         "kind_label": imports.KINDS[balance.kind],
         "lines": count(balance.lines),
         "entries": count(balance.entries) if balance.entries is not None else None,
-        "accounts": count(len(balance.accounts)),
+        "accounts": count(len(imports.accounts_to_store(balance))),
         "total_debit": money(balance.total_debit),
         "total_credit": money(balance.total_credit),
         "balanced": balance.total_debit == balance.total_credit,
