@@ -11,6 +11,7 @@ from dsfr.forms import DsfrBoundField
 from dsfr.utils import dsfr_input_class_attr
 
 from cpom.accounts.access import visible
+from cpom.numbers import read_decimal
 
 
 class DsfrModelForm(forms.ModelForm):
@@ -21,6 +22,18 @@ class DsfrModelForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for bound_field in self.visible_fields():
             dsfr_input_class_attr(bound_field)
+
+
+class FrenchDecimalField(forms.DecimalField):
+    """« 12 500,50 », with the spaces and comma people type, is 12500.50."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            try:
+                value = read_decimal(value)
+            except ValueError:
+                pass  # left as typed: DecimalField then says it is not a number
+        return super().to_python(value)
 
 
 class DateInput(forms.DateInput):

@@ -1,6 +1,5 @@
 """The journal keeps every change, even when the action names a long label."""
 
-from cpom.audit.models import AuditEntry
 from cpom.audit.services import entries_for, record
 
 

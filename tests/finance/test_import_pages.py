@@ -77,7 +77,8 @@ def test_the_preview_shows_the_figures_and_writes_nothing(client_for, pending_fo
     assert '<dd data-testid="lines">6, soit 3 écritures équilibrées</dd>' in body
     assert "du 15/01/2026 au 31/12/2026" in body
     assert "débit 111\u00a0200,50\u00a0€ = crédit 111\u00a0200,50\u00a0€" in body
-    assert "6 soldes de comptes à enregistrer" in body
+    # The file's 6 accounts and the year's result brought to 12.
+    assert "7 soldes de comptes à enregistrer" in body
     assert "Classe 6 – Comptes de charges" in body and "641100 Salaires : 30\u00a0000,00\u00a0€" in body
     assert "48\u00a0799,50\u00a0€ (excédent)" in body  # 80 000 of income − 31 200,50 of expenses
     assert "Confirmer l'import" in body

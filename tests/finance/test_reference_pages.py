@@ -65,8 +65,8 @@ def test_an_ars_user_saves_the_years_values(client_for, users):
     response = client.post(URL, {"cout-IME": "52 300,50", "cout-ITEP": "61000", "cout-MAS": ""}, follow=True)
     body = response.content.decode()
     assert "Coûts moyens 2025 enregistrés (3 modification(s))." in body
-    assert "52\u202f300,50 €" not in body  # the ARS sees its form, with the value in it
-    assert 'name="cout-IME" value="52\u202f300,50"' in body
+    assert "52\xa0300,50 €" not in body  # the ARS sees its form, with the value in it
+    assert 'name="cout-IME" value="52\xa0300,50"' in body
     assert _mean_cost("IME") == Decimal("52300.50")
     assert _mean_cost("ITEP") == Decimal("61000")
     assert _mean_cost("MAS") is None  # an emptied field removes the value
@@ -92,7 +92,7 @@ def test_a_year_outside_the_possible_range_is_not_found(client_for):
 
 
 def test_mean_cost_command_sets_and_removes_a_value(db):
-    assert mean_cost_command("itep", 2026, "48 000") == "Coût moyen national ITEP 2026 : 48\u202f000,00 € par place."
+    assert mean_cost_command("itep", 2026, "48 000") == "Coût moyen national ITEP 2026 : 48\xa0000,00 € par place."
     assert _mean_cost("ITEP", 2026) == Decimal("48000")
     assert mean_cost_command("ITEP", 2026, "48000,00") == "Coût moyen national ITEP 2026 inchangé."
     assert mean_cost_command("ITEP", 2026, "") == "Coût moyen national ITEP 2026 supprimé."

@@ -1,20 +1,19 @@
 """French formatting shared by every document: money, dates, empty fields, short texts."""
 
 import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-NBSP = "\u00a0"
+from cpom.numbers import NBSP, grouped
+
 NOT_FILLED = "Non renseigné"
 DATE_TO_SET = "date à fixer"
-CENTS = Decimal("0.01")
 
 
 def money(value: Decimal | None) -> str:
     """« 12 500,00 € », with non-breaking spaces so an amount never splits across lines."""
     if value is None:
         return NOT_FILLED
-    grouped = f"{Decimal(value).quantize(CENTS, rounding=ROUND_HALF_UP):,.2f}"
-    return grouped.replace(",", NBSP).replace(".", ",") + NBSP + "€"
+    return grouped(value) + NBSP + "€"
 
 
 def french_date(value: datetime.date | None, missing: str = NOT_FILLED) -> str:

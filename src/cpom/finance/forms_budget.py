@@ -1,30 +1,26 @@
 """Forms of the reference budget: amounts typed the French way, read strictly; the services check the rules."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from dsfr.forms import DsfrBaseForm
+
+from cpom.numbers import read_decimal
 
 from .budget import GROUPS, Amounts
 from .models import GROUP_LABELS, FunderKind, GrowthMode, Side
 
 MAX_INTEGER_DIGITS = 12  # the lines hold 14 digits, 2 of them cents
-SPACES = (" ", "\u00a0", "\u202f")
 
 
 def parse_amount(text: str) -> Decimal | None:
     """« 12 500,50 », « 12500.5 » or « 12 500 € » as a Decimal; empty is None. Anything else is refused, in French."""
-    cleaned = text.strip().removesuffix("€").strip()
-    for space in SPACES:
-        cleaned = cleaned.replace(space, "")
-    if not cleaned:
-        return None
     try:
-        amount = Decimal(cleaned.replace(",", "."))
-    except InvalidOperation:
-        amount = None
-    if amount is None or not amount.is_finite() or cleaned.count(",") + cleaned.count(".") > 1:
-        raise forms.ValidationError(f"« {text} » n'est pas un montant : écrivez par exemple 12 500,50.")
+        amount = read_decimal(text)
+    except ValueError:
+        raise forms.ValidationError(f"« {text} » n'est pas un montant : écrivez par exemple 12 500,50.") from None
+    if amount is None:
+        return None
     if amount < 0:
         raise forms.ValidationError(f"« {text} » : un montant du budget ne peut pas être négatif.")
     if amount >= Decimal(10) ** MAX_INTEGER_DIGITS:
@@ -47,8 +43,7 @@ class DaysField(forms.IntegerField):
 
     def to_python(self, value):
         if isinstance(value, str):
-            for space in SPACES:
-                value = value.replace(space, "")
+            value = "".join(value.split()).replace("\u202f", "")
         return super().to_python(value)
 
 
@@ -121,16 +116,11 @@ class GrowthForm(DsfrBaseForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def clean_growth_rate(self) -> Decimal:
-        text = self.cleaned_data["growth_rate"].strip().removesuffix("%").strip().replace(",", ".")
-        for space in SPACES:
-            text = text.replace(space, "")
         try:
-            rate = Decimal(text or "0")
-        except InvalidOperation:
-            rate = None
-        if rate is None or not rate.is_finite():
-            raise forms.ValidationError(f"« {self.cleaned_data['growth_rate']} » n'est pas un taux : écrivez par exemple 1,2.")
-        return rate
+            rate = read_decimal(self.cleaned_data["growth_rate"])
+        except ValueError:
+            raise forms.ValidationError(f"« {self.cleaned_data['growth_rate']} » n'est pas un taux : écrivez par exemple 1,2.") from None
+        return rate if rate is not None else Decimal(0)
 
     def clean_zero_rate_years(self) -> int:
         return self.cleaned_data["zero_rate_years"] or 0

@@ -7,7 +7,8 @@ from dsfr.forms import DsfrBaseForm
 from dsfr.utils import dsfr_input_class_attr
 
 from cpom.contracts.models import Contract
-from cpom.objectives.forms import FrenchDecimalField
+from cpom.numbers import grouped
+from cpom.ui import FrenchDecimalField
 from cpom.objectives.models import DUE_YEAR_LABELS
 from cpom.objectives.values import format_number
 from cpom.ui import DsfrModelForm
@@ -34,7 +35,7 @@ class RateField(forms.CharField):
 
 def _money_text(amount: Decimal | None) -> str:
     """An amount as the input shows it, « 180 000,00 »; FrenchDecimalField reads it back."""
-    return "" if amount is None else f"{amount:,.2f}".replace(",", "\u202f").replace(".", ",")
+    return "" if amount is None else grouped(amount)
 
 
 def money_field(label: str, **kwargs) -> FrenchDecimalField:

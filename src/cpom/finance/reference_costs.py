@@ -4,10 +4,9 @@ Stored as the category-level data element ``cout_moyen_national`` (one DataValue
 with no establishment), which the indicator engine spreads over the establishments of that category.
 """
 
-import re
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 
@@ -15,13 +14,13 @@ from cpom.accounts.access import membership_of
 from cpom.accounts.models import Role, Side
 from cpom.audit.services import record
 from cpom.indicators.models import DataValue
+from cpom.numbers import grouped, read_decimal
 from cpom.registry.categories import CATEGORIES, CATEGORY_BY_CODE
 from cpom.registry.models import AuthorityKind
 
 ELEMENT = "cout_moyen_national"
 FIRST_YEAR = 2000
 MAX_AMOUNT = Decimal("10000000")  # €/place: anything above is a typing error (cents typed as euros…)
-SPACES = re.compile(r"[\s\u00a0\u202f]")
 
 
 class ReferenceCostError(ValueError):
@@ -69,13 +68,12 @@ def latest_year() -> int:
 
 def parse_amount(text: str) -> Decimal | None:
     """A French amount (« 52 300,50 », « 52300.5 », « 52 300 € ») or None for an empty field."""
-    cleaned = SPACES.sub("", text or "").removesuffix("€").replace(",", ".")
-    if not cleaned:
-        return None
     try:
-        amount = Decimal(cleaned)
-    except InvalidOperation:
+        amount = read_decimal(text)
+    except ValueError:
         raise ValueError(f"« {text.strip()} » n'est pas un montant (exemple : 52 300,50).") from None
+    if amount is None:
+        return None
     if not amount.is_finite() or amount <= 0:
         raise ValueError(f"« {text.strip()} » : le coût moyen doit être un montant positif.")
     if amount >= MAX_AMOUNT or amount != amount.quantize(Decimal("0.01")):
@@ -131,7 +129,5 @@ def _save_one(user, code: str, year: int, stored: DataValue | None, value: Decim
 
 
 def format_amount(value: Decimal | None) -> str:
-    """« 52 300,50 » (narrow no-break space between thousands), or an empty text."""
-    if value is None:
-        return ""
-    return f"{value:,.2f}".replace(",", "\u202f").replace(".", ",")
+    """« 52 300,50 », or an empty text."""
+    return "" if value is None else grouped(value)

@@ -2,7 +2,7 @@ from django import forms
 
 from cpom.diagnostic.models import Finding
 from cpom.indicators.models import Indicator, ValueType
-from cpom.ui import DateInput, DsfrModelForm
+from cpom.ui import DateInput, DsfrModelForm, FrenchDecimalField
 
 from .models import DUE_YEAR_LABELS, FollowUpIndicator, Level, Milestone, Objective, ObjectiveSheet, RegionalPriority
 from .services import check_within_contract
@@ -48,15 +48,6 @@ class ObjectiveForm(VersionedForm):
             self.fields["priorities"].queryset = RegionalPriority.objects.filter(authority__contract_parties__contract=contract)
         if "due_year" in self.fields:
             self.fields["due_year"].choices = [("", "—")] + list(enumerate(DUE_YEAR_LABELS[: contract.duration_years]))
-
-
-class FrenchDecimalField(forms.DecimalField):
-    """« 12 500,50 », with the spaces and comma people type, is 12500.50."""
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace("€", "").replace(",", ".")
-        return super().to_python(value)
 
 
 MONEY_FIELDS = ("constant_means_value", "managing_body_means", "authority_means")

@@ -2,9 +2,10 @@
 
 import re
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from cpom.indicators.models import ValueType
+from cpom.numbers import read_decimal
 
 # Words that say a value is not decided yet; the survey found them in a fifth of signed contracts.
 PLACEHOLDERS = re.compile(
@@ -27,15 +28,13 @@ def is_unspecified(raw: str) -> bool:
 
 def parse_number(raw: str) -> Decimal:
     """« 12,5 », « 1 200 », « 85 % » and « 12.5 » are numbers; « environ 10 » is not."""
-    text = raw.strip().replace("\u202f", " ").replace("\xa0", " ").rstrip("%").strip().replace(" ", "")
-    if re.fullmatch(r"[+-]?\d+(,\d+)?", text):
-        text = text.replace(",", ".")
-    elif not re.fullmatch(r"[+-]?\d+(\.\d+)?", text):
-        raise ValueRefused(f"« {raw.strip()} » n'est pas un nombre (exemples acceptés : 12 ; 12,5 ; 85 %).")
     try:
-        return Decimal(text)
-    except InvalidOperation:
-        raise ValueRefused(f"« {raw.strip()} » n'est pas un nombre.") from None
+        number = read_decimal(raw)
+    except ValueError as refused:
+        raise ValueRefused(str(refused)) from None
+    if number is None:
+        raise ValueRefused("Indiquez un nombre.")
+    return number
 
 
 def format_number(value: Decimal) -> str:
