@@ -1,5 +1,7 @@
 """Shared pieces of the web layer: DSFR-styled model forms and visibility-checked lookups."""
 
+import contextlib
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -29,10 +31,9 @@ class FrenchDecimalField(forms.DecimalField):
 
     def to_python(self, value):
         if isinstance(value, str):
-            try:
+            # Left as typed when it is not a number: DecimalField then says so.
+            with contextlib.suppress(ValueError):
                 value = read_decimal(value)
-            except ValueError:
-                pass  # left as typed: DecimalField then says it is not a number
         return super().to_python(value)
 
 

@@ -17,7 +17,7 @@ from . import negotiation, readiness, services
 from .charts import priority_matrix
 from .examples import collection
 from .forms import IndicatorForm, MilestoneForm, NegotiationForm, ObjectiveForm, SheetForm
-from .models import FollowUpIndicator, Level, Milestone, Objective, ObjectiveSheet
+from .models import FollowUpIndicator, Funding, Level, Milestone, Objective, ObjectiveSheet, Status
 from .values import ValueRefused
 
 REFUSALS = (negotiation.NegotiationRefused, ValueRefused)
@@ -57,9 +57,9 @@ def objective_list(request, contract_id):
     return render(request, "objectives/objective_list.html", {
         "contract": contract, "tree": tree, "limits": limits,
         "strategic_count": len(tree),
-        "operational_count": sum(1 for o in operational if o.funding == "funded" and o.status != "rejected"),
+        "operational_count": sum(1 for o in operational if o.funding == Funding.FUNDED and o.status != Status.REJECTED),
         "blockers": readiness.blockers(contract),
-        "matrix": priority_matrix([o for o in operational if o.status != "rejected"]),
+        "matrix": priority_matrix([o for o in operational if o.status != Status.REJECTED]),
         "can_propose": can_contribute(request.user, contract) and contract.state in negotiation.NEGOTIABLE_STATES,
     })
 
@@ -310,7 +310,7 @@ def sheet_document(request, contract_id, objective_id, extension):
 def annex_document(request, contract_id, extension):
     contract = _contract(request, contract_id)
     operational = sorted(
-        contract.objectives.filter(level=Level.OPERATIONAL).exclude(status="rejected"), key=readiness.number_order
+        contract.objectives.filter(level=Level.OPERATIONAL).exclude(status=Status.REJECTED), key=readiness.number_order
     )
     render_document = sheets_docx if extension == "docx" else sheets_pdf
     return document_response(render_document(operational), f"fiches-objectifs-{contract.reference}", extension)
