@@ -41,7 +41,7 @@ class Table:
 
 @dataclass(frozen=True)
 class PageBreak:
-    pass
+    """The next block starts a new page (between two fiches of the annex)."""
 
 
 Block = Heading | Text | Bullet | Banner | Table | PageBreak
