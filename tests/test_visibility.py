@@ -8,7 +8,9 @@ covered the day it is added.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from cpom.contracts.models import State
 from cpom.registry.models import Establishment
+from support import programmed_copy, walk_to
 
 OBJECT_KWARGS = {"contract_id", "finess", "managing_body_id"}
 # Further path parts that only make sense together with one of the objects above.
@@ -95,19 +97,28 @@ def _url(name, kwargs, contract):
     computed = IndicatorValue.objects.filter(establishment=establishment).first()
     values = {
         "contract_id": contract.pk, "finess": establishment.finess, "managing_body_id": contract.managing_body_id,
-        "indicator_id": computed.indicator_id, "year": computed.year,
+        "indicator_id": computed.indicator_id, "year": computed.year, "extension": "pdf",
     }
-    if kwargs & (QUALIFIERS - {"indicator_id", "year"}):
+    if kwargs & (QUALIFIERS - {"indicator_id", "year", "extension"}):
         values.update(_contract_objects(contract))
     if name.startswith("contract-"):
         return reverse(name, kwargs={"pk": contract.pk})
     return reverse(name, kwargs={k: values[k] for k in kwargs})
 
 
+@pytest.fixture
+def signed_contract(ehpad_contract, users):
+    """A contract of the EHPAD in force with one object of every kind its routes name, made before signature
+    (the database refuses them afterwards)."""
+    contract = programmed_copy(ehpad_contract, users["ars"])
+    _contract_objects(contract)
+    return walk_to(contract, State.IN_FORCE)
+
+
 # (owner who may see it, outsider managing body, authority not party, contract fixture)
 CASES = [
     ("asso", "ehpad", "cd49", "association_contract"),
-    ("ehpad", "asso", "cd44", "ehpad_contract"),
+    ("ehpad", "asso", "cd44", "signed_contract"),
 ]
 
 
@@ -217,3 +228,23 @@ def test_an_authority_sees_establishments_of_its_territory_without_a_contract(cl
         assert "SAMSAH Nouveau" in page and "Fondation Nouvelle" in page, authority
     assert client_for("cd49").get(site.get_absolute_url()).status_code == 404
     assert client_for("asso").get(site.get_absolute_url()).status_code == 404
+
+
+@pytest.fixture
+def bare_signed_contract(ehpad_contract, users):
+    """Signed with nothing but its frame: no diagnostic, objective or budget was ever written in cpom."""
+    return walk_to(programmed_copy(ehpad_contract, users["ars"]), State.IN_FORCE)
+
+
+@pytest.mark.parametrize("contract_fixture", ["ehpad_contract", "bare_signed_contract"])
+@pytest.mark.parametrize("viewer", ["ehpad", "ars", "cd49"])
+def test_every_page_of_a_signed_contract_opens_for_its_parties(client_for, request, contract_fixture, viewer):
+    """Reading a signed contract never tries to write to it (the database would refuse: a server error)."""
+    contract = request.getfixturevalue(contract_fixture)
+    client = client_for(viewer)
+    for name, kwargs in ROUTES:
+        if not kwargs <= {"contract_id", "finess", "managing_body_id", "indicator_id", "year", "extension"}:
+            continue  # routes naming an object of the contract: the bare contract has none
+        url = _url(name, kwargs, contract)
+        response = client.get(url)
+        assert response.status_code in (200, 302, 403, 404, 405), f"{viewer} GET {url} → {response.status_code}"

@@ -100,17 +100,20 @@ def test_a_pdf_is_stored_under_a_generated_name_and_downloaded_by_the_ars_not_by
 
 
 def test_an_attachment_of_another_contract_is_not_served_under_this_one(
-        client_for, users, association_contract, ehpad_contract, diagnostic, ehpad_diagnostic, frame, media_root):
-    # The EHPAD contract is in force: its document is put there directly, as it would have been before signature.
+        client_for, users, association_contract, ehpad_contract, diagnostic, frame, media_root):
     from cpom.diagnostic.models import SectionEntry
+    from cpom.diagnostic.services import diagnostic_for
+    from support import programmed_copy
 
-    entry = SectionEntry.objects.create(diagnostic=ehpad_diagnostic, section=frame.sections.get(code="1.2.1"))
+    # The EHPAD's next contract, being prepared: the ARS is party to both, the association to neither of the EHPAD's.
+    other_contract = programmed_copy(ehpad_contract, users["ars"])
+    entry = SectionEntry.objects.create(diagnostic=diagnostic_for(other_contract), section=frame.sections.get(code="1.2.1"))
     other = Attachment(entry=entry, kind="other", label="Document de l'EHPAD", original_name="ehpad.pdf", size=len(PDF),
                        sha256="0" * 64, organisation_label="EHPAD public Les Tilleuls")
     other.file.save("essai.pdf", SimpleUploadedFile("essai.pdf", PDF), save=True)
     ars = client_for("ars")
     wrong = reverse("diagnostic:attachment", kwargs={"contract_id": association_contract.pk, "attachment_id": other.pk})
-    right = reverse("diagnostic:attachment", kwargs={"contract_id": ehpad_contract.pk, "attachment_id": other.pk})
+    right = reverse("diagnostic:attachment", kwargs={"contract_id": other_contract.pk, "attachment_id": other.pk})
     assert ars.get(wrong).status_code == 404
     assert ars.get(right).status_code == 200
     assert client_for("asso").get(right).status_code == 404

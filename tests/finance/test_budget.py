@@ -283,13 +283,16 @@ def test_the_lead_authority_sets_the_growth_mode_no_one_else(contract, users):
 
 
 def test_a_signed_contract_budget_is_read_only(ehpad_contract, users):
-    ReferenceBudget.objects.filter(contract=ehpad_contract).delete()
+    budget = service.reference_budget(ehpad_contract)
+    lines = sorted(budget.lines.values_list("establishment", "funder", "side", "group", "amount"))
     ehpad = ehpad_contract.establishments.get(category="EHPAD")
     with pytest.raises(service.BudgetRefused, match="ne se modifie qu'avant la signature"):
-        service.save_lines(service.reference_budget(ehpad_contract), users["ehpad"], ehpad, {(AM, E, 1): D("1.00")}, None, 1)
+        service.save_lines(budget, users["ehpad"], ehpad, {(AM, E, 1): D("1.00")}, None, budget.version)
     with pytest.raises(service.BudgetRefused, match="ne se modifie qu'avant la signature"):
-        service.set_growth(service.reference_budget(ehpad_contract), users["ars"], GrowthMode.AUTHORITY_RATE, D("1"), 0, 1)
-    assert not ReferenceBudget.objects.filter(contract=ehpad_contract).exists()
+        service.set_growth(budget, users["ars"], GrowthMode.REGIONAL_RATE, D("1"), 0, budget.version)
+    budget.refresh_from_db()
+    assert sorted(budget.lines.values_list("establishment", "funder", "side", "group", "amount")) == lines
+    assert (budget.growth_mode, budget.growth_rate) == (GrowthMode.AUTHORITY_RATE, D("1.5"))
 
 
 def test_a_stale_version_is_refused_and_changes_nothing(contract, sites, users):

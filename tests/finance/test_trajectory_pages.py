@@ -232,8 +232,7 @@ def test_the_platform_team_reads_but_does_not_write(client_for, worked):
 
 
 def test_a_signed_contract_has_its_scenarios_frozen(client_for, ehpad_contract):
-    ReferenceBudget.objects.filter(contract=ehpad_contract).delete()
-    budget = ReferenceBudget.objects.create(contract=ehpad_contract, base_year=2023)
+    budget = ReferenceBudget.objects.get(contract=ehpad_contract)
     page = client_for("ehpad").get(_base(ehpad_contract)).content.decode()
     assert "Nouveau scénario" not in page
     assert client_for("ehpad").post(f"{_base(ehpad_contract)}nouveau/", _post()).status_code == 403

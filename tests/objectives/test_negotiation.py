@@ -5,7 +5,9 @@ import pytest
 from cpom.audit.models import AuditEntry
 from cpom.objectives import negotiation, services
 from cpom.objectives.models import Agreement, Funding, Level, Message, Objective, Status
+from cpom.contracts.models import State
 from cpom.objectives.negotiation import NegotiationRefused, StaleObjective
+from support import walk_to
 
 AUTHORITIES = ("ars", "cd44")
 
@@ -174,7 +176,7 @@ def test_an_agreed_intention_is_kept_as_intention(contract, users):
 
 
 def test_negotiation_stops_at_signature(proposal, users):
-    type(proposal.contract).objects.filter(pk=proposal.contract_id).update(state="signed")
+    walk_to(proposal.contract, State.SIGNED)
     refused = negotiation.refusal(_fresh(proposal), users["asso"], "comment")
     assert refused == "Les objectifs ne se négocient plus : le contrat est à l'état « Signé »."
     with pytest.raises(NegotiationRefused):

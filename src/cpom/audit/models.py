@@ -1,13 +1,16 @@
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils import timezone
 
 
 class AuditEntry(models.Model):
     """Who changed what, when, with the values before and after."""
 
-    at = models.DateTimeField("le", auto_now_add=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # Append-only in the database: the moment is set when the entry is written, and the accounts it names are
+    # deactivated, never deleted.
+    at = models.DateTimeField("le", default=timezone.now, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     organisation_label = models.CharField("organisation", max_length=200)
     object_type = models.CharField("type d'objet", max_length=100)
     object_id = models.CharField("identifiant", max_length=40)

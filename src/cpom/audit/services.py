@@ -1,4 +1,7 @@
+from datetime import datetime
+
 from django.db.models import Model
+from django.utils import timezone
 
 from cpom.accounts.access import membership_of
 
@@ -11,9 +14,11 @@ def _headline(action: str) -> str:
     return action if len(action) <= limit else action[: limit - 1] + "…"
 
 
-def record(user, obj: Model, action: str, before: dict | None, after: dict | None) -> AuditEntry:
+def record(user, obj: Model, action: str, before: dict | None, after: dict | None, at: datetime | None = None) -> AuditEntry:
+    """Appends an entry; ``at`` is for the demo, which replays a story with its own dates (now by default)."""
     membership = membership_of(user)
     return AuditEntry.objects.create(
+        at=at or timezone.now(),
         user=user if user is not None and user.is_authenticated else None,
         organisation_label=membership.organisation_label if membership else "",
         object_type=obj._meta.label_lower,

@@ -3,6 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from cpom.registry.models import Authority, Establishment, ManagingBody
 
@@ -21,6 +22,8 @@ class State(models.TextChoices):
 
 
 SIGNED_STATES = {State.SIGNED, State.IN_FORCE, State.RENEWAL, State.CLOSED, State.TERMINATED}
+# A contract in these states still binds its establishments: what its perimeter depends on cannot change under it.
+COVERING_STATES = {State.SIGNED, State.IN_FORCE, State.RENEWAL}
 
 
 class LegalBasis(models.TextChoices):
@@ -110,11 +113,13 @@ class Transition(models.Model):
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="transitions")
     from_state = models.CharField("état de départ", max_length=20, choices=State.choices, blank=True)
     to_state = models.CharField("nouvel état", max_length=20, choices=State.choices)
+    # The history is append-only in the database: its authors' accounts are deactivated, never deleted.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="par"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", verbose_name="par"
     )
     organisation_label = models.CharField("organisation", max_length=200)
-    at = models.DateTimeField("le", auto_now_add=True)
+    # Set when the row is written, never after (the database refuses any update).
+    at = models.DateTimeField("le", default=timezone.now, editable=False)
     comment = models.TextField("commentaire", blank=True)
 
     class Meta:

@@ -9,21 +9,18 @@ contract (in force since 2024) is short and complete.
 Rows are written with the ORM, not through the services (which need live users, open states
 and today's date), but each row is one the services could have produced: versions, statuses
 consistent with the agreements, one event message per agreement, organisation labels of the
-authors, baselines taken from the indicator engine. Every call rebuilds the same content
-(idempotent): the contract's diagnostic and objectives are deleted, with their journal, then
-written again; priorities are found by their natural key.
+authors, baselines taken from the indicator engine. The content is written once, into a database
+that does not hold the demo yet, while both contracts are still before signature: the EHPAD's is
+signed afterwards, and from then on the database freezes it.
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from cpom.audit.models import AuditEntry
 from cpom.audit.services import record
-from cpom.contracts.models import Contract, State
+from cpom.contracts.models import Contract
 from cpom.diagnostic.models import (
     AxisPerspective,
     Diagnostic,
@@ -1465,7 +1462,6 @@ EHPAD = Story(
 # Building
 # =====================================================================================================
 
-SIGNED_STATES = {State.SIGNED, State.IN_FORCE, State.RENEWAL, State.CLOSED, State.TERMINATED}
 # Event kinds, in the order they happen within one day.
 EDIT, MESSAGE, AGREEMENT = 0, 1, 2
 HOURS = {EDIT: 10, MESSAGE: 11, AGREEMENT: 15}
@@ -1476,7 +1472,7 @@ def _at(day: date, hour: int = 10, minute: int = 0) -> datetime:
 
 
 def _stamp(model, pk: int, day_time: datetime, name: str = "at") -> None:
-    """auto_now_add stamps today; the demo's story has its own dates."""
+    """auto_now_add stamps today; the demo's story has its own dates (written before the contract is signed)."""
     model.objects.filter(pk=pk).update(**{name: day_time})
 
 
@@ -1496,37 +1492,7 @@ def load_contract_content(contracts: dict[str, Contract], users: dict, authoriti
     catalogue = {i.code: i for i in Indicator.objects.filter(catalogue__authority=None)}
     priorities = _priorities(authorities)
     for story in (ASSOCIATION, EHPAD):
-        contract = contracts[story.contract]
-        with _reopened(contract):
-            _clear(contract)
-            _Builder(story, contract, template, catalogue, priorities, users, authorities).build()
-
-
-@contextmanager
-def _reopened(contract: Contract) -> Iterator[None]:
-    """Like the loader's history replay: a signed contract goes back to negotiation while its content is rewritten."""
-    state = Contract.objects.filter(pk=contract.pk).values_list("state", flat=True).get()
-    if state in SIGNED_STATES:
-        Contract.objects.filter(pk=contract.pk).update(state=State.NEGOTIATION)
-    yield
-    Contract.objects.filter(pk=contract.pk).update(state=state)
-
-
-def _clear(contract: Contract) -> None:
-    """Deletes the contract's objectives and diagnostic (everything cascades) with their journal entries."""
-    objectives = [str(pk) for pk in Objective.objects.filter(contract=contract).values_list("pk", flat=True)]
-    AuditEntry.objects.filter(object_type=Objective._meta.label_lower, object_id__in=objectives).delete()
-    Objective.objects.filter(contract=contract).delete()
-    diagnostic = Diagnostic.objects.filter(contract=contract).first()
-    if diagnostic is None:
-        return
-    findings = [str(pk) for pk in diagnostic.findings.values_list("pk", flat=True)]
-    AuditEntry.objects.filter(object_type=Finding._meta.label_lower, object_id__in=findings).delete()
-    AuditEntry.objects.filter(object_type=Diagnostic._meta.label_lower, object_id=str(diagnostic.pk)).delete()
-    for entry in diagnostic.entries.prefetch_related("attachments"):
-        for attachment in entry.attachments.all():
-            attachment.file.delete(save=False)
-    diagnostic.delete()
+        _Builder(story, contracts[story.contract], template, catalogue, priorities, users, authorities).build()
 
 
 @dataclass
@@ -1781,5 +1747,4 @@ class _Builder:
         _stamp(Message, message.pk, moment)
 
     def _journal(self, objective, key, moment, action, before, after) -> None:
-        entry = record(self.users[key], objective, action, before, after)
-        _stamp(AuditEntry, entry.pk, moment)
+        record(self.users[key], objective, action, before, after, at=moment)

@@ -4,10 +4,10 @@ The association's contract (in negotiation) takes its 2025 accounts, the latest 
 rate of 1,2 %; the EHPAD's contract (in force since 2024) took its 2023 accounts, with a rate set by the
 authority. Forecast days come from the synthetic « journées prévues » of the base year.
 
-Rows are written with the ORM, not through the services (which refuse a signed contract and need a user), but
-they are the ones the pre-fill would write. Every call gives the same budgets (idempotent): the budget is found
-by its contract and updated in place, so that what hangs on it (the trajectory scenarios) survives; its lines and
-forecasts are rewritten.
+Rows are written with the ORM, not through the services (which need a user), but they are the ones the pre-fill
+would write. Every call gives the same budgets (idempotent): the budget is found by its contract and updated in
+place, so that what hangs on it (the trajectory scenarios) survives; its lines and forecasts are rewritten. A
+signed contract's budget is the one signed: the database freezes it, and it is left as it is.
 """
 
 from dataclasses import dataclass
@@ -44,6 +44,8 @@ def load_demo_budgets(contracts: dict[str, Contract]) -> None:
 
 
 def _load(contract: Contract, spec: DemoBudget) -> None:
+    if Contract.objects.get(pk=contract.pk).is_signed:
+        return
     # A demo loaded without its figures has no accounts: the budget then keeps its settings and no line.
     plan = plan_prefill(contract, spec.base_year)
     if plan.problems:

@@ -1,7 +1,7 @@
 """The demo: two managing bodies, their contracts and one user per side.
 
-Every call brings the database to the same demo state (idempotent): objects are
-found by their natural keys (SIREN, FINESS, reference, username) and updated.
+The first call writes the demo; later calls find it (by its contracts' references) and only bring the demo
+accounts back to the README's password, so that counts never change on a second run (idempotent).
 """
 
 from datetime import date, datetime, time
@@ -22,6 +22,9 @@ from cpom.registry.identifiers import finess_with_key, luhn_check_digit
 from cpom.registry.models import Authority, AuthorityKind, Contact, Establishment, LegalStatus, ManagingBody
 
 DEMO_PASSWORD = "cpom-demo-2026"
+ASSOCIATION_REFERENCE = "CPOM-PDL-2027-044-01"
+EHPAD_REFERENCE = "CPOM-PDL-2024-049-07"
+DEMO_REFERENCES = (ASSOCIATION_REFERENCE, EHPAD_REFERENCE)
 PARIS = ZoneInfo("Europe/Paris")
 
 # username, first name, last name, organisation key, role
@@ -144,47 +147,55 @@ def _users(bodies, authorities) -> dict:
 
 
 def _contract(reference, managing_body, establishments, parties, history, **fields) -> Contract:
-    """Takes the contract back to « programmé », rewrites its frame, then replays the demo's history.
-
-    The database freezes the frame of a signed contract, so the state goes back first.
-    """
-    contract, _ = Contract.objects.get_or_create(
-        reference=reference, defaults=dict(managing_body=managing_body, state=State.PROGRAMMED, **fields)
-    )
-    Contract.objects.filter(pk=contract.pk).update(state=State.PROGRAMMED, version=1)
-    Contract.objects.filter(pk=contract.pk).update(managing_body=managing_body, **fields)
+    """Creates the contract as programmed, with its perimeter and parties, then replays its history."""
+    contract = Contract.objects.create(reference=reference, managing_body=managing_body, **fields)
     contract.establishments.set(establishments)
-    contract.parties.all().delete()
     for authority, is_lead in parties:
         ContractParty.objects.create(contract=contract, authority=authority, is_lead=is_lead)
-    contract.transitions.all().delete()
-    previous = ""
-    for day, state, user, comment in history:
-        record = Transition.objects.create(
-            contract=contract, from_state=previous, to_state=state, user=user,
-            organisation_label=user.membership.organisation_label, comment=comment,
-        )
-        # auto_now_add stamps today; the demo's history has its own dates.
-        Transition.objects.filter(pk=record.pk).update(at=datetime.combine(day, time(10), PARIS))
-        previous = state
-    Contract.objects.filter(pk=contract.pk).update(state=previous)
+    _replay(contract, history)
     return contract
+
+
+def _replay(contract: Contract, history) -> None:
+    """Each step as the lifecycle records it: the transition first, with the story's date, then the new state."""
+    current = Transition.objects.filter(contract=contract).order_by("-pk").values_list("to_state", flat=True).first()
+    for day, state, user, comment in history:
+        Transition.objects.create(
+            contract=contract, from_state=current or "", to_state=state, user=user,
+            organisation_label=user.membership.organisation_label, comment=comment,
+            at=datetime.combine(day, time(10), PARIS),
+        )
+        Contract.objects.filter(pk=contract.pk).update(state=state)
+        current = state
+    contract.refresh_from_db()
+
+
+def is_loaded() -> bool:
+    return Contract.objects.filter(reference__in=DEMO_REFERENCES).exists()
 
 
 @transaction.atomic
 def load_demo(indicators: bool = True) -> dict:
+    """Loads the demo into a database that does not hold it yet; on one that does, only refreshes the accounts.
+
+    A second run changes nothing else: the EHPAD's contract is signed, so the database freezes it, and the journal
+    and the contracts' history are append-only. Starting afresh means a new database.
+    """
     # The catalogue and the diagnostic frame are reference data: even a demo without figures needs them.
     catalogues.load_national()
     load_template()
     authorities = _authorities()
     bodies = _managing_bodies()
+    users = _users(bodies, authorities)
+    summary = {"users": [u for u, *_ in DEMO_USERS] + ["admin"], "password": DEMO_PASSWORD}
+    if is_loaded():
+        return {**summary, "loaded": False}
     association_sites = _establishments(bodies["association"], ASSOCIATION_ESTABLISHMENTS, authorities)
     ehpad_sites = _establishments(bodies["ehpad"], EHPAD_ESTABLISHMENTS, authorities)
     _contacts(bodies, authorities)
-    users = _users(bodies, authorities)
     ars, asso, ehpad = users["ars"], users["association"], users["ehpad"]
     association_contract = _contract(
-        "CPOM-PDL-2027-044-01", bodies["association"], association_sites,
+        ASSOCIATION_REFERENCE, bodies["association"], association_sites,
         [(authorities["ars"], True), (authorities["cd44"], False)],
         [
             (date(2025, 11, 3), State.PROGRAMMED, ars, "Inscrit à la programmation régionale 2026-2030."),
@@ -197,7 +208,7 @@ def load_demo(indicators: bool = True) -> dict:
         target_signature_date=date(2026, 12, 15),
     )
     ehpad_contract = _contract(
-        "CPOM-PDL-2024-049-07", bodies["ehpad"], ehpad_sites,
+        EHPAD_REFERENCE, bodies["ehpad"], ehpad_sites,
         [(authorities["ars"], True), (authorities["cd49"], False)],
         [
             (date(2023, 1, 16), State.PROGRAMMED, ars, "Programmation 2023."),
@@ -205,8 +216,6 @@ def load_demo(indicators: bool = True) -> dict:
             (date(2023, 4, 3), State.DIAGNOSTIC, ehpad, ""),
             (date(2023, 6, 12), State.NEGOTIATION, ehpad, ""),
             (date(2023, 10, 23), State.READY_FOR_SIGNATURE, ars, "Objectifs et moyens arrêtés."),
-            (date(2023, 12, 8), State.SIGNED, ars, "Signé par l'ARS, le département et l'établissement."),
-            (date(2024, 1, 2), State.IN_FORCE, ars, ""),
         ],
         title="CPOM tripartite de l'EHPAD Les Tilleuls", legal_basis=LegalBasis.L313_12_IV_TER,
         duration_years=5, start_date=date(2024, 1, 1), end_date=date(2028, 12, 31),
@@ -219,4 +228,9 @@ def load_demo(indicators: bool = True) -> dict:
     # The reference budgets are pre-filled from the accounts above; the scenarios build on the association's budget.
     load_demo_budgets(contracts)
     load_demo_scenarios(association_contract)
-    return {"users": [u for u, *_ in DEMO_USERS] + ["admin"], "password": DEMO_PASSWORD}
+    # Signed last, once its content is complete, as the parties did: from here the database freezes it.
+    _replay(ehpad_contract, [
+        (date(2023, 12, 8), State.SIGNED, ars, "Signé par l'ARS, le département et l'établissement."),
+        (date(2024, 1, 2), State.IN_FORCE, ars, ""),
+    ])
+    return {**summary, "loaded": True}

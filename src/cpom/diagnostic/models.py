@@ -107,7 +107,7 @@ class SectionEntry(models.Model):
     text = models.TextField("analyse de l'organisme gestionnaire", blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         verbose_name = "analyse d'une section"
@@ -129,7 +129,7 @@ class Remark(models.Model):
 
     entry = models.ForeignKey(SectionEntry, on_delete=models.CASCADE, related_name="remarks")
     authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     text = models.TextField("remarque")
     at = models.DateTimeField("le", auto_now_add=True)
 
@@ -158,7 +158,7 @@ class Attachment(models.Model):
     original_name = models.CharField("nom du fichier déposé", max_length=255)
     size = models.PositiveIntegerField("taille (octets)")
     sha256 = models.CharField("empreinte SHA-256", max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     organisation_label = models.CharField("organisation", max_length=200)
     at = models.DateTimeField("déposé le", auto_now_add=True)
 

@@ -53,18 +53,32 @@ class StaleDiagnostic(DiagnosticRefused):
     """Someone else saved the same text meanwhile."""
 
 
+class NoTemplate(DiagnosticRefused):
+    """No frame is loaded: a configuration step for the platform team."""
+
+
+class NoDiagnostic(DiagnosticRefused):
+    """A contract signed without a diagnostic in cpom: there is none to show, and none can be opened any more."""
+
+
+def template_for(contract: Contract) -> DiagnosticTemplate | None:
+    """The lead authority's own frame if it has one, else the national frame."""
+    return (
+        DiagnosticTemplate.objects.filter(authority_id=contract.lead_authority_id).order_by("-pk").first()
+        or DiagnosticTemplate.objects.filter(authority=None).order_by("-pk").first()
+    )
+
+
 def diagnostic_for(contract: Contract) -> Diagnostic:
-    """The contract's diagnostic, opened on the lead authority's own frame if it has one, else the national frame."""
+    """The contract's diagnostic, opened on first use before signature (the database freezes a signed contract)."""
     existing = Diagnostic.objects.filter(contract=contract).select_related("template").first()
     if existing:
         return existing
-    lead = contract.lead_authority_id
-    template = (
-        DiagnosticTemplate.objects.filter(authority_id=lead).order_by("-pk").first()
-        or DiagnosticTemplate.objects.filter(authority=None).order_by("-pk").first()
-    )
+    if contract.is_signed:
+        raise NoDiagnostic("Ce contrat a été signé sans diagnostic partagé enregistré dans cpom.")
+    template = template_for(contract)
     if template is None:
-        raise DiagnosticRefused("Aucune trame de diagnostic n'est chargée : lancez « cpom diagnostic load-template ».")
+        raise NoTemplate("Aucune trame de diagnostic n'est chargée : lancez « cpom diagnostic load-template ».")
     return Diagnostic.objects.get_or_create(contract=contract, defaults={"template": template})[0]
 
 

@@ -43,9 +43,11 @@ def diagnostic_page(view):
         )
         try:
             diagnostic = services.diagnostic_for(contract)
-        except services.DiagnosticRefused as missing:
+        except services.NoTemplate as missing:
             # No frame loaded yet: a configuration step, said plainly rather than a server error.
             return render(request, "diagnostic/no_template.html", {"contract": contract, "reason": str(missing)}, status=503)
+        except services.NoDiagnostic as missing:
+            return render(request, "diagnostic/no_diagnostic.html", {"contract": contract, "reason": str(missing)}, status=404)
         diagnostic.contract = contract
         return view(request, diagnostic, **kwargs)
 

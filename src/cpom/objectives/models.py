@@ -246,7 +246,7 @@ class Agreement(models.Model):
     managing_body = models.ForeignKey(ManagingBody, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     authority = models.ForeignKey(Authority, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     version = models.PositiveIntegerField("version acceptée")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField("le", auto_now_add=True)
 
     class Meta:
@@ -274,7 +274,7 @@ class Message(models.Model):
     """One message of an objective's discussion thread."""
 
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="messages")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     organisation_label = models.CharField("organisation", max_length=200)
     # What the author did besides writing (« a accepté la version 3 », « a rejeté »), empty for a plain message.
     event = models.CharField("action", max_length=100, blank=True)

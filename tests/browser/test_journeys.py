@@ -1,59 +1,18 @@
-"""Key journeys in a real browser: Playwright driving Debian's Chromium against a live server."""
+"""Key journeys in a real browser: Playwright driving Debian's Chromium against a live cpom server (see conftest)."""
 
-import os
-import shutil
+from decimal import Decimal
 
-import pytest
-
-from cpom.contracts.models import Contract, State
-from cpom.demo.loader import DEMO_PASSWORD, load_demo
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-HAS_CHROMIUM = os.path.exists(CHROMIUM)
-
-if not HAS_CHROMIUM and os.environ.get("CPOM_REQUIRE_BROWSER") == "1":
-    raise RuntimeError("CPOM_REQUIRE_BROWSER=1 mais Chromium est introuvable (/usr/bin/chromium) : installez le paquet Debian chromium.")
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not HAS_CHROMIUM, reason="Chromium de Debian introuvable (/usr/bin/chromium) : apt-get install chromium"),
-]
-
-# The machine has no outside network: Chromium must not try to reach Google's services.
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test are still synchronous.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def demo_server(live_server, transactional_db):
-    load_demo(indicators=False)  # transactional tests start from tables other tests may have flushed
-    yield live_server.url
-    # pytest-django empties the tables after a transactional test; SQLite does it row by row,
-    # which the signed-contract triggers rightly refuse. Reopening the contracts lets it through.
-    Contract.objects.update(state=State.PROGRAMMED)
+from cpom.contracts.models import Contract
+from cpom.demo.loader import DEMO_PASSWORD
 
 
 def _log_in(browser, server, username):
     page = browser.new_page()
-    page.goto(f"{server}/connexion/")
+    page.goto(f"{server.url}/connexion/")
     page.get_by_label("Identifiant").fill(username)
     page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"{server}/")
+    page.wait_for_url(f"{server.url}/")
     return page
 
 
@@ -74,12 +33,12 @@ def test_association_opens_its_contract_and_sees_seven_establishments(browser, d
 
 
 def test_ehpad_does_not_see_the_association_contract(browser, demo_server):
-    association_contract = Contract.objects.get(reference="CPOM-PDL-2027-044-01")
+    association_contract = Contract.objects.using(demo_server.db).get(reference="CPOM-PDL-2027-044-01")
     page = _log_in(browser, demo_server, "ehpad")
     listing = page.get_by_test_id("contract-list").inner_text()
     assert "CPOM-PDL-2024-049-07" in listing
     assert "CPOM-PDL-2027-044-01" not in listing and "Chemins de Loire" not in page.content()
-    response = page.goto(f"{demo_server}{association_contract.get_absolute_url()}")
+    response = page.goto(f"{demo_server.url}{association_contract.get_absolute_url()}")
     assert response.status == 404
     assert page.get_by_role("heading", name="Page introuvable").is_visible()
     assert "Chemins de Loire" not in page.content()
@@ -113,17 +72,10 @@ def test_the_ars_programs_a_contract_choosing_the_perimeter(browser, demo_server
     page.close()
 
 
-@pytest.fixture
-def demo_server_with_indicators(live_server, transactional_db):
-    load_demo()
-    yield live_server.url
-    Contract.objects.update(state=State.PROGRAMMED)
-
-
-def test_association_reads_an_indicator_against_its_peers(browser, demo_server_with_indicators):
-    server = demo_server_with_indicators
+def test_association_reads_an_indicator_against_its_peers(browser, demo_server):
+    server = demo_server
     page = _log_in(browser, server, "asso")
-    page.goto(f"{server}/etablissements/440005015/")
+    page.goto(f"{server.url}/etablissements/440005015/")
     page.get_by_role("link", name="Voir les indicateurs").click()
     assert page.get_by_role("heading", name="Indicateurs 2025").is_visible()
     row = page.locator("tr[data-code='i-25']")
@@ -142,7 +94,7 @@ def test_association_reads_an_indicator_against_its_peers(browser, demo_server_w
 def test_an_objective_is_proposed_discussed_and_agreed_by_all_three_parties(browser, demo_server):
     from cpom.objectives.models import Objective, Status
 
-    contract = Contract.objects.get(reference="CPOM-PDL-2027-044-01")
+    contract = Contract.objects.using(demo_server.db).get(reference="CPOM-PDL-2027-044-01")
     # The association proposes an operational objective under its first strategic objective.
     page = _log_in(browser, demo_server, "asso")
     page.get_by_role("link", name="CPOM-PDL-2027-044-01").click()
@@ -194,7 +146,7 @@ def test_an_objective_is_proposed_discussed_and_agreed_by_all_three_parties(brow
     assert page.get_by_test_id("objective-status").first.inner_text().lower() == "accepté par toutes les parties"
     page.close()
 
-    objective = Objective.objects.get(contract=contract, title=title)
+    objective = Objective.objects.using(demo_server.db).get(contract=contract, title=title)
     assert objective.status == Status.AGREED
     for username in ("asso", "ars", "cd44"):
         page = _log_in(browser, demo_server, username)
@@ -202,7 +154,7 @@ def test_an_objective_is_proposed_discussed_and_agreed_by_all_three_parties(brow
         assert page.get_by_test_id("objective-status").first.inner_text().lower() == "accepté par toutes les parties", username
         agreements = page.get_by_test_id("agreements").locator("tbody tr")
         assert agreements.count() == 3 and agreements.get_by_text("d'accord").count() == 3, username
-        page.goto(f"{demo_server}/contrats/{contract.pk}/objectifs/")
+        page.goto(f"{demo_server.url}/contrats/{contract.pk}/objectifs/")
         row = page.locator(f"tr[data-number='{objective.number}']")
         assert row.get_by_test_id("objective-status").inner_text().lower() == "accepté par toutes les parties", username
         page.close()
@@ -219,8 +171,6 @@ FEC_FOR_BROWSER = "\n".join([
 
 
 def test_the_association_imports_a_fec_after_a_preview(browser, demo_server, tmp_path):
-    from decimal import Decimal
-
     from cpom.indicators.models import DataValue
 
     bad = tmp_path / "ecritures-fausses.txt"
@@ -238,16 +188,16 @@ def test_the_association_imports_a_fec_after_a_preview(browser, demo_server, tmp
     refusal = page.locator("main").inner_text()
     assert "Fichier ecritures-fausses.txt refusé : rien n'a été enregistré." in refusal
     assert "ligne 5, colonne EcritureDate : « 20261331 » n'est pas une date AAAAMMJJ" in refusal
-    assert not DataValue.objects.filter(establishment__finess="440005015", year=2026).exists()
+    assert not DataValue.objects.using(demo_server.db).filter(establishment__finess="440005015", year=2026).exists()
     page.get_by_label("Établissement ou section analytique").select_option(label="IME Les Grands Chênes – 440005015")
     page.get_by_label("Année de l'exercice").fill("2026")
     page.locator("input[type=file]").set_input_files(str(good))
     page.get_by_role("button", name="Contrôler le fichier").click()
     assert "2 écritures équilibrées" in page.get_by_test_id("lines").inner_text()
     assert page.get_by_test_id("accounts").inner_text() == "5 soldes de comptes à enregistrer"
-    assert not DataValue.objects.filter(establishment__finess="440005015", year=2026).exists()
+    assert not DataValue.objects.using(demo_server.db).filter(establishment__finess="440005015", year=2026).exists()
     page.get_by_role("button", name="Confirmer l'import").click()
     assert page.get_by_test_id("written").inner_text() == "5 comptes"
-    stored = dict(DataValue.objects.filter(establishment__finess="440005015", year=2026).values_list("element", "value"))
+    stored = dict(DataValue.objects.using(demo_server.db).filter(establishment__finess="440005015", year=2026).values_list("element", "value"))
     assert stored["compte:735100"] == Decimal("-80000") and stored["compte:120"] == Decimal("-78799.5")
     page.close()

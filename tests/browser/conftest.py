@@ -1,0 +1,177 @@
+"""A live cpom for the browser journeys: a server process of its own, on a database of its own.
+
+The database is built once per session by ``cpom demo`` (as a user's first start builds it) and copied for each
+journey. A journey may then sign a contract, which the database freezes for good, without touching the database
+the other tests share, and nothing needs unfreezing to clean up: the copy is dropped. The test reads that database
+through the ``browser`` connection (``Model.objects.using(server.db)``).
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from itertools import count
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dj_database_url
+import psycopg
+import pytest
+from django.db import connections
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+HAS_CHROMIUM = os.path.exists(CHROMIUM)
+if not HAS_CHROMIUM and os.environ.get("CPOM_REQUIRE_BROWSER") == "1":
+    raise RuntimeError(
+        "CPOM_REQUIRE_BROWSER=1 mais Chromium est introuvable (/usr/bin/chromium) : installez le paquet Debian chromium."
+    )
+
+# The machine has no outside network: Chromium must not try to reach Google's services.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]
+CPOM = str(Path(sys.executable).with_name("cpom"))
+ALIAS = "browser"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+            if not HAS_CHROMIUM:
+                item.add_marker(pytest.mark.skip(
+                    reason="Chromium de Debian introuvable (/usr/bin/chromium) : apt-get install chromium"))
+
+
+class _Databases:
+    """The demo built once, then one copy per journey: a file for SQLite, a database from a template for PostgreSQL."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.url = os.environ.get("DATABASE_URL", "")
+        self.postgres = self.url.startswith("postgres")
+        self.numbers = count(1)
+        self.template = f"cpom_browser_{os.getpid()}_template" if self.postgres else str(folder / "template.sqlite3")
+
+    def _admin(self, sql: str) -> None:
+        parsed = dj_database_url.parse(self.url)
+        with psycopg.connect(host=parsed["HOST"], port=parsed["PORT"] or 5432, user=parsed["USER"],
+                             password=parsed["PASSWORD"], dbname="postgres", autocommit=True) as connection:
+            connection.execute(sql)
+
+    def url_of(self, name: str) -> str:
+        if self.postgres:
+            return urlsplit(self.url)._replace(path=f"/{name}").geturl()
+        return f"sqlite:///{name}"
+
+    def build(self) -> None:
+        if self.postgres:
+            self._admin(f"DROP DATABASE IF EXISTS {self.template}")
+            self._admin(f"CREATE DATABASE {self.template}")
+        env = {**os.environ, "DATABASE_URL": self.url_of(self.template), "CPOM_VAR_DIR": str(self.folder / "var")}
+        subprocess.run([CPOM, "demo"], env=env, check=True, capture_output=True)
+
+    def copy(self) -> str:
+        number = next(self.numbers)
+        if self.postgres:
+            name = f"cpom_browser_{os.getpid()}_{number}"
+            self._admin(f"CREATE DATABASE {name} TEMPLATE {self.template}")
+            return name
+        name = str(self.folder / f"journey-{number}.sqlite3")
+        shutil.copyfile(self.template, name)
+        return name
+
+    def drop(self, name: str) -> None:
+        if self.postgres:
+            self._admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        else:
+            Path(name).unlink(missing_ok=True)
+
+
+@pytest.fixture(scope="session")
+def demo_databases(tmp_path_factory):
+    databases = _Databases(tmp_path_factory.mktemp("browser"))
+    databases.build()
+    yield databases
+    if databases.postgres:
+        databases.drop(databases.template)
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    db: str  # the connection alias of the server's database, for the test's own reads
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_for(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"Le serveur de test s'est arrêté :\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/connexion/", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"Le serveur de test ne répond pas :\n{log.read_text()[-3000:]}")
+
+
+def _register(alias: str, database_url: str) -> None:
+    settings = dj_database_url.parse(database_url)
+    connections.settings[alias] = {**connections.settings["default"], **settings, "TEST": {}}
+
+
+def _unregister(alias: str) -> None:
+    connections[alias].close()
+    del connections[alias]
+    del connections.settings[alias]
+
+
+@pytest.fixture
+def demo_server(demo_databases, django_db_blocker, tmp_path):
+    """A cpom server on a fresh copy of the demo; its URL, and the alias to read its database."""
+    name = demo_databases.copy()
+    database_url = demo_databases.url_of(name)
+    port, log = _free_port(), tmp_path / "server.log"
+    env = {
+        **os.environ, "DATABASE_URL": database_url, "CPOM_VAR_DIR": str(tmp_path / "var"), "CPOM_DEBUG": "0",
+        "DJANGO_SETTINGS_MODULE": "cpom.config.settings",
+    }
+    with log.open("w") as output:
+        # --insecure: the static files (DSFR, htmx) are served without debug, as in the quick start.
+        process = subprocess.Popen([CPOM, "runserver", "--noreload", "--insecure", f"127.0.0.1:{port}"],
+                                   env=env, stdout=output, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(url, process, log)
+        _register(ALIAS, database_url)
+        with django_db_blocker.unblock():
+            yield Server(url, ALIAS)
+            _unregister(ALIAS)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        demo_databases.drop(name)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
