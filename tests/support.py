@@ -1,5 +1,7 @@
 """Helpers the tests share: taking a contract through its lifecycle the only way the database accepts."""
 
+import html
+import re
 from collections import deque
 
 from cpom.contracts.lifecycle import RULES
@@ -50,3 +52,21 @@ def programmed_copy(contract: Contract, user, reference: str = "CPOM-TEST-0001")
         "establishments": list(contract.establishments.all()), "lead_authority": lead,
         "other_authorities": [p.authority for p in contract.parties.all() if not p.is_lead],
     })
+
+
+STALE = (
+    "Quelqu'un d'autre a enregistré une modification pendant que vous consultiez cette page : la vôtre n'a pas été "
+    "enregistrée. Rechargez la page pour repartir de la version actuelle."
+)
+
+
+def page_text(response) -> str:
+    """What a person reads on the page: the HTML without its tags, entities decoded, spaces collapsed."""
+    text = re.sub(r"<script.*?</script>|<style.*?</style>|<[^>]+>", " ", response.content.decode(), flags=re.S)
+    return re.sub(r"\s+", " ", html.unescape(text)).strip()
+
+
+def assert_stale(response) -> None:
+    """A save based on an outdated copy: refused the same way everywhere."""
+    assert response.status_code == 409, response.status_code
+    assert STALE in page_text(response)

@@ -9,6 +9,7 @@ from cpom.audit.models import AuditEntry
 from cpom.contracts.deadlines import next_deadline
 from cpom.contracts.models import Contract, State
 from cpom.registry.models import Authority, Establishment, ManagingBody
+from support import assert_stale
 
 
 def _new_contract_post(**overrides):
@@ -111,7 +112,7 @@ def test_a_stale_edit_is_refused_not_overwritten(client_for, association_contrac
     client = client_for("ars")
     client.post(reverse("contracts:update", kwargs={"contract_id": association_contract.pk}), _edit_post(association_contract))
     response = client.post(reverse("contracts:update", kwargs={"contract_id": association_contract.pk}), stale)
-    assert "a été modifié par quelqu&#x27;un d&#x27;autre" in response.content.decode()
+    assert_stale(response)
     association_contract.refresh_from_db()
     assert association_contract.title == "CPOM de l'Association Les Chemins de Loire"
 

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from cpom.diagnostic.models import Finding
+from support import assert_stale
 
 
 @pytest.fixture
@@ -133,7 +134,6 @@ def test_an_edit_based_on_an_outdated_copy_is_refused(client_for, association_co
     finding = Finding.objects.filter(diagnostic=diagnostic).latest("pk")
     client.post(_finding_url(finding), finding_data(text="Première correction.", version=1))
     stale = client.post(_finding_url(finding), finding_data(text="Correction sur une copie périmée.", version=1))
-    assert stale.status_code == 409
-    assert "Ce constat a été modifié par quelqu'un d'autre pendant que vous le consultiez" in text_of(stale)
+    assert_stale(stale)
     finding.refresh_from_db()
     assert finding.text == "Première correction." and finding.version == 2

@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from cpom.diagnostic import services
 from cpom.diagnostic.models import AxisPerspective, Finding, SectionEntry
+from support import assert_stale
 
 
 def _home(contract):
@@ -100,8 +101,7 @@ def test_the_synthesis_sorts_findings_by_axis_and_keeps_the_parties_texts(client
     assert AxisPerspective.objects.get(diagnostic=diagnostic, axis="1.3").text == "Un plan d'attractivité des métiers."
 
     stale = client_for("asso").post(url, {"salient_issues": "Écrasé ?", "version": diagnostic.version})
-    assert stale.status_code == 409
-    assert "La synthèse a été modifiée par quelqu'un d'autre" in text_of(stale)
+    assert_stale(stale)
     diagnostic.refresh_from_db()
     assert diagnostic.salient_issues == "La tension sur les ressources humaines."
 

@@ -9,6 +9,7 @@ from cpom.diagnostic.models import Remark, SectionEntry
 from cpom.indicators.models import IndicatorValue
 from cpom.indicators.services import consolidated_for
 from cpom.indicators.templatetags.indicator_tags import measure
+from support import assert_stale
 
 
 def _entry(diagnostic, code, establishment=None):
@@ -102,9 +103,8 @@ def test_a_save_based_on_an_outdated_copy_is_refused_and_saves_nothing(client_fo
     seen = _version(diagnostic, "1.3.2")
     client.post(url, {"action": "analysis", "text": "Première rédaction, par la direction générale.", "version": seen})
     stale = client.post(url, {"action": "analysis", "text": "Seconde rédaction, sur une copie périmée.", "version": seen})
-    assert stale.status_code == 409
     body = text_of(stale)
-    assert "Cette analyse a été modifiée par quelqu'un d'autre pendant que vous la rédigiez : rechargez la page." in body
+    assert_stale(stale)
     # The writer's text is still in the form, so it can be copied before reloading.
     assert "Seconde rédaction, sur une copie périmée." in body
     assert _entry(diagnostic, "1.3.2").text == "Première rédaction, par la direction générale."

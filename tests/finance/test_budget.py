@@ -11,6 +11,7 @@ from cpom.finance.chart import load_chart
 from cpom.finance.models import BudgetLine, FunderKind, GrowthMode, ReferenceBudget, Side
 from cpom.indicators.models import DataValue
 from cpom.registry.models import Establishment
+from support import assert_stale
 
 AM, ETAT, CD, OTHER = FunderKind.ARS_HEALTH_INSURANCE, FunderKind.ARS_STATE, FunderKind.CD, FunderKind.OTHER
 E, I = Side.EXPENSE, Side.INCOME
@@ -297,7 +298,7 @@ def test_a_signed_contract_budget_is_read_only(ehpad_contract, users):
 
 def test_a_stale_version_is_refused_and_changes_nothing(contract, sites, users):
     first = service.save_lines(service.reference_budget(contract), users["asso"], sites["ime"], {(AM, E, 1): D("100.00")}, None, 1)
-    with pytest.raises(service.StaleBudget, match="modifié par quelqu'un d'autre"):
+    with pytest.raises(service.StaleBudget, match="Quelqu'un d'autre a enregistré une modification"):
         service.save_lines(first, users["asso"], sites["ime"], {(AM, E, 1): D("200.00")}, None, expected_version=1)
     assert _lines(first, sites["ime"]) == {(AM, E, 1): D("100.00")}
     assert ReferenceBudget.objects.get(pk=first.pk).version == 2

@@ -11,6 +11,7 @@ from cpom.finance import budget as service
 from cpom.finance.models import BudgetLine, FunderKind, GrowthMode, ReferenceBudget, Side
 from cpom.indicators.models import DataValue
 from cpom.registry.models import Establishment
+from support import assert_stale
 
 AM, CD = FunderKind.ARS_HEALTH_INSURANCE, FunderKind.CD
 NBSP = "\xa0"
@@ -106,8 +107,8 @@ def test_days_that_are_not_a_whole_number_save_nothing(client_for, contract, fam
 def test_a_stale_form_is_refused(client_for, contract, fam):
     client = client_for("asso")
     client.post(_url("budget_lines", contract, finess=fam.finess), _fam_post())
-    body = _body(client.post(_url("budget_lines", contract, finess=fam.finess), _fam_post(version=1, **{f"{AM}-income-1": "1"})))
-    assert "modifié par quelqu&#x27;un d&#x27;autre pendant que vous le consultiez" in body
+    response = client.post(_url("budget_lines", contract, finess=fam.finess), _fam_post(version=1, **{f"{AM}-income-1": "1"}))
+    assert_stale(response)
     assert BudgetLine.objects.get(establishment=fam, funder=AM, side=Side.INCOME, group=1).amount == Decimal("380000.00")
 
 

@@ -166,7 +166,7 @@ def test_mean_cost_entered_for_the_category_and_year_feeds_i47_in_the_stored_val
     missing = IndicatorValue.objects.get(establishment=ime, year=year, indicator__code="i-47")
     assert missing.value is None and missing.reason == "donnée manquante : cout_moyen_national"
 
-    reference_costs.save_mean_costs(users["ars"], year, {"IME": "12 500"})
+    reference_costs.save_mean_costs(users["ars"], year, {"IME": "12 500"}, reference_costs.read_as(year))
     services.compute_and_store([year])
     stored = IndicatorValue.objects.get(establishment=ime, year=year, indicator__code="i-47")
     assert stored.value == pytest.approx(88.0)

@@ -11,6 +11,8 @@ from cpom.finance.chart import load_chart
 from cpom.finance.chart_commands import mean_cost_command
 from cpom.indicators.models import DataValue
 from cpom.registry.models import Authority
+from cpom.finance.reference_costs import read_as
+from support import assert_stale
 
 YEAR = 2025  # the demo enters the mean costs of its peer categories for 2021-2025
 URL = reverse("finance:reference_costs_year", kwargs={"year": YEAR})
@@ -62,7 +64,7 @@ def test_others_may_not_save(client_for, username):
 
 def test_an_ars_user_saves_the_years_values(client_for, users):
     client = client_for("ars")
-    response = client.post(URL, {"cout-IME": "52 300,50", "cout-ITEP": "61000", "cout-MAS": ""}, follow=True)
+    response = client.post(URL, {"cout-IME": "52 300,50", "cout-ITEP": "61000", "cout-MAS": "", "read_as": read_as(YEAR)}, follow=True)
     body = response.content.decode()
     assert "Coûts moyens 2025 enregistrés (3 modification(s))." in body
     assert "52\xa0300,50 €" not in body  # the ARS sees its form, with the value in it
@@ -85,6 +87,17 @@ def test_bad_input_says_what_is_wrong_and_saves_nothing(client_for):
     assert "MAS : « -5 » : le coût moyen doit être un montant positif." in body
     assert 'name="cout-FAM" value="70000"' in body  # what was typed stays in the form
     assert {c: _mean_cost(c) for c in before} == before
+
+
+def test_a_save_over_someone_elses_change_is_refused(client_for):
+    """Two ARS agents open the year; the second save would have put back the first's old values."""
+    seen = read_as(YEAR)
+    first = client_for("ars").post(URL, {"cout-IME": "52 300,50", "cout-MAS": "91 000", "read_as": seen})
+    assert first.status_code == 302
+    second = client_for("admin").post(URL, {"cout-IME": "48 000", "cout-MAS": "90 000", "read_as": seen})
+    assert_stale(second)
+    assert 'name="cout-IME" value="48 000"' in second.content.decode()  # what the second agent typed stays
+    assert (_mean_cost("IME"), _mean_cost("MAS")) == (Decimal("52300.50"), Decimal("91000"))
 
 
 def test_a_year_outside_the_possible_range_is_not_found(client_for):

@@ -12,6 +12,7 @@ from cpom.demo.finance_scenarios import load_demo_scenarios
 from cpom.finance import scenarios
 from cpom.finance.models import BudgetLine, NewMeasure, ReferenceBudget, Scenario
 from cpom.objectives.models import Level, ObjectiveSheet
+from support import assert_stale
 
 
 def euros(text: str) -> str:
@@ -117,7 +118,7 @@ def test_an_edit_over_someone_elses_change_is_refused(client_for, worked):
     stale = client_for("ars").get(url).context["form"].initial["read_as"]
     client_for("asso").post(url, _post(opening_reserves="20 000", read_as=stale))
     response = client_for("ars").post(url, _post(opening_reserves="99 000", read_as=stale))
-    assert "modifié entre-temps par quelqu&#x27;un d&#x27;autre" in response.content.decode()
+    assert_stale(response)
     worked.refresh_from_db()
     assert worked.opening_reserves == D("20000")
 

@@ -67,11 +67,6 @@ class ContractForm(DsfrModelForm):
         if start and duration:
             self._check_end_date(data, start, duration)
         self._check_target_signature(data)
-        if self.instance.pk and data.get("version") != self.instance.version:
-            raise forms.ValidationError(
-                "Ce contrat a été modifié par quelqu'un d'autre depuis que vous avez ouvert cette page. "
-                "Rechargez-la pour repartir de la dernière version : vos modifications n'ont pas été enregistrées."
-            )
         return data
 
     def _check_end_date(self, data, start, duration):

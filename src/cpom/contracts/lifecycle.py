@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from cpom.accounts.access import membership_of
+from cpom.locking import STALE_MESSAGE, StaleWrite
 from cpom.accounts.models import Role, Side
 from cpom.objectives import readiness
 
@@ -38,8 +39,11 @@ class TransitionRefused(Exception):
         self.reasons = reasons
 
 
-class StaleContract(TransitionRefused):
+class StaleContract(StaleWrite, TransitionRefused):
     """Someone else changed the contract since this copy was read."""
+
+    def __init__(self):
+        TransitionRefused.__init__(self, [STALE_MESSAGE])
 
 
 def _fmt(day: date) -> str:
@@ -214,9 +218,7 @@ def transition(
     with transaction.atomic():
         current = Contract.objects.select_for_update().get(pk=contract.pk)
         if current.version != contract.version:
-            raise StaleContract(
-                ["Le contrat a été modifié par quelqu'un d'autre pendant que vous le consultiez : rechargez la page."]
-            )
+            raise StaleContract
         reasons = refusal_reasons(current, to_state, user, comment, today)
         if reasons:
             raise TransitionRefused(reasons)

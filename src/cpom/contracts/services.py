@@ -46,7 +46,7 @@ def program_contract(user, data: dict) -> Contract:
 def update_contract(contract: Contract, user, data: dict, expected_version: int) -> Contract:
     current = Contract.objects.select_for_update().get(pk=contract.pk)
     if current.version != expected_version:
-        raise StaleContract(["Le contrat a été modifié par quelqu'un d'autre pendant que vous le consultiez."])
+        raise StaleContract
     before = snapshot(current)
     for field in FRAME_FIELDS:
         setattr(current, field, data[field])

@@ -12,7 +12,8 @@ from cpom.audit.services import entries_for
 from cpom.indicators.models import IndicatorValue
 from cpom.indicators.services import consolidated_for
 from cpom.registry.models import Authority, Establishment, ManagingBody
-from cpom.ui import visible_or_404
+from cpom.locking import StaleWrite
+from cpom.ui import show_refusal, visible_or_404
 
 from cpom.objectives import readiness
 
@@ -125,7 +126,7 @@ def contract_update(request, contract_id):
         try:
             services.update_contract(contract, request.user, form.cleaned_data, form.cleaned_data["version"])
         except lifecycle.StaleContract as refused:
-            form.add_error(None, refused.reasons[0])
+            show_refusal(request, form, refused)
         else:
             messages.success(request, "Le cadre du contrat a été mis à jour.")
             return redirect("contracts:detail", contract_id=contract.pk)
@@ -152,6 +153,8 @@ def contract_transition(request, contract_id):
     try:
         lifecycle.transition(contract, form.cleaned_data["to_state"], request.user, form.cleaned_data["comment"])
     except lifecycle.TransitionRefused as refused:
+        if isinstance(refused, StaleWrite):
+            raise
         for reason in refused.reasons:
             messages.error(request, reason)
     else:

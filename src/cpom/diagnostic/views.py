@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from cpom.locking import STALE_STATUS
 from cpom.contracts.models import Contract
 from cpom.documents.http import document_response
 from cpom.documents.synthesis import synthesis_docx as synthesis_docx_document
@@ -283,8 +284,8 @@ def _post_analysis(request, diagnostic, section, establishment):
             diagnostic, section, establishment, request.user, form.cleaned_data["text"], form.cleaned_data["version"],
         )
     except services.StaleDiagnostic as stale:
-        form.add_error(None, f"{stale} Votre texte n'a pas été enregistré ; copiez-le avant de recharger.")
-        return {"analysis": form}, 409
+        form.add_error(None, str(stale))
+        return {"analysis": form}, STALE_STATUS
     messages.success(request, "L'analyse est enregistrée.")
     return None, 200
 
@@ -417,8 +418,8 @@ def finding(request, diagnostic, finding_id):
             try:
                 services.save_finding(diagnostic, request.user, form.cleaned_data, current, form.cleaned_data["version"] or 0)
             except services.StaleDiagnostic as stale:
-                form.add_error(None, f"{stale} Vos modifications n'ont pas été enregistrées.")
-                status = 409
+                form.add_error(None, str(stale))
+                status = STALE_STATUS
             else:
                 messages.success(request, "Le constat est mis à jour.")
                 return redirect(_finding_url(current))
@@ -463,8 +464,8 @@ def synthesis(request, diagnostic):
                     form.cleaned_data["version"],
                 )
             except services.StaleDiagnostic as stale:
-                form.add_error(None, f"{stale} Vos modifications n'ont pas été enregistrées.")
-                status = 409
+                form.add_error(None, str(stale))
+                status = STALE_STATUS
             else:
                 messages.success(request, "La synthèse est enregistrée.")
                 return redirect("diagnostic:synthesis", contract_id=contract.pk)

@@ -26,6 +26,7 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 
+from cpom.locking import StaleWrite
 from cpom.accounts.access import can_contribute, contract_side, membership_of
 from cpom.accounts.models import Role
 from cpom.audit.services import record
@@ -71,7 +72,7 @@ class BudgetRefused(Exception):
     """The rules forbid this change now; the message says why, in French."""
 
 
-class StaleBudget(BudgetRefused):
+class StaleBudget(StaleWrite, BudgetRefused):
     """Someone changed the budget since the user read it."""
 
 
@@ -201,8 +202,7 @@ def _check_write(current: ReferenceBudget, expected_version: int, refusal: str) 
     if refusal:
         raise BudgetRefused(refusal)
     if current.version != expected_version:
-        raise StaleBudget("Le budget de référence a été modifié par quelqu'un d'autre pendant que vous le consultiez : "
-                          "rechargez la page. Vos saisies n'ont pas été enregistrées.")
+        raise StaleBudget
 
 
 def _bump(current: ReferenceBudget, *fields: str) -> ReferenceBudget:

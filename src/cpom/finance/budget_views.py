@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from cpom.contracts.models import Contract
 from cpom.documents.formatting import NBSP, money
-from cpom.ui import visible_or_404
+from cpom.ui import flash_refusal, show_refusal, visible_or_404
 
 from . import budget as service
 from .budget import BudgetAmounts, CommonEnvelope, DailyPrice, EstablishmentPrefill, MonthlyInstalments
@@ -195,7 +195,7 @@ def budget_lines(request, contract_id, finess):
         try:
             service.save_lines(budget, request.user, establishment, form.amounts(), form.days(), form.cleaned_data["version"])
         except service.BudgetRefused as refused:
-            form.add_error(None, str(refused))
+            show_refusal(request, form, refused)
         else:
             messages.success(request, f"Le budget de référence de {establishment.name} est enregistré.")
             return redirect(_detail_url(contract, "budget"))
@@ -222,7 +222,7 @@ def budget_growth(request, contract_id):
             service.set_growth(budget, request.user, data["growth_mode"], data["growth_rate"], data["zero_rate_years"],
                                data["version"])
         except service.BudgetRefused as refused:
-            form.add_error(None, str(refused))
+            show_refusal(request, form, refused)
         else:
             messages.success(request, "Le mode d'évolution de la dotation est enregistré.")
             return redirect(_detail_url(contract, "evolution"))
@@ -280,7 +280,7 @@ def budget_prefill(request, contract_id):
             try:
                 plan = service.prefill_from_accounts(budget, year, request.user, form.cleaned_data["version"])
             except service.BudgetRefused as refused:
-                messages.error(request, str(refused))
+                flash_refusal(request, refused)
             else:
                 messages.success(request, f"Le budget de référence est pré-rempli à partir des comptes {year} "
                                           f"({len(plan.establishments)} établissement{'s' if len(plan.establishments) > 1 else ''}).")

@@ -27,7 +27,8 @@ def load_chart_command(path: str | Path | None = None, authority_id: int | None 
 def mean_cost_command(category: str, year: int, value: str, user=None) -> str:
     """Sets (or, with an empty value, removes) the national mean cost per place of a category for a year."""
     code = category.strip().upper()
-    changes = reference_costs.save_mean_costs(user, year, {code: value})
+    # One command, one read: there is no page whose copy could be outdated.
+    changes = reference_costs.save_mean_costs(user, year, {code: value}, reference_costs.read_as(year))
     amount = reference_costs.parse_amount(value)
     if not changes:
         return f"Coût moyen national {code} {year} inchangé."

@@ -14,6 +14,7 @@ from cpom.accounts.access import membership_of
 from cpom.accounts.models import Role, Side
 from cpom.audit.services import record
 from cpom.indicators.models import DataValue
+from cpom.locking import StaleWrite, fingerprint
 from cpom.numbers import grouped, read_decimal
 from cpom.registry.categories import CATEGORIES, CATEGORY_BY_CODE
 from cpom.registry.models import AuthorityKind
@@ -52,6 +53,12 @@ def last_closed_year() -> int:
 
 def is_valid_year(year: int) -> bool:
     return FIRST_YEAR <= year <= date.today().year + 5
+
+
+def read_as(year: int) -> str:
+    """What the page shows of the year, as a fingerprint: a save over someone else's change is refused."""
+    stored = DataValue.objects.filter(element=ELEMENT, year=year).exclude(category="").order_by("category")
+    return fingerprint(list(stored.values_list("category", "value")))
 
 
 def mean_costs(year: int) -> list[MeanCost]:
@@ -98,12 +105,17 @@ def parse_mean_costs(entries: dict[str, str]) -> dict[str, Decimal | None]:
 
 
 @transaction.atomic
-def save_mean_costs(user, year: int, entries: dict[str, str]) -> int:
-    """Saves the year's mean costs all or nothing (an empty entry removes the value); returns the changes."""
+def save_mean_costs(user, year: int, entries: dict[str, str], seen: str | None) -> int:
+    """Saves the year's mean costs all or nothing (an empty entry removes the value); returns the changes.
+
+    ``seen`` is the :func:`read_as` of the page the user filled: if the year changed since, nothing is saved.
+    """
     if not is_valid_year(year):
         raise ReferenceCostError({"année": f"{year} n'est pas une année possible."})
     values = parse_mean_costs(entries)
-    existing = {v.category: v for v in DataValue.objects.select_for_update().filter(element=ELEMENT, year=year, category__in=values)}
+    existing = {v.category: v for v in DataValue.objects.select_for_update().filter(element=ELEMENT, year=year)}
+    if seen != read_as(year):
+        raise StaleWrite
     changes = 0
     for code, value in values.items():
         changes += _save_one(user, code, year, existing.get(code), value)

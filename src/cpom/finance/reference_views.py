@@ -11,6 +11,8 @@ from cpom.accounts.models import Side as MembershipSide
 from cpom.registry.categories import CATEGORIES
 from cpom.registry.models import Authority
 
+from cpom.locking import STALE_STATUS, StaleWrite
+
 from . import reference_costs
 from .chart import chart_for
 from .models import GROUP_LABELS, ChartOfAccounts, FunctionalGroup, Side
@@ -30,20 +32,22 @@ def mean_costs(request, year=None):
     may_edit = reference_costs.can_edit_mean_costs(request.user)
     rows = reference_costs.mean_costs(year)
     shown = {row.category: reference_costs.format_amount(row.value) for row in rows}
-    errors, status = {}, 200
+    errors, stale, status = {}, "", 200
     if request.method == "POST":
         if not may_edit:
             raise PermissionDenied("Seules l'équipe de la plateforme et les ARS (rôle validation) saisissent les coûts moyens.")
         entries = _entries(request.POST)
         try:
-            changes = reference_costs.save_mean_costs(request.user, year, entries)
+            changes = reference_costs.save_mean_costs(request.user, year, entries, request.POST.get("read_as"))
         except reference_costs.ReferenceCostError as error:
             errors, shown, status = error.errors, {**shown, **entries}, 400
+        except StaleWrite as refused:
+            stale, shown, status = str(refused), {**shown, **entries}, STALE_STATUS
         else:
             messages.success(request, f"Coûts moyens {year} enregistrés ({changes} modification(s)).")
             return redirect("finance:reference_costs_year", year=year)
     return render(request, "finance/reference_mean_costs.html", {
-        "year": year, "may_edit": may_edit, "errors": errors,
+        "year": year, "may_edit": may_edit, "errors": errors, "stale": stale, "read_as": reference_costs.read_as(year),
         "other_years": [y for y in (year - 1, year + 1) if reference_costs.is_valid_year(y)],
         "rows": [(row, shown.get(row.category, ""), errors.get(row.category)) for row in rows],
     }, status=status)

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from cpom.locking import StaleWrite
 from cpom.accounts.access import can_contribute
 from cpom.audit.services import record
 from cpom.contracts.models import Contract
@@ -43,7 +44,7 @@ class ScenarioRefused(Exception):
     """The rules forbid this write; the message says why, in French."""
 
 
-class StaleScenario(ScenarioRefused):
+class StaleScenario(StaleWrite, ScenarioRefused):
     """The scenario changed since the user read it."""
 
 
@@ -262,7 +263,7 @@ def save_scenario(budget: ReferenceBudget, user, data: dict, scenario: Scenario 
         else:
             current = Scenario.objects.select_for_update().get(pk=scenario.pk, budget=budget)
             if fingerprint(current) != read_as:
-                raise StaleScenario("Le scénario a été modifié entre-temps par quelqu'un d'autre : rechargez la page pour repartir de sa version actuelle.")
+                raise StaleScenario
             before = scenario_snapshot(current)
         duration = budget.contract.duration_years
         for name, value in data.items():

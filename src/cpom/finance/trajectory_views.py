@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from cpom.audit.services import entries_for
 from cpom.contracts.models import Contract
 from cpom.objectives.models import DUE_YEAR_LABELS
-from cpom.ui import visible_or_404
+from cpom.ui import flash_refusal, show_refusal, visible_or_404
 
 from . import scenarios
 from .forms_trajectory import MeasureForm, ScenarioForm
@@ -143,7 +143,7 @@ def _save(request, contract: Contract, budget: ReferenceBudget, scenario: Scenar
         try:
             saved = scenarios.save_scenario(budget, request.user, form.scenario_data(), scenario, form.cleaned_data["read_as"])
         except ScenarioRefused as refused:
-            form.add_error(None, str(refused))
+            show_refusal(request, form, refused)
         else:
             messages.success(request, f"Le scénario « {saved.name} » est enregistré.")
             return redirect("finance:trajectory_detail", contract.pk, saved.pk)
@@ -193,7 +193,7 @@ def trajectory_measures(request, contract_id, scenario_id):
         try:
             measure = scenarios.add_measure(scenario, request.user, form.cleaned_data)
         except ScenarioRefused as refused:
-            form.add_error(None, str(refused))
+            show_refusal(request, form, refused)
         else:
             messages.success(request, f"La mesure « {measure.label} » est ajoutée au scénario.")
             return redirect("finance:trajectory_measures", contract.pk, scenario.pk)
@@ -222,7 +222,7 @@ def trajectory_measure_delete(request, contract_id, scenario_id):
             raise ScenarioRefused("La demande ne dit pas quelle mesure retirer.")
         scenarios.remove_measure(scenario, request.user, int(measure_id))
     except ScenarioRefused as refused:
-        messages.error(request, str(refused))
+        flash_refusal(request, refused)
     else:
         messages.success(request, "La mesure est retirée du scénario.")
     return redirect("finance:trajectory_measures", contract.pk, scenario.pk)

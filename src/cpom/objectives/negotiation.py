@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from cpom.locking import StaleWrite
 from cpom.accounts.access import ContractSide, can_contribute, contract_side
 from cpom.audit.services import record
 from cpom.contracts.models import Contract, State
@@ -38,7 +39,7 @@ class NegotiationRefused(Exception):
     """The rules forbid this action now; the message says why, in French."""
 
 
-class StaleObjective(NegotiationRefused):
+class StaleObjective(StaleWrite, NegotiationRefused):
     """The objective changed since the user read it."""
 
 
@@ -103,9 +104,7 @@ def agreement_state(objective: Objective) -> list[tuple[Party, Agreement | None]
 def _locked(objective: Objective, user, action: str, expected_version: int | None = None) -> Objective:
     current = Objective.objects.select_for_update().select_related("contract").get(pk=objective.pk)
     if expected_version is not None and current.version != expected_version:
-        raise StaleObjective(
-            "L'objectif a été modifié pendant que vous le consultiez : rechargez la page pour voir la nouvelle version."
-        )
+        raise StaleObjective
     reason = refusal(current, user, action)
     if reason:
         raise NegotiationRefused(reason)

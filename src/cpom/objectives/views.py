@@ -11,7 +11,7 @@ from cpom.contracts.models import Contract
 from cpom.documents.http import document_response
 from cpom.documents.objective_sheet import sheet_docx, sheet_pdf, sheets_docx, sheets_pdf
 from cpom.indicators.models import Kind
-from cpom.ui import visible_or_404
+from cpom.ui import flash_refusal, show_refusal, visible_or_404
 
 from . import negotiation, readiness, services
 from .charts import priority_matrix
@@ -92,7 +92,7 @@ def objective_create(request, contract_id):
                 sheet_form.cleaned_data if sheet_form else None,
             )
         except REFUSALS as refused:
-            form.add_error(None, str(refused))
+            show_refusal(request, form, refused)
         else:
             messages.success(request, f"L'objectif {objective.number} est proposé aux autres parties.")
             return redirect(objective)
@@ -118,7 +118,7 @@ def objective_update(request, contract_id, objective_id):
                 form.cleaned_data["version"],
             )
         except REFUSALS as refused:
-            form.add_error(None, str(refused))
+            show_refusal(request, form, refused)
         else:
             messages.success(request, "La nouvelle version de l'objectif est enregistrée ; les accords précédents sont à redonner.")
             return redirect(objective)
@@ -176,7 +176,7 @@ def negotiate(request, contract_id, objective_id):
         else:
             negotiation.comment(objective, request.user, text)
     except negotiation.NegotiationRefused as refused:
-        messages.error(request, str(refused))
+        flash_refusal(request, refused)
     else:
         objective.refresh_from_db()
         messages.success(request, f"C'est noté. Statut de l'objectif : « {objective.get_status_display()} ».")
@@ -199,7 +199,7 @@ def indicator_edit(request, contract_id, objective_id, follow_up_id=None):
         try:
             services.save_indicator(objective, request.user, form.cleaned_data, form.targets(), form.cleaned_data["version"], indicator)
         except REFUSALS as refused:
-            form.add_error(None, str(refused))
+            show_refusal(request, form, refused)
         else:
             messages.success(request, "L'indicateur de suivi est enregistré.")
             return redirect(f"{objective.get_absolute_url()}#indicateurs")
@@ -227,7 +227,7 @@ def _apply(request, objective, action, success: str) -> None:
     try:
         action(int(version))
     except REFUSALS as refused:
-        messages.error(request, str(refused))
+        flash_refusal(request, refused)
     else:
         messages.success(request, success)
 
@@ -291,7 +291,7 @@ def copy_example(request, contract_id):
     try:
         objective = services.copy_example(contract, request.user, example, parent)
     except REFUSALS as refused:
-        messages.error(request, str(refused))
+        flash_refusal(request, refused)
         return redirect("objectives:examples", contract_id=contract.pk)
     messages.success(request, f"L'exemple est copié comme objectif {objective.number} : adaptez-le, fixez situation actuelle et cibles.")
     return redirect(objective)
