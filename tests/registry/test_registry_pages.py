@@ -92,7 +92,7 @@ def test_an_authority_sees_but_cannot_edit_an_establishment(client_for):
 
 def test_the_association_edits_its_establishment(client_for):
     site = Establishment.objects.get(name="MAS Les Hauts de Sèvre")
-    data = _establishment_post(finess=site.finess, name="MAS Les Hauts de Sèvre", category="MAS", installed_places="38", authorised_places="40", opening_days="365")
+    data = _establishment_post(finess=site.finess, name="MAS Les Hauts de Sèvre", category="MAS", installed_places="38", authorised_places="40", opening_days="365", version=site.version)
     client_for("asso").post(reverse("registry:establishment_update", kwargs={"finess": site.finess}), data)
     site.refresh_from_db()
     assert site.installed_places == 38

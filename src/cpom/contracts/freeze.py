@@ -360,16 +360,15 @@ def statements(vendor: str, apps=None) -> list[str]:
     return _VENDORS[vendor][0](apps)
 
 
-def install(schema_editor, apps=None) -> None:
+def install(connection, apps=None) -> None:
     """Replaces every cpom trigger of the database by the ones this module writes today."""
-    connection = schema_editor.connection
-    for statement in _VENDORS[connection.vendor][1](connection):
-        schema_editor.execute(statement)
-    for statement in statements(connection.vendor, apps):
-        schema_editor.execute(statement)
+    uninstall(connection)
+    with connection.cursor() as cursor:
+        for statement in statements(connection.vendor, apps):
+            cursor.execute(statement)
 
 
-def uninstall(schema_editor) -> None:
-    connection = schema_editor.connection
-    for statement in _VENDORS[connection.vendor][1](connection):
-        schema_editor.execute(statement)
+def uninstall(connection) -> None:
+    with connection.cursor() as cursor:
+        for statement in _VENDORS[connection.vendor][1](connection):
+            cursor.execute(statement)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from .bindings import bound_fields
 from .models import Authority, Contact, Establishment, ManagingBody
 
 
@@ -20,6 +21,10 @@ class EstablishmentAdmin(admin.ModelAdmin):
     list_filter = ["category", "sector", "department"]
     search_fields = ["finess", "name"]
     filter_horizontal = ["funders"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # What a signed contract binds: the database refuses it, the admin does not offer it.
+        return sorted(bound_fields(obj)) if obj is not None else []
 
 
 @admin.register(Contact)

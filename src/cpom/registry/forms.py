@@ -1,16 +1,19 @@
+from copy import copy
+
 from django import forms
 
-from cpom.ui import DateInput, DsfrModelForm
+from cpom.ui import DateInput, VersionedModelForm
 
 from . import territories
 from .categories import CATEGORY_BY_CODE
+from .bindings import bindings, bound_fields
 from .identifiers import normalise_finess
 from .models import Authority, AuthorityKind, Contact, Establishment, ManagingBody
 
 NEGATIVE_PLACES = "Le nombre de places ne peut pas être négatif."
 
 
-class ManagingBodyForm(DsfrModelForm):
+class ManagingBodyForm(VersionedModelForm):
     class Meta:
         model = ManagingBody
         fields = ["name", "legal_status", "siren", "street", "postal_code", "city", "head_office_authorised"]
@@ -25,7 +28,7 @@ class ManagingBodyForm(DsfrModelForm):
         return code
 
 
-class EstablishmentForm(DsfrModelForm):
+class EstablishmentForm(VersionedModelForm):
     class Meta:
         model = Establishment
         fields = [
@@ -48,17 +51,35 @@ class EstablishmentForm(DsfrModelForm):
         if managing_bodies is not None and managing_bodies.count() == 1:
             self.fields["managing_body"].initial = managing_bodies.get()
         self.fields["funders"].help_text = "L'ARS de la région et/ou le conseil départemental du département."
+        self.bindings = bindings(self.instance)
+        self.bound_names = sorted(bound_fields(self.instance))
+        for name in self.bound_names:
+            # Disabled: Django keeps the stored value whatever is posted; _check_bound says so instead of ignoring it.
+            self.fields[name].disabled = True
+            self.fields[name].help_text = "Figé tant qu'un contrat signé couvre l'établissement : passer par un avenant."
 
     def clean_finess(self):
         return normalise_finess(self.cleaned_data["finess"])
 
     def clean(self):
         data = super().clean()
+        self._check_bound()
         self._check_places(data)
         self._check_finess_department(data)
         self._check_sector(data)
         self._check_funders(data)
         return data
+
+    def _check_bound(self):
+        """A value posted for a bound field that differs from the stored one is refused, not silently dropped."""
+        for name in self.bound_names:
+            field = copy(self.fields[name])
+            field.disabled = False  # a disabled field never reports a change
+            posted = field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+            if name in self.data and field.has_changed(self.get_initial_for_field(field, name), posted):
+                self.add_error(name, f"« {field.label} » est figé tant qu'un contrat signé couvre l'établissement : "
+                                     "une extension de capacité, une reprise ou un changement de financeur passe par un "
+                                     "avenant au contrat.")
 
     def _check_places(self, data):
         authorised, installed = data.get("authorised_places"), data.get("installed_places")
@@ -90,7 +111,7 @@ class EstablishmentForm(DsfrModelForm):
                 self.add_error("funders", f"{authority} n'est pas compétent(e) pour le département {code}.")
 
 
-class AuthorityForm(DsfrModelForm):
+class AuthorityForm(VersionedModelForm):
     class Meta:
         model = Authority
         fields = ["kind", "territory", "name"]
@@ -106,7 +127,7 @@ class AuthorityForm(DsfrModelForm):
         return data
 
 
-class ContactForm(DsfrModelForm):
+class ContactForm(VersionedModelForm):
     class Meta:
         model = Contact
         fields = ["first_name", "last_name", "role", "email", "phone", "start_date", "end_date"]

@@ -9,7 +9,10 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView
 from cpom.accounts import access
 from cpom.accounts.access import visible
 from cpom.accounts.models import Side
-from cpom.ui import EditPermissionMixin, FormPageMixin, VisibleObjectMixin, visible_or_404
+from cpom.locking import StaleWrite
+from cpom.ui import EditPermissionMixin, FormPageMixin, VisibleObjectMixin, show_refusal, visible_or_404
+
+from . import services
 
 from .forms import AuthorityForm, ContactForm, EstablishmentForm, ManagingBodyForm
 from .models import Authority, Contact, Establishment, ManagingBody
@@ -36,7 +39,23 @@ class SearchableListView(LoginRequiredMixin, ListView):
         return [self.partial_template] if self.request.htmx else super().get_template_names()
 
 
-class GuardedCreateView(LoginRequiredMixin, FormPageMixin, CreateView):
+class SavedRecordMixin:
+    """The record is saved by the registry's service: locked on its version and written to the journal."""
+
+    def saved_message(self) -> str:
+        return "Les modifications ont été enregistrées."
+
+    def form_valid(self, form):
+        try:
+            self.object = services.save_record(self.request.user, form)
+        except StaleWrite as refused:
+            show_refusal(self.request, form, refused)
+            return self.form_invalid(form)
+        messages.success(self.request, self.saved_message())
+        return redirect(self.object)
+
+
+class GuardedCreateView(LoginRequiredMixin, SavedRecordMixin, FormPageMixin, CreateView):
     refusal = ""
 
     def may_create(self, user) -> bool:
@@ -47,9 +66,8 @@ class GuardedCreateView(LoginRequiredMixin, FormPageMixin, CreateView):
             raise PermissionDenied(self.refusal)
         return super().dispatch(request, *args, **kwargs)
 
-    def form_valid(self, form):
-        messages.success(self.request, f"{self.create_title} : fiche créée.")
-        return super().form_valid(form)
+    def saved_message(self) -> str:
+        return f"{self.create_title} : fiche créée."
 
 
 # Establishments -------------------------------------------------------------------------------
@@ -98,7 +116,7 @@ class EstablishmentCreate(EstablishmentFormMixin, GuardedCreateView):
         return access.can_create_establishment(user)
 
 
-class EstablishmentUpdate(EstablishmentFormMixin, EditPermissionMixin, FormPageMixin, UpdateView):
+class EstablishmentUpdate(EstablishmentFormMixin, SavedRecordMixin, EditPermissionMixin, FormPageMixin, UpdateView):
     lookup_field = lookup_kwarg = "finess"
 
     def may_edit(self, user, obj):
@@ -133,7 +151,7 @@ class OrganisationDetail(VisibleObjectMixin, DetailView):
         return {}
 
 
-class OrganisationUpdate(EditPermissionMixin, FormPageMixin, UpdateView):
+class OrganisationUpdate(SavedRecordMixin, EditPermissionMixin, FormPageMixin, UpdateView):
     def may_edit(self, user, obj):
         return access.can_edit_organisation(user, obj)
 
@@ -205,13 +223,14 @@ def _contact_form_page(request, organisation, contact=None):
         raise PermissionDenied("Vous ne pouvez gérer que les contacts de votre organisation.")
     form = ContactForm(request.POST or None, instance=contact)
     if request.method == "POST" and form.is_valid():
-        saved = form.save(commit=False)
-        if contact is None:
-            field = "managing_body" if isinstance(organisation, ManagingBody) else "authority"
-            setattr(saved, field, organisation)
-        saved.save()
-        messages.success(request, "Le contact a été enregistré.")
-        return redirect(organisation)
+        owner = {"managing_body" if isinstance(organisation, ManagingBody) else "authority": organisation}
+        try:
+            services.save_record(request.user, form, **({} if contact else owner))
+        except StaleWrite as refused:
+            show_refusal(request, form, refused)
+        else:
+            messages.success(request, "Le contact a été enregistré.")
+            return redirect(organisation)
     title = f"Modifier : {contact}" if contact else f"Nouveau contact – {organisation}"
     context = {"form": form, "form_title": title, "cancel_url": organisation.get_absolute_url()}
     return render(request, "form_page.html", context)

@@ -34,11 +34,11 @@ def _drop_0002(schema_editor):
 
 def forward(apps, schema_editor):
     _drop_0002(schema_editor)
-    freeze.install(schema_editor, apps)
+    freeze.install(schema_editor.connection, apps)
 
 
 def backward(apps, schema_editor):
-    freeze.uninstall(schema_editor)
+    freeze.uninstall(schema_editor.connection)
     module = __import__("cpom.contracts.migrations.0002_signed_contract_is_frozen", fromlist=["STATEMENTS"])
     for statement in module.STATEMENTS[schema_editor.connection.vendor][0]:
         schema_editor.execute(statement)
