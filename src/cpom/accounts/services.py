@@ -3,6 +3,9 @@
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import QuerySet
+from rest_framework.authtoken.models import Token
+
+from cpom.audit.services import record
 
 from .access import membership_of
 from .models import Membership, Side
@@ -31,10 +34,21 @@ def add_member(admin, *, username, first_name, last_name, email, role, password)
     user = get_user_model().objects.create_user(
         username=username, first_name=first_name, last_name=last_name, email=email, password=password
     )
-    return Membership.objects.create(
+    membership = Membership.objects.create(
         user=user, managing_body_id=m.managing_body_id, authority_id=m.authority_id,
         is_platform=m.side == Side.PLATFORM, role=role,
     )
+    record(admin, user, f"Création du compte {username}", None, account_snapshot(membership))
+    return membership
+
+
+def account_snapshot(membership: Membership) -> dict:
+    """What the journal keeps of an account: never its password."""
+    user = membership.user
+    return {
+        "identifiant": user.username, "nom": user.get_full_name(), "courriel": user.email,
+        "organisation": membership.organisation_label, "rôle": membership.get_role_display(), "actif": user.is_active,
+    }
 
 
 @transaction.atomic
@@ -42,8 +56,20 @@ def change_member(admin, membership: Membership, *, role: str, is_active: bool) 
     # An administrator who demoted or deactivated themself could lock the organisation out.
     if membership.user_id == admin.pk and (role != membership.role or not is_active):
         raise MemberChangeRefused("Vous ne pouvez pas modifier votre propre rôle ni désactiver votre propre compte.")
+    before = account_snapshot(membership)
     membership.role = role
     membership.save(update_fields=["role"])
     membership.user.is_active = is_active
     membership.user.save(update_fields=["is_active"])
+    record(admin, membership.user, f"Modification du compte {membership.user.username}", before, account_snapshot(membership))
     return membership
+
+
+@transaction.atomic
+def renew_token(user) -> Token:
+    """A new API token for ``user``; the old one stops working. The journal says when, never the token itself."""
+    had_one = Token.objects.filter(user=user).exists()
+    Token.objects.filter(user=user).delete()
+    token = Token.objects.create(user=user)
+    record(user, user, "Nouveau jeton d'API", {"jeton": "révoqué"} if had_one else None, {"jeton": "créé"})
+    return token

@@ -52,7 +52,6 @@ def member_change(request, membership_id):
 def my_account(request):
     token = Token.objects.filter(user=request.user).first()
     if request.method == "POST":
-        Token.objects.filter(user=request.user).delete()
-        token = Token.objects.create(user=request.user)
+        token = services.renew_token(request.user)
         messages.success(request, "Un nouveau jeton d'API a été créé ; l'ancien ne fonctionne plus.")
     return render(request, "accounts/my_account.html", {"token": token})

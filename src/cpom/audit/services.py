@@ -31,3 +31,17 @@ def record(user, obj: Model, action: str, before: dict | None, after: dict | Non
 
 def entries_for(obj: Model):
     return AuditEntry.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).select_related("user")
+
+
+def snapshot(instance: Model) -> dict:
+    """A record as the journal keeps it: its fields by their French names, related records by their names."""
+    data = {}
+    for field in instance._meta.concrete_fields:
+        if field.primary_key or field.name in ("version", "password"):
+            continue
+        value = getattr(instance, field.name)
+        data[str(field.verbose_name)] = str(value) if field.is_relation and value is not None else value
+    if instance.pk is not None:
+        for field in instance._meta.many_to_many:
+            data[str(field.verbose_name)] = sorted(str(related) for related in getattr(instance, field.name).all())
+    return data

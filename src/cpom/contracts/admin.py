@@ -3,16 +3,41 @@ from django.contrib import admin
 from .models import Contract, ContractParty, Transition
 
 
+def _unsigned(obj) -> bool:
+    """The database freezes a signed contract: the admin does not offer to change it."""
+    return obj is None or not obj.is_signed
+
+
 class PartyInline(admin.TabularInline):
     model = ContractParty
     extra = 0
 
+    def has_add_permission(self, request, obj=None):
+        return _unsigned(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return _unsigned(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return _unsigned(obj) and super().has_delete_permission(request, obj)
+
 
 class TransitionInline(admin.TabularInline):
+    """The history is written by the lifecycle service only, and the database keeps it append-only."""
+
     model = Transition
     extra = 0
     readonly_fields = ["from_state", "to_state", "user", "organisation_label", "at", "comment"]
     can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Contract)
@@ -24,3 +49,10 @@ class ContractAdmin(admin.ModelAdmin):
     readonly_fields = ["state"]
     filter_horizontal = ["establishments"]
     inlines = [PartyInline, TransitionInline]
+
+    def has_change_permission(self, request, obj=None):
+        return _unsigned(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # A contract is never deleted (its history is append-only): one given up is closed by « Abandonner ».
+        return False

@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 
+from cpom.locking import StaleWrite
 from cpom.accounts.access import can_contribute, contract_side, membership_of
 from cpom.audit.services import record
 from cpom.contracts.models import Contract, State
@@ -49,7 +50,7 @@ class DiagnosticRefused(Exception):
     """An action the rules forbid; the message says why, in French."""
 
 
-class StaleDiagnostic(DiagnosticRefused):
+class StaleDiagnostic(StaleWrite, DiagnosticRefused):
     """Someone else saved the same text meanwhile."""
 
 
@@ -122,9 +123,7 @@ def save_analysis(diagnostic, section, establishment, user, text: str, expected_
         diagnostic=diagnostic, section=section, establishment=establishment,
     )
     if entry.version != expected_version:
-        raise StaleDiagnostic(
-            "Cette analyse a été modifiée par quelqu'un d'autre pendant que vous la rédigiez : rechargez la page."
-        )
+        raise StaleDiagnostic
     before = {"analyse": entry.text}
     entry.text = text.strip()
     entry.version += 1
@@ -146,9 +145,11 @@ def add_remark(diagnostic, section, establishment, user, text: str) -> Remark:
     if not text.strip():
         raise DiagnosticRefused("La remarque est vide.")
     entry, _ = SectionEntry.objects.get_or_create(diagnostic=diagnostic, section=section, establishment=establishment)
-    return Remark.objects.create(
+    remark = Remark.objects.create(
         entry=entry, authority_id=contract_side(user, diagnostic.contract).authority_id, author=user, text=text.strip()
     )
+    record(user, diagnostic, f"Remarque {section.code}{_where(establishment)}", None, {"remarque": remark.text})
+    return remark
 
 
 def check_upload_name(name: str) -> None:
@@ -236,7 +237,7 @@ def save_finding(diagnostic, user, data: dict, finding: Finding | None = None, e
             _require_open(contract)
             raise DiagnosticRefused("Seule la partie qui a rédigé ce constat peut le modifier ; les autres en discutent.")
         if finding.version != expected_version:
-            raise StaleDiagnostic("Ce constat a été modifié par quelqu'un d'autre pendant que vous le consultiez : rechargez la page.")
+            raise StaleDiagnostic
         before = finding_snapshot(finding)
         finding.version += 1
     for name in FINDING_FIELDS:
@@ -258,7 +259,7 @@ def save_synthesis(diagnostic, user, salient_issues: str, perspectives: dict[str
         raise DiagnosticRefused("Seules les parties au contrat (rôle contribution) rédigent la synthèse.")
     current = Diagnostic.objects.select_for_update().get(pk=diagnostic.pk)
     if current.version != expected_version:
-        raise StaleDiagnostic("La synthèse a été modifiée par quelqu'un d'autre pendant que vous la rédigiez : rechargez la page.")
+        raise StaleDiagnostic
     before = _synthesis_snapshot(current)
     current.salient_issues = salient_issues.strip()
     current.version += 1

@@ -22,6 +22,7 @@ from django.db.models import Count, Max, Q, QuerySet
 
 from cpom.accounts.access import can_edit_establishment, membership_of, visible
 from cpom.accounts.models import Role, Side
+from cpom.audit.services import record
 from cpom.documents.formatting import money
 from cpom.indicators.engine import ACCOUNT_PREFIX
 from cpom.indicators.importers import YEAR_RANGE
@@ -333,11 +334,16 @@ def importable_sections(user) -> QuerySet:
 def add_section(user, establishment: Establishment, code: str, label: str = "") -> SectionMapping:
     if not may_import(user, establishment):
         raise ImportRefused("Seul l'organisme gestionnaire de l'établissement (rôle contribution) rattache ses sections analytiques.")
-    return map_section(establishment, code, label)
+    return map_section(establishment, code, label, user)
 
 
-def map_section(establishment: Establishment, code: str, label: str = "") -> SectionMapping:
-    """A section of the establishment's managing body now stands for that establishment."""
+def _section_snapshot(section: SectionMapping) -> dict:
+    return {"section": section.code, "libellé": section.label, "établissement": str(section.establishment)}
+
+
+def map_section(establishment: Establishment, code: str, label: str = "", user=None) -> SectionMapping:
+    """A section of the establishment's managing body now stands for that establishment (``user``: None from the
+    command line)."""
     code = code.strip()
     if not code:
         raise ImportRefused("Indiquez le code de la section analytique.")
@@ -346,14 +352,18 @@ def map_section(establishment: Establishment, code: str, label: str = "") -> Sec
     taken = SectionMapping.objects.filter(managing_body=establishment.managing_body, code=code).select_related("establishment").first()
     if taken:
         raise ImportRefused(f"La section « {code} » est déjà rattachée à {taken.establishment.name}.")
-    return SectionMapping.objects.create(
+    section = SectionMapping.objects.create(
         managing_body=establishment.managing_body, establishment=establishment, code=code, label=label.strip()[:200],
     )
+    record(user, establishment.managing_body, f"Section analytique {code} rattachée à {establishment.name}", None,
+           _section_snapshot(section))
+    return section
 
 
 def remove_section(user, section: SectionMapping) -> None:
     if not may_import(user, section.establishment):
         raise ImportRefused("Seul l'organisme gestionnaire de l'établissement (rôle contribution) retire ses sections analytiques.")
+    record(user, section.managing_body, f"Section analytique {section.code} retirée", _section_snapshot(section), None)
     section.delete()
 
 
