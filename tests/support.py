@@ -1,8 +1,17 @@
 """Helpers the tests share: taking a contract through its lifecycle the only way the database accepts."""
 
 import html
+import os
 import re
 from collections import deque
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dj_database_url
+import psycopg
+from django.db import connections
+from django.db.utils import load_backend
 
 from cpom.contracts.lifecycle import RULES
 from cpom.contracts.models import Contract, Transition
@@ -70,3 +79,46 @@ def assert_stale(response) -> None:
     """A save based on an outdated copy: refused the same way everywhere."""
     assert response.status_code == 409, response.status_code
     assert STALE in page_text(response)
+
+
+def register_database(alias: str, database_url: str) -> None:
+    """A second connection, to a database of the test's own (the browser server's, a restored backup…)."""
+    connections.settings[alias] = {**connections.settings["default"], **dj_database_url.parse(database_url), "TEST": {}}
+
+
+def unregister_database(alias: str) -> None:
+    connections[alias].close()
+    del connections[alias]
+    del connections.settings[alias]
+
+
+def postgres_admin(sql: str) -> None:
+    """CREATE or DROP DATABASE, on the server of DATABASE_URL (they cannot run inside the tests' transaction)."""
+    parsed = dj_database_url.parse(os.environ["DATABASE_URL"])
+    with psycopg.connect(host=parsed["HOST"], port=parsed["PORT"] or 5432, user=parsed["USER"],
+                         password=parsed["PASSWORD"], dbname="postgres", autocommit=True) as connection:
+        connection.execute(sql)
+
+
+@contextmanager
+def empty_database(name: str, folder: Path):
+    """A new, empty database of the tests' vendor, as a connection of its own for the duration of the block.
+
+    The connection is not registered with Django: a test transaction forbids any registered alias it was not given.
+    """
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres"):
+        database = f"cpom_{name}_{os.getpid()}"
+        postgres_admin(f"DROP DATABASE IF EXISTS {database}")
+        postgres_admin(f"CREATE DATABASE {database}")
+        url = urlsplit(url)._replace(path=f"/{database}").geturl()
+    else:
+        database, url = None, f"sqlite:///{folder / f'{name}.sqlite3'}"
+    settings = {**connections.settings["default"], **dj_database_url.parse(url), "TEST": {}}
+    connection = load_backend(settings["ENGINE"]).DatabaseWrapper(settings, name)
+    try:
+        yield connection
+    finally:
+        connection.close()
+        if database:
+            postgres_admin(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")

@@ -18,10 +18,9 @@ from itertools import count
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import dj_database_url
-import psycopg
 import pytest
-from django.db import connections
+
+from support import postgres_admin, register_database, unregister_database
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 HAS_CHROMIUM = os.path.exists(CHROMIUM)
@@ -58,12 +57,6 @@ class _Databases:
         self.numbers = count(1)
         self.template = f"cpom_browser_{os.getpid()}_template" if self.postgres else str(folder / "template.sqlite3")
 
-    def _admin(self, sql: str) -> None:
-        parsed = dj_database_url.parse(self.url)
-        with psycopg.connect(host=parsed["HOST"], port=parsed["PORT"] or 5432, user=parsed["USER"],
-                             password=parsed["PASSWORD"], dbname="postgres", autocommit=True) as connection:
-            connection.execute(sql)
-
     def url_of(self, name: str) -> str:
         if self.postgres:
             return urlsplit(self.url)._replace(path=f"/{name}").geturl()
@@ -71,8 +64,8 @@ class _Databases:
 
     def build(self) -> None:
         if self.postgres:
-            self._admin(f"DROP DATABASE IF EXISTS {self.template}")
-            self._admin(f"CREATE DATABASE {self.template}")
+            postgres_admin(f"DROP DATABASE IF EXISTS {self.template}")
+            postgres_admin(f"CREATE DATABASE {self.template}")
         env = {**os.environ, "DATABASE_URL": self.url_of(self.template), "CPOM_VAR_DIR": str(self.folder / "var")}
         subprocess.run([CPOM, "demo"], env=env, check=True, capture_output=True)
 
@@ -80,7 +73,7 @@ class _Databases:
         number = next(self.numbers)
         if self.postgres:
             name = f"cpom_browser_{os.getpid()}_{number}"
-            self._admin(f"CREATE DATABASE {name} TEMPLATE {self.template}")
+            postgres_admin(f"CREATE DATABASE {name} TEMPLATE {self.template}")
             return name
         name = str(self.folder / f"journey-{number}.sqlite3")
         shutil.copyfile(self.template, name)
@@ -88,7 +81,7 @@ class _Databases:
 
     def drop(self, name: str) -> None:
         if self.postgres:
-            self._admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            postgres_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         else:
             Path(name).unlink(missing_ok=True)
 
@@ -127,17 +120,6 @@ def _wait_for(url: str, process: subprocess.Popen, log: Path) -> None:
     raise RuntimeError(f"Le serveur de test ne répond pas :\n{log.read_text()[-3000:]}")
 
 
-def _register(alias: str, database_url: str) -> None:
-    settings = dj_database_url.parse(database_url)
-    connections.settings[alias] = {**connections.settings["default"], **settings, "TEST": {}}
-
-
-def _unregister(alias: str) -> None:
-    connections[alias].close()
-    del connections[alias]
-    del connections.settings[alias]
-
-
 @pytest.fixture
 def demo_server(demo_databases, django_db_blocker, tmp_path):
     """A cpom server on a fresh copy of the demo; its URL, and the alias to read its database."""
@@ -155,10 +137,10 @@ def demo_server(demo_databases, django_db_blocker, tmp_path):
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_for(url, process, log)
-        _register(ALIAS, database_url)
+        register_database(ALIAS, database_url)
         with django_db_blocker.unblock():
             yield Server(url, ALIAS)
-            _unregister(ALIAS)
+            unregister_database(ALIAS)
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "cpom.objectives",
     "cpom.finance",
     "cpom.api",
+    "cpom.backups",
     "cpom.demo",
 ]
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BackupsConfig(AppConfig):
+    name = "cpom.backups"
+    verbose_name = "Sauvegardes"

@@ -1,0 +1,157 @@
+"""« cpom backup » and « cpom restore »: the demo, with its signed contract, comes back whole and still frozen."""
+
+import hashlib
+import io
+import json
+import tarfile
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connection
+
+from cpom.backups import archive
+from cpom.backups.services import BackupRefused, backup, expected_triggers, installed_triggers, restore
+from cpom.contracts.freeze import CONTENT_MESSAGE
+from support import empty_database
+
+
+@pytest.fixture(scope="module")
+def media(tmp_path_factory):
+    """Stored files as the diagnostic keeps them, one in a nested folder, one with a non-ASCII name."""
+    root = tmp_path_factory.mktemp("source") / "media"
+    (root / "diagnostic" / "2026").mkdir(parents=True)
+    (root / "diagnostic" / "2026" / "évaluation-externe.pdf").write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 40)
+    (root / "diagnostic" / "2026" / "organigramme.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 500)
+    return root
+
+
+@pytest.fixture(scope="module")
+def archive_of_the_demo(django_db_setup, django_db_blocker, media, tmp_path_factory):
+    """One backup of the demo as the session loaded it (committed), for every test of the module."""
+    with django_db_blocker.unblock():
+        return backup(connection, tmp_path_factory.mktemp("archive") / "sauvegarde.tar.gz", media).archive
+
+
+def _rows(conn, table):
+    with conn.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {conn.ops.quote_name(table)}")
+        return sorted(cursor.fetchall(), key=repr)
+
+
+def _checksums(root):
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in root.rglob("*") if p.is_file()}
+
+
+def test_the_demo_comes_back_table_by_table_and_file_by_file(db, archive_of_the_demo, media, tmp_path):
+    restored_media = tmp_path / "restauré"
+    with empty_database("restored", tmp_path) as restored:
+        outcome = restore(restored, archive_of_the_demo, restored_media)
+        tables = sorted(connection.introspection.table_names())
+        assert sorted(restored.introspection.table_names()) == tables
+        compared = 0
+        for table in tables:
+            source = _rows(connection, table)
+            assert _rows(restored, table) == source, table
+            compared += len(source)
+        assert compared > 100_000  # the demo's five years of figures are in
+        assert _checksums(restored_media) == _checksums(media) and len(_checksums(media)) == 2
+        assert outcome.files == 2
+        # The triggers came back with the data: the signed contract is still frozen, the journal append-only.
+        assert installed_triggers(restored) == expected_triggers(restored.vendor)
+        with pytest.raises(DatabaseError) as refused:
+            with restored.cursor() as cursor:
+                cursor.execute("UPDATE objectives_objective SET title = 'Réécrit' WHERE contract_id = "
+                               "(SELECT id FROM contracts_contract WHERE reference = 'CPOM-PDL-2024-049-07')")
+        assert CONTENT_MESSAGE in str(refused.value)
+
+
+def test_the_manifest_lists_every_member_with_its_checksum(db, archive_of_the_demo):
+    with tarfile.open(archive_of_the_demo) as tar:
+        manifest = json.loads(tar.extractfile(archive.MANIFEST).read())
+        names = sorted(m.name for m in tar.getmembers() if m.name != archive.MANIFEST)
+        for member in manifest["members"]:
+            assert hashlib.sha256(tar.extractfile(member["path"]).read()).hexdigest() == member["sha256"]
+    assert sorted(m["path"] for m in manifest["members"]) == names
+    assert manifest["database"] == connection.vendor and manifest["migrations"]["contracts"].startswith("00")
+    assert oct(archive_of_the_demo.stat().st_mode & 0o777) == "0o600"
+
+
+@pytest.fixture
+def small_archive(media, tmp_path):
+    """An archive shaped like a backup, small enough to damage quickly: a database file and the stored files."""
+    import shutil
+
+    folder = tmp_path / "contenu"
+    (folder / archive.DATABASE_FOLDER).mkdir(parents=True)
+    (folder / archive.DATABASE_FOLDER / "cpom.sqlite3").write_bytes(b"SQLite format 3\x00" + b"\x00" * 100)
+    shutil.copytree(media, folder / archive.FILES_FOLDER)
+    destination = tmp_path / "petite.tar.gz"
+    archive.write(folder, destination, {"database": connection.vendor})
+    return destination
+
+
+def _rewritten(source, destination, change):
+    """A copy of the archive whose members went through ``change(name, data) -> (name, data) or None``."""
+    with tarfile.open(source) as original, tarfile.open(destination, "w:gz") as copy:
+        for info in original.getmembers():
+            result = change(info.name, original.extractfile(info).read())
+            if result is not None:
+                name, data = result
+                copy.addfile(tarfile.TarInfo(name) if name != info.name else _sized(info, data), io.BytesIO(data))
+    return destination
+
+
+def _sized(info, data):
+    info.size = len(data)
+    return info
+
+
+def _altered(name, data):
+    if name.endswith(".png"):
+        return name, data[:-1] + b"\x01"
+    return name, data
+
+
+@pytest.mark.parametrize("change,message", [
+    (_altered, "« fichiers/diagnostic/2026/organigramme.png » ne correspond pas à son empreinte SHA-256 (fichier altéré)"),
+    (lambda name, data: None if name.endswith(".png") else (name, data), "« fichiers/diagnostic/2026/organigramme.png » manque"),
+    (lambda name, data: ("../../etc/cron.d/cpom", data) if name.endswith(".png") else (name, data),
+     "le fichier « ../../etc/cron.d/cpom » sortirait du dossier de restauration"),
+    (lambda name, data: None if name == archive.MANIFEST else (name, data), "elle ne contient pas de manifest.json"),
+])
+def test_a_damaged_archive_is_refused_and_restores_nothing(db, small_archive, tmp_path, change, message):
+    damaged = _rewritten(small_archive, tmp_path / "abîmée.tar.gz", change)
+    restored_media = tmp_path / "restauré"
+    with empty_database("restored", tmp_path) as restored:
+        with pytest.raises(archive.ArchiveRefused) as refused:
+            restore(restored, damaged, restored_media)
+        assert str(refused.value) == f"Sauvegarde abîmée.tar.gz refusée : {message}. Rien n'a été restauré."
+        assert restored.introspection.table_names() == [] and not restored_media.exists()
+
+
+def test_a_file_that_is_not_an_archive_is_refused(db, tmp_path):
+    fake = tmp_path / "sauvegarde.tar.gz"
+    fake.write_text("compte;libelle;debit;credit\n")
+    with pytest.raises(archive.ArchiveRefused, match="Sauvegarde sauvegarde.tar.gz refusée : ce n'est pas une archive"):
+        restore(connection, fake, tmp_path / "media")
+
+
+def test_a_restore_never_writes_over_a_database_in_use(db, archive_of_the_demo, tmp_path):
+    with pytest.raises(BackupRefused, match="La base de destination n'est pas vide"):
+        restore(connection, archive_of_the_demo, tmp_path / "vide")
+
+
+def test_a_restore_never_writes_over_stored_files(db, archive_of_the_demo, media, tmp_path):
+    with empty_database("restored", tmp_path) as restored:
+        with pytest.raises(BackupRefused, match="n'est pas vide : restaurez dans un dossier vide"):
+            restore(restored, archive_of_the_demo, media)
+        assert restored.introspection.table_names() == []
+
+
+def test_the_commands_say_what_they_did_and_refuse_in_french(db, settings, tmp_path, capsys):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("backup", sortie=tmp_path / "b.tar.gz")
+    assert f"Sauvegarde écrite : {tmp_path / 'b.tar.gz'} (base {connection.vendor}, 0 fichier" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="La base de destination n'est pas vide"):
+        call_command("restore", str(tmp_path / "b.tar.gz"))
