@@ -52,9 +52,9 @@ def test_band_matches_the_stored_regional_quartiles(db):
 
 def test_non_calculable_values_say_why(client_for):
     value = IndicatorValue.objects.filter(establishment__finess=IME, year=2021, indicator__code="i-42").get()
-    assert value.value is None and value.reason == "pas de données 4 an(s) plus tôt"
+    assert value.value is None and value.reason == "aucune donnée pour 2017 (4 ans plus tôt)"
     body = client_for("asso").get(reverse("indicators:establishment", kwargs={"finess": IME}) + "?annee=2021").content.decode()
-    assert "non calculable : pas de données 4 an(s) plus tôt" in body
+    assert "non calculable : aucune donnée pour 2017 (4 ans plus tôt)" in body
 
 
 def test_implausible_values_are_flagged_for_checking(db):

@@ -5,6 +5,8 @@ from django.db.models import Q
 from cpom.registry.categories import CATEGORY_CHOICES
 from cpom.registry.models import Authority, Establishment, ManagingBody
 
+from .engine import MAX_REASON_LENGTH
+
 
 class Kind(models.TextChoices):
     """The model contract's five kinds of indicators."""
@@ -188,7 +190,7 @@ class IndicatorValue(models.Model):
     value = models.FloatField("valeur", null=True)
     numerator = models.FloatField("numérateur", null=True)
     denominator = models.FloatField("dénominateur", null=True)
-    reason = models.CharField("non calculable parce que", max_length=300, blank=True)
+    reason = models.CharField("non calculable parce que", max_length=MAX_REASON_LENGTH, blank=True)
     band = models.CharField("position", max_length=20, choices=Band.choices, blank=True)
     flag = models.CharField("à vérifier", max_length=300, blank=True)
     formula_version = models.CharField("version de la formule", max_length=16)
