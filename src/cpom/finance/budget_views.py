@@ -193,7 +193,7 @@ def budget_lines(request, contract_id, finess):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            service.save_lines(budget, request.user, establishment, form.amounts(), form.days(), form.cleaned_data["version"])
+            service.save_lines(budget, request.user, establishment, form.amounts(), form.forecast_days(), form.cleaned_data["version"])
         except service.BudgetRefused as refused:
             form.add_error(None, str(refused))
         else:
