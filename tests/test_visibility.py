@@ -14,7 +14,7 @@ OBJECT_KWARGS = {"contract_id", "finess", "managing_body_id"}
 # Further path parts that only make sense together with one of the objects above.
 QUALIFIERS = {
     "indicator_id", "year", "section_code", "finding_id", "attachment_id", "objective_id", "follow_up_id", "milestone_id",
-    "extension", "scenario_id",
+    "extension", "scenario_id", "party_id",
 }
 
 
@@ -52,6 +52,7 @@ def test_enumeration_finds_the_pages_and_api_routes():
         "indicators:establishment", "indicators:detail", "diagnostic:home", "diagnostic:section", "diagnostic:attachment",
         "diagnostic:finding", "objectives:list", "objectives:detail", "objectives:update", "objectives:negotiate",
         "objectives:indicator", "objectives:milestone_delete", "objectives:sheet", "objectives:annex",
+        "contracts:party_accept", "contracts:party_decline",
     } <= names
 
 
@@ -83,6 +84,7 @@ def _contract_objects(contract) -> dict:
     budget = ReferenceBudget.objects.get_or_create(contract=contract, defaults={"base_year": contract.start_date.year - 1})[0]
     scenario = budget.scenarios.first() or Scenario.objects.create(budget=budget, name="Scénario")
     return {
+        "party_id": contract.parties.order_by("pk").last().pk,
         "section_code": section.code, "finding_id": finding.pk, "attachment_id": attachment.pk, "objective_id": objective.pk,
         "follow_up_id": follow_up.pk, "milestone_id": milestone.pk, "extension": "pdf", "scenario_id": scenario.pk,
     }
@@ -104,10 +106,24 @@ def _url(name, kwargs, contract):
     return reverse(name, kwargs={k: values[k] for k in kwargs})
 
 
-# (owner who may see it, outsider managing body, authority not party, contract fixture)
+@pytest.fixture
+def association_contract_awaiting_cd49(association_contract, users):
+    """The association's contract with cd49 proposed by the lead outside its competence, not accepted yet."""
+    from cpom.contracts.parties import set_parties
+
+    parties = list(association_contract.parties.select_related("authority"))
+    lead = next(p.authority for p in parties if p.is_lead)
+    cd49 = users["cd49"].membership.authority
+    set_parties(association_contract, users["ars"], lead, [*(p.authority for p in parties if not p.is_lead), cd49])
+    assert not association_contract.parties.get(authority=cd49).is_admitted
+    return association_contract
+
+
+# (owner who may see it, outsider managing body, authority not party (or not admitted yet), contract fixture)
 CASES = [
     ("asso", "ehpad", "cd49", "association_contract"),
     ("ehpad", "asso", "cd44", "ehpad_contract"),
+    ("asso", "ehpad", "cd49", "association_contract_awaiting_cd49"),
 ]
 
 
@@ -217,3 +233,14 @@ def test_an_authority_sees_establishments_of_its_territory_without_a_contract(cl
         assert "SAMSAH Nouveau" in page and "Fondation Nouvelle" in page, authority
     assert client_for("cd49").get(site.get_absolute_url()).status_code == 404
     assert client_for("asso").get(site.get_absolute_url()).status_code == 404
+
+
+def test_a_co_signatory_awaiting_acceptance_sees_no_list_entry(client_for, association_contract_awaiting_cd49):
+    contract = association_contract_awaiting_cd49
+    hidden_finess = set(contract.establishments.values_list("finess", flat=True))
+    client = client_for("cd49")
+    for url in ["/", reverse("registry:establishments"), reverse("registry:managing_bodies"), "/api/contracts/", "/api/establishments/"]:
+        body = client.get(url).content.decode()
+        assert contract.reference not in body and contract.managing_body.name not in body, url
+        for finess in hidden_finess:
+            assert finess not in body, (url, finess)

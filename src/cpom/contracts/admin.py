@@ -4,8 +4,16 @@ from .models import Contract, ContractParty, Transition
 
 
 class PartyInline(admin.TabularInline):
+    """Read only: parties change through the contract's form, which checks their competence for the perimeter."""
+
     model = ContractParty
     extra = 0
+    fields = ["authority", "is_lead", "acceptance_requested_at", "accepted_at", "accepted_by"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class TransitionInline(admin.TabularInline):

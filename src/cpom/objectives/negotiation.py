@@ -52,7 +52,7 @@ class Party:
 def parties(contract: Contract) -> list[Party]:
     """Everyone whose agreement an objective needs: the managing body, then each authority party."""
     result = [Party(str(contract.managing_body), contract.managing_body_id, None)]
-    result += [Party(str(p.authority), None, p.authority_id) for p in contract.parties.select_related("authority")]
+    result += [Party(str(p.authority), None, p.authority_id) for p in contract.parties.admitted().select_related("authority")]
     return result
 
 
