@@ -193,7 +193,7 @@ def test_the_budget_page_of_every_demo_establishment_opens_for_its_managing_body
 
     opened = 0
     for contract in Contract.objects.filter(reference__in=MANAGING_BODY_USER).order_by("reference"):
-        editable = contract.state in service.EDITABLE_STATES
+        editable = contract.is_open
         for establishment in contract.establishments.order_by("finess"):
             url = _url("budget_lines", contract, finess=establishment.finess)
             response = client_for(MANAGING_BODY_USER[contract.reference]).get(url)

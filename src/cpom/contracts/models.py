@@ -21,6 +21,10 @@ class State(models.TextChoices):
 
 
 SIGNED_STATES = {State.SIGNED, State.IN_FORCE, State.RENEWAL, State.CLOSED, State.TERMINATED}
+# The states in which the contract's content (diagnostic, objectives, reference budget, trajectory scenarios) is open
+# for editing: from the launch to the end of the negotiation. Declared ready for signature, it is what the parties
+# are about to sign; reopening the negotiation opens it again.
+OPEN_STATES = frozenset({State.LAUNCHED, State.DIAGNOSTIC, State.NEGOTIATION})
 
 
 class LegalBasis(models.TextChoices):
@@ -75,6 +79,11 @@ class Contract(models.Model):
     @property
     def is_signed(self) -> bool:
         return self.state in SIGNED_STATES
+
+    @property
+    def is_open(self) -> bool:
+        """Its content may be written (see OPEN_STATES)."""
+        return self.state in OPEN_STATES
 
     @property
     def lead_authority_id(self) -> int | None:

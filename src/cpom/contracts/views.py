@@ -19,11 +19,11 @@ from cpom.objectives import readiness
 from . import lifecycle, parties, services
 from .deadlines import deadlines, next_deadline
 from .forms import ContractForm, TransitionForm, establishments_for
-from .models import Contract, State
+from .models import OPEN_STATES, Contract, State
 
 
 # Before signature the blockers are worth a glance from the contract page; after it they are history.
-READINESS_STATES = {State.LAUNCHED, State.DIAGNOSTIC, State.NEGOTIATION, State.READY_FOR_SIGNATURE}
+READINESS_STATES = OPEN_STATES | {State.READY_FOR_SIGNATURE}
 
 
 def _contracts_of(user):

@@ -29,7 +29,7 @@ from django.db import transaction
 from cpom.accounts.access import can_contribute, contract_side, membership_of
 from cpom.accounts.models import Role
 from cpom.audit.services import record
-from cpom.contracts.models import Contract, State
+from cpom.contracts.models import Contract
 from cpom.documents.formatting import money
 from cpom.indicators.engine import ACCOUNT_PREFIX
 from cpom.indicators.models import DataValue
@@ -38,7 +38,6 @@ from cpom.registry.models import Authority, AuthorityKind, Establishment
 from .chart import Chart, balances_for, chart_for, group_balances
 from .models import GROUP_LABELS, ActivityForecast, BudgetLine, FunderKind, GrowthMode, ReferenceBudget, Side
 
-EDITABLE_STATES = frozenset({State.LAUNCHED, State.DIAGNOSTIC, State.NEGOTIATION})
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
@@ -100,7 +99,7 @@ def apportion(total: Decimal, weights: list[Decimal], unit: Decimal = CENT) -> l
 
 
 def _state_refusal(contract: Contract) -> str:
-    if contract.state not in EDITABLE_STATES:
+    if not contract.is_open:
         return (f"Le contrat est à l'état « {contract.get_state_display()} » : le budget de référence ne se modifie "
                 "qu'avant la signature (contrat lancé, en diagnostic partagé ou en négociation), ensuite par avenant.")
     return ""

@@ -165,7 +165,7 @@ def budget_detail(request, contract_id):
         "outside": service.lines_outside(budget, establishments),
         "can_edit_lines": not service.lines_refusal(request.user, contract),
         "can_set_growth": not service.growth_refusal(request.user, contract),
-        "editable": contract.state in service.EDITABLE_STATES,
+        "editable": contract.is_open,
     })
 
 
