@@ -131,6 +131,8 @@ class GrowthForm(DsfrBaseForm):
 class PrefillForm(forms.Form):
     year = forms.TypedChoiceField(label="Comptes de l'exercice", coerce=int)
     version = forms.IntegerField(widget=forms.HiddenInput)
+    # The page's confirmation box for partial accounts (the service refuses them without it).
+    accept_partial = forms.BooleanField(required=False)
 
     def __init__(self, *args, years: list[int], **kwargs):
         super().__init__(*args, **kwargs)
