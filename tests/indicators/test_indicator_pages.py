@@ -128,3 +128,11 @@ def test_contract_indicators_are_consolidated_per_category(client_for):
     assert f"{occupancy.value:.2f}".replace(".", ",") in body
     assert "indicateur non consolidable" in body  # opening days are not added up
     assert client_for("ehpad").get(reverse("contracts:indicators", kwargs={"contract_id": association.pk})).status_code == 404
+
+
+def test_the_demo_s_synthetic_inputs_do_not_claim_to_be_an_import(client_for):
+    occupancy = _value("i-25")
+    url = reverse("indicators:detail", kwargs={"finess": IME, "indicator_id": occupancy.indicator_id, "year": 2025})
+    body = client_for("asso").get(url).content.decode()
+    assert "Démonstration : données synthétiques 2021-2025 (chargées le " in body and ", sans import de fichier)" in body
+    assert "import en ligne de commande" not in body

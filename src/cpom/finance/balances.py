@@ -16,10 +16,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from cpom.indicators.engine import ACCOUNT_PREFIX
-from cpom.indicators.models import DataValue, ImportBatch
+from cpom.indicators.models import DEMO_BATCH_KIND, DataValue, ImportBatch
 from cpom.registry.models import Establishment
 
-DEMO_KIND = "démonstration"  # the kind of the demo's batch (cpom.demo.indicator_data)
 KIND_LABELS = {"FEC": "FEC", "balance générale": "balance générale"}
 
 
@@ -31,11 +30,19 @@ class Source:
 
     @property
     def is_demo(self) -> bool:
-        return self.batch is not None and self.batch.kind == DEMO_KIND
+        return self.batch is not None and self.batch.kind == DEMO_BATCH_KIND
 
     @property
     def is_import(self) -> bool:
         return self.batch is not None and not self.is_demo
+
+    @property
+    def short_label(self) -> str:
+        if self.batch is None:
+            return "sans import"
+        if self.is_demo:
+            return "démonstration"
+        return f"{KIND_LABELS.get(self.batch.kind, 'fichier')} du {_day(self.batch.at)}"
 
     @property
     def label(self) -> str:
@@ -73,6 +80,37 @@ def partial_reason(year: int, sources: tuple[Source, ...], today: date) -> str:
     if any(s.batch is None for s in sources) and year >= today.year:
         return f"exercice {year} en cours"
     return ""
+
+
+@dataclass(frozen=True)
+class BalancesTable:
+    """The balances present, one row per establishment and one column per year."""
+
+    years: list[int]
+    rows: list[tuple[Establishment, list[YearBalances | None]]]
+
+    def summary(self) -> list[str]:
+        """How many establishments hold balances from each kind of source, in French."""
+        kinds = {"démonstration": "données de démonstration (synthétiques, sans import)",
+                 "import": "FEC, balance ou fichier de données importés", "sans import": "saisis sans import de fichier"}
+        counts = {kind: 0 for kind in kinds}
+        for _, cells in self.rows:
+            sources = [s for cell in cells if cell for s in cell.sources]
+            for kind, present in (("démonstration", any(s.is_demo for s in sources)),
+                                  ("import", any(s.is_import for s in sources)),
+                                  ("sans import", any(s.batch is None for s in sources))):
+                counts[kind] += present
+        return [f"{kinds[kind]} : {number} établissement{'s' if number > 1 else ''}"
+                for kind, number in counts.items() if number]
+
+
+def balances_table(rows: list[YearBalances]) -> BalancesTable:
+    years = sorted({r.year for r in rows})
+    by_establishment: dict[int, dict[int, YearBalances]] = {}
+    for row in rows:
+        by_establishment.setdefault(row.establishment.pk, {})[row.year] = row
+    table = [(cells[next(iter(cells))].establishment, [cells.get(year) for year in years]) for cells in by_establishment.values()]
+    return BalancesTable(years, table)
 
 
 def year_balances(establishments: QuerySet, today: date | None = None) -> list[YearBalances]:

@@ -128,6 +128,10 @@ class Indicator(models.Model):
         return not self.categories or category in self.categories
 
 
+# The kind of the one batch the demo records its synthetic data under: no file was imported.
+DEMO_BATCH_KIND = "démonstration"
+
+
 class ImportBatch(models.Model):
     """One imported file: where each data value came from."""
 
