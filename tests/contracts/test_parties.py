@@ -253,3 +253,10 @@ def test_a_party_that_loses_its_competence_with_the_perimeter_waits_for_acceptan
     parties.set_parties(contract, users["ars"], ars, [cd44])
     assert not contract.parties.get(authority=cd44).is_admitted
     assert not ContractParty.objects.admitted().filter(contract=contract, authority=cd44).exists()
+
+
+def test_the_admin_shows_the_parties_without_changing_them(client_for, association_contract):
+    """Parties change through the contract's form, where competence is checked, not in the admin."""
+    body = client_for("admin").get(f"/admin/contracts/contract/{association_contract.pk}/change/").content.decode()
+    assert "Conseil départemental de Loire-Atlantique" in body
+    assert 'name="parties-0-authority"' not in body and 'id="parties-empty"' not in body
