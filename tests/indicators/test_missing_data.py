@@ -151,7 +151,7 @@ def _check_reason_is_true(reason: str, establishment: str, year: int, held: dict
             assert part in ("dénominateur nul", "dénominateur négatif ou nul : l'indicateur ne s'applique pas", UNDEFINED), part
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(holes())
 def test_missing_data_never_breaks_the_engine_and_never_changes_a_value(case):
     kept, years, lacking, dropped = case
