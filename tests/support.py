@@ -59,7 +59,7 @@ def programmed_copy(contract: Contract, user, reference: str = "CPOM-TEST-0001")
     return services.program_contract(user, {
         **data, "reference": reference, "managing_body": contract.managing_body,
         "establishments": list(contract.establishments.all()), "lead_authority": lead,
-        "other_authorities": [p.authority for p in contract.parties.all() if not p.is_lead],
+        "co_signatories": [p.authority for p in contract.parties.all() if not p.is_lead],
     })
 
 

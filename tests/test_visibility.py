@@ -16,7 +16,7 @@ OBJECT_KWARGS = {"contract_id", "finess", "managing_body_id"}
 # Further path parts that only make sense together with one of the objects above.
 QUALIFIERS = {
     "indicator_id", "year", "section_code", "finding_id", "attachment_id", "objective_id", "follow_up_id", "milestone_id",
-    "extension", "scenario_id",
+    "extension", "scenario_id", "party_id",
 }
 
 
@@ -54,6 +54,7 @@ def test_enumeration_finds_the_pages_and_api_routes():
         "indicators:establishment", "indicators:detail", "diagnostic:home", "diagnostic:section", "diagnostic:attachment",
         "diagnostic:finding", "objectives:list", "objectives:detail", "objectives:update", "objectives:negotiate",
         "objectives:indicator", "objectives:milestone_delete", "objectives:sheet", "objectives:annex",
+        "contracts:party_accept", "contracts:party_decline",
     } <= names
 
 
@@ -85,6 +86,7 @@ def _contract_objects(contract) -> dict:
     budget = ReferenceBudget.objects.get_or_create(contract=contract, defaults={"base_year": contract.start_date.year - 1})[0]
     scenario = budget.scenarios.first() or Scenario.objects.create(budget=budget, name="Scénario")
     return {
+        "party_id": contract.parties.order_by("pk").last().pk,
         "section_code": section.code, "finding_id": finding.pk, "attachment_id": attachment.pk, "objective_id": objective.pk,
         "follow_up_id": follow_up.pk, "milestone_id": milestone.pk, "extension": "pdf", "scenario_id": scenario.pk,
     }
@@ -115,10 +117,24 @@ def signed_contract(ehpad_contract, users):
     return walk_to(contract, State.IN_FORCE)
 
 
-# (owner who may see it, outsider managing body, authority not party, contract fixture)
+@pytest.fixture
+def association_contract_awaiting_cd49(association_contract, users):
+    """The association's contract with cd49 proposed by the lead outside its competence, not accepted yet."""
+    from cpom.contracts.parties import set_parties
+
+    parties = list(association_contract.parties.select_related("authority"))
+    lead = next(p.authority for p in parties if p.is_lead)
+    cd49 = users["cd49"].membership.authority
+    set_parties(association_contract, users["ars"], lead, [*(p.authority for p in parties if not p.is_lead), cd49])
+    assert not association_contract.parties.get(authority=cd49).is_admitted
+    return association_contract
+
+
+# (owner who may see it, outsider managing body, authority not party (or not admitted yet), contract fixture)
 CASES = [
     ("asso", "ehpad", "cd49", "association_contract"),
     ("ehpad", "asso", "cd44", "signed_contract"),
+    ("asso", "ehpad", "cd49", "association_contract_awaiting_cd49"),
 ]
 
 
@@ -248,3 +264,14 @@ def test_every_page_of_a_signed_contract_opens_for_its_parties(client_for, reque
         url = _url(name, kwargs, contract)
         response = client.get(url)
         assert response.status_code in (200, 302, 403, 404, 405), f"{viewer} GET {url} → {response.status_code}"
+
+
+def test_a_co_signatory_awaiting_acceptance_sees_no_list_entry(client_for, association_contract_awaiting_cd49):
+    contract = association_contract_awaiting_cd49
+    hidden_finess = set(contract.establishments.values_list("finess", flat=True))
+    client = client_for("cd49")
+    for url in ["/", reverse("registry:establishments"), reverse("registry:managing_bodies"), "/api/contracts/", "/api/establishments/"]:
+        body = client.get(url).content.decode()
+        assert contract.reference not in body and contract.managing_body.name not in body, url
+        for finess in hidden_finess:
+            assert finess not in body, (url, finess)

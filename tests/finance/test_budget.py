@@ -11,7 +11,6 @@ from cpom.finance.chart import load_chart
 from cpom.finance.models import BudgetLine, FunderKind, GrowthMode, ReferenceBudget, Side
 from cpom.indicators.models import DataValue
 from cpom.registry.models import Establishment
-from support import assert_stale
 
 AM, ETAT, CD, OTHER = FunderKind.ARS_HEALTH_INSURANCE, FunderKind.ARS_STATE, FunderKind.CD, FunderKind.OTHER
 E, I = Side.EXPENSE, Side.INCOME
@@ -222,7 +221,7 @@ def _lines(budget, establishment):
 def test_prefill_groups_the_accounts_and_splits_a_jointly_funded_establishment(contract, sites, users, accounts_2026):
     mas_line = {(AM, E, 2): D("999.00")}
     budget = service.save_lines(service.reference_budget(contract), users["asso"], sites["mas"], mas_line, None, 1)
-    plan = service.prefill_from_accounts(budget, 2026, users["asso"], expected_version=2)
+    plan = service.prefill_from_accounts(budget, 2026, users["asso"], expected_version=2, accept_partial=True)
     budget.refresh_from_db()
     assert budget.base_year == 2026 and budget.version == 3
     assert _lines(budget, sites["ime"]) == {
@@ -258,6 +257,46 @@ def test_a_negative_group_refuses_the_whole_prefill(contract, sites, users, acco
     with pytest.raises(service.BudgetRefused, match="ESAT Les Ateliers de l'Erdre : Groupe II – Dépenses afférentes au personnel est négatif"):
         service.prefill_from_accounts(service.reference_budget(contract), 2026, users["asso"], 1)
     assert not ReferenceBudget.objects.filter(contract=contract).exists()
+
+
+def test_closed_years_are_told_from_partial_ones(contract, sites, users, accounts_2026):
+    from datetime import date, datetime, timezone
+
+    from cpom.indicators.models import ImportBatch
+
+    years = {y.year: y for y in service.accounts_years(contract, today=date(2026, 12, 1))}
+    assert sorted(years) == [2021, 2022, 2023, 2024, 2025, 2026]
+    assert all(years[y].complete for y in range(2021, 2026))  # the demo's synthetic years, recorded in 2026
+    assert years[2026].partial == ("FAM Le Clos Fleuri : exercice 2026 en cours", "IME Les Grands Chênes : exercice 2026 en cours")
+    assert service.accounts_years(contract, today=date(2027, 3, 1))[0].complete  # the year is over
+    # A file taken before the end of its year stays partial, whenever one looks at it.
+    batch = ImportBatch.objects.create(file_name="balance-juin.csv", kind="balance générale")
+    ImportBatch.objects.filter(pk=batch.pk).update(at=datetime(2026, 6, 30, 10, tzinfo=timezone.utc))
+    DataValue.objects.filter(establishment=sites["ime"], year=2026).update(batch=batch)
+    late = {y.year: y for y in service.accounts_years(contract, today=date(2027, 3, 1))}[2026]
+    assert late.partial == ("IME Les Grands Chênes : comptes enregistrés le 30/06/2026, avant la fin de l'exercice 2026",)
+    assert late.warning() == (
+        "Les comptes 2026 sont partiels (IME Les Grands Chênes : comptes enregistrés le 30/06/2026, avant la fin de "
+        "l'exercice 2026). Le budget de référence se calcule sur un exercice clos (N-1) : des comptes partiels "
+        "sous-estiment les charges et les produits de l'année.")
+
+
+def test_partial_accounts_are_taken_only_once_the_user_has_confirmed(contract, sites, users, accounts_2026):
+    from datetime import date
+
+    today = date(2026, 12, 1)
+    with pytest.raises(service.BudgetRefused) as refused:
+        service.prefill_from_accounts(service.reference_budget(contract), 2026, users["asso"], 1, today=today)
+    assert str(refused.value).startswith("Les comptes 2026 sont partiels (FAM Le Clos Fleuri : exercice 2026 en cours ;")
+    assert str(refused.value).endswith("Cochez la case de confirmation pour les prendre malgré tout ; rien n'a été écrit.")
+    assert not ReferenceBudget.objects.filter(contract=contract).exists()
+    service.prefill_from_accounts(service.reference_budget(contract), 2026, users["asso"], 1, accept_partial=True, today=today)
+    budget = ReferenceBudget.objects.get(contract=contract)
+    assert budget.base_year == 2026 and _lines(budget, sites["ime"])
+    # A closed year needs no confirmation.
+    service.prefill_from_accounts(budget, 2025, users["asso"], budget.version, today=today)
+    budget.refresh_from_db()
+    assert budget.base_year == 2025
 
 
 # --- Who may do what -------------------------------------------------------------------------------------------

@@ -178,8 +178,92 @@ def test_prefill_preview_then_write(client_for, contract, fam):
     assert euros("520 000,00 €") in body
     assert "gardent leurs lignes actuelles" in body and "FAM Le Clos Fleuri" in body
     assert not ReferenceBudget.objects.filter(contract=contract).exists()  # a preview writes nothing
-    body = _body(client.post(_url("budget_prefill", contract), {"year": 2026, "version": 1}, follow=True))
+    body = _body(client.post(_url("budget_prefill", contract), {"year": 2026, "version": 1, "accept_partial": "on"}, follow=True))
     assert "Le budget de référence est pré-rempli à partir des comptes 2026 (1 établissement)." in body
     assert euros("IME Les Grands Chênes : 6341 (700,00 € (solde débiteur))") in body
     assert "Exercice de référence : <strong>2026</strong>" in body
     assert BudgetLine.objects.get(establishment=ime, side=Side.INCOME, group=1).amount == Decimal("520000.00")
+
+
+MANAGING_BODY_USER = {"CPOM-PDL-2027-044-01": "asso", "CPOM-PDL-2024-049-07": "ehpad"}
+
+
+def test_the_budget_page_of_every_demo_establishment_opens_for_its_managing_body_and_its_lead(client_for, db):
+    """Every establishment of every demo contract: the form where the managing body may type, the reason where not."""
+    from cpom.contracts.models import Contract
+
+    opened = 0
+    for contract in Contract.objects.filter(reference__in=MANAGING_BODY_USER).order_by("reference"):
+        editable = contract.is_open
+        for establishment in contract.establishments.order_by("finess"):
+            url = _url("budget_lines", contract, finess=establishment.finess)
+            response = client_for(MANAGING_BODY_USER[contract.reference]).get(url)
+            where = f"{contract.reference} {establishment.finess} {establishment.category}"
+            body = _body(response)
+            if editable:
+                assert response.status_code == 200, where
+                assert f"Budget de référence : {establishment.name}".replace("'", "&#x27;") in body, where
+                assert f"FINESS {establishment.finess}" in body, where
+                for funder in service.funders_of(establishment):
+                    assert f'<th scope="col">{FunderKind(funder).label}</th>' in body, where
+                per_day = establishment.category in service.PER_DAY_CATEGORIES
+                assert ("Journées prévisionnelles" in body) == per_day, where
+                assert ('name="days"' in body) == per_day, where
+                opened += 1
+            else:
+                assert response.status_code == 403, where
+                assert "le budget de référence ne se modifie qu&#x27;avant la signature" in body, where
+            response = client_for("ars").get(url)
+            assert response.status_code == 403, where
+            assert ("Seul l&#x27;organisme gestionnaire (rôle contribution ou plus) propose les lignes du budget de "
+                    "référence.") in _body(response), where
+    assert opened == 7  # the association's seven establishments
+
+
+@pytest.mark.parametrize("finess, funder", [
+    ("440005072", CD),                           # SAVS: the département
+    ("440005023", AM),                           # SESSAD: health insurance
+    ("440005031", FunderKind.ARS_STATE),         # ESAT: the State, through the ARS
+])
+def test_the_association_saves_the_budget_of_a_service_funded_without_daily_price(client_for, contract, finess, funder):
+    establishment = Establishment.objects.get(finess=finess)
+    client = client_for("asso")
+    url = _url("budget_lines", contract, finess=finess)
+    assert client.get(url).status_code == 200
+    typed = {"version": 1, f"{funder}-expense-1": "12 000", f"{funder}-expense-2": "250 000,50",
+             f"{funder}-expense-3": "18 000", f"{funder}-income-1": "240 000"}
+    body = _body(client.post(url, typed, follow=True))
+    assert f"Le budget de référence de {establishment.name} est enregistré.".replace("'", "&#x27;") in body
+    lines = {(line.funder, line.side, line.group): line.amount for line in BudgetLine.objects.filter(establishment=establishment)}
+    assert lines == {(funder, Side.EXPENSE, 1): Decimal("12000.00"), (funder, Side.EXPENSE, 2): Decimal("250000.50"),
+                     (funder, Side.EXPENSE, 3): Decimal("18000.00"), (funder, Side.INCOME, 1): Decimal("240000.00")}
+    assert not contract.reference_budget.activity.filter(establishment=establishment).exists()
+    assert euros("240 000,00 €") in body and euros("12 douzièmes de 20 000,00 €") in body
+
+
+def test_the_prefill_offers_closed_years_and_says_plainly_when_a_year_is_partial(client_for, contract):
+    from django.utils import timezone
+
+    year = timezone.localdate().year  # the open year, after the demo's five closed ones
+    ime = Establishment.objects.get(name="IME Les Grands Chênes")
+    DataValue.objects.bulk_create(DataValue(establishment=ime, year=year, element=f"compte:{a}", value=Decimal(v)) for a, v in {
+        "6411": "250000", "7311": "-260000"}.items())
+    client = client_for("asso")
+    url = _url("budget_prefill", contract)
+    body = _body(client.get(url))
+    options = re.findall(r'<option value="(\d{4})"', body)
+    assert options == ["2025", "2024", "2023", "2022", "2021"]  # closed years only, the latest chosen
+    assert "Ce qui sera écrit (comptes 2025)" in body and "partiels" not in body.split("Ce qui sera écrit")[1]
+    assert f"Afficher aussi les exercices en cours ou importés avant leur fin ({year})" in body
+    assert f'<option value="{year}">{year} (comptes partiels)</option>' in _body(client.get(url + "?exercices=tous"))
+    warning = (f"Les comptes {year} sont partiels (IME Les Grands Chênes : exercice {year} en cours). Le budget de "
+               "référence se calcule sur un exercice clos (N-1) : des comptes partiels sous-estiment les charges et les "
+               "produits de l&#x27;année.")
+    body = _body(client.get(url + f"?annee={year}"))
+    assert warning in body and f"J'ai compris que les comptes {year} sont partiels" in body
+    body = _body(client.post(url, {"year": year, "version": 1}, follow=True))
+    assert warning in body and "Cochez la case de confirmation pour les prendre malgré tout ; rien n&#x27;a été écrit." in body
+    assert not ReferenceBudget.objects.filter(contract=contract).exists()
+    body = _body(client.post(url, {"year": year, "version": 1, "accept_partial": "on"}, follow=True))
+    assert f"Le budget de référence est pré-rempli à partir des comptes {year} (1 établissement)." in body
+    assert contract.reference_budget.base_year == year

@@ -151,7 +151,7 @@ def test_cost_against_national_mean_without_the_mean_cost_is_non_calculable():
 
 def test_cost_evolution_without_the_first_contract_year_is_non_calculable():
     row = _row("M", "i-42")
-    assert row["value"] is None and row["reason"] == "pas de données 4 an(s) plus tôt"
+    assert row["value"] is None and row["reason"] == "aucune donnée pour 2021 (4 ans plus tôt)"
 
 
 def test_mean_cost_entered_for_the_category_and_year_feeds_i47_in_the_stored_values(users):

@@ -224,3 +224,35 @@ def test_the_confirmation_rereads_the_file(client_for, pending_folder):
     assert "écriture 1 du journal AC (lignes 2 à 3)" in _text(response)
     assert not pending.exists()
     assert import_views.PENDING not in client.session
+
+
+def test_the_accounts_page_tells_which_balances_are_present_and_where_they_come_from(client_for):
+    """« Comptes et coûts » said « aucun import » while the demo holds five years of synthetic balances."""
+    from cpom.finance.balances import year_balances
+
+    client = client_for("asso")
+    body = _text(client.get(reverse("finance:import_list")))
+    assert "Soldes de comptes enregistrés pour 7 établissements, exercices 2021 à 2025 :" in body
+    assert "<li>données de démonstration (synthétiques, sans import) : 7 établissements</li>" in body
+    table = body.split('data-testid="balances-present"')[1].split("</table>")[0]
+    for name in ("ESAT Les Ateliers de l&#x27;Erdre", "FAM Le Clos Fleuri", "IME Les Grands Chênes", "SAVS Nantes Métropole"):
+        assert name in table, name
+    assert table.count(">démonstration</span>") == 7 * 5 and "EHPAD Les Tilleuls" not in table
+    assert ("Aucun import de FEC ou de balance pour les établissements que vous suivez ; l'origine des soldes présents "
+            "est indiquée ci-dessus.") in body
+
+    _upload(client)
+    client.post(reverse("finance:import_confirm"))
+    batch = ImportBatch.objects.latest("pk")
+    body = _text(client.get(reverse("finance:import_list")))
+    assert f"Soldes de comptes enregistrés pour 7 établissements, exercices 2021 à {YEAR} :" in body
+    assert "<li>FEC, balance ou fichier de données importés : 1 établissement</li>" in body
+    row = body.split(f'data-finess="{IME}"')[1].split("</tr>")[0]
+    imported = next(r for r in year_balances(Establishment.objects.filter(finess=IME)) if r.year == YEAR)
+    link = f'<a href="{reverse("finance:import_report", kwargs={"batch_id": batch.pk})}" title="{imported.sources[0].label}">FEC du '
+    assert link in row
+    assert imported.sources[0].label.startswith("FEC « ecritures.txt » importé le ")
+    assert ("partiel" in row) == (not imported.complete)
+    # The council of Maine-et-Loire follows none of the association's establishments.
+    body = _text(client_for("cd49").get(reverse("finance:import_list")))
+    assert "IME Les Grands Chênes" not in body and "EHPAD Les Tilleuls" in body

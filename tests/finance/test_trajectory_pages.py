@@ -258,3 +258,72 @@ def test_the_demo_scenarios_load_twice_to_the_same_three(budget):
     assert second[2].convergence_target == D("48000")
     runs = scenarios.runs(budget)
     assert len(runs) == 3 and all(len(r.trajectory.years) == 5 for r in runs)
+
+
+@pytest.fixture
+def ready_for_signature(worked, ready_association_contract, users):
+    """The worked scenario, then the contract declared ready for signature by the lead."""
+    from cpom.contracts import lifecycle
+    from cpom.contracts.models import State
+
+    lifecycle.transition(ready_association_contract, State.READY_FOR_SIGNATURE, users["ars"])
+    worked.refresh_from_db()
+    return worked
+
+
+FROZEN = ("Le contrat est à l'état « Prêt pour signature » : les scénarios de trajectoire ne se modifient que pendant "
+          "le lancement, le diagnostic partagé et la négociation du contrat.")
+
+
+def test_scenarios_are_frozen_once_the_contract_is_ready_for_signature(users, ready_for_signature):
+    scenario = ready_for_signature
+    data = {"name": "Autre nom", "envelope_rates": {0: D("2")}, "expense_rates": {0: D("1")}, "convergence_target": D("47000"),
+            "convergence_years": 3, "surplus_rule": "reserves", "deficit_rule": "reserve", "opening_reserves": D("0")}
+    for write in (
+        lambda: scenarios.save_scenario(scenario.budget, users["asso"], data, scenario, scenarios.fingerprint(scenario)),
+        lambda: scenarios.save_scenario(scenario.budget, users["ars"], {**data, "name": "Nouveau"}),
+        lambda: scenarios.delete_scenario(scenario, users["asso"]),
+        lambda: scenarios.remove_measure(scenario, users["asso"], scenario.measures.get().pk),
+    ):
+        with pytest.raises(scenarios.ScenarioRefused) as refused:
+            write()
+        assert str(refused.value) == FROZEN
+    scenario.refresh_from_db()
+    assert scenario.name == "Taux régional" and scenario.measures.count() == 1 and scenario.budget.scenarios.count() == 1
+
+
+def test_the_scenario_pages_say_it_is_frozen_and_refuse_the_edit(client_for, ready_for_signature):
+    scenario = ready_for_signature
+    client = client_for("asso")
+    base = _base(scenario.budget.contract)
+    response = client.post(f"{base}{scenario.pk}/modifier/", _post(name="Autre nom", read_as=scenarios.fingerprint(scenario)))
+    assert response.status_code == 403 and FROZEN.replace("'", "&#x27;") in response.content.decode()
+    assert client.get(f"{base}nouveau/").status_code == 403
+    notice = ("Contrat à l'état « Prêt pour signature » : les scénarios sont figés. Ils ne se modifient que pendant le "
+              "lancement, le diagnostic partagé et la négociation ; rouvrir la négociation permet de les reprendre.")
+    detail = client.get(f"{base}{scenario.pk}/").content.decode()
+    assert "Modifier les hypothèses" not in detail and notice in detail
+    listing = client.get(base).content.decode()
+    assert "Nouveau scénario" not in listing and notice in listing
+    scenario.refresh_from_db()
+    assert scenario.name == "Taux régional"
+
+
+def test_budget_objectives_diagnostic_and_scenarios_are_open_in_the_same_states(users, association_contract):
+    """One definition of the states in which the contract's content is open for editing serves all four."""
+    from cpom.contracts.models import State
+    from cpom.diagnostic import services as diagnostic
+    from cpom.finance import budget
+    from cpom.objectives import negotiation
+
+    objective = association_contract.objectives.filter(status="under_discussion").first() or association_contract.objectives.first()
+    for state in State.values:
+        association_contract.state = state
+        open_for = {
+            "budget": budget.lines_refusal(users["asso"], association_contract) == "",
+            "objectifs": negotiation.refusal(objective, users["asso"], "comment") is None,
+            "diagnostic": diagnostic.may_contribute(users["asso"], association_contract),
+            "scénarios": scenarios.may_edit(users["asso"], association_contract),
+        }
+        assert len(set(open_for.values())) == 1, (state, open_for)
+        assert open_for["budget"] == association_contract.is_open, state

@@ -148,7 +148,7 @@ def test_missing_element_is_non_calculable_never_zero():
 
 def test_no_accounts_is_non_calculable():
     row = value("C", "i-41")
-    assert row["value"] is None and row["reason"] == "pas de balance comptable pour l'année"
+    assert row["value"] is None and row["reason"] == "aucun solde de compte pour 2025"
 
 
 def test_zero_denominator_is_non_calculable():
@@ -164,7 +164,7 @@ def test_negative_working_capital_need_makes_cash_coverage_inapplicable():
 
 def test_looking_back_without_history_is_non_calculable():
     row = value("A", "i-42", 2024)
-    assert row["value"] is None and "pas de données 4 an(s) plus tôt" in row["reason"]
+    assert row["value"] is None and "aucune donnée pour 2020 (4 ans plus tôt)" in row["reason"]
 
 
 def test_consolidation_sums_numerators_and_denominators():

@@ -52,9 +52,9 @@ def test_band_matches_the_stored_regional_quartiles(db):
 
 def test_non_calculable_values_say_why(client_for):
     value = IndicatorValue.objects.filter(establishment__finess=IME, year=2021, indicator__code="i-42").get()
-    assert value.value is None and value.reason == "pas de données 4 an(s) plus tôt"
+    assert value.value is None and value.reason == "aucune donnée pour 2017 (4 ans plus tôt)"
     body = client_for("asso").get(reverse("indicators:establishment", kwargs={"finess": IME}) + "?annee=2021").content.decode()
-    assert "non calculable : pas de données 4 an(s) plus tôt" in body
+    assert "non calculable : aucune donnée pour 2017 (4 ans plus tôt)" in body
 
 
 def test_implausible_values_are_flagged_for_checking(db):
@@ -128,3 +128,11 @@ def test_contract_indicators_are_consolidated_per_category(client_for):
     assert f"{occupancy.value:.2f}".replace(".", ",") in body
     assert "indicateur non consolidable" in body  # opening days are not added up
     assert client_for("ehpad").get(reverse("contracts:indicators", kwargs={"contract_id": association.pk})).status_code == 404
+
+
+def test_the_demo_s_synthetic_inputs_do_not_claim_to_be_an_import(client_for):
+    occupancy = _value("i-25")
+    url = reverse("indicators:detail", kwargs={"finess": IME, "indicator_id": occupancy.indicator_id, "year": 2025})
+    body = client_for("asso").get(url).content.decode()
+    assert "Démonstration : données synthétiques 2021-2025 (chargées le " in body and ", sans import de fichier)" in body
+    assert "import en ligne de commande" not in body

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Model, Q, QuerySet
 
-from cpom.contracts.models import Contract
+from cpom.contracts.models import Contract, ContractParty
 from cpom.registry.models import Authority, Contact, Establishment, ManagingBody
 
 from .models import Membership, Role, Side
@@ -32,23 +32,28 @@ def _territory(authority: Authority) -> Q:
     return Q(department__in=authority.department_codes())
 
 
+def _parties(m: Membership) -> QuerySet:
+    """The authority's admitted parties: a co-signatory the managing body has not accepted yet sees nothing."""
+    return ContractParty.objects.admitted().filter(authority_id=m.authority_id)
+
+
 def _contracts(m: Membership) -> Q:
     if m.side == Side.MANAGING_BODY:
         return Q(managing_body_id=m.managing_body_id)
-    return Q(parties__authority_id=m.authority_id)
+    return Q(parties__in=_parties(m))
 
 
 def _establishments(m: Membership) -> Q:
     if m.side == Side.MANAGING_BODY:
         return Q(managing_body_id=m.managing_body_id)
-    return _territory(m.authority) | Q(funders=m.authority_id) | Q(contracts__parties__authority_id=m.authority_id)
+    return _territory(m.authority) | Q(funders=m.authority_id) | Q(contracts__parties__in=_parties(m))
 
 
 def _managing_bodies(m: Membership) -> Q:
     if m.side == Side.MANAGING_BODY:
         return Q(pk=m.managing_body_id)
     establishments = Establishment.objects.filter(_establishments(m)).values("managing_body_id")
-    return Q(pk__in=establishments) | Q(contracts__parties__authority_id=m.authority_id)
+    return Q(pk__in=establishments) | Q(contracts__parties__in=_parties(m))
 
 
 def _authorities(m: Membership) -> Q:
@@ -151,6 +156,19 @@ def can_edit_contract(user, contract: Contract) -> bool:
     return m.side == Side.AUTHORITY and contract.lead_authority_id == m.authority_id
 
 
+def speaks_for(user, authority: Authority) -> bool:
+    """A member of ``authority`` itself (the platform team speaks for no authority)."""
+    m = membership_of(user)
+    return m is not None and m.side == Side.AUTHORITY and m.authority_id == authority.pk
+
+
+def can_answer_party_request(user, contract: Contract) -> bool:
+    """Accepting or declining a co-signatory outside its competence binds the managing body: its validation role."""
+    m = membership_of(user)
+    return (m is not None and m.side == Side.MANAGING_BODY and m.managing_body_id == contract.managing_body_id
+            and m.has_role(Role.VALIDATE))
+
+
 def can_administer_members(user) -> bool:
     """An organisation's administrators manage the accounts of their own organisation."""
     m = membership_of(user)
@@ -179,7 +197,7 @@ def contract_side(user, contract: Contract) -> ContractSide | None:
         if m.managing_body_id != contract.managing_body_id:
             return None
         return ContractSide(m.managing_body_id, None, m.organisation_label)
-    if not any(p.authority_id == m.authority_id for p in contract.parties.all()):
+    if not any(p.authority_id == m.authority_id and p.is_admitted for p in contract.parties.all()):
         return None
     return ContractSide(None, m.authority_id, m.organisation_label)
 

@@ -31,10 +31,15 @@ class EstablishmentSerializer(serializers.ModelSerializer):
 
 class PartySerializer(serializers.ModelSerializer):
     authority = AuthoritySerializer(read_only=True)
+    awaiting_acceptance = serializers.SerializerMethodField()
+
+    def get_awaiting_acceptance(self, party) -> bool:
+        """A co-signatory outside its competence that the managing body has not accepted yet."""
+        return not party.is_admitted
 
     class Meta:
         model = ContractParty
-        fields = ["authority", "is_lead"]
+        fields = ["authority", "is_lead", "awaiting_acceptance"]
 
 
 class ContractSerializer(serializers.ModelSerializer):

@@ -9,17 +9,16 @@ def _unsigned(obj) -> bool:
 
 
 class PartyInline(admin.TabularInline):
+    """Read only: parties change through the contract's form, which checks their competence for the perimeter."""
+
     model = ContractParty
     extra = 0
+    fields = ["authority", "is_lead", "acceptance_requested_at", "accepted_at", "accepted_by"]
+    readonly_fields = fields
+    can_delete = False
 
     def has_add_permission(self, request, obj=None):
-        return _unsigned(obj) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return _unsigned(obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return _unsigned(obj) and super().has_delete_permission(request, obj)
+        return False
 
 
 class TransitionInline(admin.TabularInline):

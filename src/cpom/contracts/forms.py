@@ -6,6 +6,7 @@ from cpom.ui import DateInput, DsfrModelForm
 
 from .deadlines import default_end_date
 from .models import Contract
+from .parties import party_refusals
 
 
 class ContractForm(DsfrModelForm):
@@ -13,7 +14,19 @@ class ContractForm(DsfrModelForm):
 
     lead_authority = forms.ModelChoiceField(Authority.objects.none(), label="Autorité cheffe de file")
     other_authorities = forms.ModelMultipleChoiceField(
-        Authority.objects.all(), required=False, label="Autres autorités signataires",
+        Authority.objects.none(), required=False, label="Autres autorités signataires",
+        help_text="Les autorités compétentes pour les établissements de l'organisme gestionnaire : l'ARS de leur "
+                  "région, les conseils départementaux de leurs départements, leurs autorités de tarification.",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Une autorité cochée n'est pas compétente pour les établissements de "
+                                          "l'organisme gestionnaire : seule l'autorité cheffe de file peut l'associer, "
+                                          "comme cosignataire hors compétence."},
+    )
+    outside_authorities = forms.ModelMultipleChoiceField(
+        Authority.objects.none(), required=False, label="Cosignataires hors compétence",
+        help_text="Une autorité qui n'est pas compétente pour le périmètre ne voit rien du contrat, de ses "
+                  "établissements ni de leurs données tant que l'organisme gestionnaire ne l'a pas acceptée comme "
+                  "cosignataire, sur la page du contrat.",
         widget=forms.CheckboxSelectMultiple,
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -41,12 +54,21 @@ class ContractForm(DsfrModelForm):
             }
         }
 
-    def __init__(self, *args, managing_bodies, lead_authorities, establishments, **kwargs):
+    def __init__(self, *args, user, managing_bodies, lead_authorities, establishments, competent_authorities,
+                 outside_authorities, **kwargs):
+        """``outside_authorities``: those the user may propose outside their competence, None when they may not."""
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["end_date"].required = False
         self.fields["managing_body"].queryset = managing_bodies
         self.fields["lead_authority"].queryset = lead_authorities
         self.fields["establishments"].queryset = establishments
+        self.fields["other_authorities"].queryset = competent_authorities
+        self.offers_outsiders = outside_authorities is not None
+        if outside_authorities is None:
+            del self.fields["outside_authorities"]
+        else:
+            self.fields["outside_authorities"].queryset = outside_authorities
         self.fields["establishments"].label = "Établissements du périmètre"
         # Only the chosen managing body's establishments are offered; anything else is refused here.
         self.fields["establishments"].error_messages["invalid_choice"] = (
@@ -55,9 +77,12 @@ class ContractForm(DsfrModelForm):
         if self.instance.pk:
             self.fields["managing_body"].disabled = True
             self.fields["version"].initial = self.instance.version
-            parties = list(self.instance.parties.all())
+            parties = list(self.instance.parties.select_related("authority"))
             self.fields["lead_authority"].initial = next((p.authority for p in parties if p.is_lead), None)
-            self.fields["other_authorities"].initial = [p.authority for p in parties if not p.is_lead]
+            co_signatories = [p.authority for p in parties if not p.is_lead]
+            self.fields["other_authorities"].initial = [a for a in co_signatories if a in competent_authorities]
+            if "outside_authorities" in self.fields:
+                self.fields["outside_authorities"].initial = [a for a in co_signatories if a not in competent_authorities]
         elif lead_authorities.count() == 1:
             self.fields["lead_authority"].initial = lead_authorities.get()
 
@@ -67,6 +92,7 @@ class ContractForm(DsfrModelForm):
         if start and duration:
             self._check_end_date(data, start, duration)
         self._check_target_signature(data)
+        self._check_parties(data)
         return data
 
     def _check_end_date(self, data, start, duration):
@@ -81,6 +107,17 @@ class ContractForm(DsfrModelForm):
                 f"elle doit être au plus tard le {date_format(latest, 'SHORT_DATE_FORMAT')}.",
             )
         data["end_date"] = end
+
+    def _check_parties(self, data):
+        """The one rule of the parties' service, shown on the form before anything is written."""
+        data["co_signatories"] = [*data.get("other_authorities", []), *data.get("outside_authorities", [])]
+        lead, establishments = data.get("lead_authority"), data.get("establishments")
+        if lead is None or establishments is None or "other_authorities" in self.errors:
+            return
+        managing_body = data.get("managing_body") or getattr(self.instance, "managing_body", None)
+        contract = self.instance if self.instance.pk else None
+        for reason in party_refusals(self.user, managing_body, establishments, lead, data["co_signatories"], contract):
+            self.add_error(None, reason)
 
     def _check_target_signature(self, data):
         target, end = data.get("target_signature_date"), data.get("end_date")

@@ -71,6 +71,15 @@ def funders_are_parties(contract: Contract, today: date) -> list[str]:
     return reasons
 
 
+def co_signatories_accepted(contract: Contract, today: date) -> list[str]:
+    """A co-signatory outside its competence signs only once the managing body has accepted it."""
+    return [
+        f"{party.authority} attend l'acceptation de l'organisme gestionnaire : il ne peut pas signer tant que "
+        "l'organisme ne l'a pas accepté comme cosignataire (ou que l'autorité cheffe de file ne l'a pas retiré des parties)."
+        for party in contract.parties.all() if not party.is_admitted
+    ]
+
+
 def start_date_reached(contract: Contract, today: date) -> list[str]:
     if today < contract.start_date:
         return [f"Le contrat n'entre en vigueur qu'à sa date d'effet, le {_fmt(contract.start_date)}."]
@@ -107,6 +116,7 @@ class Rule:
 
 
 PERIMETER_CHECKS = (perimeter_not_empty, perimeter_belongs_to_managing_body, funders_are_parties)
+SIGNATURE_CHECKS = (*PERIMETER_CHECKS, co_signatories_accepted)
 BOTH_SIDES = frozenset({MANAGING_BODY, PARTY})
 _ABANDON = Rule(
     "Abandonner la démarche", frozenset({LEAD}), Role.VALIDATE, comment_required=True,
@@ -123,14 +133,14 @@ RULES: dict[tuple[str, str], Rule] = {
     (State.LAUNCHED, State.DIAGNOSTIC): Rule("Ouvrir le diagnostic partagé", BOTH_SIDES, Role.CONTRIBUTE),
     (State.DIAGNOSTIC, State.NEGOTIATION): Rule("Passer à la négociation des objectifs", BOTH_SIDES, Role.CONTRIBUTE),
     (State.NEGOTIATION, State.READY_FOR_SIGNATURE): Rule(
-        "Déclarer le contrat prêt pour signature", frozenset({LEAD}), Role.VALIDATE, (*PERIMETER_CHECKS, objectives_ready)
+        "Déclarer le contrat prêt pour signature", frozenset({LEAD}), Role.VALIDATE, (*SIGNATURE_CHECKS, objectives_ready)
     ),
     (State.READY_FOR_SIGNATURE, State.NEGOTIATION): Rule(
         "Rouvrir la négociation", BOTH_SIDES, Role.CONTRIBUTE, comment_required=True,
         comment_hint="Indiquez ce qui doit être renégocié.",
     ),
     (State.READY_FOR_SIGNATURE, State.SIGNED): Rule(
-        "Enregistrer la signature", frozenset({LEAD}), Role.VALIDATE, PERIMETER_CHECKS
+        "Enregistrer la signature", frozenset({LEAD}), Role.VALIDATE, SIGNATURE_CHECKS
     ),
     (State.SIGNED, State.IN_FORCE): Rule(
         "Constater l'entrée en vigueur", frozenset({LEAD}), Role.VALIDATE, (start_date_reached,)
@@ -158,7 +168,7 @@ def _actors_of(contract: Contract, user) -> set[str]:
         return {MANAGING_BODY} if m.managing_body_id == contract.managing_body_id else set()
     actors = set()
     for party in contract.parties.all():
-        if party.authority_id == m.authority_id:
+        if party.authority_id == m.authority_id and party.is_admitted:
             actors.add(PARTY)
             if party.is_lead:
                 actors.add(LEAD)

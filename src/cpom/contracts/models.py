@@ -24,6 +24,10 @@ class State(models.TextChoices):
 SIGNED_STATES = {State.SIGNED, State.IN_FORCE, State.RENEWAL, State.CLOSED, State.TERMINATED}
 # A contract in these states still binds its establishments: what its perimeter depends on cannot change under it.
 COVERING_STATES = {State.SIGNED, State.IN_FORCE, State.RENEWAL}
+# The states in which the contract's content (diagnostic, objectives, reference budget, trajectory scenarios) is open
+# for editing: from the launch to the end of the negotiation. Declared ready for signature, it is what the parties
+# are about to sign; reopening the negotiation opens it again.
+OPEN_STATES = frozenset({State.LAUNCHED, State.DIAGNOSTIC, State.NEGOTIATION})
 
 
 class LegalBasis(models.TextChoices):
@@ -80,19 +84,50 @@ class Contract(models.Model):
         return self.state in SIGNED_STATES
 
     @property
+    def is_open(self) -> bool:
+        """Its content may be written (see OPEN_STATES)."""
+        return self.state in OPEN_STATES
+
+    @property
     def lead_authority_id(self) -> int | None:
         lead = next((p for p in self.parties.all() if p.is_lead), None)
         return lead.authority_id if lead else None
 
 
+class PartyQuerySet(models.QuerySet):
+    def admitted(self):
+        """The parties that take part: competent for the perimeter, or accepted by the managing body."""
+        return self.filter(ADMITTED_PARTY)
+
+    def awaiting_acceptance(self):
+        return self.exclude(ADMITTED_PARTY)
+
+
+ADMITTED_PARTY = Q(acceptance_requested_at__isnull=True) | Q(accepted_at__isnull=False)
+
+
 class ContractParty(models.Model):
-    """An authority signing the contract; exactly one leads the process."""
+    """An authority signing the contract; exactly one leads the process.
+
+    An authority competent for the perimeter (the ARS of its region, the council of one of its départements, a
+    funder of one of its establishments) takes part at once. Any other co-signatory, which only the lead may add,
+    waits for the managing body's acceptance and sees nothing of the contract until then.
+    """
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="parties")
     authority = models.ForeignKey(
         Authority, on_delete=models.PROTECT, related_name="contract_parties", verbose_name="autorité"
     )
     is_lead = models.BooleanField("autorité cheffe de file", default=False)
+    acceptance_requested_at = models.DateTimeField("acceptation demandée le", null=True, blank=True)
+    accepted_at = models.DateTimeField("acceptée le", null=True, blank=True)
+    # Frozen with the parties once signed: the account is deactivated, never deleted.
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name="acceptée par",
+    )
+
+    objects = PartyQuerySet.as_manager()
 
     class Meta:
         verbose_name = "partie au contrat"
@@ -105,6 +140,10 @@ class ContractParty(models.Model):
 
     def __str__(self) -> str:
         return f"{self.authority}{' (chef de file)' if self.is_lead else ''}"
+
+    @property
+    def is_admitted(self) -> bool:
+        return self.acceptance_requested_at is None or self.accepted_at is not None
 
 
 class Transition(models.Model):

@@ -11,4 +11,6 @@ urlpatterns = [
     path("<int:contract_id>/modifier/", views.contract_update, name="update"),
     path("<int:contract_id>/etat/", views.contract_transition, name="transition"),
     path("<int:contract_id>/indicateurs/", views.contract_indicators, name="indicators"),
+    path("<int:contract_id>/parties/<int:party_id>/accepter/", views.party_accept, name="party_accept"),
+    path("<int:contract_id>/parties/<int:party_id>/refuser/", views.party_decline, name="party_decline"),
 ]

@@ -17,14 +17,14 @@ from cpom.ui import show_refusal, visible_or_404
 
 from cpom.objectives import readiness
 
-from . import lifecycle, services
+from . import lifecycle, parties, services
 from .deadlines import deadlines, next_deadline
 from .forms import ContractForm, TransitionForm, establishments_for
-from .models import Contract, State
+from .models import OPEN_STATES, Contract, State
 
 
 # Before signature the blockers are worth a glance from the contract page; after it they are history.
-READINESS_STATES = {State.LAUNCHED, State.DIAGNOSTIC, State.NEGOTIATION, State.READY_FOR_SIGNATURE}
+READINESS_STATES = OPEN_STATES | {State.READY_FOR_SIGNATURE}
 
 
 def _contracts_of(user):
@@ -77,6 +77,8 @@ def contract_detail(request, contract_id):
         "options": lifecycle.options_for(contract, request.user, today),
         "readiness_count": len(readiness.blockers(contract)) if contract.state in READINESS_STATES else 0,
         "can_edit": access.can_edit_contract(request.user, contract),
+        "awaiting": parties.awaiting(contract),
+        "can_answer": access.can_answer_party_request(request.user, contract) and not contract.is_signed,
         "audit": entries_for(contract)[:20],
         "today": today,
     })
@@ -88,11 +90,26 @@ def _form_choices(user, managing_body=None) -> dict:
         Authority.objects.all() if membership.side == Side.PLATFORM
         else Authority.objects.filter(pk=membership.authority_id)
     )
+    competent = (parties.competent_authorities(parties.competence_scope(managing_body, [])) if managing_body
+                 else Authority.objects.none())
+    # An authority user programming a contract, or editing it, is its lead: only the lead proposes an outsider.
+    outside = None
+    if membership.side == Side.AUTHORITY:
+        outside = Authority.objects.exclude(pk__in=competent.values("pk")) if managing_body else Authority.objects.none()
     return {
+        "user": user,
         "managing_bodies": visible(user, ManagingBody.objects.all()),
         "lead_authorities": lead_authorities,
         "establishments": establishments_for(managing_body, visible(user, Establishment.objects.all())),
+        "competent_authorities": competent,
+        "outside_authorities": outside,
     }
+
+
+def _awaiting_message(request, contract) -> None:
+    for party in parties.awaiting(contract):
+        messages.info(request, f"{party.authority} n'est pas compétente pour le périmètre du contrat : elle ne verra "
+                               "rien du contrat tant que l'organisme gestionnaire ne l'aura pas acceptée comme cosignataire.")
 
 
 def _selected_managing_body(request):
@@ -110,6 +127,7 @@ def contract_create(request):
     if request.method == "POST" and form.is_valid():
         contract = services.program_contract(request.user, form.cleaned_data)
         messages.success(request, f"Le contrat {contract.reference} est inscrit à la programmation.")
+        _awaiting_message(request, contract)
         return redirect("contracts:detail", contract_id=contract.pk)
     return render(request, "contracts/contract_form.html", {"form": form})
 
@@ -129,6 +147,7 @@ def contract_update(request, contract_id):
             show_refusal(request, form, refused)
         else:
             messages.success(request, "Le cadre du contrat a été mis à jour.")
+            _awaiting_message(request, contract)
             return redirect("contracts:detail", contract_id=contract.pk)
     return render(request, "contracts/contract_form.html", {"form": form, "contract": contract})
 
@@ -137,7 +156,34 @@ def contract_update(request, contract_id):
 def perimeter_choices(request):
     """htmx: the perimeter checkboxes for the managing body just chosen in the form."""
     form = ContractForm(**_form_choices(request.user, _selected_managing_body(request)))
-    return render(request, "contracts/_perimeter_field.html", {"field": form["establishments"]})
+    return render(request, "contracts/_perimeter_field.html", {"form": form, "swap_parties": True})
+
+
+def _answer_party(request, contract_id, party_id, answer, done: str):
+    contract = visible_or_404(request.user, _contracts_of(request.user), pk=contract_id)
+    try:
+        party = answer(contract, party_id, request.user)
+    except parties.PartiesRefused as refused:
+        for reason in refused.reasons:
+            messages.error(request, reason)
+    else:
+        messages.success(request, f"{party.authority} {done}.")
+    return redirect("contracts:detail", contract_id=contract.pk)
+
+
+@login_required
+@require_POST
+def party_accept(request, contract_id, party_id):
+    """The managing body accepts a co-signatory outside its competence."""
+    return _answer_party(request, contract_id, party_id, services.accept_party,
+                         "est acceptée comme cosignataire : elle voit désormais le contrat et son périmètre")
+
+
+@login_required
+@require_POST
+def party_decline(request, contract_id, party_id):
+    """The managing body declines a co-signatory outside its competence."""
+    return _answer_party(request, contract_id, party_id, services.decline_party, "n'est plus partie au contrat")
 
 
 @login_required

@@ -9,7 +9,7 @@ import polars as pl
 from django.db import transaction
 
 from cpom.indicators import catalogues, services
-from cpom.indicators.models import DataValue, ImportBatch
+from cpom.indicators.models import DEMO_BATCH_KIND, DataValue, ImportBatch
 from cpom.indicators.storage import bulk_insert
 from cpom.indicators.synthetic import generate_elements, generate_population
 from cpom.registry.identifiers import luhn_check_digit
@@ -99,7 +99,7 @@ def load_demo_indicators(demo_establishments: list[Establishment]) -> None:
     DataValue.objects.filter(establishment_id__in=ids.values(), year__in=YEARS).delete()
     DataValue.objects.filter(category__in=PEER_CATEGORIES, element="cout_moyen_national", year__in=YEARS).delete()
     ImportBatch.objects.filter(file_name=BATCH_NAME).delete()
-    batch = ImportBatch.objects.create(file_name=BATCH_NAME, kind="démonstration", rows=elements.height)
+    batch = ImportBatch.objects.create(file_name=BATCH_NAME, kind=DEMO_BATCH_KIND, rows=elements.height)
     bulk_insert(
         DataValue._meta.db_table, ["establishment_id", "year", "element", "value", "category", "batch_id"],
         ((ids[f], y, element, round(v, 2), "", batch.pk) for f, y, element, v in elements.iter_rows()),

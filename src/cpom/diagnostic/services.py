@@ -12,7 +12,7 @@ from django.db.models import Max
 from cpom.locking import StaleWrite
 from cpom.accounts.access import can_contribute, contract_side, membership_of
 from cpom.audit.services import record
-from cpom.contracts.models import Contract, State
+from cpom.contracts.models import Contract
 from cpom.indicators.models import Band, Indicator, IndicatorValue
 from cpom.indicators.services import consolidated_for
 
@@ -30,8 +30,6 @@ from .models import (
     TemplateSection,
 )
 
-# The diagnostic is written from the launch until the objectives are settled.
-EDITABLE_STATES = {State.LAUNCHED, State.DIAGNOSTIC, State.NEGOTIATION}
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 # Extension → magic bytes the content must start with: a renamed executable or script is refused.
 ALLOWED_ATTACHMENTS = {
@@ -84,7 +82,7 @@ def diagnostic_for(contract: Contract) -> Diagnostic:
 
 
 def is_open(contract: Contract) -> bool:
-    return contract.state in EDITABLE_STATES
+    return contract.is_open
 
 
 def _require_open(contract: Contract) -> None:

@@ -22,6 +22,7 @@ shared so that a total adds up exactly.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from django.db import transaction
@@ -30,16 +31,14 @@ from cpom.locking import StaleWrite
 from cpom.accounts.access import can_contribute, contract_side, membership_of
 from cpom.accounts.models import Role
 from cpom.audit.services import record
-from cpom.contracts.models import Contract, State
+from cpom.contracts.models import Contract
 from cpom.documents.formatting import money
-from cpom.indicators.engine import ACCOUNT_PREFIX
-from cpom.indicators.models import DataValue
 from cpom.registry.models import Authority, AuthorityKind, Establishment
 
+from .balances import year_balances
 from .chart import Chart, balances_for, chart_for, group_balances
 from .models import GROUP_LABELS, ActivityForecast, BudgetLine, FunderKind, GrowthMode, ReferenceBudget, Side
 
-EDITABLE_STATES = frozenset({State.LAUNCHED, State.DIAGNOSTIC, State.NEGOTIATION})
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
@@ -101,7 +100,7 @@ def apportion(total: Decimal, weights: list[Decimal], unit: Decimal = CENT) -> l
 
 
 def _state_refusal(contract: Contract) -> str:
-    if contract.state not in EDITABLE_STATES:
+    if not contract.is_open:
         return (f"Le contrat est à l'état « {contract.get_state_display()} » : le budget de référence ne se modifie "
                 "qu'avant la signature (contrat lancé, en diagnostic partagé ou en négociation), ensuite par avenant.")
     return ""
@@ -332,10 +331,35 @@ class PrefillPlan:
         return sum(len(e.unmapped) for e in self.establishments)
 
 
-def years_with_accounts(contract: Contract) -> list[int]:
-    """The years for which some establishment of the perimeter has account balances, latest first."""
-    years = DataValue.objects.filter(establishment__contracts=contract, element__startswith=ACCOUNT_PREFIX).values_list("year", flat=True)
-    return sorted(set(years), reverse=True)
+@dataclass(frozen=True)
+class AccountsYear:
+    """A year for which the perimeter has balances; partial when some may not cover the whole year."""
+
+    year: int
+    partial: tuple[str, ...]  # « IME Les Grands Chênes : exercice 2026 en cours », one per establishment
+
+    @property
+    def complete(self) -> bool:
+        return not self.partial
+
+    def warning(self) -> str:
+        """What the user reads before taking partial accounts as the reference."""
+        return (f"Les comptes {self.year} sont partiels ({' ; '.join(self.partial)}). Le budget de référence se calcule "
+                "sur un exercice clos (N-1) : des comptes partiels sous-estiment les charges et les produits de l'année.")
+
+
+def accounts_years(contract: Contract, today: date | None = None) -> list[AccountsYear]:
+    """The years for which some establishment of the perimeter has account balances, latest first.
+
+    A year is partial when one of its establishments' balances may not cover the whole fiscal year (the rule is in
+    :mod:`cpom.finance.balances`): the current year, or a file imported before the year's end.
+    """
+    partial: dict[int, list[str]] = {}
+    for row in year_balances(contract.establishments.all(), today):
+        reasons = partial.setdefault(row.year, [])
+        if row.partial:
+            reasons.append(f"{row.establishment.name} : {row.partial}")
+    return [AccountsYear(year, tuple(partial[year])) for year in sorted(partial, reverse=True)]
 
 
 def plan_prefill(contract: Contract, year: int) -> PrefillPlan:
@@ -433,11 +457,14 @@ def _negative_groups(establishment: Establishment, prefill: EstablishmentPrefill
     ]
 
 
-def prefill_from_accounts(budget: ReferenceBudget, year: int, user, expected_version: int) -> PrefillPlan:
+def prefill_from_accounts(budget: ReferenceBudget, year: int, user, expected_version: int, accept_partial: bool = False,
+                          today: date | None = None) -> PrefillPlan:
     """Replaces the lines of every establishment that has accounts for ``year``, and makes ``year`` the base year.
 
     All or nothing: a negative group anywhere refuses the whole pre-fill. Establishments without accounts that
-    year keep their lines. Unmapped accounts are not written but returned, for the user to place by hand.
+    year keep their lines. Unmapped accounts are not written but returned, for the user to place by hand. Partial
+    accounts (an open year, a file taken before the year's end) are taken only when ``accept_partial`` says the
+    user has read the warning.
     """
     contract = budget.contract
     plan = plan_prefill(contract, year)
@@ -445,6 +472,9 @@ def prefill_from_accounts(budget: ReferenceBudget, year: int, user, expected_ver
         raise BudgetRefused(f"Aucun établissement du périmètre n'a de comptes pour {year} : rien à pré-remplir.")
     if plan.problems:
         raise BudgetRefused(" ".join(plan.problems))
+    chosen = next((y for y in accounts_years(contract, today) if y.year == year), None)
+    if chosen is not None and not chosen.complete and not accept_partial:
+        raise BudgetRefused(f"{chosen.warning()} Cochez la case de confirmation pour les prendre malgré tout ; rien n'a été écrit.")
     with transaction.atomic():
         current, contract = _locked(contract)
         _check_write(current, expected_version, lines_refusal(user, contract))

@@ -165,7 +165,7 @@ def budget_detail(request, contract_id):
         "outside": service.lines_outside(budget, establishments),
         "can_edit_lines": not service.lines_refusal(request.user, contract),
         "can_set_growth": not service.growth_refusal(request.user, contract),
-        "editable": contract.state in service.EDITABLE_STATES,
+        "editable": contract.is_open,
     })
 
 
@@ -193,7 +193,7 @@ def budget_lines(request, contract_id, finess):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            service.save_lines(budget, request.user, establishment, form.amounts(), form.days(), form.cleaned_data["version"])
+            service.save_lines(budget, request.user, establishment, form.amounts(), form.forecast_days(), form.cleaned_data["version"])
         except service.BudgetRefused as refused:
             show_refusal(request, form, refused)
         else:
@@ -253,9 +253,13 @@ def _prefill_view(prefill: EstablishmentPrefill) -> PrefillView:
     return PrefillView(prefill.establishment, [FunderKind(f).label for f in funders], rows, prefill.notes, unmapped)
 
 
-def _chosen_year(request, years: list[int]) -> int:
+def _chosen_year(request, years: list[service.AccountsYear]) -> service.AccountsYear:
+    """The year asked for, else the latest complete year, else the latest (its page then says it is partial)."""
     asked = request.GET.get("annee", "")
-    return int(asked) if asked.isdigit() and int(asked) in years else years[0]
+    by_year = {y.year: y for y in years}
+    if asked.isdigit() and int(asked) in by_year:
+        return by_year[int(asked)]
+    return next((y for y in years if y.complete), years[0])
 
 
 def _unmapped_message(plan: service.PrefillPlan) -> str:
@@ -269,16 +273,18 @@ def budget_prefill(request, contract_id):
     contract = _contract(request, contract_id)
     _require(service.lines_refusal(request.user, contract))
     budget = service.reference_budget(contract)
-    years = service.years_with_accounts(contract)
+    years = service.accounts_years(contract)
     if not years:
         return render(request, "finance/budget_prefill.html", {"contract": contract, "years": []})
-    year = _chosen_year(request, years)
+    chosen = _chosen_year(request, years)
     if request.method == "POST":
-        form = PrefillForm(request.POST, years=years)
+        form = PrefillForm(request.POST, years=[y.year for y in years])
         if form.is_valid():
-            year = form.cleaned_data["year"]
+            chosen = next(y for y in years if y.year == form.cleaned_data["year"])
+            year = chosen.year
             try:
-                plan = service.prefill_from_accounts(budget, year, request.user, form.cleaned_data["version"])
+                plan = service.prefill_from_accounts(budget, year, request.user, form.cleaned_data["version"],
+                                                     accept_partial=form.cleaned_data["accept_partial"])
             except service.BudgetRefused as refused:
                 flash_refusal(request, refused)
             else:
@@ -287,8 +293,12 @@ def budget_prefill(request, contract_id):
                 if plan.unmapped_count:
                     messages.warning(request, _unmapped_message(plan))
                 return redirect(_detail_url(contract, "budget"))
-    plan = service.plan_prefill(contract, year)
+    # Closed years only, unless the user asks for the others or picked one of them.
+    show_all = request.GET.get("exercices") == "tous"
+    offered = [y for y in years if y.complete or show_all or y == chosen]
+    plan = service.plan_prefill(contract, chosen.year)
     return render(request, "finance/budget_prefill.html", {
-        "contract": contract, "budget": budget, "years": years, "year": year, "plan": plan,
+        "contract": contract, "budget": budget, "years": offered, "year": chosen.year, "chosen": chosen, "plan": plan,
+        "hidden_years": [y.year for y in years if y not in offered], "show_all": show_all,
         "establishments": [_prefill_view(e) for e in plan.establishments],
     })

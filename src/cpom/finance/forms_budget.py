@@ -63,6 +63,8 @@ class BudgetLinesForm(forms.Form):
                  **kwargs):
         super().__init__(*args, **kwargs)
         self.funders = funders
+        # Only the establishments billed per day have forecast days: the page asks the form, not the fields.
+        self.per_day = per_day
         self.fields["version"].initial = version
         for side, group in ROWS:
             for funder in funders:
@@ -90,8 +92,8 @@ class BudgetLinesForm(forms.Form):
         return {(funder, side, group): self.cleaned_data[amount_field_name(funder, side, group)] or Decimal(0)
                 for side, group in ROWS for funder in self.funders}
 
-    def days(self) -> int | None:
-        return self.cleaned_data.get("days")
+    def forecast_days(self) -> int | None:
+        return self.cleaned_data.get("days") if self.per_day else None
 
 
 def _french(amount: Decimal) -> str:
@@ -129,6 +131,8 @@ class GrowthForm(DsfrBaseForm):
 class PrefillForm(forms.Form):
     year = forms.TypedChoiceField(label="Comptes de l'exercice", coerce=int)
     version = forms.IntegerField(widget=forms.HiddenInput)
+    # The page's confirmation box for partial accounts (the service refuses them without it).
+    accept_partial = forms.BooleanField(required=False)
 
     def __init__(self, *args, years: list[int], **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,11 +13,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from cpom.accounts.access import visible
 from cpom.documents.formatting import money
 from cpom.indicators.importers import DataImportError
 from cpom.registry.models import Establishment
 
-from . import imports
+from . import balances, imports
 from .forms_import import ESTABLISHMENT, ImportForm, SectionForm, resolve_target
 from .trial_balance import count
 
@@ -139,7 +140,10 @@ def batches(request):
     recent = list(imports.visible_batches(request.user)[:100])
     names = dict(Establishment.objects.filter(pk__in={b.establishment_id for b in recent}).values_list("pk", "name"))
     rows = [{"batch": b, "establishment": names.get(b.establishment_id), "accounts": count(b.accounts)} for b in recent]
-    return render(request, "finance/import_list.html", {"rows": rows, "may_import": _may_import_something(request.user)})
+    present = balances.balances_table(balances.year_balances(visible(request.user, Establishment.objects.all())))
+    return render(request, "finance/import_list.html", {
+        "rows": rows, "may_import": _may_import_something(request.user), "present": present,
+    })
 
 
 @login_required

@@ -48,15 +48,24 @@ class StaleScenario(StaleWrite, ScenarioRefused):
     """The scenario changed since the user read it."""
 
 
+def edit_refusal(user, contract: Contract) -> str | None:
+    """Why ``user`` may not write the contract's scenarios now, or None when they may."""
+    if not can_contribute(user, contract):
+        return "Seules les parties au contrat (rôle contribution) modifient les scénarios, et seulement avant signature."
+    if not contract.is_open:
+        return (f"Le contrat est à l'état « {contract.get_state_display()} » : les scénarios de trajectoire ne se "
+                "modifient que pendant le lancement, le diagnostic partagé et la négociation du contrat.")
+    return None
+
+
 def may_edit(user, contract: Contract) -> bool:
-    return can_contribute(user, contract) and not contract.is_signed
+    return edit_refusal(user, contract) is None
 
 
 def _require_editor(user, contract: Contract) -> None:
-    if not may_edit(user, contract):
-        raise ScenarioRefused(
-            "Seules les parties au contrat (rôle contribution) modifient les scénarios, et seulement avant signature."
-        )
+    refusal = edit_refusal(user, contract)
+    if refusal:
+        raise ScenarioRefused(refusal)
 
 
 # ---------------------------------------------------------------------------------------------------- rates

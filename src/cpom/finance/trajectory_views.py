@@ -58,8 +58,9 @@ def _scenario(request, contract_id, scenario_id) -> Scenario:
 
 
 def _require_editor(request, contract: Contract) -> None:
-    if not scenarios.may_edit(request.user, contract):
-        raise PermissionDenied("Seules les parties au contrat (rôle contribution) modifient les scénarios, et seulement avant signature.")
+    refusal = scenarios.edit_refusal(request.user, contract)
+    if refusal:
+        raise PermissionDenied(refusal)
 
 
 def _lines(years: list, totals: Sums) -> list[Line]:

@@ -41,11 +41,18 @@ _keep_freed_memory()
 
 # Reasons a value is "non calculable", in the users' words.
 MISSING = "donnée manquante : {}"
-NO_ACCOUNTS = "pas de balance comptable pour l'année"
-NO_HISTORY = "pas de données {} an(s) plus tôt"
+MISSING_SEVERAL = "données manquantes : {}"
+MISSING_IN = "donnée manquante pour {} : {}"
+MISSING_SEVERAL_IN = "données manquantes pour {} : {}"
+NO_ACCOUNTS = "aucun solde de compte pour {}"
+NO_HISTORY = "aucune donnée pour {} ({} plus tôt)"
 ZERO_DENOMINATOR = "dénominateur nul"
 NEGATIVE_DENOMINATOR = "dénominateur négatif ou nul : l'indicateur ne s'applique pas"
 UNDEFINED = "calcul impossible (division par zéro dans la formule)"
+MAX_REASONS = 3
+MAX_REASON_LENGTH = 300  # the stored reason's column
+# The reasons of a row are packed as bits of one 64-bit integer, with room left for its year.
+MAX_INPUTS = 40
 
 
 @dataclass(frozen=True)
@@ -67,7 +74,10 @@ class _Compiled:
     numerator: object
     denominator: object | None
     elements: list[str] = field(default_factory=list)
-    uses_accounts: bool = False
+    # What the formula reads and how many years back: (element code, years back), and the years back
+    # at which it reads account balances. A value is unknown when one of them is missing.
+    element_inputs: list[tuple[str, int]] = field(default_factory=list)
+    account_lags: list[int] = field(default_factory=list)
     max_lag: int = 0
 
 
@@ -84,12 +94,17 @@ def compile_catalogue(specs: list[IndicatorSpec], known_elements: set[str]) -> l
                 trees.append(f.check(text, known_elements))
             except f.FormulaError as error:
                 raise f.FormulaError(f"indicateur {spec.code}, {part} : {error.message}", error.position) from None
-        nodes = [n for tree in trees if tree is not None for n in f.walk(tree)]
+        inputs = {(node.code if isinstance(node, f.Element) else None, lag)
+                  for tree in trees if tree is not None for node, lag in f.inputs_of(tree)}
+        element_inputs = sorted((code, lag) for code, lag in inputs if code is not None)
+        account_lags = sorted(lag for code, lag in inputs if code is None)
+        if len(element_inputs) + len(account_lags) > MAX_INPUTS:
+            raise f.FormulaError(f"indicateur {spec.code} : plus de {MAX_INPUTS} données dans la formule", 1)
         compiled.append(_Compiled(
             spec, trees[0], trees[1],
-            elements=sorted({n.code for n in nodes if isinstance(n, f.Element)}),
-            uses_accounts=any(isinstance(n, f.Accounts) for n in nodes),
-            max_lag=max([n.years for n in nodes if isinstance(n, f.Lag)], default=0),
+            elements=sorted({code for code, _ in element_inputs}),
+            element_inputs=element_inputs, account_lags=account_lags,
+            max_lag=max((lag for _, lag in inputs), default=0),
         ))
     return compiled
 
@@ -153,9 +168,14 @@ class _Frame:
 
 def _account_sums(frame: _Frame, calls: list[f.Accounts]) -> dict[str, np.ndarray]:
     """Every distinct account function of the catalogue, as matrix products over the balances."""
+    if not calls:
+        return {}
     names = [name for name in frame.columns if name.startswith(ACCOUNT_PREFIX)]
-    if not calls or not names:
-        return {"__has_accounts__": np.zeros(frame.matrix.shape[0], dtype=bool)} if calls else {}
+    if not names:
+        # Not one balance in the data read (activity and staff come before the accounts): every
+        # account function is unknown, never 0.
+        unknown = np.full(frame.matrix.shape[0], np.nan)
+        return {"__has_accounts__": np.zeros(frame.matrix.shape[0], dtype=bool), **{call.key(): unknown for call in calls}}
     # Account columns come last in the matrix: a view, zeroed in place (formulas never read them raw).
     first = frame.columns[names[0]]
     balances = frame.matrix[:, first:first + len(names)]
@@ -214,33 +234,74 @@ def _reasons(indicator: _Compiled, frame: _Frame, accounts, denominator, value, 
     if not unknown.any():
         return codes
     sub = rows[unknown]
-    checks = [(MISSING.format(name), np.isnan(frame.column(name)[sub])) for name in indicator.elements]
-    if indicator.uses_accounts:
-        checks.append((NO_ACCOUNTS, ~accounts["__has_accounts__"][sub]))
-    if indicator.max_lag:
-        earlier = frame.shift(frame.present.astype(float), indicator.max_lag)[sub]
-        checks.append((NO_HISTORY.format(indicator.max_lag), ~(earlier == 1.0)))
+    checks = _input_checks(indicator, frame, accounts, sub)
     if denominator is not None:
         den = denominator[sub]
         if indicator.spec.denominator_positive:
-            checks.append((NEGATIVE_DENOMINATOR, den <= 0))
+            checks.append((("denominator", NEGATIVE_DENOMINATOR), den <= 0))
         else:
-            checks.append((ZERO_DENOMINATOR, den == 0))
+            checks.append((("denominator", ZERO_DENOMINATOR), den == 0))
     bits = np.zeros(len(sub), dtype=np.int64)
     for position, (_, mask) in enumerate(checks):
         bits |= mask.astype(np.int64) << position
-    patterns, inverse = np.unique(bits, return_inverse=True)
-    pattern_codes = np.array([texts.setdefault(_describe(p, checks), len(texts)) for p in patterns], dtype=np.uint32)
+    # The reasons name years: one text per pattern of failed checks and year.
+    keys = bits * frame.n_years + sub % frame.n_years
+    patterns, inverse = np.unique(keys, return_inverse=True)
+    pattern_codes = np.array([
+        texts.setdefault(_describe(int(key) // frame.n_years, checks, frame.first_year + int(key) % frame.n_years), len(texts))
+        for key in patterns
+    ], dtype=np.uint32)
     codes[unknown] = pattern_codes[inverse]
     return codes
 
 
-def _describe(pattern: int, checks) -> str:
-    labels = [label for position, (label, _) in enumerate(checks) if pattern >> position & 1]
-    missing = [label.split(" : ", 1)[1] for label in labels if label.startswith("donnée manquante")]
-    others = [label for label in labels if not label.startswith("donnée manquante")]
-    parts = ([MISSING.format(", ".join(missing))] if missing else []) + others
-    return " ; ".join(parts[:3]) if parts else UNDEFINED
+def _input_checks(indicator: _Compiled, frame: _Frame, accounts, sub: np.ndarray) -> list:
+    """For each input of the formula, which of the rows ``sub`` lack it (in the year the formula reads it)."""
+    checks = []
+    lags = sorted({lag for _, lag in indicator.element_inputs} | set(indicator.account_lags))
+    earlier = {lag: _rows_back(frame, sub, lag) for lag in lags}
+    for lag in lags:
+        if lag:
+            checks.append((("history", lag), ~_read(frame.present, earlier[lag], False)))
+    for code, lag in indicator.element_inputs:
+        checks.append((("element", lag, code), np.isnan(_read(frame.column(code), earlier[lag], np.nan))))
+    for lag in indicator.account_lags:
+        checks.append((("accounts", lag), ~_read(accounts["__has_accounts__"], earlier[lag], False)))
+    return checks
+
+
+def _rows_back(frame: _Frame, rows: np.ndarray, years: int) -> np.ndarray:
+    """The row of the same establishment ``years`` earlier, −1 before the first year read."""
+    return np.where(rows % frame.n_years >= years, rows - years, -1)
+
+
+def _read(values: np.ndarray, rows: np.ndarray, outside):
+    return np.where(rows >= 0, values[np.maximum(rows, 0)], outside)
+
+
+def _years_text(years: int) -> str:
+    return "1 an" if years == 1 else f"{years} ans"
+
+
+def _describe(pattern: int, checks, year: int) -> str:
+    failed = [label for position, (label, _) in enumerate(checks) if pattern >> position & 1]
+    # With nothing at all in an earlier year, naming each of its missing inputs would say less.
+    empty_years = [label[1] for label in failed if label[0] == "history"]
+    parts = [NO_HISTORY.format(year - lag, _years_text(lag)) for lag in empty_years]
+    missing: dict[int, list[str]] = {}
+    for label in failed:
+        if label[0] == "element" and label[1] not in empty_years:
+            missing.setdefault(label[1], []).append(label[2])
+    for lag, codes in sorted(missing.items()):
+        names = ", ".join(codes)
+        if lag:
+            parts.append((MISSING_IN if len(codes) == 1 else MISSING_SEVERAL_IN).format(year - lag, names))
+        else:
+            parts.append((MISSING if len(codes) == 1 else MISSING_SEVERAL).format(names))
+    parts += [NO_ACCOUNTS.format(year - label[1]) for label in failed if label[0] == "accounts" and label[1] not in empty_years]
+    parts += [label[1] for label in failed if label[0] == "denominator"]
+    text = " ; ".join(parts[:MAX_REASONS]) if parts else UNDEFINED
+    return text if len(text) <= MAX_REASON_LENGTH else text[:MAX_REASON_LENGTH - 1] + "…"
 
 
 def compute(establishments: pl.DataFrame, elements: pl.DataFrame, catalogue: list[_Compiled]) -> pl.DataFrame:
@@ -251,6 +312,8 @@ def compute(establishments: pl.DataFrame, elements: pl.DataFrame, catalogue: lis
     (value null and a reason when non calculable); only indicators that apply to the category.
     """
     keys = establishments["establishment"].cast(pl.Utf8).to_list()
+    if elements.height == 0:
+        return _result(keys, catalogue, {name: np.empty(0, dtype=dtype) for name, dtype in _COLUMNS.items()}, [""])
     used = sorted({name for c in catalogue for name in c.elements})
     element_names = elements["element"]
     if isinstance(element_names.dtype, (pl.Categorical, pl.Enum)):
@@ -273,11 +336,7 @@ def compute(establishments: pl.DataFrame, elements: pl.DataFrame, catalogue: lis
             applies &= allowed[row_categories]
         coverage.append(np.nonzero(applies)[0])
     total = sum(len(rows) for rows in coverage)
-    out = {
-        "establishment": np.empty(total, dtype=np.uint32), "year": np.empty(total, dtype=np.int32),
-        "code": np.empty(total, dtype=np.uint32), "value": np.empty(total), "numerator": np.empty(total),
-        "denominator": np.empty(total), "reason": np.empty(total, dtype=np.uint32),
-    }
+    out = {name: np.empty(total, dtype=dtype) for name, dtype in _COLUMNS.items()}
     start = 0
     for index, (indicator, rows) in enumerate(zip(catalogue, coverage)):
         if len(rows) == 0:
@@ -303,6 +362,16 @@ def compute(establishments: pl.DataFrame, elements: pl.DataFrame, catalogue: lis
             np.take(denominator, rows, out=out["denominator"][start:end])
         out["reason"][start:end] = _reasons(indicator, frame, accounts, denominator, value, rows, texts)
         start = end
+    return _result(keys, catalogue, out, list(texts))
+
+
+_COLUMNS = {
+    "establishment": np.uint32, "year": np.int32, "code": np.uint32, "value": np.float64, "numerator": np.float64,
+    "denominator": np.float64, "reason": np.uint32,
+}
+
+
+def _result(keys: list[str], catalogue: list[_Compiled], out: dict[str, np.ndarray], texts: list[str]) -> pl.DataFrame:
     return pl.DataFrame([
         pl.Series("establishment", out["establishment"]).cast(pl.Enum(keys)),
         pl.Series("year", out["year"]),
@@ -310,7 +379,7 @@ def compute(establishments: pl.DataFrame, elements: pl.DataFrame, catalogue: lis
         pl.Series("value", out["value"], nan_to_null=True),
         pl.Series("numerator", out["numerator"], nan_to_null=True),
         pl.Series("denominator", out["denominator"], nan_to_null=True),
-        pl.Series("reason", out["reason"]).cast(pl.Enum(list(texts))),
+        pl.Series("reason", out["reason"]).cast(pl.Enum(texts)),
     ])
 
 

@@ -12,7 +12,7 @@ from cpom.registry.models import Establishment
 
 from . import formula as f
 from .engine import ACCOUNT_PREFIX, IndicatorSpec, compile_catalogue, compute
-from .models import DataElement, DataValue, Indicator
+from .models import DEMO_BATCH_KIND, DataElement, DataValue, Indicator
 
 FUNCTION_WORDS = {
     "debit": "solde débiteur net des comptes",
@@ -127,5 +127,7 @@ def _provenance(value: DataValue | None) -> str:
         return "non fournie"
     if value.batch is None:
         return "saisie"
+    if value.batch.kind == DEMO_BATCH_KIND:
+        return f"{value.batch.file_name} (chargées le {value.batch.at:%d/%m/%Y}, sans import de fichier)"
     who = value.batch.user.get_full_name() if value.batch.user else "import en ligne de commande"
     return f"{value.batch.file_name}, importé le {value.batch.at:%d/%m/%Y} ({who})"

@@ -230,6 +230,20 @@ def account_calls_of(node) -> list[Accounts]:
     return [n for n in walk(node) if isinstance(n, Accounts)]
 
 
+def inputs_of(node, years_back: int = 0):
+    """Each element and account function a formula reads, with how many years back it reads it.
+
+    ``n_moins(4, debit(6) / places_autorisees)`` reads both inputs 4 years back; lags nest and add up.
+    """
+    if isinstance(node, Lag):
+        yield from inputs_of(node.expression, years_back + node.years)
+    elif isinstance(node, (Element, Accounts)):
+        yield node, years_back
+    else:
+        for child in _children(node):
+            yield from inputs_of(child, years_back)
+
+
 def check(text: str, known_elements: set[str]):
     """Parses ``text`` and checks that every element exists; returns the tree."""
     node = parse(text)

@@ -5,6 +5,8 @@ from django.db.models import Q
 from cpom.registry.categories import CATEGORY_CHOICES
 from cpom.registry.models import Authority, Establishment, ManagingBody
 
+from .engine import MAX_REASON_LENGTH
+
 
 class Kind(models.TextChoices):
     """The model contract's five kinds of indicators."""
@@ -126,6 +128,10 @@ class Indicator(models.Model):
         return not self.categories or category in self.categories
 
 
+# The kind of the one batch the demo records its synthetic data under: no file was imported.
+DEMO_BATCH_KIND = "démonstration"
+
+
 class ImportBatch(models.Model):
     """One imported file: where each data value came from."""
 
@@ -188,7 +194,7 @@ class IndicatorValue(models.Model):
     value = models.FloatField("valeur", null=True)
     numerator = models.FloatField("numérateur", null=True)
     denominator = models.FloatField("dénominateur", null=True)
-    reason = models.CharField("non calculable parce que", max_length=300, blank=True)
+    reason = models.CharField("non calculable parce que", max_length=MAX_REASON_LENGTH, blank=True)
     band = models.CharField("position", max_length=20, choices=Band.choices, blank=True)
     flag = models.CharField("à vérifier", max_length=300, blank=True)
     formula_version = models.CharField("version de la formule", max_length=16)

@@ -45,7 +45,7 @@ class ObjectiveForm(VersionedForm):
         else:
             self.fields["establishments"].queryset = contract.establishments.order_by("name")
             self.fields["findings"].queryset = Finding.objects.filter(diagnostic__contract=contract).select_related("section")
-            self.fields["priorities"].queryset = RegionalPriority.objects.filter(authority__contract_parties__contract=contract)
+            self.fields["priorities"].queryset = RegionalPriority.objects.filter(authority__contract_parties__in=contract.parties.admitted())
         if "due_year" in self.fields:
             self.fields["due_year"].choices = [("", "—")] + list(enumerate(DUE_YEAR_LABELS[: contract.duration_years]))
 

@@ -14,12 +14,10 @@ from django.db import transaction
 from cpom.locking import StaleWrite
 from cpom.accounts.access import ContractSide, can_contribute, contract_side
 from cpom.audit.services import record
-from cpom.contracts.models import Contract, State
+from cpom.contracts.models import Contract
 
 from .models import Agreement, Funding, Message, Objective, Status
 from .snapshots import objective_snapshot
-
-NEGOTIABLE_STATES = {State.LAUNCHED, State.DIAGNOSTIC, State.NEGOTIATION}
 
 # Action → the statuses it may start from.
 ALLOWED_FROM = {
@@ -53,7 +51,7 @@ class Party:
 def parties(contract: Contract) -> list[Party]:
     """Everyone whose agreement an objective needs: the managing body, then each authority party."""
     result = [Party(str(contract.managing_body), contract.managing_body_id, None)]
-    result += [Party(str(p.authority), None, p.authority_id) for p in contract.parties.select_related("authority")]
+    result += [Party(str(p.authority), None, p.authority_id) for p in contract.parties.admitted().select_related("authority")]
     return result
 
 
@@ -68,7 +66,7 @@ def is_proposer(side: ContractSide | None, objective: Objective) -> bool:
 def refusal(objective: Objective, user, action: str) -> str | None:
     """Why ``user`` may not take ``action`` on ``objective`` now, or None when allowed."""
     contract = objective.contract
-    if contract.state not in NEGOTIABLE_STATES:
+    if not contract.is_open:
         return f"Les objectifs ne se négocient plus : le contrat est à l'état « {contract.get_state_display()} »."
     if not can_contribute(user, contract):
         return "Seules les parties au contrat (rôle contribution au moins) négocient les objectifs."

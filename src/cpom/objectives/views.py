@@ -60,7 +60,7 @@ def objective_list(request, contract_id):
         "operational_count": sum(1 for o in operational if o.funding == Funding.FUNDED and o.status != Status.REJECTED),
         "blockers": readiness.blockers(contract),
         "matrix": priority_matrix([o for o in operational if o.status != Status.REJECTED]),
-        "can_propose": can_contribute(request.user, contract) and contract.state in negotiation.NEGOTIABLE_STATES,
+        "can_propose": can_contribute(request.user, contract) and contract.is_open,
     })
 
 
@@ -71,7 +71,7 @@ def readiness_page(request, contract_id):
 
 
 def _require_contributor(request, contract: Contract) -> None:
-    if not (can_contribute(request.user, contract) and contract.state in negotiation.NEGOTIABLE_STATES):
+    if not (can_contribute(request.user, contract) and contract.is_open):
         raise PermissionDenied("Seules les parties au contrat (rôle contribution) proposent des objectifs, et seulement avant signature.")
 
 
@@ -274,7 +274,7 @@ def examples(request, contract_id):
     return render(request, "objectives/examples.html", {
         "contract": contract, "collection": collection(),
         "strategic": contract.objectives.filter(level=Level.STRATEGIC).order_by("number"),
-        "can_copy": can_contribute(request.user, contract) and contract.state in negotiation.NEGOTIABLE_STATES,
+        "can_copy": can_contribute(request.user, contract) and contract.is_open,
     })
 
 
