@@ -194,3 +194,29 @@ def test_transitions_outside_the_table_are_refused(proposal, users, action, star
     assert negotiation.refusal(_fresh(proposal), users["asso"], action) == (
         f"Impossible de {negotiation.ACTION_LABELS[action]} un objectif au statut « {Status(start).label} »."
     )
+
+
+def test_a_party_admitted_after_the_agreement_still_gives_its_word(proposal, users):
+    """Agreed by the association, the ARS and the council; then the lead adds cd49, whom the association accepts."""
+    from cpom.contracts.parties import set_parties
+    from cpom.contracts.services import accept_party
+    from cpom.objectives import readiness
+
+    for username in AUTHORITIES:
+        negotiation.agree(_fresh(proposal), users[username], proposal.version)
+    assert _fresh(proposal).status == Status.AGREED
+    contract = proposal.contract
+    lead = contract.parties.get(is_lead=True).authority
+    cd44, cd49 = users["cd44"].membership.authority, users["cd49"].membership.authority
+    set_parties(contract, users["ars"], lead, [cd44, cd49])
+    accept_party(contract, contract.parties.get(authority=cd49).pk, users["asso"])
+    blockers = [b.message for b in readiness.blockers(contract)
+                if b.rule == "not_agreed" and b.url.startswith(proposal.get_absolute_url())]
+    assert blockers == ["Objectif 1.1 « Accompagner les jeunes adultes » : accepté avant l'arrivée de Conseil "
+                        "départemental de Maine-et-Loire, dont l'accord manque."]
+    assert negotiation.may(_fresh(proposal), users["cd49"], "agree")
+    negotiation.agree(_fresh(proposal), users["cd49"], proposal.version)
+    assert _fresh(proposal).status == Status.AGREED
+    assert not [b for b in readiness.blockers(contract)
+                if b.rule == "not_agreed" and b.url.startswith(proposal.get_absolute_url())]
+    assert not negotiation.may(_fresh(proposal), users["cd49"], "agree")  # once is enough

@@ -27,6 +27,7 @@ ALLOWED_FROM = {
     "reopen": {Status.AGREED, Status.INTENTION, Status.REJECTED},
     "comment": set(Status.values),
 }
+SETTLED = {Status.AGREED, Status.INTENTION}
 ACTION_LABELS = {
     "edit": "modifier", "agree": "donner son accord", "reject": "rejeter", "reopen": "rouvrir la discussion",
     "comment": "commenter",
@@ -72,9 +73,12 @@ def refusal(objective: Objective, user, action: str) -> str | None:
         return "Seules les parties au contrat (rôle contribution au moins) négocient les objectifs."
     if action == "edit" and not is_proposer(contract_side(user, contract), objective):
         return f"Seul(e) {objective.proposer_label}, qui a proposé cet objectif, peut le modifier ; les autres parties en discutent."
-    if objective.status not in ALLOWED_FROM[action]:
+    agreed = action == "agree" and _key(contract_side(user, contract)) in _agreed_parties(objective)
+    # A party admitted after the others agreed still gives its word on the settled version.
+    late_party = action == "agree" and objective.status in SETTLED and not agreed
+    if objective.status not in ALLOWED_FROM[action] and not late_party:
         return f"Impossible de {ACTION_LABELS[action]} un objectif au statut « {objective.get_status_display()} »."
-    if action == "agree" and _agreed_parties(objective) & {_key(contract_side(user, contract))}:
+    if action == "agree" and agreed:
         return "Votre organisation a déjà donné son accord à cette version."
     return None
 
@@ -164,6 +168,8 @@ def agree(objective: Objective, user, expected_version: int) -> Objective:
         version=current.version, user=user,
     )
     _say(current, user, event=f"a donné son accord à la version {current.version}")
+    if current.status in SETTLED:
+        return current
     if all(agreement for _, agreement in agreement_state(current)):
         _set_status(current, user, Status.INTENTION if current.funding == Funding.INTENTION else Status.AGREED)
     elif current.status == Status.PROPOSED:

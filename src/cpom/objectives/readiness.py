@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from cpom.contracts.models import Contract
 
+from . import negotiation
 from .models import DUE_YEAR_LABELS, Funding, Level, Objective, ObjectiveLimits, Status
 from .values import is_unspecified
 
@@ -61,7 +62,14 @@ def _count_rules(contract: Contract, objectives: list[Objective]) -> list[Blocke
 
 def _agreement_rule(objective: Objective) -> list[Blocker]:
     if objective.status in (Status.AGREED, Status.INTENTION):
-        return []
+        # Settled before a party joined the contract: its word is still awaited on the settled version.
+        missing = [party.label for party, agreement in negotiation.agreement_state(objective) if agreement is None]
+        if not missing:
+            return []
+        return [Blocker(
+            "not_agreed", f"{_name(objective)} : accepté avant l'arrivée de {', '.join(missing)}, dont l'accord manque.",
+            _objective_url(objective, "negociation"),
+        )]
     return [Blocker(
         "not_agreed", f"{_name(objective)} : pas encore accepté par toutes les parties (statut « {objective.get_status_display()} »).",
         _objective_url(objective, "negociation"),
