@@ -98,8 +98,15 @@ _DEFAULT_SQLITE = f"sqlite:///{VAR_DIR / 'cpom.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _DEFAULT_SQLITE), conn_max_age=60)}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    # Without a timeout, two requests writing at once fail with "database is locked".
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # A deferred BEGIN reads first, then fails at once with "database is locked" when its upgrade to a write
+    # lock meets another writer (SQLite does not wait there, to avoid a deadlock). IMMEDIATE takes the write lock
+    # at BEGIN, where the busy timeout applies: concurrent writers queue for up to 20 s instead of failing.
+    # WAL lets readers go on while one writer commits; synchronous stays at its durable default (FULL).
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL",
+    }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
