@@ -2,7 +2,8 @@
 
 SQLite in ``var/`` is the embedded default so that a fresh clone runs with nothing
 installed; PostgreSQL is used as soon as ``DATABASE_URL`` is set. In production
-(``CPOM_ENV=production``) secrets and hosts must come from the environment.
+(``CPOM_ENV=production``) secrets and hosts must come from the environment, and weak
+ones are refused. Debug pages are shown only when asked for (``CPOM_DEBUG=1``), never in production.
 """
 
 import os
@@ -12,23 +13,73 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("CPOM_VAR_DIR", Path.cwd() / "var"))
+DEVELOPMENT_SECRET_KEY = "dev-only-not-secret-cpom"
+# Django's own floor for a key that resists guessing (check --deploy): 50 characters, 5 distinct at least.
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_DISTINCT = 5
+
+# Uploads, the SQLite database, pending imports and generated files are read by the platform's account only.
+os.umask(0o027)
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 
 PRODUCTION = os.environ.get("CPOM_ENV", "development") == "production"
-DEBUG = not PRODUCTION and os.environ.get("CPOM_DEBUG", "1") == "1"
+DEBUG = not PRODUCTION and os.environ.get("CPOM_DEBUG", "0") == "1"
+
+
+def _required(name: str) -> str:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise ImproperlyConfigured(f"Variable d'environnement manquante en production : {name}")
+    return value
+
+
+def _var_dir() -> Path:
+    """``CPOM_VAR_DIR``, else ``var/`` at the root of the source checkout, wherever the command is started from."""
+    if os.environ.get("CPOM_VAR_DIR"):
+        return Path(os.environ["CPOM_VAR_DIR"]).resolve()
+    checkout = PACKAGE_DIR.parent.parent
+    if (checkout / "pyproject.toml").is_file():
+        return checkout / "var"
+    raise ImproperlyConfigured(
+        "CPOM_VAR_DIR n'est pas défini : indiquez le dossier où cpom garde sa base SQLite, les fichiers déposés et "
+        "les imports en attente (cpom est installé hors de son dépôt source)."
+    )
+
+
+def _production_secret_key() -> str:
+    key = _required("CPOM_SECRET_KEY")
+    if key == DEVELOPMENT_SECRET_KEY or key.startswith("django-insecure-") or len(key) < SECRET_KEY_MIN_LENGTH \
+            or len(set(key)) < SECRET_KEY_MIN_DISTINCT:
+        raise ImproperlyConfigured(
+            f"CPOM_SECRET_KEY est trop faible pour la production : il faut {SECRET_KEY_MIN_LENGTH} caractères au moins, "
+            "tirés au hasard, et jamais la clé de développement. Par exemple : "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
+    return key
+
+
+def _production_hosts() -> list[str]:
+    hosts = [host.strip() for host in _required("CPOM_ALLOWED_HOSTS").split(",")]
+    if any(not host or "*" in host for host in hosts):
+        raise ImproperlyConfigured(
+            "CPOM_ALLOWED_HOSTS doit nommer chaque nom de domaine servi, séparés par des virgules "
+            f"(par exemple cpom.ars.sante.fr) : « * » ou une entrée vide est refusé ; trouvé « {os.environ['CPOM_ALLOWED_HOSTS']} »."
+        )
+    return hosts
+
+
+VAR_DIR = _var_dir()
 
 if PRODUCTION:
-    try:
-        SECRET_KEY = os.environ["CPOM_SECRET_KEY"]
-        ALLOWED_HOSTS = os.environ["CPOM_ALLOWED_HOSTS"].split(",")
-    except KeyError as missing:
-        raise ImproperlyConfigured(f"Variable d'environnement manquante en production : {missing}") from None
+    SECRET_KEY = _production_secret_key()
+    ALLOWED_HOSTS = _production_hosts()
     CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CPOM_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 else:
-    # A development key: never used when CPOM_ENV=production.
-    SECRET_KEY = os.environ.get("CPOM_SECRET_KEY", "dev-only-not-secret-cpom")
+    # A development key: refused when CPOM_ENV=production.
+    SECRET_KEY = os.environ.get("CPOM_SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
 
 INSTALLED_APPS = [
@@ -69,9 +120,11 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
-if PRODUCTION:
-    # Serves the collected static files without a separate web server.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+# Static files are served by WhiteNoise in every environment, so that the quick start runs without debug. In
+# production it serves what ``cpom collectstatic`` gathered (compressed, with hashed names); elsewhere it reads
+# them where they are, as runserver's debug mode would.
+MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+WHITENOISE_USE_FINDERS = not PRODUCTION
 
 ROOT_URLCONF = "cpom.config.urls"
 WSGI_APPLICATION = "cpom.config.wsgi.application"
@@ -97,7 +150,7 @@ DSFR_MARK_OPTIONAL_FIELDS = True
 _DEFAULT_SQLITE = f"sqlite:///{VAR_DIR / 'cpom.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _DEFAULT_SQLITE), conn_max_age=60)}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    VAR_DIR.mkdir(mode=0o750, parents=True, exist_ok=True)
     # A deferred BEGIN reads first, then fails at once with "database is locked" when its upgrade to a write
     # lock meets another writer (SQLite does not wait there, to avoid a deadlock). IMMEDIATE takes the write lock
     # at BEGIN, where the busy timeout applies: concurrent writers queue for up to 20 s instead of failing.
@@ -128,7 +181,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
-STATIC_ROOT = VAR_DIR / "static"
+# Only production collects them (cpom collectstatic); elsewhere WhiteNoise reads them in place.
+STATIC_ROOT = VAR_DIR / "static" if PRODUCTION else None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
