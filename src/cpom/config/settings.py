@@ -7,6 +7,7 @@ ones are refused. Debug pages are shown only when asked for (``CPOM_DEBUG=1``), 
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -96,6 +97,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "axes",
     "cpom.accounts",
     "cpom.registry",
     "cpom.contracts",
@@ -118,6 +120,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login with the French page below.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Static files are served by WhiteNoise in every environment, so that the quick start runs without debug. In
@@ -173,6 +177,34 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Brute force: after 5 wrong passwords for one identifier from one address, that pair is locked out for 15
+# minutes (each new try during the lock starts the 15 minutes again); the right password does not get through
+# meanwhile. force_login (tests) and API tokens do not authenticate with a password, so they are not counted.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+
+# Password reset mails: printed on the console unless an SMTP server is given.
+DEFAULT_FROM_EMAIL = os.environ.get("CPOM_EMAIL_FROM", "cpom <ne-pas-repondre@cpom.invalid>")
+if os.environ.get("CPOM_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["CPOM_EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("CPOM_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("CPOM_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("CPOM_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("CPOM_EMAIL_TLS", "1") == "1"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+PASSWORD_RESET_TIMEOUT = 3600 * 24
+
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"
@@ -204,6 +236,16 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
+    # Per process (Django's local-memory cache): an integrator reading its contracts stays far below.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("CPOM_API_ANON_RATE", "30/minute"),
+        "user": os.environ.get("CPOM_API_USER_RATE", "300/minute"),
+    },
+    "EXCEPTION_HANDLER": "cpom.api.errors.french_errors",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API cpom",
