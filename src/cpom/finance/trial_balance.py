@@ -17,9 +17,9 @@ from functools import cached_property
 
 import numpy as np
 import polars as pl
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from cpom import workbooks
 from cpom.documents.formatting import NBSP, money
 from cpom.indicators.importers import MAX_REPORTED_ERRORS, DataImportError, parse_decimal
 
@@ -346,17 +346,14 @@ def _read_csv(content: bytes, file_name: str) -> TrialBalance:
 
 def _read_excel(content: bytes, file_name: str) -> TrialBalance:
     try:
-        sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
-        numbered = ((n, list(r)) for n, r in enumerate(sheet.iter_rows(values_only=True), start=1))
+        numbered = enumerate(workbooks.first_sheet_rows(content), start=1)
         header_line, header = next(((n, r) for n, r in numbered if any(_cell_text(v) for v in r)), (1, []))
         letters = [get_column_letter(i + 1) for i in range(len(header))]
         checker = _Checker(file_name, _columns(header, file_name, header_line, letters))
         for line, record in numbered:
             checker.check(line, record)
-    except DataImportError:
-        raise
-    except Exception:  # noqa: BLE001 - a damaged workbook fails inside openpyxl in many ways (zip, XML, styles)
-        raise refuse(file_name, "ce classeur Excel (.xlsx) est illisible ou endommagé") from None
+    except workbooks.WorkbookRefused as refused:
+        raise refuse(file_name, str(refused)) from None
     return checker.result("classeur Excel", "")
 
 

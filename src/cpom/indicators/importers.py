@@ -7,16 +7,15 @@ the same establishment, year and element, and remember which import they came fr
 
 import csv
 import io
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.db import transaction
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
-from openpyxl.utils.exceptions import InvalidFileException
 
+from cpom import workbooks
 from cpom.registry.models import Establishment, ManagingBody
 
 from .catalogues import known_element
@@ -174,10 +173,9 @@ def template_workbook(establishment: Establishment, year: int) -> Workbook:
 
 def read_template(content: bytes, file_name: str) -> list[Row]:
     try:
-        sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError):
-        raise DataImportError(file_name, ["ce fichier n'est pas un classeur Excel (.xlsx) lisible"]) from None
-    rows = list(sheet.iter_rows(values_only=True))
+        rows = list(workbooks.first_sheet_rows(content))
+    except workbooks.WorkbookRefused as refused:
+        raise DataImportError(file_name, [str(refused)]) from None
     finess = str(rows[0][1]).strip() if rows and len(rows[0]) > 1 and rows[0][1] is not None else ""
     year = str(rows[1][1]).strip() if len(rows) > 1 and len(rows[1]) > 1 and rows[1][1] is not None else ""
     header = [str(c).strip().lower() if c is not None else "" for c in (rows[3] if len(rows) > 3 else [])]
