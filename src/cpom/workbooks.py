@@ -25,10 +25,8 @@ MAX_SHARED_STRINGS = 500_000
 MAX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024
 MAX_PARTS = 1_000
 
-# An element of any namespace prefix, followed by what may follow an element's name.
-_ROW = re.compile(rb"<(?:[\w.-]+:)?row[\s/>]")
-_CELL = re.compile(rb"<(?:[\w.-]+:)?c[\s/>]")
-_SHARED_STRING = re.compile(rb"<(?:[\w.-]+:)?si[\s/>]")
+# What may follow an element's name in its start tag; a namespace prefix (« <x:row ») is counted apart.
+_NAME_ENDS = (b" ", b">", b"/", b"\t", b"\n", b"\r")
 _DIMENSION = re.compile(rb"<(?:[\w.-]+:)?dimension\s[^>]*?\bref=[\"']([^\"']*)[\"']")
 _LAST_ROW = re.compile(rb"[A-Za-z]{1,3}([0-9]{1,9})$")
 
@@ -72,16 +70,22 @@ def _too_many(what: str, found: int, bound: int) -> WorkbookRefused:
     )
 
 
-def _occurrences(pattern: re.Pattern, xml: bytes) -> int:
-    return pattern.subn(b"", xml)[1]  # counts in C, with one copy of the part at most, not one object per match
+def _occurrences(name: bytes, xml: bytes) -> int:
+    """Start tags of the element ``name`` in a part: bytes.count in C, no copy, no object per match."""
+    found = sum(xml.count(b"<" + name + end) for end in _NAME_ENDS)
+    if b":" + name in xml:
+        found += sum(1 for _ in re.finditer(rb"<[\w.-]+:" + name + rb"[\s/>]", xml))
+    return found
+
+
+COUNTED = ((b"row", "lignes", MAX_ROWS), (b"c", "cellules", MAX_CELLS), (b"si", "textes différents", MAX_SHARED_STRINGS))
 
 
 def check(content: bytes) -> None:
     """Refuses, before any parsing, a workbook whose parts or counts exceed the bounds."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
-        counts = {"lignes": 0, "cellules": 0, "textes différents": 0}
-        bounds = {"lignes": MAX_ROWS, "cellules": MAX_CELLS, "textes différents": MAX_SHARED_STRINGS}
+        totals = dict.fromkeys((name for name, _, _ in COUNTED), 0)
         for member in _members(archive):
             if not member.filename.endswith(".xml"):
                 continue
@@ -89,10 +93,10 @@ def check(content: bytes) -> None:
             declared = _declared_rows(xml)
             if declared > MAX_ROWS:
                 raise _too_many("lignes déclarées", declared, MAX_ROWS)
-            for (what, total), pattern in zip(counts.items(), (_ROW, _CELL, _SHARED_STRING), strict=True):
-                counts[what] = total + _occurrences(pattern, xml)
-                if counts[what] > bounds[what]:
-                    raise _too_many(what, counts[what], bounds[what])
+            for name, what, bound in COUNTED:
+                totals[name] += _occurrences(name, xml)
+                if totals[name] > bound:
+                    raise _too_many(what, totals[name], bound)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, NotImplementedError):
         raise WorkbookRefused(UNREADABLE) from None
 
