@@ -11,6 +11,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 from django.views.defaults import server_error
 
@@ -130,6 +131,6 @@ def test_uploaded_and_pending_files_are_not_world_readable(settings, tmp_path):
     stored = Path(storage.path(storage.save("pieces/rapport.pdf", ContentFile(b"%PDF-1.4"))))
     assert _mode(stored) == 0o640 and _mode(stored.parent) == 0o750
     settings.VAR_DIR = tmp_path / "var"
-    token = imports.keep_pending([b"JournalCode|..."])
+    token = imports.keep_pending(SimpleUploadedFile("ecritures.txt", b"JournalCode|..."))
     pending = tmp_path / "var" / "imports" / token
     assert _mode(pending) & 0o007 == 0 and _mode(pending.parent) & 0o007 == 0

@@ -227,6 +227,18 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 
+# Uploads: a file is read at most up to CPOM_MAX_UPLOAD_BYTES (the largest FEC accepted), never spooled whole
+# beyond it; the other fields of a form take at most 2.5 MB together (Django's default, stated here on purpose).
+CPOM_MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "cpom.uploads.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
+# Imports reading their file at once, across the platform's processes (cpom.import_slots).
+CPOM_MAX_CONCURRENT_IMPORTS = int(os.environ.get("CPOM_MAX_CONCURRENT_IMPORTS", "2"))
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",

@@ -17,12 +17,14 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Count, Max, Q, QuerySet
 
 from cpom.accounts.access import can_edit_establishment, membership_of, visible
 from cpom.accounts.models import Role, Side
 from cpom.documents.formatting import money
+from cpom.import_slots import import_slot
 from cpom.indicators.engine import ACCOUNT_PREFIX
 from cpom.indicators.importers import YEAR_RANGE
 from cpom.indicators.models import DataValue, ImportBatch
@@ -51,7 +53,6 @@ CLASS_LABELS = {
 }
 TOP_ACCOUNTS = 3
 LONGEST_FISCAL_YEAR_DAYS = 731  # a first or a changed fiscal year may last up to 24 months
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 PENDING_MAX_AGE_SECONDS = 24 * 3600
 TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
 
@@ -132,10 +133,14 @@ def fiscal_year(year: int, start: date | None = None, end: date | None = None) -
 
 
 def read(content: bytes, file_name: str, kind: str, period: FiscalYear, progress: Progress | None = None) -> TrialBalance:
-    """The file's account totals; DataImportError names the file, line and column of every problem."""
-    if kind == fec.KIND:
-        return fec.read_fec(content, file_name, period, progress)
-    balance = trial_balance.read_trial_balance(content, file_name)
+    """The file's account totals; DataImportError names the file, line and column of every problem.
+
+    Reading holds one of the platform's import slots: ImportsBusy when they are all taken.
+    """
+    with import_slot(file_name):
+        if kind == fec.KIND:
+            return fec.read_fec(content, file_name, period, progress)
+        balance = trial_balance.read_trial_balance(content, file_name)
     if progress:
         progress(f"{count(balance.lines)} lignes contrôlées.")
     return balance
@@ -370,8 +375,18 @@ def _pending_path(token: str) -> Path:
     return _pending_folder() / token
 
 
-def keep_pending(chunks: Iterable[bytes]) -> str:
-    """Saves an uploaded file under a random name until it is confirmed; refuses it beyond 200 MB."""
+def too_large(file_name: str) -> ImportRefused:
+    bound = settings.CPOM_MAX_UPLOAD_BYTES // 2**20
+    return ImportRefused(f"Le fichier {file_name} dépasse {bound} Mo : exportez un exercice ou un établissement à la fois.")
+
+
+def keep_pending(upload: UploadedFile) -> str:
+    """Saves an uploaded file under a random name until it is confirmed; refuses it beyond CPOM_MAX_UPLOAD_BYTES.
+
+    The upload handler (cpom.uploads) already stopped reading at the bound: the size then says so.
+    """
+    if upload.size > settings.CPOM_MAX_UPLOAD_BYTES:
+        raise too_large(upload.name)
     folder = _pending_folder()
     folder.mkdir(parents=True, exist_ok=True)
     _forget_stale(folder)
@@ -380,10 +395,10 @@ def keep_pending(chunks: Iterable[bytes]) -> str:
     size = 0
     try:
         with path.open("wb") as out:
-            for chunk in chunks:
+            for chunk in upload.chunks():
                 size += len(chunk)
-                if size > MAX_UPLOAD_BYTES:
-                    raise ImportRefused("Le fichier dépasse 200 Mo : exportez un exercice ou un établissement à la fois.")
+                if size > settings.CPOM_MAX_UPLOAD_BYTES:
+                    raise too_large(upload.name)
                 out.write(chunk)
     except BaseException:
         path.unlink(missing_ok=True)

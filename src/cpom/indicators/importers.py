@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from cpom import workbooks
+from cpom.import_slots import import_slot
 from cpom.registry.models import Establishment, ManagingBody
 
 from .catalogues import known_element
@@ -199,10 +200,12 @@ def _letter(index: int) -> str:
 
 
 def read_file(path: Path) -> tuple[list[Row], str]:
+    """The file's rows, read while holding one of the platform's import slots (ImportsBusy when all are taken)."""
     content = path.read_bytes()
-    if path.suffix.lower() == ".xlsx":
-        return read_template(content, path.name), "establishment"
-    return read_csv(content, path.name)
+    with import_slot(path.name):
+        if path.suffix.lower() == ".xlsx":
+            return read_template(content, path.name), "establishment"
+        return read_csv(content, path.name)
 
 
 @transaction.atomic
