@@ -16,6 +16,8 @@ from collections.abc import Iterator
 
 from openpyxl import load_workbook
 
+from cpom.numbers import grouped
+
 # A trial balance has a few thousand accounts, the indicator template a few hundred elements: the bounds leave
 # a wide margin above real files and keep the worst accepted workbook to a few seconds of reading.
 MAX_ROWS = 100_000
@@ -39,7 +41,7 @@ UNREADABLE = "ce classeur Excel (.xlsx) est illisible ou endommagé"
 
 
 def _count(number: int) -> str:
-    return f"{number:,}".replace(",", "\u00a0")
+    return grouped(number, 0)
 
 
 def _members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:

@@ -26,7 +26,7 @@ from cpom.accounts.models import Role, Side
 from cpom.documents.formatting import money
 from cpom.import_slots import import_slot
 from cpom.indicators.engine import ACCOUNT_PREFIX
-from cpom.indicators.importers import YEAR_RANGE
+from cpom.indicators.importers import YEAR_RANGE, record_import
 from cpom.indicators.models import DataValue, ImportBatch
 from cpom.indicators.storage import bulk_insert
 from cpom.registry.identifiers import normalise_finess, validate_finess, validate_siren
@@ -272,14 +272,29 @@ COLUMNS = ["establishment_id", "managing_body_id", "category", "year", "element"
 
 @transaction.atomic
 def store(balance: TrialBalance, establishment: Establishment, year: int, user=None) -> ImportBatch:
-    """Replaces the establishment-year's account balances by the file's, with the import recorded as their source."""
+    """Replaces the establishment-year's account balances by the file's, with the import recorded as their source.
+
+    The audit entry keeps the replaced balances (before) and the new ones (after): what an import overwrote is
+    never lost, even once a later import replaces these in turn.
+    """
     # Two imports for the same establishment at once would each delete, then both insert: one waits for the other.
     Establishment.objects.select_for_update().only("pk").get(pk=establishment.pk)
     batch = ImportBatch.objects.create(file_name=balance.file_name[:255], kind=balance.kind, user=user, rows=balance.lines)
-    existing_balances(establishment, year).delete()
+    replaced = existing_balances(establishment, year)
+    before = {v.element: {"valeur": v.value, "import": v.batch_id} for v in replaced.order_by("element")}
+    replaced.delete()
+    accounts = accounts_to_store(balance)
     bulk_insert(
         DataValue._meta.db_table, COLUMNS,
-        ((establishment.pk, None, "", year, f"{ACCOUNT_PREFIX}{a.number}", a.balance, batch.pk) for a in accounts_to_store(balance)),
+        ((establishment.pk, None, "", year, f"{ACCOUNT_PREFIX}{a.number}", a.balance, batch.pk) for a in accounts),
+    )
+    where = {"etablissement": establishment.finess, "annee": year}
+    record_import(
+        user, batch,
+        f"Import {balance.kind} {balance.file_name} : {count(len(accounts))} soldes de comptes pour {establishment.name} "
+        f"({establishment.finess}), exercice {year}" + (f", {count(len(before))} soldes remplacés" if before else ""),
+        {**where, "soldes": before},
+        {**where, "soldes": {f"{ACCOUNT_PREFIX}{a.number}": a.balance for a in accounts}},
     )
     return batch
 

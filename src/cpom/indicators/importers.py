@@ -6,6 +6,7 @@ the same establishment, year and element, and remember which import they came fr
 """
 
 import csv
+import getpass
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -16,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from cpom import workbooks
+from cpom.audit.services import record
 from cpom.import_slots import import_slot
 from cpom.registry.models import Establishment, ManagingBody
 
@@ -208,6 +210,28 @@ def read_file(path: Path) -> tuple[list[Row], str]:
         return read_csv(content, path.name)
 
 
+def _system_account() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name in this environment (a container without USER)
+        return "inconnu"
+
+
+def record_import(user, batch: ImportBatch, action: str, before: dict, after: dict) -> None:
+    """The audit entry of an import: who (the person on screen, or the system account on the command line), the
+    file, and the values it replaced (before) and wrote (after), so that what an import overwrote is never lost."""
+    who = user.get_username() if user is not None else f"ligne de commande (compte système {_system_account()})"
+    record(user, batch, action, before, {"fichier": batch.file_name, "type": batch.kind, "par": who, **after})
+
+
+def _counted(number: int, word: str) -> str:
+    return f"{number} {word}{'s' if number > 1 else ''}"
+
+
+def _key(holder: str, year: int, element: str) -> str:
+    return f"{holder} {year} {element}"
+
+
 @transaction.atomic
 def store(rows: list[Row], file_name: str, kind: str, user=None, level: str = "establishment") -> ImportReport:
     batch = ImportBatch.objects.create(file_name=file_name, kind=kind, user=user, rows=len(rows))
@@ -220,16 +244,26 @@ def store(rows: list[Row], file_name: str, kind: str, user=None, level: str = "e
         (getattr(v, field), v.year, v.element): v
         for v in DataValue.objects.filter(**{f"{field}__in": ids.values()}, year__in={r.year for r in rows})
     }
-    to_create, to_update = [], []
+    to_create, to_update, replaced = [], [], {}
     for row in rows:
         current = existing.get((ids[row.holder], row.year, row.element))
         if current is None:
             to_create.append(DataValue(**{field: ids[row.holder]}, year=row.year, element=row.element, value=row.value, batch=batch))
         else:
+            replaced[_key(row.holder, row.year, row.element)] = {"valeur": current.value, "import": current.batch_id}
             current.value, current.batch = row.value, batch
             to_update.append(current)
     DataValue.objects.bulk_create(to_create, batch_size=2000)
     DataValue.objects.bulk_update(to_update, ["value", "batch"], batch_size=2000)
+    holders = sorted({f"{r.holder} ({r.year})" for r in rows})
+    shown = ", ".join(holders[:5]) + (f" et {len(holders) - 5} autres" if len(holders) > 5 else "")
+    record_import(
+        user, batch,
+        f"Import {kind} {file_name} : {_counted(len(rows), 'valeur')} ({_counted(len(to_create), 'nouvelle')}, "
+        f"{_counted(len(to_update), 'remplacée')}) pour {shown}",
+        {"valeurs": replaced},
+        {"valeurs": {_key(r.holder, r.year, r.element): r.value for r in rows}, "porteurs": holders},
+    )
     return ImportReport(batch, len(to_create), len(to_update))
 
 
