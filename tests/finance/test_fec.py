@@ -306,6 +306,36 @@ def test_files_that_are_not_a_fec_are_refused_in_french(content, problem):
     assert problem in refusal(content)
 
 
+# --- One encoding per file ------------------------------------------------------------------------------------------
+
+
+def _mixed(*latin_lines: int) -> bytes:
+    """The sample in UTF-8, except the given lines (header = 1) saved in ISO-8859-15."""
+    lines = fec_text().split("\n")
+    return b"\n".join(
+        line.encode("iso-8859-15" if number in latin_lines else "utf-8") for number, line in enumerate(lines, start=1)
+    )
+
+
+def test_a_utf8_fec_with_one_latin_1_line_is_refused_naming_the_line_and_zone():
+    message = refusal(_mixed(5), "melange.txt")
+    assert message == (
+        "Fichier melange.txt refusé, rien n'a été importé :\n- ligne 5, colonne CompAuxLib : octet 0xC9 qui n'est pas "
+        "de l'UTF-8, alors que le reste du fichier est en UTF-8 : enregistrez tout le fichier dans un seul encodage, "
+        "UTF-8 de préférence"
+    )
+
+
+def test_each_latin_1_line_of_a_mixed_fec_is_named_once():
+    problems = refusal(_mixed(4, 5, 15), "melange.txt").split("\n- ")[1:]
+    assert [p.split(" : ")[0] for p in problems] == ["ligne 4, colonne CompteLib", "ligne 5, colonne CompAuxLib", "ligne 15, colonne JournalLib"]
+
+
+def test_a_whole_fec_in_iso_8859_15_is_still_read_as_such():
+    balance = read_fec(fec_bytes("iso-8859-15"), "f.txt", YEAR)
+    assert balance.encoding == "ISO-8859-15" and "Électricité" in {a.label for a in balance.accounts}
+
+
 # --- The multithreaded reading is the line-by-line reading ----------------------------------------------------------
 
 
