@@ -25,6 +25,12 @@ def _logged_in_as(client) -> str | None:
     return get_user_model().objects.get(pk=user_id).username if user_id else None
 
 
+def test_the_login_page_asks_for_the_identifier_and_offers_a_reset(client, db):
+    body = client.get("/connexion/").content.decode()
+    assert re.search(r'<label for="id_username" class="fr-label">\s*Identifiant\s*</label>', body)
+    assert '<a class="fr-link" href="/mot-de-passe-oublie/">Mot de passe oublié ?</a>' in body
+
+
 def test_thirty_wrong_passwords_then_the_right_one_is_refused(client, users):
     for _ in range(30):
         _log_in(client, "asso", "pas-le-bon")

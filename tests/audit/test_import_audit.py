@@ -12,15 +12,13 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from cpom.audit.models import AuditEntry
+from cpom.finance import fec
 from cpom.indicators.catalogues import load_elements
 from cpom.indicators.models import DataValue, ImportBatch
 from cpom.registry.models import Establishment
 
 IME = "440005015"
-HEADER = (
-    "JournalCode|JournalLib|EcritureNum|EcritureDate|CompteNum|CompteLib|CompAuxNum|CompAuxLib|PieceRef|PieceDate|"
-    "EcritureLib|Debit|Credit|EcritureLet|DateLet|ValidDate|Montantdevise|Idevise"
-)
+HEADER = "|".join(fec.LEGAL_COLUMNS)
 FEC = "\n".join([
     HEADER,
     "AC|Achats|1|20300115|606100|Électricité|||F1|20300115|EDF|1200,50|0,00|||20300120||EUR",

@@ -12,14 +12,13 @@ from django.core.files.uploadhandler import FileUploadHandler
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from cpom.finance import fec
+
 from cpom.indicators.models import ImportBatch
 
 START = reverse("finance:import_start")
 IME = "440005015"
-HEADER = (
-    "JournalCode|JournalLib|EcritureNum|EcritureDate|CompteNum|CompteLib|CompAuxNum|CompAuxLib|PieceRef|PieceDate|"
-    "EcritureLib|Debit|Credit|EcritureLet|DateLet|ValidDate|Montantdevise|Idevise"
-)
+HEADER = "|".join(fec.LEGAL_COLUMNS)
 FEC = "\n".join([
     HEADER,
     "AC|Achats|1|20250115|606100|Électricité|||F1|20250115|EDF|1200,50|0,00|||20250120||EUR",

@@ -12,17 +12,18 @@ class _DsfrAuthForm:
 
     template_name = "dsfr/form_snippet.html"
     bound_field_class = DsfrBoundField
+    labels: dict[str, str] = {}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name, label in self.labels.items():  # before the bound fields, which copy the label, are made
+            self.fields[name].label = label
         for bound_field in self.visible_fields():
             dsfr_input_class_attr(bound_field)
 
 
 class LoginForm(_DsfrAuthForm, AuthenticationForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["username"].label = "Identifiant"
+    labels = {"username": "Identifiant"}
 
 
 class ChangePasswordForm(_DsfrAuthForm, PasswordChangeForm):
