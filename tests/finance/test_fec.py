@@ -448,10 +448,18 @@ def test_a_short_line_near_the_end_of_a_large_fec_is_refused_with_its_number_wit
     assert peak < 3 * len(content)
 
 
+def test_a_line_too_wide_by_empty_zones_is_refused_even_when_a_short_line_makes_up_the_count():
+    lines = fec_bytes().split(b"\n")
+    lines[2] += b"|"  # line 3: a nineteenth, empty zone
+    lines[4] = lines[4].rsplit(b"|", 1)[0]  # line 5: seventeen zones, so the file has the right number of separators
+    message = refusal(b"\n".join(lines))
+    assert message.endswith("- ligne 3 : 19 champ(s) au lieu de 18 (séparateur : barre verticale « | »)")
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(
     st.one_of(
-        st.lists(st.sampled_from(["", "a", "1,00", "\r", " ", "é"]), min_size=0, max_size=4).map("|".join),
+        st.lists(st.sampled_from(["", "a", "1,00", "\r", " ", "é"]), min_size=0, max_size=6).map("|".join),
         st.sampled_from(["", "\r", "|", "|||", "a|b|c|d", "a|b|c|d\r", "a|b|c|d\r\r", "||||\r"]),
     ),
     max_size=8,

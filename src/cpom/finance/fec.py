@@ -7,7 +7,6 @@ commentary). Each check runs over whole columns with polars (a million lines tak
 the first line that fails it; a file with any problem is refused whole.
 """
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -41,9 +40,6 @@ AMOUNT_AND_DIRECTION = ("Montant", "Sens")
 SEPARATORS = {"|": "barre verticale « | »", "\t": "tabulation"}
 # The columns the balances are computed from; the others are only counted.
 USED_COLUMNS = ("JournalCode", "EcritureNum", "EcritureDate", "CompteNum", "CompteLib", "Debit", "Credit", "Montant", "Sens")
-OVERFLOW = "__overflow__"
-# An empty line, found in the raw bytes: polars reads it as a row of nulls.
-EMPTY_LINE = re.compile(rb"\n\r?(?=\n)")
 DIRECTIONS = {"D": "debit", "+1": "debit", "C": "credit", "-1": "credit"}
 # Thirteen digits before the comma: ten thousand billion euros, far above any establishment's accounts.
 AMOUNT = r"^[+-]?[0-9]{1,13}(?:[.,][0-9]{0,2})?$"
@@ -154,68 +150,48 @@ def _header(line: str, file_name: str) -> Header:
 def _frame(decoded: Decoded, header: Header, file_name: str) -> pl.DataFrame:
     """One row per non-empty line with the columns the balances need, and the line's number (header = 1).
 
-    polars' multithreaded reader parses the needed columns and an overflow column. Whole-file counts then
-    prove, in the usual case, that each row is one line of the header's width; otherwise every line is
-    measured over the raw bytes (numpy) and the first of the wrong width is refused with its number. Either
-    way no line is read one by one in Python. A lone carriage return is a character of its zone, as polars
-    reads it; a carriage return before the line feed ends the line.
+    Every line is measured first over the raw bytes (numpy): the first of the wrong width is refused with its
+    number before anything is parsed. polars' multithreaded reader then only meets lines of the header's width
+    or empty ones, so that each of its rows is known to be one line; no line is ever read one by one in
+    Python. A lone carriage return is a character of its zone, as polars reads it; a carriage return before
+    the line feed ends the line.
     """
     used = [name for name in header.columns if name in USED_COLUMNS]
     if decoded.body.find(b"\n") in (-1, len(decoded.body) - 1):  # the header and nothing under it
         return pl.DataFrame(schema={"line": pl.UInt32} | {name: pl.String for name in used})
-    frame = _parsed(decoded.body, header, used)
-    empty = _proved_empty_lines(frame, decoded.body, header, used)
-    if empty is None:
-        empty = _measured_empty_lines(decoded.body, header, file_name)
+    empty = _empty_lines(decoded.body, header, file_name)
+    try:
+        frame = pl.read_csv(
+            decoded.body, separator=header.separator, has_header=False, skip_rows=1, quote_char=None,
+            schema={name: pl.String for name in header.columns}, columns=[header.columns.index(name) for name in used],
+            truncate_ragged_lines=True,  # only an empty line can be ragged now: « |||||| » of any length
+        )
+    except pl.exceptions.PolarsError:
+        frame = None
     if frame is None or frame.height != len(empty):
         # Not seen on a file whose lines all have the header's width: said plainly rather than guessed at.
         raise refuse(file_name, "fichier illisible : ses lignes n'ont pas pu être séparées en zones ; vérifiez le séparateur")
     return frame.with_row_index("line", offset=2).filter(pl.Series(~empty)).select("line", *used)
 
 
-def _parsed(body: bytes, header: Header, used: list[str]) -> pl.DataFrame | None:
-    """The needed columns and the overflow one, which a line with too many zones fills; None if polars fails."""
-    schema = {name: pl.String for name in header.columns} | {OVERFLOW: pl.String}
-    positions = [header.columns.index(name) for name in used] + [len(header.columns)]
-    try:
-        return pl.read_csv(
-            body, separator=header.separator, has_header=False, skip_rows=1, quote_char=None, schema=schema,
-            columns=positions, truncate_ragged_lines=True,
-        )
-    except pl.exceptions.PolarsError:
-        return None
-
-
-def _proved_empty_lines(frame: pl.DataFrame | None, body: bytes, header: Header, used: list[str]) -> np.ndarray | None:
-    """Which rows are empty lines, when counting bytes proves every other line has the header's width.
-
-    No line is too wide (the overflow column stays empty) and the separators add up to the header's count
-    times the non-empty lines: then none is too narrow either. Empty lines come back as rows of nulls, as
-    many as the raw bytes hold; no other row may be all null, or the rows could not be told apart.
-    """
-    if frame is None:
-        return None
-    lines = body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
-    empty = len(EMPTY_LINE.findall(body))
-    if frame.height != lines - 1 or frame.get_column(OVERFLOW).null_count() != frame.height:
-        return None
-    if body.count(header.separator.encode()) != (len(header.columns) - 1) * (lines - empty):
-        return None
-    blank = frame.select(pl.all_horizontal(pl.col(used).is_null())).to_series().to_numpy()
-    return blank if int(blank.sum()) == empty else None
-
-
-def _measured_empty_lines(body: bytes, header: Header, file_name: str) -> np.ndarray:
+def _empty_lines(body: bytes, header: Header, file_name: str) -> np.ndarray:
     """For each line below the header, whether it is empty (nothing but separators); refuses a line of the wrong width."""
     raw = np.frombuffer(body, dtype=np.uint8)
-    ends = np.flatnonzero(raw == ord("\n"))
+    mask = np.equal(raw, ord("\n"))  # one byte per byte of the file, used twice: a large allocation costs
+    ends = np.flatnonzero(mask)
     if not body.endswith(b"\n"):
         ends = np.append(ends, len(body))
     starts = np.concatenate(([0], ends[:-1] + 1))
-    # Separators before each line's end, less those before the previous line's: each line's own count.
-    separators = np.diff(np.searchsorted(np.flatnonzero(raw == ord(header.separator)), ends), prepend=0)
+    separator = header.separator.encode()
+    # Each line's separators, added up in one byte (no copy of the file in a wider type); only a line of 256
+    # bytes or more can hold enough to wrap, and those few are counted again exactly.
+    np.equal(raw, ord(separator), out=mask)
+    separators = np.add.reduceat(mask.view(np.uint8), starts, dtype=np.uint8).astype(np.int64)
+    del mask
     lengths = ends - starts
-    lengths = lengths - ((lengths > 0) & (raw[np.maximum(ends - 1, 0)] == ord("\r")))  # one \r before \n ends the line
+    for index in np.flatnonzero(lengths > np.iinfo(np.uint8).max):
+        separators[index] = body.count(separator, starts[index], ends[index])
+    lengths -= (lengths > 0) & (raw[np.maximum(ends - 1, 0)] == ord("\r"))  # one \r before \n ends the line
     empty = (lengths == separators)[1:]
     wrong = np.flatnonzero(~empty & (separators[1:] + 1 != len(header.columns)))
     if len(wrong):
