@@ -7,7 +7,6 @@ import zipfile
 
 import pytest
 
-from cpom import workbooks
 from cpom.finance.trial_balance import read_trial_balance
 from cpom.indicators.importers import DataImportError, read_template
 
@@ -150,8 +149,3 @@ def test_the_indicator_template_is_bounded_the_same_way():
     with pytest.raises(DataImportError) as refused:
         read_template(xlsx(b"<row/>" * 200_000), "donnees-440005015.xlsx")
     assert str(refused.value).startswith("Fichier donnees-440005015.xlsx refusé, rien n'a été importé :\n- ce classeur compte 200\u00a0000 lignes")
-
-
-def test_the_bounds_are_stated_where_the_reader_is():
-    assert (workbooks.MAX_ROWS, workbooks.MAX_CELLS, workbooks.MAX_SHARED_STRINGS) == (100_000, 1_000_000, 500_000)
-    assert workbooks.MAX_UNCOMPRESSED_BYTES == 64 * 2**20
