@@ -71,6 +71,17 @@ def test_debug_is_off_unless_asked_for(tmp_path):
     assert _settings_in_fresh_process(tmp_path, CPOM_DEBUG="1").stdout.splitlines()[1] == "True"
 
 
+def test_password_mails_go_to_the_console_unless_an_smtp_server_is_given(tmp_path):
+    script = "from django.conf import settings; print(settings.EMAIL_BACKEND, getattr(settings, 'EMAIL_HOST', ''))"
+
+    def backend(**environment):
+        environment = quickstart_environment(tmp_path / "var", DJANGO_SETTINGS_MODULE="cpom.config.settings", **environment)
+        return subprocess.run([sys.executable, "-c", script], env=environment, capture_output=True, text=True, timeout=60).stdout.split()
+
+    assert backend() == ["django.core.mail.backends.console.EmailBackend", "localhost"]
+    assert backend(CPOM_EMAIL_HOST="smtp.ars.example") == ["django.core.mail.backends.smtp.EmailBackend", "smtp.ars.example"]
+
+
 def test_the_var_folder_is_the_checkout_s_whatever_the_current_folder(tmp_path):
     environment = quickstart_environment(tmp_path, DJANGO_SETTINGS_MODULE="cpom.config.settings")
     del environment["CPOM_VAR_DIR"]
