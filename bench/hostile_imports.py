@@ -3,7 +3,7 @@
     .venv/bin/python bench/hostile_imports.py [--fec-megabytes 200]
 
 1. A small workbook whose sheet declares two million empty rows (a few hundred kilobytes zipped).
-2. A small workbook whose shared-strings table holds millions of strings.
+2. A small workbook whose shared-strings table holds three and a half million strings.
 3. A valid FEC of about 200 MB, with and without one lone carriage return inside a label, then with one line
    missing a field near the end.
 
@@ -74,7 +74,8 @@ def empty_rows_workbook(rows: int = 2_000_000) -> bytes:
     return workbook(HEADER_ROW.encode() + b"".join(b'<row r="%d"/>' % n for n in range(2, rows + 2)))
 
 
-def shared_strings_workbook(strings: int = 6_000_000) -> bytes:
+def shared_strings_workbook(strings: int = 3_500_000) -> bytes:
+    """Just under cpom's bound on the unzipped size (64 MB), so that the count of strings is what refuses it."""
     return workbook(HEADER_ROW.encode(), b"<si><t>x</t></si>" * strings)
 
 
@@ -114,7 +115,7 @@ def measure(name: str, kind: str, path: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--fec-megabytes", type=int, default=200)
+    parser.add_argument("--fec-megabytes", type=int, default=200, help="0: the workbooks only")
     parser.add_argument("--read", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cpom.config.settings")
@@ -129,7 +130,8 @@ def main() -> None:
         strings = folder / "balance-chaines-partagees.xlsx"
         strings.write_bytes(shared_strings_workbook())
         measure("workbook_shared_strings", "balance générale", strings)
-
+        if not args.fec_megabytes:
+            return None
         fec = folder / f"999000107FEC{YEAR}1231.txt"
         generate_fec(fec, args.fec_megabytes * 1_000_000 // 160)  # about 160 bytes a line
         measure("fec_valid", "FEC", fec)
