@@ -9,7 +9,6 @@ replaced by the new ones, the other data elements of that year are left untouche
 import re
 import secrets
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
