@@ -116,6 +116,7 @@ def empty_database(name: str, folder: Path):
         database, url = None, f"sqlite:///{folder / f'{name}.sqlite3'}"
     settings = {**connections.settings["default"], **dj_database_url.parse(url), "TEST": {}}
     connection = load_backend(settings["ENGINE"]).DatabaseWrapper(settings, name)
+    connection.cpom_url = url  # for a command run in a process of its own
     try:
         yield connection
     finally:

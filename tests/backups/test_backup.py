@@ -3,17 +3,21 @@
 import hashlib
 import io
 import json
+import os
+import subprocess
+import sys
 import tarfile
+from pathlib import Path
 
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.db import DatabaseError, connection
 
 from cpom.backups import archive
 from cpom.backups.services import BackupRefused, backup, expected_triggers, installed_triggers, restore
 from cpom.contracts.freeze import CONTENT_MESSAGE
 from support import empty_database
+
+CPOM = str(Path(sys.executable).with_name("cpom"))
 
 
 @pytest.fixture(scope="module")
@@ -149,9 +153,32 @@ def test_a_restore_never_writes_over_stored_files(db, archive_of_the_demo, media
         assert restored.introspection.table_names() == []
 
 
-def test_the_commands_say_what_they_did_and_refuse_in_french(db, settings, tmp_path, capsys):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    call_command("backup", sortie=tmp_path / "b.tar.gz")
-    assert f"Sauvegarde écrite : {tmp_path / 'b.tar.gz'} (base {connection.vendor}, 0 fichier" in capsys.readouterr().out
-    with pytest.raises(CommandError, match="La base de destination n'est pas vide"):
-        call_command("restore", str(tmp_path / "b.tar.gz"))
+def test_a_backup_inside_a_transaction_is_refused_rather_than_left_waiting(db, tmp_path):
+    if connection.vendor != "sqlite":
+        pytest.skip("pg_dump reads a snapshot of its own: a transaction of the caller does not hold it up")
+    with pytest.raises(BackupRefused, match="Une sauvegarde ne se fait pas au milieu d'une transaction"):
+        backup(connection, tmp_path / "b.tar.gz", tmp_path / "media")
+    assert not (tmp_path / "b.tar.gz").exists()
+
+
+def _cpom(*arguments, database, var):
+    environment = {**os.environ, "DATABASE_URL": database.cpom_url, "CPOM_VAR_DIR": str(var)}
+    return subprocess.run([CPOM, *arguments], env=environment, capture_output=True, text=True)
+
+
+def test_the_commands_back_up_restore_and_refuse_in_french(django_db_blocker, tmp_path):
+    """« cpom backup » then « cpom restore » as an operator runs them, each in a process of its own."""
+    with django_db_blocker.unblock(), empty_database("source", tmp_path) as source, \
+            empty_database("target", tmp_path) as target:
+        assert _cpom("migrate", database=source, var=tmp_path / "var").returncode == 0
+        (tmp_path / "var" / "media" / "diagnostic").mkdir(parents=True)
+        (tmp_path / "var" / "media" / "diagnostic" / "plan.pdf").write_bytes(b"%PDF-1.4\n")
+        done = _cpom("backup", "--sortie", str(tmp_path / "b.tar.gz"), database=source, var=tmp_path / "var")
+        assert done.stdout.startswith(f"Sauvegarde écrite : {tmp_path / 'b.tar.gz'} (base {connection.vendor}, 1 fichier, ")
+        restored = _cpom("restore", str(tmp_path / "b.tar.gz"), database=target, var=tmp_path / "var2")
+        assert restored.returncode == 0, restored.stderr
+        assert restored.stdout.startswith(f"Sauvegarde b.tar.gz restaurée (base {connection.vendor}, 1 fichier).")
+        assert (tmp_path / "var2" / "media" / "diagnostic" / "plan.pdf").read_bytes() == b"%PDF-1.4\n"
+        again = _cpom("restore", str(tmp_path / "b.tar.gz"), database=target, var=tmp_path / "var3")
+        assert again.returncode == 1
+        assert "La base de destination n'est pas vide" in again.stderr

@@ -4,9 +4,11 @@ The sample below is a small but complete fiscal year (opening entries, purchases
 payroll, a payment and the year-end depreciation); its balances are worked out by hand in BALANCES.
 """
 
+import tracemalloc
 from datetime import date
 from decimal import Decimal
 
+import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -304,27 +306,171 @@ def test_files_that_are_not_a_fec_are_refused_in_french(content, problem):
     assert problem in refusal(content)
 
 
-# --- Fast and slow readings agree ----------------------------------------------------------------------------------
+# --- One encoding per file ------------------------------------------------------------------------------------------
+
+
+def _mixed(*latin_lines: int) -> bytes:
+    """The sample in UTF-8, except the given lines (header = 1) saved in ISO-8859-15."""
+    lines = fec_text().split("\n")
+    return b"\n".join(
+        line.encode("iso-8859-15" if number in latin_lines else "utf-8") for number, line in enumerate(lines, start=1)
+    )
+
+
+def test_a_utf8_fec_with_one_latin_1_line_is_refused_naming_the_line_and_zone():
+    message = refusal(_mixed(5), "melange.txt")
+    assert message == (
+        "Fichier melange.txt refusé, rien n'a été importé :\n- ligne 5, colonne CompAuxLib : octet 0xC9 qui n'est pas "
+        "de l'UTF-8, alors que le reste du fichier est en UTF-8 : enregistrez tout le fichier dans un seul encodage, "
+        "UTF-8 de préférence"
+    )
+
+
+def test_each_latin_1_line_of_a_mixed_fec_is_named_once():
+    problems = refusal(_mixed(4, 5, 15), "melange.txt").split("\n- ")[1:]
+    assert [p.split(" : ")[0] for p in problems] == ["ligne 4, colonne CompteLib", "ligne 5, colonne CompAuxLib", "ligne 15, colonne JournalLib"]
+
+
+def test_a_whole_fec_in_iso_8859_15_is_still_read_as_such():
+    balance = read_fec(fec_bytes("iso-8859-15"), "f.txt", YEAR)
+    assert balance.encoding == "ISO-8859-15" and "Électricité" in {a.label for a in balance.accounts}
+
+
+# --- The multithreaded reading is the line-by-line reading ----------------------------------------------------------
+
+
+def _line_by_line(text: str, header, file_name: str):
+    """The plain reading polars must match: split on line feeds, one carriage return before it dropped."""
+    width = len(header.columns)
+    records, numbers = [], []
+    for number, raw in enumerate(text.split("\n")[1:], start=2):
+        fields = (raw[:-1] if raw.endswith("\r") else raw).split(header.separator)
+        if all(field == "" for field in fields):
+            continue
+        if len(fields) != width:
+            raise fec.refuse(
+                file_name, f"ligne {number} : {len(fields)} champ(s) au lieu de {width} (séparateur : {header.separator_label})"
+            )
+        records.append(fields)
+        numbers.append(number)
+    frame = pl.DataFrame(records, schema={name: pl.String for name in header.columns}, orient="row")
+    return frame.with_columns(pl.Series("line", numbers, dtype=pl.UInt32)).select("line", *header.columns)
+
+
+def _readings(decoded, header) -> list:
+    """The frame cpom reads and the line-by-line one, or the refusal each gives.
+
+    Zones are compared as every check reads them, stripped: polars drops a carriage return that ends a zone
+    (« AC\\r|… » reads « AC »), the plain split keeps it.
+    """
+    used = [name for name in header.columns if name in fec.USED_COLUMNS]
+    readings = []
+    for read in (lambda: fec._frame(decoded, header, "f.txt"), lambda: _line_by_line(decoded.text, header, "f.txt")):
+        try:
+            readings.append(read().select("line", pl.col(used).fill_null("").str.strip_chars()))
+        except DataImportError as refused:
+            readings.append(str(refused))
+    return readings
 
 
 def _both_readings(content: bytes):
-    """The frame of the multithreaded reader (None when it cannot prove itself right) and of the line-by-line one."""
     decoded = fec.decode(content, "f.txt")
-    header = fec._header(fec._first_line(decoded), "f.txt")
-    used = [name for name in header.columns if name in fec.USED_COLUMNS]
-    fast = fec._frame_fast(decoded.body, header, used)
-    try:
-        slow = fec._frame_slow(decoded.text, header, "f.txt").select("line", *used)
-    except DataImportError as refused:
-        slow = refused
-    return (None if fast is None else fast.fill_null("")), slow
+    return _readings(decoded, fec._header(fec._first_line(decoded), "f.txt"))
 
 
 @pytest.mark.parametrize("direction", [False, True])
 def test_the_fast_reading_is_the_line_by_line_reading(direction):
     fast, slow = _both_readings(fec_bytes(direction=direction, newline="\r\n") + b"\r\n")
-    assert fast is not None and fast.equals(slow)
+    assert not isinstance(fast, str) and fast.equals(slow)
     assert fast.height == 14 and fast["line"].to_list() == list(range(2, 16))
+
+
+def test_a_lone_carriage_return_in_a_label_stays_in_the_label_on_the_fast_reading():
+    content = fec_bytes().replace("|Électricité|||".encode(), "|Élec\rtricité|||".encode(), 1)
+    fast, slow = _both_readings(content)
+    assert not isinstance(fast, str) and fast.equals(slow)
+    assert "Élec\rtricité" in fast["CompteLib"].to_list()
+    balance = read_fec(content, "f.txt", YEAR)
+    assert {a.number: a.balance for a in balance.accounts} == BALANCES
+
+
+def test_a_line_of_the_wrong_width_is_refused_with_its_number_whatever_the_carriage_returns():
+    lines = fec_bytes(newline="\r\n").split(b"\r\n")
+    lines[9] = lines[9].rsplit(b"|", 1)[0]  # line 10 loses its last zone
+    lines[3] = lines[3].replace(b"Achats", b"Ach\rats")
+    fast, slow = _both_readings(b"\r\n".join(lines))
+    assert fast == slow
+    assert fast.endswith("- ligne 10 : 17 champ(s) au lieu de 18 (séparateur : barre verticale « | »)")
+
+
+def _large_fec(copies: int) -> bytes:
+    """The sample year's lines over and over: every entry still balances, every balance is the sample's × copies."""
+    return "\n".join([HEADER, *(LINES * copies)]).encode() + b"\n"
+
+
+def _python_peak(read) -> int:
+    """The peak of memory Python objects (numpy's arrays included) take while ``read`` runs.
+
+    A columnar reading stays within about twice the file; a line-by-line one fills eight times the file or more
+    with a string per zone.
+    """
+    tracemalloc.start()
+    try:
+        read()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_large_fec_with_a_lone_carriage_return_stays_on_the_columnar_reading():
+    content = _large_fec(4000)
+    middle = content.index(b"|Banque|", len(content) // 2)
+    content = content[:middle] + b"|Ban\rque|" + content[middle + len(b"|Banque|"):]
+    balances = {}
+    peak = _python_peak(lambda: balances.update({a.number: a.balance for a in read_fec(content, "f.txt", YEAR).accounts}))
+    assert balances == {number: balance * 4000 for number, balance in BALANCES.items()}
+    assert peak < 3 * len(content), f"{peak / 2**20:.0f} MB of Python objects: the file was read line by line"
+
+
+def test_a_short_line_near_the_end_of_a_large_fec_is_refused_with_its_number_without_a_line_by_line_reading():
+    lines = [HEADER, *(LINES * 4000)]
+    lines[-3] = lines[-3].rsplit("|", 1)[0]
+    content = "\n".join(lines).encode()
+    messages = []
+
+    def read():
+        with pytest.raises(DataImportError) as refused:
+            read_fec(content, "f.txt", YEAR)
+        messages.append(str(refused.value))
+
+    peak = _python_peak(read)
+    assert messages[0].endswith(f"- ligne 55{NBSP}999 : 17 champ(s) au lieu de 18 (séparateur : barre verticale « | »)")
+    assert peak < 3 * len(content)
+
+
+def test_a_line_too_wide_by_empty_zones_is_refused_even_when_a_short_line_makes_up_the_count():
+    lines = fec_bytes().split(b"\n")
+    lines[2] += b"|"  # line 3: a nineteenth, empty zone
+    lines[4] = lines[4].rsplit(b"|", 1)[0]  # line 5: seventeen zones, so the file has the right number of separators
+    message = refusal(b"\n".join(lines))
+    assert message.endswith("- ligne 3 : 19 champ(s) au lieu de 18 (séparateur : barre verticale « | »)")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(
+    st.one_of(
+        st.lists(st.sampled_from(["", "a", "1,00", "\r", " ", "é"]), min_size=0, max_size=6).map("|".join),
+        st.sampled_from(["", "\r", "|", "|||", "a|b|c|d", "a|b|c|d\r", "a|b|c|d\r\r", "||||\r"]),
+    ),
+    max_size=8,
+), st.booleans())
+def test_any_arrangement_of_lines_reads_as_the_line_by_line_reading(lines, final_newline):
+    header = "JournalCode|EcritureNum|CompteNum|Debit"
+    text = "\n".join([header, *lines]) + ("\n" if final_newline else "")
+    narrow = fec.Header("|", ["JournalCode", "EcritureNum", "CompteNum", "Debit"], False)
+    fast, slow = _readings(fec.decode(text.encode(), "f.txt"), narrow)
+    assert type(fast) is type(slow)
+    assert fast == slow if isinstance(fast, str) else fast.equals(slow)
 
 
 # --- Fuzzing: whatever the bytes, a French refusal with a place, or balances ----------------------------------------
@@ -383,6 +529,5 @@ def test_mutated_files_are_read_or_refused_and_both_readings_agree(content):
         fast, slow = _both_readings(content)
     except DataImportError:
         return  # refused before any line is read: encoding or header
-    if fast is not None:
-        assert not isinstance(slow, DataImportError), "the fast reading accepted a line of the wrong width"
-        assert fast.equals(slow)
+    assert type(fast) is type(slow), "the two readings disagree on whether the lines have the header's width"
+    assert fast == slow if isinstance(fast, str) else fast.equals(slow)

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from cpom.finance import import_views, imports
+from cpom.finance import import_views
 from cpom.finance.models import SectionMapping
 from cpom.indicators.models import DataValue, ImportBatch
 from cpom.registry.identifiers import finess_with_key
@@ -156,10 +156,10 @@ def test_cancelling_forgets_the_file(client_for, pending_folder):
     assert list(pending_folder.iterdir()) == []
 
 
-def test_a_file_over_200_mb_is_refused(client_for, monkeypatch, pending_folder):
-    monkeypatch.setattr(imports, "MAX_UPLOAD_BYTES", 100)
-    body = _text(_upload(client_for("asso")))
-    assert "Le fichier dépasse 200 Mo : exportez un exercice ou un établissement à la fois." in body
+def test_a_file_over_the_bound_is_refused_naming_it(client_for, settings, pending_folder):
+    settings.CPOM_MAX_UPLOAD_BYTES = 2**20
+    body = _text(_upload(client_for("asso"), content=FEC * 5000))
+    assert "Le fichier ecritures.txt dépasse 1 Mo : exportez un exercice ou un établissement à la fois." in body
     assert not pending_folder.exists() or list(pending_folder.iterdir()) == []
 
 

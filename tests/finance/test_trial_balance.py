@@ -167,3 +167,13 @@ def test_whatever_the_bytes_the_reader_answers_in_french(content):
         read_trial_balance(content, "fuzz.csv")
     except DataImportError as refused:
         assert "fuzz.csv" in str(refused) and refused.problems
+
+
+def test_a_csv_balance_mixing_utf8_and_windows_1252_is_refused_naming_the_line():
+    content = "compte;libelle;debit;credit\n606100;Électricité;100;0\n".encode() + "401000;Fournisseurs d’énergie;0;100\n".encode("cp1252")
+    with pytest.raises(DataImportError) as refused:
+        read_trial_balance(content, "balance.csv")
+    assert refused.value.problems == [
+        "ligne 3, colonne libelle : octet 0x92 qui n'est pas de l'UTF-8, alors que le reste du fichier est en UTF-8 : "
+        "enregistrez tout le fichier dans un seul encodage, UTF-8 de préférence"
+    ]

@@ -120,7 +120,7 @@ def test_excel_with_a_bad_value_or_missing_column_names_the_cell(elements, tmp_p
 
 
 def test_a_hostile_or_empty_upload_is_refused_cleanly(elements):
-    with pytest.raises(DataImportError, match="n'est pas un classeur Excel"):
+    with pytest.raises(DataImportError, match=r"ce classeur Excel \(\.xlsx\) est illisible ou endommagé"):
         read_template(b"PK\x03\x04 not really a zip", "piege.xlsx")
     with pytest.raises(DataImportError, match="aucune ligne de données"):
         read_csv(b"finess;annee;element;valeur\n", "vide.csv")

@@ -1,21 +1,41 @@
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from dsfr.forms import DsfrBaseForm, DsfrBoundField
 from dsfr.utils import dsfr_input_class_attr
 
 from .models import Role
 
 
-class LoginForm(AuthenticationForm):
+class _DsfrAuthForm:
+    """Django's authentication forms drawn the DSFR way, as DsfrBaseForm draws the others."""
+
     template_name = "dsfr/form_snippet.html"
     bound_field_class = DsfrBoundField
+    labels: dict[str, str] = {}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["username"].label = "Identifiant"
+        for name, label in self.labels.items():  # before the bound fields, which copy the label, are made
+            self.fields[name].label = label
         for bound_field in self.visible_fields():
             dsfr_input_class_attr(bound_field)
+
+
+class LoginForm(_DsfrAuthForm, AuthenticationForm):
+    labels = {"username": "Identifiant"}
+
+
+class ChangePasswordForm(_DsfrAuthForm, PasswordChangeForm):
+    pass
+
+
+class ResetPasswordForm(_DsfrAuthForm, PasswordResetForm):
+    pass
+
+
+class NewPasswordForm(_DsfrAuthForm, SetPasswordForm):
+    pass
 
 
 class NewMemberForm(DsfrBaseForm):

@@ -2,33 +2,85 @@
 
 SQLite in ``var/`` is the embedded default so that a fresh clone runs with nothing
 installed; PostgreSQL is used as soon as ``DATABASE_URL`` is set. In production
-(``CPOM_ENV=production``) secrets and hosts must come from the environment.
+(``CPOM_ENV=production``) secrets and hosts must come from the environment, and weak
+ones are refused. Debug pages are shown only when asked for (``CPOM_DEBUG=1``), never in production.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("CPOM_VAR_DIR", Path.cwd() / "var"))
+DEVELOPMENT_SECRET_KEY = "dev-only-not-secret-cpom"
+# Django's own floor for a key that resists guessing (check --deploy): 50 characters, 5 distinct at least.
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_DISTINCT = 5
+
+# Uploads, the SQLite database, pending imports and generated files are read by the platform's account only.
+os.umask(0o027)
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 
 PRODUCTION = os.environ.get("CPOM_ENV", "development") == "production"
-DEBUG = not PRODUCTION and os.environ.get("CPOM_DEBUG", "1") == "1"
+DEBUG = not PRODUCTION and os.environ.get("CPOM_DEBUG", "0") == "1"
+
+
+def _required(name: str) -> str:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise ImproperlyConfigured(f"Variable d'environnement manquante en production : {name}")
+    return value
+
+
+def _var_dir() -> Path:
+    """``CPOM_VAR_DIR``, else ``var/`` at the root of the source checkout, wherever the command is started from."""
+    if os.environ.get("CPOM_VAR_DIR"):
+        return Path(os.environ["CPOM_VAR_DIR"]).resolve()
+    checkout = PACKAGE_DIR.parent.parent
+    if (checkout / "pyproject.toml").is_file():
+        return checkout / "var"
+    raise ImproperlyConfigured(
+        "CPOM_VAR_DIR n'est pas défini : indiquez le dossier où cpom garde sa base SQLite, les fichiers déposés et "
+        "les imports en attente (cpom est installé hors de son dépôt source)."
+    )
+
+
+def _production_secret_key() -> str:
+    key = _required("CPOM_SECRET_KEY")
+    if key == DEVELOPMENT_SECRET_KEY or key.startswith("django-insecure-") or len(key) < SECRET_KEY_MIN_LENGTH \
+            or len(set(key)) < SECRET_KEY_MIN_DISTINCT:
+        raise ImproperlyConfigured(
+            f"CPOM_SECRET_KEY est trop faible pour la production : il faut {SECRET_KEY_MIN_LENGTH} caractères au moins, "
+            "tirés au hasard, et jamais la clé de développement. Par exemple : "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
+    return key
+
+
+def _production_hosts() -> list[str]:
+    hosts = [host.strip() for host in _required("CPOM_ALLOWED_HOSTS").split(",")]
+    if any(not host or "*" in host for host in hosts):
+        raise ImproperlyConfigured(
+            "CPOM_ALLOWED_HOSTS doit nommer chaque nom de domaine servi, séparés par des virgules "
+            f"(par exemple cpom.ars.sante.fr) : « * » ou une entrée vide est refusé ; trouvé « {os.environ['CPOM_ALLOWED_HOSTS']} »."
+        )
+    return hosts
+
+
+VAR_DIR = _var_dir()
 
 if PRODUCTION:
-    try:
-        SECRET_KEY = os.environ["CPOM_SECRET_KEY"]
-        ALLOWED_HOSTS = os.environ["CPOM_ALLOWED_HOSTS"].split(",")
-    except KeyError as missing:
-        raise ImproperlyConfigured(f"Variable d'environnement manquante en production : {missing}") from None
+    SECRET_KEY = _production_secret_key()
+    ALLOWED_HOSTS = _production_hosts()
     CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CPOM_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 else:
-    # A development key: never used when CPOM_ENV=production.
-    SECRET_KEY = os.environ.get("CPOM_SECRET_KEY", "dev-only-not-secret-cpom")
+    # A development key: refused when CPOM_ENV=production.
+    SECRET_KEY = os.environ.get("CPOM_SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
 
 INSTALLED_APPS = [
@@ -45,6 +97,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "axes",
     "cpom.accounts",
     "cpom.registry",
     "cpom.contracts",
@@ -69,11 +122,18 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "cpom.ui.StaleWriteMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login with the French page below.
+    "axes.middleware.AxesMiddleware",
 ]
 
-if PRODUCTION:
-    # Serves the collected static files without a separate web server.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+# Static files are served by WhiteNoise in every environment, so that the quick start runs without debug. In
+# production it serves what ``cpom collectstatic`` gathered (compressed, with hashed names); elsewhere it reads
+# them where they are, as runserver's debug mode would.
+MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+WHITENOISE_USE_FINDERS = not PRODUCTION
+# Looked up per request rather than indexed at start: indexing the 1 800 files takes 0.3 s for every new
+# handler, which each test client is.
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 ROOT_URLCONF = "cpom.config.urls"
 WSGI_APPLICATION = "cpom.config.wsgi.application"
@@ -99,9 +159,16 @@ DSFR_MARK_OPTIONAL_FIELDS = True
 _DEFAULT_SQLITE = f"sqlite:///{VAR_DIR / 'cpom.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _DEFAULT_SQLITE), conn_max_age=60)}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    # Without a timeout, two requests writing at once fail with "database is locked".
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    VAR_DIR.mkdir(mode=0o750, parents=True, exist_ok=True)
+    # A deferred BEGIN reads first, then fails at once with "database is locked" when its upgrade to a write
+    # lock meets another writer (SQLite does not wait there, to avoid a deadlock). IMMEDIATE takes the write lock
+    # at BEGIN, where the busy timeout applies: concurrent writers queue for up to 20 s instead of failing.
+    # WAL lets readers go on while one writer commits; synchronous stays at its durable default (FULL).
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL",
+    }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -115,6 +182,34 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Brute force: after 5 wrong passwords for one identifier from one address, that pair is locked out for 15
+# minutes (each new try during the lock starts the 15 minutes again); the right password does not get through
+# meanwhile. force_login (tests) and API tokens do not authenticate with a password, so they are not counted.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+
+# Password reset mails: printed on the console unless an SMTP server is given.
+DEFAULT_FROM_EMAIL = os.environ.get("CPOM_EMAIL_FROM", "cpom <ne-pas-repondre@cpom.invalid>")
+if os.environ.get("CPOM_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["CPOM_EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("CPOM_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("CPOM_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("CPOM_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("CPOM_EMAIL_TLS", "1") == "1"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+PASSWORD_RESET_TIMEOUT = 3600 * 24
+
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"
@@ -123,7 +218,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
-STATIC_ROOT = VAR_DIR / "static"
+# Only production collects them (cpom collectstatic); elsewhere WhiteNoise reads them in place.
+STATIC_ROOT = VAR_DIR / "static" if PRODUCTION else None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -136,6 +232,18 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 
+# Uploads: a file is read at most up to CPOM_MAX_UPLOAD_BYTES (the largest FEC accepted), never spooled whole
+# beyond it; the other fields of a form take at most 2.5 MB together (Django's default, stated here on purpose).
+CPOM_MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "cpom.uploads.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
+# Imports reading their file at once, across the platform's processes (cpom.import_slots).
+CPOM_MAX_CONCURRENT_IMPORTS = int(os.environ.get("CPOM_MAX_CONCURRENT_IMPORTS", "2"))
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
@@ -145,6 +253,16 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
+    # Per process (Django's local-memory cache): an integrator reading its contracts stays far below.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("CPOM_API_ANON_RATE", "30/minute"),
+        "user": os.environ.get("CPOM_API_USER_RATE", "300/minute"),
+    },
+    "EXCEPTION_HANDLER": "cpom.api.errors.french_errors",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API cpom",

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from cpom.accounts.forms import LoginForm
+from cpom.accounts.forms import ChangePasswordForm, LoginForm, NewPasswordForm, ResetPasswordForm
 from cpom.contracts.views import home
 
 admin.site.site_header = "Administration de cpom"
@@ -16,6 +16,23 @@ urlpatterns = [
         name="login",
     ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("mon-compte/mot-de-passe/", auth_views.PasswordChangeView.as_view(form_class=ChangePasswordForm), name="password_change"),
+    path("mon-compte/mot-de-passe/change/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path(
+        "mot-de-passe-oublie/",
+        auth_views.PasswordResetView.as_view(
+            form_class=ResetPasswordForm, email_template_name="registration/password_reset_email.txt",
+            subject_template_name="registration/password_reset_subject.txt",
+        ),
+        name="password_reset",
+    ),
+    path("mot-de-passe-oublie/envoye/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "mot-de-passe-oublie/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(form_class=NewPasswordForm),
+        name="password_reset_confirm",
+    ),
+    path("mot-de-passe-oublie/termine/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("contrats/", include("cpom.contracts.urls")),
     path("contrats/<int:contract_id>/diagnostic/", include("cpom.diagnostic.urls")),
     path("contrats/<int:contract_id>/objectifs/", include("cpom.objectives.urls")),

@@ -7,12 +7,12 @@ commentary). Each check runs over whole columns with polars (a million lines tak
 the first line that fails it; a file with any problem is refused whole.
 """
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+import numpy as np
 import polars as pl
 
 from cpom.documents.formatting import money
@@ -40,13 +40,10 @@ AMOUNT_AND_DIRECTION = ("Montant", "Sens")
 SEPARATORS = {"|": "barre verticale « | »", "\t": "tabulation"}
 # The columns the balances are computed from; the others are only counted.
 USED_COLUMNS = ("JournalCode", "EcritureNum", "EcritureDate", "CompteNum", "CompteLib", "Debit", "Credit", "Montant", "Sens")
-OVERFLOW = "__overflow__"
 DIRECTIONS = {"D": "debit", "+1": "debit", "C": "credit", "-1": "credit"}
 # Thirteen digits before the comma: ten thousand billion euros, far above any establishment's accounts.
 AMOUNT = r"^[+-]?[0-9]{1,13}(?:[.,][0-9]{0,2})?$"
 AMOUNT_RULE = "chiffres, virgule décimale, deux décimales au plus, sans séparateur de milliers"
-# An empty line, found in the raw bytes: polars reads it as a row of nulls, which the separator count must skip.
-EMPTY_LINE = re.compile(rb"\n\r?(?=\n)")
 # Int64 cents add up without overflow as long as the sum of absolute amounts stays below this.
 SAFE_TOTAL_CENTS = 9e18
 INCOMPLETE_MARGIN = timedelta(days=31)
@@ -151,63 +148,60 @@ def _header(line: str, file_name: str) -> Header:
 
 
 def _frame(decoded: Decoded, header: Header, file_name: str) -> pl.DataFrame:
-    """One row per non-empty line with the columns the balances need, and the line's number (header = 1)."""
-    used = [name for name in header.columns if name in USED_COLUMNS]
-    frame = _frame_fast(decoded.body, header, used)
-    if frame is None:
-        frame = _frame_slow(decoded.text, header, file_name).select("line", *used)
-    return frame
+    """One row per non-empty line with the columns the balances need, and the line's number (header = 1).
 
-
-def _frame_fast(body: bytes, header: Header, used: list[str]) -> pl.DataFrame | None:
-    """polars' multithreaded reader, when the file's shape proves each row is exactly one line of the right width.
-
-    Only the columns the balances need are parsed, plus an overflow column that a line with too many fields
-    fills. A short line would be padded with nulls, so the separators are counted: with no line too wide and
-    a total of the header's count times the non-empty lines, every line has the header's width. Empty lines
-    come back as rows of nulls, as many as the raw bytes hold. Anything else (a lone carriage return, a line
-    whose needed fields are all empty, a reader error) goes the slow way.
+    Every line is measured first over the raw bytes (numpy): the first of the wrong width is refused with its
+    number before anything is parsed. polars' multithreaded reader then only meets lines of the header's width
+    or empty ones, so that each of its rows is known to be one line; no line is ever read one by one in
+    Python. A lone carriage return is a character of its zone, as polars reads it; a carriage return before
+    the line feed ends the line.
     """
-    separator = header.separator.encode()
-    if b"\r" in body and body.count(b"\r") != body.count(b"\r\n"):
-        return None
-    lines = body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
-    empty = len(EMPTY_LINE.findall(body))
-    if body.count(separator) != (len(header.columns) - 1) * (lines - empty):
-        return None
-    schema = {name: pl.String for name in header.columns} | {OVERFLOW: pl.String}
-    positions = [header.columns.index(name) for name in used] + [len(header.columns)]
+    used = [name for name in header.columns if name in USED_COLUMNS]
+    if decoded.body.find(b"\n") in (-1, len(decoded.body) - 1):  # the header and nothing under it
+        return pl.DataFrame(schema={"line": pl.UInt32} | {name: pl.String for name in used})
+    empty = _empty_lines(decoded.body, header, file_name)
     try:
         frame = pl.read_csv(
-            body, separator=header.separator, has_header=False, skip_rows=1, quote_char=None, schema=schema,
-            columns=positions,
+            decoded.body, separator=header.separator, has_header=False, skip_rows=1, quote_char=None,
+            schema={name: pl.String for name in header.columns}, columns=[header.columns.index(name) for name in used],
+            truncate_ragged_lines=True,  # only an empty line can be ragged now: « |||||| » of any length
         )
     except pl.exceptions.PolarsError:
-        return None
-    blank = pl.all_horizontal(pl.col(used).is_null())
-    if frame.height != lines - 1 or frame.get_column(OVERFLOW).null_count() != frame.height:
-        return None
-    if frame.select(blank.sum()).item() != empty:
-        return None
-    return frame.with_row_index("line", offset=2).filter(~blank).select("line", *used)
+        frame = None
+    if frame is None or frame.height != len(empty):
+        # Not seen on a file whose lines all have the header's width: said plainly rather than guessed at.
+        raise refuse(file_name, "fichier illisible : ses lignes n'ont pas pu être séparées en zones ; vérifiez le séparateur")
+    return frame.with_row_index("line", offset=2).filter(pl.Series(~empty)).select("line", *used)
 
 
-def _frame_slow(text: str, header: Header, file_name: str) -> pl.DataFrame:
-    """Line by line in Python: slower, but it names the first line whose width is wrong."""
-    width = len(header.columns)
-    records, numbers = [], []
-    for number, raw in enumerate(text.split("\n")[1:], start=2):
-        fields = (raw[:-1] if raw.endswith("\r") else raw).split(header.separator)
-        if all(field == "" for field in fields):
-            continue
-        if len(fields) != width:
-            raise refuse(
-                file_name, f"{at(number)} : {len(fields)} champ(s) au lieu de {width} (séparateur : {header.separator_label})"
-            )
-        records.append(fields)
-        numbers.append(number)
-    frame = pl.DataFrame(records, schema={name: pl.String for name in header.columns}, orient="row")
-    return frame.with_columns(pl.Series("line", numbers, dtype=pl.UInt32)).select("line", *header.columns)
+def _empty_lines(body: bytes, header: Header, file_name: str) -> np.ndarray:
+    """For each line below the header, whether it is empty (nothing but separators); refuses a line of the wrong width."""
+    raw = np.frombuffer(body, dtype=np.uint8)
+    mask = np.equal(raw, ord("\n"))  # one byte per byte of the file, used twice: a large allocation costs
+    ends = np.flatnonzero(mask)
+    if not body.endswith(b"\n"):
+        ends = np.append(ends, len(body))
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    separator = header.separator.encode()
+    # Each line's separators, added up in one byte (no copy of the file in a wider type); only a line of 256
+    # bytes or more can hold enough to wrap, and those few are counted again exactly.
+    np.equal(raw, ord(separator), out=mask)
+    separators = np.add.reduceat(mask.view(np.uint8), starts, dtype=np.uint8).astype(np.int64)
+    del mask
+    lengths = ends - starts
+    for index in np.flatnonzero(lengths > np.iinfo(np.uint8).max):
+        separators[index] = body.count(separator, starts[index], ends[index])
+    lengths -= (lengths > 0) & (raw[np.maximum(ends - 1, 0)] == ord("\r"))  # one \r before \n ends the line
+    empty = (lengths == separators)[1:]
+    wrong = np.flatnonzero(~empty & (separators[1:] + 1 != len(header.columns)))
+    if len(wrong):
+        index = int(wrong[0]) + 1
+        raise refuse(
+            file_name,
+            f"{at(index + 1)} : {int(separators[index]) + 1} champ(s) au lieu de {len(header.columns)} "
+            f"(séparateur : {header.separator_label})",
+        )
+    return empty
 
 
 # --- Checks --------------------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from cpom.accounts.access import visible
 from cpom.documents.formatting import money
+from cpom.import_slots import ImportsBusy
 from cpom.indicators.importers import DataImportError
 from cpom.registry.models import Establishment
 
@@ -52,9 +53,7 @@ def start(request):
         return _form_page(request, form, status=400)
     data, upload = form.cleaned_data, form.cleaned_data["file"]
     try:
-        if upload.size > imports.MAX_UPLOAD_BYTES:
-            raise imports.ImportRefused("Le fichier dépasse 200 Mo : exportez un exercice ou un établissement à la fois.")
-        token = imports.keep_pending(upload.chunks())
+        token = imports.keep_pending(upload)
     except imports.ImportRefused as refused:
         form.add_error("file", str(refused))
         return _form_page(request, form, status=400)
@@ -63,6 +62,10 @@ def start(request):
     except DataImportError as refusal:
         imports.forget_pending(token)
         return _form_page(request, form, refusal=refusal, status=400)
+    except ImportsBusy as busy:
+        imports.forget_pending(token)
+        form.add_error("file", str(busy))
+        return _form_page(request, form, status=503)
     _forget_session_file(request)
     request.session[PENDING] = {
         "token": token, "file_name": upload.name, "kind": data["kind"], "target": data["target"], "year": data["year"],
@@ -117,6 +120,9 @@ def confirm(request):
         period = imports.fiscal_year(pending["year"], date.fromisoformat(pending["start"]), date.fromisoformat(pending["end"]))
         content = imports.pending_content(pending["token"])
         balance = imports.read(content, pending["file_name"], pending["kind"], period)
+    except ImportsBusy as busy:
+        # The file still waits: the person confirms again in a moment, without choosing it anew.
+        return render(request, "finance/import_busy.html", {"message": str(busy)}, status=503)
     except (imports.ImportRefused, DataImportError) as refusal:
         _forget_session_file(request)
         messages.error(request, str(refusal))

@@ -9,7 +9,6 @@ replaced by the new ones, the other data elements of that year are left untouche
 import re
 import secrets
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -17,6 +16,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Count, Max, Q, QuerySet
 
@@ -24,8 +24,9 @@ from cpom.accounts.access import can_edit_establishment, membership_of, visible
 from cpom.accounts.models import Role, Side
 from cpom.audit.services import record
 from cpom.documents.formatting import money
+from cpom.import_slots import import_slot
 from cpom.indicators.engine import ACCOUNT_PREFIX
-from cpom.indicators.importers import YEAR_RANGE
+from cpom.indicators.importers import YEAR_RANGE, record_import
 from cpom.indicators.models import DataValue, ImportBatch
 from cpom.indicators.storage import bulk_insert
 from cpom.registry.identifiers import normalise_finess, validate_finess, validate_siren
@@ -52,7 +53,6 @@ CLASS_LABELS = {
 }
 TOP_ACCOUNTS = 3
 LONGEST_FISCAL_YEAR_DAYS = 731  # a first or a changed fiscal year may last up to 24 months
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 PENDING_MAX_AGE_SECONDS = 24 * 3600
 TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
 
@@ -133,10 +133,14 @@ def fiscal_year(year: int, start: date | None = None, end: date | None = None) -
 
 
 def read(content: bytes, file_name: str, kind: str, period: FiscalYear, progress: Progress | None = None) -> TrialBalance:
-    """The file's account totals; DataImportError names the file, line and column of every problem."""
-    if kind == fec.KIND:
-        return fec.read_fec(content, file_name, period, progress)
-    balance = trial_balance.read_trial_balance(content, file_name)
+    """The file's account totals; DataImportError names the file, line and column of every problem.
+
+    Reading holds one of the platform's import slots: ImportsBusy when they are all taken.
+    """
+    with import_slot(file_name):
+        if kind == fec.KIND:
+            return fec.read_fec(content, file_name, period, progress)
+        balance = trial_balance.read_trial_balance(content, file_name)
     if progress:
         progress(f"{count(balance.lines)} lignes contrôlées.")
     return balance
@@ -268,14 +272,29 @@ COLUMNS = ["establishment_id", "managing_body_id", "category", "year", "element"
 
 @transaction.atomic
 def store(balance: TrialBalance, establishment: Establishment, year: int, user=None) -> ImportBatch:
-    """Replaces the establishment-year's account balances by the file's, with the import recorded as their source."""
+    """Replaces the establishment-year's account balances by the file's, with the import recorded as their source.
+
+    The audit entry keeps the replaced balances (before) and the new ones (after): what an import overwrote is
+    never lost, even once a later import replaces these in turn.
+    """
     # Two imports for the same establishment at once would each delete, then both insert: one waits for the other.
     Establishment.objects.select_for_update().only("pk").get(pk=establishment.pk)
     batch = ImportBatch.objects.create(file_name=balance.file_name[:255], kind=balance.kind, user=user, rows=balance.lines)
-    existing_balances(establishment, year).delete()
+    replaced = existing_balances(establishment, year)
+    before = {v.element: {"valeur": v.value, "import": v.batch_id} for v in replaced.order_by("element")}
+    replaced.delete()
+    accounts = accounts_to_store(balance)
     bulk_insert(
         DataValue._meta.db_table, COLUMNS,
-        ((establishment.pk, None, "", year, f"{ACCOUNT_PREFIX}{a.number}", a.balance, batch.pk) for a in accounts_to_store(balance)),
+        ((establishment.pk, None, "", year, f"{ACCOUNT_PREFIX}{a.number}", a.balance, batch.pk) for a in accounts),
+    )
+    where = {"etablissement": establishment.finess, "annee": year}
+    record_import(
+        user, batch,
+        f"Import {balance.kind} {balance.file_name} : {count(len(accounts))} soldes de comptes pour {establishment.name} "
+        f"({establishment.finess}), exercice {year}" + (f", {count(len(before))} soldes remplacés" if before else ""),
+        {**where, "soldes": before},
+        {**where, "soldes": {f"{ACCOUNT_PREFIX}{a.number}": a.balance for a in accounts}},
     )
     return batch
 
@@ -380,8 +399,18 @@ def _pending_path(token: str) -> Path:
     return _pending_folder() / token
 
 
-def keep_pending(chunks: Iterable[bytes]) -> str:
-    """Saves an uploaded file under a random name until it is confirmed; refuses it beyond 200 MB."""
+def too_large(file_name: str) -> ImportRefused:
+    bound = settings.CPOM_MAX_UPLOAD_BYTES // 2**20
+    return ImportRefused(f"Le fichier {file_name} dépasse {bound} Mo : exportez un exercice ou un établissement à la fois.")
+
+
+def keep_pending(upload: UploadedFile) -> str:
+    """Saves an uploaded file under a random name until it is confirmed; refuses it beyond CPOM_MAX_UPLOAD_BYTES.
+
+    The upload handler (cpom.uploads) already stopped reading at the bound: the size then says so.
+    """
+    if upload.size > settings.CPOM_MAX_UPLOAD_BYTES:
+        raise too_large(upload.name)
     folder = _pending_folder()
     folder.mkdir(parents=True, exist_ok=True)
     _forget_stale(folder)
@@ -390,10 +419,10 @@ def keep_pending(chunks: Iterable[bytes]) -> str:
     size = 0
     try:
         with path.open("wb") as out:
-            for chunk in chunks:
+            for chunk in upload.chunks():
                 size += len(chunk)
-                if size > MAX_UPLOAD_BYTES:
-                    raise ImportRefused("Le fichier dépasse 200 Mo : exportez un exercice ou un établissement à la fois.")
+                if size > settings.CPOM_MAX_UPLOAD_BYTES:
+                    raise too_large(upload.name)
                 out.write(chunk)
     except BaseException:
         path.unlink(missing_ok=True)

@@ -6,6 +6,7 @@ import service handles both kinds of file the same way. A trial balance file is 
 sheet. Every problem is reported with its line and column; a file with any problem is refused whole.
 """
 
+import codecs
 import csv
 import io
 import re
@@ -17,9 +18,9 @@ from functools import cached_property
 
 import numpy as np
 import polars as pl
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from cpom import workbooks
 from cpom.documents.formatting import NBSP, money
 from cpom.indicators.importers import MAX_REPORTED_ERRORS, DataImportError, parse_decimal
 
@@ -154,6 +155,8 @@ def decode(content: bytes, file_name: str) -> Decoded:
         return Decoded(body, "UTF-8 avec BOM")
     if _is_utf8(content):
         return Decoded(content, "UTF-8")
+    if UTF8_SEQUENCE.search(content):
+        raise refuse(file_name, *_mixed_encoding_problems(content))
     encoding, label = ("cp1252", "Windows-1252") if _has_windows_characters(content) else ("iso-8859-15", "ISO-8859-15")
     try:
         text = content.decode(encoding)
@@ -167,6 +170,46 @@ def decode(content: bytes, file_name: str) -> Decoded:
     decoded = Decoded(text.encode("utf-8"), label)
     decoded.text = text  # already known: spares decoding again
     return decoded
+
+
+# French letters and punctuation as UTF-8 writes them: « é » is C3 A9, « ’ » E2 80 99, « œ » C5 93. Read as
+# ISO-8859-15 or Windows-1252 they would be « Ã© », « â€™ », « Å“ »: no French text holds those, so finding one
+# beside bytes that are not UTF-8 means a file mixing two encodings.
+UTF8_SEQUENCE = re.compile(rb"\xc3[\x80-\xbf]|\xe2\x80[\x80-\xbf]|\xc5[\x92\x93]")
+MIXED_REPORTED = 5
+
+
+def _mixed_encoding_problems(content: bytes) -> list[str]:
+    """The first lines whose bytes are not UTF-8 in a file otherwise written in UTF-8, with the zone of each.
+
+    Decoding the whole file as ISO-8859-15 would turn every accent of the UTF-8 lines into « Ã© »; guessing a
+    single-byte encoding for the odd lines alone would be a guess. The file is refused, as any other
+    malformed file is, naming where to look.
+    """
+    view, offset, problems = memoryview(content), 0, []
+    names, separator = _header_names(content)
+    while len(problems) < MIXED_REPORTED:
+        try:
+            codecs.utf_8_decode(view[offset:], "strict", True)
+            break
+        except UnicodeDecodeError as error:
+            position = offset + error.start
+            line_start = content.rfind(b"\n", 0, position) + 1
+            zone = content.count(separator, line_start, position) if separator else 0
+            column = f", colonne {names[zone]}" if zone < len(names) else ""
+            problems.append(
+                f"{at(_line_of(content, position))}{column} : octet 0x{content[position]:02X} qui n'est pas de l'UTF-8, "
+                "alors que le reste du fichier est en UTF-8 : enregistrez tout le fichier dans un seul encodage, "
+                "UTF-8 de préférence"
+            )
+            offset = content.find(b"\n", position) + 1 or len(content)  # one problem per line
+    return problems
+
+
+def _header_names(content: bytes) -> tuple[list[str], bytes]:
+    first = content[: content.find(b"\n") if b"\n" in content else len(content)].decode("utf-8", "replace").rstrip("\r")
+    separator = next((s for s in ("|", "\t", ";") if s in first), "")
+    return ([name.strip() for name in first.split(separator)] if separator else []), separator.encode()
 
 
 # --- Amounts -------------------------------------------------------------------------------------------------------
@@ -346,17 +389,14 @@ def _read_csv(content: bytes, file_name: str) -> TrialBalance:
 
 def _read_excel(content: bytes, file_name: str) -> TrialBalance:
     try:
-        sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
-        numbered = ((n, list(r)) for n, r in enumerate(sheet.iter_rows(values_only=True), start=1))
+        numbered = enumerate(workbooks.first_sheet_rows(content), start=1)
         header_line, header = next(((n, r) for n, r in numbered if any(_cell_text(v) for v in r)), (1, []))
         letters = [get_column_letter(i + 1) for i in range(len(header))]
         checker = _Checker(file_name, _columns(header, file_name, header_line, letters))
         for line, record in numbered:
             checker.check(line, record)
-    except DataImportError:
-        raise
-    except Exception:  # noqa: BLE001 - a damaged workbook fails inside openpyxl in many ways (zip, XML, styles)
-        raise refuse(file_name, "ce classeur Excel (.xlsx) est illisible ou endommagé") from None
+    except workbooks.WorkbookRefused as refused:
+        raise refuse(file_name, str(refused)) from None
     return checker.result("classeur Excel", "")
 
 

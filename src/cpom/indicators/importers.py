@@ -6,17 +6,19 @@ the same establishment, year and element, and remember which import they came fr
 """
 
 import csv
+import getpass
 import io
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.db import transaction
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
-from openpyxl.utils.exceptions import InvalidFileException
 
+from cpom import workbooks
+from cpom.audit.services import record
+from cpom.import_slots import import_slot
 from cpom.registry.models import Establishment, ManagingBody
 
 from .catalogues import known_element
@@ -141,13 +143,13 @@ def read_csv(content: bytes, file_name: str) -> tuple[list[Row], str]:
     level = "establishment" if expected is CSV_COLUMNS else "managing_body"
     index = {c: header.index(c) for c in expected}
     checker = _Checker(file_name, level)
-    for line, record in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in record):
+    for line, row in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in row):
             continue
-        if len(record) < len(header):
-            checker.problem(line, expected[len(record)] if len(record) < 4 else "?", f"{len(record)} colonne(s) au lieu de {len(header)}")
+        if len(row) < len(header):
+            checker.problem(line, expected[len(row)] if len(row) < 4 else "?", f"{len(row)} colonne(s) au lieu de {len(header)}")
             continue
-        checker.check(line, *(record[index[c]] for c in expected), columns={c: c for c in expected})
+        checker.check(line, *(row[index[c]] for c in expected), columns={c: c for c in expected})
     return checker.result(), level
 
 
@@ -174,10 +176,9 @@ def template_workbook(establishment: Establishment, year: int) -> Workbook:
 
 def read_template(content: bytes, file_name: str) -> list[Row]:
     try:
-        sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError):
-        raise DataImportError(file_name, ["ce fichier n'est pas un classeur Excel (.xlsx) lisible"]) from None
-    rows = list(sheet.iter_rows(values_only=True))
+        rows = list(workbooks.first_sheet_rows(content))
+    except workbooks.WorkbookRefused as refused:
+        raise DataImportError(file_name, [str(refused)]) from None
     finess = str(rows[0][1]).strip() if rows and len(rows[0]) > 1 and rows[0][1] is not None else ""
     year = str(rows[1][1]).strip() if len(rows) > 1 and len(rows[1]) > 1 and rows[1][1] is not None else ""
     header = [str(c).strip().lower() if c is not None else "" for c in (rows[3] if len(rows) > 3 else [])]
@@ -187,9 +188,9 @@ def read_template(content: bytes, file_name: str) -> list[Row]:
     code_at, value_at = header.index("code"), header.index("valeur")
     letters = {"finess": "B1", "annee": "B2", "element": _letter(code_at), "valeur": _letter(value_at)}
     checker = _Checker(file_name)
-    for line, record in enumerate(rows[4:], start=5):
-        code = record[code_at] if len(record) > code_at else None
-        value = record[value_at] if len(record) > value_at else None
+    for line, row in enumerate(rows[4:], start=5):
+        code = row[code_at] if len(row) > code_at else None
+        value = row[value_at] if len(row) > value_at else None
         if code in (None, "") or value in (None, ""):
             continue  # elements left blank are simply not provided
         checker.check(line, finess, year, str(code), value, columns=letters)
@@ -201,10 +202,34 @@ def _letter(index: int) -> str:
 
 
 def read_file(path: Path) -> tuple[list[Row], str]:
+    """The file's rows, read while holding one of the platform's import slots (ImportsBusy when all are taken)."""
     content = path.read_bytes()
-    if path.suffix.lower() == ".xlsx":
-        return read_template(content, path.name), "establishment"
-    return read_csv(content, path.name)
+    with import_slot(path.name):
+        if path.suffix.lower() == ".xlsx":
+            return read_template(content, path.name), "establishment"
+        return read_csv(content, path.name)
+
+
+def _system_account() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name in this environment (a container without USER)
+        return "inconnu"
+
+
+def record_import(user, batch: ImportBatch, action: str, before: dict, after: dict) -> None:
+    """The audit entry of an import: who (the person on screen, or the system account on the command line), the
+    file, and the values it replaced (before) and wrote (after), so that what an import overwrote is never lost."""
+    who = user.get_username() if user is not None else f"ligne de commande (compte système {_system_account()})"
+    record(user, batch, action, before, {"fichier": batch.file_name, "type": batch.kind, "par": who, **after})
+
+
+def _counted(number: int, word: str) -> str:
+    return f"{number} {word}{'s' if number > 1 else ''}"
+
+
+def _key(holder: str, year: int, element: str) -> str:
+    return f"{holder} {year} {element}"
 
 
 @transaction.atomic
@@ -219,16 +244,26 @@ def store(rows: list[Row], file_name: str, kind: str, user=None, level: str = "e
         (getattr(v, field), v.year, v.element): v
         for v in DataValue.objects.filter(**{f"{field}__in": ids.values()}, year__in={r.year for r in rows})
     }
-    to_create, to_update = [], []
+    to_create, to_update, replaced = [], [], {}
     for row in rows:
         current = existing.get((ids[row.holder], row.year, row.element))
         if current is None:
             to_create.append(DataValue(**{field: ids[row.holder]}, year=row.year, element=row.element, value=row.value, batch=batch))
         else:
+            replaced[_key(row.holder, row.year, row.element)] = {"valeur": current.value, "import": current.batch_id}
             current.value, current.batch = row.value, batch
             to_update.append(current)
     DataValue.objects.bulk_create(to_create, batch_size=2000)
     DataValue.objects.bulk_update(to_update, ["value", "batch"], batch_size=2000)
+    holders = sorted({f"{r.holder} ({r.year})" for r in rows})
+    shown = ", ".join(holders[:5]) + (f" et {len(holders) - 5} autres" if len(holders) > 5 else "")
+    record_import(
+        user, batch,
+        f"Import {kind} {file_name} : {_counted(len(rows), 'valeur')} ({_counted(len(to_create), 'nouvelle')}, "
+        f"{_counted(len(to_update), 'remplacée')}) pour {shown}",
+        {"valeurs": replaced},
+        {"valeurs": {_key(r.holder, r.year, r.element): r.value for r in rows}, "porteurs": holders},
+    )
     return ImportReport(batch, len(to_create), len(to_update))
 
 

@@ -17,6 +17,7 @@ from cpom.finance.chart_commands import load_chart_command, mean_cost_command
 from cpom.finance.reference_costs import ReferenceCostError
 from cpom.finance.models import SectionMapping
 from cpom.finance.trial_balance import count
+from cpom.import_slots import ImportsBusy
 from cpom.indicators.importers import DataImportError
 
 
@@ -71,7 +72,7 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         try:
             getattr(self, "do_" + action.replace("-", "_"))(**options)
-        except (imports.ImportRefused, DataImportError, ChartError, ReferenceCostError) as error:
+        except (imports.ImportRefused, DataImportError, ImportsBusy, ChartError, ReferenceCostError) as error:
             raise CommandError(str(error)) from None
 
     def do_import_fec(self, file, annee, debut_exercice=None, fin_exercice=None, **options):

@@ -1,0 +1,54 @@
+"""At most a few imports read their file at once, across every process of the platform.
+
+Reading a 200 MB FEC takes a core and about a gigabyte for a few seconds: two or three at once are fine, twenty
+would take the server down. Each import holds one of ``CPOM_MAX_CONCURRENT_IMPORTS`` slots while it reads;
+a slot is a lock on a file of ``VAR_DIR/import-slots`` (beside the pending imports, shared the same way), so
+the web workers, the command line and the threads of one server all count, and a killed process lets go of
+its slot with its file descriptors. When every slot is taken the import is refused at once, in French: the
+person tries again a moment later rather than waiting on a page that may time out.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
+    import msvcrt
+
+
+class ImportsBusy(Exception):
+    """Every slot is taken; the message names the file and says to try again."""
+
+
+def _locked(handle) -> bool:
+    try:
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        else:
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+    except OSError:
+        return False
+    return True
+
+
+@contextmanager
+def import_slot(file_name: str) -> Iterator[None]:
+    """Holds a free slot while the block runs; raises ImportsBusy when there is none."""
+    folder = Path(settings.VAR_DIR) / "import-slots"
+    folder.mkdir(parents=True, exist_ok=True)
+    for number in range(settings.CPOM_MAX_CONCURRENT_IMPORTS):
+        handle = (folder / f"slot-{number}").open("a+b")
+        if not _locked(handle):
+            handle.close()
+            continue
+        try:
+            yield
+        finally:
+            handle.close()  # closing the descriptor releases the lock
+        return
+    raise ImportsBusy(f"Fichier {file_name} : trop d'imports en cours, réessayez dans un instant.")
