@@ -1,4 +1,5 @@
-"""Shared pieces of the web layer: DSFR-styled model forms and visibility-checked lookups."""
+"""Shared pieces of the web layer: the forms' base (DSFR style, what every form does to what people type) and
+visibility-checked lookups."""
 
 import contextlib
 
@@ -9,14 +10,48 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from dsfr.forms import DsfrBoundField
+from django.utils.datastructures import MultiValueDict
+from dsfr.forms import DsfrBaseForm, DsfrBoundField
 from dsfr.utils import dsfr_input_class_attr
 
 from cpom.accounts.access import visible
 from cpom.numbers import read_decimal
+from cpom.text import clean_text
 
 
-class DsfrModelForm(forms.ModelForm):
+def _clean_value(value):
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, (list, tuple)):
+        return [_clean_value(item) for item in value]
+    return value
+
+
+def without_control_characters(data):
+    """The submitted data with every text cleaned (:func:`cpom.text.clean_text`); files are not in it."""
+    if isinstance(data, MultiValueDict):
+        cleaned = data.copy()
+        for key, values in data.lists():
+            cleaned.setlist(key, _clean_value(values))
+        return cleaned
+    return {key: _clean_value(value) for key, value in data.items()}
+
+
+class TypedInputMixin:
+    """What every form of cpom does to what people typed, before a field reads it: no control characters (they
+    would make the Word and Excel exports fail, forever once the contract is signed)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound:
+            self.data = without_control_characters(self.data)
+
+
+class DsfrForm(TypedInputMixin, DsfrBaseForm):
+    """The base of every form that is not a model's."""
+
+
+class DsfrModelForm(TypedInputMixin, forms.ModelForm):
     template_name = "dsfr/form_snippet.html"
     bound_field_class = DsfrBoundField
 

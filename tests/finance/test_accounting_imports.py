@@ -261,6 +261,11 @@ def test_sections_map_a_managing_body_s_code_to_an_establishment(ime, tmp_path):
         _run("import-fec", _file(tmp_path, FEC), "--section", "S-MAS", "--siren", siren, "--annee", YEAR)
 
 
+def test_a_section_typed_with_a_control_character_is_stored_without_it(ime):
+    _run("sections", "add", "--siren", ime.managing_body.siren, "S-IME\x1b", "--finess", IME, "--libelle", "IME\x07 Rezé")
+    assert SectionMapping.objects.filter(code="S-IME", label="IME Rezé", establishment=ime).exists()
+
+
 def test_a_section_maps_only_to_an_establishment_of_its_managing_body(db):
     ehpad_body = Establishment.objects.get(finess=finess_with_key("49000801")).managing_body
     with pytest.raises(CommandError, match="n'est pas géré par EHPAD public Les Tilleuls"):

@@ -150,3 +150,15 @@ def test_the_objective_page_shows_the_thread_with_organisations(client_for, oper
     page = client_for("cd44").get(operational.get_absolute_url()).content.decode()
     assert page.index("ARS Pays de la Loire") < page.index("Quel est le taux actuel ?") < page.index("9,5 % en 2025.")
     assert "Association Les Chemins de Loire</strong>" in page
+
+
+def test_a_title_with_an_escape_character_is_stored_without_it_and_the_fiche_downloads(client_for, operational):
+    client = client_for("asso")
+    client.post(f"{operational.get_absolute_url()}modifier/", {
+        "title": "Réduire\x1b nettement l'absentéisme", "theme": "", "due_year": 2, "funding": "funded", "version": operational.version,
+        "establishments": [e.pk for e in operational.establishments.all()],
+    })
+    operational.refresh_from_db()
+    assert operational.title == "Réduire nettement l'absentéisme" and operational.version == 2
+    response = client.get(f"{operational.get_absolute_url()}fiche.docx")
+    assert "Réduire nettement l'absentéisme" in "\n".join(p.text for p in Document(BytesIO(response.content)).paragraphs)

@@ -1,13 +1,15 @@
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm
-from dsfr.forms import DsfrBaseForm, DsfrBoundField
+from dsfr.forms import DsfrBoundField
 from dsfr.utils import dsfr_input_class_attr
+
+from cpom.ui import DsfrForm, TypedInputMixin
 
 from .models import Role
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(TypedInputMixin, AuthenticationForm):
     template_name = "dsfr/form_snippet.html"
     bound_field_class = DsfrBoundField
 
@@ -18,7 +20,7 @@ class LoginForm(AuthenticationForm):
             dsfr_input_class_attr(bound_field)
 
 
-class NewMemberForm(DsfrBaseForm):
+class NewMemberForm(DsfrForm):
     username = forms.CharField(label="Identifiant", max_length=150)
     first_name = forms.CharField(label="Prénom", max_length=150)
     last_name = forms.CharField(label="Nom", max_length=150)
@@ -47,6 +49,6 @@ class NewMemberForm(DsfrBaseForm):
         return data
 
 
-class MemberChangeForm(DsfrBaseForm):
+class MemberChangeForm(DsfrForm):
     role = forms.ChoiceField(label="Rôle", choices=Role.choices)
     is_active = forms.BooleanField(label="Compte actif", required=False)

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.formats import date_format
 
 from cpom.registry.models import Authority, Establishment, ManagingBody
-from cpom.ui import DateInput, DsfrModelForm
+from cpom.ui import DateInput, DsfrForm, DsfrModelForm
 
 from .deadlines import default_end_date
 from .models import Contract
@@ -99,7 +99,7 @@ class ContractForm(DsfrModelForm):
         super()._post_clean()
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(DsfrForm):
     to_state = forms.CharField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput)
     comment = forms.CharField(label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,11 +1,10 @@
 """Forms of the shared diagnostic: they check the input; the rules (who writes, locking) live in services."""
 
 from django import forms
-from dsfr.forms import DsfrBaseForm
 from dsfr.utils import dsfr_input_class_attr
 
 from cpom.indicators.models import Indicator
-from cpom.ui import DsfrModelForm
+from cpom.ui import DsfrForm, DsfrModelForm
 
 from .frames import AXES
 from .models import Attachment, AttachmentKind, Finding, FindingLevel
@@ -13,7 +12,7 @@ from .models import Attachment, AttachmentKind, Finding, FindingLevel
 ESTABLISHMENT_REQUIRED = "Choisissez l'établissement concerné : ce constat est au niveau « Établissement »."
 
 
-class AnalysisForm(DsfrBaseForm):
+class AnalysisForm(DsfrForm):
     text = forms.CharField(
         label="Analyse de l'organisme gestionnaire", required=False,
         widget=forms.Textarea(attrs={"rows": 10}),
@@ -23,14 +22,14 @@ class AnalysisForm(DsfrBaseForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-class RemarkForm(DsfrBaseForm):
+class RemarkForm(DsfrForm):
     text = forms.CharField(
         label="Remarque de l'autorité", widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "La remarque est vide."},
     )
 
 
-class AttachmentForm(DsfrBaseForm):
+class AttachmentForm(DsfrForm):
     kind = forms.ChoiceField(label="Nature du document", choices=AttachmentKind.choices, initial=AttachmentKind.OTHER)
     label = forms.CharField(
         label="Intitulé", max_length=200, required=False,
@@ -106,7 +105,7 @@ def _indicator_codes(sections) -> set[str]:
     return {code for section in sections for code in section.indicator_codes}
 
 
-class SynthesisForm(DsfrBaseForm):
+class SynthesisForm(DsfrForm):
     salient_issues = forms.CharField(
         label="Problématiques saillantes", required=False, widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Les quelques enjeux qui ressortent du diagnostic et orienteront les objectifs du contrat.",

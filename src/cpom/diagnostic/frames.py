@@ -1,10 +1,10 @@
 """The diagnostic frame as data: a TOML file in the repository (or an authority's own), loaded all or nothing."""
 
-import tomllib
 from pathlib import Path
 
 from django.db import transaction
 
+from cpom.datafiles import read_toml
 from cpom.indicators.models import Indicator
 from cpom.registry.models import Authority
 
@@ -17,16 +17,6 @@ SECTION_FIELDS = ("code", "part", "axis", "title")
 
 class TemplateError(ValueError):
     """A diagnostic frame that cannot be loaded; the message names the file and the section."""
-
-
-def _read(path: Path) -> dict:
-    try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as error:
-        raise TemplateError(f"{path.name} : fichier TOML invalide ({error}).") from None
-    except OSError as error:
-        raise TemplateError(f"{path.name} : fichier illisible ({error.strerror}).") from None
 
 
 def _check(path: Path, data: dict) -> None:
@@ -64,7 +54,7 @@ def _check(path: Path, data: dict) -> None:
 @transaction.atomic
 def load_template(path: Path = NATIONAL_FILE, authority: Authority | None = None) -> DiagnosticTemplate:
     """Loads or refreshes a frame; sections already used by a diagnostic keep their identity (matched by code)."""
-    data = _read(path)
+    data = read_toml(path, TemplateError)
     _check(path, data)
     head = data["template"]
     template, _ = DiagnosticTemplate.objects.update_or_create(

@@ -7,13 +7,13 @@ its balance in ``GroupedBalances.unmapped``.
 """
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
 
+from cpom.datafiles import read_toml
 from cpom.indicators.engine import ACCOUNT_PREFIX
 from cpom.indicators.models import DataValue
 from cpom.registry.models import Authority, Establishment
@@ -111,16 +111,6 @@ def balances_for(establishment: Establishment, year: int) -> dict[str, Decimal]:
 # --- Reading a chart file -------------------------------------------------------------------------
 
 
-def _read_toml(path: Path) -> dict:
-    try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        raise ChartError(f"{path.name} : fichier introuvable.") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ChartError(f"{path.name} : fichier TOML invalide ({error}).") from None
-
-
 def _header(path: Path, data: dict) -> dict:
     header = data.get("chart")
     if not isinstance(header, dict):
@@ -154,7 +144,7 @@ def _rule(raw: object, where: str) -> Rule:
 
 def read_chart(path: Path) -> Chart:
     """Reads and checks a whole chart file, without the database; the first error stops with its place."""
-    data = _read_toml(path)
+    data = read_toml(path, ChartError)
     header = _header(path, data)
     raw_rules = data.get("rule", [])
     if not isinstance(raw_rules, list) or not raw_rules:

@@ -3,9 +3,8 @@
 from decimal import Decimal
 
 from django import forms
-from dsfr.forms import DsfrBaseForm
-
 from cpom.numbers import read_decimal
+from cpom.ui import DsfrForm
 
 from .budget import GROUPS, Amounts
 from .models import GROUP_LABELS, FunderKind, GrowthMode, Side
@@ -54,7 +53,7 @@ def amount_field_name(funder: str, side: str, group: int) -> str:
 ROWS = [(Side.EXPENSE, g) for g in GROUPS] + [(Side.INCOME, g) for g in GROUPS]
 
 
-class BudgetLinesForm(forms.Form):
+class BudgetLinesForm(DsfrForm):
     """One establishment's lines in the model contract's layout: rows are the groups, columns the funders."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -99,7 +98,7 @@ def _french(amount: Decimal) -> str:
     return f"{amount:,.2f}".replace(",", "\u00a0").replace(".", ",")
 
 
-class GrowthForm(DsfrBaseForm):
+class GrowthForm(DsfrForm):
     growth_mode = forms.ChoiceField(label="Mode d'évolution de la dotation", choices=GrowthMode.choices,
                                     widget=forms.RadioSelect)
     growth_rate = forms.CharField(
@@ -126,7 +125,7 @@ class GrowthForm(DsfrBaseForm):
         return self.cleaned_data["zero_rate_years"] or 0
 
 
-class PrefillForm(forms.Form):
+class PrefillForm(DsfrForm):
     year = forms.TypedChoiceField(label="Comptes de l'exercice", coerce=int)
     version = forms.IntegerField(widget=forms.HiddenInput)
 

@@ -3,15 +3,13 @@
 from decimal import Decimal
 
 from django import forms
-from dsfr.forms import DsfrBaseForm
 from dsfr.utils import dsfr_input_class_attr
 
 from cpom.contracts.models import Contract
 from cpom.numbers import grouped
-from cpom.ui import FrenchDecimalField
 from cpom.objectives.models import DUE_YEAR_LABELS
 from cpom.objectives.values import format_number
-from cpom.ui import DsfrModelForm
+from cpom.ui import DsfrForm, DsfrModelForm, FrenchDecimalField
 
 from .models import DeficitRule, NewMeasure, ReferenceBudget, Scenario, SurplusRule
 from .scenarios import ScenarioRefused, default_envelope_rates, fingerprint, given_rates, parse_rate
@@ -46,7 +44,7 @@ def money_field(label: str, **kwargs) -> FrenchDecimalField:
     )
 
 
-class ScenarioForm(DsfrBaseForm):
+class ScenarioForm(DsfrForm):
     name = forms.CharField(label="Nom du scénario", max_length=120, help_text="Par exemple « Taux régional 1,2 % ».")
     convergence_target = money_field(
         "Coût cible à la place (€)", required=False,

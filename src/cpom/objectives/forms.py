@@ -2,7 +2,7 @@ from django import forms
 
 from cpom.diagnostic.models import Finding
 from cpom.indicators.models import Indicator, ValueType
-from cpom.ui import DateInput, DsfrModelForm, FrenchDecimalField
+from cpom.ui import DateInput, DsfrForm, DsfrModelForm, FrenchDecimalField
 
 from .models import DUE_YEAR_LABELS, FollowUpIndicator, Level, Milestone, Objective, ObjectiveSheet, RegionalPriority
 from .services import check_within_contract
@@ -143,7 +143,7 @@ class MilestoneForm(DsfrModelForm):
         return day
 
 
-class NegotiationForm(forms.Form):
+class NegotiationForm(DsfrForm):
     action = forms.ChoiceField(choices=[(a, a) for a in ("agree", "reject", "reopen", "comment")])
     version = forms.IntegerField()
     text = forms.CharField(required=False, widget=forms.Textarea)

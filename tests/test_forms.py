@@ -1,0 +1,99 @@
+"""What every form does to what people type, checked on every form of cpom and every one of its fields.
+
+The forms are found by walking the ``forms`` modules of the package, so a new form is covered (or this test asks
+for a way to build it) the day it is added.
+"""
+
+import importlib
+import inspect
+import pkgutil
+
+import pytest
+from django import forms
+
+import cpom
+from cpom.diagnostic.services import diagnostic_for, synthesis
+from cpom.finance.models import ReferenceBudget
+from cpom.objectives.models import Level
+from cpom.registry.models import Authority, Establishment, ManagingBody
+
+CONTROL_CHARACTERS = "".join(chr(c) for c in range(32) if chr(c) not in "\t\n\r")
+# Those a writer refuses and that mean nothing: the vertical tab and the form feed are line breaks instead.
+MEANINGLESS = CONTROL_CHARACTERS.replace("\x0b", "").replace("\x0c", "")
+
+
+def _form_modules():
+    for module in pkgutil.walk_packages(cpom.__path__, "cpom."):
+        if module.name.rsplit(".", 1)[-1].startswith("forms"):
+            yield importlib.import_module(module.name)
+
+
+def form_classes() -> list[type]:
+    """Every form class defined in cpom's forms modules that a view instantiates (bases without fields are left)."""
+    found = set()
+    for module in _form_modules():
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if cls.__module__ == module.__name__ and issubclass(cls, forms.BaseForm):
+                if issubclass(cls, forms.BaseModelForm) and getattr(cls._meta, "model", None) is None:
+                    continue
+                found.add(cls)
+    return sorted(found, key=lambda cls: f"{cls.__module__}.{cls.__name__}")
+
+
+FORMS = form_classes()
+
+
+@pytest.fixture
+def build(association_contract, users):
+    """A form of each class, built the way its view builds it, on the association's contract."""
+    contract = association_contract
+    operational = contract.objectives.filter(level=Level.OPERATIONAL).first()
+    diagnostic = diagnostic_for(contract)
+    budget = ReferenceBudget.objects.get_or_create(contract=contract, defaults={"base_year": contract.start_date.year - 1})[0]
+    builders = {
+        "LoginForm": lambda data: {"request": None, "data": data},
+        "ContractForm": lambda data: {"data": data, "managing_bodies": ManagingBody.objects.all(),
+                                      "lead_authorities": Authority.objects.all(), "establishments": Establishment.objects.all()},
+        "FindingForm": lambda data: {"data": data, "diagnostic": diagnostic},
+        "SynthesisForm": lambda data: {"data": data, "axes": synthesis(diagnostic).axes},
+        "BudgetLinesForm": lambda data: {"data": data, "funders": ["ars_am", "other"], "amounts": {}, "days": None,
+                                         "per_day": True, "version": 1},
+        "PrefillForm": lambda data: {"data": data, "years": [2025]},
+        "ImportForm": lambda data: {"data": data, "user": users["asso"]},
+        "SectionForm": lambda data: {"data": data, "user": users["asso"]},
+        "ScenarioForm": lambda data: {"data": data, "budget": budget},
+        "MeasureForm": lambda data: {"data": data, "contract": contract},
+        "ObjectiveForm": lambda data: {"data": data, "contract": contract, "level": Level.OPERATIONAL},
+        "IndicatorForm": lambda data: {"data": data, "objective": operational},
+        "MilestoneForm": lambda data: {"data": data, "objective": operational},
+        "EstablishmentForm": lambda data: {"data": data, "managing_bodies": ManagingBody.objects.all()},
+    }
+
+    def form(cls, data=None):
+        kwargs = builders.get(cls.__name__, lambda data: {"data": data})(data)
+        return cls(**kwargs)
+
+    return form
+
+
+def text_fields(form) -> list[str]:
+    return [name for name, field in form.fields.items() if isinstance(field, forms.CharField)]
+
+
+def test_the_walk_finds_the_forms_of_every_app():
+    names = {cls.__name__ for cls in FORMS}
+    assert {"ContractForm", "FindingForm", "AnalysisForm", "SheetForm", "ScenarioForm", "BudgetLinesForm", "ImportForm",
+            "EstablishmentForm", "NewMemberForm", "NegotiationForm", "TransitionForm", "LoginForm"} <= names
+
+
+@pytest.mark.parametrize("cls", FORMS, ids=[cls.__name__ for cls in FORMS])
+def test_no_field_reads_a_control_character(build, cls):
+    blank = build(cls)
+    names = text_fields(blank)
+    typed = {blank.add_prefix(name): f"Ligne 1\x0bLigne 2 {MEANINGLESS}fin" for name in names}
+    form = build(cls, typed)
+    form.is_valid()
+    for name in names:
+        assert form[name].data == "Ligne 1\nLigne 2 fin", name
+        if name in form.cleaned_data and isinstance(form.cleaned_data[name], str):
+            assert not set(form.cleaned_data[name]) & set(CONTROL_CHARACTERS), name
