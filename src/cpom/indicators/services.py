@@ -14,6 +14,7 @@ from openpyxl import Workbook
 
 from cpom.registry.models import Establishment
 from cpom.registry.territories import region_of
+from cpom.workbooks import append
 
 from .benchmarks import compute_benchmarks
 from .catalogues import spec_of
@@ -166,9 +167,9 @@ def export(year: int, fmt: str, path: Path) -> int:
         workbook = Workbook()
         sheet = workbook.active
         sheet.title = f"Indicateurs {year}"
-        sheet.append(EXPORT_COLUMNS)
+        append(sheet, EXPORT_COLUMNS)
         for row in rows:
-            sheet.append(list(row))
+            append(sheet, list(row))
         workbook.save(path)
     return len(rows)
 
