@@ -97,3 +97,35 @@ def test_no_field_reads_a_control_character(build, cls):
         assert form[name].data == "Ligne 1\nLigne 2 fin", name
         if name in form.cleaned_data and isinstance(form.cleaned_data[name], str):
             assert not set(form.cleaned_data[name]) & set(CONTROL_CHARACTERS), name
+
+
+# Numbers that are not amounts, rates or counts: a year is not grouped (« 2 025 »), a score goes from 1 to 4.
+NOT_QUANTITIES = {"ImportForm.year", "ObjectiveForm.stakes", "ObjectiveForm.feasibility"}
+
+
+def number_fields(form) -> list[str]:
+    return [
+        name for name, field in form.fields.items()
+        if isinstance(field, (forms.DecimalField, forms.IntegerField)) and not isinstance(field.widget, forms.HiddenInput)
+        and f"{type(form).__name__}.{name}" not in NOT_QUANTITIES
+    ]
+
+
+@pytest.mark.parametrize("cls", FORMS, ids=[cls.__name__ for cls in FORMS])
+def test_every_amount_rate_and_count_is_a_text_input_read_the_french_way(build, cls):
+    blank = build(cls)
+    names = number_fields(blank)
+    for name in names:
+        html = str(blank[name])
+        assert 'type="text"' in html and ('inputmode="decimal"' in html or 'inputmode="numeric"' in html), (name, html)
+    form = build(cls, {blank.add_prefix(name): "1 200" for name in names})
+    form.is_valid()
+    for name in names:
+        assert name not in form.errors or "n'est pas un nombre" not in " ".join(form.errors[name]), (name, form.errors[name])
+        if name in form.cleaned_data:
+            assert form.cleaned_data[name] == 1200, name
+    refused = build(cls, {blank.add_prefix(name): "douze cents" for name in names})
+    refused.is_valid()
+    for name in names:
+        label = blank.fields[name].label
+        assert refused.errors[name][0].startswith(f"{label} : « douze cents » n'est pas un nombre"), refused.errors[name]

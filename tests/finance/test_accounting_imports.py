@@ -116,7 +116,7 @@ def test_the_preview_writes_nothing_and_says_what_to_check(ime):
     assert preview.replaced == 1
     assert preview.warnings[0] == "Le solde de compte déjà enregistré pour IME Les Grands Chênes en 2026 sera remplacé."
     # 606200 has a credit balance: flagged. 609100 is a rebate account, whose sign is never flagged.
-    assert "1 compte(s) de charges à solde créditeur, à vérifier : 606200 (-50,00\u00a0€)." in preview.warnings
+    assert "1 compte(s) de charges à solde créditeur, à vérifier : 606200 (−50,00\u00a0€)." in preview.warnings
     assert [(c.code, c.accounts, c.balance) for c in preview.classes] == [
         ("4", 2, Decimal("78849.50")), ("6", 2, Decimal("1150.50")), ("7", 1, Decimal("-80000.00")),
     ]
@@ -300,7 +300,7 @@ def test_the_year_result_is_brought_to_12_before_closing(ime):
     balance = _accounts(b"606100;x;1000;0\n641100;x;500;0\n735100;x;0;1200\n512000;x;300;0\n")
     derived = imports.result_account(balance.accounts)
     assert (derived.number, derived.balance) == ("129", Decimal("300"))
-    assert "Le résultat de l'exercice (-300,00\xa0€) n'est pas encore affecté : il sera porté au compte 129 (déficit)" in " ".join(
+    assert "Le résultat de l'exercice (−300,00\xa0€) n'est pas encore affecté : il sera porté au compte 129 (déficit)" in " ".join(
         imports.preview(balance, ime, YEAR).warnings
     )
 

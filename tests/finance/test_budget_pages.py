@@ -84,10 +84,13 @@ def test_the_envelope_is_presented_in_the_model_layout(client_for, contract, fam
     assert body.count("fixée par avenant") == 5  # N to N+4
 
 
+CD_TARIFF = "Groupe I – Produits de la tarification – Conseil départemental"
+
+
 @pytest.mark.parametrize("typed, message", [
-    ("12 500,5x", "« 12 500,5x » n&#x27;est pas un montant : écrivez par exemple 12 500,50."),
-    ("-100", "« -100 » : un montant du budget ne peut pas être négatif."),
-    ("12,345", "« 12,345 » : deux chiffres au plus après la virgule (les centimes)."),
+    ("12 500,5x", f"{CD_TARIFF} : « 12 500,5x » n&#x27;est pas un nombre : écrivez par exemple 12 500,50."),
+    ("-100", f"{CD_TARIFF} : un montant ne peut pas être négatif."),
+    ("12,345", f"{CD_TARIFF} : deux chiffres au plus après la virgule (les centimes)."),
 ])
 def test_bad_input_says_why_in_french_and_saves_nothing(client_for, contract, fam, typed, message):
     response = client_for("asso").post(_url("budget_lines", contract, finess=fam.finess), _fam_post(**{f"{CD}-income-1": typed}))
@@ -99,7 +102,7 @@ def test_bad_input_says_why_in_french_and_saves_nothing(client_for, contract, fa
 
 def test_days_that_are_not_a_whole_number_save_nothing(client_for, contract, fam):
     body = _body(client_for("asso").post(_url("budget_lines", contract, finess=fam.finess), _fam_post(days="onze mille")))
-    assert "Le nombre de journées est un nombre entier" in body
+    assert "Journées prévisionnelles : « onze mille » n&#x27;est pas un nombre entier : écrivez par exemple 1 200." in body
     assert not ReferenceBudget.objects.filter(contract=contract).exists()
 
 
@@ -124,7 +127,7 @@ def test_the_lead_authority_sets_the_growth_mode_through_the_form(client_for, co
 def test_a_rate_that_is_not_a_number_is_refused(client_for, contract):
     body = _body(client_for("ars").post(_url("budget_growth", contract), {
         "growth_mode": GrowthMode.AUTHORITY_RATE, "growth_rate": "un peu", "zero_rate_years": "", "version": 1}))
-    assert "« un peu » n&#x27;est pas un taux : écrivez par exemple 1,2." in body
+    assert "Taux d&#x27;évolution annuel (%) : « un peu » n&#x27;est pas un nombre : écrivez par exemple 1,2." in body
     assert not ReferenceBudget.objects.filter(contract=contract).exists()
 
 

@@ -99,7 +99,7 @@ def test_confirming_writes_the_balances_and_shows_the_report(client_for, pending
     # The file's 6 accounts, and the year's result brought to 12 (the file is taken before closing).
     assert "7 soldes de comptes enregistrés pour IME Les Grands Chênes (2026)." in body
     assert '<dd data-testid="written">7 comptes</dd>' in body
-    assert "<td>735100</td><td>-80\u00a0000,00\u00a0€</td>" in body
+    assert "<td>735100</td><td>−80\u00a0000,00\u00a0€</td>" in body
     assert "Classe 4 – Comptes de tiers</td><td>3</td><td>48\u00a0799,50\u00a0€" in body
     # A second confirmation has nothing left to confirm; a new upload says what it would replace.
     again = client.post(reverse("finance:import_confirm"), follow=True)

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.formats import date_format
 
 from cpom.registry.models import Authority, Establishment, ManagingBody
-from cpom.ui import DateInput, DsfrForm, DsfrModelForm
+from cpom.ui import DateInput, DsfrForm, DsfrModelForm, FrenchIntegerField
 
 from .deadlines import default_end_date
 from .models import Contract
@@ -30,6 +30,7 @@ class ContractForm(DsfrModelForm):
             "target_signature_date": DateInput(),
             "establishments": forms.CheckboxSelectMultiple,
         }
+        field_classes = {"duration_years": FrenchIntegerField}
         help_texts = {
             "end_date": "Laissez vide pour la calculer à partir de la date d'effet et de la durée.",
             "duration_years": "Cinq ans au plus.",

@@ -3,6 +3,7 @@
 import hashlib
 import uuid
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import PurePath
 
 from django.core.files.base import ContentFile
@@ -14,6 +15,7 @@ from cpom.audit.services import record
 from cpom.contracts.models import Contract, State
 from cpom.indicators.models import Band, Indicator, IndicatorValue
 from cpom.indicators.services import consolidated_for
+from cpom.numbers import grouped
 
 from .frames import AXES
 from .models import (
@@ -147,7 +149,7 @@ def check_upload_name(name: str) -> None:
 def check_upload_size(name: str, size: int) -> None:
     """Also called before reading an upload, so that an oversized file is never loaded in memory."""
     if size > MAX_ATTACHMENT_BYTES:
-        megabytes = f"{size / 1048576:.1f}".replace(".", ",")
+        megabytes = grouped(Decimal(size) / 1048576, 1)
         raise DiagnosticRefused(f"{name} : le fichier dépasse 10 Mo ({megabytes} Mo).")
 
 

@@ -10,9 +10,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cpom.contracts.models import Contract
+from cpom import numbers
 from cpom.workbooks import sheet_title, write
 
-from .scenarios import ScenarioRun, comparison, given_rates, rate_text
+from .scenarios import ScenarioRun, comparison, given_rates
 from .trajectory import Sums, yearly_rates
 
 EUROS = '#,##0.00 "€"'
@@ -126,7 +127,7 @@ def _assumptions(sheet: Worksheet, row: int, run: ScenarioRun) -> None:
     for label, rates in lines:
         row += 1
         write(sheet, row, 1, label)
-        write(sheet, row, 2, " ; ".join(f"{year} : {rate_text(rate)}" for year, rate in zip(run.year_labels, rates)))
+        write(sheet, row, 2, " ; ".join(f"{year} : {numbers.rate(value)}" for year, value in zip(run.year_labels, rates)))
     facts = [
         ("Coût cible à la place (€)", scenario.convergence_target if scenario.convergence_target is not None else "pas de convergence"),
         ("Années de convergence", scenario.convergence_years),

@@ -5,9 +5,11 @@ run on the one establishment: what the screen shows is what the computation used
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 import polars as pl
 
+from cpom.numbers import plain
 from cpom.registry.models import Establishment
 
 from . import formula as f
@@ -33,7 +35,7 @@ PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2}
 def in_words(node, labels: dict[str, str], parent: int = 0, right_side: bool = False) -> str:
     """The formula in French; parentheses only where the order of operations needs them."""
     if isinstance(node, f.Number):
-        return f"{node.value:g}".replace(".", ",")
+        return plain(Decimal(repr(node.value)))
     if isinstance(node, f.Element):
         return labels.get(node.code, node.code).lower()
     if isinstance(node, f.Accounts):

@@ -153,6 +153,7 @@ def export_rows(year: int) -> list[tuple]:
 
 
 def _french_number(value: float | None) -> str:
+    # Data for spreadsheets, not for reading: the hyphen-minus, the only minus sign a spreadsheet reads as one.
     return "" if value is None else f"{value:.4f}".rstrip("0").rstrip(".").replace(".", ",")
 
 

@@ -2,7 +2,7 @@ from django import forms
 
 from cpom.diagnostic.models import Finding
 from cpom.indicators.models import Indicator, ValueType
-from cpom.ui import DateInput, DsfrForm, DsfrModelForm, FrenchDecimalField
+from cpom.ui import DateInput, DsfrForm, DsfrModelForm, MoneyField
 
 from .models import DUE_YEAR_LABELS, FollowUpIndicator, Level, Milestone, Objective, ObjectiveSheet, RegionalPriority
 from .services import check_within_contract
@@ -60,7 +60,7 @@ class SheetForm(DsfrModelForm):
         widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in SHEET_FIELDS if name.endswith(("note", "text")) or name in (
             "context", "problem_state", "implementation", "partners", "expected_results")}
 
-        field_classes = {name: FrenchDecimalField for name in MONEY_FIELDS}
+        field_classes = {name: MoneyField for name in MONEY_FIELDS}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="fiche", **kwargs)
@@ -145,6 +145,6 @@ class MilestoneForm(DsfrModelForm):
 
 class NegotiationForm(DsfrForm):
     action = forms.ChoiceField(choices=[(a, a) for a in ("agree", "reject", "reopen", "comment")])
-    version = forms.IntegerField()
+    version = forms.IntegerField(widget=forms.HiddenInput)
     text = forms.CharField(required=False, widget=forms.Textarea)
 

@@ -1,6 +1,6 @@
 from django import forms
 
-from cpom.ui import DateInput, DsfrModelForm
+from cpom.ui import DateInput, DsfrModelForm, FrenchIntegerField
 
 from . import territories
 from .categories import CATEGORY_BY_CODE
@@ -33,6 +33,8 @@ class EstablishmentForm(DsfrModelForm):
             "installed_places", "opening_days", "department", "city", "funders",
         ]
         widgets = {"funders": forms.CheckboxSelectMultiple}
+        field_classes = {"authorised_places": FrenchIntegerField, "installed_places": FrenchIntegerField,
+                         "opening_days": FrenchIntegerField}
         error_messages = {
             "authorised_places": {"min_value": NEGATIVE_PLACES},
             "installed_places": {"min_value": NEGATIVE_PLACES},

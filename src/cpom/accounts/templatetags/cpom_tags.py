@@ -1,4 +1,8 @@
+from decimal import Decimal
+
 from django import template
+
+from cpom import numbers
 
 register = template.Library()
 
@@ -19,3 +23,9 @@ STATE_BADGES = {
 @register.inclusion_tag("contracts/_state_badge.html")
 def state_badge(contract):
     return {"label": contract.get_state_display(), "css": STATE_BADGES.get(contract.state, "")}
+
+
+@register.filter
+def money(value):
+    """« 12 500,50 € » (« −46 666,67 € » for a deficit), or « — » when there is no amount."""
+    return "—" if value is None or value == "" else numbers.money(Decimal(str(value)))

@@ -1,4 +1,8 @@
+from decimal import Decimal
+
 from django import template
+
+from cpom.numbers import NBSP, grouped
 
 register = template.Library()
 
@@ -17,8 +21,8 @@ def measure(value, unit=""):
     if value is None:
         return "—"
     digits = 0 if abs(value) >= 1000 else 2 if abs(value) < 100 else 1
-    text = f"{value:,.{digits}f}".replace(",", "\u202f").replace(".", ",")
-    return f"{text}\u00a0{unit}".strip() if unit else text
+    text = grouped(Decimal(repr(value)), digits)
+    return f"{text}{NBSP}{unit}" if unit else text
 
 
 @register.inclusion_tag("indicators/_band_badge.html")
