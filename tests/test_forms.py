@@ -7,6 +7,7 @@ for a way to build it) the day it is added.
 import importlib
 import inspect
 import pkgutil
+from datetime import date
 
 import pytest
 from django import forms
@@ -14,8 +15,10 @@ from django import forms
 import cpom
 from cpom.diagnostic.services import diagnostic_for, synthesis
 from cpom.finance.models import ReferenceBudget
+from cpom.numbers import grouped
 from cpom.objectives.models import Level
 from cpom.registry.models import Authority, Establishment, ManagingBody
+from cpom.ui import LONG_TEXT
 
 CONTROL_CHARACTERS = "".join(chr(c) for c in range(32) if chr(c) not in "\t\n\r")
 # Those a writer refuses and that mean nothing: the vertical tab and the form feed are line breaks instead.
@@ -129,3 +132,73 @@ def test_every_amount_rate_and_count_is_a_text_input_read_the_french_way(build, 
     for name in names:
         label = blank.fields[name].label
         assert refused.errors[name][0].startswith(f"{label} : « douze cents » n'est pas un nombre"), refused.errors[name]
+
+
+@pytest.mark.parametrize("cls", FORMS, ids=[cls.__name__ for cls in FORMS])
+def test_every_text_has_a_bound_a_person_would_accept_and_a_longer_one_is_refused_in_french(build, cls):
+    blank = build(cls)
+    names = text_fields(blank)
+    probe = build(cls, {})
+    probe.is_valid()  # fields a form adds after its __init__ get their bounds when it validates
+    limits = {name: probe.fields[name].max_length for name in names}
+    assert all(limit is not None and limit <= LONG_TEXT for limit in limits.values()), limits
+    form = build(cls, {blank.add_prefix(name): "x" * (limit + 1) for name, limit in limits.items()})
+    form.is_valid()
+    for name, limit in limits.items():
+        message = f"{grouped(limit, 0)} caractères au plus (vous en avez saisi {grouped(limit + 1, 0)})."
+        assert message in form.errors.get(name, []), (name, form.errors.get(name))
+        assert not any("Assurez-vous" in error for error in form.errors[name]), form.errors[name]  # one message, not two
+    fitting = build(cls, {blank.add_prefix(name): "x" * limit for name, limit in limits.items()})
+    fitting.is_valid()
+    assert not any("caractères au plus" in " ".join(fitting.errors.get(name, [])) for name in names)
+
+
+def date_fields(form) -> list[str]:
+    return [name for name, field in form.fields.items() if isinstance(field, forms.DateField)]
+
+
+@pytest.mark.parametrize("cls", FORMS, ids=[cls.__name__ for cls in FORMS])
+def test_every_date_has_a_plausible_window(build, cls):
+    blank = build(cls)
+    for typed in ("1850-01-01", "2999-01-01"):
+        form = build(cls, {blank.add_prefix(name): typed for name in date_fields(blank)})
+        form.is_valid()
+        for name in date_fields(blank):
+            errors = " ".join(form.errors.get(name, []))
+            assert "La date doit être comprise entre le " in errors and f"(vous avez saisi le {typed[8:]}/{typed[5:7]}/{typed[:4]})" in errors, (name, errors)
+    within = build(cls, {blank.add_prefix(name): date.today().isoformat() for name in date_fields(blank)})
+    within.is_valid()
+    assert not any("La date doit être comprise" in " ".join(within.errors.get(name, [])) for name in date_fields(blank))
+
+
+def test_every_admin_form_of_cpom_that_edits_passes_the_same_door(rf, users):
+    """The audit journal's admin is left to its own app (it is to be read-only)."""
+    from django.contrib import admin
+
+    from cpom.ui import TypedInputMixin
+
+    request = rf.get("/admin/")
+    request.user = users["admin"]
+    checked = []
+    for model, model_admin in admin.site._registry.items():
+        if not model.__module__.startswith("cpom.") or model._meta.app_label == "audit":
+            continue
+        if model_admin.has_change_permission(request) or model_admin.has_add_permission(request):
+            forms_used = [model_admin.get_form(request)] + [
+                inline.get_formset(request).form for inline in model_admin.get_inline_instances(request)
+            ]
+            assert all(issubclass(form, TypedInputMixin) for form in forms_used), model
+            checked.append(model.__name__)
+    assert {"Contract", "Establishment", "ManagingBody", "Membership"} <= set(checked)
+
+
+def test_an_admin_edit_drops_control_characters(client_for, association_contract):
+    from cpom.registry.models import ManagingBody
+
+    body = association_contract.managing_body
+    client = client_for("admin")
+    page = client.get(f"/admin/registry/managingbody/{body.pk}/change/")
+    data = {**page.context["adminform"].form.initial, "name": "Association\x1b Les Chemins\x07 du Lac", "street": "", "city": ""}
+    data = {key: value for key, value in data.items() if value is not None}
+    client.post(f"/admin/registry/managingbody/{body.pk}/change/", data)
+    assert ManagingBody.objects.get(pk=body.pk).name == "Association Les Chemins du Lac"

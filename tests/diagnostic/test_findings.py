@@ -123,7 +123,7 @@ def test_an_establishment_outside_the_perimeter_is_refused(client_for, associati
 def test_a_finding_longer_than_300_characters_is_refused(client_for, association_contract, diagnostic, finding_data, text_of):
     before = Finding.objects.count()
     response = client_for("asso").post(_create_url(association_contract), finding_data(text="x" * 301))
-    assert "au plus 300 caractères" in text_of(response)
+    assert "300 caractères au plus (vous en avez saisi 301)." in text_of(response)
     assert Finding.objects.count() == before
 
 

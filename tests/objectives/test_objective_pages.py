@@ -71,6 +71,14 @@ def test_a_target_that_is_not_a_number_saves_nothing(client_for, operational):
     assert Objective.objects.get(pk=operational.pk).version == operational.version
 
 
+def test_a_baseline_dated_1850_is_refused_naming_the_window(client_for, operational):
+    year = date.today().year
+    response = client_for("asso").post(f"{operational.get_absolute_url()}indicateurs/nouveau/", _indicator_post(operational, baseline_date="1850-12-31"))
+    assert (f"La date doit être comprise entre le 01/01/{year - 10} et le 31/12/{year + 1} (vous avez saisi le 31/12/1850)."
+            in response.content.decode())
+    assert not FollowUpIndicator.objects.filter(objective=operational).exists()
+
+
 def test_a_numeric_target_is_read_the_french_way(client_for, operational):
     client_for("asso").post(f"{operational.get_absolute_url()}indicateurs/nouveau/", _indicator_post(operational, target_1="4,5", target_2="6 %"))
     indicator = FollowUpIndicator.objects.get(objective=operational)

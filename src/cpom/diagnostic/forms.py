@@ -4,7 +4,7 @@ from django import forms
 from dsfr.utils import dsfr_input_class_attr
 
 from cpom.indicators.models import Indicator
-from cpom.ui import DsfrForm, DsfrModelForm
+from cpom.ui import MESSAGE, DsfrForm, DsfrModelForm
 
 from .frames import AXES
 from .models import Attachment, AttachmentKind, Finding, FindingLevel
@@ -23,6 +23,8 @@ class AnalysisForm(DsfrForm):
 
 
 class RemarkForm(DsfrForm):
+    text_limits = {"text": MESSAGE}
+
     text = forms.CharField(
         label="Remarque de l'autorité", widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "La remarque est vide."},

@@ -2,7 +2,7 @@ from django import forms
 
 from cpom.diagnostic.models import Finding
 from cpom.indicators.models import Indicator, ValueType
-from cpom.ui import DateInput, DsfrForm, DsfrModelForm, MoneyField
+from cpom.ui import MESSAGE, DateInput, DsfrForm, DsfrModelForm, MoneyField, years_around_today
 
 from .models import DUE_YEAR_LABELS, FollowUpIndicator, Level, Milestone, Objective, ObjectiveSheet, RegionalPriority
 from .services import check_within_contract
@@ -66,7 +66,14 @@ class SheetForm(DsfrModelForm):
         super().__init__(*args, prefix="fiche", **kwargs)
 
 
+def baseline_window():
+    """A situation actuelle is a recent measure: within the last ten years, or at the end of next year at the latest."""
+    return years_around_today(10, 1)
+
+
 class IndicatorForm(VersionedForm):
+    date_windows = {"baseline_date": baseline_window}
+
     catalogue_indicator = forms.ModelChoiceField(
         Indicator.objects.filter(catalogue__authority=None).select_related("catalogue"), required=False,
         label="Indicateur du catalogue",
@@ -144,6 +151,8 @@ class MilestoneForm(DsfrModelForm):
 
 
 class NegotiationForm(DsfrForm):
+    text_limits = {"text": MESSAGE}
+
     action = forms.ChoiceField(choices=[(a, a) for a in ("agree", "reject", "reopen", "comment")])
     version = forms.IntegerField(widget=forms.HiddenInput)
     text = forms.CharField(required=False, widget=forms.Textarea)
