@@ -135,7 +135,8 @@ def test_association_reads_an_indicator_against_its_peers(browser, demo_server_w
     assert detail.get_by_test_id("source-data").locator("tbody tr").count() == 3
     assert "2021 :" in detail.get_by_test_id("history").inner_text()
     chart = detail.get_by_test_id("quartile-chart")
-    assert "Région 52" in chart.text_content() and chart.locator("rect").count() == 3
+    assert "Pays de la Loire – " in chart.text_content() and "Région 52" not in chart.text_content()
+    assert chart.locator("rect").count() == 3
     page.close()
 
 
@@ -183,14 +184,14 @@ def test_an_objective_is_proposed_discussed_and_agreed_by_all_three_parties(brow
     assert "ARS Pays de la Loire" in message.get_by_test_id("message-organisation").inner_text()
     assert "Combien de places seront dédiées ?" in message.inner_text()
     assert page.get_by_test_id("objective-status").first.inner_text().lower() == "en discussion"
-    page.get_by_role("button", name="Donner l'accord de ARS Pays de la Loire").click()
+    page.get_by_role("button", name="Donner l'accord de l'ARS Pays de la Loire").click()
     assert page.get_by_test_id("objective-status").first.inner_text().lower() == "en discussion"
     page.close()
 
     # The council agrees: every party has, the objective is agreed.
     page = _log_in(browser, demo_server, "cd44")
     page.goto(objective_url)
-    page.get_by_role("button", name="Donner l'accord de Conseil départemental de Loire-Atlantique").click()
+    page.get_by_role("button", name="Donner l'accord du Conseil départemental de Loire-Atlantique").click()
     assert page.get_by_test_id("objective-status").first.inner_text().lower() == "accepté par toutes les parties"
     page.close()
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cpom.numbers import MINUS, NBSP, grouped, money, percent, plain, rate, read_decimal
+from cpom.numbers import MINUS, NBSP, grouped, measure, money, percent, plain, rate, read_decimal
 
 
 def test_a_negative_amount_takes_the_minus_sign_not_a_hyphen():
@@ -33,3 +33,11 @@ def test_what_people_type_and_what_cpom_writes_is_read(typed, read):
 def test_every_amount_written_reads_back_to_itself(amount):
     assert read_decimal(grouped(amount)) == amount
     assert read_decimal(plain(amount)) == amount
+
+
+@pytest.mark.parametrize("value, unit, shown", [
+    (8.0, "nombre", "8"), (11.0, "personnes", "11\u00a0personnes"), (2.5, "personnes", "2,50\u00a0personnes"),
+    (94.5, "%", "94,50\u00a0%"), (1250.0, "€", "1\u00a0250\u00a0€"), (-3.25, "%", f"{MINUS}3,25\u00a0%"), (120.04, "", "120,0"),
+])
+def test_an_indicator_s_value_reads_as_a_count_a_rate_or_an_amount(value, unit, shown):
+    assert measure(value, unit) == shown

@@ -59,3 +59,20 @@ def percent(value: Decimal, places: int = 2) -> str:
 def money(value: Decimal) -> str:
     """« 12 500,00 € », with non-breaking spaces so an amount never splits across lines."""
     return grouped(value) + NBSP + "€"
+
+
+# Units that count things: a whole count is written without decimals, and « nombre » says nothing a count does not.
+COUNT_UNITS = {"nombre", "personnes", "places"}
+SILENT_UNITS = {"nombre"}
+
+
+def measure(value: float | Decimal, unit: str = "") -> str:
+    """An indicator's value as French users read it: « 94,50 % », « 1 250 € », « 8 » (a count), « 12,5 jours »;
+    two decimals below 100, one below 1 000, none above."""
+    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    magnitude = abs(number)
+    digits = 0 if magnitude >= 1000 else 2 if magnitude < 100 else 1
+    if unit in COUNT_UNITS and number == number.to_integral_value():
+        digits = 0
+    text = grouped(number, digits)
+    return f"{text}{NBSP}{unit}" if unit and unit not in SILENT_UNITS else text

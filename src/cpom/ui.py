@@ -57,6 +57,9 @@ class DateWindow:
 
 HISTORY = DateWindow(date(1950, 1, 1), date(2100, 12, 31))  # any date of an organisation's life
 
+DJANGO_EMPTY = "---------"
+CHOOSE = "Choisir…"
+
 
 def years_around_today(before: int, after: int) -> DateWindow:
     """From 1 January ``before`` years ago to 31 December ``after`` years ahead."""
@@ -98,16 +101,30 @@ class TypedInputMixin:
 
     The bounds are defaults by kind (a model's field keeps its own length, a text area takes LONG_TEXT, any other
     text SHORT_TEXT, a date HISTORY); a form overrides them per field in ``text_limits`` and ``date_windows``
-    (a window may be a function, read when the form is built: « within five years of today »)."""
+    (a window may be a function, read when the form is built: « within five years of today »).
+
+    A select's empty choice reads « Choisir… » rather than Django's « --------- »; where choosing nothing means
+    something (« Aucun : un indicateur propre au contrat »), the form says so in ``empty_labels``."""
 
     text_limits: dict[str, int] = {}
     date_windows: dict[str, DateWindow | Callable[[], DateWindow]] = {}
+    empty_labels: dict[str, str] = {}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.is_bound:
             self.data = without_control_characters(self.data)
         self.apply_bounds()
+        self.name_empty_choices()
+
+    def name_empty_choices(self) -> None:
+        for name, field in self.fields.items():
+            label = self.empty_labels.get(name, CHOOSE)
+            if isinstance(field, forms.ModelChoiceField):
+                if field.empty_label == DJANGO_EMPTY:
+                    field.empty_label = label
+            elif isinstance(field, forms.ChoiceField):
+                field.choices = [(value, label if value == "" and text == DJANGO_EMPTY else text) for value, text in field.choices]
 
     def full_clean(self):
         # Fields added by a subclass after __init__ (rates per year, perspectives per axis) get their bounds here.

@@ -64,7 +64,7 @@ checklist = ["activite"]
 BAD_FRAMES = {
     "unknown indicator": (
         GOOD_FRAME.replace('indicators = ["i-25"]', 'indicators = ["i-25", "i-999"]'),
-        "section n° 2 (1.1.1), clé « indicators » : indicateur(s) inconnu(s) du catalogue : i-999.",
+        "section n° 2 (1.1.1), clé « indicators » : indicateur inconnu du catalogue : i-999.",
     ),
     "unknown axis": (
         GOOD_FRAME.replace('parent = "1.1"\naxis = "1.1"', 'parent = "1.1"\naxis = "1.7"'),
@@ -124,7 +124,7 @@ def test_the_command_loads_an_authority_frame(tmp_path, capsys):
     path.write_text(GOOD_FRAME, encoding="utf-8")
     call_command("diagnostic", "load-template", str(path), "--autorite", str(ars.pk))
     assert DiagnosticTemplate.objects.get(code="trame-essai").authority == ars
-    assert f"pour {ars} : 2 sections" in capsys.readouterr().out
+    assert "pour l'ARS Pays de la Loire : 2 sections, 1 thème dans la check-list." in capsys.readouterr().out
 
 
 def test_the_command_turns_a_faulty_frame_into_a_french_error(tmp_path):

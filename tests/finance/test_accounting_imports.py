@@ -251,7 +251,7 @@ def test_sections_map_a_managing_body_s_code_to_an_establishment(ime, tmp_path):
     siren = ime.managing_body.siren
     assert _run("sections", "list") == "Aucune section analytique rattachée.\n"
     out = _run("sections", "add", "--siren", siren, "S-IME", "--finess", IME, "--libelle", "IME Rezé")
-    assert out == f"Section « S-IME » de {ime.managing_body.name} rattachée à IME Les Grands Chênes (440005015).\n"
+    assert out == "Section « S-IME » de l'Association Les Chemins de Loire rattachée à l'IME Les Grands Chênes (440005015).\n"
     assert f"{siren}  S-IME            → 440005015 IME Les Grands Chênes (IME Rezé)" in _run("sections", "list", "--siren", siren)
     out = _run("import-fec", _file(tmp_path, FEC), "--section", "S-IME", "--siren", siren, "--annee", YEAR)
     assert "5 comptes, enregistrés pour 440005015 (2026)" in out
@@ -268,7 +268,7 @@ def test_a_section_typed_with_a_control_character_is_stored_without_it(ime):
 
 def test_a_section_maps_only_to_an_establishment_of_its_managing_body(db):
     ehpad_body = Establishment.objects.get(finess=finess_with_key("49000801")).managing_body
-    with pytest.raises(CommandError, match="n'est pas géré par EHPAD public Les Tilleuls"):
+    with pytest.raises(CommandError, match="n'est pas géré par l'EHPAD public Les Tilleuls"):
         _run("sections", "add", "--siren", ehpad_body.siren, "S1", "--finess", IME)
 
 

@@ -53,7 +53,7 @@ def test_the_managing_body_types_the_lines_the_french_way(client_for, contract, 
     client = client_for("asso")
     response = client.post(_url("budget_lines", contract, finess=fam.finess), _fam_post(), follow=True)
     body = _body(response)
-    assert "Le budget de référence de FAM Le Clos Fleuri est enregistré." in body
+    assert "Le budget de référence du FAM Le Clos Fleuri est enregistré." in body
     lines = {(line.funder, line.side, line.group): line.amount for line in BudgetLine.objects.filter(budget__contract=contract)}
     assert lines[(CD, Side.INCOME, 1)] == Decimal("123450.00") and lines[(AM, Side.EXPENSE, 2)] == Decimal("330000.00")
     assert contract.reference_budget.activity.get().days == 11000
@@ -180,6 +180,7 @@ def test_prefill_preview_then_write(client_for, contract, fam):
     assert euros("520 000,00 €") in body
     assert "gardent leurs lignes actuelles" in body and "FAM Le Clos Fleuri" in body
     assert not ReferenceBudget.objects.filter(contract=contract).exists()  # a preview writes nothing
+    assert "Les lignes actuelles de cet établissement seront remplacées" in body and "ces 1 " not in body
     body = _body(client.post(_url("budget_prefill", contract), {"year": 2026, "version": 1}, follow=True))
     assert "Le budget de référence est pré-rempli à partir des comptes 2026 (1 établissement)." in body
     assert euros("IME Les Grands Chênes : 6341 (700,00 € (solde débiteur))") in body

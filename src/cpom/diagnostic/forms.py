@@ -72,7 +72,7 @@ class FindingForm(DsfrModelForm):
         super().__init__(*args, **kwargs)
         sections = diagnostic.template.sections.all()
         self.fields["section"].queryset = sections
-        self.fields["section"].label_from_instance = lambda s: f"{s.code} – {s.short_title}" if s.part == "titre1" else s.short_title
+        self.fields["section"].label_from_instance = lambda s: s.label
         self.fields["establishment"].queryset = diagnostic.contract.establishments.order_by("category", "name")
         self.fields["establishment"].label_from_instance = lambda e: f"{e.name} ({e.finess})"
         self.fields["establishment"].error_messages["invalid_choice"] = (

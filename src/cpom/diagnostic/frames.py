@@ -5,6 +5,7 @@ from pathlib import Path
 from django.db import transaction
 
 from cpom.datafiles import read_toml
+from cpom.text import agreed
 from cpom.indicators.models import Indicator
 from cpom.registry.models import Authority
 
@@ -42,10 +43,12 @@ def _check(path: Path, data: dict) -> None:
             raise TemplateError(f"{where}, clé « parent » : la section « {raw['parent']} » doit être définie avant.")
         unknown = [c for c in raw.get("indicators", []) if c not in known_indicators]
         if unknown:
-            raise TemplateError(f"{where}, clé « indicators » : indicateur(s) inconnu(s) du catalogue : {', '.join(unknown)}.")
+            unknown_words = agreed(len(unknown), "indicateur inconnu", "indicateurs inconnus")
+            raise TemplateError(f"{where}, clé « indicators » : {unknown_words} du catalogue : {', '.join(unknown)}.")
         stray = [c for c in raw.get("checklist", []) if c not in checklist]
         if stray:
-            raise TemplateError(f"{where}, clé « checklist » : thème(s) absent(s) de la check-list : {', '.join(stray)}.")
+            stray_words = agreed(len(stray), "thème absent", "thèmes absents")
+            raise TemplateError(f"{where}, clé « checklist » : {stray_words} de la check-list : {', '.join(stray)}.")
         codes.add(raw["code"])
     if not codes:
         raise TemplateError(f"{path.name} : la trame ne contient aucune section.")

@@ -34,6 +34,7 @@ from cpom.documents.formatting import money
 from cpom.indicators.engine import ACCOUNT_PREFIX
 from cpom.indicators.models import DataValue
 from cpom.registry.models import Authority, AuthorityKind, Establishment
+from cpom.text import of
 
 from .chart import Chart, balances_for, chart_for, group_balances
 from .models import GROUP_LABELS, ActivityForecast, BudgetLine, FunderKind, GrowthMode, ReferenceBudget, Side
@@ -245,7 +246,7 @@ def save_lines(budget: ReferenceBudget, user, establishment: Establishment, amou
         before, after = _changes({**_snapshot(old, finess), **_days_snapshot(establishment, old_days)},
                                  {**_snapshot(new, finess), **_days_snapshot(establishment, days)})
         _bump(current)
-        record(user, current, f"Budget de référence : lignes de {establishment.name}", before, after)
+        record(user, current, f"Budget de référence : lignes {of(establishment.name)}", before, after)
     return current
 
 

@@ -18,6 +18,7 @@ from django.urls import reverse
 from cpom import numbers
 from cpom.contracts.models import Contract
 from cpom.documents.formatting import money
+from cpom.text import of
 from cpom.ui import visible_or_404
 
 from . import budget as service
@@ -188,7 +189,7 @@ def budget_lines(request, contract_id, finess):
         except service.BudgetRefused as refused:
             form.add_error(None, str(refused))
         else:
-            messages.success(request, f"Le budget de référence de {establishment.name} est enregistré.")
+            messages.success(request, f"Le budget de référence {of(establishment.name)} est enregistré.")
             return redirect(_detail_url(contract, "budget"))
     return render(request, "finance/budget_lines.html", {
         "contract": contract, "establishment": establishment, "form": form,

@@ -14,6 +14,7 @@ from pathlib import Path
 from django.db import transaction
 
 from cpom.datafiles import read_toml
+from cpom.text import agreed, of
 from cpom.indicators.engine import ACCOUNT_PREFIX
 from cpom.indicators.models import DataValue
 from cpom.registry.models import Authority, Establishment
@@ -129,7 +130,8 @@ def _rule(raw: object, where: str) -> Rule:
         raise ChartError(f"{where} : une règle s'écrit [[rule]] avec prefix, side, group et label.")
     unknown = sorted(set(raw) - RULE_KEYS)
     if unknown:
-        raise ChartError(f"{where} : clé(s) inconnue(s) {', '.join(unknown)} (clés permises : group, label, prefix, side).")
+        raise ChartError(f"{where} : {agreed(len(unknown), 'clé inconnue', 'clés inconnues')} {', '.join(unknown)} "
+                         "(clés permises : group, label, prefix, side).")
     prefix, side, group, label = raw.get("prefix"), raw.get("side"), raw.get("group"), raw.get("label", "")
     if not isinstance(prefix, str) or not prefix.isdigit() or not prefix.startswith(GROUPED_CLASSES) or len(prefix) > 12:
         raise ChartError(f"{where} : le préfixe doit être un numéro de compte de classe 6 ou 7 entre guillemets (12 chiffres au plus), par exemple \"611\".")
@@ -170,8 +172,8 @@ def load_chart(path: Path, authority: Authority | None = None) -> ChartOfAccount
     chart = read_chart(path)
     taken = ChartOfAccounts.objects.filter(code=chart.code).exclude(authority=authority).select_related("authority").first()
     if taken is not None:
-        owner = taken.authority or "le cadre national"
-        raise ChartError(f"{path.name} : le code « {chart.code} » est déjà celui du plan de {owner} ; choisissez un autre code.")
+        owner = of(taken.authority.name) if taken.authority else "du cadre national"
+        raise ChartError(f"{path.name} : le code « {chart.code} » est déjà celui du plan {owner} ; choisissez un autre code.")
     ChartOfAccounts.objects.filter(authority=authority).exclude(code=chart.code).delete()
     stored, _ = ChartOfAccounts.objects.update_or_create(
         code=chart.code,

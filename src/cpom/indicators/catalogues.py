@@ -11,6 +11,7 @@ from django.db import transaction
 
 from cpom.datafiles import read_toml
 from cpom.registry.categories import CATEGORY_BY_CODE
+from cpom.text import agreed
 
 from .engine import ACCOUNT_PREFIX, IndicatorSpec, compile_catalogue
 from .formula import FormulaError
@@ -54,7 +55,7 @@ def _check_indicator(path: Path, raw: dict) -> None:
             raise CatalogueError(f"{where} : « {raw[name]} » n'est pas une valeur permise pour {name} ({', '.join(choices)}).")
     unknown = [c for c in raw.get("categories", []) if c not in CATEGORY_BY_CODE]
     if unknown:
-        raise CatalogueError(f"{where} : catégorie(s) inconnue(s) {', '.join(unknown)}.")
+        raise CatalogueError(f"{where} : {agreed(len(unknown), 'catégorie inconnue', 'catégories inconnues')} {', '.join(unknown)}.")
     if not raw.get("declared") and not raw.get("numerator"):
         raise CatalogueError(f"{where} : un indicateur calculé doit avoir un numérateur (ou declared = true).")
 

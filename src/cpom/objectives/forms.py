@@ -73,6 +73,7 @@ def baseline_window():
 
 class IndicatorForm(VersionedForm):
     date_windows = {"baseline_date": baseline_window}
+    empty_labels = {"catalogue_indicator": "Aucun : un indicateur propre au contrat, décrit ci-dessous"}
 
     catalogue_indicator = forms.ModelChoiceField(
         Indicator.objects.filter(catalogue__authority=None).select_related("catalogue"), required=False,

@@ -14,6 +14,7 @@ from django.db import transaction
 from cpom.accounts.access import ContractSide, can_contribute, contract_side
 from cpom.audit.services import record
 from cpom.contracts.models import Contract, State
+from cpom.text import the
 
 from .models import Agreement, Funding, Message, Objective, Status
 from .snapshots import objective_snapshot
@@ -72,7 +73,8 @@ def refusal(objective: Objective, user, action: str) -> str | None:
     if not can_contribute(user, contract):
         return "Seules les parties au contrat (rôle contribution au moins) négocient les objectifs."
     if action == "edit" and not is_proposer(contract_side(user, contract), objective):
-        return f"Seul(e) {objective.proposer_label}, qui a proposé cet objectif, peut le modifier ; les autres parties en discutent."
+        return (f"Cet objectif ne peut être modifié que par {the(objective.proposer_label)}, qui l'a proposé ; "
+                "les autres parties en discutent.")
     if objective.status not in ALLOWED_FROM[action]:
         return f"Impossible de {ACTION_LABELS[action]} un objectif au statut « {objective.get_status_display()} »."
     if action == "agree" and _agreed_parties(objective) & {_key(contract_side(user, contract))}:

@@ -89,7 +89,7 @@ class EstablishmentForm(DsfrModelForm):
         code = data.get("department")
         for authority in data.get("funders") or []:
             if code and code not in authority.department_codes():
-                self.add_error("funders", f"{authority} n'est pas compétent(e) pour le département {code}.")
+                self.add_error("funders", f"{authority} n'a pas compétence pour le département {code}.")
 
 
 class AuthorityForm(DsfrModelForm):

@@ -18,7 +18,7 @@ from cpom.finance.reference_costs import ReferenceCostError
 from cpom.finance.models import SectionMapping
 from cpom.finance.trial_balance import count
 from cpom.indicators.importers import DataImportError
-from cpom.text import clean_text
+from cpom.text import clean_text, of, the, to
 
 
 def _day(text: str) -> date:
@@ -105,9 +105,9 @@ class Command(BaseCommand):
     def _sections_add(self, code, siren, finess, libelle="", **options):
         body, establishment = imports.managing_body_for(siren), imports.establishment_for(finess)
         if establishment.managing_body_id != body.pk:
-            raise CommandError(f"L'établissement {establishment.finess} ({establishment.name}) n'est pas géré par {body.name}.")
+            raise CommandError(f"L'établissement {establishment.finess} ({establishment.name}) n'est pas géré par {the(body.name)}.")
         section = imports.map_section(establishment, clean_text(code), clean_text(libelle))
-        self.stdout.write(self.style.SUCCESS(f"Section « {section.code} » de {body.name} rattachée à {establishment.name} ({establishment.finess})."))
+        self.stdout.write(self.style.SUCCESS(f"Section « {section.code} » {of(body.name)} rattachée {to(establishment.name)} ({establishment.finess})."))
 
     def _import(self, file: Path, kind: str, year: int, period: fec.FiscalYear, finess=None, section=None, siren=None, **options):
         establishment = self._establishment(finess, section, siren)
