@@ -261,6 +261,13 @@ def test_sections_map_a_managing_body_s_code_to_an_establishment(ime, tmp_path):
         _run("import-fec", _file(tmp_path, FEC), "--section", "S-MAS", "--siren", siren, "--annee", YEAR)
 
 
+def test_a_file_named_with_a_control_character_is_recorded_without_it(ime, tmp_path):
+    path = tmp_path / "ecritures\x1b.txt"
+    path.write_text(FEC, encoding="utf-8")
+    _run("import-fec", str(path), "--finess", IME, "--annee", YEAR)
+    assert ImportBatch.objects.latest("pk").file_name == "ecritures.txt"
+
+
 def test_a_section_typed_with_a_control_character_is_stored_without_it(ime):
     _run("sections", "add", "--siren", ime.managing_body.siren, "S-IME\x1b", "--finess", IME, "--libelle", "IME\x07 Rezé")
     assert SectionMapping.objects.filter(code="S-IME", label="IME Rezé", establishment=ime).exists()

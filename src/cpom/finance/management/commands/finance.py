@@ -114,8 +114,10 @@ class Command(BaseCommand):
         if not file.is_file():
             raise CommandError(f"Fichier introuvable : {file}")
         progress = self._progress()
-        progress(f"Lecture de {file.name}…")
-        balance = imports.read(file.read_bytes(), file.name, kind, period, progress)
+        # The name is stored with the import and shown on its report: the same door as an uploaded file's.
+        name = clean_text(file.name)
+        progress(f"Lecture de {name}…")
+        balance = imports.read(file.read_bytes(), name, kind, period, progress)
         for warning in imports.preview(balance, establishment, year).warnings:
             self.stdout.write(self.style.WARNING(f"Attention : {warning}"))
         batch = imports.store(balance, establishment, year)
