@@ -21,6 +21,7 @@ BANNED = [
     (re.compile(r"\bces 1 "), "a count agreed with its noun"),
     (re.compile(r"\d nombre\b"), "a count written « 8 », without « nombre »"),
     (re.compile(r"(?<![\w/.\-−])-\d"), "the minus sign « − » before a negative number"),
+    (re.compile(r"\bchef de file"), "« cheffe de file », the lead authority, as everywhere else"),
 ]
 
 

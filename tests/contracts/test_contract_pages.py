@@ -36,7 +36,7 @@ def test_the_ars_programs_a_contract_with_a_computed_end_date(client_for):
     assert contract.end_date == date(2028 + 5, 12, 31)
     assert contract.state == State.PROGRAMMED
     assert [str(p) for p in contract.parties.all()] == [
-        "ARS Pays de la Loire (chef de file)", "Conseil départemental de Maine-et-Loire"
+        "ARS Pays de la Loire (cheffe de file)", "Conseil départemental de Maine-et-Loire"
     ]
     body = response.content.decode()
     assert "est inscrit à la programmation" in body and "Périmètre : 2 établissements" in body

@@ -17,7 +17,7 @@ FRAME_FIELDS = [
 def snapshot(contract: Contract) -> dict:
     data = model_to_dict(contract, fields=FRAME_FIELDS)
     data["establishments"] = sorted(e.finess for e in contract.establishments.all())
-    data["parties"] = sorted(f"{p.authority}{' (chef de file)' if p.is_lead else ''}" for p in contract.parties.all())
+    data["parties"] = sorted(str(p) for p in contract.parties.all())
     return data
 
 
