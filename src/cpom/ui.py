@@ -7,9 +7,9 @@ from datetime import date
 from decimal import Decimal
 
 from django import forms
-from django.core import validators
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core import validators
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
