@@ -195,3 +195,10 @@ def test_readiness_blocks_the_move_to_signature(ready_association_contract, user
         lifecycle.transition(contract, State.READY_FOR_SIGNATURE, users["ars"])
     contract.refresh_from_db()
     assert contract.state == State.NEGOTIATION
+
+
+def test_a_step_open_to_both_sides_names_every_party_to_outsiders(association_contract, users):
+    contract = _put_in(association_contract, State.DIAGNOSTIC)
+    reasons = lifecycle.refusal_reasons(contract, State.NEGOTIATION, users["cd49"])
+    assert ("Seules les parties au contrat (l'Association Les Chemins de Loire, l'ARS Pays de la Loire, le Conseil "
+            "départemental de Loire-Atlantique) peuvent effectuer cette action.") in reasons

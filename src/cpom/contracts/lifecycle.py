@@ -162,12 +162,9 @@ def _only_they_may(rule: Rule, contract: Contract) -> str:
     if rule.actors == {LEAD}:
         lead = next((the(p.authority.name) for p in parties if p.is_lead), None)
         return f"Seule l'autorité cheffe de file{f', {lead},' if lead else ''} peut effectuer cette action."
-    if rule.actors == {MANAGING_BODY}:
-        return f"Seul l'organisme gestionnaire, {the(contract.managing_body.name)}, peut effectuer cette action."
     names = [the(contract.managing_body.name)] if MANAGING_BODY in rule.actors else []
-    names += [the(p.authority.name) for p in parties]
-    who = "les parties au contrat" if MANAGING_BODY in rule.actors else "les autorités parties au contrat"
-    return f"Seules {who} ({', '.join(names)}) peuvent effectuer cette action."
+    names += [the(p.authority.name) for p in parties] if PARTY in rule.actors else []
+    return f"Seules les parties au contrat ({', '.join(names)}) peuvent effectuer cette action."
 
 
 def refusal_reasons(contract: Contract, to_state: str, user, comment: str = "", today: date | None = None) -> list[str]:
