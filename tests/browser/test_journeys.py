@@ -6,8 +6,8 @@ from cpom.contracts.models import Contract
 from cpom.demo.loader import DEMO_PASSWORD
 
 
-def _log_in(browser, server, username):
-    page = browser.new_page()
+def _log_in(browser, server, username, locale=None):
+    page = browser.new_page(locale=locale) if locale else browser.new_page()
     page.goto(f"{server.url}/connexion/")
     page.get_by_label("Identifiant").fill(username)
     page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
@@ -87,7 +87,8 @@ def test_association_reads_an_indicator_against_its_peers(browser, demo_server):
     assert detail.get_by_test_id("source-data").locator("tbody tr").count() == 3
     assert "2021 :" in detail.get_by_test_id("history").inner_text()
     chart = detail.get_by_test_id("quartile-chart")
-    assert "Région 52" in chart.text_content() and chart.locator("rect").count() == 3
+    assert "Pays de la Loire – " in chart.text_content() and "Région 52" not in chart.text_content()
+    assert chart.locator("rect").count() == 3
     page.close()
 
 
@@ -135,14 +136,14 @@ def test_an_objective_is_proposed_discussed_and_agreed_by_all_three_parties(brow
     assert "ARS Pays de la Loire" in message.get_by_test_id("message-organisation").inner_text()
     assert "Combien de places seront dédiées ?" in message.inner_text()
     assert page.get_by_test_id("objective-status").first.inner_text().lower() == "en discussion"
-    page.get_by_role("button", name="Donner l'accord de ARS Pays de la Loire").click()
+    page.get_by_role("button", name="Donner l'accord de l'ARS Pays de la Loire").click()
     assert page.get_by_test_id("objective-status").first.inner_text().lower() == "en discussion"
     page.close()
 
     # The council agrees: every party has, the objective is agreed.
     page = _log_in(browser, demo_server, "cd44")
     page.goto(objective_url)
-    page.get_by_role("button", name="Donner l'accord de Conseil départemental de Loire-Atlantique").click()
+    page.get_by_role("button", name="Donner l'accord du Conseil départemental de Loire-Atlantique").click()
     assert page.get_by_test_id("objective-status").first.inner_text().lower() == "accepté par toutes les parties"
     page.close()
 
@@ -200,4 +201,32 @@ def test_the_association_imports_a_fec_after_a_preview(browser, demo_server, tmp
     assert page.get_by_test_id("written").inner_text() == "5 comptes"
     stored = dict(DataValue.objects.using(demo_server.db).filter(establishment__finess="440005015", year=2026).values_list("element", "value"))
     assert stored["compte:735100"] == Decimal("-80000") and stored["compte:120"] == Decimal("-78799.5")
+    page.close()
+
+
+def test_an_amount_typed_the_french_way_is_saved_as_typed_and_its_history_reads_french(browser, demo_server):
+    """In Chromium with a French locale, a number input turned « 12 500,50 » into 1 250 050,00 €."""
+    from cpom.objectives.models import Objective
+
+    page = _log_in(browser, demo_server, "asso", locale="fr-FR")
+    page.get_by_role("link", name="CPOM-PDL-2027-044-01").click()
+    page.get_by_role("link", name="Objectifs et indicateurs").click()
+    page.locator("section[data-number='1']").get_by_role("link", name="Proposer un objectif opérationnel").click()
+    page.get_by_label("Objectif", exact=True).fill("Mutualiser une astreinte de nuit")
+    amount = page.get_by_label("Moyens apportés par le gestionnaire (€)")
+    amount.press_sequentially("12 500,50")
+    page.get_by_role("button", name="Proposer").click()
+    sheet = page.get_by_test_id("objective-sheet").inner_text().replace("\xa0", " ")
+    assert "12 500,50 €" in sheet
+    objective = Objective.objects.using(demo_server.db).get(title="Mutualiser une astreinte de nuit")
+    assert objective.sheet.managing_body_means == Decimal("12500.50")
+    page.get_by_role("link", name="Modifier la proposition").click()
+    assert amount.input_value().replace("\xa0", " ") == "12 500,50"
+    amount.fill("")
+    amount.press_sequentially("13 000")
+    page.get_by_role("button", name="Enregistrer la nouvelle version").click()
+    objective.sheet.refresh_from_db()
+    assert objective.sheet.managing_body_means == Decimal("13000")
+    row = page.get_by_test_id("version-diff").locator("tr", has_text="Moyens apportés par le gestionnaire").first
+    assert row.inner_text().replace("\xa0", " ").split("\t")[1:] == ["12 500,50", "13 000,00"]
     page.close()

@@ -37,7 +37,7 @@ def test_the_ars_programs_a_contract_with_a_computed_end_date(client_for):
     assert contract.end_date == date(2028 + 5, 12, 31)
     assert contract.state == State.PROGRAMMED
     assert [str(p) for p in contract.parties.all()] == [
-        "ARS Pays de la Loire (chef de file)", "Conseil départemental de Maine-et-Loire"
+        "ARS Pays de la Loire (cheffe de file)", "Conseil départemental de Maine-et-Loire"
     ]
     body = response.content.decode()
     assert "est inscrit à la programmation" in body and "Périmètre : 2 établissements" in body
@@ -59,6 +59,21 @@ def test_bad_contract_input_gets_a_french_message_and_saves_nothing(client_for, 
     before = Contract.objects.count()
     response = client_for("ars").post(reverse("contracts:create"), _new_contract_post(**overrides))
     assert message in response.content.decode()
+    assert Contract.objects.count() == before
+
+
+THIS_YEAR = date.today().year
+
+
+@pytest.mark.parametrize("field, typed, window", [
+    ("start_date", "1900-01-01", f"entre le 01/01/{THIS_YEAR - 5} et le 31/12/{THIS_YEAR + 5} (vous avez saisi le 01/01/1900)"),
+    ("start_date", "2999-01-01", f"entre le 01/01/{THIS_YEAR - 5} et le 31/12/{THIS_YEAR + 5} (vous avez saisi le 01/01/2999)"),
+    ("target_signature_date", "1899-06-30", f"entre le 01/01/{THIS_YEAR - 5} et le 31/12/{THIS_YEAR + 10} (vous avez saisi le 30/06/1899)"),
+])
+def test_a_date_out_of_the_plausible_window_is_refused_naming_the_window(client_for, field, typed, window):
+    before = Contract.objects.count()
+    response = client_for("ars").post(reverse("contracts:create"), _new_contract_post(**{field: typed}))
+    assert f"La date doit être comprise {window}." in response.content.decode()
     assert Contract.objects.count() == before
 
 

@@ -82,7 +82,8 @@ def test_transition_refused_to_everyone_else(association_contract, users, pair, 
     for username in sorted(EVERYONE - _allowed_users(rule)):
         with pytest.raises(TransitionRefused) as refused:
             lifecycle.transition(contract, to_state, users[username], comment="Motif.", today=today)
-        assert any(reason.startswith("Seul(e)") for reason in refused.value.reasons), username
+        assert any(reason.startswith(("Seule l'autorité cheffe de file, l'ARS Pays de la Loire, peut", "Seules les parties au contrat ("))
+                   for reason in refused.value.reasons), username
     contract.refresh_from_db()
     assert contract.state == from_state
 
@@ -132,14 +133,14 @@ def test_every_funder_of_the_perimeter_must_be_party(association_contract, users
     contract.parties.exclude(is_lead=True).delete()
     reasons = lifecycle.refusal_reasons(contract, State.READY_FOR_SIGNATURE, users["ars"])
     assert len(reasons) == 3  # FAM, foyer de vie and SAVS are funded by the council
-    assert "L'établissement SAVS Nantes Métropole relève de Conseil départemental de Loire-Atlantique, qui n'est pas partie au contrat." in reasons
+    assert "L'établissement SAVS Nantes Métropole relève du Conseil départemental de Loire-Atlantique, qui n'est pas partie au contrat." in reasons
 
 
 def test_perimeter_limited_to_the_managing_body(association_contract, ehpad_contract, users):
     contract = _put_in(association_contract, State.PROGRAMMED)
     contract.establishments.add(ehpad_contract.establishments.get(category="SSIAD"))
     reasons = lifecycle.refusal_reasons(contract, State.LAUNCHED, users["ars"])
-    assert any("SSIAD du Baugeois" in r and "n'est pas géré par Association Les Chemins de Loire" in r for r in reasons)
+    assert any("SSIAD du Baugeois" in r and "n'est pas géré par l'Association Les Chemins de Loire" in r for r in reasons)
 
 
 def test_entry_into_force_waits_for_the_start_date(association_contract, users):
@@ -194,7 +195,7 @@ def test_refusal_on_the_contract_page_says_why(client_for, association_contract)
         {"to_state": State.READY_FOR_SIGNATURE, "version": association_contract.version},
         follow=True,
     )
-    assert "Seul(e) l&#x27;autorité cheffe de file peut effectuer cette action." in response.content.decode()
+    assert "Seule l&#x27;autorité cheffe de file, l&#x27;ARS Pays de la Loire, peut effectuer cette action." in response.content.decode()
     association_contract.refresh_from_db()
     assert association_contract.state == State.NEGOTIATION
 
@@ -210,3 +211,10 @@ def test_readiness_blocks_the_move_to_signature(ready_association_contract, user
         lifecycle.transition(contract, State.READY_FOR_SIGNATURE, users["ars"])
     contract.refresh_from_db()
     assert contract.state == State.NEGOTIATION
+
+
+def test_a_step_open_to_both_sides_names_every_party_to_outsiders(association_contract, users):
+    contract = _put_in(association_contract, State.DIAGNOSTIC)
+    reasons = lifecycle.refusal_reasons(contract, State.NEGOTIATION, users["cd49"])
+    assert ("Seules les parties au contrat (l'Association Les Chemins de Loire, l'ARS Pays de la Loire, le Conseil "
+            "départemental de Loire-Atlantique) peuvent effectuer cette action.") in reasons

@@ -124,7 +124,7 @@ def test_an_establishment_outside_the_perimeter_is_refused(client_for, associati
 def test_a_finding_longer_than_300_characters_is_refused(client_for, association_contract, diagnostic, finding_data, text_of):
     before = Finding.objects.count()
     response = client_for("asso").post(_create_url(association_contract), finding_data(text="x" * 301))
-    assert "au plus 300 caractères" in text_of(response)
+    assert "300 caractères au plus (vous en avez saisi 301)." in text_of(response)
     assert Finding.objects.count() == before
 
 
@@ -137,3 +137,12 @@ def test_an_edit_based_on_an_outdated_copy_is_refused(client_for, association_co
     assert_stale(stale)
     finding.refresh_from_db()
     assert finding.text == "Première correction." and finding.version == 2
+
+
+def test_a_finding_pasted_with_a_vertical_tab_is_stored_on_two_lines_and_exported(client_for, association_contract, diagnostic, finding_data):
+    client = client_for("asso")
+    client.post(_create_url(association_contract), finding_data(text="Ligne 1\x0bLigne 2", causes="Cause\x1b[0m cachée"))
+    finding = Finding.objects.get(diagnostic=diagnostic, text__startswith="Ligne 1")
+    assert (finding.text, finding.causes) == ("Ligne 1\nLigne 2", "Cause[0m cachée")
+    export = client.get(reverse("diagnostic:synthesis_docx", kwargs={"contract_id": association_contract.pk}))
+    assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxmlformats")

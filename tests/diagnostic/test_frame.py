@@ -64,7 +64,7 @@ checklist = ["activite"]
 BAD_FRAMES = {
     "unknown indicator": (
         GOOD_FRAME.replace('indicators = ["i-25"]', 'indicators = ["i-25", "i-999"]'),
-        "section n° 2 (1.1.1), clé « indicators » : indicateur(s) inconnu(s) du catalogue : i-999.",
+        "section n° 2 (1.1.1), clé « indicators » : indicateur inconnu du catalogue : i-999.",
     ),
     "unknown axis": (
         GOOD_FRAME.replace('parent = "1.1"\naxis = "1.1"', 'parent = "1.1"\naxis = "1.7"'),
@@ -102,6 +102,14 @@ def test_the_good_test_frame_does_load(tmp_path):
     assert [s.code for s in load_template(path).sections.all()] == ["1.1", "1.1.1"]
 
 
+def test_an_escaped_control_character_in_a_frame_is_not_loaded(tmp_path):
+    """TOML lets « \\u001b » through: the section title must not carry it into the Word synthesis."""
+    path = tmp_path / "trame_autorite.toml"
+    path.write_text(GOOD_FRAME.replace('title = "Adéquation', 'title = "\\u001b[1mAdéquation\\u000b'), encoding="utf-8")
+    section = load_template(path).sections.get(code="1.1.1")
+    assert section.title == "[1mAdéquation\n de la population"
+
+
 def test_the_command_loads_the_national_frame_and_says_so_in_french(capsys):
     call_command("diagnostic", "load-template")
     output = capsys.readouterr().out
@@ -116,7 +124,7 @@ def test_the_command_loads_an_authority_frame(tmp_path, capsys):
     path.write_text(GOOD_FRAME, encoding="utf-8")
     call_command("diagnostic", "load-template", str(path), "--autorite", str(ars.pk))
     assert DiagnosticTemplate.objects.get(code="trame-essai").authority == ars
-    assert f"pour {ars} : 2 sections" in capsys.readouterr().out
+    assert "pour l'ARS Pays de la Loire : 2 sections, 1 thème dans la check-list." in capsys.readouterr().out
 
 
 def test_the_command_turns_a_faulty_frame_into_a_french_error(tmp_path):
@@ -124,7 +132,7 @@ def test_the_command_turns_a_faulty_frame_into_a_french_error(tmp_path):
     path.write_text(BAD_FRAMES["unknown axis"][0], encoding="utf-8")
     with pytest.raises(CommandError, match="trame_autorite.toml, section n° 2 \\(1.1.1\\), clé « axis »"):
         call_command("diagnostic", "load-template", str(path))
-    with pytest.raises(CommandError, match="fichier illisible"):
+    with pytest.raises(CommandError, match="absente.toml : fichier introuvable."):
         call_command("diagnostic", "load-template", str(Path(tmp_path) / "absente.toml"))
     with pytest.raises(CommandError, match="Autorité inconnue : 999999"):
         call_command("diagnostic", "load-template", str(path), "--autorite", "999999")

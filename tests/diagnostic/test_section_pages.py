@@ -51,6 +51,13 @@ def test_the_managing_body_writes_an_analysis_and_sees_it(client_for, associatio
     assert AuditEntry.objects.filter(action="Analyse 1.3.1 – consolidé").exists()
 
 
+def test_an_analysis_of_560_000_characters_is_refused_saying_the_bound(client_for, association_contract, diagnostic, section_url, text_of):
+    response = client_for("asso").post(section_url(association_contract, "1.3.1"),
+                                       {"action": "analysis", "text": "Analyse. " * 62_222 + "x" * 2, "version": _version(diagnostic, "1.3.1")})
+    assert "20\xa0000 caractères au plus (vous en avez saisi 560\xa0000)." in text_of(response)
+    assert not SectionEntry.objects.filter(diagnostic=diagnostic, text__startswith="Analyse. Analyse.").exists()
+
+
 def test_an_establishment_analysis_is_kept_apart_from_the_consolidated_one(client_for, association_contract, diagnostic, section_url, text_of):
     ime = association_contract.establishments.get(category="IME")
     consolidated_before = _entry(diagnostic, "1.1.2")

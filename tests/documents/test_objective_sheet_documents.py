@@ -36,7 +36,7 @@ def test_word_fiche_shows_every_field_of_the_model_annex(operational, establishm
     assert word.under("État de la problématique") == ["Soins croissants <non couverts>."]
     assert word.under("Enjeux") == ["Éviter les ruptures de parcours."]
     assert word.under("Constats du diagnostic auxquels répond l'objectif")[0].startswith(
-        "Taux d'occupation < 80 % & liste d'attente non tenue\nDifficulté · thème 1.1.1"
+        "Taux d'occupation < 80 % & liste d'attente non tenue\nDifficulté · thème « 1.1.1 – Adéquation de la population"
     )
     assert word.under("Priorités territoriales auxquelles répond l'objectif")[0].startswith(
         "PRS-3 – Fluidifier les parcours\n"

@@ -5,7 +5,7 @@ import dataclasses
 import pytest
 from django.utils import timezone
 
-from cpom.diagnostic.models import TemplateSection
+from cpom.diagnostic.models import Finding, FindingLevel, Nature, TemplateSection
 from cpom.diagnostic.services import synthesis
 from cpom.documents.synthesis import synthesis_docx, synthesis_pdf
 
@@ -45,12 +45,14 @@ def test_word_puts_each_finding_under_its_axis_and_heading(word, diagnostic, est
     axis_11 = axis_heading(diagnostic, "1.1")
     assert word.heading_level(axis_11) == 2
     assert word.heading_level("Points forts") == 3
-    strength = "Projets personnalisés actualisés chaque année\nPoint fort · thème 1.1.2 · Organisme gestionnaire · priorité moyenne"
+    strength = ("Projets personnalisés actualisés chaque année\nPoint fort · thème « 1.1.2 – Organisation des prestations adaptées "
+                "au public accueilli et accompagné » · Organisme gestionnaire · priorité moyenne")
     assert word.under(axis_11, "Points forts") == [strength]
     weakness, details = word.under(axis_11, "Points faibles")[0].split("\n")
     assert weakness == "Taux d'occupation < 80 % & liste d'attente non tenue"
     assert details == (
-        f"Difficulté · thème 1.1.1 · {establishment.name} · priorité haute · causes : Orientations MDPH tardives"
+        f"Difficulté · thème « 1.1.1 – Adéquation de la population accueillie au projet d'établissement et à "
+        f"l'arrêté d'autorisation de… » · {establishment.name} · priorité haute · causes : Orientations MDPH tardives"
         " · conséquences : Perte de recettes d'hébergement"
     )
     assert word.under(axis_11, "Spécificités") == ["Aucun constat."]
@@ -60,7 +62,9 @@ def test_word_puts_each_finding_under_its_axis_and_heading(word, diagnostic, est
     assert word.under(axis_12, "Points faibles")[0].startswith("Conseil de la vie sociale réuni une fois par an\nProblématique")
     assert word.under(axis_12, "Perspectives") == ["Élaborer une cartographie des risques et la mettre en œuvre."]
     axis_13 = axis_heading(diagnostic, "1.3")
-    assert word.under(axis_13, "Spécificités")[0].startswith("Unité pour personnes handicapées vieillissantes\nSpécificité · thème 1.3.1 · Territoire")
+    assert word.under(axis_13, "Spécificités")[0].startswith(
+        "Unité pour personnes handicapées vieillissantes\nSpécificité · thème « 1.3.1 – Réalisation d'une activité en "
+        "cohérence avec les ressources disponibles » · Territoire")
 
 
 def test_word_lists_the_check_list_themes_not_covered(word, diagnostic):
@@ -97,3 +101,14 @@ def test_pdf_keeps_the_order_of_the_headings_and_the_french_characters(pages, di
     assert text.index("Élaborer une cartographie des risques et la mettre en œuvre.") > perspectives_12
     assert "– Projets personnalisés" in text  # each finding is a dashed list item
     assert "Thèmes de la check-list non couverts" in text
+
+
+def test_an_anap_sheet_s_finding_names_its_theme_not_its_code(diagnostic, read_docx, read_pdf):
+    section = TemplateSection.objects.get(template=diagnostic.template, code="anap-1")
+    Finding.objects.create(diagnostic=diagnostic, section=section, text="Sorties vers le secteur adulte non préparées",
+                           nature=Nature.DIFFICULTY, level=FindingLevel.MANAGING_BODY, organisation_label="Association")
+    word = read_docx(synthesis_docx(synthesis(diagnostic)))
+    assert "Difficulté · thème « Les parcours des personnes accompagnées » · Organisme gestionnaire" in word.text
+    pdf = " ".join(read_pdf(synthesis_pdf(synthesis(diagnostic)))).replace("\n", " ")
+    assert "thème « Les parcours des personnes accompagnées »" in pdf
+    assert "anap-1" not in word.text and "anap-1" not in pdf

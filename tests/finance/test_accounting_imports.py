@@ -116,7 +116,7 @@ def test_the_preview_writes_nothing_and_says_what_to_check(ime):
     assert preview.replaced == 1
     assert preview.warnings[0] == "Le solde de compte déjà enregistré pour IME Les Grands Chênes en 2026 sera remplacé."
     # 606200 has a credit balance: flagged. 609100 is a rebate account, whose sign is never flagged.
-    assert "1 compte(s) de charges à solde créditeur, à vérifier : 606200 (-50,00\u00a0€)." in preview.warnings
+    assert "1 compte(s) de charges à solde créditeur, à vérifier : 606200 (−50,00\u00a0€)." in preview.warnings
     assert [(c.code, c.accounts, c.balance) for c in preview.classes] == [
         ("4", 2, Decimal("78849.50")), ("6", 2, Decimal("1150.50")), ("7", 1, Decimal("-80000.00")),
     ]
@@ -251,7 +251,7 @@ def test_sections_map_a_managing_body_s_code_to_an_establishment(ime, tmp_path):
     siren = ime.managing_body.siren
     assert _run("sections", "list") == "Aucune section analytique rattachée.\n"
     out = _run("sections", "add", "--siren", siren, "S-IME", "--finess", IME, "--libelle", "IME Rezé")
-    assert out == f"Section « S-IME » de {ime.managing_body.name} rattachée à IME Les Grands Chênes (440005015).\n"
+    assert out == "Section « S-IME » de l'Association Les Chemins de Loire rattachée à l'IME Les Grands Chênes (440005015).\n"
     assert f"{siren}  S-IME            → 440005015 IME Les Grands Chênes (IME Rezé)" in _run("sections", "list", "--siren", siren)
     out = _run("import-fec", _file(tmp_path, FEC), "--section", "S-IME", "--siren", siren, "--annee", YEAR)
     assert "5 comptes, enregistrés pour 440005015 (2026)" in out
@@ -261,9 +261,21 @@ def test_sections_map_a_managing_body_s_code_to_an_establishment(ime, tmp_path):
         _run("import-fec", _file(tmp_path, FEC), "--section", "S-MAS", "--siren", siren, "--annee", YEAR)
 
 
+def test_a_file_named_with_a_control_character_is_recorded_without_it(ime, tmp_path):
+    path = tmp_path / "ecritures\x1b.txt"
+    path.write_text(FEC, encoding="utf-8")
+    _run("import-fec", str(path), "--finess", IME, "--annee", YEAR)
+    assert ImportBatch.objects.latest("pk").file_name == "ecritures.txt"
+
+
+def test_a_section_typed_with_a_control_character_is_stored_without_it(ime):
+    _run("sections", "add", "--siren", ime.managing_body.siren, "S-IME\x1b", "--finess", IME, "--libelle", "IME\x07 Rezé")
+    assert SectionMapping.objects.filter(code="S-IME", label="IME Rezé", establishment=ime).exists()
+
+
 def test_a_section_maps_only_to_an_establishment_of_its_managing_body(db):
     ehpad_body = Establishment.objects.get(finess=finess_with_key("49000801")).managing_body
-    with pytest.raises(CommandError, match="n'est pas géré par EHPAD public Les Tilleuls"):
+    with pytest.raises(CommandError, match="n'est pas géré par l'EHPAD public Les Tilleuls"):
         _run("sections", "add", "--siren", ehpad_body.siren, "S1", "--finess", IME)
 
 
@@ -295,7 +307,7 @@ def test_the_year_result_is_brought_to_12_before_closing(ime):
     balance = _accounts(b"606100;x;1000;0\n641100;x;500;0\n735100;x;0;1200\n512000;x;300;0\n")
     derived = imports.result_account(balance.accounts)
     assert (derived.number, derived.balance) == ("129", Decimal("300"))
-    assert "Le résultat de l'exercice (-300,00\xa0€) n'est pas encore affecté : il sera porté au compte 129 (déficit)" in " ".join(
+    assert "Le résultat de l'exercice (−300,00\xa0€) n'est pas encore affecté : il sera porté au compte 129 (déficit)" in " ".join(
         imports.preview(balance, ime, YEAR).warnings
     )
 

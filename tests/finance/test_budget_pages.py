@@ -12,6 +12,7 @@ from cpom.finance.models import BudgetLine, FunderKind, GrowthMode, ReferenceBud
 from cpom.indicators.models import DataValue
 from cpom.registry.models import Establishment
 from support import assert_stale
+from cpom.text import of
 
 AM, CD = FunderKind.ARS_HEALTH_INSURANCE, FunderKind.CD
 NBSP = "\xa0"
@@ -54,7 +55,7 @@ def test_the_managing_body_types_the_lines_the_french_way(client_for, contract, 
     client = client_for("asso")
     response = client.post(_url("budget_lines", contract, finess=fam.finess), _fam_post(), follow=True)
     body = _body(response)
-    assert "Le budget de référence de FAM Le Clos Fleuri est enregistré." in body
+    assert "Le budget de référence du FAM Le Clos Fleuri est enregistré." in body
     lines = {(line.funder, line.side, line.group): line.amount for line in BudgetLine.objects.filter(budget__contract=contract)}
     assert lines[(CD, Side.INCOME, 1)] == Decimal("123450.00") and lines[(AM, Side.EXPENSE, 2)] == Decimal("330000.00")
     assert contract.reference_budget.activity.get().days == 11000
@@ -85,10 +86,13 @@ def test_the_envelope_is_presented_in_the_model_layout(client_for, contract, fam
     assert body.count("fixée par avenant") == 5  # N to N+4
 
 
+CD_TARIFF = "Groupe I – Produits de la tarification – Conseil départemental"
+
+
 @pytest.mark.parametrize("typed, message", [
-    ("12 500,5x", "« 12 500,5x » n&#x27;est pas un montant : écrivez par exemple 12 500,50."),
-    ("-100", "« -100 » : un montant du budget ne peut pas être négatif."),
-    ("12,345", "« 12,345 » : deux chiffres au plus après la virgule (les centimes)."),
+    ("12 500,5x", f"{CD_TARIFF} : « 12 500,5x » n&#x27;est pas un nombre : écrivez par exemple 12 500,50."),
+    ("-100", f"{CD_TARIFF} : un montant ne peut pas être négatif."),
+    ("12,345", f"{CD_TARIFF} : deux chiffres au plus après la virgule (les centimes)."),
 ])
 def test_bad_input_says_why_in_french_and_saves_nothing(client_for, contract, fam, typed, message):
     response = client_for("asso").post(_url("budget_lines", contract, finess=fam.finess), _fam_post(**{f"{CD}-income-1": typed}))
@@ -100,7 +104,7 @@ def test_bad_input_says_why_in_french_and_saves_nothing(client_for, contract, fa
 
 def test_days_that_are_not_a_whole_number_save_nothing(client_for, contract, fam):
     body = _body(client_for("asso").post(_url("budget_lines", contract, finess=fam.finess), _fam_post(days="onze mille")))
-    assert "Le nombre de journées est un nombre entier" in body
+    assert "Journées prévisionnelles : « onze mille » n&#x27;est pas un nombre entier : écrivez par exemple 1 200." in body
     assert not ReferenceBudget.objects.filter(contract=contract).exists()
 
 
@@ -125,7 +129,7 @@ def test_the_lead_authority_sets_the_growth_mode_through_the_form(client_for, co
 def test_a_rate_that_is_not_a_number_is_refused(client_for, contract):
     body = _body(client_for("ars").post(_url("budget_growth", contract), {
         "growth_mode": GrowthMode.AUTHORITY_RATE, "growth_rate": "un peu", "zero_rate_years": "", "version": 1}))
-    assert "« un peu » n&#x27;est pas un taux : écrivez par exemple 1,2." in body
+    assert "Taux d&#x27;évolution annuel (%) : « un peu » n&#x27;est pas un nombre : écrivez par exemple 1,2." in body
     assert not ReferenceBudget.objects.filter(contract=contract).exists()
 
 
@@ -178,6 +182,7 @@ def test_prefill_preview_then_write(client_for, contract, fam):
     assert euros("520 000,00 €") in body
     assert "gardent leurs lignes actuelles" in body and "FAM Le Clos Fleuri" in body
     assert not ReferenceBudget.objects.filter(contract=contract).exists()  # a preview writes nothing
+    assert "Les lignes actuelles de cet établissement seront remplacées" in body and "ces 1 " not in body
     body = _body(client.post(_url("budget_prefill", contract), {"year": 2026, "version": 1, "accept_partial": "on"}, follow=True))
     assert "Le budget de référence est pré-rempli à partir des comptes 2026 (1 établissement)." in body
     assert euros("IME Les Grands Chênes : 6341 (700,00 € (solde débiteur))") in body
@@ -233,7 +238,7 @@ def test_the_association_saves_the_budget_of_a_service_funded_without_daily_pric
     typed = {"version": 1, f"{funder}-expense-1": "12 000", f"{funder}-expense-2": "250 000,50",
              f"{funder}-expense-3": "18 000", f"{funder}-income-1": "240 000"}
     body = _body(client.post(url, typed, follow=True))
-    assert f"Le budget de référence de {establishment.name} est enregistré.".replace("'", "&#x27;") in body
+    assert f"Le budget de référence {of(establishment.name)} est enregistré.".replace("'", "&#x27;") in body
     lines = {(line.funder, line.side, line.group): line.amount for line in BudgetLine.objects.filter(establishment=establishment)}
     assert lines == {(funder, Side.EXPENSE, 1): Decimal("12000.00"), (funder, Side.EXPENSE, 2): Decimal("250000.50"),
                      (funder, Side.EXPENSE, 3): Decimal("18000.00"), (funder, Side.INCOME, 1): Decimal("240000.00")}

@@ -188,7 +188,7 @@ BAD_RULES = [
     ('prefix = "60"\nside = "expense"\ngroup = 2', "règle n° 2 (préfixe 60) : le préfixe 60 figure déjà à la règle n° 1"),
     ('prefix = "411"\nside = "expense"\ngroup = 1', "règle n° 2 (préfixe 411) : le préfixe doit être un numéro de compte de classe 6 ou 7"),
     ('prefix = 611\nside = "expense"\ngroup = 1', "règle n° 2 (préfixe 611) : le préfixe doit être un numéro de compte"),
-    ('prefix = "612"\nside = "expense"\ngroupe = 3', "règle n° 2 (préfixe 612) : clé(s) inconnue(s) groupe"),
+    ('prefix = "612"\nside = "expense"\ngroupe = 3', "règle n° 2 (préfixe 612) : clé inconnue groupe"),
 ]
 
 
@@ -217,7 +217,7 @@ def test_invalid_toml_and_missing_header_are_refused(tmp_path, db):
 def test_a_code_used_by_another_authority_is_refused(tmp_path, ars):
     load_chart(_write(tmp_path, AUTHORITY_CHART), ars)
     council = Authority.objects.get(kind="CD", territory="44")
-    with pytest.raises(ChartError, match="déjà celui du plan de ARS Pays de la Loire"):
+    with pytest.raises(ChartError, match="déjà celui du plan de l'ARS Pays de la Loire"):
         load_chart(_write(tmp_path, AUTHORITY_CHART), council)
 
 
@@ -227,7 +227,7 @@ def test_load_chart_command(tmp_path, ars):
         f"chargé comme cadre national : {len(NATIONAL.rules)} règles."
     )
     line = load_chart_command(_write(tmp_path, AUTHORITY_CHART), ars.pk)
-    assert line.endswith("chargé pour ARS Pays de la Loire : 4 règles.")
+    assert line.endswith("chargé pour l'ARS Pays de la Loire : 4 règles.")
     with pytest.raises(ChartError, match="Aucune autorité n'a l'identifiant 999999."):
         load_chart_command(_write(tmp_path, AUTHORITY_CHART), 999999)
 

@@ -131,7 +131,7 @@ def test_a_confirmation_while_the_platform_is_busy_keeps_the_file_for_a_second_t
     assert "Le fichier contrôlé vous attend : rien n'a encore été enregistré." in busy.content.decode()
     batches = ImportBatch.objects.count()
     again = client.post(reverse("finance:import_confirm"), follow=True)
-    assert "soldes de comptes enregistrés pour IME Les Grands Chênes (2025)" in again.content.decode()
+    assert "soldes de comptes enregistrés pour l&#x27;IME Les Grands Chênes (2025)" in again.content.decode()
     assert ImportBatch.objects.count() == batches + 1
 
 

@@ -97,9 +97,9 @@ def test_confirming_writes_the_balances_and_shows_the_report(client_for, pending
     assert list(pending_folder.iterdir()) == []
     body = _text(client.get(response.url))
     # The file's 6 accounts, and the year's result brought to 12 (the file is taken before closing).
-    assert "7 soldes de comptes enregistrés pour IME Les Grands Chênes (2026)." in body
+    assert "7 soldes de comptes enregistrés pour l&#x27;IME Les Grands Chênes (2026)." in body
     assert '<dd data-testid="written">7 comptes</dd>' in body
-    assert "<td>735100</td><td>-80\u00a0000,00\u00a0€</td>" in body
+    assert "<td>735100</td><td>−80\u00a0000,00\u00a0€</td>" in body
     assert "Classe 4 – Comptes de tiers</td><td>3</td><td>48\u00a0799,50\u00a0€" in body
     # A second confirmation has nothing left to confirm; a new upload says what it would replace.
     again = client.post(reverse("finance:import_confirm"), follow=True)
@@ -192,7 +192,7 @@ def test_sections_are_mapped_then_offered_in_the_import(client_for):
     assert response.status_code == 302
     section = SectionMapping.objects.get(code="S-IME")
     body = _text(client.get(sections_url))
-    assert "La section « S-IME » représente désormais IME Les Grands Chênes." in body
+    assert "La section « S-IME » représente désormais l&#x27;IME Les Grands Chênes." in body
     assert "<td>S-IME</td><td>IME Rezé</td>" in body
     assert f'<option value="section:{section.pk}">Section S-IME (IME Rezé) → IME Les Grands Chênes</option>' in _text(client.get(START))
     body = _text(_upload(client, target=f"section:{section.pk}"))

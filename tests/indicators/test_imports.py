@@ -144,3 +144,14 @@ def test_head_office_file_refuses_establishment_elements_and_unknown_siren(eleme
         "ligne 3, colonne siren : organisme gestionnaire inconnu « 123456789 » (SIREN absent du référentiel)",
     ]
     assert not DataValue.objects.filter(managing_body=body).exists()
+
+
+def test_the_template_writes_the_establishment_s_name_as_text(elements, tmp_path):
+    establishment = Establishment.objects.get(finess=IME)
+    establishment.name = '=HYPERLINK("http://exemple.fr","IME")'
+    workbook = template_workbook(establishment, 2030)
+    path = tmp_path / "modele.xlsx"
+    workbook.save(path)
+    sheet = load_workbook(path).active
+    assert (sheet["C1"].value, sheet["C1"].data_type) == ('=HYPERLINK("http://exemple.fr","IME")', "s")
+    assert not [cell.coordinate for row in sheet.iter_rows() for cell in row if cell.data_type == "f"]

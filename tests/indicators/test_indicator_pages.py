@@ -27,6 +27,37 @@ def test_the_page_lists_values_with_their_band(client_for):
     assert occupancy.get_band_display() in body
 
 
+def _badge(body: str, code: str) -> str:
+    row = body[body.index(f'data-code="{code}"'):]
+    return row[row.index('class="fr-badge'):row.index("</p>")]
+
+
+@pytest.mark.parametrize("direction, band, colour, tone", [
+    ("higher", "above_q3", "fr-badge--success", "favorable"),
+    ("lower", "above_q3", "fr-badge--error", "défavorable"),
+    ("higher", "below_q1", "fr-badge--error", "défavorable"),
+    ("lower", "below_q1", "fr-badge--success", "favorable"),
+    ("lower", "q1_median", "fr-badge--green-menthe", "plutôt favorable"),
+    ("none", "above_q3", "", ""),
+])
+def test_a_quartile_badge_is_green_when_favourable_and_red_when_not(client_for, direction, band, colour, tone):
+    value = _value("i-25")
+    Indicator.objects.filter(pk=value.indicator_id).update(direction=direction)
+    IndicatorValue.objects.filter(pk=value.pk).update(band=band)
+    badge = _badge(client_for("asso").get(reverse("indicators:establishment", kwargs={"finess": IME})).content.decode(), "i-25")
+    assert badge.startswith(f'class="fr-badge fr-badge--sm {colour}"')
+    assert (f'title="{tone}"' in badge) == bool(tone) and (f"({tone})" in badge) == bool(tone)
+
+
+def test_a_count_is_written_without_decimals_nor_the_unit_nombre(client_for):
+    events = _value("i-22")
+    assert events.indicator.unit == "nombre" and events.value == int(events.value)
+    body = client_for("asso").get(reverse("indicators:establishment", kwargs={"finess": IME})).content.decode()
+    row = body[body.index('data-code="i-22"'):]
+    row = row[:row.index("</tr>")]
+    assert f"<strong>{int(events.value)}</strong>" in row and "nombre" not in row
+
+
 def test_the_detail_explains_formula_data_trend_and_peers(client_for):
     occupancy = _value("i-25")
     url = reverse("indicators:detail", kwargs={"finess": IME, "indicator_id": occupancy.indicator_id, "year": 2025})
@@ -36,7 +67,8 @@ def test_the_detail_explains_formula_data_trend_and_peers(client_for):
     for year in range(2021, 2026):
         assert f"{year} :" in body
     regional = Benchmark.objects.get(indicator=occupancy.indicator, category="IME", level="region", territory="52", year=2025)
-    assert f"Région 52 – {regional.count} établissements" in body
+    assert f"Pays de la Loire – {regional.count} établissements" in body and "Loire-Atlantique (44) – " in body
+    assert "Région 52" not in body and "Département 44" not in body
     assert 'data-testid="quartile-chart"' in body
 
 

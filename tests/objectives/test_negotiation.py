@@ -48,7 +48,7 @@ def test_an_authority_proposal_is_the_authority_s(contract, users):
 def test_the_other_side_cannot_edit_a_proposal(proposal, users):
     for username in ("ars", "cd44"):
         assert negotiation.refusal(proposal, users[username], "edit") == (
-            "Seul(e) Association Les Chemins de Loire, qui a proposé cet objectif, peut le modifier ; les autres parties en discutent."
+            "Cet objectif ne peut être modifié que par l'Association Les Chemins de Loire, qui l'a proposé ; les autres parties en discutent."
         )
         with pytest.raises(NegotiationRefused):
             services.update(proposal, users[username], {"title": "Titre réécrit par l'autorité"}, None, proposal.version)
@@ -65,7 +65,7 @@ def test_edit_page_is_forbidden_to_the_other_side(client_for, proposal):
     assert response.status_code == 403
     assert _fresh(proposal).title == "Accompagner les jeunes adultes"
     page = client_for("ars").get(proposal.get_absolute_url()).content.decode()
-    assert "Modifier la proposition" not in page and "Donner l'accord de ARS Pays de la Loire" in page
+    assert "Modifier la proposition" not in page and "Donner l'accord de l&#x27;ARS Pays de la Loire" in page
 
 
 def test_outsiders_and_readers_cannot_negotiate(proposal, users):

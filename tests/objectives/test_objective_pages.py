@@ -1,6 +1,7 @@
 """Objectives through the screens: proposing, bad input that saves nothing, examples, the matrix, documents."""
 
 from datetime import date
+from decimal import Decimal
 from io import BytesIO
 
 import re
@@ -11,7 +12,7 @@ from docx import Document
 from cpom.indicators.models import IndicatorValue
 from cpom.objectives import charts, services
 from cpom.objectives.examples import collection
-from cpom.objectives.models import FollowUpIndicator, Level, Objective, Status
+from cpom.objectives.models import FollowUpIndicator, Level, Objective, ObjectiveSheet, Status
 
 
 @pytest.fixture
@@ -54,7 +55,7 @@ def test_the_association_proposes_through_the_form(client_for, contract):
         follow=True,
     )
     body = response.content.decode()
-    assert "Éviter les ruptures de parcours" in body and "Directrice du pôle enfance" in body and "12\xa0500,50 €" in body
+    assert "Éviter les ruptures de parcours" in body and "Directrice du pôle enfance" in body and "12\xa0500,50\xa0€" in body
     operational = contract.objectives.get(level=Level.OPERATIONAL)
     assert str(operational.sheet.managing_body_means) == "12500.50"
     assert operational.proposer_label == "Association Les Chemins de Loire"
@@ -68,6 +69,14 @@ def test_a_target_that_is_not_a_number_saves_nothing(client_for, operational):
     assert "« environ dix » n&#x27;est pas un nombre" in body
     assert not FollowUpIndicator.objects.filter(objective=operational).exists()
     assert Objective.objects.get(pk=operational.pk).version == operational.version
+
+
+def test_a_baseline_dated_1850_is_refused_naming_the_window(client_for, operational):
+    year = date.today().year
+    response = client_for("asso").post(f"{operational.get_absolute_url()}indicateurs/nouveau/", _indicator_post(operational, baseline_date="1850-12-31"))
+    assert (f"La date doit être comprise entre le 01/01/{year - 10} et le 31/12/{year + 1} (vous avez saisi le 31/12/1850)."
+            in response.content.decode())
+    assert not FollowUpIndicator.objects.filter(objective=operational).exists()
 
 
 def test_a_numeric_target_is_read_the_french_way(client_for, operational):
@@ -150,3 +159,35 @@ def test_the_objective_page_shows_the_thread_with_organisations(client_for, oper
     page = client_for("cd44").get(operational.get_absolute_url()).content.decode()
     assert page.index("ARS Pays de la Loire") < page.index("Quel est le taux actuel ?") < page.index("9,5 % en 2025.")
     assert "Association Les Chemins de Loire</strong>" in page
+
+
+def test_a_title_with_an_escape_character_is_stored_without_it_and_the_fiche_downloads(client_for, operational):
+    client = client_for("asso")
+    client.post(f"{operational.get_absolute_url()}modifier/", {
+        "title": "Réduire\x1b nettement l'absentéisme", "theme": "", "due_year": 2, "funding": "funded", "version": operational.version,
+        "establishments": [e.pk for e in operational.establishments.all()],
+    })
+    operational.refresh_from_db()
+    assert operational.title == "Réduire nettement l'absentéisme" and operational.version == 2
+    response = client.get(f"{operational.get_absolute_url()}fiche.docx")
+    assert "Réduire nettement l'absentéisme" in "\n".join(p.text for p in Document(BytesIO(response.content)).paragraphs)
+
+
+def test_fiche_amounts_are_shown_read_and_compared_the_french_way(client_for, operational):
+    client = client_for("asso")
+    edit_url = f"{operational.get_absolute_url()}modifier/"
+
+    def post(**sheet):
+        data = {"title": operational.title, "theme": "", "due_year": 2, "funding": "funded", "version": Objective.objects.get(pk=operational.pk).version,
+                "establishments": [e.pk for e in operational.establishments.all()], **{f"fiche-{k}": v for k, v in sheet.items()}}
+        return client.post(edit_url, data, follow=True)
+
+    post(managing_body_means="12 500,50")
+    assert ObjectiveSheet.objects.get(objective=operational).managing_body_means == Decimal("12500.50")
+    form = client.get(edit_url).content.decode()
+    assert 'name="fiche-managing_body_means" value="12\xa0500,50" inputmode="decimal"' in form
+    page = post(managing_body_means="13 000").content.decode()
+    assert "<td>Moyens apportés par le gestionnaire (€)</td><td>12\xa0500,50</td><td>13\xa0000,00</td>" in page
+    refused = post(managing_body_means="12,5,3").content.decode()
+    assert "Moyens apportés par le gestionnaire (€) : « 12,5,3 » n&#x27;est pas un nombre : écrivez par exemple 12 500,50." in refused
+    assert ObjectiveSheet.objects.get(objective=operational).managing_body_means == Decimal("13000")

@@ -59,7 +59,7 @@ def test_bad_establishment_input_gets_a_french_message_and_saves_nothing(client_
 def test_a_funder_must_cover_the_departement(client_for):
     cd49 = Authority.objects.get(kind="CD", territory="49")
     response = client_for("asso").post(reverse("registry:establishment_create"), _establishment_post(funders=[cd49.pk]))
-    assert "Conseil départemental de Maine-et-Loire n&#x27;est pas compétent(e) pour le département 44." in response.content.decode()
+    assert "Conseil départemental de Maine-et-Loire n&#x27;a pas compétence pour le département 44." in response.content.decode()
     assert not Establishment.objects.filter(name="SAMSAH Les Voiles").exists()
 
 

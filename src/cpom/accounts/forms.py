@@ -1,14 +1,16 @@
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
-from dsfr.forms import DsfrBaseForm, DsfrBoundField
+from dsfr.forms import DsfrBoundField
 from dsfr.utils import dsfr_input_class_attr
+
+from cpom.ui import DsfrForm, TypedInputMixin
 
 from .models import Role
 
 
-class _DsfrAuthForm:
-    """Django's authentication forms drawn the DSFR way, as DsfrBaseForm draws the others."""
+class _DsfrAuthForm(TypedInputMixin):
+    """Django's authentication forms drawn the DSFR way, and bounded and cleaned like every other form."""
 
     template_name = "dsfr/form_snippet.html"
     bound_field_class = DsfrBoundField
@@ -38,7 +40,7 @@ class NewPasswordForm(_DsfrAuthForm, SetPasswordForm):
     pass
 
 
-class NewMemberForm(DsfrBaseForm):
+class NewMemberForm(DsfrForm):
     username = forms.CharField(label="Identifiant", max_length=150)
     first_name = forms.CharField(label="Prénom", max_length=150)
     last_name = forms.CharField(label="Nom", max_length=150)
@@ -67,6 +69,6 @@ class NewMemberForm(DsfrBaseForm):
         return data
 
 
-class MemberChangeForm(DsfrBaseForm):
+class MemberChangeForm(DsfrForm):
     role = forms.ChoiceField(label="Rôle", choices=Role.choices)
     is_active = forms.BooleanField(label="Compte actif", required=False)

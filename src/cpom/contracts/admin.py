@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from cpom.ui import AdminForm
+
 from .models import Contract, ContractParty, Transition
 
 
@@ -11,6 +13,7 @@ def _unsigned(obj) -> bool:
 class PartyInline(admin.TabularInline):
     """Read only: parties change through the contract's form, which checks their competence for the perimeter."""
 
+    form = AdminForm
     model = ContractParty
     extra = 0
     fields = ["authority", "is_lead", "acceptance_requested_at", "accepted_at", "accepted_by"]
@@ -24,6 +27,7 @@ class PartyInline(admin.TabularInline):
 class TransitionInline(admin.TabularInline):
     """The history is written by the lifecycle service only, and the database keeps it append-only."""
 
+    form = AdminForm
     model = Transition
     extra = 0
     readonly_fields = ["from_state", "to_state", "user", "organisation_label", "at", "comment"]
@@ -41,6 +45,7 @@ class TransitionInline(admin.TabularInline):
 
 @admin.register(Contract)
 class ContractAdmin(admin.ModelAdmin):
+    form = AdminForm
     list_display = ["reference", "title", "managing_body", "state", "start_date", "end_date"]
     list_filter = ["state"]
     search_fields = ["reference", "title"]

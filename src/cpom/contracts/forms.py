@@ -2,15 +2,28 @@ from django import forms
 from django.utils.formats import date_format
 
 from cpom.registry.models import Authority, Establishment, ManagingBody
-from cpom.ui import DateInput, DsfrModelForm
+from cpom.ui import MESSAGE, DateInput, DsfrForm, DsfrModelForm, FrenchIntegerField, years_around_today
 
 from .deadlines import default_end_date
 from .models import Contract
 from .parties import party_refusals
 
 
+def start_window():
+    """A contract is programmed at most five years ahead (the authorities' programming covers five years), and one
+    that started more than five years ago has ended: it is not programmed any more."""
+    return years_around_today(5, 5)
+
+
+def target_signature_window():
+    """Not in the distant past; its upper bound is the contract's end, checked in the form's clean()."""
+    return years_around_today(5, 10)
+
+
 class ContractForm(DsfrModelForm):
     """Programming a contract or updating its frame before signature."""
+
+    date_windows = {"start_date": start_window, "target_signature_date": target_signature_window}
 
     lead_authority = forms.ModelChoiceField(Authority.objects.none(), label="Autorité cheffe de file")
     other_authorities = forms.ModelMultipleChoiceField(
@@ -43,6 +56,7 @@ class ContractForm(DsfrModelForm):
             "target_signature_date": DateInput(),
             "establishments": forms.CheckboxSelectMultiple,
         }
+        field_classes = {"duration_years": FrenchIntegerField}
         help_texts = {
             "end_date": "Laissez vide pour la calculer à partir de la date d'effet et de la durée.",
             "duration_years": "Cinq ans au plus.",
@@ -131,7 +145,9 @@ class ContractForm(DsfrModelForm):
         super()._post_clean()
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(DsfrForm):
+    text_limits = {"comment": MESSAGE}
+
     to_state = forms.CharField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput)
     comment = forms.CharField(label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 2}))

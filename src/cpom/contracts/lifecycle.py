@@ -16,6 +16,7 @@ from cpom.accounts.access import membership_of
 from cpom.locking import STALE_MESSAGE, StaleWrite
 from cpom.accounts.models import Role, Side
 from cpom.objectives import readiness
+from cpom.text import of, the
 
 from .deadlines import add_months
 from .models import Contract, State, Transition
@@ -23,12 +24,6 @@ from .models import Contract, State, Transition
 MANAGING_BODY = "managing_body"
 PARTY = "party"
 LEAD = "lead"
-
-ACTOR_LABELS = {
-    MANAGING_BODY: "l'organisme gestionnaire",
-    PARTY: "une autorité partie au contrat",
-    LEAD: "l'autorité cheffe de file",
-}
 
 Check = Callable[[Contract, date], list[str]]
 
@@ -58,7 +53,7 @@ def perimeter_not_empty(contract: Contract, today: date) -> list[str]:
 
 def perimeter_belongs_to_managing_body(contract: Contract, today: date) -> list[str]:
     foreign = contract.establishments.exclude(managing_body_id=contract.managing_body_id)
-    return [f"L'établissement {e} n'est pas géré par {contract.managing_body}." for e in foreign]
+    return [f"L'établissement {e} n'est pas géré par {the(contract.managing_body.name)}." for e in foreign]
 
 
 def funders_are_parties(contract: Contract, today: date) -> list[str]:
@@ -67,7 +62,7 @@ def funders_are_parties(contract: Contract, today: date) -> list[str]:
     for establishment in contract.establishments.prefetch_related("funders"):
         for funder in establishment.funders.all():
             if funder.pk not in parties:
-                reasons.append(f"L'établissement {establishment.name} relève de {funder}, qui n'est pas partie au contrat.")
+                reasons.append(f"L'établissement {establishment.name} relève {of(funder.name)}, qui n'est pas partie au contrat.")
     return reasons
 
 
@@ -175,8 +170,15 @@ def _actors_of(contract: Contract, user) -> set[str]:
     return actors
 
 
-def _who_may(rule: Rule) -> str:
-    return " ou ".join(ACTOR_LABELS[a] for a in sorted(rule.actors))
+def _only_they_may(rule: Rule, contract: Contract) -> str:
+    """Who may take this step, by name: « Seule l'autorité cheffe de file, l'ARS Pays de la Loire, peut… »."""
+    parties = list(contract.parties.all())
+    if rule.actors == {LEAD}:
+        lead = next((the(p.authority.name) for p in parties if p.is_lead), None)
+        return f"Seule l'autorité cheffe de file{f', {lead},' if lead else ''} peut effectuer cette action."
+    names = [the(contract.managing_body.name)] if MANAGING_BODY in rule.actors else []
+    names += [the(p.authority.name) for p in parties] if PARTY in rule.actors else []
+    return f"Seules les parties au contrat ({', '.join(names)}) peuvent effectuer cette action."
 
 
 def refusal_reasons(contract: Contract, to_state: str, user, comment: str = "", today: date | None = None) -> list[str]:
@@ -192,7 +194,7 @@ def refusal_reasons(contract: Contract, to_state: str, user, comment: str = "", 
     reasons = []
     actors = _actors_of(contract, user)
     if not actors & rule.actors:
-        reasons.append(f"Seul(e) {_who_may(rule)} peut effectuer cette action.")
+        reasons.append(_only_they_may(rule, contract))
     elif not membership_of(user).has_role(rule.role):
         reasons.append(f"Cette action demande le rôle « {Role(rule.role).label} ».")
     if rule.comment_required and not comment.strip():

@@ -139,7 +139,7 @@ class ContractParty(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.authority}{' (chef de file)' if self.is_lead else ''}"
+        return f"{self.authority}{' (cheffe de file)' if self.is_lead else ''}"
 
     @property
     def is_admitted(self) -> bool:

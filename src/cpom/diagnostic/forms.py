@@ -1,11 +1,10 @@
 """Forms of the shared diagnostic: they check the input; the rules (who writes, locking) live in services."""
 
 from django import forms
-from dsfr.forms import DsfrBaseForm
 from dsfr.utils import dsfr_input_class_attr
 
 from cpom.indicators.models import Indicator
-from cpom.ui import DsfrModelForm
+from cpom.ui import MESSAGE, DsfrForm, DsfrModelForm
 
 from .frames import AXES
 from .models import Attachment, AttachmentKind, Finding, FindingLevel
@@ -13,7 +12,7 @@ from .models import Attachment, AttachmentKind, Finding, FindingLevel
 ESTABLISHMENT_REQUIRED = "Choisissez l'établissement concerné : ce constat est au niveau « Établissement »."
 
 
-class AnalysisForm(DsfrBaseForm):
+class AnalysisForm(DsfrForm):
     text = forms.CharField(
         label="Analyse de l'organisme gestionnaire", required=False,
         widget=forms.Textarea(attrs={"rows": 10}),
@@ -23,14 +22,16 @@ class AnalysisForm(DsfrBaseForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-class RemarkForm(DsfrBaseForm):
+class RemarkForm(DsfrForm):
+    text_limits = {"text": MESSAGE}
+
     text = forms.CharField(
         label="Remarque de l'autorité", widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "La remarque est vide."},
     )
 
 
-class AttachmentForm(DsfrBaseForm):
+class AttachmentForm(DsfrForm):
     kind = forms.ChoiceField(label="Nature du document", choices=AttachmentKind.choices, initial=AttachmentKind.OTHER)
     label = forms.CharField(
         label="Intitulé", max_length=200, required=False,
@@ -71,7 +72,7 @@ class FindingForm(DsfrModelForm):
         super().__init__(*args, **kwargs)
         sections = diagnostic.template.sections.all()
         self.fields["section"].queryset = sections
-        self.fields["section"].label_from_instance = lambda s: f"{s.code} – {s.short_title}" if s.part == "titre1" else s.short_title
+        self.fields["section"].label_from_instance = lambda s: s.label
         self.fields["establishment"].queryset = diagnostic.contract.establishments.order_by("category", "name")
         self.fields["establishment"].label_from_instance = lambda e: f"{e.name} ({e.finess})"
         self.fields["establishment"].error_messages["invalid_choice"] = (
@@ -106,7 +107,7 @@ def _indicator_codes(sections) -> set[str]:
     return {code for section in sections for code in section.indicator_codes}
 
 
-class SynthesisForm(DsfrBaseForm):
+class SynthesisForm(DsfrForm):
     salient_issues = forms.CharField(
         label="Problématiques saillantes", required=False, widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Les quelques enjeux qui ressortent du diagnostic et orienteront les objectifs du contrat.",

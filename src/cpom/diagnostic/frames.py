@@ -1,10 +1,11 @@
 """The diagnostic frame as data: a TOML file in the repository (or an authority's own), loaded all or nothing."""
 
-import tomllib
 from pathlib import Path
 
 from django.db import transaction
 
+from cpom.datafiles import read_toml
+from cpom.text import agreed
 from cpom.indicators.models import Indicator
 from cpom.registry.models import Authority
 
@@ -17,16 +18,6 @@ SECTION_FIELDS = ("code", "part", "axis", "title")
 
 class TemplateError(ValueError):
     """A diagnostic frame that cannot be loaded; the message names the file and the section."""
-
-
-def _read(path: Path) -> dict:
-    try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as error:
-        raise TemplateError(f"{path.name} : fichier TOML invalide ({error}).") from None
-    except OSError as error:
-        raise TemplateError(f"{path.name} : fichier illisible ({error.strerror}).") from None
 
 
 def _check(path: Path, data: dict) -> None:
@@ -52,10 +43,12 @@ def _check(path: Path, data: dict) -> None:
             raise TemplateError(f"{where}, clé « parent » : la section « {raw['parent']} » doit être définie avant.")
         unknown = [c for c in raw.get("indicators", []) if c not in known_indicators]
         if unknown:
-            raise TemplateError(f"{where}, clé « indicators » : indicateur(s) inconnu(s) du catalogue : {', '.join(unknown)}.")
+            unknown_words = agreed(len(unknown), "indicateur inconnu", "indicateurs inconnus")
+            raise TemplateError(f"{where}, clé « indicators » : {unknown_words} du catalogue : {', '.join(unknown)}.")
         stray = [c for c in raw.get("checklist", []) if c not in checklist]
         if stray:
-            raise TemplateError(f"{where}, clé « checklist » : thème(s) absent(s) de la check-list : {', '.join(stray)}.")
+            stray_words = agreed(len(stray), "thème absent", "thèmes absents")
+            raise TemplateError(f"{where}, clé « checklist » : {stray_words} de la check-list : {', '.join(stray)}.")
         codes.add(raw["code"])
     if not codes:
         raise TemplateError(f"{path.name} : la trame ne contient aucune section.")
@@ -64,7 +57,7 @@ def _check(path: Path, data: dict) -> None:
 @transaction.atomic
 def load_template(path: Path = NATIONAL_FILE, authority: Authority | None = None) -> DiagnosticTemplate:
     """Loads or refreshes a frame; sections already used by a diagnostic keep their identity (matched by code)."""
-    data = _read(path)
+    data = read_toml(path, TemplateError)
     _check(path, data)
     head = data["template"]
     template, _ = DiagnosticTemplate.objects.update_or_create(

@@ -59,6 +59,12 @@ class TemplateSection(models.Model):
     def short_title(self) -> str:
         return self.title if len(self.title) < 110 else self.title[:107].rsplit(" ", 1)[0] + "…"
 
+    @property
+    def label(self) -> str:
+        """The section as a reader names it: « 1.1.2 – Organisation des prestations… », « Les parcours des
+        personnes accompagnées » (an ANAP sheet has no number a reader knows, « anap-1 » is only its code)."""
+        return f"{self.code} – {self.short_title}" if self.part == Part.TITRE1 else self.short_title
+
 
 class ChecklistItem(models.Model):
     """One theme every diagnostic must cover (ANAP, « Les éléments incontournables du diagnostic »)."""

@@ -3,6 +3,7 @@
 import hashlib
 import uuid
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import PurePath
 
 from django.core.files.base import ContentFile
@@ -15,6 +16,7 @@ from cpom.audit.services import record
 from cpom.contracts.models import Contract
 from cpom.indicators.models import Band, Indicator, IndicatorValue
 from cpom.indicators.services import consolidated_for
+from cpom.numbers import grouped
 
 from .frames import AXES
 from .models import (
@@ -160,7 +162,7 @@ def check_upload_name(name: str) -> None:
 def check_upload_size(name: str, size: int) -> None:
     """Also called before reading an upload, so that an oversized file is never loaded in memory."""
     if size > MAX_ATTACHMENT_BYTES:
-        megabytes = f"{size / 1048576:.1f}".replace(".", ",")
+        megabytes = grouped(Decimal(size) / 1048576, 1)
         raise DiagnosticRefused(f"{name} : le fichier dépasse 10 Mo ({megabytes} Mo).")
 
 

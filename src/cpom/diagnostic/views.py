@@ -18,7 +18,6 @@ from cpom.documents.http import document_response
 from cpom.documents.synthesis import synthesis_docx as synthesis_docx_document
 from cpom.documents.synthesis import synthesis_pdf as synthesis_pdf_document
 from cpom.indicators.models import Indicator
-from cpom.indicators.templatetags.indicator_tags import BAND_BADGES
 from cpom.registry.categories import CATEGORY_CHOICES
 from cpom.ui import visible_or_404
 
@@ -182,14 +181,6 @@ def guidance_blocks(guidance: str) -> list[GuidanceBlock]:
     return blocks
 
 
-def _indicator_rows(section, establishment) -> list[dict]:
-    """An establishment's pre-filled indicators, with the badge of its band among its peers."""
-    return [
-        {"line": line, "band_css": BAND_BADGES.get(line.band, "")}
-        for line in services.section_indicators(section, establishment)
-    ]
-
-
 @dataclass
 class ConsolidatedRow:
     indicator: object
@@ -259,7 +250,7 @@ def _section_context(request, diagnostic, section, establishment, forms: dict) -
         "entry": entry,
         "remarks": entry.remarks.select_related("authority", "author") if entry else [],
         "attachments": entry.attachments.select_related("uploaded_by") if entry else [],
-        "indicators": _indicator_rows(section, establishment) if establishment else [],
+        "indicators": services.section_indicators(section, establishment) if establishment else [],
         "consolidated": None if establishment else _consolidated_table(section, contract),
         "findings": findings,
         "previous": previous,

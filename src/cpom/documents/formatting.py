@@ -3,7 +3,8 @@
 import datetime
 from decimal import Decimal
 
-from cpom.numbers import NBSP, grouped
+from cpom import numbers
+from cpom.numbers import NBSP
 
 NOT_FILLED = "Non renseigné"
 DATE_TO_SET = "date à fixer"
@@ -11,9 +12,7 @@ DATE_TO_SET = "date à fixer"
 
 def money(value: Decimal | None) -> str:
     """« 12 500,00 € », with non-breaking spaces so an amount never splits across lines."""
-    if value is None:
-        return NOT_FILLED
-    return grouped(value) + NBSP + "€"
+    return NOT_FILLED if value is None else numbers.money(value)
 
 
 def french_date(value: datetime.date | None, missing: str = NOT_FILLED) -> str:

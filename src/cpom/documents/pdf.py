@@ -1,7 +1,8 @@
 """Renders a layout.Document as an A4 PDF with reportlab's platypus and the standard Helvetica fonts.
 
 Those fonts are encoded in WinAnsi, which holds every French character (é è à ç œ « » €) and the
-non-breaking space; every text is escaped, since a Paragraph reads its text as markup."""
+non-breaking space; every text is cleaned of control characters (as in Word, so that both documents say the same)
+and escaped, since a Paragraph reads its text as markup."""
 
 from io import BytesIO
 from xml.sax.saxutils import escape
@@ -13,6 +14,8 @@ from reportlab.lib.units import cm
 from reportlab.platypus import PageBreak as PdfPageBreak
 from reportlab.platypus import Paragraph, SimpleDocTemplate, TableStyle
 from reportlab.platypus import Table as PdfTable
+
+from cpom.text import clean_text
 
 from .formatting import label
 from .layout import Banner, Bullet, Document, Heading, PageBreak, Table, Text
@@ -54,14 +57,14 @@ def to_pdf(document: Document) -> bytes:
     buffer = BytesIO()
     template = SimpleDocTemplate(
         buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN,
-        title=document.title, author="CPOM", lang="fr-FR",
+        title=clean_text(document.title), author="CPOM", lang="fr-FR",
     )
 
     def footer(canvas, doc) -> None:
         canvas.saveState()
         canvas.setFont("Helvetica", 8)
         canvas.setFillColor(GREY)
-        canvas.drawString(MARGIN, 1.2 * cm, f"{document.footer} – page {doc.page}")
+        canvas.drawString(MARGIN, 1.2 * cm, f"{clean_text(document.footer)} – page {doc.page}")
         canvas.restoreState()
 
     template.build([_flowable(block) for block in document.blocks], onFirstPage=footer, onLaterPages=footer)
@@ -69,8 +72,8 @@ def to_pdf(document: Document) -> bytes:
 
 
 def markup(text: str) -> str:
-    """Plain text made safe for a Paragraph: &, < and > escaped, line breaks kept."""
-    return escape(text).replace("\n", "<br/>")
+    """Plain text made safe for a Paragraph: control characters out, &, < and > escaped, line breaks kept."""
+    return escape(clean_text(text)).replace("\n", "<br/>")
 
 
 def _flowable(block):

@@ -75,7 +75,7 @@ def finding_bullet(finding: Finding) -> Bullet:
     """A finding in short: its text, then its nature, theme, level or establishment, priority, causes and consequences."""
     where = finding.establishment.name if finding.establishment else finding.get_level_display()
     details = [
-        finding.get_nature_display(), f"thème {finding.section.code}", where,
+        finding.get_nature_display(), f"thème « {finding.section.label} »", where,
         f"priorité {finding.get_priority_display().lower()}",
     ]
     if finding.causes.strip():

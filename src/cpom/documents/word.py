@@ -1,4 +1,7 @@
-"""Renders a layout.Document as a Word file: A4, real headings and lists, grid tables, page number in the footer."""
+"""Renders a layout.Document as a Word file: A4, real headings and lists, grid tables, page number in the footer.
+
+Every text goes through :func:`cpom.text.clean_text` on its way in: lxml refuses control characters, and a text
+stored before they were refused at the door must not make the document impossible to produce."""
 
 from io import BytesIO
 
@@ -6,6 +9,8 @@ from docx import Document as new_word_document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+
+from cpom.text import clean_text
 
 from .formatting import label
 from .layout import Banner, Bullet, Document, Heading, PageBreak, Table, Text
@@ -29,16 +34,16 @@ def to_docx(document: Document) -> bytes:
 def _write(word, block) -> None:
     match block:
         case Heading():
-            word.add_heading(block.text, block.level)
+            word.add_heading(clean_text(block.text), block.level)
         case Text():
             paragraph = word.add_paragraph()
             if block.label:
-                paragraph.add_run(label(block.label) + " ").bold = True
-            paragraph.add_run(block.text)
+                paragraph.add_run(clean_text(label(block.label)) + " ").bold = True
+            paragraph.add_run(clean_text(block.text))
         case Bullet():
             _bullet(word, block)
         case Banner():
-            run = word.add_paragraph().add_run(block.text)
+            run = word.add_paragraph().add_run(clean_text(block.text))
             run.bold, run.font.size, run.font.color.rgb = True, Pt(13), RED
         case Table():
             _table(word, block)
@@ -51,7 +56,7 @@ def _set_up(word, document: Document) -> None:
     section.page_width, section.page_height = Cm(21), Cm(29.7)
     section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = MARGIN
     properties = word.core_properties
-    properties.title, properties.language, properties.author, properties.comments = document.title, "fr-FR", "CPOM", ""
+    properties.title, properties.language, properties.author, properties.comments = clean_text(document.title), "fr-FR", "CPOM", ""
     # Word checks the spelling in French.
     language = OxmlElement("w:lang")
     language.set(qn("w:val"), "fr-FR")
@@ -60,7 +65,7 @@ def _set_up(word, document: Document) -> None:
 
 
 def _footer(paragraph, text: str) -> None:
-    paragraph.add_run(f"{text} – page ")
+    paragraph.add_run(f"{clean_text(text)} – page ")
     number = paragraph.add_run("1")
     for run in paragraph.runs:
         run.font.size, run.font.color.rgb = Pt(8), GREY
@@ -73,10 +78,10 @@ def _footer(paragraph, text: str) -> None:
 
 def _bullet(word, block: Bullet) -> None:
     paragraph = word.add_paragraph(style="List Bullet")
-    paragraph.add_run(block.text)
+    paragraph.add_run(clean_text(block.text))
     if block.detail:
         paragraph.add_run().add_break()
-        detail = paragraph.add_run(block.detail)
+        detail = paragraph.add_run(clean_text(block.detail))
         detail.italic, detail.font.size, detail.font.color.rgb = True, Pt(9), GREY
 
 
@@ -87,10 +92,10 @@ def _table(word, block: Table) -> None:
     # The header row is repeated at the top of every page the table runs on.
     header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
     for cell, text in zip(header.cells, block.header):
-        cell.paragraphs[0].add_run(text).bold = True
+        cell.paragraphs[0].add_run(clean_text(text)).bold = True
     for values in block.rows:
         for cell, text in zip(table.add_row().cells, values):
-            cell.text = text
+            cell.text = clean_text(text)
     total = sum(block.widths)
     for column, weight in zip(table.columns, block.widths):
         for cell in column.cells:

@@ -34,6 +34,7 @@ from cpom.audit.services import record
 from cpom.contracts.models import Contract
 from cpom.documents.formatting import money
 from cpom.registry.models import Authority, AuthorityKind, Establishment
+from cpom.text import of
 
 from .balances import year_balances
 from .chart import Chart, balances_for, chart_for, group_balances
@@ -244,7 +245,7 @@ def save_lines(budget: ReferenceBudget, user, establishment: Establishment, amou
         before, after = _changes({**_snapshot(old, finess), **_days_snapshot(establishment, old_days)},
                                  {**_snapshot(new, finess), **_days_snapshot(establishment, days)})
         _bump(current)
-        record(user, current, f"Budget de référence : lignes de {establishment.name}", before, after)
+        record(user, current, f"Budget de référence : lignes {of(establishment.name)}", before, after)
     return current
 
 

@@ -15,8 +15,10 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from cpom import numbers
 from cpom.contracts.models import Contract
-from cpom.documents.formatting import NBSP, money
+from cpom.documents.formatting import money
+from cpom.text import of
 from cpom.ui import flash_refusal, show_refusal, visible_or_404
 
 from . import budget as service
@@ -40,16 +42,6 @@ def _detail_url(contract: Contract, anchor: str = "") -> str:
 
 
 # --- French text --------------------------------------------------------------------------------------------
-
-
-def percent(value: Decimal, places: int = 2) -> str:
-    return f"{value:.{places}f}".replace(".", ",") + NBSP + "%"
-
-
-def rate_text(rate: Decimal) -> str:
-    """« 1,2 % »: a rate as it was typed, without trailing zeros."""
-    text = f"{rate.normalize():f}".replace(".", ",")
-    return text + NBSP + "%"
 
 
 def instalments_text(instalments: MonthlyInstalments) -> str:
@@ -108,9 +100,9 @@ class EnvelopeView:
 
 
 def _envelope_view(envelope: CommonEnvelope, amounts: BudgetAmounts) -> EnvelopeView:
-    shares = [(s.establishment.finess, s.establishment.name, money(s.amount), percent(s.shown_percentage),
+    shares = [(s.establishment.finess, s.establishment.name, money(s.amount), numbers.percent(s.shown_percentage),
                instalments_text(s.instalments)) for s in envelope.shares]
-    years = [(y.label, y.year, "avenant" if y.rate is None else rate_text(y.rate),
+    years = [(y.label, y.year, "avenant" if y.rate is None else numbers.rate(y.rate),
               "fixée par avenant" if y.amount is None else money(y.amount)) for y in envelope.years]
     return EnvelopeView(envelope, envelope_summary(envelope), model_table(amounts), shares, money(envelope.amount),
                         instalments_text(envelope.instalments), years)
@@ -127,7 +119,7 @@ def envelope_summary(envelope: CommonEnvelope) -> str:
 
 def growth_clause(budget) -> str:
     """The model contract's clause for the mode chosen, with its figures."""
-    rate = rate_text(budget.growth_rate)
+    rate = numbers.rate(budget.growth_rate)
     if budget.growth_mode == GrowthMode.AUTHORITY_RATE:
         return f"Le taux d'évolution annuel fixé par l'autorité est de {rate} chaque année du contrat."
     if budget.growth_mode == GrowthMode.ZERO_RATE:
@@ -141,7 +133,7 @@ def growth_clause(budget) -> str:
 
 
 def _daily_price_row(price: DailyPrice) -> tuple[str, str, str, str, str, str]:
-    days = f"{price.days:,}".replace(",", NBSP) if price.days else "non renseignées"
+    days = numbers.grouped(price.days, 0) if price.days else "non renseignées"
     shown = money(price.price) if price.price is not None else price.reason
     return (price.establishment.name, price.establishment.category, price.funder_label, money(price.net_expenses),
             days, shown)
@@ -197,7 +189,7 @@ def budget_lines(request, contract_id, finess):
         except service.BudgetRefused as refused:
             show_refusal(request, form, refused)
         else:
-            messages.success(request, f"Le budget de référence de {establishment.name} est enregistré.")
+            messages.success(request, f"Le budget de référence {of(establishment.name)} est enregistré.")
             return redirect(_detail_url(contract, "budget"))
     return render(request, "finance/budget_lines.html", {
         "contract": contract, "establishment": establishment, "form": form,
@@ -206,7 +198,7 @@ def budget_lines(request, contract_id, finess):
 
 
 def _growth_initial(budget) -> dict:
-    return {"growth_mode": budget.growth_mode, "growth_rate": f"{budget.growth_rate.normalize():f}".replace(".", ","),
+    return {"growth_mode": budget.growth_mode, "growth_rate": budget.growth_rate,
             "zero_rate_years": budget.zero_rate_years, "version": budget.version}
 
 

@@ -7,13 +7,14 @@ its balance in ``GroupedBalances.unmapped``.
 """
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
 
+from cpom.datafiles import read_toml
+from cpom.text import agreed, of
 from cpom.indicators.engine import ACCOUNT_PREFIX
 from cpom.indicators.models import DataValue
 from cpom.registry.models import Authority, Establishment
@@ -111,16 +112,6 @@ def balances_for(establishment: Establishment, year: int) -> dict[str, Decimal]:
 # --- Reading a chart file -------------------------------------------------------------------------
 
 
-def _read_toml(path: Path) -> dict:
-    try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        raise ChartError(f"{path.name} : fichier introuvable.") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ChartError(f"{path.name} : fichier TOML invalide ({error}).") from None
-
-
 def _header(path: Path, data: dict) -> dict:
     header = data.get("chart")
     if not isinstance(header, dict):
@@ -139,7 +130,8 @@ def _rule(raw: object, where: str) -> Rule:
         raise ChartError(f"{where} : une règle s'écrit [[rule]] avec prefix, side, group et label.")
     unknown = sorted(set(raw) - RULE_KEYS)
     if unknown:
-        raise ChartError(f"{where} : clé(s) inconnue(s) {', '.join(unknown)} (clés permises : group, label, prefix, side).")
+        raise ChartError(f"{where} : {agreed(len(unknown), 'clé inconnue', 'clés inconnues')} {', '.join(unknown)} "
+                         "(clés permises : group, label, prefix, side).")
     prefix, side, group, label = raw.get("prefix"), raw.get("side"), raw.get("group"), raw.get("label", "")
     if not isinstance(prefix, str) or not prefix.isdigit() or not prefix.startswith(GROUPED_CLASSES) or len(prefix) > 12:
         raise ChartError(f"{where} : le préfixe doit être un numéro de compte de classe 6 ou 7 entre guillemets (12 chiffres au plus), par exemple \"611\".")
@@ -154,7 +146,7 @@ def _rule(raw: object, where: str) -> Rule:
 
 def read_chart(path: Path) -> Chart:
     """Reads and checks a whole chart file, without the database; the first error stops with its place."""
-    data = _read_toml(path)
+    data = read_toml(path, ChartError)
     header = _header(path, data)
     raw_rules = data.get("rule", [])
     if not isinstance(raw_rules, list) or not raw_rules:
@@ -180,8 +172,8 @@ def load_chart(path: Path, authority: Authority | None = None) -> ChartOfAccount
     chart = read_chart(path)
     taken = ChartOfAccounts.objects.filter(code=chart.code).exclude(authority=authority).select_related("authority").first()
     if taken is not None:
-        owner = taken.authority or "le cadre national"
-        raise ChartError(f"{path.name} : le code « {chart.code} » est déjà celui du plan de {owner} ; choisissez un autre code.")
+        owner = of(taken.authority.name) if taken.authority else "du cadre national"
+        raise ChartError(f"{path.name} : le code « {chart.code} » est déjà celui du plan {owner} ; choisissez un autre code.")
     ChartOfAccounts.objects.filter(authority=authority).exclude(code=chart.code).delete()
     stored, _ = ChartOfAccounts.objects.update_or_create(
         code=chart.code,

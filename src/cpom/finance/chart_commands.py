@@ -7,6 +7,7 @@ Plain functions returning the French line to print; a bad input raises ``ChartEr
 from pathlib import Path
 
 from cpom.registry.models import Authority
+from cpom.text import the
 
 from . import reference_costs
 from .chart import NATIONAL_CHART_FILE, ChartError, load_chart
@@ -20,7 +21,7 @@ def load_chart_command(path: str | Path | None = None, authority_id: int | None 
         if authority is None:
             raise ChartError(f"Aucune autorité n'a l'identifiant {authority_id}.")
     stored = load_chart(Path(path) if path else NATIONAL_CHART_FILE, authority)
-    owner = f"pour {authority}" if authority else "comme cadre national"
+    owner = f"pour {the(authority.name)}" if authority else "comme cadre national"
     return f"Plan de regroupement « {stored.label} » (v{stored.version}) chargé {owner} : {stored.rules.count()} règles."
 
 

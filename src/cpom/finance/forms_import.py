@@ -3,9 +3,7 @@
 from datetime import date
 
 from django import forms
-from dsfr.forms import DsfrBaseForm
-
-from cpom.ui import DateInput
+from cpom.ui import DateInput, DsfrForm
 
 from . import fec, imports
 
@@ -35,7 +33,7 @@ def resolve_target(user, value: str):
     return None, None
 
 
-class ImportForm(DsfrBaseForm):
+class ImportForm(DsfrForm):
     kind = forms.ChoiceField(
         label="Type de fichier", choices=list(imports.KINDS.items()), initial=fec.KIND, widget=forms.RadioSelect,
     )
@@ -82,7 +80,7 @@ class ImportForm(DsfrBaseForm):
         return data
 
 
-class SectionForm(DsfrBaseForm):
+class SectionForm(DsfrForm):
     code = forms.CharField(label="Code de la section analytique", max_length=40)
     label = forms.CharField(label="Libellé", max_length=200, required=False)
     establishment = forms.ChoiceField(label="Établissement représenté")

@@ -3,15 +3,12 @@
 from decimal import Decimal
 
 from django import forms
-from dsfr.forms import DsfrBaseForm
 from dsfr.utils import dsfr_input_class_attr
 
 from cpom.contracts.models import Contract
-from cpom.numbers import grouped
-from cpom.ui import FrenchDecimalField
 from cpom.objectives.models import DUE_YEAR_LABELS
-from cpom.objectives.values import format_number
-from cpom.ui import DsfrModelForm
+from cpom.numbers import plain
+from cpom.ui import DsfrForm, DsfrModelForm, MoneyField
 
 from .models import DeficitRule, NewMeasure, ReferenceBudget, Scenario, SurplusRule
 from .scenarios import ScenarioRefused, default_envelope_rates, fingerprint, given_rates, parse_rate
@@ -20,8 +17,16 @@ from .trajectory import yearly_rates
 RATE_KINDS = ("envelope", "expense")
 
 
+RATE_NAMES = {"envelope": "Taux de l'enveloppe", "expense": "Taux des dépenses"}
+
+
 class RateField(forms.CharField):
-    """A percentage as people type it (« 1,2 » or « 1.2 »); empty means « same as the year before »."""
+    """A percentage as people type it (« 1,2 » or « 1.2 »); empty means « same as the year before ». Its errors
+    name the rate in full (« Taux des dépenses N+2 »): the label alone, « N+2 (%) », is read under a heading."""
+
+    def __init__(self, *, name: str, **kwargs):
+        super().__init__(**kwargs)
+        self.name = name
 
     def clean(self, value):
         text = super().clean(value).strip()
@@ -30,33 +35,20 @@ class RateField(forms.CharField):
         try:
             return parse_rate(text)
         except ScenarioRefused as refused:
-            raise forms.ValidationError(str(refused)) from None
+            raise forms.ValidationError(f"{self.name} : {refused}") from None
 
 
-def _money_text(amount: Decimal | None) -> str:
-    """An amount as the input shows it, « 180 000,00 »; FrenchDecimalField reads it back."""
-    return "" if amount is None else grouped(amount)
-
-
-def money_field(label: str, **kwargs) -> FrenchDecimalField:
-    """Euros typed the French way, in a text input: a number input refuses « 12 500,50 »."""
-    return FrenchDecimalField(
-        label=label, min_value=0, max_digits=14, decimal_places=2,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}), **kwargs,
-    )
-
-
-class ScenarioForm(DsfrBaseForm):
+class ScenarioForm(DsfrForm):
     name = forms.CharField(label="Nom du scénario", max_length=120, help_text="Par exemple « Taux régional 1,2 % ».")
-    convergence_target = money_field(
-        "Coût cible à la place (€)", required=False,
+    convergence_target = MoneyField(
+        label="Coût cible à la place (€)", required=False,
         help_text="Vide : pas de convergence. Un établissement dont l'enveloppe par place dépasse ce coût s'en rapproche.",
     )
     convergence_years = forms.TypedChoiceField(label="Années de convergence", coerce=int)
     surplus_rule = forms.ChoiceField(label="Affectation des excédents", choices=SurplusRule.choices)
     deficit_rule = forms.ChoiceField(label="Affectation des déficits", choices=DeficitRule.choices)
-    opening_reserves = money_field(
-        "Réserves au début du contrat (€)",
+    opening_reserves = MoneyField(
+        label="Réserves au début du contrat (€)",
         help_text="Réserve de compensation des déficits disponible au premier jour du contrat.",
     )
     # The scenario as the editor read it: a save over someone else's newer change is refused.
@@ -70,7 +62,8 @@ class ScenarioForm(DsfrBaseForm):
         for kind in RATE_KINDS:
             for year in range(self.duration):
                 self.fields[f"{kind}_rate_{year}"] = RateField(
-                    label=f"{DUE_YEAR_LABELS[year]} (%)", required=False, max_length=20,
+                    name=f"{RATE_NAMES[kind]} {DUE_YEAR_LABELS[year]}", label=f"{DUE_YEAR_LABELS[year]} (%)",
+                    required=False, max_length=20,
                     widget=forms.TextInput(attrs={"inputmode": "decimal"}),
                 )
         # The base form styled the fields it had; the rates come after.
@@ -80,18 +73,18 @@ class ScenarioForm(DsfrBaseForm):
     def _initial(self, budget: ReferenceBudget, scenario: Scenario | None) -> dict:
         if scenario is None:
             envelope, expense = default_envelope_rates(budget), {0: budget.growth_rate}
-            initial = {"convergence_years": min(3, self.duration), "opening_reserves": _money_text(Decimal(0))}
+            initial = {"convergence_years": min(3, self.duration), "opening_reserves": Decimal(0)}
         else:
             envelope, expense = given_rates(scenario.envelope_rates), given_rates(scenario.expense_rates)
             initial = {
-                "name": scenario.name, "convergence_target": _money_text(scenario.convergence_target),
+                "name": scenario.name, "convergence_target": scenario.convergence_target,
                 "convergence_years": scenario.convergence_years, "surplus_rule": scenario.surplus_rule,
-                "deficit_rule": scenario.deficit_rule, "opening_reserves": _money_text(scenario.opening_reserves),
+                "deficit_rule": scenario.deficit_rule, "opening_reserves": scenario.opening_reserves,
                 "read_as": fingerprint(scenario),
             }
         for kind, given in (("envelope", envelope), ("expense", expense)):
             for year, rate in enumerate(yearly_rates(given, self.duration)):
-                initial[f"{kind}_rate_{year}"] = format_number(rate)
+                initial[f"{kind}_rate_{year}"] = plain(rate)
         return initial
 
     def rate_fields(self, kind: str | None = None):
@@ -116,8 +109,8 @@ class ScenarioForm(DsfrBaseForm):
 
 class MeasureForm(DsfrModelForm):
     start_year = forms.TypedChoiceField(label="À partir de l'année", coerce=int)
-    managing_body_means = money_field("Moyens apportés par le gestionnaire (€ par an)", initial="0")
-    authority_means = money_field("Moyens apportés par l'autorité (€ par an)", initial="0")
+    managing_body_means = MoneyField(label="Moyens apportés par le gestionnaire (€ par an)", initial=Decimal(0))
+    authority_means = MoneyField(label="Moyens apportés par l'autorité (€ par an)", initial=Decimal(0))
 
     class Meta:
         model = NewMeasure

@@ -18,6 +18,7 @@ from cpom.documents.formatting import money
 from cpom.import_slots import ImportsBusy
 from cpom.indicators.importers import DataImportError
 from cpom.registry.models import Establishment
+from cpom.text import the, to
 
 from . import balances, imports
 from .forms_import import ESTABLISHMENT, ImportForm, SectionForm, resolve_target
@@ -129,7 +130,7 @@ def confirm(request):
         return redirect("finance:import_start")
     batch = imports.store(balance, establishment, pending["year"], request.user)
     _forget_session_file(request)
-    messages.success(request, f"{count(len(imports.accounts_to_store(balance)))} soldes de comptes enregistrés pour {establishment.name} ({pending['year']}).")
+    messages.success(request, f"{count(len(imports.accounts_to_store(balance)))} soldes de comptes enregistrés pour {the(establishment.name)} ({pending['year']}).")
     return redirect("finance:import_report", batch_id=batch.pk)
 
 
@@ -180,7 +181,7 @@ def sections(request):
             except imports.ImportRefused as refused:
                 form.add_error("code", str(refused))
             else:
-                messages.success(request, f"La section « {section.code} » représente désormais {section.establishment.name}.")
+                messages.success(request, f"La section « {section.code} » représente désormais {the(section.establishment.name)}.")
                 return redirect("finance:import_sections")
     mappings = imports.visible_sections(user).order_by("managing_body__name", "code")
     editable = set(imports.importable_sections(user).values_list("pk", flat=True))
@@ -197,5 +198,5 @@ def _remove_section(request):
         imports.remove_section(request.user, section)
     except imports.ImportRefused as refused:
         raise PermissionDenied(str(refused)) from None
-    messages.success(request, f"La section « {section.code} » n'est plus rattachée à {section.establishment.name}.")
+    messages.success(request, f"La section « {section.code} » n'est plus rattachée {to(section.establishment.name)}.")
     return redirect("finance:import_sections")

@@ -19,7 +19,8 @@ from cpom.accounts.access import can_contribute
 from cpom.audit.services import record
 from cpom.contracts.models import Contract
 from cpom.objectives.models import DUE_YEAR_LABELS, Funding, Level, ObjectiveSheet, Status
-from cpom.objectives.values import ValueRefused, format_number, parse_number
+from cpom import numbers
+from cpom.objectives.values import ValueRefused, parse_number
 from cpom.registry.models import Establishment
 
 from .models import DeficitRule, NewMeasure, ReferenceBudget, Scenario, Side, SurplusRule
@@ -71,20 +72,23 @@ def _require_editor(user, contract: Contract) -> None:
 # ---------------------------------------------------------------------------------------------------- rates
 
 def parse_rate(text: str) -> Decimal:
-    """A rate as people type it, « 1,2 », « 1.2 » or « -0,5 % », checked against the bounds."""
+    """A rate as people type it, « 1,2 », « 1.2 » or « −0,5 % », checked against the bounds."""
     try:
         rate = parse_number(text)
     except ValueRefused:
-        raise ScenarioRefused(f"« {text.strip()} » n'est pas un taux : écrivez par exemple 1,2 ou -0,5.") from None
+        raise ScenarioRefused(f"« {text.strip()} » n'est pas un taux : écrivez par exemple 1,2 ou −0,5.") from None
     check_rate(rate)
     return rate
 
 
-def check_rate(rate: Decimal) -> None:
-    if not MIN_RATE <= rate <= MAX_RATE:
-        raise ScenarioRefused(f"Un taux d'évolution est compris entre -10 % et +10 % : {format_number(rate)} % est hors limites.")
-    if -rate.as_tuple().exponent > RATE_DECIMALS:
-        raise ScenarioRefused(f"Un taux a au plus {RATE_DECIMALS} décimales : {format_number(rate)} % en a davantage.")
+def check_rate(value: Decimal) -> None:
+    if not MIN_RATE <= value <= MAX_RATE:
+        raise ScenarioRefused(
+            f"Un taux d'évolution est compris entre {numbers.rate(MIN_RATE)} et +{numbers.rate(MAX_RATE)} : "
+            f"{numbers.rate(value)} est hors limites."
+        )
+    if -value.as_tuple().exponent > RATE_DECIMALS:
+        raise ScenarioRefused(f"Un taux a au plus {RATE_DECIMALS} décimales : {numbers.rate(value)} en a davantage.")
 
 
 def given_rates(stored: dict) -> dict[int, Decimal]:
@@ -99,10 +103,6 @@ def _stored_rates(rates: dict[int, Decimal], duration: int) -> dict[str, str]:
         str(year): format(rate.normalize(), "f")
         for year, rate in enumerate(resolved) if year == 0 or rate != resolved[year - 1]
     }
-
-
-def rate_text(rate: Decimal) -> str:
-    return f"{format_number(rate)} %"
 
 
 def default_envelope_rates(budget: ReferenceBudget) -> dict[int, Decimal]:
@@ -234,7 +234,7 @@ SCENARIO_LABELS = {
 
 def _rates_snapshot(stored: dict) -> str:
     rates = given_rates(stored)
-    return " ; ".join(f"{DUE_YEAR_LABELS[year]} : {rate_text(rate)}" for year, rate in sorted(rates.items())) or "0 %"
+    return " ; ".join(f"{DUE_YEAR_LABELS[year]} : {numbers.rate(value)}" for year, value in sorted(rates.items())) or numbers.rate(Decimal(0))
 
 
 def scenario_snapshot(scenario: Scenario) -> dict:
@@ -243,11 +243,11 @@ def scenario_snapshot(scenario: Scenario) -> dict:
         SCENARIO_LABELS["name"]: scenario.name,
         SCENARIO_LABELS["envelope_rates"]: _rates_snapshot(scenario.envelope_rates),
         SCENARIO_LABELS["expense_rates"]: _rates_snapshot(scenario.expense_rates),
-        SCENARIO_LABELS["convergence_target"]: "" if scenario.convergence_target is None else str(scenario.convergence_target),
+        SCENARIO_LABELS["convergence_target"]: "" if scenario.convergence_target is None else numbers.grouped(scenario.convergence_target),
         SCENARIO_LABELS["convergence_years"]: str(scenario.convergence_years),
         SCENARIO_LABELS["surplus_rule"]: SurplusRule(scenario.surplus_rule).label,
         SCENARIO_LABELS["deficit_rule"]: DeficitRule(scenario.deficit_rule).label,
-        SCENARIO_LABELS["opening_reserves"]: str(scenario.opening_reserves),
+        SCENARIO_LABELS["opening_reserves"]: numbers.grouped(scenario.opening_reserves),
     }
 
 
@@ -296,8 +296,8 @@ def measure_snapshot(measure: NewMeasure) -> dict:
         "Mesure": measure.label,
         "Établissement": str(measure.establishment),
         "À partir de": DUE_YEAR_LABELS[measure.start_year],
-        "Moyens apportés par le gestionnaire (€ par an)": str(measure.managing_body_means),
-        "Moyens apportés par l'autorité (€ par an)": str(measure.authority_means),
+        "Moyens apportés par le gestionnaire (€ par an)": numbers.grouped(measure.managing_body_means),
+        "Moyens apportés par l'autorité (€ par an)": numbers.grouped(measure.authority_means),
         "Fiche objectif": str(measure.objective) if measure.objective_id else "",
     }
 

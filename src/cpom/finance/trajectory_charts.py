@@ -6,6 +6,8 @@ Coordinates are computed in Decimal like the amounts they stand for, and rounded
 from dataclasses import dataclass
 from decimal import Decimal
 
+from cpom.numbers import NBSP, grouped
+
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 96, 24, 24, 36  # room for the amounts on the left and the years below
 TICKS = 4
@@ -23,12 +25,12 @@ def compact_euros(value: Decimal) -> str:
     """An axis label: « 1,25 M€ », « 980 k€ », « 0 € »."""
     magnitude = abs(value)
     if magnitude >= 1_000_000:
-        text, unit = f"{value / 1_000_000:.2f}", "M€"
+        text, unit = grouped(value / 1_000_000, 2), "M€"
     elif magnitude >= 1_000:
-        text, unit = f"{value / 1_000:.0f}", "k€"
+        text, unit = grouped(value / 1_000, 0), "k€"
     else:
-        text, unit = f"{value:.0f}", "€"
-    return f"{text.replace('.', ',')}\u00a0{unit}"
+        text, unit = grouped(value, 0), "€"
+    return f"{text}{NBSP}{unit}"
 
 
 class _Scale:

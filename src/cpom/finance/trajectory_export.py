@@ -1,6 +1,6 @@
-"""The trajectory workbook: the scenarios side by side, then one sheet per scenario, amounts as real numbers in euros."""
+"""The trajectory workbook: the scenarios side by side, then one sheet per scenario, amounts as real numbers in euros;
+every cell through :mod:`cpom.workbooks`, so that a name typed like a formula stays a text."""
 
-import re
 from decimal import Decimal
 from io import BytesIO
 
@@ -10,14 +10,14 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cpom.contracts.models import Contract
+from cpom import numbers
+from cpom.workbooks import sheet_title, write
 
-from .scenarios import ScenarioRun, comparison, given_rates, rate_text
+from .scenarios import ScenarioRun, comparison, given_rates
 from .trajectory import Sums, yearly_rates
 
 EUROS = '#,##0.00 "€"'
 BOLD = Font(bold=True)
-FORBIDDEN_IN_TITLES = re.compile(r"[\[\]:*?/\\]")
-TITLE_LENGTH = 31  # Excel's limit
 
 ESTABLISHMENT_HEADERS = [
     "Établissement", "FINESS", "Année", "Enveloppe (€)", "dont convergence (€)", "dont mesures nouvelles (€)",
@@ -33,33 +33,22 @@ ALLOCATION_HEADERS = [
 def trajectory_workbook(contract: Contract, runs: list[ScenarioRun]) -> bytes:
     workbook = Workbook()
     titles: set[str] = set()
-    _comparison(workbook.active, contract, runs, _title("Comparaison", titles))
+    _comparison(workbook.active, contract, runs, sheet_title("Comparaison", titles, "Comparaison"))
     for run in runs:
-        _scenario_sheet(workbook.create_sheet(_title(run.scenario.name, titles)), run)
+        _scenario_sheet(workbook.create_sheet(sheet_title(run.scenario.name, titles, "Scénario")), run)
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _title(name: str, taken: set[str]) -> str:
-    """A sheet title Excel accepts (no []:*?/\\, no apostrophe at either end, 31 characters), unique in the workbook."""
-    base = FORBIDDEN_IN_TITLES.sub("-", name).strip().strip("'")[:TITLE_LENGTH].strip().strip("'") or "Scénario"
-    title, n = base, 2
-    while title.lower() in taken:
-        suffix = f" ({n})"
-        title, n = base[: TITLE_LENGTH - len(suffix)] + suffix, n + 1
-    taken.add(title.lower())
-    return title
-
-
 def _header(sheet: Worksheet, row: int, headers: list[str]) -> None:
     for column, text in enumerate(headers, start=1):
-        sheet.cell(row=row, column=column, value=text).font = BOLD
+        write(sheet, row, column, text).font = BOLD
 
 
 def _row(sheet: Worksheet, row: int, labels: list, amounts: list[Decimal | None], bold: bool = False) -> None:
     for column, value in enumerate([*labels, *amounts], start=1):
-        cell = sheet.cell(row=row, column=column, value=value)
+        cell = write(sheet, row, column, value)
         if column > len(labels):
             cell.number_format = EUROS
         if bold:
@@ -78,7 +67,7 @@ def _comparison(sheet: Worksheet, contract: Contract, runs: list[ScenarioRun], t
     lines = comparison(runs)
     for row, line in enumerate(lines, start=2):
         _row(sheet, row, [line.quantity, line.label], line.amounts, bold=line.is_total)
-    sheet.cell(row=len(lines) + 3, column=1, value=f"{contract.reference} – {contract.managing_body}")
+    write(sheet, len(lines) + 3, 1, f"{contract.reference} – {contract.managing_body}")
     _widths(sheet, [34, 18, *([26] * len(runs))])
 
 
@@ -110,7 +99,7 @@ def _scenario_sheet(sheet: Worksheet, run: ScenarioRun) -> None:
 def _allocation(sheet: Worksheet, row: int, run: ScenarioRun) -> int:
     """The allocation of the contract's result, year by year; returns the last row written."""
     trajectory = run.trajectory
-    sheet.cell(row=row, column=1, value="Affectation des résultats du contrat").font = BOLD
+    write(sheet, row, 1, "Affectation des résultats du contrat").font = BOLD
     _header(sheet, row + 1, ALLOCATION_HEADERS)
     row += 2
     _row(sheet, row, ["Début du contrat"], [None] * 7 + [trajectory.opening_reserves])
@@ -130,15 +119,15 @@ def _allocation(sheet: Worksheet, row: int, run: ScenarioRun) -> int:
 
 def _assumptions(sheet: Worksheet, row: int, run: ScenarioRun) -> None:
     scenario, duration = run.scenario, len(run.year_labels)
-    sheet.cell(row=row, column=1, value="Hypothèses du scénario").font = BOLD
+    write(sheet, row, 1, "Hypothèses du scénario").font = BOLD
     lines = [
         ("Taux d'évolution de l'enveloppe", yearly_rates(given_rates(scenario.envelope_rates), duration)),
         ("Taux d'évolution des dépenses", yearly_rates(given_rates(scenario.expense_rates), duration)),
     ]
     for label, rates in lines:
         row += 1
-        sheet.cell(row=row, column=1, value=label)
-        sheet.cell(row=row, column=2, value=" ; ".join(f"{year} : {rate_text(rate)}" for year, rate in zip(run.year_labels, rates)))
+        write(sheet, row, 1, label)
+        write(sheet, row, 2, " ; ".join(f"{year} : {numbers.rate(value)}" for year, value in zip(run.year_labels, rates)))
     facts = [
         ("Coût cible à la place (€)", scenario.convergence_target if scenario.convergence_target is not None else "pas de convergence"),
         ("Années de convergence", scenario.convergence_years),
@@ -148,7 +137,7 @@ def _assumptions(sheet: Worksheet, row: int, run: ScenarioRun) -> None:
     ]
     for label, value in facts:
         row += 1
-        sheet.cell(row=row, column=1, value=label)
-        cell = sheet.cell(row=row, column=2, value=value)
+        write(sheet, row, 1, label)
+        cell = write(sheet, row, 2, value)
         if isinstance(value, Decimal):
             cell.number_format = EUROS

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from cpom import numbers
 from cpom.audit.services import entries_for
 from cpom.contracts.models import Contract
 from cpom.objectives.models import DUE_YEAR_LABELS
@@ -115,8 +116,8 @@ def trajectory_detail(request, contract_id, scenario_id):
         "contract": contract, "scenario": scenario, "run": run, "year_labels": labels,
         "rates": list(zip(
             labels,
-            map(scenarios.rate_text, yearly_rates(scenarios.given_rates(scenario.envelope_rates), len(labels))),
-            map(scenarios.rate_text, yearly_rates(scenarios.given_rates(scenario.expense_rates), len(labels))),
+            map(numbers.rate, yearly_rates(scenarios.given_rates(scenario.envelope_rates), len(labels))),
+            map(numbers.rate, yearly_rates(scenarios.given_rates(scenario.expense_rates), len(labels))),
         )),
         "establishments": establishments,
         "contract_lines": _lines([y.sums for y in trajectory.years], trajectory.totals) + _allocation_lines(run),

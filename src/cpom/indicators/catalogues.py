@@ -5,12 +5,13 @@ syntax error names the file, the indicator and the column, and nothing is loaded
 """
 
 import hashlib
-import tomllib
 from pathlib import Path
 
 from django.db import transaction
 
+from cpom.datafiles import read_toml
 from cpom.registry.categories import CATEGORY_BY_CODE
+from cpom.text import agreed
 
 from .engine import ACCOUNT_PREFIX, IndicatorSpec, compile_catalogue
 from .formula import FormulaError
@@ -31,14 +32,6 @@ class CatalogueError(ValueError):
     """A catalogue file that cannot be loaded; the message names the file, indicator and column."""
 
 
-def _read(path: Path) -> dict:
-    try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as error:
-        raise CatalogueError(f"{path.name} : fichier TOML invalide ({error}).") from None
-
-
 def formula_version(indicator: dict) -> str:
     text = "|".join(str(indicator.get(k, "")) for k in ("numerator", "denominator", "factor", "denominator_positive"))
     return hashlib.sha256(text.encode()).hexdigest()[:12]
@@ -46,7 +39,7 @@ def formula_version(indicator: dict) -> str:
 
 @transaction.atomic
 def load_elements(path: Path = ELEMENTS_FILE) -> int:
-    data = _read(path)
+    data = read_toml(path, CatalogueError)
     for element in data.get("element", []):
         DataElement.objects.update_or_create(
             code=element["code"],
@@ -62,7 +55,7 @@ def _check_indicator(path: Path, raw: dict) -> None:
             raise CatalogueError(f"{where} : « {raw[name]} » n'est pas une valeur permise pour {name} ({', '.join(choices)}).")
     unknown = [c for c in raw.get("categories", []) if c not in CATEGORY_BY_CODE]
     if unknown:
-        raise CatalogueError(f"{where} : catégorie(s) inconnue(s) {', '.join(unknown)}.")
+        raise CatalogueError(f"{where} : {agreed(len(unknown), 'catégorie inconnue', 'catégories inconnues')} {', '.join(unknown)}.")
     if not raw.get("declared") and not raw.get("numerator"):
         raise CatalogueError(f"{where} : un indicateur calculé doit avoir un numérateur (ou declared = true).")
 
@@ -78,11 +71,11 @@ def _spec(raw: dict) -> IndicatorSpec:
 
 def read_specs(*paths: Path) -> list[IndicatorSpec]:
     """The computed indicators of catalogue files, without the database (engine, tests, benchmarks)."""
-    return [_spec(raw) for path in paths for raw in _read(path).get("indicator", []) if not raw.get("declared")]
+    return [_spec(raw) for path in paths for raw in read_toml(path, CatalogueError).get("indicator", []) if not raw.get("declared")]
 
 
 def read_element_codes(path: Path = ELEMENTS_FILE) -> set[str]:
-    return {element["code"] for element in _read(path).get("element", [])}
+    return {element["code"] for element in read_toml(path, CatalogueError).get("element", [])}
 
 
 def spec_of(indicator: Indicator) -> IndicatorSpec:
@@ -96,7 +89,7 @@ def spec_of(indicator: Indicator) -> IndicatorSpec:
 
 @transaction.atomic
 def load_catalogue(path: Path, authority=None) -> Catalogue:
-    data = _read(path)
+    data = read_toml(path, CatalogueError)
     header = data.get("catalogue") or {}
     if not header.get("code"):
         raise CatalogueError(f"{path.name} : la section [catalogue] doit donner un code.")

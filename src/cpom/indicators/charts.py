@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from cpom.registry.territories import territory_label
+
 WIDTH = 560
 MARGIN = 20
 
@@ -40,7 +42,7 @@ def quartile_chart(benchmarks: list, value: float | None) -> dict | None:
     rows = [
         BoxRow(label, b.count, x(b.minimum), x(b.q1), x(b.median), x(b.q3), x(b.maximum), b.q1, b.median, b.q3, 30 + 46 * i)
         for i, (label, b) in enumerate(
-            (f"{b.get_level_display()} {b.territory if b.level != 'nation' else ''}".strip(), b) for b in benchmarks
+            (territory_label(b.level, b.territory), b) for b in benchmarks
         )
     ]
     height = 30 + 46 * len(rows)

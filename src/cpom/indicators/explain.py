@@ -5,10 +5,13 @@ run on the one establishment: what the screen shows is what the computation used
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 import polars as pl
 
+from cpom.numbers import plain
 from cpom.registry.models import Establishment
+from cpom.text import plural
 
 from . import formula as f
 from .engine import ACCOUNT_PREFIX, IndicatorSpec, compile_catalogue, compute
@@ -33,13 +36,13 @@ PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2}
 def in_words(node, labels: dict[str, str], parent: int = 0, right_side: bool = False) -> str:
     """The formula in French; parentheses only where the order of operations needs them."""
     if isinstance(node, f.Number):
-        return f"{node.value:g}".replace(".", ",")
+        return plain(Decimal(repr(node.value)))
     if isinstance(node, f.Element):
         return labels.get(node.code, node.code).lower()
     if isinstance(node, f.Accounts):
         return _accounts_text(node)
     if isinstance(node, f.Lag):
-        return f"[{in_words(node.expression, labels)}] {node.years} an(s) plus tôt"
+        return f"[{in_words(node.expression, labels)}] {plural(node.years, 'an')} plus tôt"
     if isinstance(node, f.Negate):
         return f"moins {in_words(node.operand, labels, 3)}"
     own = PRECEDENCE[node.operator]
@@ -118,7 +121,7 @@ def source_data(indicator: Indicator, establishment: Establishment, year: int) -
         else:
             accounts = [v for code, v in stored.items() if code.startswith(ACCOUNT_PREFIX) and node.matches(code[len(ACCOUNT_PREFIX):])]
             rows.append(Term(node.key(), _accounts_text(node), computed.get(str(i)), "€",
-                             f"{len(accounts)} compte(s) de la balance" if accounts else "aucun compte"))
+                             f"{plural(len(accounts), 'compte')} de la balance" if accounts else "aucun compte"))
     return rows
 
 

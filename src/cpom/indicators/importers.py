@@ -20,6 +20,7 @@ from cpom import workbooks
 from cpom.audit.services import record
 from cpom.import_slots import import_slot
 from cpom.registry.models import Establishment, ManagingBody
+from cpom.workbooks import append
 
 from .catalogues import known_element
 from .models import DataElement, DataValue, ImportBatch
@@ -158,16 +159,16 @@ def template_workbook(establishment: Establishment, year: int) -> Workbook:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Données"
-    sheet.append(["FINESS", establishment.finess, establishment.name])
-    sheet.append(["Année", year])
-    sheet.append([])
-    sheet.append(TEMPLATE_COLUMNS)
+    append(sheet, ["FINESS", establishment.finess, establishment.name])
+    append(sheet, ["Année", year])
+    append(sheet, [])
+    append(sheet, TEMPLATE_COLUMNS)
     bold = Font(bold=True)
     for cell in sheet[4]:
         cell.font = bold
         cell.fill = PatternFill("solid", fgColor="DDDDDD")
     for element in DataElement.objects.filter(level="establishment").order_by("code"):
-        sheet.append([element.code, element.label, element.unit, None])
+        append(sheet, [element.code, element.label, element.unit, None])
     sheet.column_dimensions["A"].width = 30
     sheet.column_dimensions["B"].width = 70
     sheet.column_dimensions["D"].width = 16

@@ -14,6 +14,7 @@ from openpyxl import Workbook
 
 from cpom.registry.models import Establishment
 from cpom.registry.territories import region_of
+from cpom.workbooks import append
 
 from .benchmarks import compute_benchmarks
 from .catalogues import spec_of
@@ -152,6 +153,7 @@ def export_rows(year: int) -> list[tuple]:
 
 
 def _french_number(value: float | None) -> str:
+    # Data for spreadsheets, not for reading: the hyphen-minus, the only minus sign a spreadsheet reads as one.
     return "" if value is None else f"{value:.4f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
@@ -166,9 +168,9 @@ def export(year: int, fmt: str, path: Path) -> int:
         workbook = Workbook()
         sheet = workbook.active
         sheet.title = f"Indicateurs {year}"
-        sheet.append(EXPORT_COLUMNS)
+        append(sheet, EXPORT_COLUMNS)
         for row in rows:
-            sheet.append(list(row))
+            append(sheet, list(row))
         workbook.save(path)
     return len(rows)
 

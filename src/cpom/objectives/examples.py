@@ -1,9 +1,10 @@
 """Example objectives (the follow-up grid's, ANAP's worked cases) offered to copy and adapt, never imposed."""
 
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+from cpom.datafiles import read_toml
 
 EXAMPLES_FILE = Path(__file__).parent / "catalogue" / "exemples.toml"
 
@@ -40,8 +41,7 @@ def _specific(raw: dict) -> dict:
 
 @cache
 def collection(path: Path = EXAMPLES_FILE) -> Collection:
-    with open(path, "rb") as handle:
-        data = tomllib.load(handle)
+    data = read_toml(path, ValueError)
     examples = tuple(
         Example(
             code=raw["code"], source=raw["source"], strategic=raw["strategic"], title=raw["title"], theme=raw.get("theme", ""),

@@ -2,7 +2,7 @@ from django import forms
 
 from cpom.diagnostic.models import Finding
 from cpom.indicators.models import Indicator, ValueType
-from cpom.ui import DateInput, DsfrModelForm, FrenchDecimalField
+from cpom.ui import MESSAGE, DateInput, DsfrForm, DsfrModelForm, MoneyField, years_around_today
 
 from .models import DUE_YEAR_LABELS, FollowUpIndicator, Level, Milestone, Objective, ObjectiveSheet, RegionalPriority
 from .services import check_within_contract
@@ -60,13 +60,21 @@ class SheetForm(DsfrModelForm):
         widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in SHEET_FIELDS if name.endswith(("note", "text")) or name in (
             "context", "problem_state", "implementation", "partners", "expected_results")}
 
-        field_classes = {name: FrenchDecimalField for name in MONEY_FIELDS}
+        field_classes = {name: MoneyField for name in MONEY_FIELDS}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="fiche", **kwargs)
 
 
+def baseline_window():
+    """A situation actuelle is a recent measure: within the last ten years, or at the end of next year at the latest."""
+    return years_around_today(10, 1)
+
+
 class IndicatorForm(VersionedForm):
+    date_windows = {"baseline_date": baseline_window}
+    empty_labels = {"catalogue_indicator": "Aucun : un indicateur propre au contrat, décrit ci-dessous"}
+
     catalogue_indicator = forms.ModelChoiceField(
         Indicator.objects.filter(catalogue__authority=None).select_related("catalogue"), required=False,
         label="Indicateur du catalogue",
@@ -143,8 +151,10 @@ class MilestoneForm(DsfrModelForm):
         return day
 
 
-class NegotiationForm(forms.Form):
+class NegotiationForm(DsfrForm):
+    text_limits = {"text": MESSAGE}
+
     action = forms.ChoiceField(choices=[(a, a) for a in ("agree", "reject", "reopen", "comment")])
-    version = forms.IntegerField()
+    version = forms.IntegerField(widget=forms.HiddenInput)
     text = forms.CharField(required=False, widget=forms.Textarea)
 

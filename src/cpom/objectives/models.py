@@ -18,6 +18,11 @@ class Level(models.TextChoices):
     OPERATIONAL = "operational", "Objectif opérationnel"
     ACTION = "action", "Action"
 
+    @property
+    def with_article(self) -> str:
+        """« un objectif stratégique », « une action »: the level in a sentence."""
+        return {"strategic": "un objectif stratégique", "operational": "un objectif opérationnel", "action": "une action"}[self.value]
+
 
 class Status(models.TextChoices):
     PROPOSED = "proposed", "Proposé"

@@ -15,6 +15,7 @@ from cpom.locking import StaleWrite
 from cpom.accounts.access import ContractSide, can_contribute, contract_side
 from cpom.audit.services import record
 from cpom.contracts.models import Contract
+from cpom.text import the
 
 from .models import Agreement, Funding, Message, Objective, Status
 from .snapshots import objective_snapshot
@@ -72,7 +73,8 @@ def refusal(objective: Objective, user, action: str) -> str | None:
     if not can_contribute(user, contract):
         return "Seules les parties au contrat (rôle contribution au moins) négocient les objectifs."
     if action == "edit" and not is_proposer(contract_side(user, contract), objective):
-        return f"Seul(e) {objective.proposer_label}, qui a proposé cet objectif, peut le modifier ; les autres parties en discutent."
+        return (f"Cet objectif ne peut être modifié que par {the(objective.proposer_label)}, qui l'a proposé ; "
+                "les autres parties en discutent.")
     agreed = action == "agree" and _key(contract_side(user, contract)) in _agreed_parties(objective)
     # A party admitted after the others agreed still gives its word on the settled version.
     late_party = action == "agree" and objective.status in SETTLED and not agreed

@@ -67,7 +67,7 @@ def _check_parent(contract: Contract, level: str, parent: Objective | None) -> N
     if expected is None and parent is not None:
         raise ValueRefused("Un objectif stratégique n'est rattaché à aucun autre objectif.")
     if expected is not None and (parent is None or parent.contract_id != contract.pk or parent.level != expected):
-        raise ValueRefused(f"Un(e) {Level(level).label.lower()} se rattache à un(e) {Level(expected).label.lower()} du contrat.")
+        raise ValueRefused(f"{Level(level).with_article.capitalize()} se rattache à {Level(expected).with_article} du contrat.")
 
 
 @transaction.atomic

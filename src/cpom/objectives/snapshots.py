@@ -1,5 +1,9 @@
 """An objective as a flat dictionary with French keys: what the version history compares, field by field."""
 
+from decimal import Decimal
+
+from cpom.numbers import grouped
+
 from .models import DUE_YEAR_LABELS, Objective, ObjectiveSheet
 
 SHEET_FIELDS = [
@@ -13,10 +17,14 @@ def _sheet_part(objective: Objective) -> dict:
     sheet = ObjectiveSheet.objects.filter(objective=objective).first()
     if sheet is None:
         return {}
-    return {
-        ObjectiveSheet._meta.get_field(name).verbose_name.capitalize(): "" if getattr(sheet, name) is None else str(getattr(sheet, name))
-        for name in SHEET_FIELDS
-    }
+    return {ObjectiveSheet._meta.get_field(name).verbose_name.capitalize(): _text(getattr(sheet, name)) for name in SHEET_FIELDS}
+
+
+def _text(value) -> str:
+    """A field as the history shows it: amounts the French way, « 12 500,50 »."""
+    if value is None:
+        return ""
+    return grouped(value) if isinstance(value, Decimal) else str(value)
 
 
 def _indicator_line(indicator) -> str:

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from cpom.indicators.models import ValueType
-from cpom.numbers import read_decimal
+from cpom.numbers import plain, read_decimal
 
 # Words that say a value is not decided yet; the survey found them in a fifth of signed contracts.
 PLACEHOLDERS = re.compile(
@@ -37,11 +37,6 @@ def parse_number(raw: str) -> Decimal:
     return number
 
 
-def format_number(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text.replace(".", ",")
-
-
 def parse_date(raw: str) -> date:
     for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
         try:
@@ -56,7 +51,7 @@ def normalise(value_type: str, raw: str) -> str:
     if not raw.strip():
         return ""
     if value_type in (ValueType.NUMBER, ValueType.PERCENTAGE):
-        return format_number(parse_number(raw))
+        return plain(parse_number(raw))
     if value_type == ValueType.DATE:
         return parse_date(raw).strftime("%d/%m/%Y")
     if value_type == ValueType.BOOLEAN:

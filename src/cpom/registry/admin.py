@@ -1,22 +1,26 @@
 from django.contrib import admin
 
+from cpom.ui import AdminForm
 from .bindings import bound_fields
 from .models import Authority, Contact, Establishment, ManagingBody
 
 
 @admin.register(ManagingBody)
 class ManagingBodyAdmin(admin.ModelAdmin):
+    form = AdminForm
     list_display = ["name", "legal_status", "siren", "city"]
     search_fields = ["name", "siren"]
 
 
 @admin.register(Authority)
 class AuthorityAdmin(admin.ModelAdmin):
+    form = AdminForm
     list_display = ["name", "kind", "territory"]
 
 
 @admin.register(Establishment)
 class EstablishmentAdmin(admin.ModelAdmin):
+    form = AdminForm
     list_display = ["finess", "name", "category", "department", "managing_body"]
     list_filter = ["category", "sector", "department"]
     search_fields = ["finess", "name"]
@@ -29,4 +33,5 @@ class EstablishmentAdmin(admin.ModelAdmin):
 
 @admin.register(Contact)
 class ContactAdmin(admin.ModelAdmin):
+    form = AdminForm
     list_display = ["last_name", "first_name", "role", "managing_body", "authority", "start_date", "end_date"]

@@ -2,7 +2,7 @@ from copy import copy
 
 from django import forms
 
-from cpom.ui import DateInput, VersionedModelForm
+from cpom.ui import DateInput, FrenchIntegerField, VersionedModelForm
 
 from . import territories
 from .categories import CATEGORY_BY_CODE
@@ -36,6 +36,8 @@ class EstablishmentForm(VersionedModelForm):
             "installed_places", "opening_days", "department", "city", "funders",
         ]
         widgets = {"funders": forms.CheckboxSelectMultiple}
+        field_classes = {"authorised_places": FrenchIntegerField, "installed_places": FrenchIntegerField,
+                         "opening_days": FrenchIntegerField}
         error_messages = {
             "authorised_places": {"min_value": NEGATIVE_PLACES},
             "installed_places": {"min_value": NEGATIVE_PLACES},
@@ -108,7 +110,7 @@ class EstablishmentForm(VersionedModelForm):
         code = data.get("department")
         for authority in data.get("funders") or []:
             if code and code not in authority.department_codes():
-                self.add_error("funders", f"{authority} n'est pas compétent(e) pour le département {code}.")
+                self.add_error("funders", f"{authority} n'a pas compétence pour le département {code}.")
 
 
 class AuthorityForm(VersionedModelForm):

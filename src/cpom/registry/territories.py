@@ -49,3 +49,21 @@ def departments_of_region(region_code: str) -> list[str]:
 def region_of(department_code: str) -> str | None:
     department = departments().get(department_code)
     return department.region if department else None
+
+
+def region_name(code: str) -> str:
+    """« Pays de la Loire » for 52; the code itself when it is not a region's."""
+    return regions().get(code, code)
+
+
+def department_label(code: str) -> str:
+    """« Loire-Atlantique (44) »: the name a reader knows, with the number they also use."""
+    department = departments().get(code)
+    return f"{department.name} ({code})" if department else code
+
+
+def territory_label(level: str, code: str) -> str:
+    """A territory of comparison or of competence named for the reader: a department, a region or France."""
+    if level == "nation":
+        return "France"
+    return region_name(code) if level == "region" else department_label(code)

@@ -1,4 +1,9 @@
+from decimal import Decimal
+
 from django import template
+
+from cpom import numbers, text
+from cpom.registry.territories import territory_label
 
 register = template.Library()
 
@@ -27,3 +32,51 @@ def person(user) -> str:
     if user is None:
         return "—"
     return user.get_full_name() or user.username
+
+
+@register.filter
+def money(value):
+    """« 12 500,50 € » (« −46 666,67 € » for a deficit), or « — » when there is no amount."""
+    return "—" if value is None or value == "" else numbers.money(Decimal(str(value)))
+
+
+@register.filter
+def the(name) -> str:
+    """« l'ARS Pays de la Loire », « le Conseil départemental… » (cpom.text.the)."""
+    return text.the(str(name))
+
+
+@register.filter
+def of(name) -> str:
+    """« de l'ARS Pays de la Loire », « du Conseil départemental… » (cpom.text.of)."""
+    return text.of(str(name))
+
+
+@register.filter
+def to(name) -> str:
+    """« à l'ARS Pays de la Loire », « au Conseil départemental… » (cpom.text.to)."""
+    return text.to(str(name))
+
+
+@register.filter
+def territory(authority) -> str:
+    """An authority's territory by name: « Pays de la Loire » for an ARS, « Loire-Atlantique (44) » for a council."""
+    return territory_label("region" if authority.kind == "ARS" else "department", authority.territory)
+
+
+def _forms(words: str) -> tuple[str, str | None]:
+    singular, _, plural_form = words.partition(",")
+    return singular, plural_form or None
+
+
+@register.filter
+def plural(count, words: str) -> str:
+    """« 3 établissements », « 1 place installée »: ``{{ n|plural:"place installée,places installées" }}``; unlike
+    Django's pluralize, French counts 0 and 1 as singular (cpom.text.plural)."""
+    return text.plural(int(count), *_forms(words))
+
+
+@register.filter
+def agreed(count, words: str) -> str:
+    """The words alone, agreed with ``count``: ``<strong>{{ n }}</strong> {{ n|agreed:"objectif,objectifs" }}``."""
+    return text.agreed(int(count), *_forms(words))

@@ -1,26 +1,18 @@
 from django import template
 
-register = template.Library()
+from cpom import numbers
+from cpom.indicators import bands
 
-BAND_BADGES = {
-    "below_q1": "fr-badge--purple-glycine",
-    "q1_median": "fr-badge--blue-ecume",
-    "median_q3": "fr-badge--green-emeraude",
-    "above_q3": "fr-badge--orange-terre-battue",
-    "no_comparison": "",
-}
+register = template.Library()
 
 
 @register.filter
 def measure(value, unit=""):
-    """A value as French users read it: comma decimals, thin spaces for thousands, its unit."""
-    if value is None:
-        return "—"
-    digits = 0 if abs(value) >= 1000 else 2 if abs(value) < 100 else 1
-    text = f"{value:,.{digits}f}".replace(",", "\u202f").replace(".", ",")
-    return f"{text}\u00a0{unit}".strip() if unit else text
+    """cpom.numbers.measure, « — » when there is no value."""
+    return "—" if value is None else numbers.measure(value, unit or "")
 
 
 @register.inclusion_tag("indicators/_band_badge.html")
-def band_badge(value):
-    return {"label": value.get_band_display(), "css": BAND_BADGES.get(value.band, ""), "band": value.band}
+def band_badge(band: str, label: str, direction: str):
+    """A value's position among its peers, green when favourable and red when not, by the indicator's direction."""
+    return {"band": band, "label": label, "css": bands.badge_class(band, direction), "tone": bands.tone(band, direction)}

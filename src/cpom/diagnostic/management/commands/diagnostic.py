@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cpom.diagnostic import frames
 from cpom.registry.models import Authority
+from cpom.text import plural, the
 
 
 class Command(BaseCommand):
@@ -31,8 +32,8 @@ class Command(BaseCommand):
             template = frames.load_template(file or frames.NATIONAL_FILE, authority)
         except frames.TemplateError as error:
             raise CommandError(str(error)) from None
-        owner = f" pour {authority}" if authority else " (trame nationale)"
+        owner = f" pour {the(authority.name)}" if authority else " (trame nationale)"
         self.stdout.write(self.style.SUCCESS(
-            f"{template}{owner} : {template.sections.count()} sections, "
-            f"{template.checklist.count()} thèmes dans la check-list."
+            f"{template}{owner} : {plural(template.sections.count(), 'section')}, "
+            f"{plural(template.checklist.count(), 'thème')} dans la check-list."
         ))

@@ -19,6 +19,7 @@ from cpom.finance.models import SectionMapping
 from cpom.finance.trial_balance import count
 from cpom.import_slots import ImportsBusy
 from cpom.indicators.importers import DataImportError
+from cpom.text import clean_text, of, the, to
 
 
 def _day(text: str) -> date:
@@ -105,17 +106,19 @@ class Command(BaseCommand):
     def _sections_add(self, code, siren, finess, libelle="", **options):
         body, establishment = imports.managing_body_for(siren), imports.establishment_for(finess)
         if establishment.managing_body_id != body.pk:
-            raise CommandError(f"L'établissement {establishment.finess} ({establishment.name}) n'est pas géré par {body.name}.")
-        section = imports.map_section(establishment, code, libelle)
-        self.stdout.write(self.style.SUCCESS(f"Section « {section.code} » de {body.name} rattachée à {establishment.name} ({establishment.finess})."))
+            raise CommandError(f"L'établissement {establishment.finess} ({establishment.name}) n'est pas géré par {the(body.name)}.")
+        section = imports.map_section(establishment, clean_text(code), clean_text(libelle))
+        self.stdout.write(self.style.SUCCESS(f"Section « {section.code} » {of(body.name)} rattachée {to(establishment.name)} ({establishment.finess})."))
 
     def _import(self, file: Path, kind: str, year: int, period: fec.FiscalYear, finess=None, section=None, siren=None, **options):
         establishment = self._establishment(finess, section, siren)
         if not file.is_file():
             raise CommandError(f"Fichier introuvable : {file}")
         progress = self._progress()
-        progress(f"Lecture de {file.name}…")
-        balance = imports.read(file.read_bytes(), file.name, kind, period, progress)
+        # The name is stored with the import and shown on its report: the same door as an uploaded file's.
+        name = clean_text(file.name)
+        progress(f"Lecture de {name}…")
+        balance = imports.read(file.read_bytes(), name, kind, period, progress)
         for warning in imports.preview(balance, establishment, year).warnings:
             self.stdout.write(self.style.WARNING(f"Attention : {warning}"))
         batch = imports.store(balance, establishment, year)
