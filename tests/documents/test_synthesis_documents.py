@@ -112,3 +112,14 @@ def test_an_anap_sheet_s_finding_names_its_theme_not_its_code(diagnostic, read_d
     pdf = " ".join(read_pdf(synthesis_pdf(synthesis(diagnostic)))).replace("\n", " ")
     assert "thème « Les parcours des personnes accompagnées »" in pdf
     assert "anap-1" not in word.text and "anap-1" not in pdf
+
+
+def test_a_co_signatory_awaiting_acceptance_is_not_listed_as_a_party(diagnostic, read_docx, users):
+    from cpom.contracts.parties import set_parties
+
+    contract = diagnostic.contract
+    lead = contract.parties.get(is_lead=True).authority
+    set_parties(contract, users["ars"], lead, [users["cd44"].membership.authority, users["cd49"].membership.authority])
+    word = read_docx(synthesis_docx(synthesis(diagnostic)))
+    listed = next(text for _, text in word.lines if text.startswith("Autorités parties au contrat"))
+    assert "Conseil départemental de Loire-Atlantique" in listed and "Maine-et-Loire" not in listed

@@ -39,9 +39,10 @@ def synthesis_document(s: Synthesis) -> Document:
 
 
 def _contract(contract: Contract) -> list[Block]:
+    # A co-signatory still waiting for the managing body's acceptance is not a party yet.
     parties = [
         f"{party.authority.name}{' (cheffe de file)' if party.is_lead else ''}"
-        for party in contract.parties.select_related("authority")
+        for party in contract.parties.admitted().select_related("authority")
     ]
     period = f"du {french_date(contract.start_date)} au {french_date(contract.end_date)} ({years(contract.duration_years)})"
     return [
