@@ -80,7 +80,7 @@ def test_analytical_sections_are_in_the_journal(client_for, users):
     section = ime.sections.get(code="S-IME")
     client.post(sections, {"remove": section.pk})
     removed, added = _entries(ime.managing_body)[:2]
-    assert added.action == "Section analytique S-IME rattachée à IME Les Grands Chênes"
+    assert added.action == "Section analytique S-IME rattachée à l'IME Les Grands Chênes"
     assert added.after == {"section": "S-IME", "libellé": "IME Rezé", "établissement": str(ime)}
     assert (removed.action, removed.before["section"], removed.after) == ("Section analytique S-IME retirée", "S-IME", None)
 

@@ -116,7 +116,7 @@ def test_the_preview_writes_nothing_and_says_what_to_check(ime):
     assert preview.replaced == 1
     assert preview.warnings[0] == "Le solde de compte déjà enregistré pour IME Les Grands Chênes en 2026 sera remplacé."
     # 606200 has a credit balance: flagged. 609100 is a rebate account, whose sign is never flagged.
-    assert "1 compte(s) de charges à solde créditeur, à vérifier : 606200 (−50,00\u00a0€)." in preview.warnings
+    assert "1 compte de charges à solde créditeur, à vérifier : 606200 (−50,00\u00a0€)." in preview.warnings
     assert [(c.code, c.accounts, c.balance) for c in preview.classes] == [
         ("4", 2, Decimal("78849.50")), ("6", 2, Decimal("1150.50")), ("7", 1, Decimal("-80000.00")),
     ]
@@ -255,9 +255,9 @@ def test_sections_map_a_managing_body_s_code_to_an_establishment(ime, tmp_path):
     assert f"{siren}  S-IME            → 440005015 IME Les Grands Chênes (IME Rezé)" in _run("sections", "list", "--siren", siren)
     out = _run("import-fec", _file(tmp_path, FEC), "--section", "S-IME", "--siren", siren, "--annee", YEAR)
     assert "5 comptes, enregistrés pour 440005015 (2026)" in out
-    with pytest.raises(CommandError, match="La section « S-IME » est déjà rattachée à IME Les Grands Chênes."):
+    with pytest.raises(CommandError, match="La section « S-IME » est déjà rattachée à l'IME Les Grands Chênes."):
         _run("sections", "add", "--siren", siren, "S-IME", "--finess", finess_with_key("44000502"))
-    with pytest.raises(CommandError, match="n'est rattachée à aucun établissement de Association Les Chemins de Loire"):
+    with pytest.raises(CommandError, match="n'est rattachée à aucun établissement de l'Association Les Chemins de Loire"):
         _run("import-fec", _file(tmp_path, FEC), "--section", "S-MAS", "--siren", siren, "--annee", YEAR)
 
 

@@ -17,6 +17,7 @@ from cpom.documents.formatting import NBSP
 from cpom.finance import fec
 from cpom.finance.fec import FiscalYear, read_fec
 from cpom.indicators.importers import DataImportError
+from cpom.text import plural
 
 YEAR = FiscalYear.calendar(2025)
 HEADER = (
@@ -219,8 +220,8 @@ def test_progress_is_reported_stage_by_stage():
         ),
         (replace_line(4, "AC|Achats|AC1|", "|Achats|AC1|"), "ligne 4, colonne JournalCode : la zone est vide (obligatoire dans un FEC)"),
         (replace_line(4, "|AC1|", "||"), "ligne 4, colonne EcritureNum : la zone est vide"),
-        (replace_line(4, "|EUR", "|EUR|"), "ligne 4 : 19 champ(s) au lieu de 18 (séparateur : barre verticale « | »)"),
-        (replace_line(4, "|EUR", "EUR"), "ligne 4 : 17 champ(s) au lieu de 18"),
+        (replace_line(4, "|EUR", "|EUR|"), "ligne 4 : 19 champs au lieu de 18 (séparateur : barre verticale « | »)"),
+        (replace_line(4, "|EUR", "EUR"), "ligne 4 : 17 champs au lieu de 18"),
     ],
 )
 def test_a_bad_line_is_named_with_its_column(content, problem):
@@ -252,7 +253,7 @@ def test_a_bad_line_far_down_a_large_file_is_named_by_its_number():
 def test_unbalanced_entries_are_counted_beyond_the_first():
     lines = [line.replace("|0,00|1200,50|", "|0,00|1200,00|").replace("|0,00|350,25|", "|0,00|350,00|") for line in LINES]
     message = refusal(fec_text(lines).encode())
-    assert f"écriture AC1 du journal AC (lignes 4 à 5) : débit 1{NBSP}200,50{NBSP}€ ≠ crédit 1{NBSP}200,00{NBSP}€ (et 2 autre(s) écriture(s) déséquilibrée(s))" in message
+    assert f"écriture AC1 du journal AC (lignes 4 à 5) : débit 1{NBSP}200,50{NBSP}€ ≠ crédit 1{NBSP}200,00{NBSP}€ (et 2 autres écritures déséquilibrées)" in message
 
 
 def test_a_bad_direction_in_the_montant_sens_variant():
@@ -263,12 +264,12 @@ def test_a_bad_direction_in_the_montant_sens_variant():
 @pytest.mark.parametrize(
     "header,problem",
     [
-        (HEADER.replace("|CompteLib|", "|Libelle|"), "ligne 1 : colonne(s) absente(s) : CompteLib"),
+        (HEADER.replace("|CompteLib|", "|Libelle|"), "ligne 1 : colonne absente : CompteLib"),
         (HEADER.replace("|CompteLib|", "|Libelle|"), "ligne 1, colonne 6 : colonne inconnue « Libelle » pour un FEC"),
         (HEADER.replace("|Idevise", "|Idevise|Foo"), "ligne 1, colonne 19 : colonne inconnue « Foo » pour un FEC"),
         (HEADER.replace("|CompteLib|", "|CompteNum|"), "ligne 1, colonne 6 : colonne CompteNum en double"),
-        (HEADER.replace("Debit|Credit", "Montant|Sens").replace("|Sens", "|Sns"), "ligne 1 : colonne(s) absente(s) (variante Montant et Sens) : Sens"),
-        (HEADER.replace("|Credit|", "|Sens|"), "ligne 1 : colonne(s) absente(s) (variante Montant et Sens) : Montant"),
+        (HEADER.replace("Debit|Credit", "Montant|Sens").replace("|Sens", "|Sns"), "ligne 1 : colonne absente (variante Montant et Sens) : Sens"),
+        (HEADER.replace("|Credit|", "|Sens|"), "ligne 1 : colonne absente (variante Montant et Sens) : Montant"),
     ],
 )
 def test_a_missing_or_unknown_column_is_named(header, problem):
@@ -349,7 +350,7 @@ def _line_by_line(text: str, header, file_name: str):
             continue
         if len(fields) != width:
             raise fec.refuse(
-                file_name, f"ligne {number} : {len(fields)} champ(s) au lieu de {width} (séparateur : {header.separator_label})"
+                file_name, f"ligne {number} : {plural(len(fields), 'champ')} au lieu de {width} (séparateur : {header.separator_label})"
             )
         records.append(fields)
         numbers.append(number)
@@ -400,7 +401,7 @@ def test_a_line_of_the_wrong_width_is_refused_with_its_number_whatever_the_carri
     lines[3] = lines[3].replace(b"Achats", b"Ach\rats")
     fast, slow = _both_readings(b"\r\n".join(lines))
     assert fast == slow
-    assert fast.endswith("- ligne 10 : 17 champ(s) au lieu de 18 (séparateur : barre verticale « | »)")
+    assert fast.endswith("- ligne 10 : 17 champs au lieu de 18 (séparateur : barre verticale « | »)")
 
 
 def _large_fec(copies: int) -> bytes:
@@ -444,7 +445,7 @@ def test_a_short_line_near_the_end_of_a_large_fec_is_refused_with_its_number_wit
         messages.append(str(refused.value))
 
     peak = _python_peak(read)
-    assert messages[0].endswith(f"- ligne 55{NBSP}999 : 17 champ(s) au lieu de 18 (séparateur : barre verticale « | »)")
+    assert messages[0].endswith(f"- ligne 55{NBSP}999 : 17 champs au lieu de 18 (séparateur : barre verticale « | »)")
     assert peak < 3 * len(content)
 
 
@@ -453,7 +454,7 @@ def test_a_line_too_wide_by_empty_zones_is_refused_even_when_a_short_line_makes_
     lines[2] += b"|"  # line 3: a nineteenth, empty zone
     lines[4] = lines[4].rsplit(b"|", 1)[0]  # line 5: seventeen zones, so the file has the right number of separators
     message = refusal(b"\n".join(lines))
-    assert message.endswith("- ligne 3 : 19 champ(s) au lieu de 18 (séparateur : barre verticale « | »)")
+    assert message.endswith("- ligne 3 : 19 champs au lieu de 18 (séparateur : barre verticale « | »)")
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

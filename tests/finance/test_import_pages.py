@@ -212,7 +212,7 @@ def test_a_section_code_is_unique_within_the_managing_body(client_for):
     other = Establishment.objects.get(finess=finess_with_key("44000502"))
     response = client.post(reverse("finance:import_sections"), {"code": "S1", "establishment": other.finess})
     assert response.status_code == 400
-    assert "La section « S1 » est déjà rattachée à IME Les Grands Chênes." in _text(response)
+    assert "La section « S1 » est déjà rattachée à l&#x27;IME Les Grands Chênes." in _text(response)
 
 
 def test_the_confirmation_rereads_the_file(client_for, pending_folder):

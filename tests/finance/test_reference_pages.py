@@ -66,7 +66,7 @@ def test_an_ars_user_saves_the_years_values(client_for, users):
     client = client_for("ars")
     response = client.post(URL, {"cout-IME": "52 300,50", "cout-ITEP": "61000", "cout-MAS": "", "read_as": read_as(YEAR)}, follow=True)
     body = response.content.decode()
-    assert "Coûts moyens 2025 enregistrés (3 modification(s))." in body
+    assert "Coûts moyens 2025 enregistrés (3 modifications)." in body
     assert "52\xa0300,50 €" not in body  # the ARS sees its form, with the value in it
     assert 'name="cout-IME" value="52\xa0300,50"' in body
     assert _mean_cost("IME") == Decimal("52300.50")

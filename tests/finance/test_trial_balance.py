@@ -94,7 +94,7 @@ def test_total_lines_of_a_printed_balance_are_skipped_with_a_warning():
     text = "compte;libelle;debit;credit\n606100;x;100;0\nTotal classe 6;;100;0\n706000;y;0;100\n"
     balance = read_trial_balance(text.encode(), "b.csv")
     assert [a.number for a in balance.accounts] == ["606100", "706000"]
-    assert balance.warnings == ["1 ligne(s) de total ignorée(s) : seuls les comptes sont importés."]
+    assert balance.warnings == ["1 ligne de total ignorée : seuls les comptes sont importés."]
 
 
 def test_an_excel_balance_with_numbers_and_a_title_row():
@@ -137,7 +137,7 @@ def test_a_bad_line_refuses_the_whole_balance(body, problem):
     [
         (b"", "le fichier est vide"),
         (b"compte;libelle;debit;credit\n", "aucune ligne de compte sous l'en-tête"),
-        (b"compte;libelle;debit\n6061;x;1\n", "ligne 1 : colonne(s) absente(s) credit (en-tête attendu : compte;libelle;debit;credit (et, si vous le souhaitez, solde))"),
+        (b"compte;libelle;debit\n6061;x;1\n", "ligne 1 : colonne absente credit (en-tête attendu : compte;libelle;debit;credit (et, si vous le souhaitez, solde))"),
         (b"compte;libelle;debit;credit;commentaire\n6061;x;1;0;ok\n", "ligne 1, colonne commentaire : colonne inconnue « commentaire »"),
         (b"compte;libelle;debit;credit;debit\n6061;x;1;0;1\n", "ligne 1, colonne debit : colonne « debit » en double"),
         (b"compte\tlibelle\tdebit\tcredit\n6061\tx\t1\t0\n", "ligne 1 : ce fichier n'est pas une balance au format CSV : séparateur « ; » attendu, une tabulation trouvé"),
@@ -152,7 +152,7 @@ def test_files_that_are_not_a_balance_are_refused_in_french(content, problem):
 
 
 def test_an_empty_workbook_has_no_header():
-    assert "ligne 1 : colonne(s) absente(s) compte, libelle, debit, credit" in refusal(workbook([]), "vide.xlsx")
+    assert "ligne 1 : colonnes absentes compte, libelle, debit, credit" in refusal(workbook([]), "vide.xlsx")
 
 
 def test_a_quote_never_closed_is_refused_with_its_line():

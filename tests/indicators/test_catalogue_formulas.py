@@ -177,7 +177,7 @@ def test_consolidation_sums_numerators_and_denominators():
     opening = result.filter(pl.col("code") == "i-26").row(0, named=True)
     assert opening["value"] is None and opening["reason"].startswith("indicateur non consolidable")
     missing = result.filter(pl.col("code") == "i-41").row(0, named=True)
-    assert missing["value"] is None and missing["reason"] == "1 établissement(s) sans valeur"
+    assert missing["value"] is None and missing["reason"] == "1 établissement sans valeur"
 
 
 def test_consolidation_of_an_additive_count_is_a_sum():

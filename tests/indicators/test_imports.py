@@ -69,7 +69,7 @@ def test_a_missing_column_is_named(elements, tmp_path):
     with pytest.raises(DataImportError) as error:
         import_file(_csv(tmp_path, f"finess;annee;valeur\n{IME};2030;200\n"))
     assert error.value.problems == [
-        "ligne 1 : colonne(s) absente(s) element ; en-tête attendu « finess;annee;element;valeur » "
+        "ligne 1 : colonne absente element ; en-tête attendu « finess;annee;element;valeur » "
         "(ou « siren;annee;element;valeur » pour le siège), trouvé « finess;annee;valeur »"
     ]
 
@@ -115,7 +115,7 @@ def test_excel_with_a_bad_value_or_missing_column_names_the_cell(elements, tmp_p
     workbook.active.delete_cols(4)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    with pytest.raises(DataImportError, match="ligne 4 : colonne\\(s\\) absente\\(s\\) valeur"):
+    with pytest.raises(DataImportError, match="ligne 4 : colonne absente valeur"):
         read_template(buffer.getvalue(), "modele.xlsx")
 
 

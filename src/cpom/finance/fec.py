@@ -16,6 +16,7 @@ import numpy as np
 import polars as pl
 
 from cpom.documents.formatting import money
+from cpom.text import agreed, plural
 
 from .trial_balance import (
     ACCOUNT_NUMBER,
@@ -141,7 +142,7 @@ def _header(line: str, file_name: str) -> Header:
     missing = [name for name in expected if name not in columns]
     if missing:
         variant = " (variante Montant et Sens)" if with_direction else ""
-        problems.insert(0, f"ligne 1 : colonne(s) absente(s){variant} : {', '.join(missing)}")
+        problems.insert(0, f"ligne 1 : {agreed(len(missing), 'colonne absente', 'colonnes absentes')}{variant} : {', '.join(missing)}")
     if problems:
         raise refuse(file_name, *problems)
     return Header(separator, columns, with_direction)
@@ -198,7 +199,7 @@ def _empty_lines(body: bytes, header: Header, file_name: str) -> np.ndarray:
         index = int(wrong[0]) + 1
         raise refuse(
             file_name,
-            f"{at(index + 1)} : {int(separators[index]) + 1} champ(s) au lieu de {len(header.columns)} "
+            f"{at(index + 1)} : {plural(int(separators[index]) + 1, 'champ')} au lieu de {len(header.columns)} "
             f"(séparateur : {header.separator_label})",
         )
     return empty
@@ -338,7 +339,8 @@ def _unbalanced(entries: pl.DataFrame) -> list[str]:
     if unbalanced.is_empty():
         return []
     journal, number, debit, credit, first, last = unbalanced.select("journal", "number", "debit", "credit", "first", "last").row(0)
-    more = f" (et {count(unbalanced.height - 1)} autre(s) écriture(s) déséquilibrée(s))" if unbalanced.height > 1 else ""
+    others = unbalanced.height - 1
+    more = f" (et {count(others)} {agreed(others, 'autre écriture déséquilibrée', 'autres écritures déséquilibrées')})" if others else ""
     return [
         f"écriture {number} du journal {journal} ({_lines_label(first, last)}) : débit {money(_euros(debit))} ≠ "
         f"crédit {money(_euros(credit))}{more}"

@@ -31,6 +31,7 @@ from cpom.indicators.models import DataValue, ImportBatch
 from cpom.indicators.storage import bulk_insert
 from cpom.registry.identifiers import normalise_finess, validate_finess, validate_siren
 from cpom.registry.models import Establishment, ManagingBody
+from cpom.text import agreed, of, to
 
 from . import fec, trial_balance
 from .fec import FiscalYear, Progress
@@ -108,7 +109,7 @@ def section_for(managing_body: ManagingBody, code: str) -> SectionMapping:
         )
     except SectionMapping.DoesNotExist:
         raise ImportRefused(
-            f"La section analytique « {code.strip()} » n'est rattachée à aucun établissement de {managing_body.name} "
+            f"La section analytique « {code.strip()} » n'est rattachée à aucun établissement {of(managing_body.name)} "
             "(cpom finance sections add, ou l'écran « Sections analytiques »)."
         ) from None
 
@@ -195,7 +196,7 @@ def _unusual_signs(accounts: list[AccountTotal]) -> list[str]:
         if odd:
             listed = ", ".join(f"{a.number} ({money(a.balance)})" for a in odd[:5])
             more = " …" if len(odd) > 5 else ""
-            warnings.append(f"{count(len(odd))} compte(s) de {what}, à vérifier : {listed}{more}.")
+            warnings.append(f"{count(len(odd))} {agreed(len(odd), 'compte')} de {what}, à vérifier : {listed}{more}.")
     return warnings
 
 
@@ -370,11 +371,11 @@ def map_section(establishment: Establishment, code: str, label: str = "", user=N
         raise ImportRefused(f"Le code « {code} » est trop long : 40 caractères au plus.")
     taken = SectionMapping.objects.filter(managing_body=establishment.managing_body, code=code).select_related("establishment").first()
     if taken:
-        raise ImportRefused(f"La section « {code} » est déjà rattachée à {taken.establishment.name}.")
+        raise ImportRefused(f"La section « {code} » est déjà rattachée {to(taken.establishment.name)}.")
     section = SectionMapping.objects.create(
         managing_body=establishment.managing_body, establishment=establishment, code=code, label=label.strip()[:200],
     )
-    record(user, establishment.managing_body, f"Section analytique {code} rattachée à {establishment.name}", None,
+    record(user, establishment.managing_body, f"Section analytique {code} rattachée {to(establishment.name)}", None,
            _section_snapshot(section))
     return section
 

@@ -10,6 +10,7 @@ from cpom.accounts.access import membership_of
 from cpom.accounts.models import Side as MembershipSide
 from cpom.registry.categories import CATEGORIES
 from cpom.registry.models import Authority
+from cpom.text import plural
 
 from cpom.locking import STALE_STATUS, StaleWrite
 
@@ -44,7 +45,7 @@ def mean_costs(request, year=None):
         except StaleWrite as refused:
             stale, shown, status = str(refused), {**shown, **entries}, STALE_STATUS
         else:
-            messages.success(request, f"Coûts moyens {year} enregistrés ({changes} modification(s)).")
+            messages.success(request, f"Coûts moyens {year} enregistrés ({plural(changes, 'modification')}).")
             return redirect("finance:reference_costs_year", year=year)
     return render(request, "finance/reference_mean_costs.html", {
         "year": year, "may_edit": may_edit, "errors": errors, "stale": stale, "read_as": reference_costs.read_as(year),

@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from cpom import workbooks
 from cpom.documents.formatting import NBSP, money
 from cpom.indicators.importers import MAX_REPORTED_ERRORS, DataImportError, parse_decimal
+from cpom.text import agreed
 
 KIND = "balance générale"
 COLUMNS = ("compte", "libelle", "debit", "credit")
@@ -286,7 +287,8 @@ def _columns(header: list, file_name: str, line: int, names: list[str]) -> _Colu
             problems.append(f"{at(line, names[position])} : colonne {quoted(header[position])} en double")
     missing = [c for c in COLUMNS if c not in keys]
     if missing:
-        problems.insert(0, f"{at(line)} : colonne(s) absente(s) {', '.join(missing)} (en-tête attendu : {EXPECTED_HEADER})")
+        problems.insert(0, f"{at(line)} : {agreed(len(missing), 'colonne absente', 'colonnes absentes')} {', '.join(missing)} "
+                           f"(en-tête attendu : {EXPECTED_HEADER})")
     if problems:
         raise refuse(file_name, *problems)
     return _Columns({k: keys.index(k) for k in known if k in keys}, names)
@@ -352,7 +354,8 @@ class _Checker:
             self.file_name, KIND, encoding, separator, self.lines, sorted(self.accounts.values(), key=lambda a: a.number),
         )
         if self.total_lines:
-            balance.warnings.append(f"{count(self.total_lines)} ligne(s) de total ignorée(s) : seuls les comptes sont importés.")
+            lines = f"{count(self.total_lines)} {agreed(self.total_lines, 'ligne de total ignorée', 'lignes de total ignorées')}"
+            balance.warnings.append(f"{lines} : seuls les comptes sont importés.")
         if balance.total_debit != balance.total_credit:
             balance.warnings.append(
                 f"La balance n'est pas équilibrée : total des débits {money(balance.total_debit)}, "

@@ -384,7 +384,8 @@ def _result(keys: list[str], catalogue: list[_Compiled], out: dict[str, np.ndarr
 
 
 NOT_ADDITIVE = "indicateur non consolidable (valeurs non additionnables)"
-INCOMPLETE = "{} établissement(s) sans valeur"
+INCOMPLETE = "{} établissements sans valeur"
+INCOMPLETE_ONE = "1 établissement sans valeur"
 
 
 def consolidate(values: pl.DataFrame, groups: pl.DataFrame, specs: list[IndicatorSpec]) -> pl.DataFrame:
@@ -416,7 +417,8 @@ def consolidate(values: pl.DataFrame, groups: pl.DataFrame, specs: list[Indicato
     zero = pl.col("ratio") & (pl.col("denominator") == 0)
     return totals.with_columns(
         value=pl.when(blocked | not_additive | zero).then(None).otherwise(value),
-        reason=pl.when(blocked).then(pl.format(INCOMPLETE, pl.col("missing")))
+        reason=pl.when(pl.col("missing") == 1).then(pl.lit(INCOMPLETE_ONE))
+        .when(blocked).then(pl.format(INCOMPLETE, pl.col("missing")))
         .when(not_additive).then(pl.lit(NOT_ADDITIVE))
         .when(zero).then(pl.lit(ZERO_DENOMINATOR))
         .otherwise(pl.lit("")),

@@ -20,6 +20,7 @@ from cpom import workbooks
 from cpom.audit.services import record
 from cpom.import_slots import import_slot
 from cpom.registry.models import Establishment, ManagingBody
+from cpom.text import agreed, plural
 from cpom.workbooks import append
 
 from .catalogues import known_element
@@ -140,7 +141,7 @@ def read_csv(content: bytes, file_name: str) -> tuple[list[Row], str]:
     missing = [c for c in expected if c not in header]
     if missing:
         found = ";".join(header) if header else "rien"
-        raise DataImportError(file_name, [f"ligne 1 : colonne(s) absente(s) {', '.join(missing)} ; en-tête attendu « {';'.join(CSV_COLUMNS)} » (ou « {';'.join(HEAD_OFFICE_COLUMNS)} » pour le siège), trouvé « {found} »"])
+        raise DataImportError(file_name, [f"ligne 1 : {agreed(len(missing), 'colonne absente', 'colonnes absentes')} {', '.join(missing)} ; en-tête attendu « {';'.join(CSV_COLUMNS)} » (ou « {';'.join(HEAD_OFFICE_COLUMNS)} » pour le siège), trouvé « {found} »"])
     level = "establishment" if expected is CSV_COLUMNS else "managing_body"
     index = {c: header.index(c) for c in expected}
     checker = _Checker(file_name, level)
@@ -148,7 +149,7 @@ def read_csv(content: bytes, file_name: str) -> tuple[list[Row], str]:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) < len(header):
-            checker.problem(line, expected[len(row)] if len(row) < 4 else "?", f"{len(row)} colonne(s) au lieu de {len(header)}")
+            checker.problem(line, expected[len(row)] if len(row) < 4 else "?", f"{plural(len(row), 'colonne')} au lieu de {len(header)}")
             continue
         checker.check(line, *(row[index[c]] for c in expected), columns={c: c for c in expected})
     return checker.result(), level
@@ -185,7 +186,7 @@ def read_template(content: bytes, file_name: str) -> list[Row]:
     header = [str(c).strip().lower() if c is not None else "" for c in (rows[3] if len(rows) > 3 else [])]
     missing = [c for c in TEMPLATE_COLUMNS if c not in header]
     if missing:
-        raise DataImportError(file_name, [f"ligne 4 : colonne(s) absente(s) {', '.join(missing)} (attendu : {', '.join(TEMPLATE_COLUMNS)})"])
+        raise DataImportError(file_name, [f"ligne 4 : {agreed(len(missing), 'colonne absente', 'colonnes absentes')} {', '.join(missing)} (attendu : {', '.join(TEMPLATE_COLUMNS)})"])
     code_at, value_at = header.index("code"), header.index("valeur")
     letters = {"finess": "B1", "annee": "B2", "element": _letter(code_at), "valeur": _letter(value_at)}
     checker = _Checker(file_name)
