@@ -124,3 +124,14 @@ def test_the_api_answers_429_in_french_beyond_the_user_rate(users, fresh_throttl
     assert refused.status_code == 429
     assert re.fullmatch(r"Trop de requêtes sur l'API cpom : réessayez dans \d+ secondes?\.", refused.json()["detail"])
     assert int(refused["Retry-After"]) > 0
+
+
+def test_a_demo_user_resets_a_forgotten_password_by_the_address_of_the_demo(client, users, mailoutbox):
+    """The demo's accounts have an address, or « Mot de passe oublié ? » could reach nobody."""
+    assert {u.username: u.email for u in users.values() if u.username != "admin"} == {
+        "asso": "claire.martin@exemple.fr", "ehpad": "paul.lefevre@exemple.fr", "ars": "nadia.benali@exemple.fr",
+        "cd44": "julien.moreau@exemple.fr", "cd49": "sophie.garnier@exemple.fr",
+    }
+    client.post("/mot-de-passe-oublie/", {"email": "paul.lefevre@exemple.fr"})
+    assert [mail.to for mail in mailoutbox] == [["paul.lefevre@exemple.fr"]]
+    assert "votre compte cpom « ehpad »" in mailoutbox[0].body

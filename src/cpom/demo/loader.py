@@ -4,6 +4,7 @@ The first call writes the demo; later calls find it (by its contracts' reference
 accounts back to the README's password, so that counts never change on a second run (idempotent).
 """
 
+import unicodedata
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -119,12 +120,20 @@ def _contacts(bodies, authorities) -> None:
         )
 
 
+def demo_email(first: str, last: str) -> str:
+    """« paul.lefevre@exemple.fr »: where the demo's password-reset mails go (printed on the console by default)."""
+    plain = unicodedata.normalize("NFKD", f"{first}.{last}".lower()).encode("ascii", "ignore").decode()
+    return f"{plain}@exemple.fr"
+
+
 def _users(bodies, authorities) -> dict:
     organisations = {**bodies, **authorities}
     users = {}
     User = get_user_model()
     for username, first, last, organisation_key, role in DEMO_USERS:
-        user, _ = User.objects.update_or_create(username=username, defaults=dict(first_name=first, last_name=last))
+        user, _ = User.objects.update_or_create(
+            username=username, defaults=dict(first_name=first, last_name=last, email=demo_email(first, last)),
+        )
         user.set_password(DEMO_PASSWORD)
         user.save()
         organisation = organisations[organisation_key]
