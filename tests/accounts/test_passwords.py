@@ -135,3 +135,16 @@ def test_a_demo_user_resets_a_forgotten_password_by_the_address_of_the_demo(clie
     client.post("/mot-de-passe-oublie/", {"email": "paul.lefevre@exemple.fr"})
     assert [mail.to for mail in mailoutbox] == [["paul.lefevre@exemple.fr"]]
     assert "votre compte cpom « ehpad »" in mailoutbox[0].body
+
+
+def test_behind_a_proxy_the_lock_holds_the_client_not_the_proxy(client, users, settings):
+    """Every login arrives from the proxy's address: without reading what it adds, one attacker locks « asso » out."""
+    settings.CPOM_PROXY_COUNT = 1
+    attacker = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/connexion/", {"username": "asso", "password": "pas-le-bon"}, **attacker)
+    # The attacker cannot pass for someone else by writing the header: the proxy's own entry is the one read.
+    forged = {**attacker, "HTTP_X_FORWARDED_FOR": "198.51.100.7, 203.0.113.9"}
+    assert client.post("/connexion/", {"username": "asso", "password": PASSWORD}, **forged).status_code == 429
+    colleague = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "198.51.100.7"}
+    assert client.post("/connexion/", {"username": "asso", "password": PASSWORD}, **colleague).status_code == 302

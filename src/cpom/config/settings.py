@@ -196,6 +196,9 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Behind reverse proxies, the client's address is read from what they add (cpom.accounts.client_address).
+CPOM_PROXY_COUNT = int(os.environ.get("CPOM_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "cpom.accounts.client_address.client_address"
 
 # Password reset mails: printed on the console unless an SMTP server is given.
 DEFAULT_FROM_EMAIL = os.environ.get("CPOM_EMAIL_FROM", "cpom <ne-pas-repondre@cpom.invalid>")
