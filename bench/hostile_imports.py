@@ -88,7 +88,7 @@ def run_reader(kind: str, path: Path) -> None:
     django.setup()
     from cpom.finance import imports
     from cpom.finance.fec import FiscalYear
-    from cpom.indicators.importers import DataImportError
+    from cpom.core.importing import DataImportError
 
     started = time.perf_counter()
     try:

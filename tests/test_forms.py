@@ -17,7 +17,7 @@ import cpom
 from cpom.contracts.views import _form_choices
 from cpom.diagnostic.services import diagnostic_for, synthesis
 from cpom.finance.models import ReferenceBudget
-from cpom.numbers import grouped
+from cpom.core.numbers import grouped
 from cpom.objectives.models import Level
 from cpom.registry.models import ManagingBody
 from cpom.ui import LONG_TEXT

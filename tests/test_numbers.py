@@ -1,4 +1,4 @@
-"""French numbers, read and written by cpom.numbers: the one reader and the one formatter."""
+"""French numbers, read and written by cpom.core.numbers: the one reader and the one formatter."""
 
 from decimal import Decimal
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cpom.numbers import MINUS, NBSP, grouped, measure, money, percent, plain, rate, read_decimal
+from cpom.core.numbers import MINUS, NBSP, grouped, measure, money, percent, plain, rate, read_decimal
 
 
 def test_a_negative_amount_takes_the_minus_sign_not_a_hyphen():

@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 
 import pytest
 
-from cpom.text import agreed, clean_strings, clean_text, of, plural, the, to
+from cpom.core.text import agreed, clean_strings, clean_text, of, plural, the, to
 
 ALLOWED_CONTROLS = {"\t", "\n", "\r"}
 

@@ -15,8 +15,8 @@ from test_visibility import ROUTES, _routes, _url, signed_contract  # noqa: F401
 BANNED = [
     (re.compile(r"-{5,}"), "an empty choice with a French label (« Choisir… ») or none"),
     (re.compile(r"\w\(e\)"), "the word agreed with the actual actor, not « (e) »"),
-    (re.compile(r"\b[Dd]e (?:[AEIOUYÉÈÊ]|le |les )"), "« de l'ARS », « du Conseil », « des … »: cpom.text.of()"),
-    (re.compile(r"\b[Àà] (?:le|les) "), "« au », « aux »: cpom.text.to()"),
+    (re.compile(r"\b[Dd]e (?:[AEIOUYÉÈÊ]|le |les )"), "« de l'ARS », « du Conseil », « des … »: cpom.core.text.of()"),
+    (re.compile(r"\b[Àà] (?:le|les) "), "« au », « aux »: cpom.core.text.to()"),
     (re.compile(r"\b(?:Région|Département|territoire) \d"), "the territory's name, not its code"),
     (re.compile(r"\bces 1 "), "a count agreed with its noun"),
     (re.compile(r"\d nombre\b"), "a count written « 8 », without « nombre »"),

@@ -21,10 +21,10 @@ from dsfr.forms import DsfrBaseForm, DsfrBoundField
 from dsfr.utils import dsfr_input_class_attr
 
 from cpom.accounts.access import visible
-from cpom.documents.formatting import french_date
-from cpom.locking import STALE_STATUS, StaleWrite
-from cpom.numbers import grouped, plain, read_decimal
-from cpom.text import clean_text
+from cpom.core.formatting import french_date
+from cpom.core.locking import STALE_STATUS, StaleWrite
+from cpom.core.numbers import grouped, plain, read_decimal
+from cpom.core.text import clean_text
 
 
 def _clean_value(value):
@@ -36,7 +36,7 @@ def _clean_value(value):
 
 
 def without_control_characters(data):
-    """The submitted data with every text cleaned (:func:`cpom.text.clean_text`); files are not in it."""
+    """The submitted data with every text cleaned (:func:`cpom.core.text.clean_text`); files are not in it."""
     if isinstance(data, MultiValueDict):
         cleaned = data.copy()
         for key, values in data.lists():
@@ -177,7 +177,7 @@ class DsfrModelForm(TypedInputMixin, forms.ModelForm):
 
 
 class VersionedModelForm(DsfrModelForm):
-    """Sends back the version of the record the page showed: the save is refused if it moved on (cpom.locking)."""
+    """Sends back the version of the record the page showed: the save is refused if it moved on (cpom.core.locking)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

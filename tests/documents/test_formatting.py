@@ -3,7 +3,7 @@
 import datetime
 from decimal import Decimal
 
-from cpom.documents.formatting import DATE_TO_SET, NOT_FILLED, french_date, money, shorten
+from cpom.core.formatting import DATE_TO_SET, NOT_FILLED, french_date, money, shorten
 from cpom.documents.pdf import markup
 
 NBSP = "\u00a0"

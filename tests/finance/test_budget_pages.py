@@ -12,7 +12,7 @@ from cpom.finance.models import BudgetLine, FunderKind, GrowthMode, ReferenceBud
 from cpom.indicators.models import DataValue
 from cpom.registry.models import Establishment
 from support import assert_stale
-from cpom.text import of
+from cpom.core.text import of
 
 AM, CD = FunderKind.ARS_HEALTH_INSURANCE, FunderKind.CD
 NBSP = "\xa0"

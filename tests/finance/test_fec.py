@@ -13,11 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cpom.documents.formatting import NBSP
+from cpom.core.formatting import NBSP
 from cpom.finance import fec
 from cpom.finance.fec import FiscalYear, read_fec
-from cpom.indicators.importers import DataImportError
-from cpom.text import plural
+from cpom.core.importing import DataImportError
+from cpom.core.text import plural
 
 YEAR = FiscalYear.calendar(2025)
 HEADER = (

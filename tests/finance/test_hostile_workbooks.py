@@ -8,7 +8,8 @@ import zipfile
 import pytest
 
 from cpom.finance.trial_balance import read_trial_balance
-from cpom.indicators.importers import DataImportError, read_template
+from cpom.core.importing import DataImportError
+from cpom.indicators.importers import read_template
 
 MAIN = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 PARTS = {

@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from cpom.documents.formatting import NBSP
+from cpom.core.formatting import NBSP
 from cpom.finance.trial_balance import parse_amount, read_trial_balance
-from cpom.indicators.importers import DataImportError
+from cpom.core.importing import DataImportError
 
 CSV = """compte;libelle;debit;credit
 102000;Fonds associatifs;0;15000,00

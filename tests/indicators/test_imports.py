@@ -6,7 +6,8 @@ import pytest
 from openpyxl import load_workbook
 
 from cpom.indicators.catalogues import load_elements
-from cpom.indicators.importers import DataImportError, import_file, read_csv, read_template, template_workbook
+from cpom.core.importing import DataImportError
+from cpom.indicators.importers import import_file, read_csv, read_template, template_workbook
 from cpom.indicators.models import DataValue
 from cpom.registry.models import Establishment
 

@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from cpom.accounts.access import membership_of
-from cpom.locking import STALE_MESSAGE, StaleWrite
+from cpom.core.locking import STALE_MESSAGE, StaleWrite
 from cpom.accounts.models import Role, Side
 from cpom.objectives import readiness
-from cpom.text import of, the
+from cpom.core.text import of, the
 
 from .deadlines import add_months
 from .models import Contract, State, Transition

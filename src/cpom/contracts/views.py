@@ -12,7 +12,7 @@ from cpom.audit.services import entries_for
 from cpom.indicators.models import IndicatorValue
 from cpom.indicators.services import consolidated_for
 from cpom.registry.models import Authority, Establishment, ManagingBody
-from cpom.locking import StaleWrite
+from cpom.core.locking import StaleWrite
 from cpom.ui import show_refusal, visible_or_404
 
 from cpom.objectives import readiness

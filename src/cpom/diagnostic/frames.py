@@ -4,8 +4,8 @@ from pathlib import Path
 
 from django.db import transaction
 
-from cpom.datafiles import read_toml
-from cpom.text import agreed
+from cpom.core.datafiles import read_toml
+from cpom.core.text import agreed
 from cpom.indicators.models import Indicator
 from cpom.registry.models import Authority
 

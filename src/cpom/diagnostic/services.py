@@ -10,13 +10,13 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 
-from cpom.locking import StaleWrite
+from cpom.core.locking import StaleWrite
 from cpom.accounts.access import can_contribute, contract_side, membership_of
 from cpom.audit.services import record
 from cpom.contracts.models import Contract
 from cpom.indicators.models import Band, Indicator, IndicatorValue
 from cpom.indicators.services import consolidated_for
-from cpom.numbers import grouped
+from cpom.core.numbers import grouped
 
 from .frames import AXES
 from .models import (

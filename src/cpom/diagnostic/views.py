@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from cpom.locking import STALE_STATUS
+from cpom.core.locking import STALE_STATUS
 from cpom.contracts.models import Contract
 from cpom.documents.http import document_response
 from cpom.documents.synthesis import synthesis_docx as synthesis_docx_document

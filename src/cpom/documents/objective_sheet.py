@@ -11,7 +11,7 @@ from cpom.contracts.models import Contract
 from cpom.indicators.models import Kind
 from cpom.objectives.models import DUE_YEAR_LABELS, Funding, FollowUpIndicator, Level, Objective, ObjectiveSheet
 
-from .formatting import DATE_TO_SET, NOT_FILLED, filled, french_date, label, money
+from cpom.core.formatting import DATE_TO_SET, NOT_FILLED, filled, french_date, label, money
 from .layout import Banner, Block, Bullet, Document, Heading, PageBreak, Table, Text
 from .pdf import to_pdf
 from .synthesis import finding_bullet

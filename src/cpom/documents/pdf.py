@@ -15,9 +15,9 @@ from reportlab.platypus import PageBreak as PdfPageBreak
 from reportlab.platypus import Paragraph, SimpleDocTemplate, TableStyle
 from reportlab.platypus import Table as PdfTable
 
-from cpom.text import clean_text
+from cpom.core.text import clean_text
 
-from .formatting import label
+from cpom.core.formatting import label
 from .layout import Banner, Bullet, Document, Heading, PageBreak, Table, Text
 
 MARGIN = 2 * cm

@@ -6,7 +6,7 @@ from cpom.contracts.models import Contract
 from cpom.diagnostic.models import Finding
 from cpom.diagnostic.services import AxisSynthesis, ChecklistLine, Synthesis
 
-from .formatting import filled, french_date, label, shorten, years
+from cpom.core.formatting import filled, french_date, label, shorten, years
 from .layout import Block, Bullet, Document, Heading, Text
 from .pdf import to_pdf
 from .word import to_docx

@@ -1,6 +1,6 @@
 """Renders a layout.Document as a Word file: A4, real headings and lists, grid tables, page number in the footer.
 
-Every text goes through :func:`cpom.text.clean_text` on its way in: lxml refuses control characters, and a text
+Every text goes through :func:`cpom.core.text.clean_text` on its way in: lxml refuses control characters, and a text
 stored before they were refused at the door must not make the document impossible to produce."""
 
 from io import BytesIO
@@ -10,9 +10,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from cpom.text import clean_text
+from cpom.core.text import clean_text
 
-from .formatting import label
+from cpom.core.formatting import label
 from .layout import Banner, Bullet, Document, Heading, PageBreak, Table, Text
 
 MARGIN = Cm(2)

@@ -27,14 +27,14 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 
-from cpom.locking import StaleWrite
+from cpom.core.locking import StaleWrite
 from cpom.accounts.access import can_contribute, contract_side, membership_of
 from cpom.accounts.models import Role
 from cpom.audit.services import record
 from cpom.contracts.models import Contract
-from cpom.documents.formatting import money
+from cpom.core.formatting import money
 from cpom.registry.models import Authority, AuthorityKind, Establishment
-from cpom.text import of
+from cpom.core.text import of
 
 from .balances import year_balances
 from .chart import Chart, balances_for, chart_for, group_balances

@@ -15,10 +15,10 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from cpom import numbers
+from cpom.core import numbers
 from cpom.contracts.models import Contract
-from cpom.documents.formatting import money
-from cpom.text import of
+from cpom.core.formatting import money
+from cpom.core.text import of
 from cpom.ui import flash_refusal, show_refusal, visible_or_404
 
 from . import budget as service

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from django.db import transaction
 
-from cpom.datafiles import read_toml
-from cpom.text import agreed, of
+from cpom.core.datafiles import read_toml
+from cpom.core.text import agreed, of
 from cpom.indicators.engine import ACCOUNT_PREFIX
 from cpom.indicators.models import DataValue
 from cpom.registry.models import Authority, Establishment

@@ -7,7 +7,7 @@ Plain functions returning the French line to print; a bad input raises ``ChartEr
 from pathlib import Path
 
 from cpom.registry.models import Authority
-from cpom.text import the
+from cpom.core.text import the
 
 from . import reference_costs
 from .chart import NATIONAL_CHART_FILE, ChartError, load_chart

@@ -15,21 +15,13 @@ from decimal import Decimal
 import numpy as np
 import polars as pl
 
-from cpom.documents.formatting import money
-from cpom.text import agreed, plural
+from cpom.core.formatting import money
+from cpom.core.text import agreed, plural
 
-from .trial_balance import (
-    ACCOUNT_NUMBER,
-    ACCOUNT_RULE,
-    AccountTotal,
-    Decoded,
-    TrialBalance,
-    at,
-    count,
-    decode,
-    quoted,
-    refuse,
-)
+from cpom.core.importing import at, quoted, refuse
+from cpom.core.numbers import count
+
+from .trial_balance import ACCOUNT_NUMBER, ACCOUNT_RULE, AccountTotal, Decoded, TrialBalance, decode
 
 KIND = "FEC"
 LEGAL_COLUMNS = (

@@ -7,7 +7,7 @@ from dsfr.utils import dsfr_input_class_attr
 
 from cpom.contracts.models import Contract
 from cpom.objectives.models import DUE_YEAR_LABELS
-from cpom.numbers import plain
+from cpom.core.numbers import plain
 from cpom.ui import DsfrForm, DsfrModelForm, MoneyField
 
 from .models import DeficitRule, NewMeasure, ReferenceBudget, Scenario, SurplusRule

@@ -14,15 +14,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from cpom.accounts.access import visible
-from cpom.documents.formatting import money
+from cpom.core.formatting import money
 from cpom.import_slots import ImportsBusy
-from cpom.indicators.importers import DataImportError
+from cpom.core.importing import DataImportError
 from cpom.registry.models import Establishment
-from cpom.text import the, to
+from cpom.core.text import the, to
 
 from . import balances, imports
 from .forms_import import ESTABLISHMENT, ImportForm, SectionForm, resolve_target
-from .trial_balance import count
+from cpom.core.numbers import count
 
 PENDING = "finance_pending_import"
 NOT_ALLOWED = "L'import des comptes est réservé à l'organisme gestionnaire de l'établissement (rôle contribution) et à l'équipe de la plateforme."

@@ -23,7 +23,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from cpom.accounts.access import can_edit_establishment, membership_of, visible
 from cpom.accounts.models import Role, Side
 from cpom.audit.services import record
-from cpom.documents.formatting import money
+from cpom.core.formatting import money
 from cpom.import_slots import import_slot
 from cpom.indicators.engine import ACCOUNT_PREFIX
 from cpom.indicators.importers import YEAR_RANGE, record_import
@@ -31,12 +31,14 @@ from cpom.indicators.models import DataValue, ImportBatch
 from cpom.indicators.storage import bulk_insert
 from cpom.registry.identifiers import normalise_finess, validate_finess, validate_siren
 from cpom.registry.models import Establishment, ManagingBody
-from cpom.text import agreed, of, to
+from cpom.core.text import agreed, of, to
 
 from . import fec, trial_balance
 from .fec import FiscalYear, Progress
 from .models import SectionMapping
-from .trial_balance import AccountTotal, TrialBalance, count
+from cpom.core.numbers import count
+
+from .trial_balance import AccountTotal, TrialBalance
 
 KINDS = {
     fec.KIND: "FEC (fichier des écritures comptables)",

@@ -14,8 +14,8 @@ from cpom.accounts.access import membership_of
 from cpom.accounts.models import Role, Side
 from cpom.audit.services import record
 from cpom.indicators.models import DataValue
-from cpom.locking import StaleWrite, fingerprint
-from cpom.numbers import grouped, read_decimal
+from cpom.core.locking import StaleWrite, fingerprint
+from cpom.core.numbers import grouped, read_decimal
 from cpom.registry.categories import CATEGORIES, CATEGORY_BY_CODE
 from cpom.registry.models import AuthorityKind
 

@@ -10,9 +10,9 @@ from cpom.accounts.access import membership_of
 from cpom.accounts.models import Side as MembershipSide
 from cpom.registry.categories import CATEGORIES
 from cpom.registry.models import Authority
-from cpom.text import plural
+from cpom.core.text import plural
 
-from cpom.locking import STALE_STATUS, StaleWrite
+from cpom.core.locking import STALE_STATUS, StaleWrite
 
 from . import reference_costs
 from .chart import chart_for

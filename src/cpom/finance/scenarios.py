@@ -14,12 +14,12 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from cpom.locking import StaleWrite
+from cpom.core.locking import StaleWrite
 from cpom.accounts.access import can_contribute
 from cpom.audit.services import record
 from cpom.contracts.models import Contract
 from cpom.objectives.models import DUE_YEAR_LABELS, Funding, Level, ObjectiveSheet, Status
-from cpom import numbers
+from cpom.core import numbers
 from cpom.objectives.values import ValueRefused, parse_number
 from cpom.registry.models import Establishment
 

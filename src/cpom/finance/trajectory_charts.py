@@ -6,7 +6,7 @@ Coordinates are computed in Decimal like the amounts they stand for, and rounded
 from dataclasses import dataclass
 from decimal import Decimal
 
-from cpom.numbers import NBSP, grouped
+from cpom.core.numbers import NBSP, grouped
 
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 96, 24, 24, 36  # room for the amounts on the left and the years below

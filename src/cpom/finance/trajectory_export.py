@@ -1,5 +1,5 @@
 """The trajectory workbook: the scenarios side by side, then one sheet per scenario, amounts as real numbers in euros;
-every cell through :mod:`cpom.workbooks`, so that a name typed like a formula stays a text."""
+every cell through :mod:`cpom.core.workbooks`, so that a name typed like a formula stays a text."""
 
 from decimal import Decimal
 from io import BytesIO
@@ -10,8 +10,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cpom.contracts.models import Contract
-from cpom import numbers
-from cpom.workbooks import sheet_title, write
+from cpom.core import numbers
+from cpom.core.workbooks import sheet_title, write
 
 from .scenarios import ScenarioRun, comparison, given_rates
 from .trajectory import Sums, yearly_rates

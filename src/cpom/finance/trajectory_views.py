@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from cpom import numbers
+from cpom.core import numbers
 from cpom.audit.services import entries_for
 from cpom.contracts.models import Contract
 from cpom.objectives.models import DUE_YEAR_LABELS

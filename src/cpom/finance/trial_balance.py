@@ -20,10 +20,11 @@ import numpy as np
 import polars as pl
 from openpyxl.utils import get_column_letter
 
-from cpom import workbooks
-from cpom.documents.formatting import NBSP, money
-from cpom.indicators.importers import MAX_REPORTED_ERRORS, DataImportError, parse_decimal
-from cpom.text import agreed
+from cpom.core import workbooks
+from cpom.core.formatting import money
+from cpom.core.importing import MAX_REPORTED_ERRORS, DataImportError, at, quoted, refuse
+from cpom.core.numbers import count, read_decimal_or_none
+from cpom.core.text import agreed
 
 KIND = "balance générale"
 COLUMNS = ("compte", "libelle", "debit", "credit")
@@ -72,28 +73,6 @@ class TrialBalance:
     @property
     def total_credit(self) -> Decimal:
         return sum((a.credit for a in self.accounts), Decimal(0))
-
-
-def count(number: int) -> str:
-    """« 1 000 000 », the way French users read a count."""
-    return f"{number:,}".replace(",", NBSP)
-
-
-def refuse(file_name: str, *problems: str) -> DataImportError:
-    return DataImportError(file_name, list(problems[:MAX_REPORTED_ERRORS]))
-
-
-def at(line: int, column: str | None = None) -> str:
-    """« ligne 12, colonne debit », the place a problem is reported at."""
-    return f"ligne {count(line)}" + (f", colonne {column}" if column else "")
-
-
-def quoted(value, limit: int = 40) -> str:
-    """« 20251301 », cut when long; an empty zone shows as « »."""
-    text = "" if value is None else str(value)
-    if not text:
-        return "« »"
-    return f"« {text if len(text) <= limit else text[: limit - 1] + '…'} »"
 
 
 def is_account_number(text: str) -> bool:
@@ -231,7 +210,7 @@ def parse_amount(text: str) -> Decimal | None:
         cleaned = cleaned.replace(thousands, "")
     if not re.fullmatch(r"[+-]?[0-9]+(?:[.,][0-9]*)?", cleaned):
         return None
-    value = parse_decimal(cleaned)
+    value = read_decimal_or_none(cleaned)
     if value is None or value != value.quantize(CENTS):
         return None
     return value

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from django.db import transaction
 
-from cpom.datafiles import read_toml
+from cpom.core.datafiles import read_toml
 from cpom.registry.categories import CATEGORY_BY_CODE
-from cpom.text import agreed
+from cpom.core.text import agreed
 
 from .engine import ACCOUNT_PREFIX, IndicatorSpec, compile_catalogue
 from .formula import FormulaError

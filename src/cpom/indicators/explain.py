@@ -9,9 +9,9 @@ from decimal import Decimal
 
 import polars as pl
 
-from cpom.numbers import plain
+from cpom.core.numbers import plain
 from cpom.registry.models import Establishment
-from cpom.text import plural
+from cpom.core.text import plural
 
 from . import formula as f
 from .engine import ACCOUNT_PREFIX, IndicatorSpec, compile_catalogue, compute

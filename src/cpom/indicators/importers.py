@@ -8,20 +8,22 @@ the same establishment, year and element, and remember which import they came fr
 import csv
 import getpass
 import io
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
-from cpom import workbooks
+from cpom.core import workbooks
+from cpom.core.importing import MAX_REPORTED_ERRORS, DataImportError
+from cpom.core.numbers import read_decimal_or_none
 from cpom.audit.services import record
 from cpom.import_slots import import_slot
 from cpom.registry.models import Establishment, ManagingBody
-from cpom.text import agreed, plural
-from cpom.workbooks import append
+from cpom.core.text import agreed, plural
+from cpom.core.workbooks import append
 
 from .catalogues import known_element
 from .models import DataElement, DataValue, ImportBatch
@@ -29,22 +31,8 @@ from .models import DataElement, DataValue, ImportBatch
 CSV_COLUMNS = ["finess", "annee", "element", "valeur"]
 # Head-office data: the same file keyed by the managing body's SIREN.
 HEAD_OFFICE_COLUMNS = ["siren", "annee", "element", "valeur"]
-MAX_REPORTED_ERRORS = 50
 YEAR_RANGE = range(1990, 2101)
 TEMPLATE_COLUMNS = ["code", "libelle", "unite", "valeur"]
-
-
-@dataclass
-class DataImportError(Exception):
-    """All the problems found in a file, each naming its line and column."""
-
-    file_name: str
-    problems: list[str] = field(default_factory=list)
-
-    def __str__(self) -> str:
-        more = "" if len(self.problems) < MAX_REPORTED_ERRORS else " (liste tronquée)"
-        return f"Fichier {self.file_name} refusé, rien n'a été importé{more} :\n- " + "\n- ".join(self.problems)
-
 
 
 @dataclass(frozen=True)
@@ -61,15 +49,6 @@ class ImportReport:
     batch: ImportBatch
     created: int
     updated: int
-
-
-def parse_decimal(text: str) -> Decimal | None:
-    cleaned = (text or "").strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        return None
-    return value if value.is_finite() else None
 
 
 class _Checker:
@@ -105,7 +84,7 @@ class _Checker:
         if not known:
             where = "" if self.level == "establishment" else " au niveau du siège"
             self.problem(line, columns["element"], f"donnée inconnue{where} « {element} » (voir cpom indicators elements)")
-        number = parse_decimal(str(value) if value is not None else "")
+        number = read_decimal_or_none(str(value) if value is not None else "")
         if number is None:
             self.problem(line, columns["valeur"], f"valeur non numérique « {value if value is not None else ''} »")
         if len(self.error.problems) > before:

@@ -14,7 +14,7 @@ from openpyxl import Workbook
 
 from cpom.registry.models import Establishment
 from cpom.registry.territories import region_of
-from cpom.workbooks import append
+from cpom.core.workbooks import append
 
 from .benchmarks import compute_benchmarks
 from .catalogues import spec_of

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from cpom.datafiles import read_toml
+from cpom.core.datafiles import read_toml
 
 EXAMPLES_FILE = Path(__file__).parent / "catalogue" / "exemples.toml"
 

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from cpom.locking import StaleWrite
+from cpom.core.locking import StaleWrite
 from cpom.accounts.access import ContractSide, can_contribute, contract_side
 from cpom.audit.services import record
 from cpom.contracts.models import Contract
-from cpom.text import the
+from cpom.core.text import the
 
 from .models import Agreement, Funding, Message, Objective, Status
 from .snapshots import objective_snapshot

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from cpom.numbers import grouped
+from cpom.core.numbers import grouped
 
 from .models import DUE_YEAR_LABELS, Objective, ObjectiveSheet
 

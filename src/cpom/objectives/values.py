@@ -5,7 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from cpom.indicators.models import ValueType
-from cpom.numbers import plain, read_decimal
+from cpom.core.numbers import plain, read_decimal
 
 # Words that say a value is not decided yet; the survey found them in a fifth of signed contracts.
 PLACEHOLDERS = re.compile(

@@ -37,7 +37,7 @@ class ManagingBody(models.Model):
         "autorisation de frais de siège", default=False,
         help_text="Le gestionnaire dispose d'une autorisation de frais de siège social.",
     )
-    # Optimistic locking: every save bumps it, and a save based on an older copy is refused (cpom.locking).
+    # Optimistic locking: every save bumps it, and a save based on an older copy is refused (cpom.core.locking).
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -60,7 +60,7 @@ class Authority(models.Model):
         "territoire", max_length=3, help_text="Code de la région (ARS) ou du département (conseil départemental)."
     )
     name = models.CharField("nom", max_length=200)
-    # Optimistic locking: every save bumps it, and a save based on an older copy is refused (cpom.locking).
+    # Optimistic locking: every save bumps it, and a save based on an older copy is refused (cpom.core.locking).
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -103,7 +103,7 @@ class Establishment(models.Model):
         ManagingBody, on_delete=models.PROTECT, related_name="establishments", verbose_name="organisme gestionnaire"
     )
     funders = models.ManyToManyField(Authority, related_name="funded_establishments", verbose_name="autorités de tarification")
-    # Optimistic locking: every save bumps it, and a save based on an older copy is refused (cpom.locking).
+    # Optimistic locking: every save bumps it, and a save based on an older copy is refused (cpom.core.locking).
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -142,7 +142,7 @@ class Contact(models.Model):
     )
     start_date = models.DateField("en fonction depuis le")
     end_date = models.DateField("jusqu'au", null=True, blank=True)
-    # Optimistic locking: every save bumps it, and a save based on an older copy is refused (cpom.locking).
+    # Optimistic locking: every save bumps it, and a save based on an older copy is refused (cpom.core.locking).
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.db.models import Model
 
 from cpom.audit.services import record, snapshot
-from cpom.locking import locked
+from cpom.core.locking import locked
 
 
 @transaction.atomic

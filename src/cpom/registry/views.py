@@ -9,7 +9,7 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView
 from cpom.accounts import access
 from cpom.accounts.access import visible
 from cpom.accounts.models import Side
-from cpom.locking import StaleWrite
+from cpom.core.locking import StaleWrite
 from cpom.ui import EditPermissionMixin, FormPageMixin, VisibleObjectMixin, show_refusal, visible_or_404
 
 from . import services

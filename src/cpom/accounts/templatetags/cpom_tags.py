@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django import template
 
-from cpom import numbers, text
+from cpom.core import numbers, text
 from cpom.registry.territories import territory_label
 
 register = template.Library()
@@ -42,19 +42,19 @@ def money(value):
 
 @register.filter
 def the(name) -> str:
-    """« l'ARS Pays de la Loire », « le Conseil départemental… » (cpom.text.the)."""
+    """« l'ARS Pays de la Loire », « le Conseil départemental… » (cpom.core.text.the)."""
     return text.the(str(name))
 
 
 @register.filter
 def of(name) -> str:
-    """« de l'ARS Pays de la Loire », « du Conseil départemental… » (cpom.text.of)."""
+    """« de l'ARS Pays de la Loire », « du Conseil départemental… » (cpom.core.text.of)."""
     return text.of(str(name))
 
 
 @register.filter
 def to(name) -> str:
-    """« à l'ARS Pays de la Loire », « au Conseil départemental… » (cpom.text.to)."""
+    """« à l'ARS Pays de la Loire », « au Conseil départemental… » (cpom.core.text.to)."""
     return text.to(str(name))
 
 
@@ -72,7 +72,7 @@ def _forms(words: str) -> tuple[str, str | None]:
 @register.filter
 def plural(count, words: str) -> str:
     """« 3 établissements », « 1 place installée »: ``{{ n|plural:"place installée,places installées" }}``; unlike
-    Django's pluralize, French counts 0 and 1 as singular (cpom.text.plural)."""
+    Django's pluralize, French counts 0 and 1 as singular (cpom.core.text.plural)."""
     return text.plural(int(count), *_forms(words))
 
 

@@ -1,6 +1,6 @@
 from django import template
 
-from cpom import numbers
+from cpom.core import numbers
 from cpom.indicators import bands
 
 register = template.Library()
@@ -8,7 +8,7 @@ register = template.Library()
 
 @register.filter
 def measure(value, unit=""):
-    """cpom.numbers.measure, « — » when there is no value."""
+    """cpom.core.numbers.measure, « — » when there is no value."""
     return "—" if value is None else numbers.measure(value, unit or "")
 
 

@@ -5,7 +5,7 @@ from django.db import connections
 
 from cpom.backups.archive import ArchiveRefused
 from cpom.backups.services import BackupRefused, backup
-from cpom.numbers import grouped
+from cpom.core.numbers import grouped
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cpom.diagnostic import frames
 from cpom.registry.models import Authority
-from cpom.text import plural, the
+from cpom.core.text import plural, the
 
 
 class Command(BaseCommand):

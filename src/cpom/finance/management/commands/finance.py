@@ -16,10 +16,10 @@ from cpom.finance.chart import ChartError
 from cpom.finance.chart_commands import load_chart_command, mean_cost_command
 from cpom.finance.reference_costs import ReferenceCostError
 from cpom.finance.models import SectionMapping
-from cpom.finance.trial_balance import count
+from cpom.core.numbers import count
 from cpom.import_slots import ImportsBusy
-from cpom.indicators.importers import DataImportError
-from cpom.text import clean_text, of, the, to
+from cpom.core.importing import DataImportError
+from cpom.core.text import clean_text, of, the, to
 
 
 def _day(text: str) -> date:

@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cpom.core.importing import DataImportError
 from cpom.import_slots import ImportsBusy
 from cpom.indicators import catalogues, importers, services
 from cpom.indicators.models import DataElement
@@ -59,7 +60,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Lecture de {file.name}…")
         try:
             report = importers.import_file(file)
-        except (importers.DataImportError, ImportsBusy) as error:
+        except (DataImportError, ImportsBusy) as error:
             raise CommandError(str(error)) from None
         self.stdout.write(self.style.SUCCESS(
             f"{report.created + report.updated} valeurs importées ({report.created} nouvelles, {report.updated} remplacées)."

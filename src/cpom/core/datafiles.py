@@ -5,7 +5,7 @@ TOML read one way, with French errors naming the file, and no control character 
 import tomllib
 from pathlib import Path
 
-from cpom.text import clean_strings
+from cpom.core.text import clean_strings
 
 
 def read_toml(path: Path, error: type[Exception]) -> dict:

@@ -3,8 +3,8 @@
 import datetime
 from decimal import Decimal
 
-from cpom import numbers
-from cpom.numbers import NBSP
+from cpom.core import numbers
+from cpom.core.numbers import NBSP
 
 NOT_FILLED = "Non renseigné"
 DATE_TO_SET = "date à fixer"

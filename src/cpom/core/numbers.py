@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 NBSP = "\u00a0"
 MINUS = "\u2212"
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
-_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")  # « 12 », « 12,5 », « 12, » and « ,5 » as typed
 
 
 def read_decimal(text: str | None) -> Decimal | None:
@@ -37,6 +37,19 @@ def grouped(value: Decimal | int, places: int = 2) -> str:
     rounded = Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)
     text = f"{abs(rounded):,.{places}f}".replace(",", NBSP).replace(".", ",")
     return _signed(text, rounded < 0)
+
+
+def count(number: int) -> str:
+    """« 1 000 000 »: a count, grouped by non-breaking spaces."""
+    return grouped(number, 0)
+
+
+def read_decimal_or_none(text: str | None) -> Decimal | None:
+    """:func:`read_decimal`, with None for what is not a number as for an empty text (a data file's cell)."""
+    try:
+        return read_decimal(text)
+    except ValueError:
+        return None
 
 
 def plain(value: Decimal) -> str:

@@ -12,7 +12,7 @@ import re
 from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
-from cpom.text import clean_text
+from cpom.core.text import clean_text
 
 # What a spreadsheet may read as the start of a formula, in Excel or LibreOffice (OWASP's « CSV injection » list).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")

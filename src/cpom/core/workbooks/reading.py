@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from openpyxl import load_workbook
 
-from cpom.numbers import grouped
+from cpom.core.numbers import grouped
 
 # A trial balance has a few thousand accounts, the indicator template a few hundred elements: the bounds leave
 # a wide margin above real files and keep the worst accepted workbook to a few seconds of reading.

@@ -11,7 +11,7 @@ article follows the name's first word: its own article (« Les Papillons Blancs 
 
 import re
 
-from cpom.numbers import grouped
+from cpom.core.numbers import grouped
 
 # C0 controls but tab, line feed and carriage return; the two non-characters and lone surrogates lxml refuses too.
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
