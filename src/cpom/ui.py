@@ -20,7 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from dsfr.forms import DsfrBaseForm, DsfrBoundField
 from dsfr.utils import dsfr_input_class_attr
 
-from cpom.accounts.access import visible
+from cpom.access import visible
 from cpom.core.formatting import french_date
 from cpom.core.locking import STALE_STATUS, StaleWrite
 from cpom.core.numbers import grouped, plain, read_decimal

@@ -4,7 +4,8 @@ from django.contrib.auth import authenticate, get_user_model
 from django.test import RequestFactory
 from django.urls import reverse
 
-from cpom.accounts.models import Membership, Role
+from cpom.access import Role
+from cpom.accounts.models import Membership
 
 
 def _login_request():

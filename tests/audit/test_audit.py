@@ -21,7 +21,8 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from cpom.accounts.models import Membership, Role
+from cpom.access import Role
+from cpom.accounts.models import Membership
 from cpom.audit.admin import AuditedAdmin, AuditEntryAdmin
 from cpom.audit.models import AuditEntry
 from cpom.registry.models import Contact, Establishment

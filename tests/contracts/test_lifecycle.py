@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from cpom.accounts.models import Role
+from cpom.access import Role
 from cpom.contracts import lifecycle
 from cpom.contracts.deadlines import add_months
 from cpom.contracts.lifecycle import LEAD, MANAGING_BODY, PARTY, RULES, TransitionRefused

@@ -1,4 +1,4 @@
-from .access import membership_of
+from cpom.access import membership_of
 
 
 def current_membership(request):

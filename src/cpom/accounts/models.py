@@ -2,25 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from cpom.access import Role, Side, role_reaches
 from cpom.registry.models import Authority, ManagingBody
-
-
-class Role(models.TextChoices):
-    """Ordered from least to most: each role includes the rights of the ones before."""
-
-    READ = "read", "Lecture"
-    CONTRIBUTE = "contribute", "Contribution"
-    VALIDATE = "validate", "Validation et signature"
-    ADMINISTER = "administer", "Administration"
-
-
-ROLE_RANK = {role: rank for rank, role in enumerate(Role.values)}
-
-
-class Side(models.TextChoices):
-    MANAGING_BODY = "managing_body", "Organisme gestionnaire"
-    AUTHORITY = "authority", "Autorité"
-    PLATFORM = "platform", "Plateforme"
 
 
 class Membership(models.Model):
@@ -65,4 +48,4 @@ class Membership(models.Model):
         return str(self.managing_body or self.authority)
 
     def has_role(self, minimum: str) -> bool:
-        return ROLE_RANK[self.role] >= ROLE_RANK[minimum]
+        return role_reaches(self.role, minimum)

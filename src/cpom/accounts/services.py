@@ -7,7 +7,7 @@ from rest_framework.authtoken.models import Token
 
 from cpom.audit.services import record
 
-from .access import membership_of
+from cpom.access import membership_of
 from .models import Membership, Side
 
 

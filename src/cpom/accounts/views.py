@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
 from . import services
-from .access import can_administer_members, membership_of
+from cpom.access import can_administer_members, membership_of
 from .forms import MemberChangeForm, NewMemberForm
 
 

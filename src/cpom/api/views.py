@@ -1,6 +1,6 @@
 from rest_framework import viewsets
 
-from cpom.accounts.access import visible
+from cpom.access import visible
 from cpom.contracts.models import Contract
 from cpom.registry.models import Establishment
 

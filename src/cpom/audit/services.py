@@ -3,7 +3,7 @@ from datetime import datetime
 from django.db.models import Model
 from django.utils import timezone
 
-from cpom.accounts.access import membership_of
+from cpom.access import membership_of
 
 from .models import AuditEntry
 

@@ -31,6 +31,8 @@ class ContractsConfig(AppConfig):
         from cpom.registry import bindings
 
         from .bindings import signed_contracts
+        from .visibility import register_rules
 
         post_migrate.connect(reinstall_freeze, sender=self)
         bindings.register(signed_contracts)
+        register_rules()

@@ -12,9 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from cpom.accounts.access import membership_of
+from cpom.access import membership_of
 from cpom.core.locking import STALE_MESSAGE, StaleWrite
-from cpom.accounts.models import Role, Side
+from cpom.access import Role, Side
 from cpom.objectives import readiness
 from cpom.core.text import of, the
 

@@ -4,13 +4,13 @@ The authorities competent for a perimeter are the ARS of its regions, the counci
 funders of its establishments: they take part at once. Any other authority may only be proposed by the lead
 authority, and takes part (sees the contract, its establishments and their data) once a managing-body user with
 the validation role has accepted it on the contract page. The managing body may also decline it. The rule is
-checked on every change of parties or perimeter; :mod:`cpom.accounts.access` hides unaccepted parties.
+checked on every change of parties or perimeter; :mod:`cpom.contracts.visibility` hides unaccepted parties.
 """
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from cpom.accounts.access import speaks_for
+from .rules import speaks_for
 from cpom.registry.models import Authority, AuthorityKind, Establishment, ManagingBody
 from cpom.registry.territories import region_of
 

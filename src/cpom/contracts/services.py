@@ -5,7 +5,8 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
-from cpom.accounts.access import can_answer_party_request, membership_of
+from cpom.access import membership_of
+from .rules import can_answer_party_request
 from cpom.audit.services import record
 
 from .lifecycle import StaleContract

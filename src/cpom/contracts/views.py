@@ -5,9 +5,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cpom.accounts import access
-from cpom.accounts.access import membership_of, visible
-from cpom.accounts.models import Side
+from cpom.access import membership_of, visible
+from cpom.access import Side
 from cpom.audit.services import entries_for
 from cpom.indicators.models import IndicatorValue
 from cpom.indicators.services import consolidated_for
@@ -17,7 +16,7 @@ from cpom.ui import show_refusal, visible_or_404
 
 from cpom.objectives import readiness
 
-from . import lifecycle, parties, services
+from . import lifecycle, parties, rules, services
 from .deadlines import deadlines, next_deadline
 from .forms import ContractForm, TransitionForm, establishments_for
 from .models import OPEN_STATES, Contract, State
@@ -45,7 +44,7 @@ def home(request):
         "rows": rows,
         "states": State.choices,
         "selected_state": state,
-        "can_create": access.can_create_contract(request.user),
+        "can_create": rules.can_create_contract(request.user),
     }
     template = "contracts/_contract_table.html" if request.htmx else "contracts/home.html"
     return render(request, template, context)
@@ -76,9 +75,9 @@ def contract_detail(request, contract_id):
         "transitions": contract.transitions.select_related("user"),
         "options": lifecycle.options_for(contract, request.user, today),
         "readiness_count": len(readiness.blockers(contract)) if contract.state in READINESS_STATES else 0,
-        "can_edit": access.can_edit_contract(request.user, contract),
+        "can_edit": rules.can_edit_contract(request.user, contract),
         "awaiting": parties.awaiting(contract),
-        "can_answer": access.can_answer_party_request(request.user, contract) and not contract.is_signed,
+        "can_answer": rules.can_answer_party_request(request.user, contract) and not contract.is_signed,
         "audit": entries_for(contract)[:20],
         "today": today,
     })
@@ -121,7 +120,7 @@ def _selected_managing_body(request):
 
 @login_required
 def contract_create(request):
-    if not access.can_create_contract(request.user):
+    if not rules.can_create_contract(request.user):
         raise PermissionDenied("Seules les autorités (rôle validation) programment un contrat.")
     form = ContractForm(request.POST or None, **_form_choices(request.user, _selected_managing_body(request)))
     if request.method == "POST" and form.is_valid():
@@ -135,7 +134,7 @@ def contract_create(request):
 @login_required
 def contract_update(request, contract_id):
     contract = visible_or_404(request.user, _contracts_of(request.user), pk=contract_id)
-    if not access.can_edit_contract(request.user, contract):
+    if not rules.can_edit_contract(request.user, contract):
         raise PermissionDenied("Seule l'autorité cheffe de file modifie le cadre du contrat, et seulement avant signature.")
     form = ContractForm(
         request.POST or None, instance=contract, **_form_choices(request.user, contract.managing_body)

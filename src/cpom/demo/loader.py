@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from cpom.accounts.models import Membership, Role
+from cpom.access import Role
+from cpom.accounts.models import Membership
 from cpom.contracts.models import Contract, ContractParty, LegalBasis, State, Transition
 from cpom.demo.contract_content import load_contract_content
 from cpom.demo.finance_data import load_demo_budgets

@@ -11,7 +11,8 @@ from django.db import transaction
 from django.db.models import Max
 
 from cpom.core.locking import StaleWrite
-from cpom.accounts.access import can_contribute, contract_side, membership_of
+from cpom.access import membership_of
+from cpom.contracts.rules import can_contribute, contract_side
 from cpom.audit.services import record
 from cpom.contracts.models import Contract
 from cpom.indicators.models import Band, Indicator, IndicatorValue

@@ -28,8 +28,9 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from django.db import transaction
 
 from cpom.core.locking import StaleWrite
-from cpom.accounts.access import can_contribute, contract_side, membership_of
-from cpom.accounts.models import Role
+from cpom.access import membership_of
+from cpom.contracts.rules import can_contribute, contract_side
+from cpom.access import Role
 from cpom.audit.services import record
 from cpom.contracts.models import Contract
 from cpom.core.formatting import money

@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from cpom.accounts.access import visible
+from cpom.access import visible
 from cpom.core.formatting import money
 from cpom.import_slots import ImportsBusy
 from cpom.core.importing import DataImportError

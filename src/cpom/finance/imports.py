@@ -20,8 +20,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Count, Max, Q, QuerySet
 
-from cpom.accounts.access import can_edit_establishment, membership_of, visible
-from cpom.accounts.models import Role, Side
+from cpom.access import membership_of, visible
+from cpom.registry.rules import can_edit_establishment
+from cpom.access import Role, Side
 from cpom.audit.services import record
 from cpom.core.formatting import money
 from cpom.import_slots import import_slot

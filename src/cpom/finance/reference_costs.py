@@ -10,8 +10,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from cpom.accounts.access import membership_of
-from cpom.accounts.models import Role, Side
+from cpom.access import membership_of
+from cpom.access import Role, Side
 from cpom.audit.services import record
 from cpom.indicators.models import DataValue
 from cpom.core.locking import StaleWrite, fingerprint

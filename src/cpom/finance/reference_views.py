@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from cpom.accounts.access import membership_of
-from cpom.accounts.models import Side as MembershipSide
+from cpom.access import membership_of
+from cpom.access import Side as MembershipSide
 from cpom.registry.categories import CATEGORIES
 from cpom.registry.models import Authority
 from cpom.core.text import plural

@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from cpom.core.locking import StaleWrite
-from cpom.accounts.access import can_contribute
+from cpom.contracts.rules import can_contribute
 from cpom.audit.services import record
 from cpom.contracts.models import Contract
 from cpom.objectives.models import DUE_YEAR_LABELS, Funding, Level, ObjectiveSheet, Status

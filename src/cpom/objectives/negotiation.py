@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from cpom.core.locking import StaleWrite
-from cpom.accounts.access import ContractSide, can_contribute, contract_side
+from cpom.contracts.rules import ContractSide, can_contribute, contract_side
 from cpom.audit.services import record
 from cpom.contracts.models import Contract
 from cpom.core.text import the

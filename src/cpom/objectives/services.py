@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.formats import date_format
 
-from cpom.accounts.access import contract_side
+from cpom.contracts.rules import contract_side
 from cpom.audit.services import record
 from cpom.contracts.models import Contract
 from cpom.indicators.models import Indicator, IndicatorValue

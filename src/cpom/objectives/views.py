@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from cpom.accounts.access import can_contribute, contract_side
+from cpom.contracts.rules import can_contribute, contract_side
 from cpom.audit.services import entries_for
 from cpom.contracts.models import Contract
 from cpom.documents.http import document_response

@@ -6,9 +6,10 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
-from cpom.accounts import access
-from cpom.accounts.access import visible
-from cpom.accounts.models import Side
+from cpom import access
+from cpom.registry import rules as registry_rules
+from cpom.access import visible
+from cpom.access import Side
 from cpom.core.locking import StaleWrite
 from cpom.ui import EditPermissionMixin, FormPageMixin, VisibleObjectMixin, show_refusal, visible_or_404
 
@@ -79,7 +80,7 @@ class EstablishmentList(SearchableListView):
     partial_template = "registry/_establishment_table.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(can_create=access.can_create_establishment(self.request.user), **kwargs)
+        return super().get_context_data(can_create=registry_rules.can_create_establishment(self.request.user), **kwargs)
 
 
 class EstablishmentDetail(VisibleObjectMixin, DetailView):
@@ -89,7 +90,7 @@ class EstablishmentDetail(VisibleObjectMixin, DetailView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         return super().get_context_data(
-            can_edit=access.can_edit_establishment(user, self.object),
+            can_edit=registry_rules.can_edit_establishment(user, self.object),
             contracts=visible(user, self.object.contracts.all()),
             **kwargs,
         )
@@ -113,14 +114,14 @@ class EstablishmentCreate(EstablishmentFormMixin, GuardedCreateView):
     refusal = "Seuls l'organisme gestionnaire (rôle contribution) et la plateforme créent des établissements."
 
     def may_create(self, user):
-        return access.can_create_establishment(user)
+        return registry_rules.can_create_establishment(user)
 
 
 class EstablishmentUpdate(EstablishmentFormMixin, SavedRecordMixin, EditPermissionMixin, FormPageMixin, UpdateView):
     lookup_field = lookup_kwarg = "finess"
 
     def may_edit(self, user, obj):
-        return access.can_edit_establishment(user, obj)
+        return registry_rules.can_edit_establishment(user, obj)
 
 
 # Managing bodies ------------------------------------------------------------------------------
@@ -140,8 +141,8 @@ class OrganisationDetail(VisibleObjectMixin, DetailView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         return super().get_context_data(
-            can_edit=access.can_edit_organisation(user, self.object),
-            can_manage_contacts=access.can_manage_contacts_of(user, self.object),
+            can_edit=registry_rules.can_edit_organisation(user, self.object),
+            can_manage_contacts=registry_rules.can_manage_contacts_of(user, self.object),
             contacts=visible(user, self.object.contacts.all()),
             **self.related(user),
             **kwargs,
@@ -153,7 +154,7 @@ class OrganisationDetail(VisibleObjectMixin, DetailView):
 
 class OrganisationUpdate(SavedRecordMixin, EditPermissionMixin, FormPageMixin, UpdateView):
     def may_edit(self, user, obj):
-        return access.can_edit_organisation(user, obj)
+        return registry_rules.can_edit_organisation(user, obj)
 
 
 class PlatformCreateView(GuardedCreateView):
@@ -219,7 +220,7 @@ class AuthorityUpdate(OrganisationUpdate):
 # Contacts -------------------------------------------------------------------------------------
 
 def _contact_form_page(request, organisation, contact=None):
-    if not access.can_manage_contacts_of(request.user, organisation):
+    if not registry_rules.can_manage_contacts_of(request.user, organisation):
         raise PermissionDenied("Vous ne pouvez gérer que les contacts de votre organisation.")
     form = ContactForm(request.POST or None, instance=contact)
     if request.method == "POST" and form.is_valid():
