@@ -17,6 +17,7 @@ database holds with what this module writes today, so the two cannot drift apart
 
 from dataclasses import dataclass
 
+from .lifecycle import RULES
 from .models import COVERING_STATES, SIGNED_STATES
 
 PREFIX = "cpom_"
@@ -99,8 +100,6 @@ def _quoted(message: str) -> str:
 
 
 def _allowed_pairs() -> list[str]:
-    from .lifecycle import RULES  # the lifecycle reads the objectives' readiness: imported when writing the SQL
-
     return sorted(f"{a}>{b}" for a, b in RULES)
 
 

@@ -15,9 +15,9 @@ from django.utils.formats import date_format
 from cpom.access import membership_of
 from cpom.core.locking import STALE_MESSAGE, StaleWrite
 from cpom.access import Role, Side
-from cpom.objectives import readiness
 from cpom.core.text import of, the
 
+from . import guards
 from .deadlines import add_months
 from .models import Contract, State, Transition
 
@@ -94,9 +94,9 @@ def end_date_reached(contract: Contract, today: date) -> list[str]:
     return []
 
 
-def objectives_ready(contract: Contract, today: date) -> list[str]:
-    """The readiness check: a contract whose objectives cannot be followed does not reach signature."""
-    return [blocker.message for blocker in readiness.blockers(contract)]
+def ready_for_signature(contract: Contract, today: date) -> list[str]:
+    """The later stages' guards (the objectives' readiness check): a contract that cannot be followed is not signed."""
+    return [blocker.message for blocker in guards.blockers(contract)]
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,7 @@ RULES: dict[tuple[str, str], Rule] = {
     (State.LAUNCHED, State.DIAGNOSTIC): Rule("Ouvrir le diagnostic partagé", BOTH_SIDES, Role.CONTRIBUTE),
     (State.DIAGNOSTIC, State.NEGOTIATION): Rule("Passer à la négociation des objectifs", BOTH_SIDES, Role.CONTRIBUTE),
     (State.NEGOTIATION, State.READY_FOR_SIGNATURE): Rule(
-        "Déclarer le contrat prêt pour signature", frozenset({LEAD}), Role.VALIDATE, (*SIGNATURE_CHECKS, objectives_ready)
+        "Déclarer le contrat prêt pour signature", frozenset({LEAD}), Role.VALIDATE, (*SIGNATURE_CHECKS, ready_for_signature)
     ),
     (State.READY_FOR_SIGNATURE, State.NEGOTIATION): Rule(
         "Rouvrir la négociation", BOTH_SIDES, Role.CONTRIBUTE, comment_required=True,

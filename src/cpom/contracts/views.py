@@ -14,9 +14,8 @@ from cpom.registry.models import Authority, Establishment, ManagingBody
 from cpom.core.locking import StaleWrite
 from cpom.ui import show_refusal, visible_or_404
 
-from cpom.objectives import readiness
 
-from . import lifecycle, parties, rules, services
+from . import guards, lifecycle, parties, rules, services
 from .deadlines import deadlines, next_deadline
 from .forms import ContractForm, TransitionForm, establishments_for
 from .models import OPEN_STATES, Contract, State
@@ -74,7 +73,7 @@ def contract_detail(request, contract_id):
         "next_deadline": next_deadline(contract, today),
         "transitions": contract.transitions.select_related("user"),
         "options": lifecycle.options_for(contract, request.user, today),
-        "readiness_count": len(readiness.blockers(contract)) if contract.state in READINESS_STATES else 0,
+        "readiness_count": len(guards.blockers(contract)) if contract.state in READINESS_STATES else 0,
         "can_edit": rules.can_edit_contract(request.user, contract),
         "awaiting": parties.awaiting(contract),
         "can_answer": rules.can_answer_party_request(request.user, contract) and not contract.is_signed,

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class ObjectivesConfig(AppConfig):
     name = "cpom.objectives"
     verbose_name = "Objectifs et indicateurs de suivi"
+
+    def ready(self):
+        from cpom.contracts import guards
+
+        from .readiness import blockers
+
+        guards.register(blockers)

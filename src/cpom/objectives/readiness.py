@@ -1,13 +1,13 @@
 """What blocks signature: each rule says, in French, what is missing and where to fix it.
 
 The same list is shown on the objectives page, printed by ``cpom contracts readiness``
-and checked by the lifecycle before a contract may be declared ready for signature.
+and checked by the lifecycle before a contract may be declared ready for signature (registered as a guard of
+cpom.contracts.guards when the app is ready).
 """
-
-from dataclasses import dataclass
 
 from django.urls import reverse
 
+from cpom.contracts.guards import Blocker
 from cpom.contracts.models import Contract
 
 from . import negotiation
@@ -15,13 +15,6 @@ from .models import DUE_YEAR_LABELS, Funding, Level, Objective, ObjectiveLimits,
 from .values import is_unspecified
 
 DEFAULT_LIMITS = ObjectiveLimits(max_strategic=5, max_operational=15)
-
-
-@dataclass(frozen=True)
-class Blocker:
-    rule: str
-    message: str
-    url: str
 
 
 def limits_for(contract: Contract) -> ObjectiveLimits:

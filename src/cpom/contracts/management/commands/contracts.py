@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from cpom.contracts.models import Contract
-from cpom.objectives.readiness import blockers
+from cpom.contracts.guards import blockers
 
 
 class Command(BaseCommand):
