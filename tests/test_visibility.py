@@ -53,7 +53,7 @@ def test_enumeration_finds_the_pages_and_api_routes():
         "registry:establishment_update", "registry:managing_body", "contract-detail", "establishment-detail",
         "indicators:establishment", "indicators:detail", "diagnostic:home", "diagnostic:section", "diagnostic:attachment",
         "diagnostic:finding", "objectives:list", "objectives:detail", "objectives:update", "objectives:negotiate",
-        "objectives:indicator", "objectives:milestone_delete", "objectives:sheet", "objectives:annex",
+        "objectives:indicator", "objectives:milestone_delete", "documents:sheet", "documents:annex",
         "contracts:party_accept", "contracts:party_decline",
     } <= names
 

@@ -144,5 +144,5 @@ def test_a_finding_pasted_with_a_vertical_tab_is_stored_on_two_lines_and_exporte
     client.post(_create_url(association_contract), finding_data(text="Ligne 1\x0bLigne 2", causes="Cause\x1b[0m cachée"))
     finding = Finding.objects.get(diagnostic=diagnostic, text__startswith="Ligne 1")
     assert (finding.text, finding.causes) == ("Ligne 1\nLigne 2", "Cause[0m cachée")
-    export = client.get(reverse("diagnostic:synthesis_docx", kwargs={"contract_id": association_contract.pk}))
+    export = client.get(reverse("documents:synthesis_docx", kwargs={"contract_id": association_contract.pk}))
     assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxmlformats")

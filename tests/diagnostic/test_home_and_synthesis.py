@@ -34,7 +34,7 @@ def test_the_home_shows_the_frame_as_a_tree_with_levels(client_for, association_
     assert "<option value=\"\" selected>Organisme gestionnaire (consolidé)</option>" in body
     for establishment in association_contract.establishments.all():
         assert f'value="{establishment.finess}"' in body
-    assert reverse("diagnostic:synthesis_docx", kwargs={"contract_id": association_contract.pk}) in body
+    assert reverse("documents:synthesis_docx", kwargs={"contract_id": association_contract.pk}) in body
 
 
 def test_the_home_marks_what_is_written_at_each_level(client_for, users, association_contract, diagnostic, frame, text_of):
@@ -109,17 +109,17 @@ def test_the_synthesis_sorts_findings_by_axis_and_keeps_the_parties_texts(client
 def test_the_exports_are_real_documents_named_after_the_contract(client_for, association_contract, diagnostic):
     client = client_for("cd44")
     finding = diagnostic.findings.order_by("pk").first()
-    docx_response = client.get(reverse("diagnostic:synthesis_docx", kwargs={"contract_id": association_contract.pk}))
+    docx_response = client.get(reverse("documents:synthesis_docx", kwargs={"contract_id": association_contract.pk}))
     assert docx_response["Content-Type"] == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     assert docx_response["Content-Disposition"] == 'attachment; filename="synthese-diagnostic-CPOM-PDL-2027-044-01.docx"'
     word_text = "\n".join(p.text for p in Document(BytesIO(docx_response.content)).paragraphs)
     assert "Synthèse du diagnostic partagé" in word_text and finding.text in word_text
-    pdf_response = client.get(reverse("diagnostic:synthesis_pdf", kwargs={"contract_id": association_contract.pk}))
+    pdf_response = client.get(reverse("documents:synthesis_pdf", kwargs={"contract_id": association_contract.pk}))
     assert pdf_response["Content-Type"] == "application/pdf"
     assert pdf_response["Content-Disposition"] == 'attachment; filename="synthese-diagnostic-CPOM-PDL-2027-044-01.pdf"'
     pdf_text = " ".join(page.extract_text() for page in PdfReader(BytesIO(pdf_response.content)).pages)
     assert "Synthèse du diagnostic partagé" in pdf_text and "Points forts" in pdf_text
-    assert client_for("ehpad").get(reverse("diagnostic:synthesis_pdf", kwargs={"contract_id": association_contract.pk})).status_code == 404
+    assert client_for("ehpad").get(reverse("documents:synthesis_pdf", kwargs={"contract_id": association_contract.pk})).status_code == 404
 
 
 def test_the_in_force_contract_diagnostic_is_read_only(client_for, users, ehpad_contract, ehpad_diagnostic, frame, section_url, text_of):

@@ -19,11 +19,11 @@ def test_a_finding_with_a_vertical_tab_is_exported_on_two_lines(diagnostic, find
 def test_an_objective_title_with_an_escape_character_is_exported(client_for, association_contract, operational, read_docx, read_pdf):
     type(operational).objects.filter(pk=operational.pk).update(title="Mettre en œuvre\x1b l'unité")
     client = client_for("asso")
-    url = reverse("objectives:sheet", kwargs={"contract_id": association_contract.pk, "objective_id": operational.pk, "extension": "docx"})
+    url = reverse("documents:sheet", kwargs={"contract_id": association_contract.pk, "objective_id": operational.pk, "extension": "docx"})
     word = read_docx(client.get(url).content)
     assert "Mettre en œuvre l'unité" in word.text
     pdf = client.get(url.replace(".docx", ".pdf"))
     assert pdf.status_code == 200
     assert any("Mettre en œuvre l'unité" in page for page in read_pdf(pdf.content))
-    annex = client.get(reverse("objectives:annex", kwargs={"contract_id": association_contract.pk, "extension": "docx"}))
+    annex = client.get(reverse("documents:annex", kwargs={"contract_id": association_contract.pk, "extension": "docx"}))
     assert "Mettre en œuvre l'unité" in read_docx(annex.content).text

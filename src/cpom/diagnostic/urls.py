@@ -12,6 +12,4 @@ urlpatterns = [
     path("constats/nouveau/", views.finding_create, name="finding_create"),
     path("constats/<int:finding_id>/", views.finding, name="finding"),
     path("synthese/", views.synthesis, name="synthesis"),
-    path("synthese/word/", views.synthesis_docx, name="synthesis_docx"),
-    path("synthese/pdf/", views.synthesis_pdf, name="synthesis_pdf"),
 ]

@@ -7,16 +7,13 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from cpom.core.locking import STALE_STATUS
 from cpom.contracts.models import Contract
-from cpom.documents.http import document_response
-from cpom.documents.synthesis import synthesis_docx as synthesis_docx_document
-from cpom.documents.synthesis import synthesis_pdf as synthesis_pdf_document
 from cpom.indicators.models import Indicator
 from cpom.registry.categories import CATEGORY_CHOICES
 from cpom.ui import visible_or_404
@@ -468,18 +465,3 @@ def synthesis(request, diagnostic):
         "contract": contract, "diagnostic": diagnostic, "synthesis": result, "form": form,
         **_rights(request.user, contract),
     }, status=status)
-
-
-def _export(diagnostic, render_document, extension: str) -> HttpResponse:
-    name = f"synthese-diagnostic-{diagnostic.contract.reference}"
-    return document_response(render_document(services.synthesis(diagnostic)), name, extension)
-
-
-@diagnostic_page
-def synthesis_docx(request, diagnostic):
-    return _export(diagnostic, synthesis_docx_document, "docx")
-
-
-@diagnostic_page
-def synthesis_pdf(request, diagnostic):
-    return _export(diagnostic, synthesis_pdf_document, "pdf")

@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import path
 
 from . import views
 
@@ -10,11 +10,9 @@ urlpatterns = [
     path("nouveau/", views.objective_create, name="create"),
     path("exemples/", views.examples, name="examples"),
     path("exemples/copier/", views.copy_example, name="copy_example"),
-    re_path(r"^fiches\.(?P<extension>docx|pdf)$", views.annex_document, name="annex"),
     path("<int:objective_id>/", views.objective_detail, name="detail"),
     path("<int:objective_id>/modifier/", views.objective_update, name="update"),
     path("<int:objective_id>/negociation/", views.negotiate, name="negotiate"),
-    re_path(r"^(?P<objective_id>[0-9]+)/fiche\.(?P<extension>docx|pdf)$", views.sheet_document, name="sheet"),
     path("<int:objective_id>/indicateurs/nouveau/", views.indicator_edit, name="indicator_create"),
     path("<int:objective_id>/indicateurs/<int:follow_up_id>/", views.indicator_edit, name="indicator"),
     path("<int:objective_id>/indicateurs/<int:follow_up_id>/retirer/", views.indicator_delete, name="indicator_delete"),

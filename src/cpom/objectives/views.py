@@ -8,8 +8,6 @@ from django.views.decorators.http import require_POST
 from cpom.contracts.rules import can_contribute, contract_side
 from cpom.audit.services import entries_for
 from cpom.contracts.models import Contract
-from cpom.documents.http import document_response
-from cpom.documents.objective_sheet import sheet_docx, sheet_pdf, sheets_docx, sheets_pdf
 from cpom.indicators.models import Kind
 from cpom.ui import flash_refusal, show_refusal, visible_or_404
 
@@ -295,22 +293,3 @@ def copy_example(request, contract_id):
         return redirect("objectives:examples", contract_id=contract.pk)
     messages.success(request, f"L'exemple est copié comme objectif {objective.number} : adaptez-le, fixez situation actuelle et cibles.")
     return redirect(objective)
-
-
-@login_required
-def sheet_document(request, contract_id, objective_id, extension):
-    objective = _objective(request, contract_id, objective_id)
-    if objective.level != Level.OPERATIONAL:
-        raise Http404("Seuls les objectifs opérationnels ont une fiche objectif.")
-    render_document = sheet_docx if extension == "docx" else sheet_pdf
-    return document_response(render_document(objective), f"fiche-objectif-{objective.contract.reference}-{objective.number}", extension)
-
-
-@login_required
-def annex_document(request, contract_id, extension):
-    contract = _contract(request, contract_id)
-    operational = sorted(
-        contract.objectives.filter(level=Level.OPERATIONAL).exclude(status=Status.REJECTED), key=readiness.number_order
-    )
-    render_document = sheets_docx if extension == "docx" else sheets_pdf
-    return document_response(render_document(operational), f"fiches-objectifs-{contract.reference}", extension)
