@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from cpom.records import VersionedModel
 from cpom.registry.models import Authority, Establishment, ManagingBody
 
 
@@ -36,7 +37,7 @@ class LegalBasis(models.TextChoices):
     L313_12_IV_TER = "L313-12-IVter", "Article L.313-12 IV ter du CASF (EHPAD et petites unités de vie)"
 
 
-class Contract(models.Model):
+class Contract(VersionedModel):
     """CPOM: a multi-year contract between a managing body and its funding authorities."""
 
     reference = models.CharField(
@@ -58,8 +59,6 @@ class Contract(models.Model):
     establishments = models.ManyToManyField(
         Establishment, related_name="contracts", blank=True, verbose_name="périmètre"
     )
-    # Optimistic locking: every write bumps it; a write based on a stale copy is refused.
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -74,12 +74,6 @@ def _awaiting_answer(contract: Contract, party_id: int, user) -> tuple[Contract,
     return current, party
 
 
-def _bump(contract: Contract) -> None:
-    # The parties are part of the frame: a frame form opened before the answer must not overwrite it.
-    contract.version += 1
-    contract.save(update_fields=["version"])
-
-
 @transaction.atomic
 def accept_party(contract: Contract, party_id: int, user) -> ContractParty:
     """The managing body accepts a co-signatory outside its competence: from now on it takes part."""
@@ -87,7 +81,8 @@ def accept_party(contract: Contract, party_id: int, user) -> ContractParty:
     before = snapshot(current)
     party.accepted_at, party.accepted_by = timezone.now(), user
     party.save(update_fields=["accepted_at", "accepted_by"])
-    _bump(current)
+    # The parties are part of the frame: a frame form opened before the answer must not overwrite it.
+    current.bump_version()
     record(user, current, f"Acceptation de {party.authority} comme cosignataire du contrat", before, snapshot(current))
     return party
 
@@ -98,6 +93,7 @@ def decline_party(contract: Contract, party_id: int, user) -> ContractParty:
     current, party = _awaiting_answer(contract, party_id, user)
     before = snapshot(current)
     party.delete()
-    _bump(current)
+    # The parties are part of the frame: a frame form opened before the answer must not overwrite it.
+    current.bump_version()
     record(user, current, f"Refus de {party.authority} comme cosignataire du contrat", before, snapshot(current))
     return party

@@ -2,18 +2,15 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from cpom.records import CatalogueFile, VersionedModel
 from cpom.contracts.models import Contract
 from cpom.indicators.models import Indicator
 from cpom.registry.models import Authority, Establishment
 
 
-class DiagnosticTemplate(models.Model):
+class DiagnosticTemplate(CatalogueFile):
     """The frame of a shared diagnostic (sections, check-list), loaded from a data file; an authority may adapt it."""
 
-    code = models.SlugField("code", max_length=60, unique=True)
-    label = models.CharField("intitulé", max_length=250)
-    version = models.CharField("version", max_length=30)
-    source = models.TextField("source", blank=True)
     authority = models.ForeignKey(
         Authority, null=True, blank=True, on_delete=models.PROTECT, related_name="diagnostic_templates",
         help_text="Vide pour la trame nationale.",
@@ -22,9 +19,6 @@ class DiagnosticTemplate(models.Model):
     class Meta:
         verbose_name = "trame de diagnostic"
         verbose_name_plural = "trames de diagnostic"
-
-    def __str__(self) -> str:
-        return f"{self.label} (v{self.version})"
 
 
 class Part(models.TextChoices):
@@ -85,13 +79,12 @@ class ChecklistItem(models.Model):
         return self.label
 
 
-class Diagnostic(models.Model):
+class Diagnostic(VersionedModel):
     """The shared diagnostic of one contract: per establishment and consolidated for the managing body."""
 
     contract = models.OneToOneField(Contract, on_delete=models.CASCADE, related_name="diagnostic")
     template = models.ForeignKey(DiagnosticTemplate, on_delete=models.PROTECT, related_name="diagnostics")
     salient_issues = models.TextField("problématiques saillantes", blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = "diagnostic partagé"
@@ -101,7 +94,7 @@ class Diagnostic(models.Model):
         return f"Diagnostic partagé – {self.contract.reference}"
 
 
-class SectionEntry(models.Model):
+class SectionEntry(VersionedModel):
     """What the managing body writes for one section, for one establishment or for the whole managing body."""
 
     diagnostic = models.ForeignKey(Diagnostic, on_delete=models.CASCADE, related_name="entries")
@@ -111,7 +104,6 @@ class SectionEntry(models.Model):
         help_text="Vide pour l'analyse consolidée de l'organisme gestionnaire.",
     )
     text = models.TextField("analyse de l'organisme gestionnaire", blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
 
@@ -196,7 +188,7 @@ class Priority(models.IntegerChoices):
     LOW = 3, "Basse"
 
 
-class Finding(models.Model):
+class Finding(VersionedModel):
     """A constat: short, stating a difficulty, a problem, a strength or a specificity, with its evidence."""
 
     diagnostic = models.ForeignKey(Diagnostic, on_delete=models.CASCADE, related_name="findings")
@@ -224,7 +216,6 @@ class Finding(models.Model):
         help_text="Vide quand le constat est rédigé par l'organisme gestionnaire.",
     )
     organisation_label = models.CharField("rédigé par", max_length=200)
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from cpom.records import CatalogueFile
 from cpom.registry.categories import CATEGORY_CHOICES
 from cpom.registry.models import Authority, Establishment, ManagingBody
 
@@ -46,13 +47,9 @@ class Band(models.TextChoices):
     NO_COMPARISON = "no_comparison", "pas de comparaison"
 
 
-class Catalogue(models.Model):
+class Catalogue(CatalogueFile):
     """A versioned set of indicators: national files in the repository, or an authority's own."""
 
-    code = models.SlugField("code", max_length=60, unique=True)
-    label = models.CharField("intitulé", max_length=250)
-    version = models.CharField("version", max_length=30)
-    source = models.TextField("source", blank=True)
     authority = models.ForeignKey(
         Authority, null=True, blank=True, on_delete=models.PROTECT, related_name="catalogues",
         help_text="Vide pour un catalogue national.",
@@ -61,9 +58,6 @@ class Catalogue(models.Model):
     class Meta:
         verbose_name = "catalogue d'indicateurs"
         verbose_name_plural = "catalogues d'indicateurs"
-
-    def __str__(self) -> str:
-        return f"{self.label} (v{self.version})"
 
 
 class DataElement(models.Model):

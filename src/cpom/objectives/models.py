@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from cpom.records import VersionedModel
 from cpom.contracts.models import Contract
 from cpom.diagnostic.models import Finding
 from cpom.indicators.models import Direction, Indicator, Kind, ValueType
@@ -67,7 +68,7 @@ class ObjectiveLimits(models.Model):
         verbose_name_plural = "limites du nombre d'objectifs"
 
 
-class Objective(models.Model):
+class Objective(VersionedModel):
     """A strategic objective, an operational objective (with its fiche) or an action, negotiated between the parties."""
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="objectives")
@@ -98,7 +99,6 @@ class Objective(models.Model):
         "accessibilité", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)],
         help_text="De 1 (difficile) à 4 (à portée de main) : effort, moyens et délais nécessaires.",
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -131,10 +131,9 @@ def edit(objective: Objective, user, change: Callable[[Objective], None], expect
     after = objective_snapshot(current)
     if after == before:
         return current
-    current.version += 1
     if current.status != Status.PROPOSED:
         current.status = Status.UNDER_DISCUSSION
-    current.save(update_fields=["version", "status"])
+    current.bump_version("status")
     record(user, current, f"Version {current.version} : {what}", before, after)
     agree_as_proposer(current, user)
     return current
@@ -195,8 +194,7 @@ def reopen(objective: Objective, user, reason: str) -> Objective:
     if not reason.strip():
         raise NegotiationRefused("Indiquez ce qui doit être rediscuté.")
     # Agreements lapse: the reopened objective needs every party's word again.
-    current.version += 1
-    current.save(update_fields=["version"])
+    current.bump_version()
     _set_status(current, user, Status.UNDER_DISCUSSION)
     _say(current, user, event="a rouvert la discussion", text=reason)
     return current

@@ -3,6 +3,8 @@ from django.db import models
 from django.urls import reverse
 from django.db.models import Q
 
+from cpom.records import VersionedModel
+
 from . import territories
 from .categories import CATEGORY_CHOICES, Audience, Sector
 from .identifiers import validate_finess, validate_siren
@@ -21,7 +23,7 @@ class AuthorityKind(models.TextChoices):
     CD = "CD", "Conseil départemental"
 
 
-class ManagingBody(models.Model):
+class ManagingBody(VersionedModel):
     """Organisme gestionnaire: the legal entity that runs establishments."""
 
     name = models.CharField("raison sociale", max_length=200)
@@ -37,8 +39,6 @@ class ManagingBody(models.Model):
         "autorisation de frais de siège", default=False,
         help_text="Le gestionnaire dispose d'une autorisation de frais de siège social.",
     )
-    # Optimistic locking: every save bumps it, and a save based on an older copy is refused (cpom.core.locking).
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = "organisme gestionnaire"
@@ -52,7 +52,7 @@ class ManagingBody(models.Model):
         return reverse("registry:managing_body", kwargs={"managing_body_id": self.pk})
 
 
-class Authority(models.Model):
+class Authority(VersionedModel):
     """Autorité de tarification et de contrôle: an ARS (per region) or a département council."""
 
     kind = models.CharField("type", max_length=3, choices=AuthorityKind.choices)
@@ -60,8 +60,6 @@ class Authority(models.Model):
         "territoire", max_length=3, help_text="Code de la région (ARS) ou du département (conseil départemental)."
     )
     name = models.CharField("nom", max_length=200)
-    # Optimistic locking: every save bumps it, and a save based on an older copy is refused (cpom.core.locking).
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = "autorité"
@@ -81,7 +79,7 @@ class Authority(models.Model):
         return [self.territory]
 
 
-class Establishment(models.Model):
+class Establishment(VersionedModel):
     """Établissement ou service social et médico-social, identified by its FINESS number."""
 
     finess = models.CharField(
@@ -103,8 +101,6 @@ class Establishment(models.Model):
         ManagingBody, on_delete=models.PROTECT, related_name="establishments", verbose_name="organisme gestionnaire"
     )
     funders = models.ManyToManyField(Authority, related_name="funded_establishments", verbose_name="autorités de tarification")
-    # Optimistic locking: every save bumps it, and a save based on an older copy is refused (cpom.core.locking).
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = "établissement"
@@ -125,7 +121,7 @@ class Establishment(models.Model):
         return reverse("registry:establishment", kwargs={"finess": self.finess})
 
 
-class Contact(models.Model):
+class Contact(VersionedModel):
     """A person holding a role in an organisation for a period: history survives staff changes."""
 
     first_name = models.CharField("prénom", max_length=100)
@@ -142,8 +138,6 @@ class Contact(models.Model):
     )
     start_date = models.DateField("en fonction depuis le")
     end_date = models.DateField("jusqu'au", null=True, blank=True)
-    # Optimistic locking: every save bumps it, and a save based on an older copy is refused (cpom.core.locking).
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = "contact"
