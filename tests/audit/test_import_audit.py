@@ -12,7 +12,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from cpom.audit.models import AuditEntry
-from cpom.finance import fec
+from cpom.finance.accounting import fec
 from cpom.indicators.catalogues import load_elements
 from cpom.indicators.models import DataValue, ImportBatch
 from cpom.registry.models import Establishment

@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 from django.views.defaults import server_error
 
-from cpom.finance import imports
+from cpom.finance.accounting import services as imports
 
 from conftest import quickstart_environment
 

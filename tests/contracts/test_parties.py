@@ -13,7 +13,7 @@ from django.urls import reverse
 from cpom.audit.models import AuditEntry
 from cpom.contracts import lifecycle, parties, services
 from cpom.contracts.models import Contract, ContractParty, State
-from cpom.finance import imports
+from cpom.finance.accounting import services as imports
 from cpom.indicators.models import IndicatorValue
 from cpom.registry.models import Authority, ManagingBody
 

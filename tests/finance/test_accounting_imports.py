@@ -18,7 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from cpom.finance import fec, imports, trial_balance
+from cpom.finance.accounting import fec
+from cpom.finance.accounting import services as imports
+from cpom.finance.accounting import trial_balance
 from cpom.finance.management.commands.finance import Command
 from cpom.finance.models import SectionMapping
 from cpom.indicators.models import DataValue, ImportBatch

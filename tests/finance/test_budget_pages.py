@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from cpom.finance import budget as service
+from cpom.finance.budget import services as service
 from cpom.finance.models import BudgetLine, FunderKind, GrowthMode, ReferenceBudget, Side
 from cpom.indicators.models import DataValue
 from cpom.registry.models import Establishment

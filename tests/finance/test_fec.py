@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cpom.core.formatting import NBSP
-from cpom.finance import fec
-from cpom.finance.fec import FiscalYear, read_fec
+from cpom.finance.accounting import fec
+from cpom.finance.accounting.fec import FiscalYear, read_fec
 from cpom.core.importing import DataImportError
 from cpom.core.text import plural
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 import polars as pl
 import pytest
 
-from cpom.finance import reference_costs
+from cpom.finance.reference import services as reference_costs
 from cpom.indicators import services
 from cpom.indicators.catalogues import NATIONAL_FILES, read_element_codes, read_specs
 from cpom.indicators.engine import compile_catalogue, compute

@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from cpom.finance.trial_balance import read_trial_balance
+from cpom.finance.accounting.trial_balance import read_trial_balance
 from cpom.core.importing import DataImportError
 from cpom.indicators.importers import read_template
 

@@ -12,8 +12,7 @@ from django.core.files.uploadhandler import FileUploadHandler
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from cpom.finance import fec
-
+from cpom.finance.accounting import fec
 from cpom.indicators.models import ImportBatch
 
 START = reverse("finance:import_start")

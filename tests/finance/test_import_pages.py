@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from cpom.finance import import_views
+from cpom.finance.accounting import views as import_views
 from cpom.finance.models import SectionMapping
 from cpom.indicators.models import DataValue, ImportBatch
 from cpom.registry.identifiers import finess_with_key
@@ -228,7 +228,7 @@ def test_the_confirmation_rereads_the_file(client_for, pending_folder):
 
 def test_the_accounts_page_tells_which_balances_are_present_and_where_they_come_from(client_for):
     """« Comptes et coûts » said « aucun import » while the demo holds five years of synthetic balances."""
-    from cpom.finance.balances import year_balances
+    from cpom.finance.accounting.balances import year_balances
 
     client = client_for("asso")
     body = _text(client.get(reverse("finance:import_list")))

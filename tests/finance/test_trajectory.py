@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cpom.finance.trajectory import (
+from cpom.finance.trajectory.projection import (
     Assumptions,
     DeficitAllocation,
     EstablishmentBase,

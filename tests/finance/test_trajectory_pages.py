@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from cpom.audit.models import AuditEntry
 from cpom.demo.finance_scenarios import load_demo_scenarios
-from cpom.finance import scenarios
+from cpom.finance.trajectory import services as scenarios
 from cpom.finance.models import BudgetLine, NewMeasure, ReferenceBudget, Scenario
 from cpom.objectives.models import Level, ObjectiveSheet
 from support import assert_stale
@@ -313,7 +313,7 @@ def test_budget_objectives_diagnostic_and_scenarios_are_open_in_the_same_states(
     """One definition of the states in which the contract's content is open for editing serves all four."""
     from cpom.contracts.models import State
     from cpom.diagnostic import services as diagnostic
-    from cpom.finance import budget
+    from cpom.finance.budget import services as budget
     from cpom.objectives import negotiation
 
     objective = association_contract.objectives.filter(status="under_discussion").first() or association_contract.objectives.first()

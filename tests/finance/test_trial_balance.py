@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from cpom.core.formatting import NBSP
-from cpom.finance.trial_balance import parse_amount, read_trial_balance
+from cpom.finance.accounting.trial_balance import parse_amount, read_trial_balance
 from cpom.core.importing import DataImportError
 
 CSV = """compte;libelle;debit;credit

@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from cpom.contracts.models import Contract
-from cpom.finance.budget import PER_DAY_CATEGORIES, plan_prefill
+from cpom.finance.budget.services import PER_DAY_CATEGORIES, plan_prefill
 from cpom.finance.models import ActivityForecast, BudgetLine, GrowthMode, ReferenceBudget
 from cpom.indicators.models import DataValue
 

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from cpom.contracts.models import Contract
 from cpom.finance.models import DeficitRule, ReferenceBudget, Scenario, SurplusRule
-from cpom.finance.scenarios import establishment_bases, replace_imported_measures
+from cpom.finance.trajectory.services import establishment_bases, replace_imported_measures
 
 OPENING_RESERVES = Decimal("180000.00")
 GVT = {"0": "1.4"}  # staff costs drift: seniority and grades (glissement vieillesse technicité)

@@ -3,7 +3,10 @@
 Contract pages live under contrats/<contract_id>/moyens/…, accounting imports and reference costs under finances/….
 """
 
-from . import budget_urls, import_urls, reference_urls, trajectory_urls
+from cpom.finance.budget import urls as budget_urls
+from cpom.finance.accounting import urls as import_urls
+from cpom.finance.reference import urls as reference_urls
+from cpom.finance.trajectory import urls as trajectory_urls
 
 app_name = "finance"
 

@@ -11,10 +11,13 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cpom.finance import fec, imports, trial_balance
-from cpom.finance.chart import ChartError
-from cpom.finance.chart_commands import load_chart_command, mean_cost_command
-from cpom.finance.reference_costs import ReferenceCostError
+from cpom.finance.accounting import fec
+from cpom.finance.accounting import services as imports
+from cpom.finance.accounting import trial_balance
+from cpom.finance.accounting.grouping import ChartError
+from cpom.finance.accounting.services import load_chart_command
+from cpom.finance.reference.services import mean_cost_command
+from cpom.finance.reference.services import ReferenceCostError
 from cpom.finance.models import SectionMapping
 from cpom.core.numbers import count
 from cpom.import_slots import ImportsBusy
