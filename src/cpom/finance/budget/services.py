@@ -23,7 +23,7 @@ shared so that a total adds up exactly.
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db import transaction
 
@@ -37,16 +37,14 @@ from cpom.core.formatting import money
 from cpom.registry.models import Authority, AuthorityKind, Establishment
 from cpom.core.text import of
 from cpom.finance.accounting.balances import year_balances
+from cpom.finance.budget.envelope import (
+    GROUPS, HUNDRED, TARIFF_GROUP, ZERO, BudgetAmounts, EnvelopeShare, EnvelopeYear, MonthlyInstalments, apportion,
+    booked, envelope_growth, envelope_shares, growth_rates, monthly_instalment,
+)
 from cpom.finance.accounting.grouping import Chart, group_balances
 from cpom.finance.accounting.services import balances_for, chart_for
 from cpom.finance.models import GROUP_LABELS, ActivityForecast, BudgetLine, FunderKind, GrowthMode, ReferenceBudget, Side
 
-CENT = Decimal("0.01")
-ZERO = Decimal("0.00")
-HUNDRED = Decimal(100)
-MONTHS = 12
-GROUPS = (1, 2, 3)
-TARIFF_GROUP = 1
 ENVELOPE_FUNDERS = (FunderKind.ARS_HEALTH_INSURANCE, FunderKind.ARS_STATE, FunderKind.CD)
 
 # Categories whose authority sets a daily price (prix de journée), and so get an indicative one in the contract:
@@ -75,27 +73,6 @@ class BudgetRefused(Exception):
 
 class StaleBudget(StaleWrite, BudgetRefused):
     """Someone changed the budget since the user read it."""
-
-
-def booked(amount: Decimal) -> Decimal:
-    """An amount as it is fixed: to the cent, half up."""
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def apportion(total: Decimal, weights: list[Decimal], unit: Decimal = CENT) -> list[Decimal]:
-    """``total`` shared in proportion to ``weights``, in whole ``unit``s, adding up exactly to ``total``.
-
-    Largest remainder: each part is first rounded down, then the units left over go one by one to the parts that
-    lost the most (the earlier part on a tie), so no part is off by more than one unit.
-    """
-    whole = sum(weights, Decimal(0))
-    exact = [total * weight / whole for weight in weights]
-    parts = [(value / unit).to_integral_value(ROUND_FLOOR) * unit for value in exact]
-    left = int((total - sum(parts, Decimal(0))) / unit)
-    by_loss = sorted(range(len(parts)), key=lambda i: exact[i] - parts[i], reverse=True)
-    for index in by_loss[:left]:
-        parts[index] += unit
-    return parts
 
 
 # --- Who may do what ----------------------------------------------------------------------------------------
@@ -500,32 +477,6 @@ def prefill_from_accounts(budget: ReferenceBudget, year: int, user, expected_ver
 # --- What the lines add up to --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class BudgetAmounts:
-    """Expenses and income per functional group (as in the model contract's table), tariff income per funder."""
-
-    expenses: dict[int, Decimal]
-    income: dict[int, Decimal]
-    tariff: dict[str, Decimal]
-
-    @property
-    def total_expenses(self) -> Decimal:
-        return sum(self.expenses.values(), ZERO)
-
-    @property
-    def total_income(self) -> Decimal:
-        return sum(self.income.values(), ZERO)
-
-    @property
-    def result(self) -> Decimal:
-        return self.total_income - self.total_expenses
-
-    @property
-    def net_expenses(self) -> Decimal:
-        """What the tariff must cover: expenses less the income of groups II and III."""
-        return self.total_expenses - self.income[2] - self.income[3]
-
-
 def amounts_of(lines: list[BudgetLine]) -> BudgetAmounts:
     expenses, income = {g: ZERO for g in GROUPS}, {g: ZERO for g in GROUPS}
     tariff: dict[str, Decimal] = {}
@@ -569,46 +520,6 @@ def lines_outside(budget: ReferenceBudget, establishments: list[Establishment]) 
 
 
 @dataclass(frozen=True)
-class MonthlyInstalments:
-    """The douzièmes of a year: eleven equal ones rounded to the cent, the twelfth takes what the rounding left."""
-
-    regular: Decimal
-    last: Decimal
-
-    @property
-    def year_total(self) -> Decimal:
-        return self.regular * (MONTHS - 1) + self.last
-
-
-def monthly_instalment(amount: Decimal) -> MonthlyInstalments:
-    regular = booked(amount / MONTHS)
-    return MonthlyInstalments(regular, amount - regular * (MONTHS - 1))
-
-
-@dataclass(frozen=True)
-class EnvelopeShare:
-    """An establishment's quote-part: its tariff income from the funder, its exact percentage and the one shown."""
-
-    establishment: Establishment
-    amount: Decimal
-    percentage: Decimal
-    shown_percentage: Decimal  # to 0.01 %, the shown ones add up to exactly 100 %
-    instalments: MonthlyInstalments
-
-
-@dataclass(frozen=True)
-class EnvelopeYear:
-    index: int  # 0 for the contract's first year (N)
-    year: int
-    rate: Decimal | None  # None: set by amendment
-    amount: Decimal | None
-
-    @property
-    def label(self) -> str:
-        return "N" if self.index == 0 else f"N+{self.index}"
-
-
-@dataclass(frozen=True)
 class CommonEnvelope:
     """A funder's dotation globalisée commune over the perimeter."""
 
@@ -625,15 +536,6 @@ class CommonEnvelope:
     @property
     def places(self) -> int:
         return sum(share.establishment.authorised_places for share in self.shares)
-
-
-def envelope_shares(amounts: list[tuple[Establishment, Decimal]]) -> list[EnvelopeShare]:
-    total = sum((amount for _, amount in amounts), ZERO)
-    shown = apportion(HUNDRED, [amount for _, amount in amounts])
-    return [
-        EnvelopeShare(establishment, amount, amount * HUNDRED / total, percent, monthly_instalment(amount))
-        for (establishment, amount), percent in zip(amounts, shown, strict=True)
-    ]
 
 
 def common_envelopes(budget: ReferenceBudget, establishments: list[Establishment]) -> list[CommonEnvelope]:
@@ -655,28 +557,8 @@ def common_envelopes(budget: ReferenceBudget, establishments: list[Establishment
 
 
 def yearly_rates(budget: ReferenceBudget, duration: int) -> list[Decimal | None]:
-    """The rate (%) applied each contract year; None where an amendment sets the amount."""
-    if budget.growth_mode == GrowthMode.ANNUAL_AMENDMENT:
-        return [None] * duration
-    if budget.growth_mode == GrowthMode.ZERO_RATE:
-        frozen = min(budget.zero_rate_years, duration)
-        return [ZERO] * frozen + [budget.growth_rate] * (duration - frozen)
-    # The authority's rate and the regional rate both apply the rate given each year; the regional rate is
-    # revised by each year's budget campaign, so the projection uses the one known today.
-    return [budget.growth_rate] * duration
-
-
-def envelope_growth(amount: Decimal, rates: list[Decimal | None], first_year: int) -> list[EnvelopeYear]:
-    """The envelope of each contract year: year N applies its rate to the reference, each later year to the
-    year before, rounded to the cent each time. Once a year is set by amendment, the following ones are too."""
-    years, current = [], amount
-    for index, rate in enumerate(rates):
-        if rate is None or current is None:
-            current = None
-        else:
-            current = booked(current * (HUNDRED + rate) / HUNDRED)
-        years.append(EnvelopeYear(index, first_year + index, rate, current))
-    return years
+    """The rate (%) applied each contract year under the budget's growth mode; None where an amendment sets it."""
+    return growth_rates(budget.growth_mode, budget.growth_rate, budget.zero_rate_years, duration)
 
 
 # --- Indicative daily prices ----------------------------------------------------------------------------------

@@ -53,12 +53,10 @@ what they covered. The tests hold the computation to both.
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
 
-CENT = Decimal("0.01")
-ZERO = Decimal("0.00")
-HUNDRED = Decimal(100)
+from cpom.finance.budget.envelope import HUNDRED, ZERO, booked
 
 
 class SurplusAllocation(StrEnum):
@@ -70,11 +68,6 @@ class SurplusAllocation(StrEnum):
 class DeficitAllocation(StrEnum):
     CARRY_FORWARD = "carry_forward"
     RESERVE = "reserve"
-
-
-def booked(amount: Decimal) -> Decimal:
-    """An amount as the simulation books it: to the cent, half up (the accounting convention)."""
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def grown(amount: Decimal, rate: Decimal) -> Decimal:
