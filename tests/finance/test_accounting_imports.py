@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
+from cpom.finance import rules
 from cpom.finance.accounting import fec
 from cpom.finance.accounting import services as imports
 from cpom.finance.accounting import trial_balance
@@ -137,12 +138,12 @@ def test_a_file_without_expenses_or_income_is_flagged(ime):
 
 
 def test_the_managing_body_imports_for_its_establishments_the_authorities_do_not(ime, users):
-    assert imports.may_import(users["asso"], ime)
-    assert not imports.may_import(users["ars"], ime)
-    assert not imports.may_import(users["ehpad"], ime)
-    assert imports.may_import(users["admin"], ime)
-    assert set(imports.importable_establishments(users["asso"]).values_list("managing_body_id", flat=True)) == {ime.managing_body_id}
-    assert not imports.importable_establishments(users["cd44"]).exists()
+    assert rules.may_import(users["asso"], ime)
+    assert not rules.may_import(users["ars"], ime)
+    assert not rules.may_import(users["ehpad"], ime)
+    assert rules.may_import(users["admin"], ime)
+    assert set(rules.importable_establishments(users["asso"]).values_list("managing_body_id", flat=True)) == {ime.managing_body_id}
+    assert not rules.importable_establishments(users["cd44"]).exists()
 
 
 def test_past_imports_are_seen_by_those_who_see_the_establishment(ime, users):

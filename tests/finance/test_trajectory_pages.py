@@ -313,17 +313,17 @@ def test_budget_objectives_diagnostic_and_scenarios_are_open_in_the_same_states(
     """One definition of the states in which the contract's content is open for editing serves all four."""
     from cpom.contracts.models import State
     from cpom.diagnostic import services as diagnostic
-    from cpom.finance.budget import services as budget
+    from cpom.finance import rules
     from cpom.objectives import negotiation
 
     objective = association_contract.objectives.filter(status="under_discussion").first() or association_contract.objectives.first()
     for state in State.values:
         association_contract.state = state
         open_for = {
-            "budget": budget.lines_refusal(users["asso"], association_contract) == "",
+            "budget": rules.lines_refusal(users["asso"], association_contract) is None,
             "objectifs": negotiation.refusal(objective, users["asso"], "comment") is None,
             "diagnostic": diagnostic.may_contribute(users["asso"], association_contract),
-            "scénarios": scenarios.may_edit(users["asso"], association_contract),
+            "scénarios": rules.scenario_refusal(users["asso"], association_contract) is None,
         }
         assert len(set(open_for.values())) == 1, (state, open_for)
         assert open_for["budget"] == association_contract.is_open, state

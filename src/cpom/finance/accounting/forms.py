@@ -1,11 +1,14 @@
-"""Forms of the accounting imports: they check the input; rights and the reading of files live in imports.py."""
+"""Forms of the accounting imports: they check the input; rights live in finance/rules.py, the reading of files in
+the readers and services."""
 
 from datetime import date
 
 from django import forms
-from cpom.ui import DateInput, DsfrForm
+
+from cpom.finance import rules
 from cpom.finance.accounting import fec
 from cpom.finance.accounting import services as imports
+from cpom.ui import DateInput, DsfrForm
 
 ESTABLISHMENT = "etablissement:"
 SECTION = "section:"
@@ -13,7 +16,7 @@ SECTION = "section:"
 
 def target_choices(user) -> list:
     """Establishments the user imports for, then the analytical sections mapped to one of them."""
-    establishments = [(f"{ESTABLISHMENT}{e.finess}", f"{e.name} – {e.finess}") for e in imports.importable_establishments(user)]
+    establishments = [(f"{ESTABLISHMENT}{e.finess}", f"{e.name} – {e.finess}") for e in rules.importable_establishments(user)]
     sections = [
         (f"{SECTION}{s.pk}", f"Section {s.code}{f' ({s.label})' if s.label else ''} → {s.establishment.name}")
         for s in imports.importable_sections(user).order_by("code")
@@ -25,7 +28,7 @@ def target_choices(user) -> list:
 def resolve_target(user, value: str):
     """The establishment a choice stands for, and the section it came through (or None); None when not allowed."""
     if value.startswith(ESTABLISHMENT):
-        establishment = imports.importable_establishments(user).filter(finess=value[len(ESTABLISHMENT):]).first()
+        establishment = rules.importable_establishments(user).filter(finess=value[len(ESTABLISHMENT):]).first()
         return establishment, None
     if value.startswith(SECTION) and value[len(SECTION):].isdigit():
         section = imports.importable_sections(user).filter(pk=int(value[len(SECTION):])).first()
@@ -89,11 +92,11 @@ class SectionForm(DsfrForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["establishment"].choices = [("", "Choisissez…")] + [
-            (e.finess, f"{e.name} – {e.finess}") for e in imports.importable_establishments(user)
+            (e.finess, f"{e.name} – {e.finess}") for e in rules.importable_establishments(user)
         ]
 
     def clean_establishment(self):
-        establishment = imports.importable_establishments(self.user).filter(finess=self.cleaned_data["establishment"]).first()
+        establishment = rules.importable_establishments(self.user).filter(finess=self.cleaned_data["establishment"]).first()
         if establishment is None:
             raise forms.ValidationError("Vous ne pouvez pas rattacher de section à cet établissement.")
         return establishment

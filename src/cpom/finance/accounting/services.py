@@ -22,7 +22,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Count, Max, Q, QuerySet
 
-from cpom.access import Role, Side, membership_of, visible
+from cpom.access import visible
 from cpom.audit.services import record
 from cpom.core.formatting import money
 from cpom.core.numbers import count
@@ -32,6 +32,7 @@ from cpom.finance.accounting.fec import FiscalYear, Progress
 from cpom.finance.accounting.grouping import NATIONAL_CHART_FILE, Chart, ChartError, Rule, read_chart
 from cpom.finance.accounting.trial_balance import AccountTotal, TrialBalance
 from cpom.finance.models import ChartOfAccounts, GroupRule, SectionMapping
+from cpom.finance.rules import importable_establishments, section_refusal
 from cpom.import_slots import import_slot
 from cpom.indicators.engine import ACCOUNT_PREFIX
 from cpom.indicators.importers import YEAR_RANGE, record_import
@@ -39,7 +40,6 @@ from cpom.indicators.models import DataValue, ImportBatch
 from cpom.indicators.storage import bulk_insert
 from cpom.registry.identifiers import normalise_finess, validate_finess, validate_siren
 from cpom.registry.models import Authority, Establishment, ManagingBody
-from cpom.registry.rules import can_edit_establishment
 
 KINDS = {
     fec.KIND: "FEC (fichier des écritures comptables)",
@@ -65,22 +65,7 @@ class ImportRefused(Exception):
     """What stops an import outside the file itself (establishment, section, year, rights), in French."""
 
 
-# --- Who imports for what ------------------------------------------------------------------------------------------
-
-
-def may_import(user, establishment: Establishment) -> bool:
-    """Who keeps an establishment's record keeps its accounts: its managing body (contribution role), or the platform."""
-    return can_edit_establishment(user, establishment)
-
-
-def importable_establishments(user) -> QuerySet:
-    """The rule of :func:`may_import` as a query, for the choice lists."""
-    membership = membership_of(user)
-    if membership is None or not membership.has_role(Role.CONTRIBUTE) or membership.side == Side.AUTHORITY:
-        return Establishment.objects.none()
-    if membership.side == Side.PLATFORM:
-        return Establishment.objects.order_by("name")
-    return Establishment.objects.filter(managing_body_id=membership.managing_body_id).order_by("name")
+# --- Where an import goes -------------------------------------------------------------------------------------------
 
 
 def establishment_for(finess: str) -> Establishment:
@@ -355,8 +340,9 @@ def importable_sections(user) -> QuerySet:
 
 
 def add_section(user, establishment: Establishment, code: str, label: str = "") -> SectionMapping:
-    if not may_import(user, establishment):
-        raise ImportRefused("Seul l'organisme gestionnaire de l'établissement (rôle contribution) rattache ses sections analytiques.")
+    refusal = section_refusal(user, establishment)
+    if refusal:
+        raise ImportRefused(refusal)
     return map_section(establishment, code, label, user)
 
 
@@ -384,8 +370,9 @@ def map_section(establishment: Establishment, code: str, label: str = "", user=N
 
 
 def remove_section(user, section: SectionMapping) -> None:
-    if not may_import(user, section.establishment):
-        raise ImportRefused("Seul l'organisme gestionnaire de l'établissement (rôle contribution) retire ses sections analytiques.")
+    refusal = section_refusal(user, section.establishment, removing=True)
+    if refusal:
+        raise ImportRefused(refusal)
     record(user, section.managing_body, f"Section analytique {section.code} retirée", _section_snapshot(section), None)
     section.delete()
 

@@ -20,18 +20,12 @@ from cpom.core.importing import DataImportError
 from cpom.registry.models import Establishment
 from cpom.core.text import the, to
 from cpom.finance.accounting import balances
+from cpom.finance import rules
 from cpom.finance.accounting import services as imports
 from cpom.finance.accounting.forms import ESTABLISHMENT, ImportForm, SectionForm, resolve_target
 from cpom.core.numbers import count
 
 PENDING = "finance_pending_import"
-NOT_ALLOWED = "L'import des comptes est réservé à l'organisme gestionnaire de l'établissement (rôle contribution) et à l'équipe de la plateforme."
-
-
-def _may_import_something(user) -> bool:
-    return imports.importable_establishments(user).exists()
-
-
 def _forget_session_file(request) -> None:
     pending = request.session.pop(PENDING, None)
     if pending:
@@ -44,8 +38,9 @@ def _form_page(request, form, refusal=None, status=200):
 
 @login_required
 def start(request):
-    if not _may_import_something(request.user):
-        raise PermissionDenied(NOT_ALLOWED)
+    refusal = rules.import_refusal(request.user)
+    if refusal:
+        raise PermissionDenied(refusal)
     if request.method != "POST":
         finess = request.GET.get("finess", "")
         return _form_page(request, ImportForm(user=request.user, initial={"target": f"{ESTABLISHMENT}{finess}" if finess else ""}))
@@ -107,7 +102,7 @@ def _pending_target(request):
         return None, None
     establishment, _ = resolve_target(request.user, pending["target"])
     if establishment is None:
-        raise PermissionDenied(NOT_ALLOWED)
+        raise PermissionDenied(rules.IMPORT_REFUSAL)
     return pending, establishment
 
 
@@ -149,7 +144,7 @@ def batches(request):
     rows = [{"batch": b, "establishment": names.get(b.establishment_id), "accounts": count(b.accounts)} for b in recent]
     present = balances.balances_table(balances.year_balances(visible(request.user, Establishment.objects.all())))
     return render(request, "finance/accounting/import_list.html", {
-        "rows": rows, "may_import": _may_import_something(request.user), "present": present,
+        "rows": rows, "may_import": rules.import_refusal(request.user) is None, "present": present,
     })
 
 
@@ -186,7 +181,7 @@ def sections(request):
     mappings = imports.visible_sections(user).order_by("managing_body__name", "code")
     editable = set(imports.importable_sections(user).values_list("pk", flat=True))
     return render(request, "finance/accounting/import_sections.html", {
-        "rows": [(m, m.pk in editable) for m in mappings], "form": form, "may_edit": _may_import_something(user),
+        "rows": [(m, m.pk in editable) for m in mappings], "form": form, "may_edit": rules.import_refusal(user) is None,
     }, status=400 if form.errors else 200)
 
 

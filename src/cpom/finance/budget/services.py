@@ -28,9 +28,6 @@ from decimal import Decimal
 from django.db import transaction
 
 from cpom.core.locking import StaleWrite
-from cpom.access import membership_of
-from cpom.contracts.rules import can_contribute, contract_side
-from cpom.access import Role
 from cpom.audit.services import record
 from cpom.contracts.models import Contract
 from cpom.core.formatting import money
@@ -43,6 +40,7 @@ from cpom.finance.budget.envelope import (
 )
 from cpom.finance.accounting.grouping import Chart, group_balances
 from cpom.finance.accounting.services import balances_for, chart_for
+from cpom.finance.rules import growth_refusal, lines_refusal
 from cpom.finance.models import GROUP_LABELS, ActivityForecast, BudgetLine, FunderKind, GrowthMode, ReferenceBudget, Side
 
 ENVELOPE_FUNDERS = (FunderKind.ARS_HEALTH_INSURANCE, FunderKind.ARS_STATE, FunderKind.CD)
@@ -73,33 +71,6 @@ class BudgetRefused(Exception):
 
 class StaleBudget(StaleWrite, BudgetRefused):
     """Someone changed the budget since the user read it."""
-
-
-# --- Who may do what ----------------------------------------------------------------------------------------
-
-
-def _state_refusal(contract: Contract) -> str:
-    if not contract.is_open:
-        return (f"Le contrat est à l'état « {contract.get_state_display()} » : le budget de référence ne se modifie "
-                "qu'avant la signature (contrat lancé, en diagnostic partagé ou en négociation), ensuite par avenant.")
-    return ""
-
-
-def lines_refusal(user, contract: Contract) -> str:
-    """Why ``user`` may not propose the budget lines now; empty when they may."""
-    side = contract_side(user, contract)
-    if side is None or not side.is_managing_body or not can_contribute(user, contract):
-        return "Seul l'organisme gestionnaire (rôle contribution ou plus) propose les lignes du budget de référence."
-    return _state_refusal(contract)
-
-
-def growth_refusal(user, contract: Contract) -> str:
-    """Why ``user`` may not set the growth mode and rate now; empty when they may."""
-    side = contract_side(user, contract)
-    lead = side is not None and side.authority_id is not None and side.authority_id == contract.lead_authority_id
-    if not lead or not membership_of(user).has_role(Role.VALIDATE):
-        return "Seule l'autorité cheffe de file (rôle validation) fixe le mode et le taux d'évolution de la dotation."
-    return _state_refusal(contract)
 
 
 # --- The budget and its lines -------------------------------------------------------------------------------
@@ -176,7 +147,7 @@ def _changes(before: dict[str, str], after: dict[str, str]) -> tuple[dict, dict]
     return {k: before.get(k, "—") for k in keys}, {k: after.get(k, "—") for k in keys}
 
 
-def _check_write(current: ReferenceBudget, expected_version: int, refusal: str) -> None:
+def _check_write(current: ReferenceBudget, expected_version: int, refusal: str | None) -> None:
     if refusal:
         raise BudgetRefused(refusal)
     if current.version != expected_version:

@@ -20,6 +20,7 @@ from cpom.contracts.models import Contract
 from cpom.core.formatting import money
 from cpom.core.text import of
 from cpom.ui import flash_refusal, show_refusal, visible_or_404
+from cpom.finance import rules
 from cpom.finance.budget import services as service
 from cpom.finance.budget.services import BudgetAmounts, CommonEnvelope, DailyPrice, EstablishmentPrefill, MonthlyInstalments
 from cpom.finance.budget.forms import ROWS, BudgetLinesForm, GrowthForm, PrefillForm
@@ -31,7 +32,7 @@ def _contract(request, contract_id) -> Contract:
     return visible_or_404(request.user, contracts, pk=contract_id)
 
 
-def _require(reason: str) -> None:
+def _require(reason: str | None) -> None:
     if reason:
         raise PermissionDenied(reason)
 
@@ -154,8 +155,8 @@ def budget_detail(request, contract_id):
         "growth_clause": growth_clause(budget),
         "growth_label": GrowthMode(budget.growth_mode).label,
         "outside": service.lines_outside(budget, establishments),
-        "can_edit_lines": not service.lines_refusal(request.user, contract),
-        "can_set_growth": not service.growth_refusal(request.user, contract),
+        "can_edit_lines": rules.lines_refusal(request.user, contract) is None,
+        "can_set_growth": rules.growth_refusal(request.user, contract) is None,
         "editable": contract.is_open,
     })
 
@@ -173,7 +174,7 @@ def _line_funders(establishment, existing: service.Amounts) -> list[str]:
 def budget_lines(request, contract_id, finess):
     contract = _contract(request, contract_id)
     establishment = get_object_or_404(contract.establishments.prefetch_related("funders"), finess=finess)
-    _require(service.lines_refusal(request.user, contract))
+    _require(rules.lines_refusal(request.user, contract))
     budget = service.reference_budget(contract)
     existing = {(line.funder, line.side, line.group): line.amount
                 for line in service.lines_of(budget) if line.establishment_id == establishment.pk}
@@ -204,7 +205,7 @@ def _growth_initial(budget) -> dict:
 @login_required
 def budget_growth(request, contract_id):
     contract = _contract(request, contract_id)
-    _require(service.growth_refusal(request.user, contract))
+    _require(rules.growth_refusal(request.user, contract))
     budget = service.reference_budget(contract)
     form = GrowthForm(request.POST or None, initial=_growth_initial(budget))
     if request.method == "POST" and form.is_valid():
@@ -262,7 +263,7 @@ def _unmapped_message(plan: service.PrefillPlan) -> str:
 @login_required
 def budget_prefill(request, contract_id):
     contract = _contract(request, contract_id)
-    _require(service.lines_refusal(request.user, contract))
+    _require(rules.lines_refusal(request.user, contract))
     budget = service.reference_budget(contract)
     years = service.accounts_years(contract)
     if not years:

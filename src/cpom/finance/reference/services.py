@@ -10,14 +10,11 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from cpom.access import membership_of
-from cpom.access import Role, Side
 from cpom.audit.services import record
 from cpom.indicators.models import DataValue
 from cpom.core.locking import StaleWrite, fingerprint
 from cpom.core.numbers import grouped, read_decimal
 from cpom.registry.categories import CATEGORIES, CATEGORY_BY_CODE
-from cpom.registry.models import AuthorityKind
 
 ELEMENT = "cout_moyen_national"
 FIRST_YEAR = 2000
@@ -37,14 +34,6 @@ class MeanCost:
     category: str
     label: str
     value: Decimal | None
-
-
-def can_edit_mean_costs(user) -> bool:
-    """The platform team and ARS users with the validation role enter the national reference."""
-    m = membership_of(user)
-    if m is None or not m.has_role(Role.VALIDATE):
-        return False
-    return m.side == Side.PLATFORM or (m.side == Side.AUTHORITY and m.authority.kind == AuthorityKind.ARS)
 
 
 def last_closed_year() -> int:

@@ -12,6 +12,7 @@ from cpom.registry.categories import CATEGORIES
 from cpom.registry.models import Authority
 from cpom.core.text import plural
 from cpom.core.locking import STALE_STATUS, StaleWrite
+from cpom.finance import rules
 from cpom.finance.reference import services as reference_costs
 from cpom.finance.accounting.services import chart_for
 from cpom.finance.models import GROUP_LABELS, ChartOfAccounts, FunctionalGroup, Side
@@ -28,13 +29,14 @@ def mean_costs(request, year=None):
     year = year if year is not None else reference_costs.latest_year()
     if not reference_costs.is_valid_year(year):
         raise Http404
-    may_edit = reference_costs.can_edit_mean_costs(request.user)
+    refusal = rules.mean_costs_refusal(request.user)
+    may_edit = refusal is None
     rows = reference_costs.mean_costs(year)
     shown = {row.category: reference_costs.format_amount(row.value) for row in rows}
     errors, stale, status = {}, "", 200
     if request.method == "POST":
-        if not may_edit:
-            raise PermissionDenied("Seules l'équipe de la plateforme et les ARS (rôle validation) saisissent les coûts moyens.")
+        if refusal:
+            raise PermissionDenied(refusal)
         entries = _entries(request.POST)
         try:
             changes = reference_costs.save_mean_costs(request.user, year, entries, request.POST.get("read_as"))

@@ -15,13 +15,13 @@ from decimal import Decimal
 from django.db import transaction
 
 from cpom.core.locking import StaleWrite
-from cpom.contracts.rules import can_contribute
 from cpom.audit.services import record
 from cpom.contracts.models import Contract
 from cpom.objectives.models import DUE_YEAR_LABELS, Funding, Level, ObjectiveSheet, Status
 from cpom.core import numbers
 from cpom.objectives.values import ValueRefused, parse_number
 from cpom.registry.models import Establishment
+from cpom.finance.rules import scenario_refusal
 from cpom.finance.models import DeficitRule, NewMeasure, ReferenceBudget, Scenario, Side, SurplusRule
 from cpom.finance.trajectory.projection import (
     Assumptions,
@@ -48,22 +48,8 @@ class StaleScenario(StaleWrite, ScenarioRefused):
     """The scenario changed since the user read it."""
 
 
-def edit_refusal(user, contract: Contract) -> str | None:
-    """Why ``user`` may not write the contract's scenarios now, or None when they may."""
-    if not can_contribute(user, contract):
-        return "Seules les parties au contrat (rôle contribution) modifient les scénarios, et seulement avant signature."
-    if not contract.is_open:
-        return (f"Le contrat est à l'état « {contract.get_state_display()} » : les scénarios de trajectoire ne se "
-                "modifient que pendant le lancement, le diagnostic partagé et la négociation du contrat.")
-    return None
-
-
-def may_edit(user, contract: Contract) -> bool:
-    return edit_refusal(user, contract) is None
-
-
 def _require_editor(user, contract: Contract) -> None:
-    refusal = edit_refusal(user, contract)
+    refusal = scenario_refusal(user, contract)
     if refusal:
         raise ScenarioRefused(refusal)
 

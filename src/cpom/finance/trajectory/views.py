@@ -17,6 +17,7 @@ from cpom.audit.services import entries_for
 from cpom.contracts.models import Contract
 from cpom.objectives.models import DUE_YEAR_LABELS
 from cpom.ui import flash_refusal, show_refusal, visible_or_404
+from cpom.finance import rules
 from cpom.finance.trajectory import services as scenarios
 from cpom.finance.trajectory.forms import MeasureForm, ScenarioForm
 from cpom.finance.models import ReferenceBudget, Scenario
@@ -58,7 +59,7 @@ def _scenario(request, contract_id, scenario_id) -> Scenario:
 
 
 def _require_editor(request, contract: Contract) -> None:
-    refusal = scenarios.edit_refusal(request.user, contract)
+    refusal = rules.scenario_refusal(request.user, contract)
     if refusal:
         raise PermissionDenied(refusal)
 
@@ -94,7 +95,7 @@ def trajectory_list(request, contract_id):
         "contract": contract, "budget": budget, "runs": runs, "year_labels": labels,
         "comparison": scenarios.comparison(runs),
         "chart": line_chart(labels, [Series(r.scenario.name, [y.sums.envelope for y in r.trajectory.years]) for r in runs]),
-        "can_edit": budget is not None and scenarios.may_edit(request.user, contract),
+        "can_edit": budget is not None and rules.scenario_refusal(request.user, contract) is None,
     })
 
 
@@ -126,7 +127,7 @@ def trajectory_detail(request, contract_id, scenario_id):
         ]),
         "reserves_chart": bar_chart(labels, [y.reserves for y in trajectory.years], "Réserves en fin d'année"),
         "history": entries_for(scenario)[:20],
-        "can_edit": scenarios.may_edit(request.user, contract),
+        "can_edit": rules.scenario_refusal(request.user, contract) is None,
     })
 
 
@@ -186,7 +187,7 @@ def trajectory_delete(request, contract_id, scenario_id):
 def trajectory_measures(request, contract_id, scenario_id):
     scenario = _scenario(request, contract_id, scenario_id)
     contract = scenario.budget.contract
-    can_edit = scenarios.may_edit(request.user, contract)
+    can_edit = rules.scenario_refusal(request.user, contract) is None
     if request.method == "POST":
         _require_editor(request, contract)
     form = MeasureForm(request.POST or None, contract=contract)
