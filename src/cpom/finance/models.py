@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from cpom.contracts.models import Contract
 from cpom.objectives.models import Objective
+from cpom.records import CatalogueFile, VersionedModel
 from cpom.registry.models import Authority, Establishment, ManagingBody
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -61,13 +62,9 @@ class SectionMapping(models.Model):
         return f"{self.code} → {self.establishment.name}"
 
 
-class ChartOfAccounts(models.Model):
+class ChartOfAccounts(CatalogueFile):
     """Which account prefixes fall in which functional group: the national budget frame, or an authority's own."""
 
-    code = models.SlugField("code", max_length=60, unique=True)
-    label = models.CharField("intitulé", max_length=250)
-    version = models.CharField("version", max_length=30)
-    source = models.TextField("source", blank=True)
     authority = models.ForeignKey(
         Authority, null=True, blank=True, on_delete=models.PROTECT, related_name="charts",
         help_text="Vide pour le cadre national.",
@@ -76,9 +73,6 @@ class ChartOfAccounts(models.Model):
     class Meta:
         verbose_name = "plan de regroupement des comptes"
         verbose_name_plural = "plans de regroupement des comptes"
-
-    def __str__(self) -> str:
-        return f"{self.label} (v{self.version})"
 
 
 class GroupRule(models.Model):
@@ -109,7 +103,7 @@ class GrowthMode(models.TextChoices):
     REGIONAL_RATE = "regional_rate", "Taux d'évolution régional (taux directeur)"
 
 
-class ReferenceBudget(models.Model):
+class ReferenceBudget(VersionedModel):
     """The contract's reference budget: expenses and income by functional group, per establishment and funder."""
 
     contract = models.OneToOneField(Contract, on_delete=models.CASCADE, related_name="reference_budget")
@@ -117,7 +111,6 @@ class ReferenceBudget(models.Model):
     growth_mode = models.CharField("mode d'évolution", max_length=20, choices=GrowthMode.choices, default=GrowthMode.REGIONAL_RATE)
     growth_rate = models.DecimalField("taux d'évolution annuel (%)", **RATE, default=0)
     zero_rate_years = models.PositiveSmallIntegerField("années à taux zéro", default=0, validators=[MaxValueValidator(5)])
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = "budget de référence"

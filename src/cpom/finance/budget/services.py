@@ -27,7 +27,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from cpom.core.locking import StaleWrite
+from cpom.core.locking import StaleWrite, check_version
 from cpom.audit.services import record
 from cpom.contracts.models import Contract
 from cpom.core.formatting import money
@@ -150,13 +150,14 @@ def _changes(before: dict[str, str], after: dict[str, str]) -> tuple[dict, dict]
 def _check_write(current: ReferenceBudget, expected_version: int, refusal: str | None) -> None:
     if refusal:
         raise BudgetRefused(refusal)
-    if current.version != expected_version:
-        raise StaleBudget
+    try:
+        check_version(current.version, expected_version)
+    except StaleWrite:
+        raise StaleBudget from None
 
 
 def _bump(current: ReferenceBudget, *fields: str) -> ReferenceBudget:
-    current.version += 1
-    current.save(update_fields=["version", *fields])
+    current.bump_version(*fields)
     return current
 
 

@@ -6,20 +6,18 @@ they are negotiation material shared by the parties, so every change is audited 
 An edit is refused if the scenario changed since the editor read it (optimistic locking on the scenario's content).
 """
 
-import hashlib
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
 
+from cpom.core import locking
 from cpom.core.locking import StaleWrite
 from cpom.audit.services import record
 from cpom.contracts.models import Contract
 from cpom.objectives.models import DUE_YEAR_LABELS, Funding, Level, ObjectiveSheet, Status
 from cpom.core import numbers
-from cpom.objectives.values import ValueRefused, parse_number
 from cpom.registry.models import Establishment
 from cpom.finance.rules import scenario_refusal
 from cpom.finance.models import DeficitRule, NewMeasure, ReferenceBudget, Scenario, Side, SurplusRule
@@ -59,9 +57,11 @@ def _require_editor(user, contract: Contract) -> None:
 def parse_rate(text: str) -> Decimal:
     """A rate as people type it, « 1,2 », « 1.2 » or « −0,5 % », checked against the bounds."""
     try:
-        rate = parse_number(text)
-    except ValueRefused:
-        raise ScenarioRefused(f"« {text.strip()} » n'est pas un taux : écrivez par exemple 1,2 ou −0,5.") from None
+        rate = numbers.read_decimal(text)
+    except ValueError:
+        rate = None
+    if rate is None:
+        raise ScenarioRefused(f"« {text.strip()} » n'est pas un taux : écrivez par exemple 1,2 ou −0,5.")
     check_rate(rate)
     return rate
 
@@ -238,7 +238,7 @@ def scenario_snapshot(scenario: Scenario) -> dict:
 
 def fingerprint(scenario: Scenario) -> str:
     """A digest of the scenario as read; the scenario has no version column, its content serves as one."""
-    return hashlib.sha256(json.dumps(scenario_snapshot(scenario), sort_keys=True).encode()).hexdigest()
+    return locking.fingerprint(scenario_snapshot(scenario))
 
 
 def save_scenario(budget: ReferenceBudget, user, data: dict, scenario: Scenario | None = None, read_as: str = "") -> Scenario:
