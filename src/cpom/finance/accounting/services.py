@@ -2,10 +2,11 @@
 
 A FEC or a trial balance becomes the account balances of one establishment and year.
 
-The readers check the file (fec.py, trial_balance.py). This service decides who may import for which
-establishment, resolves a managing body's analytical section to its establishment, builds the preview
+The readers check the file (fec.py, trial_balance.py, pure) and finance/rules.py says who may import for which
+establishment. This service resolves a managing body's analytical section to its establishment, builds the preview
 (nothing written), and writes all or nothing: the establishment-year's previous account balances are
-replaced by the new ones, the other data elements of that year are left untouched.
+replaced by the new ones, the other data elements of that year are left untouched. It also stores a chart of
+accounts (read by grouping.py) and finds the one in force for an authority.
 """
 
 import re

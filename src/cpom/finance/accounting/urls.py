@@ -1,12 +1,12 @@
 from django.urls import path
 
-from cpom.finance.accounting import views as import_views
+from cpom.finance.accounting import views
 
 urlpatterns = [
-    path("finances/import/", import_views.start, name="import_start"),
-    path("finances/import/confirmer/", import_views.confirm, name="import_confirm"),
-    path("finances/import/abandonner/", import_views.cancel, name="import_cancel"),
-    path("finances/imports/", import_views.batches, name="import_list"),
-    path("finances/imports/<int:batch_id>/", import_views.report, name="import_report"),
-    path("finances/sections/", import_views.sections, name="import_sections"),
+    path("finances/import/", views.start, name="import_start"),
+    path("finances/import/confirmer/", views.confirm, name="import_confirm"),
+    path("finances/import/abandonner/", views.cancel, name="import_cancel"),
+    path("finances/imports/", views.batches, name="import_list"),
+    path("finances/imports/<int:batch_id>/", views.report, name="import_report"),
+    path("finances/sections/", views.sections, name="import_sections"),
 ]

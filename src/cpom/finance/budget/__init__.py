@@ -1,0 +1,1 @@
+"""The reference budget of a contract and its envelope."""

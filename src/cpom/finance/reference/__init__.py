@@ -1,0 +1,1 @@
+"""Reference costs: the national mean costs per place and the chart page."""
