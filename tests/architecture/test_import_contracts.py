@@ -42,6 +42,9 @@ def _with_line(copy: Path, module: str, line: str):
 @pytest.mark.parametrize("module,line,contract,chain", [
     ("core/numbers.py", "import django.db", "pure-core", "cpom.core.numbers -> django"),
     ("core/text.py", "from cpom.registry import models", "pure-core", "cpom.core.text -> cpom.registry.models"),
+    ("finance/accounting/fec.py", "import django.db", "pure-core", "cpom.finance.accounting.fec -> django"),
+    ("finance/budget/envelope.py", "from cpom.finance import models as _models", "pure-core",
+     "cpom.finance.budget.envelope -> cpom.finance.models"),
     ("registry/models.py", "from cpom.contracts import models as _contracts", "lifecycle-layers",
      "cpom.registry.models -> cpom.contracts.models"),
     ("contracts/lifecycle.py", "from cpom.objectives import readiness", "lifecycle-layers",
