@@ -19,9 +19,8 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from cpom.finance import rules
-from cpom.finance.accounting import fec
+from cpom.finance.accounting import fec, trial_balance
 from cpom.finance.accounting import services as imports
-from cpom.finance.accounting import trial_balance
 from cpom.finance.management.commands.finance import Command
 from cpom.finance.models import SectionMapping
 from cpom.indicators.models import DataValue, ImportBatch

@@ -6,7 +6,13 @@ from decimal import Decimal
 import pytest
 
 from cpom.finance.accounting.grouping import NATIONAL_CHART_FILE, Chart, ChartError, Rule, group_balances, read_chart
-from cpom.finance.accounting.services import balances_for, chart_for, load_chart, load_chart_command, load_national_chart
+from cpom.finance.accounting.services import (
+    balances_for,
+    chart_for,
+    load_chart,
+    load_chart_command,
+    load_national_chart,
+)
 from cpom.finance.models import ChartOfAccounts, GroupRule
 from cpom.indicators.models import DataValue
 from cpom.registry.models import Authority, Establishment

@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cpom.core.formatting import NBSP
-from cpom.finance.accounting import fec
-from cpom.finance.accounting.fec import FiscalYear, read_fec
 from cpom.core.importing import DataImportError
 from cpom.core.text import plural
+from cpom.finance.accounting import fec
+from cpom.finance.accounting.fec import FiscalYear, read_fec
 
 pytestmark = pytest.mark.pure
 

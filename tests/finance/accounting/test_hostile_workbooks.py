@@ -7,8 +7,8 @@ import zipfile
 
 import pytest
 
-from cpom.finance.accounting.trial_balance import read_trial_balance
 from cpom.core.importing import DataImportError
+from cpom.finance.accounting.trial_balance import read_trial_balance
 from cpom.indicators.importers import read_template
 
 MAIN = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'

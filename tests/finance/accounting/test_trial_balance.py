@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from cpom.core.formatting import NBSP
-from cpom.finance.accounting.trial_balance import parse_amount, read_trial_balance
 from cpom.core.importing import DataImportError
+from cpom.finance.accounting.trial_balance import parse_amount, read_trial_balance
 
 pytestmark = pytest.mark.pure
 

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 
 from cpom.audit.services import entries_for
-from cpom.finance.budget import services as service
 from cpom.finance.accounting.services import load_chart
+from cpom.finance.budget import services as service
 from cpom.finance.models import BudgetLine, FunderKind, GrowthMode, ReferenceBudget, Side
 from cpom.indicators.models import DataValue
 from cpom.registry.models import Establishment

@@ -7,12 +7,12 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from cpom.core.text import of
 from cpom.finance.budget import services as service
 from cpom.finance.models import BudgetLine, FunderKind, GrowthMode, ReferenceBudget, Side
 from cpom.indicators.models import DataValue
 from cpom.registry.models import Establishment
 from support import assert_stale
-from cpom.core.text import of
 
 AM, CD = FunderKind.ARS_HEALTH_INSURANCE, FunderKind.CD
 NBSP = "\xa0"

@@ -6,12 +6,11 @@ import pytest
 from django.urls import reverse
 
 from cpom.audit.models import AuditEntry
-from cpom.finance.reference import services as reference_costs
 from cpom.finance.accounting.services import load_chart
-from cpom.finance.reference.services import mean_cost_command
+from cpom.finance.reference import services as reference_costs
+from cpom.finance.reference.services import mean_cost_command, read_as
 from cpom.indicators.models import DataValue
 from cpom.registry.models import Authority
-from cpom.finance.reference.services import read_as
 from support import assert_stale
 
 YEAR = 2025  # the demo enters the mean costs of its peer categories for 2021-2025

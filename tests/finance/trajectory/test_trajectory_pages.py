@@ -9,8 +9,8 @@ from openpyxl import load_workbook
 
 from cpom.audit.models import AuditEntry
 from cpom.demo.finance_scenarios import load_demo_scenarios
-from cpom.finance.trajectory import services as scenarios
 from cpom.finance.models import BudgetLine, NewMeasure, ReferenceBudget, Scenario
+from cpom.finance.trajectory import services as scenarios
 from cpom.objectives.models import Level, ObjectiveSheet
 from support import assert_stale
 

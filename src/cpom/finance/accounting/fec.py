@@ -16,10 +16,17 @@ import numpy as np
 import polars as pl
 
 from cpom.core.formatting import money
-from cpom.core.text import agreed, plural
 from cpom.core.importing import at, quoted, refuse
 from cpom.core.numbers import count
-from cpom.finance.accounting.trial_balance import ACCOUNT_NUMBER, ACCOUNT_RULE, AccountTotal, Decoded, TrialBalance, decode
+from cpom.core.text import agreed, plural
+from cpom.finance.accounting.trial_balance import (
+    ACCOUNT_NUMBER,
+    ACCOUNT_RULE,
+    AccountTotal,
+    Decoded,
+    TrialBalance,
+    decode,
+)
 
 KIND = "FEC"
 LEGAL_COLUMNS = (

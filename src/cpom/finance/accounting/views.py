@@ -15,15 +15,15 @@ from django.views.decorators.http import require_POST
 
 from cpom.access import visible
 from cpom.core.formatting import money
-from cpom.import_slots import ImportsBusy
 from cpom.core.importing import DataImportError
-from cpom.registry.models import Establishment
+from cpom.core.numbers import count
 from cpom.core.text import the, to
-from cpom.finance.accounting import balances
 from cpom.finance import rules
+from cpom.finance.accounting import balances
 from cpom.finance.accounting import services as imports
 from cpom.finance.accounting.forms import ESTABLISHMENT, ImportForm, SectionForm, resolve_target
-from cpom.core.numbers import count
+from cpom.import_slots import ImportsBusy
+from cpom.registry.models import Establishment
 
 PENDING = "finance_pending_import"
 def _forget_session_file(request) -> None:

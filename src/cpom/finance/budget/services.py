@@ -27,21 +27,41 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from cpom.core.locking import StaleWrite, check_version
 from cpom.audit.services import record
 from cpom.contracts.models import Contract
 from cpom.core.formatting import money
-from cpom.registry.models import Authority, AuthorityKind, Establishment
+from cpom.core.locking import StaleWrite, check_version
 from cpom.core.text import of
 from cpom.finance.accounting.balances import year_balances
-from cpom.finance.budget.envelope import (
-    GROUPS, HUNDRED, TARIFF_GROUP, ZERO, BudgetAmounts, EnvelopeShare, EnvelopeYear, MonthlyInstalments, apportion,
-    booked, envelope_growth, envelope_shares, growth_rates, monthly_instalment,
-)
 from cpom.finance.accounting.grouping import Chart, group_balances
 from cpom.finance.accounting.services import balances_for, chart_for
+from cpom.finance.budget.envelope import (
+    GROUPS,
+    HUNDRED,
+    TARIFF_GROUP,
+    ZERO,
+    BudgetAmounts,
+    EnvelopeShare,
+    EnvelopeYear,
+    MonthlyInstalments,
+    apportion,
+    booked,
+    envelope_growth,
+    envelope_shares,
+    growth_rates,
+    monthly_instalment,
+)
+from cpom.finance.models import (
+    GROUP_LABELS,
+    ActivityForecast,
+    BudgetLine,
+    FunderKind,
+    GrowthMode,
+    ReferenceBudget,
+    Side,
+)
 from cpom.finance.rules import growth_refusal, lines_refusal
-from cpom.finance.models import GROUP_LABELS, ActivityForecast, BudgetLine, FunderKind, GrowthMode, ReferenceBudget, Side
+from cpom.registry.models import Authority, AuthorityKind, Establishment
 
 ENVELOPE_FUNDERS = (FunderKind.ARS_HEALTH_INSURANCE, FunderKind.ARS_STATE, FunderKind.CD)
 

@@ -15,16 +15,22 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from cpom.core import numbers
 from cpom.contracts.models import Contract
+from cpom.core import numbers
 from cpom.core.formatting import money
 from cpom.core.text import of
-from cpom.ui import flash_refusal, show_refusal, visible_or_404
 from cpom.finance import rules
 from cpom.finance.budget import services as service
-from cpom.finance.budget.services import BudgetAmounts, CommonEnvelope, DailyPrice, EstablishmentPrefill, MonthlyInstalments
 from cpom.finance.budget.forms import ROWS, BudgetLinesForm, GrowthForm, PrefillForm
+from cpom.finance.budget.services import (
+    BudgetAmounts,
+    CommonEnvelope,
+    DailyPrice,
+    EstablishmentPrefill,
+    MonthlyInstalments,
+)
 from cpom.finance.models import GROUP_LABELS, FunderKind, GrowthMode, Side
+from cpom.ui import flash_refusal, show_refusal, visible_or_404
 
 
 def _contract(request, contract_id) -> Contract:

@@ -11,9 +11,9 @@ from decimal import Decimal
 from django.db import transaction
 
 from cpom.audit.services import record
-from cpom.indicators.models import DataValue
 from cpom.core.locking import StaleWrite, fingerprint
 from cpom.core.numbers import grouped, read_decimal
+from cpom.indicators.models import DataValue
 from cpom.registry.categories import CATEGORIES, CATEGORY_BY_CODE
 
 ELEMENT = "cout_moyen_national"

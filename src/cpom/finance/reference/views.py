@@ -6,16 +6,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from cpom.access import membership_of
 from cpom.access import Side as MembershipSide
-from cpom.registry.categories import CATEGORIES
-from cpom.registry.models import Authority
-from cpom.core.text import plural
+from cpom.access import membership_of
 from cpom.core.locking import STALE_STATUS, StaleWrite
+from cpom.core.text import plural
 from cpom.finance import rules
-from cpom.finance.reference import services as reference_costs
 from cpom.finance.accounting.services import chart_for
 from cpom.finance.models import GROUP_LABELS, ChartOfAccounts, FunctionalGroup, Side
+from cpom.finance.reference import services as reference_costs
+from cpom.registry.categories import CATEGORIES
+from cpom.registry.models import Authority
 
 
 def _entries(post) -> dict[str, str]:

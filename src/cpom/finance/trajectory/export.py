@@ -12,8 +12,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from cpom.contracts.models import Contract
 from cpom.core import numbers
 from cpom.core.workbooks import sheet_title, write
-from cpom.finance.trajectory.services import ScenarioRun, comparison, given_rates
 from cpom.finance.trajectory.projection import Sums, yearly_rates
+from cpom.finance.trajectory.services import ScenarioRun, comparison, given_rates
 
 EUROS = '#,##0.00 "€"'
 BOLD = Font(bold=True)

@@ -6,12 +6,18 @@ from django import forms
 from dsfr.utils import dsfr_input_class_attr
 
 from cpom.contracts.models import Contract
-from cpom.objectives.models import DUE_YEAR_LABELS
 from cpom.core.numbers import plain
-from cpom.ui import DsfrForm, DsfrModelForm, MoneyField
 from cpom.finance.models import DeficitRule, NewMeasure, ReferenceBudget, Scenario, SurplusRule
-from cpom.finance.trajectory.services import ScenarioRefused, default_envelope_rates, fingerprint, given_rates, parse_rate
 from cpom.finance.trajectory.projection import yearly_rates
+from cpom.finance.trajectory.services import (
+    ScenarioRefused,
+    default_envelope_rates,
+    fingerprint,
+    given_rates,
+    parse_rate,
+)
+from cpom.objectives.models import DUE_YEAR_LABELS
+from cpom.ui import DsfrForm, DsfrModelForm, MoneyField
 
 RATE_KINDS = ("envelope", "expense")
 

@@ -12,15 +12,12 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from cpom.core import locking
-from cpom.core.locking import StaleWrite
 from cpom.audit.services import record
 from cpom.contracts.models import Contract
-from cpom.objectives.models import DUE_YEAR_LABELS, Funding, Level, ObjectiveSheet, Status
-from cpom.core import numbers
-from cpom.registry.models import Establishment
-from cpom.finance.rules import scenario_refusal
+from cpom.core import locking, numbers
+from cpom.core.locking import StaleWrite
 from cpom.finance.models import DeficitRule, NewMeasure, ReferenceBudget, Scenario, Side, SurplusRule
+from cpom.finance.rules import scenario_refusal
 from cpom.finance.trajectory.projection import (
     Assumptions,
     DeficitAllocation,
@@ -32,6 +29,8 @@ from cpom.finance.trajectory.projection import (
     simulate,
     yearly_rates,
 )
+from cpom.objectives.models import DUE_YEAR_LABELS, Funding, Level, ObjectiveSheet, Status
+from cpom.registry.models import Establishment
 
 MIN_RATE, MAX_RATE = Decimal(-10), Decimal(10)
 RATE_DECIMALS = 4  # the precision of the budget's own growth rate

@@ -12,19 +12,19 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from cpom.core import numbers
 from cpom.audit.services import entries_for
 from cpom.contracts.models import Contract
-from cpom.objectives.models import DUE_YEAR_LABELS
-from cpom.ui import flash_refusal, show_refusal, visible_or_404
+from cpom.core import numbers
 from cpom.finance import rules
-from cpom.finance.trajectory import services as scenarios
-from cpom.finance.trajectory.forms import MeasureForm, ScenarioForm
 from cpom.finance.models import ReferenceBudget, Scenario
-from cpom.finance.trajectory.services import ScenarioRefused, ScenarioRun
-from cpom.finance.trajectory.projection import Sums, yearly_rates
+from cpom.finance.trajectory import services as scenarios
 from cpom.finance.trajectory.charts import Series, bar_chart, line_chart
 from cpom.finance.trajectory.export import trajectory_workbook
+from cpom.finance.trajectory.forms import MeasureForm, ScenarioForm
+from cpom.finance.trajectory.projection import Sums, yearly_rates
+from cpom.finance.trajectory.services import ScenarioRefused, ScenarioRun
+from cpom.objectives.models import DUE_YEAR_LABELS
+from cpom.ui import flash_refusal, show_refusal, visible_or_404
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

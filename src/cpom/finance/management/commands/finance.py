@@ -11,18 +11,16 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cpom.finance.accounting import fec
+from cpom.core.importing import DataImportError
+from cpom.core.numbers import count
+from cpom.core.text import clean_text, of, the, to
+from cpom.finance.accounting import fec, trial_balance
 from cpom.finance.accounting import services as imports
-from cpom.finance.accounting import trial_balance
 from cpom.finance.accounting.grouping import ChartError
 from cpom.finance.accounting.services import load_chart_command
-from cpom.finance.reference.services import mean_cost_command
-from cpom.finance.reference.services import ReferenceCostError
 from cpom.finance.models import SectionMapping
-from cpom.core.numbers import count
+from cpom.finance.reference.services import ReferenceCostError, mean_cost_command
 from cpom.import_slots import ImportsBusy
-from cpom.core.importing import DataImportError
-from cpom.core.text import clean_text, of, the, to
 
 
 def _day(text: str) -> date:
