@@ -336,6 +336,7 @@ def main() -> None:
         latin_wall, _ = median_of_fresh_runs("import", latin)
         print(f"bench: fec_import_iso8859_15_wall {latin_wall:.2f} s")
         database_write(path)
+    return None
 
 
 if __name__ == "__main__":

@@ -142,6 +142,7 @@ def main() -> None:
         end = content.rindex(b"\n", 0, len(content) - 1000)
         fec.write_bytes(content[: content.rindex(b"|", 0, end)] + content[end:])
         measure("fec_short_line_near_the_end", "FEC", fec)
+    return None
 
 
 if __name__ == "__main__":

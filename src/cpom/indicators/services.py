@@ -109,7 +109,7 @@ def _keyed_spec(indicator: Indicator, key: str):
 @transaction.atomic
 def _store(values: pl.DataFrame, benchmarks: pl.DataFrame, establishments: pl.DataFrame, indicators, years) -> None:
     now = timezone.now()
-    ids = dict(zip(establishments["establishment"].to_list(), establishments["id"].to_list()))
+    ids = dict(zip(establishments["establishment"].to_list(), establishments["id"].to_list(), strict=True))
     IndicatorValue.objects.filter(year__in=years, indicator_id__in=[int(k) for k in indicators]).delete()
     Benchmark.objects.filter(year__in=years, indicator_id__in=[int(k) for k in indicators]).delete()
     versions = {key: indicator.formula_version for key, indicator in indicators.items()}
