@@ -109,3 +109,12 @@ def test_a_result_goes_to_stdout_unless_a_file_is_named(db, tmp_path):
 def test_a_workbook_is_not_written_on_a_terminal(db):
     with pytest.raises(CommandError, match="Un classeur Excel s'écrit dans un fichier : nommez-le avec --sortie FICHIER."):
         call_command("indicateurs", "exporter", "--annee", "2025", "--format", "xlsx", stdout=io.StringIO())
+
+
+def test_cpom_alone_lists_its_own_commands_first_in_french():
+    done = subprocess.run([CPOM, "help"], capture_output=True, text=True)
+    assert done.returncode == 0
+    ours = done.stdout.split("Commandes de cpom :\n")[1].split("\n\n")[0].split()
+    assert ours == OURS
+    assert "Commandes de Django et des modules utilisés (aide en anglais) :" in done.stdout
+    assert "Type 'cpom help" not in done.stdout
