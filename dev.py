@@ -3,6 +3,7 @@
 
     python3 dev.py start   # installs what is needed, loads the demo, serves http://127.0.0.1:8000
     python3 dev.py test    # runs the whole test suite (on PostgreSQL when DATABASE_URL is set)
+    python3 dev.py lint    # the house tools: ruff, import-linter, djlint, and no migration left to write
 
 The virtual environment lives in .venv and is refreshed whenever pyproject.toml changes.
 """
@@ -50,12 +51,39 @@ def test(extra: list[str]) -> int:
     return run(str(BIN / "python"), "-m", "pytest", *extra)
 
 
+# Each check of the house, with what it guards; ``lint`` runs them all and fails if one finds something.
+CHECKS = (
+    ("ruff check", ("ruff", "check", ".")),
+    ("ruff format --check", ("ruff", "format", "--check", ".")),
+    ("lint-imports (cœur pur, ordre des étapes)", ("lint-imports",)),
+    ("djlint --lint", ("djlint", "src/cpom", "--lint")),
+    ("djlint --check", ("djlint", "src/cpom", "--check")),
+    ("makemigrations --check", ("cpom", "makemigrations", "--check", "--dry-run")),
+)
+
+
+def lint() -> int:
+    failed = []
+    for name, (tool, *arguments) in CHECKS:
+        print(f"== {name}", flush=True)
+        if run(str(BIN / tool), *arguments):
+            failed.append(name)
+    if failed:
+        print(f"À corriger : {', '.join(failed)}.", file=sys.stderr)
+        return 1
+    print("Tout est en ordre.")
+    return 0
+
+
+COMMANDS = {"start": lambda extra: start(), "test": test, "lint": lambda extra: lint()}
+
+
 def main() -> int:
-    if len(sys.argv) < 2 or sys.argv[1] not in ("start", "test"):
+    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
         print(__doc__)
         return 2
     ensure_environment()
-    return start() if sys.argv[1] == "start" else test(sys.argv[2:])
+    return COMMANDS[sys.argv[1]](sys.argv[2:])
 
 
 if __name__ == "__main__":

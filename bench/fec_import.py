@@ -245,7 +245,7 @@ def run_import(path: Path) -> None:
     import django
 
     django.setup()
-    from cpom.finance.fec import FiscalYear, read_fec
+    from cpom.finance.accounting.fec import FiscalYear, read_fec
 
     started = time.perf_counter()
     balance = read_fec(path.read_bytes(), path.name, FiscalYear.calendar(YEAR))
@@ -285,7 +285,8 @@ def database_write(path: Path) -> None:
     from django.core.management import call_command
 
     django.setup()
-    from cpom.finance import fec, imports
+    from cpom.finance.accounting import fec
+    from cpom.finance.accounting import services as imports
     from cpom.registry.identifiers import finess_with_key
     from cpom.registry.models import Establishment, LegalStatus, ManagingBody
 
@@ -336,6 +337,7 @@ def main() -> None:
         latin_wall, _ = median_of_fresh_runs("import", latin)
         print(f"bench: fec_import_iso8859_15_wall {latin_wall:.2f} s")
         database_write(path)
+    return None
 
 
 if __name__ == "__main__":

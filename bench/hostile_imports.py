@@ -86,9 +86,9 @@ def run_reader(kind: str, path: Path) -> None:
     import django
 
     django.setup()
-    from cpom.finance import imports
-    from cpom.finance.fec import FiscalYear
     from cpom.core.importing import DataImportError
+    from cpom.finance.accounting import services as imports
+    from cpom.finance.accounting.fec import FiscalYear
 
     started = time.perf_counter()
     try:
@@ -142,6 +142,7 @@ def main() -> None:
         end = content.rindex(b"\n", 0, len(content) - 1000)
         fec.write_bytes(content[: content.rindex(b"|", 0, end)] + content[end:])
         measure("fec_short_line_near_the_end", "FEC", fec)
+    return None
 
 
 if __name__ == "__main__":

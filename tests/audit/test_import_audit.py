@@ -74,7 +74,7 @@ def test_an_import_on_screen_keeps_the_replaced_balances_and_says_who(client_for
 def test_an_import_on_the_command_line_is_journaled_with_the_system_account(tmp_path, earlier_balances):
     path = tmp_path / "balance-2030.csv"
     path.write_text("compte;libelle;debit;credit\n606100;Électricité;300,00;0\n401000;Fournisseurs;0;300,00\n")
-    call_command("finance", "import-balance", str(path), "--finess", IME, "--annee", "2030", stdout=io.StringIO())
+    call_command("finance", "importer-balance", str(path), "--finess", IME, "--annee", "2030", stdout=io.StringIO())
     entry = _entry_of(ImportBatch.objects.get(file_name="balance-2030.csv"))
     assert entry.user is None
     assert entry.after["par"] == f"ligne de commande (compte système {getpass.getuser()})"
@@ -86,7 +86,7 @@ def test_an_import_on_the_command_line_is_journaled_with_the_system_account(tmp_
 def test_a_first_import_has_nothing_before(tmp_path, ime):
     path = tmp_path / "fec-2031.txt"
     path.write_text(FEC.replace("2030", "2031"))
-    call_command("finance", "import-fec", str(path), "--finess", IME, "--annee", "2031", stdout=io.StringIO())
+    call_command("finance", "importer-fec", str(path), "--finess", IME, "--annee", "2031", stdout=io.StringIO())
     entry = _entry_of(ImportBatch.objects.get(file_name="fec-2031.txt"))
     assert entry.before["soldes"] == {} and not entry.action.endswith("remplacés")
 
@@ -95,10 +95,10 @@ def test_an_indicator_data_import_keeps_the_values_it_replaced(tmp_path, ime):
     load_elements()
     first = tmp_path / "donnees.csv"
     first.write_text(f"finess;annee;element;valeur\n{IME};2030;jours_ouverture;200\n")
-    call_command("indicators", "import-data", str(first), stdout=io.StringIO())
+    call_command("indicateurs", "importer-donnees", str(first), stdout=io.StringIO())
     second = tmp_path / "donnees-corrigees.csv"
     second.write_text(f"finess;annee;element;valeur\n{IME};2030;jours_ouverture;210\n{IME};2030;journees_realisees;9000\n")
-    call_command("indicators", "import-data", str(second), stdout=io.StringIO())
+    call_command("indicateurs", "importer-donnees", str(second), stdout=io.StringIO())
     earlier = ImportBatch.objects.get(file_name="donnees.csv")
     entry = _entry_of(ImportBatch.objects.get(file_name="donnees-corrigees.csv"))
     assert entry.action == "Import CSV long donnees-corrigees.csv : 2 valeurs (1 nouvelle, 1 remplacée) pour 440005015 (2030)"
@@ -116,7 +116,7 @@ def test_an_excel_template_import_is_journaled(tmp_path, ime):
         sheet.append(row)
     path = tmp_path / "modele-440005015.xlsx"
     workbook.save(path)
-    call_command("indicators", "import-data", str(path), stdout=io.StringIO())
+    call_command("indicateurs", "importer-donnees", str(path), stdout=io.StringIO())
     entry = _entry_of(ImportBatch.objects.get(file_name="modele-440005015.xlsx"))
     assert entry.action.startswith("Import modèle Excel modele-440005015.xlsx : 1 valeur (1 nouvelle, 0 remplacée)")
     assert _amounts(entry.after["valeurs"]) == {f"{IME} 2030 jours_ouverture": Decimal("205")}

@@ -1,4 +1,4 @@
-"""« cpom backup » and « cpom restore »: the demo, with its signed contract, comes back whole and still frozen."""
+"""« cpom sauvegarde » and « cpom restauration »: the demo, with its signed contract, comes back whole and still frozen."""
 
 import hashlib
 import io
@@ -167,18 +167,18 @@ def _cpom(*arguments, database, var):
 
 
 def test_the_commands_back_up_restore_and_refuse_in_french(django_db_blocker, tmp_path):
-    """« cpom backup » then « cpom restore » as an operator runs them, each in a process of its own."""
+    """« cpom sauvegarde » then « cpom restauration » as an operator runs them, each in a process of its own."""
     with django_db_blocker.unblock(), empty_database("source", tmp_path) as source, \
             empty_database("target", tmp_path) as target:
         assert _cpom("migrate", database=source, var=tmp_path / "var").returncode == 0
         (tmp_path / "var" / "media" / "diagnostic").mkdir(parents=True)
         (tmp_path / "var" / "media" / "diagnostic" / "plan.pdf").write_bytes(b"%PDF-1.4\n")
-        done = _cpom("backup", "--sortie", str(tmp_path / "b.tar.gz"), database=source, var=tmp_path / "var")
+        done = _cpom("sauvegarde", "--sortie", str(tmp_path / "b.tar.gz"), database=source, var=tmp_path / "var")
         assert done.stdout.startswith(f"Sauvegarde écrite : {tmp_path / 'b.tar.gz'} (base {connection.vendor}, 1 fichier, ")
-        restored = _cpom("restore", str(tmp_path / "b.tar.gz"), database=target, var=tmp_path / "var2")
+        restored = _cpom("restauration", str(tmp_path / "b.tar.gz"), database=target, var=tmp_path / "var2")
         assert restored.returncode == 0, restored.stderr
         assert restored.stdout.startswith(f"Sauvegarde b.tar.gz restaurée (base {connection.vendor}, 1 fichier).")
         assert (tmp_path / "var2" / "media" / "diagnostic" / "plan.pdf").read_bytes() == b"%PDF-1.4\n"
-        again = _cpom("restore", str(tmp_path / "b.tar.gz"), database=target, var=tmp_path / "var3")
+        again = _cpom("restauration", str(tmp_path / "b.tar.gz"), database=target, var=tmp_path / "var3")
         assert again.returncode == 1
         assert "La base de destination n'est pas vide" in again.stderr

@@ -111,7 +111,7 @@ def test_an_escaped_control_character_in_a_frame_is_not_loaded(tmp_path):
 
 
 def test_the_command_loads_the_national_frame_and_says_so_in_french(capsys):
-    call_command("diagnostic", "load-template")
+    call_command("diagnostic", "charger-trame")
     output = capsys.readouterr().out
     assert "(trame nationale) : 30 sections, 9 thèmes dans la check-list." in output
 
@@ -122,7 +122,7 @@ def test_the_command_loads_an_authority_frame(tmp_path, capsys):
     ars = Authority.objects.get(kind="ARS")
     path = tmp_path / "trame_ars.toml"
     path.write_text(GOOD_FRAME, encoding="utf-8")
-    call_command("diagnostic", "load-template", str(path), "--autorite", str(ars.pk))
+    call_command("diagnostic", "charger-trame", str(path), "--autorite", str(ars.pk))
     assert DiagnosticTemplate.objects.get(code="trame-essai").authority == ars
     assert "pour l'ARS Pays de la Loire : 2 sections, 1 thème dans la check-list." in capsys.readouterr().out
 
@@ -131,9 +131,9 @@ def test_the_command_turns_a_faulty_frame_into_a_french_error(tmp_path):
     path = tmp_path / "trame_autorite.toml"
     path.write_text(BAD_FRAMES["unknown axis"][0], encoding="utf-8")
     with pytest.raises(CommandError, match="trame_autorite.toml, section n° 2 \\(1.1.1\\), clé « axis »"):
-        call_command("diagnostic", "load-template", str(path))
+        call_command("diagnostic", "charger-trame", str(path))
     with pytest.raises(CommandError, match="absente.toml : fichier introuvable."):
-        call_command("diagnostic", "load-template", str(Path(tmp_path) / "absente.toml"))
+        call_command("diagnostic", "charger-trame", str(Path(tmp_path) / "absente.toml"))
     with pytest.raises(CommandError, match="Autorité inconnue : 999999"):
-        call_command("diagnostic", "load-template", str(path), "--autorite", "999999")
+        call_command("diagnostic", "charger-trame", str(path), "--autorite", "999999")
     assert not DiagnosticTemplate.objects.filter(code="trame-essai").exists()

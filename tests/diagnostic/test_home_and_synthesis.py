@@ -162,4 +162,4 @@ def test_without_a_frame_the_page_says_how_to_load_it(client_for, association_co
     url = _home(association_contract)
     response = client_for("asso").get(url)
     assert response.status_code == 503
-    assert "lancez « cpom diagnostic load-template »" in response.content.decode()
+    assert "lancez « cpom diagnostic charger-trame »" in response.content.decode()

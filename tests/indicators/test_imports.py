@@ -141,7 +141,7 @@ def test_head_office_file_refuses_establishment_elements_and_unknown_siren(eleme
     with pytest.raises(DataImportError) as error:
         import_file(_csv(tmp_path, f"siren;annee;element;valeur\n{body.siren};2030;journees_realisees;10\n123456789;2030;etp_siege;3\n", "siege.csv"))
     assert error.value.problems == [
-        "ligne 2, colonne element : donnée inconnue au niveau du siège « journees_realisees » (voir cpom indicators elements)",
+        "ligne 2, colonne element : donnée inconnue au niveau du siège « journees_realisees » (voir cpom indicateurs donnees)",
         "ligne 3, colonne siren : organisme gestionnaire inconnu « 123456789 » (SIREN absent du référentiel)",
     ]
     assert not DataValue.objects.filter(managing_body=body).exists()

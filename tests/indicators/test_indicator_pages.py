@@ -1,4 +1,4 @@
-"""The establishment's indicators page and the `cpom indicators` commands, on the demo's data."""
+"""The establishment's indicators page and the `cpom indicateurs` commands, on the demo's data."""
 
 import csv
 
@@ -99,14 +99,14 @@ def test_implausible_values_are_flagged_for_checking(db):
 
 def test_compute_command_reports_and_stores(capsys, db):
     IndicatorValue.objects.filter(year=2025).delete()
-    call_command("indicators", "compute", "--year", "2025")
+    call_command("indicateurs", "calculer", "--annee", "2025")
     out = capsys.readouterr().out
     assert "Lecture des données" in out and "valeurs pour 2025" in out
     assert IndicatorValue.objects.filter(year=2025, establishment__finess=IME, indicator__code="i-25").exists()
 
 
 def test_export_csv_and_xlsx(tmp_path, db):
-    call_command("indicators", "export", "--year", "2025", "--format", "csv", "--output", str(tmp_path / "i.csv"))
+    call_command("indicateurs", "exporter", "--annee", "2025", "--format", "csv", "--sortie", str(tmp_path / "i.csv"))
     with open(tmp_path / "i.csv", encoding="utf-8") as handle:
         rows = list(csv.reader(handle, delimiter=";"))
     assert rows[0] == ["finess", "annee", "code", "valeur", "unite", "bande"]
@@ -115,7 +115,7 @@ def test_export_csv_and_xlsx(tmp_path, db):
     assert line[3] == f"{occupancy.value:.4f}".rstrip("0").replace(".", ",") and line[4] == "%"
     assert line[5] == occupancy.get_band_display()
     assert len(rows) - 1 == IndicatorValue.objects.filter(year=2025).count()
-    call_command("indicators", "export", "--year", "2025", "--format", "xlsx", "--output", str(tmp_path / "i.xlsx"))
+    call_command("indicateurs", "exporter", "--annee", "2025", "--format", "xlsx", "--sortie", str(tmp_path / "i.xlsx"))
     sheet = load_workbook(tmp_path / "i.xlsx").active
     assert [c.value for c in sheet[1]] == ["finess", "annee", "code", "valeur", "unite", "bande"]
     assert sheet.max_row == len(rows)
@@ -125,11 +125,11 @@ def test_import_command_refuses_a_bad_file(tmp_path, db):
     path = tmp_path / "mauvais.csv"
     path.write_text("finess;annee;element;valeur\n440005015;2025;journees_realisees;beaucoup\n", encoding="utf-8")
     with pytest.raises(CommandError, match="ligne 2, colonne valeur : valeur non numérique « beaucoup »"):
-        call_command("indicators", "import-data", str(path))
+        call_command("indicateurs", "importer-donnees", str(path))
 
 
 def test_elements_command_documents_the_codes(capsys, db):
-    call_command("indicators", "elements")
+    call_command("indicateurs", "donnees")
     out = capsys.readouterr().out
     for code in ("journees_realisees", "etp_accompagnement", "effectif_debut_annee", "compte:<numéro>"):
         assert code in out

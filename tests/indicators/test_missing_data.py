@@ -190,11 +190,11 @@ def activity_and_staff_only(db, tmp_path):
     path = tmp_path / "rapport-activite-2031.csv"
     lines = [f"{IME};{YEAR};{element};{value}" for element, value in ACTIVITY_AND_STAFF_2026.items()]
     path.write_text("finess;annee;element;valeur\n" + "\n".join(lines) + "\n", encoding="utf-8")
-    call_command("indicators", "import-data", str(path))
+    call_command("indicateurs", "importer-donnees", str(path))
 
 
 def test_compute_command_on_a_year_without_accounts_stores_values_and_reasons(activity_and_staff_only, capsys):
-    call_command("indicators", "compute", "--year", str(YEAR))
+    call_command("indicateurs", "calculer", "--annee", str(YEAR))
     stored = {v.indicator.code: v for v in IndicatorValue.objects.filter(establishment__finess=IME, year=YEAR).select_related("indicator")}
     computed = sum(v.value is not None for v in stored.values())
     assert f"{len(stored)} valeurs pour {YEAR} : {computed} calculées, {len(stored) - computed} non calculables" in capsys.readouterr().out
@@ -204,7 +204,7 @@ def test_compute_command_on_a_year_without_accounts_stores_values_and_reasons(ac
 
 
 def test_the_pages_of_a_year_without_accounts_say_why(activity_and_staff_only, client_for):
-    call_command("indicators", "compute", "--year", str(YEAR))
+    call_command("indicateurs", "calculer", "--annee", str(YEAR))
     client = client_for("asso")
     page = client.get(reverse("indicators:establishment", kwargs={"finess": IME}) + f"?annee={YEAR}").content.decode()
     assert f"non calculable : aucun solde de compte pour {YEAR}" in page

@@ -134,7 +134,7 @@ def test_each_blocker_points_to_the_place_to_fix_it(ready):
 def test_command_prints_the_list_and_exits_1(ready, capsys):
     Target.objects.filter(indicator__objective__contract=ready, due_year=1).update(value="à préciser")
     with pytest.raises(SystemExit) as exit_status:
-        call_command("contracts", "readiness", ready.reference)
+        call_command("contrats", "verification", ready.reference)
     assert exit_status.value.code == 1
     out = capsys.readouterr().out
     assert f"{ready.reference} : 1 point bloque la signature." in out
@@ -142,7 +142,7 @@ def test_command_prints_the_list_and_exits_1(ready, capsys):
 
 
 def test_command_exits_0_when_ready(ready, capsys):
-    call_command("contracts", "readiness", ready.reference)
+    call_command("contrats", "verification", ready.reference)
     assert capsys.readouterr().out.strip() == f"{ready.reference} : rien ne bloque la signature."
 
 

@@ -27,3 +27,6 @@ class AuditEntry(models.Model):
     def changed_fields(self) -> list[tuple[str, object, object]]:
         before, after = self.before or {}, self.after or {}
         return [(k, before.get(k), after.get(k)) for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)]
+
+    def __str__(self):
+        return f"{self.object_type} {self.object_id} : {self.action}"

@@ -91,7 +91,7 @@ def _read_manifest(archive: Path, tar: tarfile.TarFile) -> dict:
 def unpack(archive: Path, folder: Path) -> dict:
     """Checks ``archive`` whole, then unpacks it into the empty ``folder``; returns its manifest."""
     try:
-        tar = tarfile.open(archive, "r:gz")
+        tar = tarfile.open(archive, "r:gz")  # noqa: SIM115 - closed by the `with tar` below, once opening is known to work
     except (tarfile.TarError, OSError) as error:
         raise _refuse(archive, f"ce n'est pas une archive .tar.gz lisible ({error})") from None
     with tar:

@@ -60,7 +60,7 @@ def _dump_database(connection, target: Path) -> None:
     if connection.vendor == "sqlite":
         if connection.in_atomic_block:
             # SQLite's online backup waits forever on a connection that holds its own write transaction.
-            raise BackupRefused("Une sauvegarde ne se fait pas au milieu d'une transaction : lancez « cpom backup » seule.")
+            raise BackupRefused("Une sauvegarde ne se fait pas au milieu d'une transaction : lancez « cpom sauvegarde » seule.")
         connection.ensure_connection()
         copy = sqlite3.connect(target)
         with copy:

@@ -2,7 +2,7 @@
 
 The lifecycle cannot import the objectives (they read the contract, not the reverse): each later stage registers
 a guard when its app is ready (the objectives' readiness check), and the lifecycle, the contract page and
-``cpom contracts readiness`` ask :func:`blockers`. A guard returns the :class:`Blocker` list of one contract.
+``cpom contrats verification`` ask :func:`blockers`. A guard returns the :class:`Blocker` list of one contract.
 """
 
 from collections.abc import Callable

@@ -47,7 +47,7 @@ class ChecklistInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 @admin.register(DiagnosticTemplate)
 class DiagnosticTemplateAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Frames are data files: change the TOML and run « cpom diagnostic load-template »."""
+    """Frames are data files: change the TOML and run « cpom diagnostic charger-trame »."""
 
     list_display = ["label", "code", "version", "authority"]
     list_filter = ["authority"]

@@ -136,6 +136,9 @@ class Remark(models.Model):
         verbose_name_plural = "remarques des autorités"
         ordering = ["at", "pk"]
 
+    def __str__(self):
+        return f"Remarque sur {self.entry}"
+
 
 class AttachmentKind(models.TextChoices):
     EVALUATION = "evaluation", "Rapport d'évaluation"
@@ -249,3 +252,6 @@ class AxisPerspective(models.Model):
         verbose_name = "perspectives d'un axe"
         verbose_name_plural = "perspectives par axe"
         constraints = [models.UniqueConstraint(fields=["diagnostic", "axis"], name="perspective_once_per_axis")]
+
+    def __str__(self):
+        return f"Perspectives de l'axe {self.axis}"

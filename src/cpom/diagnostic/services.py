@@ -80,7 +80,7 @@ def diagnostic_for(contract: Contract) -> Diagnostic:
         raise NoDiagnostic("Ce contrat a été signé sans diagnostic partagé enregistré dans cpom.")
     template = template_for(contract)
     if template is None:
-        raise NoTemplate("Aucune trame de diagnostic n'est chargée : lancez « cpom diagnostic load-template ».")
+        raise NoTemplate("Aucune trame de diagnostic n'est chargée : lancez « cpom diagnostic charger-trame ».")
     return Diagnostic.objects.get_or_create(contract=contract, defaults={"template": template})[0]
 
 

@@ -91,13 +91,13 @@ def _table(word, block: Table) -> None:
     header = table.rows[0]
     # The header row is repeated at the top of every page the table runs on.
     header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
-    for cell, text in zip(header.cells, block.header):
+    for cell, text in zip(header.cells, block.header, strict=True):
         cell.paragraphs[0].add_run(clean_text(text)).bold = True
     for values in block.rows:
-        for cell, text in zip(table.add_row().cells, values):
+        for cell, text in zip(table.add_row().cells, values, strict=True):
             cell.text = clean_text(text)
     total = sum(block.widths)
-    for column, weight in zip(table.columns, block.widths):
+    for column, weight in zip(table.columns, block.widths, strict=True):
         for cell in column.cells:
             cell.width = int(USABLE_WIDTH * weight / total)
     word.add_paragraph()

@@ -338,7 +338,7 @@ def compute(establishments: pl.DataFrame, elements: pl.DataFrame, catalogue: lis
     total = sum(len(rows) for rows in coverage)
     out = {name: np.empty(total, dtype=dtype) for name, dtype in _COLUMNS.items()}
     start = 0
-    for index, (indicator, rows) in enumerate(zip(catalogue, coverage)):
+    for index, (indicator, rows) in enumerate(zip(catalogue, coverage, strict=True)):
         if len(rows) == 0:
             continue
         end = start + len(rows)

@@ -110,7 +110,7 @@ def source_data(indicator: Indicator, establishment: Establishment, year: int) -
     if frame.height:
         result = compute(pl.DataFrame({"establishment": [establishment.finess], "category": [establishment.category]}),
                          frame, compile_catalogue(specs, set(elements)))
-        computed = dict(zip(result["code"].cast(pl.Utf8).to_list(), result["value"].to_list()))
+        computed = dict(zip(result["code"].cast(pl.Utf8).to_list(), result["value"].to_list(), strict=True))
     rows = []
     for i, node in enumerate(terms):
         if isinstance(node, f.Element):

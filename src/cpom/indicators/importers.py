@@ -83,7 +83,7 @@ class _Checker:
         known = known_element(element, self.known_elements) if self.level == "establishment" else element in self.known_elements
         if not known:
             where = "" if self.level == "establishment" else " au niveau du siège"
-            self.problem(line, columns["element"], f"donnée inconnue{where} « {element} » (voir cpom indicators elements)")
+            self.problem(line, columns["element"], f"donnée inconnue{where} « {element} » (voir cpom indicateurs donnees)")
         number = read_decimal_or_none(str(value) if value is not None else "")
         if number is None:
             self.problem(line, columns["valeur"], f"valeur non numérique « {value if value is not None else ''} »")

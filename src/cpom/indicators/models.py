@@ -178,6 +178,9 @@ class DataValue(models.Model):
         ]
         indexes = [models.Index(fields=["year", "establishment"])]
 
+    def __str__(self):
+        return f"{self.element} {self.year} : {self.value}"
+
 
 class IndicatorValue(models.Model):
     """A computed value, with what it was computed from, its band among peers and any flag."""
@@ -208,6 +211,9 @@ class IndicatorValue(models.Model):
     def is_computable(self) -> bool:
         return self.value is not None
 
+    def __str__(self):
+        return f"{self.indicator_id} {self.year} : {self.value if self.value is not None else 'non calculable'}"
+
 
 class Benchmark(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="benchmarks")
@@ -228,3 +234,6 @@ class Benchmark(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["indicator", "category", "level", "territory", "year"], name="benchmark_unique"),
         ]
+
+    def __str__(self):
+        return f"Référence {self.category} {self.level} {self.territory} {self.year}"

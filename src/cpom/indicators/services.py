@@ -2,10 +2,11 @@
 
 import csv
 import dataclasses
+import io
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from typing import BinaryIO
 
 import polars as pl
 from django.db import transaction
@@ -108,7 +109,7 @@ def _keyed_spec(indicator: Indicator, key: str):
 @transaction.atomic
 def _store(values: pl.DataFrame, benchmarks: pl.DataFrame, establishments: pl.DataFrame, indicators, years) -> None:
     now = timezone.now()
-    ids = dict(zip(establishments["establishment"].to_list(), establishments["id"].to_list()))
+    ids = dict(zip(establishments["establishment"].to_list(), establishments["id"].to_list(), strict=True))
     IndicatorValue.objects.filter(year__in=years, indicator_id__in=[int(k) for k in indicators]).delete()
     Benchmark.objects.filter(year__in=years, indicator_id__in=[int(k) for k in indicators]).delete()
     versions = {key: indicator.formula_version for key, indicator in indicators.items()}
@@ -157,13 +158,17 @@ def _french_number(value: float | None) -> str:
     return "" if value is None else f"{value:.4f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
-def export(year: int, fmt: str, path: Path) -> int:
+def export(year: int, fmt: str, output: BinaryIO) -> int:
+    """Write the year's values to ``output`` (a file or standard output) as CSV or Excel; the number of rows."""
     rows = export_rows(year)
     if fmt == "csv":
-        with open(path, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, delimiter=";")
-            writer.writerow(EXPORT_COLUMNS)
-            writer.writerows((f, y, c, _french_number(v), u, b) for f, y, c, v, u, b in rows)
+        text = io.TextIOWrapper(output, encoding="utf-8", newline="")
+        writer = csv.writer(text, delimiter=";")
+        writer.writerow(EXPORT_COLUMNS)
+        writer.writerows((f, y, c, _french_number(v), u, b) for f, y, c, v, u, b in rows)
+        text.flush()
+        # The stream belongs to the caller: leave it open.
+        text.detach()
     else:
         workbook = Workbook()
         sheet = workbook.active
@@ -171,7 +176,7 @@ def export(year: int, fmt: str, path: Path) -> int:
         append(sheet, EXPORT_COLUMNS)
         for row in rows:
             append(sheet, list(row))
-        workbook.save(path)
+        workbook.save(output)
     return len(rows)
 
 

@@ -67,6 +67,9 @@ class ObjectiveLimits(models.Model):
         verbose_name = "limite du nombre d'objectifs"
         verbose_name_plural = "limites du nombre d'objectifs"
 
+    def __str__(self):
+        return f"Plafonds d'objectifs de {self.authority}"
+
 
 class Objective(VersionedModel):
     """A strategic objective, an operational objective (with its fiche) or an action, negotiated between the parties."""
@@ -177,6 +180,9 @@ class ObjectiveSheet(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"Fiche de {self.objective}"
+
 
 class Milestone(models.Model):
     """A step of the fiche's calendar."""
@@ -243,6 +249,9 @@ class Target(models.Model):
             models.CheckConstraint(condition=Q(due_year__lte=4), name="target_due_year_n_to_n4"),
         ]
 
+    def __str__(self):
+        return f"Cible {self.due_year} : {self.value}"
+
 
 class Agreement(models.Model):
     """One party's agreement to one version of an objective; an edit makes older agreements lapse."""
@@ -274,6 +283,9 @@ class Agreement(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"Position sur {self.objective}"
+
 
 class Message(models.Model):
     """One message of an objective's discussion thread."""
@@ -291,3 +303,6 @@ class Message(models.Model):
         verbose_name = "message"
         verbose_name_plural = "discussion"
         ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"Message sur {self.objective}"

@@ -1,6 +1,6 @@
 """What blocks signature: each rule says, in French, what is missing and where to fix it.
 
-The same list is shown on the objectives page, printed by ``cpom contracts readiness``
+The same list is shown on the objectives page, printed by ``cpom contrats verification``
 and checked by the lifecycle before a contract may be declared ready for signature (registered as a guard of
 cpom.contracts.guards when the app is ready).
 """

@@ -179,7 +179,7 @@ def test_fiscal_years():
 
 
 def test_import_fec_reports_progress_and_writes_the_balances(ime, tmp_path):
-    out = _run("import-fec", _file(tmp_path, FEC), "--finess", IME, "--annee", YEAR)
+    out = _run("importer-fec", _file(tmp_path, FEC), "--finess", IME, "--annee", YEAR)
     lines = [line.split("] ", 1)[-1] for line in out.splitlines()]
     assert lines == [
         "Lecture de fec.txt…",
@@ -194,14 +194,14 @@ def test_import_fec_reports_progress_and_writes_the_balances(ime, tmp_path):
 
 
 def test_import_balance_reads_csv_and_excel(ime, tmp_path):
-    out = _run("import-balance", _file(tmp_path, "compte;libelle;debit;credit\n606100;x;12,50;0\n", "b.csv"), "--finess", IME, "--annee", YEAR)
+    out = _run("importer-balance", _file(tmp_path, "compte;libelle;debit;credit\n606100;x;12,50;0\n", "b.csv"), "--finess", IME, "--annee", YEAR)
     # 606 alone: the deficit it makes is brought to 129, a second balance.
     assert "1 lignes contrôlées." in out and "2 comptes, enregistrés pour 440005015 (2026)" in out
     book = Workbook()
     book.active.append(["compte", "libelle", "debit", "credit"])
     book.active.append([641100, "Salaires", 1000, 0])
     book.save(tmp_path / "b.xlsx")
-    out = _run("import-balance", tmp_path / "b.xlsx", "--finess", IME, "--annee", YEAR)
+    out = _run("importer-balance", tmp_path / "b.xlsx", "--finess", IME, "--annee", YEAR)
     assert "Attention : Les 2 soldes de comptes déjà enregistrés pour IME Les Grands Chênes en 2026 seront remplacés." in out
     assert _balances() == {"compte:641100": Decimal("1000"), "compte:129": Decimal("1000")}
     assert ImportBatch.objects.latest("pk").kind == "balance générale"
@@ -220,7 +220,7 @@ def test_import_balance_reads_csv_and_excel(ime, tmp_path):
 def test_a_wrong_establishment_is_refused_in_french(db, tmp_path, arguments, message):
     before = _counts()
     with pytest.raises(CommandError, match=re.escape(message)):
-        _run("import-fec", _file(tmp_path, FEC), *arguments, "--annee", YEAR)
+        _run("importer-fec", _file(tmp_path, FEC), *arguments, "--annee", YEAR)
     assert _counts() == before
 
 
@@ -229,7 +229,7 @@ def test_a_bad_file_exits_non_zero_with_the_french_error_on_stderr(ime, tmp_path
     before = _counts()
     monkeypatch.setattr(connections, "close_all", lambda: None)  # the command closes them on exit: not the test's
     with pytest.raises(SystemExit) as exited:
-        Command().run_from_argv(["cpom", "finance", "import-fec", str(path), "--finess", IME, "--annee", str(YEAR)])
+        Command().run_from_argv(["cpom", "finance", "importer-fec", str(path), "--finess", IME, "--annee", str(YEAR)])
     assert exited.value.code == 1
     stderr = capsys.readouterr().err
     assert "Fichier fec.txt refusé, rien n'a été importé" in stderr
@@ -239,46 +239,46 @@ def test_a_bad_file_exits_non_zero_with_the_french_error_on_stderr(ime, tmp_path
 
 def test_a_file_of_another_year_is_refused(ime, tmp_path):
     with pytest.raises(CommandError, match=r"ligne 2, colonne EcritureDate : le 15/01/2026 est hors de l'exercice \(du 01/01/2025 au 31/12/2025\)"):
-        _run("import-fec", _file(tmp_path, FEC), "--finess", IME, "--annee", 2025)
-    out = _run("import-fec", _file(tmp_path, FEC), "--finess", IME, "--annee", 2026, "--debut-exercice", "2025-07-01", "--fin-exercice", "31/12/2026")
+        _run("importer-fec", _file(tmp_path, FEC), "--finess", IME, "--annee", 2025)
+    out = _run("importer-fec", _file(tmp_path, FEC), "--finess", IME, "--annee", 2026, "--debut-exercice", "2025-07-01", "--fin-exercice", "31/12/2026")
     assert "5 comptes, enregistrés pour 440005015 (2026)" in out
 
 
 def test_a_missing_file_is_named(ime, tmp_path):
     with pytest.raises(CommandError, match="Fichier introuvable"):
-        _run("import-fec", tmp_path / "absent.txt", "--finess", IME, "--annee", YEAR)
+        _run("importer-fec", tmp_path / "absent.txt", "--finess", IME, "--annee", YEAR)
 
 
 def test_sections_map_a_managing_body_s_code_to_an_establishment(ime, tmp_path):
     siren = ime.managing_body.siren
-    assert _run("sections", "list") == "Aucune section analytique rattachée.\n"
-    out = _run("sections", "add", "--siren", siren, "S-IME", "--finess", IME, "--libelle", "IME Rezé")
+    assert _run("sections", "lister") == "Aucune section analytique rattachée.\n"
+    out = _run("sections", "ajouter", "--siren", siren, "S-IME", "--finess", IME, "--libelle", "IME Rezé")
     assert out == "Section « S-IME » de l'Association Les Chemins de Loire rattachée à l'IME Les Grands Chênes (440005015).\n"
-    assert f"{siren}  S-IME            → 440005015 IME Les Grands Chênes (IME Rezé)" in _run("sections", "list", "--siren", siren)
-    out = _run("import-fec", _file(tmp_path, FEC), "--section", "S-IME", "--siren", siren, "--annee", YEAR)
+    assert f"{siren}  S-IME            → 440005015 IME Les Grands Chênes (IME Rezé)" in _run("sections", "lister", "--siren", siren)
+    out = _run("importer-fec", _file(tmp_path, FEC), "--section", "S-IME", "--siren", siren, "--annee", YEAR)
     assert "5 comptes, enregistrés pour 440005015 (2026)" in out
     with pytest.raises(CommandError, match="La section « S-IME » est déjà rattachée à l'IME Les Grands Chênes."):
-        _run("sections", "add", "--siren", siren, "S-IME", "--finess", finess_with_key("44000502"))
+        _run("sections", "ajouter", "--siren", siren, "S-IME", "--finess", finess_with_key("44000502"))
     with pytest.raises(CommandError, match="n'est rattachée à aucun établissement de l'Association Les Chemins de Loire"):
-        _run("import-fec", _file(tmp_path, FEC), "--section", "S-MAS", "--siren", siren, "--annee", YEAR)
+        _run("importer-fec", _file(tmp_path, FEC), "--section", "S-MAS", "--siren", siren, "--annee", YEAR)
 
 
 def test_a_file_named_with_a_control_character_is_recorded_without_it(ime, tmp_path):
     path = tmp_path / "ecritures\x1b.txt"
     path.write_text(FEC, encoding="utf-8")
-    _run("import-fec", str(path), "--finess", IME, "--annee", YEAR)
+    _run("importer-fec", str(path), "--finess", IME, "--annee", YEAR)
     assert ImportBatch.objects.latest("pk").file_name == "ecritures.txt"
 
 
 def test_a_section_typed_with_a_control_character_is_stored_without_it(ime):
-    _run("sections", "add", "--siren", ime.managing_body.siren, "S-IME\x1b", "--finess", IME, "--libelle", "IME\x07 Rezé")
+    _run("sections", "ajouter", "--siren", ime.managing_body.siren, "S-IME\x1b", "--finess", IME, "--libelle", "IME\x07 Rezé")
     assert SectionMapping.objects.filter(code="S-IME", label="IME Rezé", establishment=ime).exists()
 
 
 def test_a_section_maps_only_to_an_establishment_of_its_managing_body(db):
     ehpad_body = Establishment.objects.get(finess=finess_with_key("49000801")).managing_body
     with pytest.raises(CommandError, match="n'est pas géré par l'EHPAD public Les Tilleuls"):
-        _run("sections", "add", "--siren", ehpad_body.siren, "S1", "--finess", IME)
+        _run("sections", "ajouter", "--siren", ehpad_body.siren, "S1", "--finess", IME)
 
 
 # --- Fuzzing through the command: a refused file changes nothing ---------------------------------------------------
@@ -292,7 +292,7 @@ def test_whatever_the_bytes_a_refused_import_leaves_the_database_unchanged(ime, 
     before, balances = _counts(), _balances()
     path = _file(tmp_path, content, f"fuzz-{next(_names)}.txt")
     try:
-        _run("import-fec", path, "--finess", IME, "--annee", YEAR)
+        _run("importer-fec", path, "--finess", IME, "--annee", YEAR)
     except CommandError as refused:
         assert path.name in str(refused)
         assert (_counts(), _balances()) == (before, balances)

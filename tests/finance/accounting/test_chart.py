@@ -239,12 +239,12 @@ def test_the_finance_command_loads_a_chart_and_sets_a_mean_cost(db, capsys):
     from django.core.management import call_command
     from django.core.management.base import CommandError
 
-    call_command("finance", "load-chart")
+    call_command("finance", "charger-plan")
     assert "chargé comme cadre national" in capsys.readouterr().out
-    call_command("finance", "mean-cost", "MAS", "--annee", "2026", "91 250,50")
+    call_command("finance", "cout-moyen", "MAS", "--annee", "2026", "91 250,50")
     # Amounts are printed with a non-breaking space between thousands.
     assert capsys.readouterr().out.strip().replace("\xa0", " ").replace("\u202f", " ") == "Coût moyen national MAS 2026 : 91 250,50 € par place."
     assert DataValue.objects.get(category="MAS", year=2026, element="cout_moyen_national").value == Decimal("91250.50")
     with pytest.raises(CommandError):
-        call_command("finance", "mean-cost", "MAS", "--annee", "2026", "beaucoup")
+        call_command("finance", "cout-moyen", "MAS", "--annee", "2026", "beaucoup")
     assert DataValue.objects.get(category="MAS", year=2026, element="cout_moyen_national").value == Decimal("91250.50")

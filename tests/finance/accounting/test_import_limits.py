@@ -138,11 +138,11 @@ def test_the_command_line_is_refused_the_same_way(busy_platform, tmp_path, db):
     path = tmp_path / "ecritures-2025.txt"
     path.write_text(FEC)
     with pytest.raises(CommandError, match=r"Fichier ecritures-2025\.txt : trop d'imports en cours, réessayez dans un instant\."):
-        call_command("finance", "import-fec", str(path), "--finess", IME, "--annee", "2025")
+        call_command("finance", "importer-fec", str(path), "--finess", IME, "--annee", "2025")
     data = tmp_path / "donnees.csv"
     data.write_text(f"finess;annee;element;valeur\n{IME};2025;etp_total;12\n")
     with pytest.raises(CommandError, match=r"Fichier donnees\.csv : trop d'imports en cours"):
-        call_command("indicators", "import-data", str(data))
+        call_command("indicateurs", "importer-donnees", str(data))
 
 
 def test_a_slot_is_free_again_once_its_import_is_over(settings, var_dir):

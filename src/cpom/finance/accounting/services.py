@@ -99,7 +99,7 @@ def section_for(managing_body: ManagingBody, code: str) -> SectionMapping:
     except SectionMapping.DoesNotExist:
         raise ImportRefused(
             f"La section analytique « {code.strip()} » n'est rattachée à aucun établissement {of(managing_body.name)} "
-            "(cpom finance sections add, ou l'écran « Sections analytiques »)."
+            "(cpom finance sections ajouter, ou l'écran « Sections analytiques »)."
         ) from None
 
 

@@ -1,10 +1,10 @@
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
 
+from cpom import commands
 from cpom.demo.loader import load_demo
 
 
-class Command(BaseCommand):
+class Command(commands.Command):
     help = "Crée ou met à jour la base et charge les données de démonstration (sans effet si elles y sont déjà)."
 
     def handle(self, *args, **options):

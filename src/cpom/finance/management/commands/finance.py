@@ -9,8 +9,9 @@ import time
 from datetime import date, datetime
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from cpom import commands
 from cpom.core.importing import DataImportError
 from cpom.core.numbers import count
 from cpom.core.text import clean_text, of, the, to
@@ -32,7 +33,7 @@ def _day(text: str) -> date:
     raise argparse.ArgumentTypeError(f"date invalide « {text} » (attendu AAAA-MM-JJ ou JJ/MM/AAAA)")
 
 
-class Command(BaseCommand):
+class Command(commands.Command):
     help = (
         "Finances : import d'un FEC ou d'une balance générale, sections analytiques, plan de regroupement des comptes, "
         "coûts moyens nationaux."
@@ -40,36 +41,36 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-        entries = actions.add_parser("import-fec", help="Importe un FEC : les soldes des comptes d'un établissement pour une année.")
+        entries = actions.add_parser("importer-fec", help="Importe un FEC : les soldes des comptes d'un établissement pour une année.")
         self._import_arguments(entries)
-        entries.add_argument("--debut-exercice", type=_day, help="Premier jour de l'exercice s'il ne commence pas le 1er janvier.")
-        entries.add_argument("--fin-exercice", type=_day, help="Dernier jour de l'exercice s'il ne finit pas le 31 décembre.")
-        self._import_arguments(actions.add_parser("import-balance", help="Importe une balance générale (CSV compte;libelle;debit;credit ou Excel)."))
+        entries.add_argument("--debut-exercice", dest="fiscal_start", metavar="DATE", type=_day, help="premier jour de l'exercice s'il ne commence pas le 1er janvier")
+        entries.add_argument("--fin-exercice", dest="fiscal_end", metavar="DATE", type=_day, help="dernier jour de l'exercice s'il ne finit pas le 31 décembre")
+        self._import_arguments(actions.add_parser("importer-balance", help="Importe une balance générale (CSV compte;libelle;debit;credit ou Excel)."))
         sections = actions.add_parser("sections", help="Sections analytiques : quel établissement chaque section représente.")
         operations = sections.add_subparsers(dest="operation", required=True, metavar="OPÉRATION")
-        listing = operations.add_parser("list", help="Liste les sections rattachées (d'un organisme avec --siren).")
-        listing.add_argument("--siren")
-        adding = operations.add_parser("add", help="Rattache la section CODE de l'organisme --siren à l'établissement --finess.")
-        adding.add_argument("code")
-        adding.add_argument("--siren", required=True)
-        adding.add_argument("--finess", required=True)
-        adding.add_argument("--libelle", default="")
-        chart = actions.add_parser("load-chart", help="Charge un plan de regroupement des comptes (le cadre national sans FICHIER).")
-        chart.add_argument("file", nargs="?", type=Path)
-        chart.add_argument("--autorite", type=int, help="Identifiant de l'autorité dont c'est le plan propre.")
-        cost = actions.add_parser("mean-cost", help="Fixe le coût moyen national à la place d'une catégorie pour une année (vide : le retire).")
-        cost.add_argument("category", metavar="CATEGORIE")
-        cost.add_argument("--annee", type=int, required=True)
+        listing = operations.add_parser("lister", help="Liste les sections rattachées (d'un organisme avec --siren).")
+        listing.add_argument("--siren", help="SIREN de l'organisme gestionnaire")
+        adding = operations.add_parser("ajouter", help="Rattache la section CODE de l'organisme --siren à l'établissement --finess.")
+        adding.add_argument("code", metavar="CODE", help="code de la section analytique")
+        adding.add_argument("--siren", required=True, help="SIREN de l'organisme gestionnaire")
+        adding.add_argument("--finess", required=True, help="FINESS de l'établissement")
+        adding.add_argument("--libelle", dest="label", metavar="LIBELLE", default="", help="libellé de la section")
+        chart = actions.add_parser("charger-plan", help="Charge un plan de regroupement des comptes (le cadre national sans FICHIER).")
+        chart.add_argument("file", nargs="?", type=Path, metavar="FICHIER", help="plan propre à une autorité (TOML)")
+        chart.add_argument("--autorite", dest="authority", metavar="ID", type=int, help="identifiant de l'autorité dont c'est le plan propre")
+        cost = actions.add_parser("cout-moyen", help="Fixe le coût moyen national à la place d'une catégorie pour une année (vide : le retire).")
+        cost.add_argument("category", metavar="CATEGORIE", help="catégorie d'établissement, par exemple MAS")
+        cost.add_argument("--annee", dest="year", metavar="AAAA", type=int, required=True, help="année du coût moyen")
         cost.add_argument("value", metavar="MONTANT", help="par exemple « 61 250,00 »")
 
     @staticmethod
     def _import_arguments(parser):
-        parser.add_argument("file", type=Path)
+        parser.add_argument("file", type=Path, metavar="FICHIER", help="le fichier à importer")
         target = parser.add_mutually_exclusive_group(required=True)
-        target.add_argument("--finess", help="FINESS de l'établissement.")
-        target.add_argument("--section", help="Code de la section analytique rattachée à l'établissement (avec --siren).")
-        parser.add_argument("--siren", help="SIREN de l'organisme gestionnaire, avec --section.")
-        parser.add_argument("--annee", type=int, required=True)
+        target.add_argument("--finess", help="FINESS de l'établissement")
+        target.add_argument("--section", help="code de la section analytique rattachée à l'établissement (avec --siren)")
+        parser.add_argument("--siren", help="SIREN de l'organisme gestionnaire, avec --section")
+        parser.add_argument("--annee", dest="year", metavar="AAAA", type=int, required=True, help="année de l'exercice")
 
     def handle(self, *args, action, **options):
         try:
@@ -77,24 +78,24 @@ class Command(BaseCommand):
         except (imports.ImportRefused, DataImportError, ImportsBusy, ChartError, ReferenceCostError) as error:
             raise CommandError(str(error)) from None
 
-    def do_import_fec(self, file, annee, debut_exercice=None, fin_exercice=None, **options):
-        self._import(file, fec.KIND, annee, imports.fiscal_year(annee, debut_exercice, fin_exercice), **options)
+    def do_importer_fec(self, file, year, fiscal_start=None, fiscal_end=None, **options):
+        self._import(file, fec.KIND, year, imports.fiscal_year(year, fiscal_start, fiscal_end), **options)
 
-    def do_import_balance(self, file, annee, **options):
-        self._import(file, trial_balance.KIND, annee, imports.fiscal_year(annee), **options)
+    def do_importer_balance(self, file, year, **options):
+        self._import(file, trial_balance.KIND, year, imports.fiscal_year(year), **options)
 
-    def do_load_chart(self, file=None, autorite=None, **options):
-        if autorite is not None and file is None:
+    def do_charger_plan(self, file=None, authority=None, **options):
+        if authority is not None and file is None:
             raise CommandError("--autorite demande le fichier du plan propre à cette autorité.")
-        self.stdout.write(load_chart_command(file, autorite))
+        self.stdout.write(load_chart_command(file, authority))
 
-    def do_mean_cost(self, category, annee, value, **options):
-        self.stdout.write(mean_cost_command(category, annee, value))
+    def do_cout_moyen(self, category, year, value, **options):
+        self.stdout.write(mean_cost_command(category, year, value))
 
     def do_sections(self, operation, **options):
         getattr(self, f"_sections_{operation}")(**options)
 
-    def _sections_list(self, siren=None, **options):
+    def _sections_lister(self, siren=None, **options):
         sections = SectionMapping.objects.select_related("managing_body", "establishment")
         if siren:
             sections = sections.filter(managing_body=imports.managing_body_for(siren))
@@ -104,11 +105,11 @@ class Command(BaseCommand):
         if not sections:
             self.stdout.write("Aucune section analytique rattachée.")
 
-    def _sections_add(self, code, siren, finess, libelle="", **options):
+    def _sections_ajouter(self, code, siren, finess, label="", **options):
         body, establishment = imports.managing_body_for(siren), imports.establishment_for(finess)
         if establishment.managing_body_id != body.pk:
             raise CommandError(f"L'établissement {establishment.finess} ({establishment.name}) n'est pas géré par {the(body.name)}.")
-        section = imports.map_section(establishment, clean_text(code), clean_text(libelle))
+        section = imports.map_section(establishment, clean_text(code), clean_text(label))
         self.stdout.write(self.style.SUCCESS(f"Section « {section.code} » {of(body.name)} rattachée {to(establishment.name)} ({establishment.finess})."))
 
     def _import(self, file: Path, kind: str, year: int, period: fec.FiscalYear, finess=None, section=None, siren=None, **options):

@@ -1,15 +1,16 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import connections
 
+from cpom import commands
 from cpom.backups.archive import ArchiveRefused
 from cpom.backups.services import BackupRefused, restore
 
 
-class Command(BaseCommand):
+class Command(commands.Command):
     help = (
-        "Restaure une sauvegarde de « cpom backup » dans une base vide et un dossier de fichiers vide, après avoir "
+        "Restaure une sauvegarde de « cpom sauvegarde » dans une base vide et un dossier de fichiers vide, après avoir "
         "vérifié toute l'archive (empreintes SHA-256) ; la base revient avec ses déclencheurs."
     )
 

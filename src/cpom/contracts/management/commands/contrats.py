@@ -1,18 +1,20 @@
-"""``cpom contracts readiness REFERENCE``: what blocks a contract's signature, for scripts and for people."""
+"""``cpom contrats verification REFERENCE``: what blocks a contract's signature, for scripts and for people."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+
+from cpom import commands
 
 from cpom.contracts.models import Contract
 from cpom.contracts.guards import blockers
 
 
-class Command(BaseCommand):
-    help = "Opérations sur les contrats."
+class Command(commands.Command):
+    help = "Contrats : ce qui bloque la signature."
 
     def add_arguments(self, parser):
-        actions = parser.add_subparsers(dest="action", required=True)
-        readiness = actions.add_parser("readiness", help="Liste ce qui bloque la signature ; code de sortie 1 si quelque chose bloque.")
-        readiness.add_argument("reference", help="référence du contrat, par exemple CPOM-PDL-2027-044-01")
+        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        readiness = actions.add_parser("verification", help="Liste ce qui bloque la signature ; code de sortie 1 si quelque chose bloque.")
+        readiness.add_argument("reference", metavar="REFERENCE", help="référence du contrat, par exemple CPOM-PDL-2027-044-01")
 
     def handle(self, *args, action, reference, **options):
         contract = Contract.objects.filter(reference=reference).first()
