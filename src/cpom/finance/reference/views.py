@@ -14,13 +14,8 @@ from cpom.finance import rules
 from cpom.finance.accounting.services import chart_for
 from cpom.finance.models import GROUP_LABELS, ChartOfAccounts, FunctionalGroup, Side
 from cpom.finance.reference import services as reference_costs
-from cpom.registry.categories import CATEGORIES
+from cpom.finance.reference.forms import mean_cost_entries
 from cpom.registry.models import Authority
-
-
-def _entries(post) -> dict[str, str]:
-    """The fields sent; a category absent from the form keeps its value, an emptied field removes it."""
-    return {c.code: post[f"cout-{c.code}"] for c in CATEGORIES if f"cout-{c.code}" in post}
 
 
 @login_required
@@ -37,7 +32,7 @@ def mean_costs(request, year=None):
     if request.method == "POST":
         if refusal:
             raise PermissionDenied(refusal)
-        entries = _entries(request.POST)
+        entries = mean_cost_entries(request.POST)
         try:
             changes = reference_costs.save_mean_costs(request.user, year, entries, request.POST.get("read_as"))
         except reference_costs.ReferenceCostError as error:
