@@ -93,6 +93,9 @@ class GroupRule(models.Model):
             models.CheckConstraint(condition=Q(group__gte=1, group__lte=3), name="group_rule_group_1_to_3"),
         ]
 
+    def __str__(self):
+        return f"{self.prefix} → {self.get_side_display()} groupe {self.group}"
+
 
 class GrowthMode(models.TextChoices):
     """The model contract's options for how the envelope evolves each year."""
@@ -141,6 +144,9 @@ class BudgetLine(models.Model):
             models.CheckConstraint(condition=Q(group__gte=1, group__lte=3), name="budget_line_group_1_to_3"),
         ]
 
+    def __str__(self):
+        return f"{self.establishment_id} {self.get_funder_display()} {self.get_side_display()} groupe {self.group}"
+
 
 class ActivityForecast(models.Model):
     """Days (or acts) an establishment billed per day expects in a year: the basis of its indicative daily price."""
@@ -156,6 +162,9 @@ class ActivityForecast(models.Model):
             models.UniqueConstraint(fields=["budget", "establishment"], name="activity_once_per_establishment"),
             models.CheckConstraint(condition=Q(days__gt=0), name="activity_days_positive"),
         ]
+
+    def __str__(self):
+        return f"{self.days} journées prévues"
 
 
 class SurplusRule(models.TextChoices):
@@ -217,3 +226,6 @@ class NewMeasure(models.Model):
             models.CheckConstraint(condition=Q(start_year__lte=4), name="measure_start_year_n_to_n4"),
             models.CheckConstraint(condition=Q(managing_body_means__gte=0, authority_means__gte=0), name="measure_means_not_negative"),
         ]
+
+    def __str__(self):
+        return f"Mesure nouvelle {self.label}"

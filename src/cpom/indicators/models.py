@@ -207,12 +207,12 @@ class IndicatorValue(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.indicator_id} {self.year} : {self.value if self.value is not None else 'non calculable'}"
+
     @property
     def is_computable(self) -> bool:
         return self.value is not None
-
-    def __str__(self):
-        return f"{self.indicator_id} {self.year} : {self.value if self.value is not None else 'non calculable'}"
 
 
 class Benchmark(models.Model):

@@ -63,7 +63,7 @@ def _columns(count: int) -> list[Decimal]:
 def _frame(labels: list[str], scale: _Scale) -> dict:
     return {
         "width": WIDTH, "height": HEIGHT, "left": LEFT, "right": WIDTH - RIGHT, "top": TOP, "bottom": HEIGHT - BOTTOM,
-        "ticks": scale.ticks(), "tick_x": LEFT - 8, "years": list(zip(labels, _columns(len(labels)))),
+        "ticks": scale.ticks(), "tick_x": LEFT - 8, "years": list(zip(labels, _columns(len(labels)), strict=True)),
         "year_y": HEIGHT - BOTTOM + 20,
     }
 
@@ -77,7 +77,7 @@ def line_chart(labels: list[str], series: list[Series]) -> dict | None:
     columns = _columns(len(labels))
     lines = []
     for n, s in enumerate(series):
-        points = [(x, scale.y(v), label, v) for x, v, label in zip(columns, s.values, labels)]
+        points = [(x, scale.y(v), label, v) for x, v, label in zip(columns, s.values, labels, strict=True)]
         lines.append({
             "name": s.name, "colour": COLOURS[n % len(COLOURS)], "points": points,
             "polyline": " ".join(f"{x},{y}" for x, y, _, _ in points),
@@ -94,7 +94,7 @@ def bar_chart(labels: list[str], values: list[Decimal], name: str) -> dict | Non
     bar_width = (Decimal(WIDTH - LEFT - RIGHT) / len(labels) * Decimal("0.5")).quantize(PIXEL)
     zero = scale.y(Decimal(0))
     bars = []
-    for x, value, label in zip(columns, values, labels):
+    for x, value, label in zip(columns, values, labels, strict=True):
         top = scale.y(value)
         bars.append({
             "x": (x - bar_width / 2).quantize(PIXEL), "y": min(top, zero), "height": max(abs(zero - top), PIXEL),

@@ -126,7 +126,7 @@ def _assumptions(sheet: Worksheet, row: int, run: ScenarioRun) -> None:
     for label, rates in lines:
         row += 1
         write(sheet, row, 1, label)
-        write(sheet, row, 2, " ; ".join(f"{year} : {numbers.rate(value)}" for year, value in zip(run.year_labels, rates)))
+        write(sheet, row, 2, " ; ".join(f"{year} : {numbers.rate(value)}" for year, value in zip(run.year_labels, rates, strict=True)))
     facts = [
         ("Coût cible à la place (€)", scenario.convergence_target if scenario.convergence_target is not None else "pas de convergence"),
         ("Années de convergence", scenario.convergence_years),

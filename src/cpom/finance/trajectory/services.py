@@ -329,7 +329,7 @@ def measures_from_objectives(scenario: Scenario) -> list[NewMeasure]:
         named = set(objective.establishments.all())
         establishments = [e for e in perimeter if e in named] or perimeter
         for establishment, body_share, authority_share in zip(
-            establishments, shares(Decimal(managing_body), len(establishments)), shares(Decimal(authority), len(establishments))
+            establishments, shares(Decimal(managing_body), len(establishments)), shares(Decimal(authority), len(establishments)), strict=True
         ):
             measures.append(NewMeasure(
                 scenario=scenario, objective=objective, establishment=establishment,

@@ -118,6 +118,7 @@ def trajectory_detail(request, contract_id, scenario_id):
             labels,
             map(numbers.rate, yearly_rates(scenarios.given_rates(scenario.envelope_rates), len(labels))),
             map(numbers.rate, yearly_rates(scenarios.given_rates(scenario.expense_rates), len(labels))),
+            strict=True,
         )),
         "establishments": establishments,
         "contract_lines": _lines([y.sums for y in trajectory.years], trajectory.totals) + _allocation_lines(run),
