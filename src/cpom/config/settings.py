@@ -121,7 +121,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "cpom.ui.StaleWriteMiddleware",
+    "cpom.web.middleware.StaleWriteMiddleware",
     # Last, as django-axes asks: it answers a locked-out login with the French page below.
     "axes.middleware.AxesMiddleware",
 ]

@@ -12,7 +12,8 @@ from cpom.indicators.models import IndicatorValue
 from cpom.indicators.services import consolidated_for
 from cpom.registry.models import Authority, Establishment, ManagingBody
 from cpom.core.locking import StaleWrite
-from cpom.ui import show_refusal, visible_or_404
+from cpom.web.refusals import show_refusal
+from cpom.web.views import visible_or_404
 
 
 from . import guards, lifecycle, parties, rules, services

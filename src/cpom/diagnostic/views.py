@@ -16,7 +16,7 @@ from cpom.core.locking import STALE_STATUS
 from cpom.contracts.models import Contract
 from cpom.indicators.models import Indicator
 from cpom.registry.categories import CATEGORY_CHOICES
-from cpom.ui import visible_or_404
+from cpom.web.views import visible_or_404
 
 from . import services
 from .forms import AnalysisForm, AttachmentForm, FindingForm, RemarkForm, SynthesisForm, perspective_field

@@ -12,7 +12,7 @@ from cpom.diagnostic import services as diagnostic_services
 from cpom.diagnostic.views import diagnostic_page
 from cpom.objectives.models import Level, Status
 from cpom.objectives.readiness import number_order
-from cpom.ui import visible_or_404
+from cpom.web.views import visible_or_404
 
 from .http import document_response
 from .objective_sheet import sheet_docx, sheet_pdf, sheets_docx, sheets_pdf

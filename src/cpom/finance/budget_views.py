@@ -19,7 +19,8 @@ from cpom.core import numbers
 from cpom.contracts.models import Contract
 from cpom.core.formatting import money
 from cpom.core.text import of
-from cpom.ui import flash_refusal, show_refusal, visible_or_404
+from cpom.web.refusals import flash_refusal, show_refusal
+from cpom.web.views import visible_or_404
 
 from . import budget as service
 from .budget import BudgetAmounts, CommonEnvelope, DailyPrice, EstablishmentPrefill, MonthlyInstalments

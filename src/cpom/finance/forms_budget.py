@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from django import forms
-from cpom.ui import DsfrForm, FrenchIntegerField, MoneyField, PercentField
+from cpom.web.forms import DsfrForm, FrenchIntegerField, MoneyField, PercentField
 
 from .budget import GROUPS, Amounts
 from .models import GROUP_LABELS, RATE, FunderKind, GrowthMode, Side

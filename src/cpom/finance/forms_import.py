@@ -3,7 +3,7 @@
 from datetime import date
 
 from django import forms
-from cpom.ui import DateInput, DsfrForm
+from cpom.web.forms import DateInput, DsfrForm
 
 from . import fec, imports
 

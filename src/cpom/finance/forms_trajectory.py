@@ -8,7 +8,7 @@ from dsfr.utils import dsfr_input_class_attr
 from cpom.contracts.models import Contract
 from cpom.objectives.models import DUE_YEAR_LABELS
 from cpom.core.numbers import plain
-from cpom.ui import DsfrForm, DsfrModelForm, MoneyField
+from cpom.web.forms import DsfrForm, DsfrModelForm, MoneyField
 
 from .models import DeficitRule, NewMeasure, ReferenceBudget, Scenario, SurplusRule
 from .scenarios import ScenarioRefused, default_envelope_rates, fingerprint, given_rates, parse_rate

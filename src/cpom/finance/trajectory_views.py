@@ -16,7 +16,8 @@ from cpom.core import numbers
 from cpom.audit.services import entries_for
 from cpom.contracts.models import Contract
 from cpom.objectives.models import DUE_YEAR_LABELS
-from cpom.ui import flash_refusal, show_refusal, visible_or_404
+from cpom.web.refusals import flash_refusal, show_refusal
+from cpom.web.views import visible_or_404
 
 from . import scenarios
 from .forms_trajectory import MeasureForm, ScenarioForm

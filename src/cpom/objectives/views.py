@@ -9,7 +9,8 @@ from cpom.contracts.rules import can_contribute, contract_side
 from cpom.audit.services import entries_for
 from cpom.contracts.models import Contract
 from cpom.indicators.models import Kind
-from cpom.ui import flash_refusal, show_refusal, visible_or_404
+from cpom.web.refusals import flash_refusal, show_refusal
+from cpom.web.views import visible_or_404
 
 from . import negotiation, readiness, services
 from .charts import priority_matrix
