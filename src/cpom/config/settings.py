@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "axes",
+    "cpom.web",
     "cpom.accounts",
     "cpom.registry",
     "cpom.contracts",

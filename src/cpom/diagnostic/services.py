@@ -84,12 +84,8 @@ def diagnostic_for(contract: Contract) -> Diagnostic:
     return Diagnostic.objects.get_or_create(contract=contract, defaults={"template": template})[0]
 
 
-def is_open(contract: Contract) -> bool:
-    return contract.is_open
-
-
 def _require_open(contract: Contract) -> None:
-    if not is_open(contract):
+    if not contract.is_open:
         raise DiagnosticRefused(
             f"Le diagnostic ne se modifie plus : le contrat est à l'état « {contract.get_state_display()} »."
         )
@@ -97,16 +93,16 @@ def _require_open(contract: Contract) -> None:
 
 def may_write_analysis(user, contract: Contract) -> bool:
     side = contract_side(user, contract)
-    return is_open(contract) and can_contribute(user, contract) and side.is_managing_body
+    return contract.is_open and can_contribute(user, contract) and side.is_managing_body
 
 
 def may_remark(user, contract: Contract) -> bool:
     side = contract_side(user, contract)
-    return is_open(contract) and can_contribute(user, contract) and not side.is_managing_body
+    return contract.is_open and can_contribute(user, contract) and not side.is_managing_body
 
 
 def may_contribute(user, contract: Contract) -> bool:
-    return is_open(contract) and can_contribute(user, contract)
+    return contract.is_open and can_contribute(user, contract)
 
 
 def entry_for(diagnostic: Diagnostic, section: TemplateSection, establishment=None) -> SectionEntry | None:

@@ -65,7 +65,7 @@ def _level_query(establishment) -> str:
 
 def _refusal(contract, rule_text: str) -> PermissionDenied:
     """The French reason a write is refused: a closed diagnostic first, else the rule the user does not meet."""
-    if not services.is_open(contract):
+    if not contract.is_open:
         return PermissionDenied(
             f"Le diagnostic ne se modifie plus : le contrat est à l'état « {contract.get_state_display()} »."
         )
@@ -77,7 +77,7 @@ def _rights(user, contract) -> dict:
         "may_write_analysis": services.may_write_analysis(user, contract),
         "may_remark": services.may_remark(user, contract),
         "may_contribute": services.may_contribute(user, contract),
-        "is_open": services.is_open(contract),
+        "is_open": contract.is_open,
     }
 
 

@@ -1,43 +1,62 @@
+"""The one template library of cpom: ``{% load cpom %}``.
+
+The filters here are the French formatting of cpom.core (amounts, rates, measures, dates, names with their article,
+counts agreed with their nouns). Tags that belong to a stage (a contract's state badge, an objective's status, an
+indicator's band, an authority's territory) are written in that stage's ``display`` module, which decorates them
+with this library's ``register`` when its app is ready: the web layer imports no stage, the templates load one
+library."""
+
 from decimal import Decimal
 
 from django import template
 
-from cpom.core import numbers, text
-from cpom.registry.territories import territory_label
+from cpom.core import formatting, numbers, text
 
 register = template.Library()
 
-STATE_BADGES = {
-    "programmed": "fr-badge--new",
-    "launched": "fr-badge--info",
-    "diagnostic": "fr-badge--info",
-    "negotiation": "fr-badge--info",
-    "ready_for_signature": "fr-badge--warning",
-    "signed": "fr-badge--success",
-    "in_force": "fr-badge--success",
-    "renewal": "fr-badge--warning",
-    "closed": "",
-    "terminated": "fr-badge--error",
-}
+NONE = "—"
 
 
-@register.inclusion_tag("contracts/_state_badge.html")
-def state_badge(contract):
-    return {"label": contract.get_state_display(), "css": STATE_BADGES.get(contract.state, "")}
+def _missing(value) -> bool:
+    return value is None or value == ""
 
 
 @register.filter
 def person(user) -> str:
     """Who did it: the full name, else the username; « — » for an entry with no account (a command, a script)."""
     if user is None:
-        return "—"
+        return NONE
     return user.get_full_name() or user.username
 
 
 @register.filter
 def money(value):
     """« 12 500,50 € » (« −46 666,67 € » for a deficit), or « — » when there is no amount."""
-    return "—" if value is None or value == "" else numbers.money(Decimal(str(value)))
+    return NONE if _missing(value) else numbers.money(Decimal(str(value)))
+
+
+@register.filter
+def percent(value, places=2):
+    """« 33,33 % »: a share to ``places`` decimals (cpom.core.numbers.percent), « — » when there is none."""
+    return NONE if _missing(value) else numbers.percent(Decimal(str(value)), int(places))
+
+
+@register.filter
+def rate(value):
+    """« 1,2 % »: a rate as it was typed (cpom.core.numbers.rate), « — » when there is none."""
+    return NONE if _missing(value) else numbers.rate(Decimal(str(value)))
+
+
+@register.filter
+def measure(value, unit=""):
+    """cpom.core.numbers.measure, « — » when there is no value."""
+    return NONE if value is None else numbers.measure(value, unit or "")
+
+
+@register.filter
+def french_date(value, missing=formatting.NOT_FILLED):
+    """« 01/03/2026 » (cpom.core.formatting.french_date), « Non renseigné » or ``missing`` when there is no date."""
+    return formatting.french_date(value, missing)
 
 
 @register.filter
@@ -56,12 +75,6 @@ def of(name) -> str:
 def to(name) -> str:
     """« à l'ARS Pays de la Loire », « au Conseil départemental… » (cpom.core.text.to)."""
     return text.to(str(name))
-
-
-@register.filter
-def territory(authority) -> str:
-    """An authority's territory by name: « Pays de la Loire » for an ARS, « Loire-Atlantique (44) » for a council."""
-    return territory_label("region" if authority.kind == "ARS" else "department", authority.territory)
 
 
 def _forms(words: str) -> tuple[str, str | None]:
