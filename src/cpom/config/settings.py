@@ -150,6 +150,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cpom.accounts.context_processors.current_membership",
+                "cpom.web.context_processors.contract_frame",
             ],
         },
     },

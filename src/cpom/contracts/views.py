@@ -13,13 +13,13 @@ from cpom.indicators.services import consolidated_for
 from cpom.registry.models import Authority, Establishment, ManagingBody
 from cpom.core.locking import StaleWrite
 from cpom.web.refusals import show_refusal
-from cpom.web.views import visible_or_404
 
 
 from . import guards, lifecycle, parties, rules, services
 from .deadlines import deadlines, next_deadline
 from .forms import ContractForm, TransitionForm, establishments_for
 from .models import OPEN_STATES, Contract, State
+from .pages import contract_page
 
 
 # Before signature the blockers are worth a glance from the contract page; after it they are history.
@@ -50,10 +50,9 @@ def home(request):
     return render(request, template, context)
 
 
-@login_required
-def contract_indicators(request, contract_id):
+@contract_page("indicators")
+def contract_indicators(request, contract):
     """The perimeter's indicators consolidated per homogeneous category, for one year."""
-    contract = visible_or_404(request.user, _contracts_of(request.user), pk=contract_id)
     years = sorted(
         IndicatorValue.objects.filter(establishment__in=contract.establishments.all()).values_list("year", flat=True).distinct(),
         reverse=True,
@@ -63,9 +62,8 @@ def contract_indicators(request, contract_id):
     return render(request, "contracts/contract_indicators.html", {"contract": contract, "years": years, "year": year, "rows": rows})
 
 
-@login_required
-def contract_detail(request, contract_id):
-    contract = visible_or_404(request.user, _contracts_of(request.user), pk=contract_id)
+@contract_page("contract")
+def contract_detail(request, contract):
     today = timezone.localdate()
     return render(request, "contracts/contract_detail.html", {
         "contract": contract,
@@ -131,9 +129,8 @@ def contract_create(request):
     return render(request, "contracts/contract_form.html", {"form": form})
 
 
-@login_required
-def contract_update(request, contract_id):
-    contract = visible_or_404(request.user, _contracts_of(request.user), pk=contract_id)
+@contract_page("contract")
+def contract_update(request, contract):
     if not rules.can_edit_contract(request.user, contract):
         raise PermissionDenied("Seule l'autorité cheffe de file modifie le cadre du contrat, et seulement avant signature.")
     form = ContractForm(
@@ -158,8 +155,7 @@ def perimeter_choices(request):
     return render(request, "contracts/_perimeter_field.html", {"form": form, "swap_parties": True})
 
 
-def _answer_party(request, contract_id, party_id, answer, done: str):
-    contract = visible_or_404(request.user, _contracts_of(request.user), pk=contract_id)
+def _answer_party(request, contract, party_id, answer, done: str):
     try:
         party = answer(contract, party_id, request.user)
     except parties.PartiesRefused as refused:
@@ -170,25 +166,24 @@ def _answer_party(request, contract_id, party_id, answer, done: str):
     return redirect("contracts:detail", contract_id=contract.pk)
 
 
-@login_required
+@contract_page("contract")
 @require_POST
-def party_accept(request, contract_id, party_id):
+def party_accept(request, contract, party_id):
     """The managing body accepts a co-signatory outside its competence."""
-    return _answer_party(request, contract_id, party_id, services.accept_party,
+    return _answer_party(request, contract, party_id, services.accept_party,
                          "est acceptée comme cosignataire : elle voit désormais le contrat et son périmètre")
 
 
-@login_required
+@contract_page("contract")
 @require_POST
-def party_decline(request, contract_id, party_id):
+def party_decline(request, contract, party_id):
     """The managing body declines a co-signatory outside its competence."""
-    return _answer_party(request, contract_id, party_id, services.decline_party, "n'est plus partie au contrat")
+    return _answer_party(request, contract, party_id, services.decline_party, "n'est plus partie au contrat")
 
 
-@login_required
+@contract_page("contract")
 @require_POST
-def contract_transition(request, contract_id):
-    contract = visible_or_404(request.user, _contracts_of(request.user), pk=contract_id)
+def contract_transition(request, contract):
     form = TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "La demande de changement d'état est incomplète.")

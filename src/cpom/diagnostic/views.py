@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,10 +12,9 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from cpom.core.locking import STALE_STATUS
-from cpom.contracts.models import Contract
+from cpom.contracts.pages import contract_page
 from cpom.indicators.models import Indicator
 from cpom.registry.categories import CATEGORY_CHOICES
-from cpom.web.views import visible_or_404
 
 from . import services
 from .forms import AnalysisForm, AttachmentForm, FindingForm, RemarkForm, SynthesisForm, perspective_field
@@ -29,15 +27,11 @@ CATEGORY_LABELS = dict(CATEGORY_CHOICES)
 
 
 def diagnostic_page(view):
-    """Login, the contract among those the user sees (else 404), and its diagnostic, passed to the view."""
+    """The contract's page (cpom.contracts.pages.contract_page) of its diagnostic, passed to the view."""
 
-    @login_required
+    @contract_page("diagnostic")
     @wraps(view)
-    def wrapper(request, contract_id, **kwargs):
-        contract = visible_or_404(
-            request.user, Contract.objects.select_related("managing_body").prefetch_related("parties__authority"),
-            pk=contract_id,
-        )
+    def wrapper(request, contract, **kwargs):
         try:
             diagnostic = services.diagnostic_for(contract)
         except services.NoTemplate as missing:

@@ -93,3 +93,27 @@ def plural(count, words: str) -> str:
 def agreed(count, words: str) -> str:
     """The words alone, agreed with ``count``: ``<strong>{{ n }}</strong> {{ n|agreed:"objectif,objectifs" }}``."""
     return text.agreed(int(count), *_forms(words))
+
+
+# --- The frame of the pages -----------------------------------------------------------------------------------------
+
+
+@register.inclusion_tag("web/breadcrumb.html", takes_context=True)
+def breadcrumb(context, current=None, *titles_and_urls):
+    """The DSFR breadcrumb (« Accueil » first). On a contract's page, the contract and its stage come from the
+    contract frame and ``current`` names the page below the stage (nothing on the stage's first page). Elsewhere,
+    ``{% breadcrumb "Fiche" "Établissements" list_url %}``: the page, then its parents as title, URL pairs."""
+    frame = context.get("contract_frame")
+    links = frame.trail(current) if frame is not None else []
+    pairs = list(titles_and_urls)
+    links += [{"title": title, "url": url} for title, url in zip(pairs[::2], pairs[1::2], strict=False)]
+    if frame is not None and current is None:
+        current = frame.current()
+    return {"breadcrumb_data": {"links": links, "current": current or ""}}
+
+
+@register.inclusion_tag("web/contract_navigation.html", takes_context=True)
+def contract_navigation(context):
+    """The lifecycle's stages of the contract, the current one marked (aria-current)."""
+    frame = context.get("contract_frame")
+    return {"items": frame.navigation() if frame is not None else []}
