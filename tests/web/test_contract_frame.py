@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from cpom.contracts import pages
 
@@ -62,3 +63,29 @@ def test_a_contract_the_user_does_not_see_is_not_found(client_for, association_c
 def test_pages_outside_a_contract_have_no_contract_navigation(client_for, db):
     html = client_for("asso").get(reverse("registry:establishments")).content.decode()
     assert 'data-testid="contract-navigation"' not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url_name, current", [
+    ("registry:establishments", "Établissements"),
+    ("registry:authorities", "Autorités"),
+    ("registry:managing_bodies", "Organismes gestionnaires"),
+    ("indicators:catalogue", "Référentiel des indicateurs"),
+    ("indicators:elements", "Référentiel des données"),
+    ("accounts:my_account", "Mon compte"),
+    ("accounts:members", "Mon organisation"),
+    ("password_change", "Changer mon mot de passe"),
+])
+def test_pages_outside_a_contract_have_a_breadcrumb(client_for, url_name, current):
+    html = client_for("asso").get(reverse(url_name)).content.decode()
+    trail = html.split('class="fr-breadcrumb"', 1)[1].split("</nav>", 1)[0]
+    assert f'aria-current="page">{current}</a>' in trail
+
+
+@pytest.mark.django_db
+def test_a_detail_page_links_back_to_its_list(client_for, association_contract):
+    establishment = association_contract.establishments.first()
+    html = client_for("asso").get(establishment.get_absolute_url()).content.decode()
+    trail = html.split('class="fr-breadcrumb"', 1)[1].split("</nav>", 1)[0]
+    assert reverse("registry:establishments") in trail
+    assert f'aria-current="page">{escape(establishment.name)}</a>' in trail
