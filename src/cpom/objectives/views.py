@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -7,11 +6,11 @@ from django.views.decorators.http import require_POST
 from cpom.audit.services import entries_for
 from cpom.contracts.models import Contract
 from cpom.contracts.pages import contract_page
-from cpom.contracts.rules import can_contribute, contract_side
+from cpom.contracts.rules import contract_side
 from cpom.indicators.models import Kind
-from cpom.web.refusals import flash_refusal, show_refusal
+from cpom.web.refusals import flash_refusal, forbid, show_refusal
 
-from . import negotiation, readiness, services
+from . import negotiation, readiness, rules, services
 from .charts import priority_matrix
 from .examples import collection
 from .forms import IndicatorForm, MilestoneForm, NegotiationForm, ObjectiveForm, SheetForm
@@ -51,7 +50,7 @@ def objective_list(request, contract):
         "operational_count": sum(1 for o in operational if o.funding == Funding.FUNDED and o.status != Status.REJECTED),
         "blockers": readiness.blockers(contract),
         "matrix": priority_matrix([o for o in operational if o.status != Status.REJECTED]),
-        "can_propose": can_contribute(request.user, contract) and contract.is_open,
+        "can_propose": rules.may_propose(request.user, contract),
     })
 
 
@@ -60,14 +59,9 @@ def readiness_page(request, contract):
     return render(request, "objectives/readiness.html", {"contract": contract, "blockers": readiness.blockers(contract)})
 
 
-def _require_contributor(request, contract: Contract) -> None:
-    if not (can_contribute(request.user, contract) and contract.is_open):
-        raise PermissionDenied("Seules les parties au contrat (rôle contribution) proposent des objectifs, et seulement avant signature.")
-
-
 @contract_page("objectives")
 def objective_create(request, contract):
-    _require_contributor(request, contract)
+    forbid(rules.proposal_refusal(request.user, contract))
     level = request.GET.get("niveau", Level.OPERATIONAL)
     if level not in Level.values:
         raise Http404("Niveau d'objectif inconnu.")
@@ -93,9 +87,7 @@ def objective_create(request, contract):
 @contract_page("objectives")
 def objective_update(request, contract, objective_id):
     objective = _objective(contract, objective_id)
-    reason = negotiation.refusal(objective, request.user, "edit")
-    if reason:
-        raise PermissionDenied(reason)
+    forbid(rules.edit_refusal(request.user, objective))
     sheet = ObjectiveSheet.objects.filter(objective=objective).first()
     form = ObjectiveForm(request.POST or None, instance=objective, contract=objective.contract, level=objective.level)
     sheet_form = SheetForm(request.POST or None, instance=sheet) if objective.level == Level.OPERATIONAL else None
@@ -139,7 +131,7 @@ def objective_detail(request, contract, objective_id):
         "thread": objective.messages.select_related("author"),
         "history": history,
         "blockers": [b for b in readiness.blockers(contract) if b.url.startswith(objective.get_absolute_url())],
-        "can_edit": negotiation.may(objective, request.user, "edit"),
+        "can_edit": rules.may_edit(request.user, objective),
         "can": {action: negotiation.may(objective, request.user, action) for action in ("agree", "reject", "reopen", "comment")},
         "side": side,
         "milestone_form": MilestoneForm(objective=objective),
@@ -172,16 +164,10 @@ def negotiate(request, contract, objective_id):
     return redirect(f"{objective.get_absolute_url()}#negociation")
 
 
-def _may_edit_or_403(request, objective: Objective) -> None:
-    reason = negotiation.refusal(objective, request.user, "edit")
-    if reason:
-        raise PermissionDenied(reason)
-
-
 @contract_page("objectives")
 def indicator_edit(request, contract, objective_id, follow_up_id=None):
     objective = _objective(contract, objective_id)
-    _may_edit_or_403(request, objective)
+    forbid(rules.edit_refusal(request.user, objective))
     indicator = get_object_or_404(objective.indicators, pk=follow_up_id) if follow_up_id else None
     form = IndicatorForm(request.POST or None, instance=indicator, objective=objective)
     if request.method == "POST" and form.is_valid():
@@ -262,14 +248,14 @@ def examples(request, contract):
     return render(request, "objectives/examples.html", {
         "contract": contract, "collection": collection(),
         "strategic": contract.objectives.filter(level=Level.STRATEGIC).order_by("number"),
-        "can_copy": can_contribute(request.user, contract) and contract.is_open,
+        "can_copy": rules.may_propose(request.user, contract),
     })
 
 
 @contract_page("objectives")
 @require_POST
 def copy_example(request, contract):
-    _require_contributor(request, contract)
+    forbid(rules.proposal_refusal(request.user, contract))
     example = collection().get(request.POST.get("example", ""))
     parent = contract.objectives.filter(level=Level.STRATEGIC, pk=request.POST.get("parent") or 0).first()
     if example is None or parent is None:

@@ -1,6 +1,7 @@
 """How a refused action is said: above the form, or as a message on the page the user goes back to."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 
 from cpom.core.locking import STALE_STATUS, StaleWrite
 
@@ -17,3 +18,9 @@ def flash_refusal(request, refusal: Exception) -> None:
     if isinstance(refusal, StaleWrite):
         raise refusal
     messages.error(request, str(refusal))
+
+
+def forbid(reason: str | None) -> None:
+    """A page refused by a rule (an app's ``rules``): 403 with the rule's French reason; nothing when it is None."""
+    if reason:
+        raise PermissionDenied(reason)
