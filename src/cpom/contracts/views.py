@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -12,7 +11,7 @@ from cpom.indicators.models import IndicatorValue
 from cpom.indicators.services import consolidated_for
 from cpom.registry.models import Authority, Establishment, ManagingBody
 from cpom.core.locking import StaleWrite
-from cpom.web.refusals import show_refusal
+from cpom.web.refusals import forbid, show_refusal
 
 
 from . import guards, lifecycle, parties, rules, services
@@ -75,7 +74,7 @@ def contract_detail(request, contract):
         "readiness_count": len(guards.blockers(contract)) if contract.state in READINESS_STATES else 0,
         "can_edit": rules.can_edit_contract(request.user, contract),
         "awaiting": parties.awaiting(contract),
-        "can_answer": rules.can_answer_party_request(request.user, contract) and not contract.is_signed,
+        "can_answer": rules.may_answer_party_requests(request.user, contract),
         "audit": entries_for(contract)[:20],
         "today": today,
     })
@@ -118,8 +117,7 @@ def _selected_managing_body(request):
 
 @login_required
 def contract_create(request):
-    if not rules.can_create_contract(request.user):
-        raise PermissionDenied("Seules les autorités (rôle validation) programment un contrat.")
+    forbid(rules.create_refusal(request.user))
     form = ContractForm(request.POST or None, **_form_choices(request.user, _selected_managing_body(request)))
     if request.method == "POST" and form.is_valid():
         contract = services.program_contract(request.user, form.cleaned_data)
@@ -131,8 +129,7 @@ def contract_create(request):
 
 @contract_page("contract")
 def contract_update(request, contract):
-    if not rules.can_edit_contract(request.user, contract):
-        raise PermissionDenied("Seule l'autorité cheffe de file modifie le cadre du contrat, et seulement avant signature.")
+    forbid(rules.edit_refusal(request.user, contract))
     form = ContractForm(
         request.POST or None, instance=contract, **_form_choices(request.user, contract.managing_body)
     )
