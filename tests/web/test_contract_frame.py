@@ -89,3 +89,12 @@ def test_a_detail_page_links_back_to_its_list(client_for, association_contract):
     trail = html.split('class="fr-breadcrumb"', 1)[1].split("</nav>", 1)[0]
     assert reverse("registry:establishments") in trail
     assert f'aria-current="page">{escape(establishment.name)}</a>' in trail
+
+
+@pytest.mark.django_db
+def test_the_diagnostic_pages_link_back_to_the_diagnostic(client_for, association_contract):
+    html = client_for("asso").get(reverse("diagnostic:synthesis", kwargs={"contract_id": association_contract.pk})).content.decode()
+    assert current_items(html) == ["Diagnostic partagé"]
+    trail = html.split('class="fr-breadcrumb"', 1)[1].split("</nav>", 1)[0]
+    assert reverse("diagnostic:home", kwargs={"contract_id": association_contract.pk}) in trail
+    assert 'aria-current="page">Synthèse</a>' in trail

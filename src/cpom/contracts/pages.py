@@ -59,14 +59,16 @@ class ContractFrame:
             items.append(NavigationItem(stage.label, url, stage == self.stage))
         return items
 
-    def trail(self, current: str | None) -> list[dict[str, str]]:
-        """The breadcrumb's links above the page: the contracts, this contract, then its stage unless it is the
-        page itself (``current`` is None on a stage's first page)."""
-        links = [{"url": reverse("home"), "title": "Mes contrats"}]
+    def trail(self, current: str | None, query: str = "") -> list[dict[str, str]]:
+        """The breadcrumb's links above the page, below « Accueil » (the contracts): this contract, then its stage unless it is the
+        page itself (``current`` is None on a stage's first page); ``query`` follows the stage's link (the
+        diagnostic's level, « ?finess=… »)."""
+        links = []
         if self.stage.code != "contract" or current:
             links.append({"url": self.contract.get_absolute_url(), "title": self.contract.reference})
         if current and self.stage.code != "contract":
-            links.append({"url": reverse(self.stage.url_name, kwargs={"contract_id": self.contract.pk}), "title": self.stage.label})
+            links.append({"url": reverse(self.stage.url_name, kwargs={"contract_id": self.contract.pk}) + query,
+                          "title": self.stage.label})
         return links
 
     def current(self) -> str:

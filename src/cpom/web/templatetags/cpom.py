@@ -99,12 +99,13 @@ def agreed(count, words: str) -> str:
 
 
 @register.inclusion_tag("web/breadcrumb.html", takes_context=True)
-def breadcrumb(context, current=None, *titles_and_urls):
+def breadcrumb(context, current=None, *titles_and_urls, query=""):
     """The DSFR breadcrumb (« Accueil » first). On a contract's page, the contract and its stage come from the
     contract frame and ``current`` names the page below the stage (nothing on the stage's first page). Elsewhere,
-    ``{% breadcrumb "Fiche" "Établissements" list_url %}``: the page, then its parents as title, URL pairs."""
+    ``{% breadcrumb "Fiche" "Établissements" list_url %}``: the page, then its parents as title, URL pairs.
+    ``query`` follows the stage's link (``query=level_query``: the diagnostic's level)."""
     frame = context.get("contract_frame")
-    links = frame.trail(current) if frame is not None else []
+    links = frame.trail(current, query) if frame is not None else []
     pairs = list(titles_and_urls)
     links += [{"title": title, "url": url} for title, url in zip(pairs[::2], pairs[1::2], strict=False)]
     if frame is not None and current is None:
