@@ -20,7 +20,7 @@ from cpom.finance.models import ReferenceBudget
 from cpom.core.numbers import grouped
 from cpom.objectives.models import Level
 from cpom.registry.models import ManagingBody
-from cpom.ui import LONG_TEXT
+from cpom.web.inputs import LONG_TEXT
 
 CONTROL_CHARACTERS = "".join(chr(c) for c in range(32) if chr(c) not in "\t\n\r")
 # Those a writer refuses and that mean nothing: the vertical tab and the form feed are line breaks instead.
@@ -179,7 +179,7 @@ def test_every_admin_form_of_cpom_that_edits_passes_the_same_door(rf, users):
     """The audit journal's admin is left to its own app (it is to be read-only)."""
     from django.contrib import admin
 
-    from cpom.ui import TypedInputMixin
+    from cpom.web.inputs import TypedInputMixin
 
     request = rf.get("/admin/")
     request.user = users["admin"]

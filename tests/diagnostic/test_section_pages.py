@@ -8,7 +8,7 @@ from cpom.audit.models import AuditEntry
 from cpom.diagnostic.models import Remark, SectionEntry
 from cpom.indicators.models import IndicatorValue
 from cpom.indicators.services import consolidated_for
-from cpom.indicators.templatetags.indicator_tags import measure
+from cpom.web.templatetags.cpom import measure
 from support import assert_stale
 
 

@@ -4,7 +4,8 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, Pa
 from dsfr.forms import DsfrBoundField
 from dsfr.utils import dsfr_input_class_attr
 
-from cpom.ui import DsfrForm, TypedInputMixin
+from cpom.web.forms import DsfrForm
+from cpom.web.inputs import TypedInputMixin
 
 from .models import Role
 

@@ -1,24 +1,22 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
-from . import services
-from cpom.access import can_administer_members, membership_of
+from cpom.web.refusals import forbid
+
+from . import rules, services
 from .forms import MemberChangeForm, NewMemberForm
 
 
 @login_required
 def organisation_members(request):
-    if membership_of(request.user) is None:
-        raise PermissionDenied("Votre compte n'est rattaché à aucune organisation.")
-    can_administer = can_administer_members(request.user)
+    forbid(rules.members_refusal(request.user))
+    can_administer = rules.administer_refusal(request.user) is None
     form = NewMemberForm(request.POST or None) if can_administer else None
     if request.method == "POST":
-        if not can_administer:
-            raise PermissionDenied("Seuls les administrateurs de l'organisation gèrent ses comptes.")
+        forbid(rules.administer_refusal(request.user))
         if form.is_valid():
             membership = services.add_member(request.user, **form.cleaned_data)
             messages.success(request, f"Le compte {membership.user.username} a été créé.")
@@ -34,8 +32,7 @@ def organisation_members(request):
 @login_required
 @require_POST
 def member_change(request, membership_id):
-    if not can_administer_members(request.user):
-        raise PermissionDenied("Seuls les administrateurs de l'organisation gèrent ses comptes.")
+    forbid(rules.administer_refusal(request.user))
     membership = get_object_or_404(services.members_of(request.user), pk=membership_id)
     form = MemberChangeForm(request.POST)
     if form.is_valid():

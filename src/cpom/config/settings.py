@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "axes",
+    "cpom.web",
     "cpom.accounts",
     "cpom.registry",
     "cpom.contracts",
@@ -121,7 +122,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "cpom.ui.StaleWriteMiddleware",
+    "cpom.web.middleware.StaleWriteMiddleware",
     # Last, as django-axes asks: it answers a locked-out login with the French page below.
     "axes.middleware.AxesMiddleware",
 ]
@@ -149,6 +150,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cpom.accounts.context_processors.current_membership",
+                "cpom.web.context_processors.contract_frame",
             ],
         },
     },

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from cpom.ui import AdminForm
+from cpom.web.forms import AdminForm
 
 from .models import Contract, ContractParty, Transition
 

@@ -28,6 +28,7 @@ class ContractsConfig(AppConfig):
     verbose_name = "Contrats"
 
     def ready(self):
+        from . import display  # noqa: F401 (its tags join the template library)
         from cpom.registry import bindings
 
         from .bindings import signed_contracts

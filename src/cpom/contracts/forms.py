@@ -2,7 +2,8 @@ from django import forms
 from django.utils.formats import date_format
 
 from cpom.registry.models import Authority, Establishment, ManagingBody
-from cpom.ui import MESSAGE, DateInput, DsfrForm, DsfrModelForm, FrenchIntegerField, years_around_today
+from cpom.web.forms import DateInput, DsfrForm, DsfrModelForm, FrenchIntegerField
+from cpom.web.inputs import MESSAGE, years_around_today
 
 from .deadlines import default_end_date
 from .models import Contract

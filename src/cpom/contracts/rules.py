@@ -69,3 +69,22 @@ def can_contribute(user, contract: Contract) -> bool:
     """Parties with at least the contribution role write the diagnostic and negotiate objectives."""
     membership = membership_of(user)
     return contract_side(user, contract) is not None and membership.has_role(Role.CONTRIBUTE)
+
+
+CREATE = "Seules les autorités (rôle validation) programment un contrat."
+EDIT = "Seule l'autorité cheffe de file modifie le cadre du contrat, et seulement avant signature."
+
+
+def create_refusal(user) -> str | None:
+    """The French reason :func:`can_create_contract` refuses, or None."""
+    return None if can_create_contract(user) else CREATE
+
+
+def edit_refusal(user, contract: Contract) -> str | None:
+    """The French reason :func:`can_edit_contract` refuses, or None."""
+    return None if can_edit_contract(user, contract) else EDIT
+
+
+def may_answer_party_requests(user, contract: Contract) -> bool:
+    """The buttons accepting or declining a co-signatory: before signature only."""
+    return can_answer_party_request(user, contract) and not contract.is_signed

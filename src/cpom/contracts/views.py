@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -12,13 +11,14 @@ from cpom.indicators.models import IndicatorValue
 from cpom.indicators.services import consolidated_for
 from cpom.registry.models import Authority, Establishment, ManagingBody
 from cpom.core.locking import StaleWrite
-from cpom.ui import show_refusal, visible_or_404
+from cpom.web.refusals import forbid, show_refusal
 
 
 from . import guards, lifecycle, parties, rules, services
 from .deadlines import deadlines, next_deadline
 from .forms import ContractForm, TransitionForm, establishments_for
 from .models import OPEN_STATES, Contract, State
+from .pages import contract_page
 
 
 # Before signature the blockers are worth a glance from the contract page; after it they are history.
@@ -49,10 +49,9 @@ def home(request):
     return render(request, template, context)
 
 
-@login_required
-def contract_indicators(request, contract_id):
+@contract_page("indicators")
+def contract_indicators(request, contract):
     """The perimeter's indicators consolidated per homogeneous category, for one year."""
-    contract = visible_or_404(request.user, _contracts_of(request.user), pk=contract_id)
     years = sorted(
         IndicatorValue.objects.filter(establishment__in=contract.establishments.all()).values_list("year", flat=True).distinct(),
         reverse=True,
@@ -62,9 +61,8 @@ def contract_indicators(request, contract_id):
     return render(request, "contracts/contract_indicators.html", {"contract": contract, "years": years, "year": year, "rows": rows})
 
 
-@login_required
-def contract_detail(request, contract_id):
-    contract = visible_or_404(request.user, _contracts_of(request.user), pk=contract_id)
+@contract_page("contract")
+def contract_detail(request, contract):
     today = timezone.localdate()
     return render(request, "contracts/contract_detail.html", {
         "contract": contract,
@@ -76,7 +74,7 @@ def contract_detail(request, contract_id):
         "readiness_count": len(guards.blockers(contract)) if contract.state in READINESS_STATES else 0,
         "can_edit": rules.can_edit_contract(request.user, contract),
         "awaiting": parties.awaiting(contract),
-        "can_answer": rules.can_answer_party_request(request.user, contract) and not contract.is_signed,
+        "can_answer": rules.may_answer_party_requests(request.user, contract),
         "audit": entries_for(contract)[:20],
         "today": today,
     })
@@ -119,8 +117,7 @@ def _selected_managing_body(request):
 
 @login_required
 def contract_create(request):
-    if not rules.can_create_contract(request.user):
-        raise PermissionDenied("Seules les autorités (rôle validation) programment un contrat.")
+    forbid(rules.create_refusal(request.user))
     form = ContractForm(request.POST or None, **_form_choices(request.user, _selected_managing_body(request)))
     if request.method == "POST" and form.is_valid():
         contract = services.program_contract(request.user, form.cleaned_data)
@@ -130,11 +127,9 @@ def contract_create(request):
     return render(request, "contracts/contract_form.html", {"form": form})
 
 
-@login_required
-def contract_update(request, contract_id):
-    contract = visible_or_404(request.user, _contracts_of(request.user), pk=contract_id)
-    if not rules.can_edit_contract(request.user, contract):
-        raise PermissionDenied("Seule l'autorité cheffe de file modifie le cadre du contrat, et seulement avant signature.")
+@contract_page("contract")
+def contract_update(request, contract):
+    forbid(rules.edit_refusal(request.user, contract))
     form = ContractForm(
         request.POST or None, instance=contract, **_form_choices(request.user, contract.managing_body)
     )
@@ -157,8 +152,7 @@ def perimeter_choices(request):
     return render(request, "contracts/_perimeter_field.html", {"form": form, "swap_parties": True})
 
 
-def _answer_party(request, contract_id, party_id, answer, done: str):
-    contract = visible_or_404(request.user, _contracts_of(request.user), pk=contract_id)
+def _answer_party(request, contract, party_id, answer, done: str):
     try:
         party = answer(contract, party_id, request.user)
     except parties.PartiesRefused as refused:
@@ -169,25 +163,24 @@ def _answer_party(request, contract_id, party_id, answer, done: str):
     return redirect("contracts:detail", contract_id=contract.pk)
 
 
-@login_required
+@contract_page("contract")
 @require_POST
-def party_accept(request, contract_id, party_id):
+def party_accept(request, contract, party_id):
     """The managing body accepts a co-signatory outside its competence."""
-    return _answer_party(request, contract_id, party_id, services.accept_party,
+    return _answer_party(request, contract, party_id, services.accept_party,
                          "est acceptée comme cosignataire : elle voit désormais le contrat et son périmètre")
 
 
-@login_required
+@contract_page("contract")
 @require_POST
-def party_decline(request, contract_id, party_id):
+def party_decline(request, contract, party_id):
     """The managing body declines a co-signatory outside its competence."""
-    return _answer_party(request, contract_id, party_id, services.decline_party, "n'est plus partie au contrat")
+    return _answer_party(request, contract, party_id, services.decline_party, "n'est plus partie au contrat")
 
 
-@login_required
+@contract_page("contract")
 @require_POST
-def contract_transition(request, contract_id):
-    contract = visible_or_404(request.user, _contracts_of(request.user), pk=contract_id)
+def contract_transition(request, contract):
     form = TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "La demande de changement d'état est incomplète.")

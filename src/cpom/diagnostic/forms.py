@@ -4,7 +4,8 @@ from django import forms
 from dsfr.utils import dsfr_input_class_attr
 
 from cpom.indicators.models import Indicator
-from cpom.ui import MESSAGE, DsfrForm, DsfrModelForm
+from cpom.web.forms import DsfrForm, DsfrModelForm
+from cpom.web.inputs import MESSAGE
 
 from .frames import AXES
 from .models import Attachment, AttachmentKind, Finding, FindingLevel

@@ -12,7 +12,7 @@ from django.db.models import Max
 
 from cpom.core.locking import StaleWrite
 from cpom.access import membership_of
-from cpom.contracts.rules import can_contribute, contract_side
+from cpom.contracts.rules import contract_side
 from cpom.audit.services import record
 from cpom.contracts.models import Contract
 from cpom.indicators.models import Band, Indicator, IndicatorValue
@@ -20,6 +20,7 @@ from cpom.indicators.services import consolidated_for
 from cpom.core.numbers import grouped
 
 from .frames import AXES
+from .rules import may_contribute, may_edit_finding, may_remark, may_write_analysis
 from .models import (
     Attachment,
     AxisPerspective,
@@ -84,29 +85,11 @@ def diagnostic_for(contract: Contract) -> Diagnostic:
     return Diagnostic.objects.get_or_create(contract=contract, defaults={"template": template})[0]
 
 
-def is_open(contract: Contract) -> bool:
-    return contract.is_open
-
-
 def _require_open(contract: Contract) -> None:
-    if not is_open(contract):
+    if not contract.is_open:
         raise DiagnosticRefused(
             f"Le diagnostic ne se modifie plus : le contrat est à l'état « {contract.get_state_display()} »."
         )
-
-
-def may_write_analysis(user, contract: Contract) -> bool:
-    side = contract_side(user, contract)
-    return is_open(contract) and can_contribute(user, contract) and side.is_managing_body
-
-
-def may_remark(user, contract: Contract) -> bool:
-    side = contract_side(user, contract)
-    return is_open(contract) and can_contribute(user, contract) and not side.is_managing_body
-
-
-def may_contribute(user, contract: Contract) -> bool:
-    return is_open(contract) and can_contribute(user, contract)
 
 
 def entry_for(diagnostic: Diagnostic, section: TemplateSection, establishment=None) -> SectionEntry | None:
@@ -204,11 +187,6 @@ def add_attachment(diagnostic, section, establishment, user, name: str, content:
 FINDING_FIELDS = [
     "section", "text", "nature", "level", "establishment", "evidence", "causes", "consequences", "lever_exists", "priority",
 ]
-
-
-def may_edit_finding(user, finding: Finding) -> bool:
-    side = contract_side(user, finding.diagnostic.contract)
-    return may_contribute(user, finding.diagnostic.contract) and side.authority_id == finding.authority_id
 
 
 def finding_snapshot(finding: Finding) -> dict:

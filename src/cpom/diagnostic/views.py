@@ -5,20 +5,18 @@ from dataclasses import dataclass, field
 from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from cpom.core.locking import STALE_STATUS
-from cpom.contracts.models import Contract
+from cpom.contracts.pages import contract_page
 from cpom.indicators.models import Indicator
 from cpom.registry.categories import CATEGORY_CHOICES
-from cpom.ui import visible_or_404
+from cpom.web.refusals import forbid
 
-from . import services
+from . import rules, services
 from .forms import AnalysisForm, AttachmentForm, FindingForm, RemarkForm, SynthesisForm, perspective_field
 from .models import Attachment, Finding, Nature, Part, TemplateSection
 
@@ -29,15 +27,11 @@ CATEGORY_LABELS = dict(CATEGORY_CHOICES)
 
 
 def diagnostic_page(view):
-    """Login, the contract among those the user sees (else 404), and its diagnostic, passed to the view."""
+    """The contract's page (cpom.contracts.pages.contract_page) of its diagnostic, passed to the view."""
 
-    @login_required
+    @contract_page("diagnostic")
     @wraps(view)
-    def wrapper(request, contract_id, **kwargs):
-        contract = visible_or_404(
-            request.user, Contract.objects.select_related("managing_body").prefetch_related("parties__authority"),
-            pk=contract_id,
-        )
+    def wrapper(request, contract, **kwargs):
         try:
             diagnostic = services.diagnostic_for(contract)
         except services.NoTemplate as missing:
@@ -61,24 +55,6 @@ def _establishment(request, contract):
 
 def _level_query(establishment) -> str:
     return "?" + urlencode({"finess": establishment.finess}) if establishment else ""
-
-
-def _refusal(contract, rule_text: str) -> PermissionDenied:
-    """The French reason a write is refused: a closed diagnostic first, else the rule the user does not meet."""
-    if not services.is_open(contract):
-        return PermissionDenied(
-            f"Le diagnostic ne se modifie plus : le contrat est à l'état « {contract.get_state_display()} »."
-        )
-    return PermissionDenied(rule_text)
-
-
-def _rights(user, contract) -> dict:
-    return {
-        "may_write_analysis": services.may_write_analysis(user, contract),
-        "may_remark": services.may_remark(user, contract),
-        "may_contribute": services.may_contribute(user, contract),
-        "is_open": services.is_open(contract),
-    }
 
 
 # --- Home: the frame as a tree, the check-list and the findings ----------------------------------------------------
@@ -137,7 +113,7 @@ def home(request, diagnostic):
         "findings": findings,
         "natures": Nature.choices,
         "nature": nature,
-        **_rights(request.user, contract),
+        **rules.rights(request.user, contract),
     })
 
 
@@ -257,13 +233,12 @@ def _section_context(request, diagnostic, section, establishment, forms: dict) -
         }),
         "remark_form": forms.get("remark") or RemarkForm(),
         "attachment_form": forms.get("attachment") or AttachmentForm(),
-        **_rights(request.user, contract),
+        **rules.rights(request.user, contract),
     }
 
 
 def _post_analysis(request, diagnostic, section, establishment):
-    if not services.may_write_analysis(request.user, diagnostic.contract):
-        raise _refusal(diagnostic.contract, "Seul l'organisme gestionnaire (rôle contribution) rédige l'analyse d'une section.")
+    forbid(rules.analysis_refusal(request.user, diagnostic.contract))
     form = AnalysisForm(request.POST)
     if not form.is_valid():
         return {"analysis": form}, 400
@@ -279,8 +254,7 @@ def _post_analysis(request, diagnostic, section, establishment):
 
 
 def _post_remark(request, diagnostic, section, establishment):
-    if not services.may_remark(request.user, diagnostic.contract):
-        raise _refusal(diagnostic.contract, "Les remarques sont celles des autorités parties au contrat (rôle contribution).")
+    forbid(rules.remark_refusal(request.user, diagnostic.contract))
     form = RemarkForm(request.POST)
     if not form.is_valid():
         return {"remark": form}, 400
@@ -290,8 +264,7 @@ def _post_remark(request, diagnostic, section, establishment):
 
 
 def _post_attachment(request, diagnostic, section, establishment):
-    if not services.may_contribute(request.user, diagnostic.contract):
-        raise _refusal(diagnostic.contract, "Seules les parties au contrat (rôle contribution) joignent des documents.")
+    forbid(rules.attachment_refusal(request.user, diagnostic.contract))
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         return {"attachment": form}, 400
@@ -374,8 +347,7 @@ def _create_initial(request, diagnostic) -> dict:
 @diagnostic_page
 def finding_create(request, diagnostic):
     contract = diagnostic.contract
-    if not services.may_contribute(request.user, contract):
-        raise _refusal(contract, "Seules les parties au contrat (rôle contribution) rédigent des constats.")
+    forbid(rules.finding_refusal(request.user, contract))
     form = FindingForm(request.POST or None, diagnostic=diagnostic, initial=_create_initial(request, diagnostic),
                        instance=Finding(diagnostic=diagnostic))
     status = 200
@@ -386,7 +358,7 @@ def finding_create(request, diagnostic):
             return redirect(_finding_url(finding))
         status = 400
     return render(request, "diagnostic/finding.html", {
-        "contract": contract, "diagnostic": diagnostic, "form": form, "finding": None, **_rights(request.user, contract),
+        "contract": contract, "diagnostic": diagnostic, "form": form, "finding": None, **rules.rights(request.user, contract),
     }, status=status)
 
 
@@ -395,11 +367,10 @@ def finding(request, diagnostic, finding_id):
     contract = diagnostic.contract
     queryset = diagnostic.findings.select_related("section", "establishment", "authority")
     current = get_object_or_404(queryset, pk=finding_id)
-    may_edit = services.may_edit_finding(request.user, current)
+    may_edit = rules.may_edit_finding(request.user, current)
     form, status = None, 200
     if request.method == "POST":
-        if not may_edit:
-            raise _refusal(contract, "Seule la partie qui a rédigé ce constat peut le modifier ; les autres en discutent.")
+        forbid(rules.finding_edit_refusal(request.user, current))
         # The form works on its own copy: the page keeps showing the stored finding if the save is refused.
         form = FindingForm(request.POST, diagnostic=diagnostic, instance=queryset.get(pk=current.pk))
         if form.is_valid():
@@ -423,7 +394,7 @@ def finding(request, diagnostic, finding_id):
         "objectives": current.objectives.order_by("number"),
         "indicators": current.evidence_indicators.order_by("catalogue_id", "pk"),
         "attachments": current.evidence_attachments.all(),
-        **_rights(request.user, contract),
+        **rules.rights(request.user, contract),
     }, status=status)
 
 
@@ -442,8 +413,7 @@ def synthesis(request, diagnostic):
     result = services.synthesis(diagnostic)
     form, status = None, 200
     if request.method == "POST":
-        if not services.may_contribute(request.user, contract):
-            raise _refusal(contract, "Seules les parties au contrat (rôle contribution) rédigent la synthèse.")
+        forbid(rules.synthesis_refusal(request.user, contract))
         form = SynthesisForm(request.POST, axes=result.axes)
         if form.is_valid():
             try:
@@ -459,9 +429,9 @@ def synthesis(request, diagnostic):
                 return redirect("diagnostic:synthesis", contract_id=contract.pk)
         else:
             status = 400
-    elif services.may_contribute(request.user, contract):
+    elif rules.may_contribute(request.user, contract):
         form = SynthesisForm(initial=_synthesis_initial(diagnostic, result), axes=result.axes)
     return render(request, "diagnostic/synthesis.html", {
         "contract": contract, "diagnostic": diagnostic, "synthesis": result, "form": form,
-        **_rights(request.user, contract),
+        **rules.rights(request.user, contract),
     }, status=status)

@@ -3,16 +3,14 @@
 The documents render the content of several stages, so they sit above them and the stages' pages link here.
 """
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from cpom.contracts.models import Contract
+from cpom.contracts.pages import contract_page
 from cpom.diagnostic import services as diagnostic_services
 from cpom.diagnostic.views import diagnostic_page
 from cpom.objectives.models import Level, Status
 from cpom.objectives.readiness import number_order
-from cpom.ui import visible_or_404
 
 from .http import document_response
 from .objective_sheet import sheet_docx, sheet_pdf, sheets_docx, sheets_pdf
@@ -29,13 +27,8 @@ def synthesis(request, diagnostic, extension):
     return document_response(SYNTHESIS_WRITERS[extension](diagnostic_services.synthesis(diagnostic)), name, extension)
 
 
-def _contract(request, contract_id) -> Contract:
-    return visible_or_404(request.user, Contract.objects.select_related("managing_body"), pk=contract_id)
-
-
-@login_required
-def objective_sheet(request, contract_id, objective_id, extension):
-    contract = _contract(request, contract_id)
+@contract_page("objectives")
+def objective_sheet(request, contract, objective_id, extension):
     objective = get_object_or_404(contract.objectives.select_related("contract", "parent"), pk=objective_id)
     if objective.level != Level.OPERATIONAL:
         raise Http404("Seuls les objectifs opérationnels ont une fiche objectif.")
@@ -43,9 +36,8 @@ def objective_sheet(request, contract_id, objective_id, extension):
     return document_response(SHEET_WRITERS[extension](objective), name, extension)
 
 
-@login_required
-def objective_annex(request, contract_id, extension):
-    contract = _contract(request, contract_id)
+@contract_page("objectives")
+def objective_annex(request, contract, extension):
     operational = sorted(
         contract.objectives.filter(level=Level.OPERATIONAL).exclude(status=Status.REJECTED), key=number_order
     )

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class IndicatorsConfig(AppConfig):
     name = "cpom.indicators"
     verbose_name = "Indicateurs"
+
+    def ready(self):
+        from . import display  # noqa: F401 (its tags join the template library)

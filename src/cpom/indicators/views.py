@@ -4,7 +4,7 @@ from django.shortcuts import render
 
 from cpom.registry.models import Establishment
 from cpom.registry.territories import region_of
-from cpom.ui import visible_or_404
+from cpom.web.views import visible_or_404
 
 from .charts import quartile_chart, trend_chart
 from .explain import element_labels, formula_in_words, source_data

@@ -2,7 +2,8 @@ from django import forms
 
 from cpom.diagnostic.models import Finding
 from cpom.indicators.models import Indicator, ValueType
-from cpom.ui import MESSAGE, DateInput, DsfrForm, DsfrModelForm, MoneyField, years_around_today
+from cpom.web.forms import DateInput, DsfrForm, DsfrModelForm, MoneyField
+from cpom.web.inputs import MESSAGE, years_around_today
 
 from .models import DUE_YEAR_LABELS, FollowUpIndicator, Level, Milestone, Objective, ObjectiveSheet, RegionalPriority
 from .services import check_within_contract

@@ -1,17 +1,16 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from cpom.contracts.rules import can_contribute, contract_side
 from cpom.audit.services import entries_for
 from cpom.contracts.models import Contract
+from cpom.contracts.pages import contract_page
+from cpom.contracts.rules import contract_side
 from cpom.indicators.models import Kind
-from cpom.ui import flash_refusal, show_refusal, visible_or_404
+from cpom.web.refusals import flash_refusal, forbid, show_refusal
 
-from . import negotiation, readiness, services
+from . import negotiation, readiness, rules, services
 from .charts import priority_matrix
 from .examples import collection
 from .forms import IndicatorForm, MilestoneForm, NegotiationForm, ObjectiveForm, SheetForm
@@ -21,13 +20,7 @@ from .values import ValueRefused
 REFUSALS = (negotiation.NegotiationRefused, ValueRefused)
 
 
-def _contract(request, contract_id) -> Contract:
-    contracts = Contract.objects.select_related("managing_body").prefetch_related("parties__authority")
-    return visible_or_404(request.user, contracts, pk=contract_id)
-
-
-def _objective(request, contract_id, objective_id) -> Objective:
-    contract = _contract(request, contract_id)
+def _objective(contract: Contract, objective_id) -> Objective:
     return get_object_or_404(contract.objectives.select_related("contract", "parent", "proposed_by_authority"), pk=objective_id)
 
 
@@ -46,9 +39,8 @@ def _tree(contract: Contract) -> list[tuple[Objective, list[tuple[Objective, lis
     ]
 
 
-@login_required
-def objective_list(request, contract_id):
-    contract = _contract(request, contract_id)
+@contract_page("objectives")
+def objective_list(request, contract):
     tree = _tree(contract)
     operational = [o for _, ops in tree for o, _ in ops]
     limits = readiness.limits_for(contract)
@@ -58,25 +50,18 @@ def objective_list(request, contract_id):
         "operational_count": sum(1 for o in operational if o.funding == Funding.FUNDED and o.status != Status.REJECTED),
         "blockers": readiness.blockers(contract),
         "matrix": priority_matrix([o for o in operational if o.status != Status.REJECTED]),
-        "can_propose": can_contribute(request.user, contract) and contract.is_open,
+        "can_propose": rules.may_propose(request.user, contract),
     })
 
 
-@login_required
-def readiness_page(request, contract_id):
-    contract = _contract(request, contract_id)
+@contract_page("readiness")
+def readiness_page(request, contract):
     return render(request, "objectives/readiness.html", {"contract": contract, "blockers": readiness.blockers(contract)})
 
 
-def _require_contributor(request, contract: Contract) -> None:
-    if not (can_contribute(request.user, contract) and contract.is_open):
-        raise PermissionDenied("Seules les parties au contrat (rôle contribution) proposent des objectifs, et seulement avant signature.")
-
-
-@login_required
-def objective_create(request, contract_id):
-    contract = _contract(request, contract_id)
-    _require_contributor(request, contract)
+@contract_page("objectives")
+def objective_create(request, contract):
+    forbid(rules.proposal_refusal(request.user, contract))
     level = request.GET.get("niveau", Level.OPERATIONAL)
     if level not in Level.values:
         raise Http404("Niveau d'objectif inconnu.")
@@ -99,12 +84,10 @@ def objective_create(request, contract_id):
     })
 
 
-@login_required
-def objective_update(request, contract_id, objective_id):
-    objective = _objective(request, contract_id, objective_id)
-    reason = negotiation.refusal(objective, request.user, "edit")
-    if reason:
-        raise PermissionDenied(reason)
+@contract_page("objectives")
+def objective_update(request, contract, objective_id):
+    objective = _objective(contract, objective_id)
+    forbid(rules.edit_refusal(request.user, objective))
     sheet = ObjectiveSheet.objects.filter(objective=objective).first()
     form = ObjectiveForm(request.POST or None, instance=objective, contract=objective.contract, level=objective.level)
     sheet_form = SheetForm(request.POST or None, instance=sheet) if objective.level == Level.OPERATIONAL else None
@@ -131,9 +114,9 @@ def _indicators_by_kind(objective: Objective) -> list[tuple[str, list[FollowUpIn
     return [(label, [i for i in indicators if i.kind == kind]) for kind, label in Kind.choices]
 
 
-@login_required
-def objective_detail(request, contract_id, objective_id):
-    objective = _objective(request, contract_id, objective_id)
+@contract_page("objectives")
+def objective_detail(request, contract, objective_id):
+    objective = _objective(contract, objective_id)
     contract = objective.contract
     side = contract_side(request.user, contract)
     history = [e for e in entries_for(objective) if e.action.startswith(("Version", "Copié", "Changement"))]
@@ -148,17 +131,17 @@ def objective_detail(request, contract_id, objective_id):
         "thread": objective.messages.select_related("author"),
         "history": history,
         "blockers": [b for b in readiness.blockers(contract) if b.url.startswith(objective.get_absolute_url())],
-        "can_edit": negotiation.may(objective, request.user, "edit"),
+        "can_edit": rules.may_edit(request.user, objective),
         "can": {action: negotiation.may(objective, request.user, action) for action in ("agree", "reject", "reopen", "comment")},
         "side": side,
         "milestone_form": MilestoneForm(objective=objective),
     })
 
 
-@login_required
+@contract_page("objectives")
 @require_POST
-def negotiate(request, contract_id, objective_id):
-    objective = _objective(request, contract_id, objective_id)
+def negotiate(request, contract, objective_id):
+    objective = _objective(contract, objective_id)
     form = NegotiationForm(request.POST)
     if not form.is_valid():
         messages.error(request, "La demande est incomplète.")
@@ -181,16 +164,10 @@ def negotiate(request, contract_id, objective_id):
     return redirect(f"{objective.get_absolute_url()}#negociation")
 
 
-def _may_edit_or_403(request, objective: Objective) -> None:
-    reason = negotiation.refusal(objective, request.user, "edit")
-    if reason:
-        raise PermissionDenied(reason)
-
-
-@login_required
-def indicator_edit(request, contract_id, objective_id, follow_up_id=None):
-    objective = _objective(request, contract_id, objective_id)
-    _may_edit_or_403(request, objective)
+@contract_page("objectives")
+def indicator_edit(request, contract, objective_id, follow_up_id=None):
+    objective = _objective(contract, objective_id)
+    forbid(rules.edit_refusal(request.user, objective))
     indicator = get_object_or_404(objective.indicators, pk=follow_up_id) if follow_up_id else None
     form = IndicatorForm(request.POST or None, instance=indicator, objective=objective)
     if request.method == "POST" and form.is_valid():
@@ -207,10 +184,10 @@ def indicator_edit(request, contract_id, objective_id, follow_up_id=None):
     })
 
 
-@login_required
+@contract_page("objectives")
 @require_POST
-def indicator_delete(request, contract_id, objective_id, follow_up_id):
-    objective = _objective(request, contract_id, objective_id)
+def indicator_delete(request, contract, objective_id, follow_up_id):
+    objective = _objective(contract, objective_id)
     indicator = get_object_or_404(objective.indicators, pk=follow_up_id)
     _apply(request, objective, lambda version: services.delete_indicator(objective, request.user, indicator, version),
            "L'indicateur est retiré.")
@@ -230,10 +207,10 @@ def _apply(request, objective, action, success: str) -> None:
         messages.success(request, success)
 
 
-@login_required
+@contract_page("objectives")
 @require_POST
-def milestone_add(request, contract_id, objective_id):
-    objective = _objective(request, contract_id, objective_id)
+def milestone_add(request, contract, objective_id):
+    objective = _objective(contract, objective_id)
     form = MilestoneForm(request.POST, objective=objective)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -247,40 +224,38 @@ def milestone_add(request, contract_id, objective_id):
     return redirect(f"{objective.get_absolute_url()}#calendrier")
 
 
-@login_required
+@contract_page("objectives")
 @require_POST
-def milestone_delete(request, contract_id, objective_id, milestone_id):
-    objective = _objective(request, contract_id, objective_id)
+def milestone_delete(request, contract, objective_id, milestone_id):
+    objective = _objective(contract, objective_id)
     milestone = get_object_or_404(Milestone, objective=objective, pk=milestone_id)
     _apply(request, objective, lambda version: services.delete_milestone(objective, request.user, milestone, version),
            "L'étape est retirée du calendrier.")
     return redirect(f"{objective.get_absolute_url()}#calendrier")
 
 
-@login_required
+@contract_page("objectives")
 @require_POST
-def refresh_baselines(request, contract_id, objective_id):
-    objective = _objective(request, contract_id, objective_id)
+def refresh_baselines(request, contract, objective_id):
+    objective = _objective(contract, objective_id)
     _apply(request, objective, lambda version: services.refresh_baselines(objective, request.user, version),
            "Les situations actuelles reprennent les dernières valeurs calculées.")
     return redirect(f"{objective.get_absolute_url()}#indicateurs")
 
 
-@login_required
-def examples(request, contract_id):
-    contract = _contract(request, contract_id)
+@contract_page("objectives")
+def examples(request, contract):
     return render(request, "objectives/examples.html", {
         "contract": contract, "collection": collection(),
         "strategic": contract.objectives.filter(level=Level.STRATEGIC).order_by("number"),
-        "can_copy": can_contribute(request.user, contract) and contract.is_open,
+        "can_copy": rules.may_propose(request.user, contract),
     })
 
 
-@login_required
+@contract_page("objectives")
 @require_POST
-def copy_example(request, contract_id):
-    contract = _contract(request, contract_id)
-    _require_contributor(request, contract)
+def copy_example(request, contract):
+    forbid(rules.proposal_refusal(request.user, contract))
     example = collection().get(request.POST.get("example", ""))
     parent = contract.objectives.filter(level=Level.STRATEGIC, pk=request.POST.get("parent") or 0).first()
     if example is None or parent is None:

@@ -6,6 +6,7 @@ class RegistryConfig(AppConfig):
     verbose_name = "Référentiel"
 
     def ready(self):
+        from . import display  # noqa: F401 (its filters join the template library)
         from .visibility import register_rules
 
         register_rules()

@@ -2,7 +2,7 @@ from copy import copy
 
 from django import forms
 
-from cpom.ui import DateInput, FrenchIntegerField, VersionedModelForm
+from cpom.web.forms import DateInput, FrenchIntegerField, VersionedModelForm
 
 from . import territories
 from .categories import CATEGORY_BY_CODE

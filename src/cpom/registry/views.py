@@ -11,7 +11,8 @@ from cpom.registry import rules as registry_rules
 from cpom.access import visible
 from cpom.access import Side
 from cpom.core.locking import StaleWrite
-from cpom.ui import EditPermissionMixin, FormPageMixin, VisibleObjectMixin, show_refusal, visible_or_404
+from cpom.web.refusals import show_refusal
+from cpom.web.views import EditPermissionMixin, FormPageMixin, VisibleObjectMixin, visible_or_404
 
 from . import services
 

@@ -312,7 +312,7 @@ def test_the_scenario_pages_say_it_is_frozen_and_refuse_the_edit(client_for, rea
 def test_budget_objectives_diagnostic_and_scenarios_are_open_in_the_same_states(users, association_contract):
     """One definition of the states in which the contract's content is open for editing serves all four."""
     from cpom.contracts.models import State
-    from cpom.diagnostic import services as diagnostic
+    from cpom.diagnostic import rules as diagnostic
     from cpom.finance import rules
     from cpom.objectives import negotiation
 

@@ -8,7 +8,7 @@ from django import forms
 from cpom.finance import rules
 from cpom.finance.accounting import fec
 from cpom.finance.accounting import services as imports
-from cpom.ui import DateInput, DsfrForm
+from cpom.web.forms import DateInput, DsfrForm
 
 ESTABLISHMENT = "etablissement:"
 SECTION = "section:"

@@ -6,7 +6,7 @@ from django import forms
 
 from cpom.finance.budget.services import GROUPS, Amounts
 from cpom.finance.models import GROUP_LABELS, RATE, FunderKind, GrowthMode, Side
-from cpom.ui import DsfrForm, FrenchIntegerField, MoneyField, PercentField
+from cpom.web.forms import DsfrForm, FrenchIntegerField, MoneyField, PercentField
 
 
 def amount_field_name(funder: str, side: str, group: int) -> str:

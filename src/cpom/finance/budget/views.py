@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,12 +29,8 @@ from cpom.finance.budget.services import (
     MonthlyInstalments,
 )
 from cpom.finance.models import GROUP_LABELS, FunderKind, GrowthMode, Side
-from cpom.ui import flash_refusal, show_refusal, visible_or_404
-
-
-def _contract(request, contract_id) -> Contract:
-    contracts = Contract.objects.select_related("managing_body").prefetch_related("parties__authority")
-    return visible_or_404(request.user, contracts, pk=contract_id)
+from cpom.contracts.pages import contract_page
+from cpom.web.refusals import flash_refusal, show_refusal
 
 
 def _require(reason: str | None) -> None:
@@ -145,9 +140,8 @@ def _daily_price_row(price: DailyPrice) -> tuple[str, str, str, str, str, str]:
             days, shown)
 
 
-@login_required
-def budget_detail(request, contract_id):
-    contract = _contract(request, contract_id)
+@contract_page("budget")
+def budget_detail(request, contract):
     budget = service.reference_budget(contract)
     establishments = service.perimeter(contract)
     columns = service.budget_columns(budget, establishments)
@@ -176,9 +170,8 @@ def _line_funders(establishment, existing: service.Amounts) -> list[str]:
     return [kind for kind in FunderKind.values if kind in kinds]
 
 
-@login_required
-def budget_lines(request, contract_id, finess):
-    contract = _contract(request, contract_id)
+@contract_page("budget")
+def budget_lines(request, contract, finess):
     establishment = get_object_or_404(contract.establishments.prefetch_related("funders"), finess=finess)
     _require(rules.lines_refusal(request.user, contract))
     budget = service.reference_budget(contract)
@@ -208,9 +201,8 @@ def _growth_initial(budget) -> dict:
             "zero_rate_years": budget.zero_rate_years, "version": budget.version}
 
 
-@login_required
-def budget_growth(request, contract_id):
-    contract = _contract(request, contract_id)
+@contract_page("budget")
+def budget_growth(request, contract):
     _require(rules.growth_refusal(request.user, contract))
     budget = service.reference_budget(contract)
     form = GrowthForm(request.POST or None, initial=_growth_initial(budget))
@@ -266,9 +258,8 @@ def _unmapped_message(plan: service.PrefillPlan) -> str:
     return ("Comptes non regroupés, à reporter à la main dans le groupe qui convient : " + " ; ".join(accounts) + ".")
 
 
-@login_required
-def budget_prefill(request, contract_id):
-    contract = _contract(request, contract_id)
+@contract_page("budget")
+def budget_prefill(request, contract):
     _require(rules.lines_refusal(request.user, contract))
     budget = service.reference_budget(contract)
     years = service.accounts_years(contract)

@@ -17,7 +17,7 @@ from cpom.finance.trajectory.services import (
     parse_rate,
 )
 from cpom.objectives.models import DUE_YEAR_LABELS
-from cpom.ui import DsfrForm, DsfrModelForm, MoneyField
+from cpom.web.forms import DsfrForm, DsfrModelForm, MoneyField
 
 RATE_KINDS = ("envelope", "expense")
 

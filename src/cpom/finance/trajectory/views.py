@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,7 +23,8 @@ from cpom.finance.trajectory.forms import MeasureForm, ScenarioForm
 from cpom.finance.trajectory.projection import Sums, yearly_rates
 from cpom.finance.trajectory.services import ScenarioRefused, ScenarioRun
 from cpom.objectives.models import DUE_YEAR_LABELS
-from cpom.ui import flash_refusal, show_refusal, visible_or_404
+from cpom.web.refusals import flash_refusal, show_refusal
+from cpom.contracts.pages import contract_page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -48,13 +48,7 @@ class Line:
     detail: bool = False
 
 
-def _contract(request, contract_id) -> Contract:
-    contracts = Contract.objects.select_related("managing_body").prefetch_related("parties__authority")
-    return visible_or_404(request.user, contracts, pk=contract_id)
-
-
-def _scenario(request, contract_id, scenario_id) -> Scenario:
-    contract = _contract(request, contract_id)
+def _scenario(contract: Contract, scenario_id) -> Scenario:
     return get_object_or_404(Scenario.objects.select_related("budget__contract"), budget__contract=contract, pk=scenario_id)
 
 
@@ -85,9 +79,8 @@ def _allocation_lines(run: ScenarioRun) -> list[Line]:
     ]
 
 
-@login_required
-def trajectory_list(request, contract_id):
-    contract = _contract(request, contract_id)
+@contract_page("trajectory")
+def trajectory_list(request, contract):
     budget = scenarios.budget_of(contract)
     runs = scenarios.runs(budget) if budget else []
     labels = list(runs[0].year_labels) if runs else []
@@ -99,9 +92,9 @@ def trajectory_list(request, contract_id):
     })
 
 
-@login_required
-def trajectory_detail(request, contract_id, scenario_id):
-    scenario = _scenario(request, contract_id, scenario_id)
+@contract_page("trajectory")
+def trajectory_detail(request, contract, scenario_id):
+    scenario = _scenario(contract, scenario_id)
     contract = scenario.budget.contract
     run = scenarios.run(scenario)
     trajectory, labels = run.trajectory, list(run.year_labels)
@@ -157,25 +150,24 @@ def _save(request, contract: Contract, budget: ReferenceBudget, scenario: Scenar
     })
 
 
-@login_required
-def trajectory_create(request, contract_id):
-    contract = _contract(request, contract_id)
+@contract_page("trajectory")
+def trajectory_create(request, contract):
     budget = _budget_or_redirect(request, contract)
     if budget is None:
         return redirect("finance:trajectory_list", contract.pk)
     return _save(request, contract, budget, None)
 
 
-@login_required
-def trajectory_update(request, contract_id, scenario_id):
-    scenario = _scenario(request, contract_id, scenario_id)
+@contract_page("trajectory")
+def trajectory_update(request, contract, scenario_id):
+    scenario = _scenario(contract, scenario_id)
     return _save(request, scenario.budget.contract, scenario.budget, scenario)
 
 
-@login_required
+@contract_page("trajectory")
 @require_POST
-def trajectory_delete(request, contract_id, scenario_id):
-    scenario = _scenario(request, contract_id, scenario_id)
+def trajectory_delete(request, contract, scenario_id):
+    scenario = _scenario(contract, scenario_id)
     contract = scenario.budget.contract
     _require_editor(request, contract)
     name = scenario.name
@@ -184,9 +176,9 @@ def trajectory_delete(request, contract_id, scenario_id):
     return redirect("finance:trajectory_list", contract.pk)
 
 
-@login_required
-def trajectory_measures(request, contract_id, scenario_id):
-    scenario = _scenario(request, contract_id, scenario_id)
+@contract_page("trajectory")
+def trajectory_measures(request, contract, scenario_id):
+    scenario = _scenario(contract, scenario_id)
     contract = scenario.budget.contract
     can_edit = rules.scenario_refusal(request.user, contract) is None
     if request.method == "POST":
@@ -213,10 +205,10 @@ def trajectory_measures(request, contract_id, scenario_id):
     })
 
 
-@login_required
+@contract_page("trajectory")
 @require_POST
-def trajectory_measure_delete(request, contract_id, scenario_id):
-    scenario = _scenario(request, contract_id, scenario_id)
+def trajectory_measure_delete(request, contract, scenario_id):
+    scenario = _scenario(contract, scenario_id)
     contract = scenario.budget.contract
     _require_editor(request, contract)
     measure_id = request.POST.get("mesure", "")
@@ -231,10 +223,10 @@ def trajectory_measure_delete(request, contract_id, scenario_id):
     return redirect("finance:trajectory_measures", contract.pk, scenario.pk)
 
 
-@login_required
+@contract_page("trajectory")
 @require_POST
-def trajectory_measures_import(request, contract_id, scenario_id):
-    scenario = _scenario(request, contract_id, scenario_id)
+def trajectory_measures_import(request, contract, scenario_id):
+    scenario = _scenario(contract, scenario_id)
     contract = scenario.budget.contract
     _require_editor(request, contract)
     imported = scenarios.import_measures(scenario, request.user)
@@ -251,9 +243,8 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}{'s' if n > 1 else ''}"
 
 
-@login_required
-def trajectory_export(request, contract_id):
-    contract = _contract(request, contract_id)
+@contract_page("trajectory")
+def trajectory_export(request, contract):
     budget = _budget_or_redirect(request, contract)
     if budget is None:
         return redirect("finance:trajectory_list", contract.pk)

@@ -1,8 +1,7 @@
-from django import template
+"""The objectives' tags and filters of the template library (``{% load cpom %}``)."""
 
 from cpom.objectives.models import DUE_YEAR_LABELS
-
-register = template.Library()
+from cpom.web.templatetags.cpom import register
 
 STATUS_BADGES = {
     "proposed": "fr-badge--info",

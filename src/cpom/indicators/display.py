@@ -1,15 +1,7 @@
-from django import template
+"""The indicators' tags of the template library (``{% load cpom %}``)."""
 
-from cpom.core import numbers
 from cpom.indicators import bands
-
-register = template.Library()
-
-
-@register.filter
-def measure(value, unit=""):
-    """cpom.core.numbers.measure, « — » when there is no value."""
-    return "—" if value is None else numbers.measure(value, unit or "")
+from cpom.web.templatetags.cpom import register
 
 
 @register.inclusion_tag("indicators/_band_badge.html")
