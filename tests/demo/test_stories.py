@@ -165,3 +165,23 @@ def test_playing_the_stories_again_on_an_empty_database_gives_the_same_dates(db,
     history, journal = expected
     assert [row[-1] for row in history][:2] == ["2025-11-03T10:00:00+01:00", "2026-01-19T10:00:00+01:00"]
     assert history[-1][2:4] == (State.IN_FORCE, "ars")  # the EHPAD's contract, signed last
+
+
+def test_a_negotiation_event_the_rules_refuse_stops_the_demo_naming_the_objective_and_the_day(association_contract, users):
+    from cpom.demo import contract_content as content
+    from cpom.diagnostic.models import DiagnosticTemplate
+    from cpom.objectives.models import Level, Objective
+    from cpom.registry.models import Authority
+
+    by_key = {"association": users["asso"], "ars": users["ars"], "cd44": users["cd44"], "cd49": users["cd49"]}
+    authorities = {key: Authority.objects.get(pk=by_key[key].membership.authority_id) for key in ("ars", "cd44", "cd49")}
+    builder = content._Builder(
+        content.ASSOCIATION, association_contract, DiagnosticTemplate.objects.get(code=content.TEMPLATE_CODE), {}, {},
+        by_key, authorities,
+    )
+    objective = Objective.objects.create(contract=association_contract, level=Level.STRATEGIC, number="9", title="Essai")
+    with pytest.raises(content.StoryError) as refused:
+        builder._negotiate(objective, "", date(2026, 11, 2), [], [("cd49", date(2026, 11, 3), None)])
+    assert str(refused.value) == (
+        "9, 03/11/2026 : Seules les parties au contrat (rôle contribution au moins) négocient les objectifs."
+    )
