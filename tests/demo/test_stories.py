@@ -185,3 +185,31 @@ def test_a_negotiation_event_the_rules_refuse_stops_the_demo_naming_the_objectiv
     assert str(refused.value) == (
         "9, 03/11/2026 : Seules les parties au contrat (rôle contribution au moins) négocient les objectifs."
     )
+
+
+def test_the_demo_command_reports_a_wrong_story_on_standard_error_and_writes_nothing(db, monkeypatch, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    from cpom.contracts.models import Contract
+    from cpom.demo import loader
+
+    (tmp_path / "essai.toml").write_text(GOOD.replace("on = 2026-02-09", 'on = "demain"'), encoding="utf-8")
+    monkeypatch.setattr(loader, "is_loaded", lambda: False)
+    monkeypatch.setattr(loader, "_stories", lambda: read_stories(USERS, STATES, tmp_path))
+    before = Contract.objects.count()
+    with pytest.raises(CommandError) as failed:
+        call_command("demo", verbosity=0)
+    assert str(failed.value) == (
+        "Démonstration non chargée : essai.toml, étape 2 : « on » doit être une date (AAAA-MM-JJ), pas « demain »."
+    )
+    assert Contract.objects.count() == before
+
+
+def test_a_second_run_says_the_demo_is_already_there(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("demo", stdout=out)
+    assert out.getvalue().startswith("La démonstration est déjà dans la base : rien n'a été modifié.")

@@ -1,7 +1,9 @@
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from cpom.demo.loader import load_demo
+from cpom.demo.contract_content import StoryError
+from cpom.demo.loader import StoryStepFailed, load_demo
+from cpom.demo.story import StoryFileError
 
 
 class Command(BaseCommand):
@@ -9,7 +11,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         call_command("migrate", verbosity=0)
-        result = load_demo()
+        try:
+            result = load_demo()
+        except (StoryFileError, StoryStepFailed, StoryError) as error:
+            # Nothing is written (one transaction): the message names the story file and the step.
+            raise CommandError(f"Démonstration non chargée : {error}") from error
         if result["loaded"]:
             self.stdout.write(self.style.SUCCESS("Démonstration chargée."))
         else:
