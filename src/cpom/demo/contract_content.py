@@ -30,8 +30,6 @@ from cpom.diagnostic.models import (
     FindingLevel,
     Nature,
     Priority,
-    Remark,
-    SectionEntry,
 )
 from cpom.indicators.models import Direction, Indicator, IndicatorValue, Kind, ValueType
 from cpom.indicators.services import consolidated_for
@@ -48,6 +46,7 @@ from cpom.objectives.models import (
 )
 from cpom.contracts.rules import contract_side
 from cpom.demo.clock import fixed_clock
+from cpom.diagnostic.services import DiagnosticRefused, add_remark, save_analysis
 from cpom.objectives import negotiation
 from cpom.objectives.services import Baseline, _catalogue_fields, engine_baseline
 from cpom.objectives.snapshots import objective_snapshot
@@ -1543,21 +1542,20 @@ class _Builder:
         self._objectives()
 
     def _entries(self) -> None:
+        """The managing body's analyses and the authorities' remarks, through the diagnostic's services, each as its
+        author at its moment."""
         body_user = self.users[self.story.body]
-        entries = {}
-        for code, category, day, text in self.story.entries:
-            site = self.sites[category] if category else None
-            entry = SectionEntry.objects.create(
-                diagnostic=self.diagnostic, section=self.sections[code], establishment=site, text=text,
-                version=2, updated_by=body_user,  # a new entry is version 1; the first save makes it 2
-            )
-            _stamp(SectionEntry, entry.pk, _at(day, 17), "updated_at")
-            entries[code, category] = entry
-        for code, category, key, day, text in self.story.remarks:
-            remark = Remark.objects.create(
-                entry=entries[code, category], authority=self.authorities[key], author=self.users[key], text=text
-            )
-            _stamp(Remark, remark.pk, _at(day, 14))
+        try:
+            for code, category, day, text in self.story.entries:
+                site = self.sites[category] if category else None
+                with fixed_clock(_at(day, 17)):
+                    save_analysis(self.diagnostic, self.sections[code], site, body_user, text, expected_version=1)
+            for code, category, key, day, text in self.story.remarks:
+                site = self.sites[category] if category else None
+                with fixed_clock(_at(day, 14)):
+                    add_remark(self.diagnostic, self.sections[code], site, self.users[key], text)
+        except DiagnosticRefused as refused:
+            raise StoryError(f"{code}{f' ({category})' if category else ''}, {day:%d/%m/%Y} : {refused}") from refused
 
     def _finding(self, spec: FindingSpec) -> None:
         finding = Finding.objects.create(
