@@ -69,7 +69,7 @@ def national_runs(folder: str, runs: int = 3) -> None:
 
 
 def generate_national(folder: Path, count: int) -> None:
-    from cpom.indicators.synthetic import generate_population
+    from cpom.demo.synthetic import generate_population
 
     started = time.perf_counter()
     population = generate_population(count, YEARS, seed=1)
@@ -86,7 +86,7 @@ def region_end_to_end(count: int) -> None:
     from cpom.indicators import catalogues, services
     from cpom.indicators.models import DataValue
     from cpom.indicators.storage import bulk_insert
-    from cpom.indicators.synthetic import generate_population
+    from cpom.demo.synthetic import generate_population
     from cpom.registry.models import Establishment, LegalStatus, ManagingBody
 
     call_command("migrate", verbosity=0)

@@ -5,7 +5,7 @@ The reproduction: as cd44 (Loire-Atlantique), programming a contract for the ass
 44) with cd49 (Maine-et-Loire) as co-signer opened the association's establishments, indicators and accounts to cd49.
 """
 
-from datetime import date
+from datetime import UTC, date
 
 import pytest
 from django.urls import reverse
@@ -260,3 +260,26 @@ def test_the_admin_shows_the_parties_without_changing_them(client_for, associati
     body = client_for("admin").get(f"/admin/contracts/contract/{association_contract.pk}/change/").content.decode()
     assert "Conseil départemental de Loire-Atlantique" in body
     assert 'name="parties-0-authority"' not in body and 'id="parties-empty"' not in body
+
+
+def test_programming_a_contract_writes_its_comment_and_the_time_of_the_step_into_its_history(users, association, cd44):
+    """The form's wording by default; the demo's stories give their own comment and play under a fixed clock."""
+    from datetime import datetime
+    from unittest import mock
+
+    from cpom.contracts.models import Transition
+
+    ars = _authority("ARS", "52")
+    data = {
+        "reference": REFERENCE, "title": "CPOM", "legal_basis": "L313-11", "duration_years": 5,
+        "start_date": date(2030, 1, 1), "end_date": date(2034, 12, 31), "target_signature_date": None,
+        "managing_body": association, "establishments": list(association.establishments.all()),
+        "lead_authority": ars, "co_signatories": [cd44],
+    }
+    contract = services.program_contract(users["ars"], data)
+    assert Transition.objects.get(contract=contract).comment == "Contrat inscrit à la programmation."
+    at = datetime(2029, 6, 1, 8, tzinfo=UTC)
+    with mock.patch("django.utils.timezone.now", return_value=at):
+        other = services.program_contract(users["ars"], {**data, "reference": "CPOM-AUTRE"}, comment="Programmé en 2029.")
+    (programmed,) = Transition.objects.filter(contract=other)
+    assert (programmed.comment, programmed.at, other.created_at) == ("Programmé en 2029.", at, at)

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.db import models
 from django.test import RequestFactory
 
+from cpom.audit.services import entries_for
 from cpom.contracts.models import Contract, State
 from cpom.diagnostic.models import Finding, FindingLevel, Nature, SectionEntry
 from cpom.diagnostic.services import checklist
@@ -118,7 +119,10 @@ def test_association_objectives_tell_the_negotiation(association_contract):
             labels = [m.organisation_label for m in objective.messages.filter(event="")]
             assert 3 <= len(labels) <= 5 and len(set(labels)) == 3
         if objective.status == Status.PROPOSED:
-            assert not objective.messages.exists() and not objective.agreements.exists()
+            # Played through the negotiation's services, where proposing a version is agreeing to it: the only
+            # agreement is the proposer's own, and nobody has said a word yet.
+            assert not objective.messages.exists()
+            assert [(a.authority, a.version) for a in objective.agreements.all()] == [(objective.proposed_by_authority, 1)]
 
 
 def test_association_readiness_shows_the_open_objectives_and_one_content_problem(association_contract):
@@ -150,11 +154,15 @@ def test_every_agreed_objective_has_one_agreement_per_party_at_its_current_versi
 
 
 def test_messages_and_agreements_are_those_the_services_write(db):
-    for agreement in Agreement.objects.select_related("user__membership"):
+    for agreement in Agreement.objects.select_related("user__membership", "objective"):
         event = f"a donné son accord à la version {agreement.version}"
+        # Proposing or editing a version is agreeing to it, without a message; any other agreement says so once.
+        put_forward = entries_for(agreement.objective).filter(
+            user=agreement.user, action__startswith=f"Version {agreement.version} : "
+        ).exists()
         assert Message.objects.filter(
             objective=agreement.objective_id, author=agreement.user, event=event, objective_version=agreement.version,
-        ).count() == 1
+        ).count() == (0 if put_forward else 1), (agreement.objective, agreement.user, agreement.version)
     for message in Message.objects.select_related("author__membership", "objective"):
         assert message.organisation_label == message.author.membership.organisation_label
         assert message.objective_version <= message.objective.version

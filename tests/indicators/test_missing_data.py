@@ -20,7 +20,7 @@ from cpom.indicators.catalogues import NATIONAL_FILES, read_element_codes, read_
 from cpom.indicators.engine import UNDEFINED, IndicatorSpec, compile_catalogue, compute
 from cpom.indicators.formula import FormulaError
 from cpom.indicators.models import IndicatorValue
-from cpom.indicators.synthetic import ACTIVITY_ELEMENTS, PEOPLE_ELEMENTS, STAFF_ELEMENTS, generate_population
+from cpom.demo.synthetic import ACTIVITY_ELEMENTS, PEOPLE_ELEMENTS, STAFF_ELEMENTS, generate_population
 
 SPECS = read_specs(*NATIONAL_FILES)
 CATALOGUE = compile_catalogue(SPECS, read_element_codes())

@@ -31,14 +31,16 @@ def snapshot(contract: Contract) -> dict:
 
 
 @transaction.atomic
-def program_contract(user, data: dict) -> Contract:
-    """``data``: the frame fields, managing_body, establishments, lead_authority and co_signatories."""
+def program_contract(user, data: dict, comment: str = "Contrat inscrit à la programmation.") -> Contract:
+    """``data``: the frame fields, managing_body, establishments, lead_authority and co_signatories; ``comment`` goes
+    on the first line of the contract's history."""
     contract = Contract.objects.create(managing_body=data["managing_body"], **{f: data[f] for f in FRAME_FIELDS})
     contract.establishments.set(data["establishments"])
     set_parties(contract, user, data["lead_authority"], data["co_signatories"])
     Transition.objects.create(
         contract=contract, from_state="", to_state=State.PROGRAMMED, user=user,
-        organisation_label=membership_of(user).organisation_label, comment="Contrat inscrit à la programmation.",
+        organisation_label=membership_of(user).organisation_label, comment=comment,
+        at=timezone.now(),  # read when the step is taken, like the journal's time (the demo fixes the clock)
     )
     record(user, contract, "Programmation du contrat", None, snapshot(contract))
     return contract

@@ -6,12 +6,13 @@ two still discussed, one just proposed by the ARS, one kept as a fiche d'intenti
 one content problem left for the readiness check (a target « à préciser »). The EHPAD's
 contract (in force since 2024) is short and complete.
 
-Rows are written with the ORM, not through the services (which need live users, open states
-and today's date), but each row is one the services could have produced: versions, statuses
-consistent with the agreements, one event message per agreement, organisation labels of the
-authors, baselines taken from the indicator engine. The content is written once, into a database
-that does not hold the demo yet, while both contracts are still before signature: the EHPAD's is
-signed afterwards, and from then on the database freezes it.
+The content is an input written with the ORM: the diagnostic, its findings, each objective as first proposed
+with its fiche, milestones and indicators (baselines taken from the indicator engine). The negotiation is played
+through cpom.objectives.negotiation, as each party's demo user and under a clock fixed at the event's moment: every
+later version, message and agreement, and every status, is the one the rules give, and an event they refuse stops
+the demo (:class:`StoryError`, naming the objective and the day). The content is written once, into a database
+that does not hold the demo yet, while both contracts are in negotiation: the EHPAD's is declared ready and signed
+afterwards (demo/stories/ehpad.toml), and from then on the database freezes it.
 """
 
 from dataclasses import dataclass, field
@@ -29,17 +30,13 @@ from cpom.diagnostic.models import (
     FindingLevel,
     Nature,
     Priority,
-    Remark,
-    SectionEntry,
 )
 from cpom.indicators.models import Direction, Indicator, IndicatorValue, Kind, ValueType
 from cpom.indicators.services import consolidated_for
 from cpom.objectives.models import (
-    Agreement,
     Funding,
     FollowUpIndicator,
     Level,
-    Message,
     Milestone,
     Objective,
     ObjectiveSheet,
@@ -47,6 +44,10 @@ from cpom.objectives.models import (
     Status,
     Target,
 )
+from cpom.contracts.rules import contract_side
+from cpom.demo.clock import fixed_clock
+from cpom.diagnostic.services import DiagnosticRefused, add_remark, save_analysis
+from cpom.objectives import negotiation
 from cpom.objectives.services import Baseline, _catalogue_fields, engine_baseline
 from cpom.objectives.snapshots import objective_snapshot
 from cpom.objectives.values import normalise
@@ -1495,16 +1496,14 @@ def load_contract_content(contracts: dict[str, Contract], users: dict, authoriti
         _Builder(story, contracts[story.contract], template, catalogue, priorities, users, authorities).build()
 
 
-@dataclass
-class _Negotiation:
-    """Replays an objective's events the way cpom.objectives.negotiation would have recorded them."""
-
-    objective: Objective
-    proposer: str
-    funding: str
-    status: str = Status.PROPOSED
-    version: int = 1
-    agreed: set = field(default_factory=set)  # (party, version)
+def _first_version(spec: "ObjectiveSpec") -> dict:
+    """The values of version 1 that the edits changed: each key's value before the first edit touching it."""
+    first = {}
+    for edit in spec.edits:
+        for key, value in edit.before.items():
+            _check(key not in first, f"{spec.number}: « {key} » is edited twice, the story cannot replay it")
+            first[key] = int(value.removeprefix("N+")) if key == "Échéance" else value
+    return first
 
 
 class StoryError(ValueError):
@@ -1543,21 +1542,20 @@ class _Builder:
         self._objectives()
 
     def _entries(self) -> None:
+        """The managing body's analyses and the authorities' remarks, through the diagnostic's services, each as its
+        author at its moment."""
         body_user = self.users[self.story.body]
-        entries = {}
-        for code, category, day, text in self.story.entries:
-            site = self.sites[category] if category else None
-            entry = SectionEntry.objects.create(
-                diagnostic=self.diagnostic, section=self.sections[code], establishment=site, text=text,
-                version=2, updated_by=body_user,  # a new entry is version 1; the first save makes it 2
-            )
-            _stamp(SectionEntry, entry.pk, _at(day, 17), "updated_at")
-            entries[code, category] = entry
-        for code, category, key, day, text in self.story.remarks:
-            remark = Remark.objects.create(
-                entry=entries[code, category], authority=self.authorities[key], author=self.users[key], text=text
-            )
-            _stamp(Remark, remark.pk, _at(day, 14))
+        try:
+            for code, category, day, text in self.story.entries:
+                site = self.sites[category] if category else None
+                with fixed_clock(_at(day, 17)):
+                    save_analysis(self.diagnostic, self.sections[code], site, body_user, text, expected_version=1)
+            for code, category, key, day, text in self.story.remarks:
+                site = self.sites[category] if category else None
+                with fixed_clock(_at(day, 14)):
+                    add_remark(self.diagnostic, self.sections[code], site, self.users[key], text)
+        except DiagnosticRefused as refused:
+            raise StoryError(f"{code}{f' ({category})' if category else ''}, {day:%d/%m/%Y} : {refused}") from refused
 
     def _finding(self, spec: FindingSpec) -> None:
         finding = Finding.objects.create(
@@ -1578,7 +1576,7 @@ class _Builder:
         for number, title, theme in story.strategic:
             objective = self._objective(Level.STRATEGIC, None, number, title, theme, "", story.strategic_on)
             agreements = [(key, day, None) for key, day in story.strategic_agreements]
-            self._negotiate(objective, "", story.strategic_on, Funding.FUNDED, [], agreements)
+            self._negotiate(objective, "", story.strategic_on, [], agreements)
         operational = {}
         for spec in story.objectives:
             parent = Objective.objects.get(contract=self.contract, number=spec.number.split(".")[0])
@@ -1588,7 +1586,7 @@ class _Builder:
             objective = self._objective(Level.ACTION, parent, number, title, parent.theme, "", spec.proposed_on)
             objective.establishments.set(parent.establishments.all())
             current = [(key, day, None) for key, day, version in spec.agreements if version is None]
-            self._negotiate(objective, "", spec.proposed_on, Funding.FUNDED, [], current)
+            self._negotiate(objective, "", spec.proposed_on, [], current)
 
     def _objective(self, level, parent, number, title, theme, proposer, day, **fields) -> Objective:
         objective = Objective.objects.create(
@@ -1599,24 +1597,55 @@ class _Builder:
         return objective
 
     def _operational(self, spec: ObjectiveSpec, parent: Objective) -> Objective:
+        """The objective as first proposed (version 1: the story's content before its edits), then its negotiation."""
+        first = _first_version(spec)
         objective = self._objective(
             Level.OPERATIONAL, parent, spec.number, spec.title, spec.theme, spec.proposer, spec.proposed_on,
-            funding=spec.funding, due_year=spec.due_year, stakes=spec.stakes, feasibility=spec.feasibility,
+            funding=spec.funding, due_year=first.get("Échéance", spec.due_year), stakes=spec.stakes,
+            feasibility=spec.feasibility,
         )
         establishments = [self.sites[c] for c in spec.categories]
         objective.establishments.set(establishments)
         objective.findings.set([self.findings[key] for key in spec.findings])
         objective.priorities.set([self.priorities[key] for key in spec.priorities])
-        ObjectiveSheet.objects.create(objective=objective, **spec.sheet)
+        sheet = {**spec.sheet, **{k[6:]: v for k, v in first.items() if k.startswith("sheet:")}}
+        ObjectiveSheet.objects.create(objective=objective, **{k: ("" if v is None and k.endswith("_note") else v)
+                                                              for k, v in sheet.items()})
         for day, label in spec.milestones:
             Milestone.objects.create(objective=objective, label=label, due_date=day)
+        added_later = {k[10:] for k in first if k.startswith("indicator:")}
+        later = {}
         for follow_up in spec.indicators:
-            self._indicator(objective, follow_up, establishments)
+            if self._indicator_label(follow_up) in added_later:
+                later[self._indicator_label(follow_up)] = follow_up
+            else:
+                self._indicator(objective, follow_up, establishments)
+        changes = [self._change(spec, edit, later, establishments) for edit in spec.edits]
         self._negotiate(
-            objective, spec.proposer, spec.proposed_on, spec.funding, list(spec.edits), list(spec.agreements),
+            objective, spec.proposer, spec.proposed_on, list(zip(spec.edits, changes)), list(spec.agreements),
             list(spec.thread), spec,
         )
         return objective
+
+    def _indicator_label(self, spec: FollowUp) -> str:
+        return self.catalogue[spec.code].label if spec.code else spec.label
+
+    def _change(self, spec: ObjectiveSpec, edit: Edit, later: dict, establishments):
+        """What the edit changes, from the version before it to the story's content (each key is edited once)."""
+
+        def change(current: Objective) -> None:
+            for key in edit.before:
+                if key == "Échéance":
+                    current.due_year = spec.due_year
+                    current.save()
+                elif key.startswith("sheet:"):
+                    ObjectiveSheet.objects.filter(objective=current).update(**{key[6:]: spec.sheet[key[6:]]})
+                elif key.startswith("indicator:"):
+                    self._indicator(current, later[key[10:]], establishments)
+                else:
+                    raise StoryError(f"{spec.number}: the story cannot replay an edit of « {key} »")
+
+        return change
 
     def _indicator(self, objective: Objective, spec: FollowUp, establishments) -> None:
         if spec.code:
@@ -1669,82 +1698,44 @@ class _Builder:
 
     # --- negotiation ---------------------------------------------------------------------------------
 
-    def _negotiate(self, objective, proposer, proposed_on, funding, edits, agreements, thread=(), spec=None) -> None:
-        """Replays proposal, edits, messages and agreements in date order, as the negotiation services do, and
-        records the journal; the final status and version must be the story's."""
-        events = [(e.on, EDIT, n, e) for n, e in enumerate(edits)]
+    def _negotiate(self, objective, proposer, proposed_on, edits, agreements, thread=(), spec=None) -> None:
+        """Plays the proposal, edits, messages and agreements in date order through cpom.objectives.negotiation, each
+        as its party's demo user under a clock fixed at its moment; the final status and version must be the story's."""
+        events = [(e.on, EDIT, n, (e, change)) for n, (e, change) in enumerate(edits)]
         events += [(day, MESSAGE, n, (key, version, text)) for n, (key, day, version, text) in enumerate(thread)]
         events += [(day, AGREEMENT, n, (key, version)) for n, (key, day, version) in enumerate(agreements)]
         events.sort(key=lambda e: (e[0], e[1], e[2]))
-        state = _Negotiation(objective, proposer or self.story.body, funding)
-        snapshots = self._versions(objective, edits)
-        self._journal(objective, state.proposer, _at(proposed_on, 9), "Version 1 : proposition", None, snapshots[0])
+        proposer = proposer or self.story.body
+        with fixed_clock(_at(proposed_on, 9)):
+            # As cpom.objectives.services.propose ends: the first version in the journal, the proposer's word on it.
+            record(self.users[proposer], objective, "Version 1 : proposition", None, objective_snapshot(objective))
+            negotiation.agree_as_proposer(objective, self.users[proposer])
         for day, kind, n, event in events:
-            moment = _at(day, HOURS[kind], 5 * n)
-            if kind == EDIT:
-                state.version += 1
-                if state.status != Status.PROPOSED:
-                    state.status = Status.UNDER_DISCUSSION
-                self._journal(objective, event.by, moment, f"Version {state.version} : {event.what}",
-                              snapshots[state.version - 2], snapshots[state.version - 1])
-            elif kind == MESSAGE:
-                key, version, text = event
-                _check(version == state.version, f"{objective.number}: message written on version {version}, not {state.version}")
-                if state.status == Status.PROPOSED and key != state.proposer:
-                    self._status(state, key, moment, Status.UNDER_DISCUSSION)
-                self._message(objective, key, moment, state.version, text=text)
-            else:
-                key, version = event
-                _check(version in (None, state.version), f"{objective.number}: {key} agrees to version {version} on {day}")
-                settled = state.status not in (Status.PROPOSED, Status.UNDER_DISCUSSION)
-                _check(not settled, f"{objective.number}: {key} agrees to a settled objective")
-                agreement = Agreement.objects.create(
-                    objective=objective, version=state.version, user=self.users[key],
-                    managing_body=self.contract.managing_body if key == self.story.body else None,
-                    authority=self.authorities[key] if key != self.story.body else None,
-                )
-                _stamp(Agreement, agreement.pk, moment)
-                self._message(objective, key, moment, state.version, event=f"a donné son accord à la version {state.version}")
-                state.agreed.add((key, state.version))
-                if all((party, state.version) in state.agreed for party in self.parties):
-                    final = Status.INTENTION if state.funding == Funding.INTENTION else Status.AGREED
-                    self._status(state, key, moment, final)
-                elif state.status == Status.PROPOSED:
-                    self._status(state, key, moment, Status.UNDER_DISCUSSION)
+            objective.refresh_from_db()
+            with fixed_clock(_at(day, HOURS[kind], 5 * n)):
+                try:
+                    self._play(objective, kind, event, day)
+                except negotiation.NegotiationRefused as refused:
+                    raise StoryError(f"{objective.number}, {day:%d/%m/%Y} : {refused}") from refused
+        objective.refresh_from_db()
         expected = (spec.status if spec else Status.AGREED, 1 + len(edits))
-        reached = (state.status, state.version)
+        reached = (objective.status, objective.version)
         _check(reached == expected, f"{objective.number}: the story ends at {reached}, not {expected}")
-        Objective.objects.filter(pk=objective.pk).update(status=state.status, version=state.version)
 
-    def _versions(self, objective: Objective, edits: list[Edit]) -> list[dict]:
-        """The snapshot of each version, from the first to the current one, going back through the edits."""
-        snapshots = [objective_snapshot(objective)]
-        for edit in reversed(edits):
-            earlier = dict(snapshots[0])
-            for key, value in edit.before.items():
-                if key.startswith("sheet:"):
-                    key = ObjectiveSheet._meta.get_field(key[6:]).verbose_name.capitalize()
-                    earlier[key] = "" if value is None else str(value)
-                elif key.startswith("indicator:"):
-                    earlier.pop(f"Indicateur « {key[10:]} »")
-                elif value is None:
-                    earlier.pop(key)
-                else:
-                    earlier[key] = value
-            snapshots.insert(0, earlier)
-        return snapshots
-
-    def _status(self, state: _Negotiation, key: str, moment: datetime, status: str) -> None:
-        before = Status(state.status).label
-        state.status = status
-        self._journal(state.objective, key, moment, "Changement de statut", {"statut": before}, {"statut": Status(status).label})
-
-    def _message(self, objective, key, moment, version, event: str = "", text: str = "") -> None:
-        message = Message.objects.create(
-            objective=objective, author=self.users[key], organisation_label=self.labels[key], event=event,
-            text=text.strip(), objective_version=version,
-        )
-        _stamp(Message, message.pk, moment)
-
-    def _journal(self, objective, key, moment, action, before, after) -> None:
-        record(self.users[key], objective, action, before, after, at=moment)
+    def _play(self, objective: Objective, kind: int, event, day: date) -> None:
+        if kind == EDIT:
+            edit, change = event
+            negotiation.edit(objective, self.users[edit.by], change, objective.version, edit.what)
+            return
+        if kind == MESSAGE:
+            key, version, text = event
+            _check(version == objective.version, f"{objective.number}: message written on version {version}, not {objective.version}")
+            negotiation.comment(objective, self.users[key], text)
+            return
+        key, version = event
+        _check(version in (None, objective.version), f"{objective.number}: {key} agrees to version {version} on {day}")
+        side = contract_side(self.users[key], self.contract)
+        given = {(a.managing_body_id, a.authority_id) for a in objective.agreements.filter(version=objective.version)}
+        if side is not None and (side.managing_body_id, side.authority_id) in given:
+            return  # whoever put this version forward agreed to it then (proposing is agreeing)
+        negotiation.agree(objective, self.users[key], objective.version)

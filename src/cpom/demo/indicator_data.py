@@ -1,6 +1,6 @@
 """Five years of plausible data for the demo's establishments, and synthetic peers to compare them with.
 
-The figures are synthetic (cpom.indicators.synthetic): realistic orders of magnitude per
+The figures are synthetic (cpom.demo.synthetic): realistic orders of magnitude per
 category, never real establishments. Peers belong to managing bodies clearly named as
 comparison bodies, so nobody mistakes them for real organisations.
 """
@@ -11,7 +11,7 @@ from django.db import transaction
 from cpom.indicators import catalogues, services
 from cpom.indicators.models import DEMO_BATCH_KIND, DataValue, ImportBatch
 from cpom.indicators.storage import bulk_insert
-from cpom.indicators.synthetic import generate_elements, generate_population
+from cpom.demo.synthetic import generate_elements, generate_population
 from cpom.registry.identifiers import luhn_check_digit
 from cpom.registry.models import Establishment, LegalStatus, ManagingBody
 from cpom.registry.territories import region_of

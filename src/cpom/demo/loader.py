@@ -5,19 +5,24 @@ accounts back to the README's password, so that counts never change on a second 
 """
 
 import unicodedata
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from cpom.access import Role
 from cpom.accounts.models import Membership
-from cpom.contracts.models import Contract, ContractParty, LegalBasis, State, Transition
+from cpom.contracts import lifecycle
+from cpom.contracts.lifecycle import TransitionRefused
+from cpom.contracts.models import Contract, State
+from cpom.contracts.parties import PartiesRefused
+from cpom.contracts.services import FRAME_FIELDS, program_contract
+from cpom.demo.clock import fixed_clock, moment
 from cpom.demo.contract_content import load_contract_content
 from cpom.demo.finance_data import load_demo_budgets
 from cpom.demo.finance_scenarios import load_demo_scenarios
 from cpom.demo.indicator_data import load_demo_indicators
+from cpom.demo.story import Story, read_stories
 from cpom.diagnostic.frames import load_template
 from cpom.indicators import catalogues
 from cpom.registry.identifiers import finess_with_key, luhn_check_digit
@@ -27,7 +32,6 @@ DEMO_PASSWORD = "cpom-demo-2026"
 ASSOCIATION_REFERENCE = "CPOM-PDL-2027-044-01"
 EHPAD_REFERENCE = "CPOM-PDL-2024-049-07"
 DEMO_REFERENCES = (ASSOCIATION_REFERENCE, EHPAD_REFERENCE)
-PARIS = ZoneInfo("Europe/Paris")
 
 # username, first name, last name, organisation key, role
 DEMO_USERS = [
@@ -156,28 +160,43 @@ def _users(bodies, authorities) -> dict:
     return users
 
 
-def _contract(reference, managing_body, establishments, parties, history, **fields) -> Contract:
-    """Creates the contract as programmed, with its perimeter and parties, then replays its history."""
-    contract = Contract.objects.create(reference=reference, managing_body=managing_body, **fields)
-    contract.establishments.set(establishments)
-    for authority, is_lead in parties:
-        ContractParty.objects.create(contract=contract, authority=authority, is_lead=is_lead)
-    _replay(contract, history)
-    return contract
+class StoryStepFailed(RuntimeError):
+    """A story step the real services refused: the demo stops loudly, naming the file and the step."""
 
 
-def _replay(contract: Contract, history) -> None:
-    """Each step as the lifecycle records it: the transition first, with the story's date, then the new state."""
-    current = Transition.objects.filter(contract=contract).order_by("-pk").values_list("to_state", flat=True).first()
-    for day, state, user, comment in history:
-        Transition.objects.create(
-            contract=contract, from_state=current or "", to_state=state, user=user,
-            organisation_label=user.membership.organisation_label, comment=comment,
-            at=datetime.combine(day, time(10), PARIS),
-        )
-        Contract.objects.filter(pk=contract.pk).update(state=state)
-        current = state
-    contract.refresh_from_db()
+def play(story: Story, steps, context: dict, contracts: dict) -> None:
+    """Plays ``steps`` of ``story`` through the real services, each as its user under a clock fixed at its date."""
+    users, bodies, authorities = context["users"], context["bodies"], context["authorities"]
+    for step in steps:
+        if step.action == "contenu":
+            continue
+        user = users[step.by]
+        try:
+            with fixed_clock(moment(step.on)):
+                if step.action == "programmer":
+                    contracts[story.name] = _program(story, user, bodies, authorities, step.comment)
+                else:
+                    contract = contracts[story.name]
+                    contract.refresh_from_db()
+                    lifecycle.transition(contract, step.to, user, step.comment)
+        except (TransitionRefused, PartiesRefused) as error:
+            raise StoryStepFailed(f"{story.name}.toml, {step} : {' '.join(error.reasons)}") from error
+
+
+def _program(story: Story, user, bodies, authorities, comment: str) -> Contract:
+    frame = story.contract
+    body = bodies[frame["managing_body"]]
+    data = {field: frame.get(field) for field in FRAME_FIELDS}
+    data.update(
+        managing_body=body, establishments=list(body.establishments.order_by("finess")),
+        lead_authority=authorities[frame["lead"]],
+        co_signatories=[authorities[key] for key in frame.get("co_signatories", [])],
+    )
+    return program_contract(user, data, comment=comment)
+
+
+def _stories() -> list[Story]:
+    return read_stories({u for u, *_ in DEMO_USERS}, set(State.values))
 
 
 def is_loaded() -> bool:
@@ -200,36 +219,16 @@ def load_demo(indicators: bool = True) -> dict:
     summary = {"users": [u for u, *_ in DEMO_USERS] + ["admin"], "password": DEMO_PASSWORD}
     if is_loaded():
         return {**summary, "loaded": False}
+    stories = _stories()  # read before writing anything: a wrong file leaves the database as it was
     association_sites = _establishments(bodies["association"], ASSOCIATION_ESTABLISHMENTS, authorities)
     ehpad_sites = _establishments(bodies["ehpad"], EHPAD_ESTABLISHMENTS, authorities)
     _contacts(bodies, authorities)
-    ars, asso, ehpad = users["ars"], users["association"], users["ehpad"]
-    association_contract = _contract(
-        ASSOCIATION_REFERENCE, bodies["association"], association_sites,
-        [(authorities["ars"], True), (authorities["cd44"], False)],
-        [
-            (date(2025, 11, 3), State.PROGRAMMED, ars, "Inscrit à la programmation régionale 2026-2030."),
-            (date(2026, 1, 19), State.LAUNCHED, ars, "Réunion de lancement tenue à Nantes."),
-            (date(2026, 3, 2), State.DIAGNOSTIC, asso, "Diagnostic partagé engagé avec les directeurs."),
-            (date(2026, 9, 14), State.NEGOTIATION, ars, "Diagnostic validé en comité de pilotage."),
-        ],
-        title="CPOM de l'Association Les Chemins de Loire", legal_basis=LegalBasis.L313_12_2,
-        duration_years=5, start_date=date(2027, 1, 1), end_date=date(2031, 12, 31),
-        target_signature_date=date(2026, 12, 15),
-    )
-    ehpad_contract = _contract(
-        EHPAD_REFERENCE, bodies["ehpad"], ehpad_sites,
-        [(authorities["ars"], True), (authorities["cd49"], False)],
-        [
-            (date(2023, 1, 16), State.PROGRAMMED, ars, "Programmation 2023."),
-            (date(2023, 3, 6), State.LAUNCHED, ars, ""),
-            (date(2023, 4, 3), State.DIAGNOSTIC, ehpad, ""),
-            (date(2023, 6, 12), State.NEGOTIATION, ehpad, ""),
-            (date(2023, 10, 23), State.READY_FOR_SIGNATURE, ars, "Objectifs et moyens arrêtés."),
-        ],
-        title="CPOM tripartite de l'EHPAD Les Tilleuls", legal_basis=LegalBasis.L313_12_IV_TER,
-        duration_years=5, start_date=date(2024, 1, 1), end_date=date(2028, 12, 31),
-    )
+    context = {"users": {username: users[key] for username, _, _, key, _ in DEMO_USERS}, "bodies": bodies,
+               "authorities": authorities}
+    played = {}
+    for story in stories:
+        play(story, story.before_content, context, played)
+    association_contract, ehpad_contract = played["association"], played["ehpad"]
     if indicators:
         load_demo_indicators(association_sites + ehpad_sites)
     # After the figures: the objectives' baselines come from the computed indicators when there are some.
@@ -238,9 +237,8 @@ def load_demo(indicators: bool = True) -> dict:
     # The reference budgets are pre-filled from the accounts above; the scenarios build on the association's budget.
     load_demo_budgets(contracts)
     load_demo_scenarios(association_contract)
-    # Signed last, once its content is complete, as the parties did: from here the database freezes it.
-    _replay(ehpad_contract, [
-        (date(2023, 12, 8), State.SIGNED, ars, "Signé par l'ARS, le département et l'établissement."),
-        (date(2024, 1, 2), State.IN_FORCE, ars, ""),
-    ])
+    # The steps after the content (the EHPAD's signature) come last, as the parties did: from here the database
+    # freezes the signed contract.
+    for story in stories:
+        play(story, story.after_content, context, played)
     return {**summary, "loaded": True}

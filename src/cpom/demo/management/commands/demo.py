@@ -1,7 +1,10 @@
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from cpom import commands
-from cpom.demo.loader import load_demo
+from cpom.demo.contract_content import StoryError
+from cpom.demo.loader import StoryStepFailed, load_demo
+from cpom.demo.story import StoryFileError
 
 
 class Command(commands.Command):
@@ -9,7 +12,11 @@ class Command(commands.Command):
 
     def handle(self, *args, **options):
         call_command("migrate", verbosity=0)
-        result = load_demo()
+        try:
+            result = load_demo()
+        except (StoryFileError, StoryStepFailed, StoryError) as error:
+            # Nothing is written (one transaction): the message names the story file and the step.
+            raise CommandError(f"Démonstration non chargée : {error}") from error
         if result["loaded"]:
             self.stdout.write(self.style.SUCCESS("Démonstration chargée."))
         else:

@@ -5,7 +5,7 @@ import re
 import polars as pl
 import pytest
 
-from cpom.indicators.synthetic import (
+from cpom.demo.synthetic import (
     ACCOUNTS,
     CATEGORIES,
     ELEMENTS,
