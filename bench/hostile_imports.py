@@ -53,8 +53,10 @@ WORKBOOK_RELS = (
     "</Relationships>"
 )
 MAIN = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-HEADER_ROW = '<row r="1"><c r="A1" t="inlineStr"><is><t>compte</t></is></c><c r="B1" t="inlineStr"><is><t>libelle</t></is></c>' \
-             '<c r="C1" t="inlineStr"><is><t>debit</t></is></c><c r="D1" t="inlineStr"><is><t>credit</t></is></c></row>'
+HEADER_ROW = (
+    '<row r="1"><c r="A1" t="inlineStr"><is><t>compte</t></is></c><c r="B1" t="inlineStr"><is><t>libelle</t></is></c>'
+    '<c r="C1" t="inlineStr"><is><t>debit</t></is></c><c r="D1" t="inlineStr"><is><t>credit</t></is></c></row>'
+)
 
 
 def workbook(sheet_rows: bytes, shared_strings: bytes = b"") -> bytes:
@@ -65,7 +67,10 @@ def workbook(sheet_rows: bytes, shared_strings: bytes = b"") -> bytes:
         package.writestr("_rels/.rels", ROOT_RELS)
         package.writestr("xl/workbook.xml", WORKBOOK)
         package.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
-        package.writestr("xl/worksheets/sheet1.xml", b"<worksheet " + MAIN.encode() + b"><sheetData>" + sheet_rows + b"</sheetData></worksheet>")
+        package.writestr(
+            "xl/worksheets/sheet1.xml",
+            b"<worksheet " + MAIN.encode() + b"><sheetData>" + sheet_rows + b"</sheetData></worksheet>",
+        )
         package.writestr("xl/sharedStrings.xml", b"<sst " + MAIN.encode() + b">" + shared_strings + b"</sst>")
     return out.getvalue()
 
@@ -104,7 +109,10 @@ def run_reader(kind: str, path: Path) -> None:
 
 def measure(name: str, kind: str, path: Path) -> None:
     output = subprocess.run(
-        [sys.executable, __file__, "--read", kind, str(path)], check=True, capture_output=True, text=True,
+        [sys.executable, __file__, "--read", kind, str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     outcome = next(line[9:] for line in output.splitlines() if line.startswith("outcome: "))
     wall, peak = next(line[5:] for line in output.splitlines() if line.startswith("run: ")).split()
@@ -137,7 +145,7 @@ def main() -> None:
         measure("fec_valid", "FEC", fec)
         content = fec.read_bytes()
         middle = content.index(b"|Banque|", len(content) // 2)
-        fec.write_bytes(content[:middle] + b"|Ban\rque|" + content[middle + len(b"|Banque|"):])
+        fec.write_bytes(content[:middle] + b"|Ban\rque|" + content[middle + len(b"|Banque|") :])
         measure("fec_lone_carriage_return", "FEC", fec)
         end = content.rindex(b"\n", 0, len(content) - 1000)
         fec.write_bytes(content[: content.rindex(b"|", 0, end)] + content[end:])

@@ -46,8 +46,11 @@ def national_engine(folder: Path) -> None:
     benchmarks, values = compute_benchmarks(values, establishments, specs)
     wall = time.perf_counter() - started
     computable = values["value"].is_not_null().sum()
-    print(f"national : {elements.height} données, {len(specs)} indicateurs, {values.height} valeurs "
-          f"({computable} calculées), {benchmarks.height} références", flush=True)
+    print(
+        f"national : {elements.height} données, {len(specs)} indicateurs, {values.height} valeurs "
+        f"({computable} calculées), {benchmarks.height} références",
+        flush=True,
+    )
     print(f"run: {wall:.2f} {_peak_rss_gib():.3f}", flush=True)
 
 
@@ -55,7 +58,9 @@ def national_runs(folder: str, runs: int = 3) -> None:
     """Median of fresh processes: page faults make single runs on a shared machine vary by ±15 %."""
     walls, peaks = [], []
     for _ in range(runs):
-        output = subprocess.run([sys.executable, __file__, "--engine-only", folder], check=True, capture_output=True, text=True).stdout
+        output = subprocess.run(
+            [sys.executable, __file__, "--engine-only", folder], check=True, capture_output=True, text=True
+        ).stdout
         for line in output.splitlines():
             if line.startswith("run: "):
                 wall, peak = map(float, line[5:].split())
@@ -75,7 +80,10 @@ def generate_national(folder: Path, count: int) -> None:
     population = generate_population(count, YEARS, seed=1)
     population.establishments.rename({"finess": "establishment"}).write_parquet(folder / "establishments.parquet")
     population.elements.rename({"finess": "establishment"}).write_parquet(folder / "elements.parquet")
-    print(f"génération : {population.elements.height} lignes en {time.perf_counter() - started:.1f} s (non chronométré)", flush=True)
+    print(
+        f"génération : {population.elements.height} lignes en {time.perf_counter() - started:.1f} s (non chronométré)",
+        flush=True,
+    )
 
 
 def region_end_to_end(count: int) -> None:
@@ -83,34 +91,55 @@ def region_end_to_end(count: int) -> None:
     from django.core.management import call_command
 
     django.setup()
+    from cpom.demo.synthetic import generate_population
     from cpom.indicators import catalogues, services
     from cpom.indicators.models import DataValue
     from cpom.indicators.storage import bulk_insert
-    from cpom.demo.synthetic import generate_population
     from cpom.registry.models import Establishment, LegalStatus, ManagingBody
 
     call_command("migrate", verbosity=0)
     catalogues.load_national()
     population = generate_population(count, YEARS, seed=2, departments=["44", "49", "53", "72", "85"])
-    body, _ = ManagingBody.objects.get_or_create(siren="999000107", defaults={"name": "Banc d'essai", "legal_status": LegalStatus.ASSOCIATION})
-    Establishment.objects.bulk_create([
-        Establishment(finess=r["finess"], name=r["name"], category=r["category"], sector=r["sector"],
-                      audience=r["audience"], authorised_places=r["authorised_places"],
-                      installed_places=r["installed_places"], opening_days=r["opening_days"],
-                      department=r["department"], managing_body=body)
-        for r in population.establishments.iter_rows(named=True)
-    ], batch_size=1000)
+    body, _ = ManagingBody.objects.get_or_create(
+        siren="999000107", defaults={"name": "Banc d'essai", "legal_status": LegalStatus.ASSOCIATION}
+    )
+    Establishment.objects.bulk_create(
+        [
+            Establishment(
+                finess=r["finess"],
+                name=r["name"],
+                category=r["category"],
+                sector=r["sector"],
+                audience=r["audience"],
+                authorised_places=r["authorised_places"],
+                installed_places=r["installed_places"],
+                opening_days=r["opening_days"],
+                department=r["department"],
+                managing_body=body,
+            )
+            for r in population.establishments.iter_rows(named=True)
+        ],
+        batch_size=1000,
+    )
     ids = dict(Establishment.objects.values_list("finess", "id"))
     bulk_insert(
-        DataValue._meta.db_table, ["establishment_id", "year", "element", "value", "category"],
-        ((ids[f], y, e, v, "") for f, y, e, v in population.elements.with_columns(
-            population.elements["finess"].cast(str), population.elements["element"].cast(str)).iter_rows()),
+        DataValue._meta.db_table,
+        ["establishment_id", "year", "element", "value", "category"],
+        (
+            (ids[f], y, e, v, "")
+            for f, y, e, v in population.elements.with_columns(
+                population.elements["finess"].cast(str), population.elements["element"].cast(str)
+            ).iter_rows()
+        ),
     )
     started = time.perf_counter()
     summary = services.compute_and_store(YEARS)
     wall = time.perf_counter() - started
-    print(f"région : {population.elements.height} données, {summary.values} valeurs stockées, "
-          f"{summary.benchmarks} références ({'PostgreSQL' if 'DATABASE_URL' in os.environ else 'SQLite'})", flush=True)
+    print(
+        f"région : {population.elements.height} données, {summary.values} valeurs stockées, "
+        f"{summary.benchmarks} références ({'PostgreSQL' if 'DATABASE_URL' in os.environ else 'SQLite'})",
+        flush=True,
+    )
     print(f"bench: region_end_to_end_wall {wall:.2f} s")
 
 

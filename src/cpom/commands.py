@@ -110,7 +110,9 @@ class Command(BaseCommand):
             if options.get("traceback"):
                 raise
             # Most often a base never created or not migrated: say what to do rather than print a trace.
-            self.stderr.write(f"Erreur de la base de données : {error}. La base est-elle créée et à jour (« cpom migrate ») ?")
+            self.stderr.write(
+                f"Erreur de la base de données : {error}. La base est-elle créée et à jour (« cpom migrate ») ?"
+            )
             sys.exit(1)
 
     @contextmanager

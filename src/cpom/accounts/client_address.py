@@ -14,5 +14,7 @@ def client_address(request) -> str | None:
     proxies = settings.CPOM_PROXY_COUNT
     if not proxies:
         return remote
-    forwarded = [address.strip() for address in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if address.strip()]
+    forwarded = [
+        address.strip() for address in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if address.strip()
+    ]
     return forwarded[-proxies] if len(forwarded) >= proxies else remote

@@ -48,7 +48,8 @@ class NewMemberForm(DsfrForm):
     email = forms.EmailField(label="Courriel")
     role = forms.ChoiceField(label="Rôle", choices=Role.choices, initial=Role.CONTRIBUTE)
     password = forms.CharField(
-        label="Mot de passe initial", widget=forms.PasswordInput,
+        label="Mot de passe initial",
+        widget=forms.PasswordInput,
         help_text="À communiquer à la personne, qui pourra le changer.",
     )
 
@@ -61,8 +62,12 @@ class NewMemberForm(DsfrForm):
     def clean(self):
         data = super().clean()
         if data.get("password"):
-            user = get_user_model()(username=data.get("username", ""), first_name=data.get("first_name", ""),
-                                    last_name=data.get("last_name", ""), email=data.get("email", ""))
+            user = get_user_model()(
+                username=data.get("username", ""),
+                first_name=data.get("first_name", ""),
+                last_name=data.get("last_name", ""),
+                email=data.get("email", ""),
+            )
             try:
                 password_validation.validate_password(data["password"], user)
             except forms.ValidationError as error:

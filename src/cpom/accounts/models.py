@@ -11,7 +11,11 @@ class Membership(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
     managing_body = models.ForeignKey(
-        ManagingBody, null=True, blank=True, on_delete=models.PROTECT, related_name="members",
+        ManagingBody,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
         verbose_name="organisme gestionnaire",
     )
     authority = models.ForeignKey(

@@ -5,9 +5,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 from rest_framework.authtoken.models import Token
 
+from cpom.access import membership_of
 from cpom.audit.services import record
 
-from cpom.access import membership_of
 from .models import Membership, Side
 
 
@@ -35,8 +35,11 @@ def add_member(admin, *, username, first_name, last_name, email, role, password)
         username=username, first_name=first_name, last_name=last_name, email=email, password=password
     )
     membership = Membership.objects.create(
-        user=user, managing_body_id=m.managing_body_id, authority_id=m.authority_id,
-        is_platform=m.side == Side.PLATFORM, role=role,
+        user=user,
+        managing_body_id=m.managing_body_id,
+        authority_id=m.authority_id,
+        is_platform=m.side == Side.PLATFORM,
+        role=role,
     )
     record(admin, user, f"Création du compte {username}", None, account_snapshot(membership))
     return membership
@@ -46,8 +49,12 @@ def account_snapshot(membership: Membership) -> dict:
     """What the journal keeps of an account: never its password."""
     user = membership.user
     return {
-        "identifiant": user.username, "nom": user.get_full_name(), "courriel": user.email,
-        "organisation": membership.organisation_label, "rôle": membership.get_role_display(), "actif": user.is_active,
+        "identifiant": user.username,
+        "nom": user.get_full_name(),
+        "courriel": user.email,
+        "organisation": membership.organisation_label,
+        "rôle": membership.get_role_display(),
+        "actif": user.is_active,
     }
 
 
@@ -61,7 +68,13 @@ def change_member(admin, membership: Membership, *, role: str, is_active: bool) 
     membership.save(update_fields=["role"])
     membership.user.is_active = is_active
     membership.user.save(update_fields=["is_active"])
-    record(admin, membership.user, f"Modification du compte {membership.user.username}", before, account_snapshot(membership))
+    record(
+        admin,
+        membership.user,
+        f"Modification du compte {membership.user.username}",
+        before,
+        account_snapshot(membership),
+    )
     return membership
 
 

@@ -21,12 +21,16 @@ def organisation_members(request):
             membership = services.add_member(request.user, **form.cleaned_data)
             messages.success(request, f"Le compte {membership.user.username} a été créé.")
             return redirect("accounts:members")
-    return render(request, "accounts/members.html", {
-        "members": services.members_of(request.user),
-        "can_administer": can_administer,
-        "form": form,
-        "role_form": MemberChangeForm,
-    })
+    return render(
+        request,
+        "accounts/members.html",
+        {
+            "members": services.members_of(request.user),
+            "can_administer": can_administer,
+            "form": form,
+            "role_form": MemberChangeForm,
+        },
+    )
 
 
 @login_required

@@ -24,8 +24,19 @@ class EstablishmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Establishment
         fields = [
-            "finess", "name", "category", "category_label", "sector", "audience", "authorised_places",
-            "installed_places", "opening_days", "department", "city", "managing_body", "funders",
+            "finess",
+            "name",
+            "category",
+            "category_label",
+            "sector",
+            "audience",
+            "authorised_places",
+            "installed_places",
+            "opening_days",
+            "department",
+            "city",
+            "managing_body",
+            "funders",
         ]
 
 
@@ -51,6 +62,17 @@ class ContractSerializer(serializers.ModelSerializer):
     class Meta:
         model = Contract
         fields = [
-            "id", "reference", "title", "managing_body", "parties", "legal_basis", "duration_years", "start_date",
-            "end_date", "target_signature_date", "state", "state_label", "establishments",
+            "id",
+            "reference",
+            "title",
+            "managing_body",
+            "parties",
+            "legal_basis",
+            "duration_years",
+            "start_date",
+            "end_date",
+            "target_signature_date",
+            "state",
+            "state_label",
+            "establishments",
         ]

@@ -51,7 +51,9 @@ class AuditedAdmin:
         for obj in formset.new_objects:
             record(request.user, obj, f"Administration : Création de {_label(obj)}", None, snapshot(obj))
         for obj, _fields in formset.changed_objects:
-            record(request.user, obj, f"Administration : Modification de {_label(obj)}", befores.get(obj.pk), snapshot(obj))
+            record(
+                request.user, obj, f"Administration : Modification de {_label(obj)}", befores.get(obj.pk), snapshot(obj)
+            )
         for obj in formset.deleted_objects:
             record(request.user, obj, f"Administration : Suppression de {_label(obj)}", befores.get(obj.pk), None)
 

@@ -14,7 +14,9 @@ def _headline(action: str) -> str:
     return action if len(action) <= limit else action[: limit - 1] + "…"
 
 
-def record(user, obj: Model, action: str, before: dict | None, after: dict | None, at: datetime | None = None) -> AuditEntry:
+def record(
+    user, obj: Model, action: str, before: dict | None, after: dict | None, at: datetime | None = None
+) -> AuditEntry:
     """Appends an entry; ``at`` is for the demo, which replays a story with its own dates (now by default)."""
     membership = membership_of(user)
     return AuditEntry.objects.create(

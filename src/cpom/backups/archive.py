@@ -41,14 +41,17 @@ def members_of(folder: Path) -> list[Member]:
     """Every regular file under ``folder``, sorted, with its size and checksum."""
     return [
         Member(path.relative_to(folder).as_posix(), path.stat().st_size, sha256_of(path))
-        for path in sorted(folder.rglob("*")) if path.is_file() and not path.is_symlink()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and not path.is_symlink()
     ]
 
 
 def write(folder: Path, destination: Path, about: dict) -> dict:
     """Packs ``folder`` into ``destination`` (.tar.gz) with a manifest (``about`` plus the members); returns it."""
     manifest = {
-        "format": FORMAT, "version": FORMAT_VERSION, **about,
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        **about,
         "members": [m.__dict__ for m in members_of(folder)],
     }
     (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -41,8 +41,14 @@ class Outcome:
 def _pg_environment(connection) -> tuple[list[str], dict]:
     """Connection options for pg_dump/pg_restore, the password in the environment rather than on a command line."""
     params = connection.settings_dict
-    options = ["--host", params["HOST"] or "localhost", "--port", str(params["PORT"] or 5432),
-               "--username", params["USER"] or os.environ.get("USER", "postgres")]
+    options = [
+        "--host",
+        params["HOST"] or "localhost",
+        "--port",
+        str(params["PORT"] or 5432),
+        "--username",
+        params["USER"] or os.environ.get("USER", "postgres"),
+    ]
     environment = {**os.environ, "PGPASSWORD": params["PASSWORD"] or ""}
     return options, environment
 
@@ -51,7 +57,9 @@ def _run(command: list[str], environment: dict, what: str) -> None:
     try:
         subprocess.run(command, env=environment, check=True, capture_output=True, text=True)
     except FileNotFoundError:
-        raise BackupRefused(f"{command[0]} est introuvable : installez le client PostgreSQL (paquet postgresql-client).") from None
+        raise BackupRefused(
+            f"{command[0]} est introuvable : installez le client PostgreSQL (paquet postgresql-client)."
+        ) from None
     except subprocess.CalledProcessError as failed:
         raise BackupRefused(f"{what} a échoué : {failed.stderr.strip()[-500:]}") from None
 
@@ -60,7 +68,9 @@ def _dump_database(connection, target: Path) -> None:
     if connection.vendor == "sqlite":
         if connection.in_atomic_block:
             # SQLite's online backup waits forever on a connection that holds its own write transaction.
-            raise BackupRefused("Une sauvegarde ne se fait pas au milieu d'une transaction : lancez « cpom sauvegarde » seule.")
+            raise BackupRefused(
+                "Une sauvegarde ne se fait pas au milieu d'une transaction : lancez « cpom sauvegarde » seule."
+            )
         connection.ensure_connection()
         copy = sqlite3.connect(target)
         with copy:
@@ -68,8 +78,19 @@ def _dump_database(connection, target: Path) -> None:
         copy.close()
     elif connection.vendor == "postgresql":
         options, environment = _pg_environment(connection)
-        _run(["pg_dump", *options, "--format=custom", "--no-owner", "--file", str(target), connection.settings_dict["NAME"]],
-             environment, "La copie de la base (pg_dump)")
+        _run(
+            [
+                "pg_dump",
+                *options,
+                "--format=custom",
+                "--no-owner",
+                "--file",
+                str(target),
+                connection.settings_dict["NAME"],
+            ],
+            environment,
+            "La copie de la base (pg_dump)",
+        )
     else:
         raise BackupRefused(f"cpom sauvegarde SQLite et PostgreSQL, pas {connection.vendor}.")
 
@@ -94,10 +115,15 @@ def backup(connection, destination: Path | None = None, media_root: Path | None 
         _dump_database(connection, work / archive.DATABASE_FOLDER / DUMP_NAMES.get(connection.vendor, "base"))
         if media_root.exists():
             shutil.copytree(media_root, work / archive.FILES_FOLDER, symlinks=False)
-        manifest = archive.write(work, Path(destination), {
-            "created_at": timezone.now().isoformat(), "database": connection.vendor,
-            "migrations": _applied_migrations(connection),
-        })
+        manifest = archive.write(
+            work,
+            Path(destination),
+            {
+                "created_at": timezone.now().isoformat(),
+                "database": connection.vendor,
+                "migrations": _applied_migrations(connection),
+            },
+        )
     files = sum(1 for m in manifest["members"] if m["path"].startswith(f"{archive.FILES_FOLDER}/"))
     return Outcome(Path(destination), connection.vendor, files, Path(destination).stat().st_size)
 
@@ -121,16 +147,33 @@ def _load_database(connection, dump: Path) -> None:
         source.close()
     else:
         options, environment = _pg_environment(connection)
-        _run(["pg_restore", *options, "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
-              "--dbname", connection.settings_dict["NAME"], str(dump)], environment, "La restauration de la base (pg_restore)")
+        _run(
+            [
+                "pg_restore",
+                *options,
+                "--no-owner",
+                "--no-privileges",
+                "--exit-on-error",
+                "--single-transaction",
+                "--dbname",
+                connection.settings_dict["NAME"],
+                str(dump),
+            ],
+            environment,
+            "La restauration de la base (pg_restore)",
+        )
 
 
 def installed_triggers(connection) -> set[str]:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s", [f"{freeze.PREFIX}%"])
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s", [f"{freeze.PREFIX}%"]
+            )
         else:
-            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE %s", [f"{freeze.PREFIX}%"])
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE %s", [f"{freeze.PREFIX}%"]
+            )
         return {name for (name,) in cursor.fetchall()}
 
 
@@ -157,6 +200,8 @@ def restore(connection, archive_path: Path, media_root: Path | None = None) -> O
             shutil.copytree(files, media_root, dirs_exist_ok=True)
     missing = expected_triggers(connection.vendor) - installed_triggers(connection)
     if missing:
-        raise BackupRefused(f"Base restaurée sans {len(missing)} déclencheurs de cpom ({', '.join(sorted(missing)[:3])}…).")
+        raise BackupRefused(
+            f"Base restaurée sans {len(missing)} déclencheurs de cpom ({', '.join(sorted(missing)[:3])}…)."
+        )
     count = sum(1 for m in manifest["members"] if m["path"].startswith(f"{archive.FILES_FOLDER}/"))
     return Outcome(archive_path, connection.vendor, count, archive_path.stat().st_size)

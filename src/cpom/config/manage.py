@@ -14,16 +14,18 @@ def main() -> None:
                 return super().main_help_text(commands_only)
             ours = sorted(name for name, app in get_commands().items() if app.startswith("cpom."))
             others = sorted(name for name, app in get_commands().items() if not app.startswith("cpom."))
-            return "\n".join([
-                "",
-                f"« {self.prog_name} COMMANDE --help » décrit une commande.",
-                "",
-                "Commandes de cpom :",
-                *(f"    {name}" for name in ours),
-                "",
-                "Commandes de Django et des modules utilisés (aide en anglais) :",
-                *(f"    {name}" for name in others),
-            ])
+            return "\n".join(
+                [
+                    "",
+                    f"« {self.prog_name} COMMANDE --help » décrit une commande.",
+                    "",
+                    "Commandes de cpom :",
+                    *(f"    {name}" for name in ours),
+                    "",
+                    "Commandes de Django et des modules utilisés (aide en anglais) :",
+                    *(f"    {name}" for name in others),
+                ]
+            )
 
     Utility(["cpom", *sys.argv[1:]]).execute()
 

@@ -50,8 +50,12 @@ def _var_dir() -> Path:
 
 def _production_secret_key() -> str:
     key = _required("CPOM_SECRET_KEY")
-    if key == DEVELOPMENT_SECRET_KEY or key.startswith("django-insecure-") or len(key) < SECRET_KEY_MIN_LENGTH \
-            or len(set(key)) < SECRET_KEY_MIN_DISTINCT:
+    if (
+        key == DEVELOPMENT_SECRET_KEY
+        or key.startswith("django-insecure-")
+        or len(key) < SECRET_KEY_MIN_LENGTH
+        or len(set(key)) < SECRET_KEY_MIN_DISTINCT
+    ):
         raise ImproperlyConfigured(
             f"CPOM_SECRET_KEY est trop faible pour la production : il faut {SECRET_KEY_MIN_LENGTH} caractères au moins, "
             "tirés au hasard, et jamais la clé de développement. Par exemple : "

@@ -16,12 +16,17 @@ urlpatterns = [
         name="login",
     ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
-    path("mon-compte/mot-de-passe/", auth_views.PasswordChangeView.as_view(form_class=ChangePasswordForm), name="password_change"),
+    path(
+        "mon-compte/mot-de-passe/",
+        auth_views.PasswordChangeView.as_view(form_class=ChangePasswordForm),
+        name="password_change",
+    ),
     path("mon-compte/mot-de-passe/change/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path(
         "mot-de-passe-oublie/",
         auth_views.PasswordResetView.as_view(
-            form_class=ResetPasswordForm, email_template_name="registration/password_reset_email.txt",
+            form_class=ResetPasswordForm,
+            email_template_name="registration/password_reset_email.txt",
             subject_template_name="registration/password_reset_subject.txt",
         ),
         name="password_reset",
@@ -32,7 +37,9 @@ urlpatterns = [
         auth_views.PasswordResetConfirmView.as_view(form_class=NewPasswordForm),
         name="password_reset_confirm",
     ),
-    path("mot-de-passe-oublie/termine/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path(
+        "mot-de-passe-oublie/termine/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"
+    ),
     path("contrats/", include("cpom.contracts.urls")),
     path("contrats/<int:contract_id>/diagnostic/", include("cpom.diagnostic.urls")),
     path("contrats/<int:contract_id>/objectifs/", include("cpom.objectives.urls")),

@@ -18,7 +18,11 @@ def reinstall_freeze(sender, using, plan=None, **kwargs):
     if not plan:
         return  # nothing was migrated: nothing could have dropped a trigger
     connection = connections[using]
-    if not MigrationRecorder(connection).migration_qs.filter(app=FREEZE_MIGRATION[0], name=FREEZE_MIGRATION[1]).exists():
+    if (
+        not MigrationRecorder(connection)
+        .migration_qs.filter(app=FREEZE_MIGRATION[0], name=FREEZE_MIGRATION[1])
+        .exists()
+    ):
         return  # migrated back before the freeze: leave the database without it
     freeze.install(connection)
 
@@ -28,9 +32,9 @@ class ContractsConfig(AppConfig):
     verbose_name = "Contrats"
 
     def ready(self):
-        from . import display  # noqa: F401 (its tags join the template library)
         from cpom.registry import bindings
 
+        from . import display  # noqa: F401 (its tags join the template library)
         from .bindings import signed_contracts
         from .visibility import register_rules
 

@@ -37,7 +37,9 @@ def deadlines(contract) -> list[Deadline]:
     items = [Deadline(start, "Entrée en vigueur")]
     for year in (3, 5):
         if year <= contract.duration_years:
-            items.append(Deadline(add_months(start, 12 * year) - timedelta(days=1), f"Dialogue de gestion de l'année {year}"))
+            items.append(
+                Deadline(add_months(start, 12 * year) - timedelta(days=1), f"Dialogue de gestion de l'année {year}")
+            )
     items += [
         Deadline(add_months(end, -18), "Préparation du renouvellement (18 mois avant la fin)"),
         Deadline(add_months(end, -3), "Intentions des parties (3 mois avant la fin)"),

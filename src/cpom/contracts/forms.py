@@ -28,19 +28,25 @@ class ContractForm(DsfrModelForm):
 
     lead_authority = forms.ModelChoiceField(Authority.objects.none(), label="Autorité cheffe de file")
     other_authorities = forms.ModelMultipleChoiceField(
-        Authority.objects.none(), required=False, label="Autres autorités signataires",
+        Authority.objects.none(),
+        required=False,
+        label="Autres autorités signataires",
         help_text="Les autorités compétentes pour les établissements de l'organisme gestionnaire : l'ARS de leur "
-                  "région, les conseils départementaux de leurs départements, leurs autorités de tarification.",
+        "région, les conseils départementaux de leurs départements, leurs autorités de tarification.",
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Une autorité cochée n'est pas compétente pour les établissements de "
-                                          "l'organisme gestionnaire : seule l'autorité cheffe de file peut l'associer, "
-                                          "comme cosignataire hors compétence."},
+        error_messages={
+            "invalid_choice": "Une autorité cochée n'est pas compétente pour les établissements de "
+            "l'organisme gestionnaire : seule l'autorité cheffe de file peut l'associer, "
+            "comme cosignataire hors compétence."
+        },
     )
     outside_authorities = forms.ModelMultipleChoiceField(
-        Authority.objects.none(), required=False, label="Cosignataires hors compétence",
+        Authority.objects.none(),
+        required=False,
+        label="Cosignataires hors compétence",
         help_text="Une autorité qui n'est pas compétente pour le périmètre ne voit rien du contrat, de ses "
-                  "établissements ni de leurs données tant que l'organisme gestionnaire ne l'a pas acceptée comme "
-                  "cosignataire, sur la page du contrat.",
+        "établissements ni de leurs données tant que l'organisme gestionnaire ne l'a pas acceptée comme "
+        "cosignataire, sur la page du contrat.",
         widget=forms.CheckboxSelectMultiple,
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -48,8 +54,15 @@ class ContractForm(DsfrModelForm):
     class Meta:
         model = Contract
         fields = [
-            "reference", "title", "managing_body", "establishments", "legal_basis", "duration_years", "start_date",
-            "end_date", "target_signature_date",
+            "reference",
+            "title",
+            "managing_body",
+            "establishments",
+            "legal_basis",
+            "duration_years",
+            "start_date",
+            "end_date",
+            "target_signature_date",
         ]
         widgets = {
             "start_date": DateInput(),
@@ -69,8 +82,17 @@ class ContractForm(DsfrModelForm):
             }
         }
 
-    def __init__(self, *args, user, managing_bodies, lead_authorities, establishments, competent_authorities,
-                 outside_authorities, **kwargs):
+    def __init__(
+        self,
+        *args,
+        user,
+        managing_bodies,
+        lead_authorities,
+        establishments,
+        competent_authorities,
+        outside_authorities,
+        **kwargs,
+    ):
         """``outside_authorities``: those the user may propose outside their competence, None when they may not."""
         super().__init__(*args, **kwargs)
         self.user = user
@@ -97,7 +119,9 @@ class ContractForm(DsfrModelForm):
             co_signatories = [p.authority for p in parties if not p.is_lead]
             self.fields["other_authorities"].initial = [a for a in co_signatories if a in competent_authorities]
             if "outside_authorities" in self.fields:
-                self.fields["outside_authorities"].initial = [a for a in co_signatories if a not in competent_authorities]
+                self.fields["outside_authorities"].initial = [
+                    a for a in co_signatories if a not in competent_authorities
+                ]
         elif lead_authorities.count() == 1:
             self.fields["lead_authority"].initial = lead_authorities.get()
 

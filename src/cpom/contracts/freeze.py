@@ -27,9 +27,7 @@ CONTENT_MESSAGE = (
     "Contrat signé : son contenu (diagnostic, objectifs, indicateurs, budget) est figé ; "
     "une modification passe par un avenant."
 )
-STATE_MESSAGE = (
-    "Changement d'état refusé : il doit suivre le cycle de vie du contrat et être d'abord enregistré dans son historique."
-)
+STATE_MESSAGE = "Changement d'état refusé : il doit suivre le cycle de vie du contrat et être d'abord enregistré dans son historique."
 CREATED_SIGNED_MESSAGE = "Un contrat se crée avant sa signature, puis suit son cycle de vie."
 HISTORY_MESSAGE = "L'historique des changements d'état d'un contrat ne se modifie pas et ne s'efface pas."
 HISTORY_CHAIN_MESSAGE = "Un changement d'état part de l'état actuel du contrat."
@@ -43,7 +41,14 @@ ESTABLISHMENT_MESSAGE = (
 CONTRACT_MOVING_COLUMNS = ("state", "version")
 # What a signed perimeter depends on; the name, the city and the opening days stay editable (and audited).
 ESTABLISHMENT_FROZEN_COLUMNS = (
-    "id", "finess", "category", "sector", "audience", "authorised_places", "installed_places", "managing_body_id",
+    "id",
+    "finess",
+    "category",
+    "sector",
+    "audience",
+    "authorised_places",
+    "installed_places",
+    "managing_body_id",
     "department",
 )
 
@@ -176,36 +181,74 @@ def _sqlite(apps) -> list[str]:
     signed = _sql_list(SIGNED_STATES)
     pairs = _sql_list(_allowed_pairs())
     statements = [
-        _sqlite_trigger("contract_created_unsigned", "INSERT", "contracts_contract", f"NEW.state IN {signed}",
-                        CREATED_SIGNED_MESSAGE),
-        _sqlite_trigger("contract_frame_frozen", "UPDATE", "contracts_contract",
-                        f"OLD.state IN {signed} AND ({_frame_changed(apps, 'IS NOT')})", FRAME_MESSAGE),
-        _sqlite_trigger("contract_state_follows_lifecycle", "UPDATE", "contracts_contract",
-                        f"NEW.state IS NOT OLD.state AND ((OLD.state || '>' || NEW.state) NOT IN {pairs} "
-                        f"OR NOT {_last_transition_matches()})", STATE_MESSAGE),
-        _sqlite_trigger("contract_signed_not_deleted", "DELETE", "contracts_contract", f"OLD.state IN {signed}",
-                        FRAME_MESSAGE),
-        _sqlite_trigger("transition_chained", "INSERT", "contracts_transition",
-                        "NEW.from_state IS NOT COALESCE((SELECT state FROM contracts_contract WHERE id = NEW.contract_id "
-                        "AND EXISTS (SELECT 1 FROM contracts_transition WHERE contract_id = NEW.contract_id)), '')",
-                        HISTORY_CHAIN_MESSAGE),
+        _sqlite_trigger(
+            "contract_created_unsigned",
+            "INSERT",
+            "contracts_contract",
+            f"NEW.state IN {signed}",
+            CREATED_SIGNED_MESSAGE,
+        ),
+        _sqlite_trigger(
+            "contract_frame_frozen",
+            "UPDATE",
+            "contracts_contract",
+            f"OLD.state IN {signed} AND ({_frame_changed(apps, 'IS NOT')})",
+            FRAME_MESSAGE,
+        ),
+        _sqlite_trigger(
+            "contract_state_follows_lifecycle",
+            "UPDATE",
+            "contracts_contract",
+            f"NEW.state IS NOT OLD.state AND ((OLD.state || '>' || NEW.state) NOT IN {pairs} "
+            f"OR NOT {_last_transition_matches()})",
+            STATE_MESSAGE,
+        ),
+        _sqlite_trigger(
+            "contract_signed_not_deleted", "DELETE", "contracts_contract", f"OLD.state IN {signed}", FRAME_MESSAGE
+        ),
+        _sqlite_trigger(
+            "transition_chained",
+            "INSERT",
+            "contracts_transition",
+            "NEW.from_state IS NOT COALESCE((SELECT state FROM contracts_contract WHERE id = NEW.contract_id "
+            "AND EXISTS (SELECT 1 FROM contracts_transition WHERE contract_id = NEW.contract_id)), '')",
+            HISTORY_CHAIN_MESSAGE,
+        ),
         _sqlite_trigger("transition_not_updated", "UPDATE", "contracts_transition", "1", HISTORY_MESSAGE),
         _sqlite_trigger("transition_not_deleted", "DELETE", "contracts_transition", "1", HISTORY_MESSAGE),
         _sqlite_trigger("audit_not_updated", "UPDATE", "audit_auditentry", "1", AUDIT_MESSAGE),
         _sqlite_trigger("audit_not_deleted", "DELETE", "audit_auditentry", "1", AUDIT_MESSAGE),
-        _sqlite_trigger("establishment_frozen", "UPDATE", "registry_establishment",
-                        f"({' OR '.join(f'OLD.{c} IS NOT NEW.{c}' for c in ESTABLISHMENT_FROZEN_COLUMNS)}) "
-                        f"AND {_covered('OLD.id')}", ESTABLISHMENT_MESSAGE),
-        _sqlite_trigger("establishment_not_deleted", "DELETE", "registry_establishment", _covered("OLD.id"),
-                        ESTABLISHMENT_MESSAGE),
+        _sqlite_trigger(
+            "establishment_frozen",
+            "UPDATE",
+            "registry_establishment",
+            f"({' OR '.join(f'OLD.{c} IS NOT NEW.{c}' for c in ESTABLISHMENT_FROZEN_COLUMNS)}) "
+            f"AND {_covered('OLD.id')}",
+            ESTABLISHMENT_MESSAGE,
+        ),
+        _sqlite_trigger(
+            "establishment_not_deleted", "DELETE", "registry_establishment", _covered("OLD.id"), ESTABLISHMENT_MESSAGE
+        ),
     ]
     for event, row in (("INSERT", "NEW"), ("DELETE", "OLD")):
-        statements.append(_sqlite_trigger(f"establishment_funders_{event.lower()}", event,
-                                          "registry_establishment_funders", _covered(f"{row}.establishment_id"),
-                                          ESTABLISHMENT_MESSAGE))
-    statements.append(_sqlite_trigger("establishment_funders_update", "UPDATE", "registry_establishment_funders",
-                                      f"{_covered('OLD.establishment_id')} OR {_covered('NEW.establishment_id')}",
-                                      ESTABLISHMENT_MESSAGE))
+        statements.append(
+            _sqlite_trigger(
+                f"establishment_funders_{event.lower()}",
+                event,
+                "registry_establishment_funders",
+                _covered(f"{row}.establishment_id"),
+                ESTABLISHMENT_MESSAGE,
+            )
+        )
+    statements.append(
+        _sqlite_trigger(
+            "establishment_funders_update",
+            "UPDATE",
+            "registry_establishment_funders",
+            f"{_covered('OLD.establishment_id')} OR {_covered('NEW.establishment_id')}",
+            ESTABLISHMENT_MESSAGE,
+        )
+    )
     for table in _frozen_tables(apps):
         message = FRAME_MESSAGE if table.name in _FRAME_TABLES else CONTENT_MESSAGE
         old, new = _signed("OLD", table.fk_chain, "0"), _signed("NEW", table.fk_chain, "0")
@@ -257,7 +300,7 @@ def _postgresql(apps) -> list[str]:
     IF OLD.state IN {signed} THEN {_raise(FRAME_MESSAGE)} END IF;
     RETURN OLD;
   END IF;
-  IF OLD.state IN {signed} AND ({_frame_changed(apps, 'IS DISTINCT FROM')}) THEN {_raise(FRAME_MESSAGE)} END IF;
+  IF OLD.state IN {signed} AND ({_frame_changed(apps, "IS DISTINCT FROM")}) THEN {_raise(FRAME_MESSAGE)} END IF;
   IF NEW.state IS DISTINCT FROM OLD.state THEN
     IF (OLD.state || '>' || NEW.state) NOT IN {pairs} OR NOT {_last_transition_matches()} THEN
       {_raise(STATE_MESSAGE)}
@@ -276,40 +319,50 @@ def _postgresql(apps) -> list[str]:
     frozen_columns = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in ESTABLISHMENT_FROZEN_COLUMNS)
     establishment_body = f"""
   IF TG_OP = 'DELETE' THEN
-    IF {_covered('OLD.id')} THEN {_raise(ESTABLISHMENT_MESSAGE)} END IF;
+    IF {_covered("OLD.id")} THEN {_raise(ESTABLISHMENT_MESSAGE)} END IF;
     RETURN OLD;
   END IF;
-  IF ({frozen_columns}) AND {_covered('OLD.id')} THEN {_raise(ESTABLISHMENT_MESSAGE)} END IF;
+  IF ({frozen_columns}) AND {_covered("OLD.id")} THEN {_raise(ESTABLISHMENT_MESSAGE)} END IF;
   RETURN NEW;"""
     funders_body = f"""
   IF TG_OP <> 'INSERT' THEN
-    IF {_covered('OLD.establishment_id')} THEN {_raise(ESTABLISHMENT_MESSAGE)} END IF;
+    IF {_covered("OLD.establishment_id")} THEN {_raise(ESTABLISHMENT_MESSAGE)} END IF;
   END IF;
   IF TG_OP <> 'DELETE' THEN
-    IF {_covered('NEW.establishment_id')} THEN {_raise(ESTABLISHMENT_MESSAGE)} END IF;
+    IF {_covered("NEW.establishment_id")} THEN {_raise(ESTABLISHMENT_MESSAGE)} END IF;
   END IF;
   RETURN COALESCE(NEW, OLD);"""
     statements = [
         _pg_function("contract_lifecycle", contract_body),
         _pg_trigger("contract_lifecycle", "INSERT OR UPDATE OR DELETE", "contracts_contract", "contract_lifecycle"),
         _pg_function("transition_append_only", transition_body),
-        _pg_trigger("transition_append_only", "INSERT OR UPDATE OR DELETE", "contracts_transition",
-                    "transition_append_only"),
+        _pg_trigger(
+            "transition_append_only", "INSERT OR UPDATE OR DELETE", "contracts_transition", "transition_append_only"
+        ),
         _pg_function("audit_append_only", f"  {_raise(AUDIT_MESSAGE)}"),
         _pg_trigger("audit_append_only", "UPDATE OR DELETE", "audit_auditentry", "audit_append_only"),
         _pg_function("establishment_frozen", establishment_body),
         _pg_trigger("establishment_frozen", "UPDATE OR DELETE", "registry_establishment", "establishment_frozen"),
         _pg_function("establishment_funders_frozen", funders_body),
-        _pg_trigger("establishment_funders_frozen", "INSERT OR UPDATE OR DELETE", "registry_establishment_funders",
-                    "establishment_funders_frozen"),
+        _pg_trigger(
+            "establishment_funders_frozen",
+            "INSERT OR UPDATE OR DELETE",
+            "registry_establishment_funders",
+            "establishment_funders_frozen",
+        ),
         # TRUNCATE fires no row trigger: the journal and the history refuse it outright, contract content while a
         # signed contract exists.
         _pg_function("history_not_truncated", f"  {_raise(HISTORY_MESSAGE)}"),
         _pg_function("audit_not_truncated", f"  {_raise(AUDIT_MESSAGE)}"),
-        _pg_function("content_not_truncated", f"""
+        _pg_function(
+            "content_not_truncated",
+            f"""
   IF EXISTS (SELECT 1 FROM contracts_contract WHERE state IN {signed}) THEN {_raise(CONTENT_MESSAGE)} END IF;
-  RETURN NULL;"""),
-        _pg_trigger("transition_not_truncated", "TRUNCATE", "contracts_transition", "history_not_truncated", "STATEMENT"),
+  RETURN NULL;""",
+        ),
+        _pg_trigger(
+            "transition_not_truncated", "TRUNCATE", "contracts_transition", "history_not_truncated", "STATEMENT"
+        ),
         _pg_trigger("audit_not_truncated", "TRUNCATE", "audit_auditentry", "audit_not_truncated", "STATEMENT"),
     ]
     content_tables = ["contracts_contract", "registry_establishment", "registry_establishment_funders"]
@@ -317,10 +370,10 @@ def _postgresql(apps) -> list[str]:
         message = FRAME_MESSAGE if table.name in _FRAME_TABLES else CONTENT_MESSAGE
         body = f"""
   IF TG_OP <> 'INSERT' THEN
-    IF {_signed('OLD', table.fk_chain, 'FALSE')} THEN {_raise(message)} END IF;
+    IF {_signed("OLD", table.fk_chain, "FALSE")} THEN {_raise(message)} END IF;
   END IF;
   IF TG_OP <> 'DELETE' THEN
-    IF {_signed('NEW', table.fk_chain, 'FALSE')} THEN {_raise(message)} END IF;
+    IF {_signed("NEW", table.fk_chain, "FALSE")} THEN {_raise(message)} END IF;
   END IF;
   RETURN COALESCE(NEW, OLD);"""
         statements += [
@@ -339,7 +392,8 @@ def _postgresql_drop(connection) -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-            "WHERE NOT t.tgisinternal AND t.tgname LIKE %s", [f"{PREFIX}%"]
+            "WHERE NOT t.tgisinternal AND t.tgname LIKE %s",
+            [f"{PREFIX}%"],
         )
         triggers = [f"DROP TRIGGER {name} ON {table}" for name, table in cursor.fetchall()]
         cursor.execute("SELECT proname FROM pg_proc WHERE proname LIKE %s", [f"{PREFIX}%"])

@@ -12,9 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from cpom.access import membership_of
+from cpom.access import Role, Side, membership_of
 from cpom.core.locking import STALE_MESSAGE, StaleWrite
-from cpom.access import Role, Side
 from cpom.core.text import of, the
 
 from . import guards
@@ -62,7 +61,9 @@ def funders_are_parties(contract: Contract, today: date) -> list[str]:
     for establishment in contract.establishments.prefetch_related("funders"):
         for funder in establishment.funders.all():
             if funder.pk not in parties:
-                reasons.append(f"L'établissement {establishment.name} relève {of(funder.name)}, qui n'est pas partie au contrat.")
+                reasons.append(
+                    f"L'établissement {establishment.name} relève {of(funder.name)}, qui n'est pas partie au contrat."
+                )
     return reasons
 
 
@@ -71,7 +72,8 @@ def co_signatories_accepted(contract: Contract, today: date) -> list[str]:
     return [
         f"{party.authority} attend l'acceptation de l'organisme gestionnaire : il ne peut pas signer tant que "
         "l'organisme ne l'a pas accepté comme cosignataire (ou que l'autorité cheffe de file ne l'a pas retiré des parties)."
-        for party in contract.parties.all() if not party.is_admitted
+        for party in contract.parties.all()
+        if not party.is_admitted
     ]
 
 
@@ -114,12 +116,20 @@ PERIMETER_CHECKS = (perimeter_not_empty, perimeter_belongs_to_managing_body, fun
 SIGNATURE_CHECKS = (*PERIMETER_CHECKS, co_signatories_accepted)
 BOTH_SIDES = frozenset({MANAGING_BODY, PARTY})
 _ABANDON = Rule(
-    "Abandonner la démarche", frozenset({LEAD}), Role.VALIDATE, comment_required=True,
-    comment_hint="Indiquez pourquoi la démarche est abandonnée.", danger=True,
+    "Abandonner la démarche",
+    frozenset({LEAD}),
+    Role.VALIDATE,
+    comment_required=True,
+    comment_hint="Indiquez pourquoi la démarche est abandonnée.",
+    danger=True,
 )
 _TERMINATE = Rule(
-    "Dénoncer le contrat", BOTH_SIDES, Role.VALIDATE, comment_required=True,
-    comment_hint="Motif de la dénonciation (lettre recommandée, préavis de 6 mois).", danger=True,
+    "Dénoncer le contrat",
+    BOTH_SIDES,
+    Role.VALIDATE,
+    comment_required=True,
+    comment_hint="Motif de la dénonciation (lettre recommandée, préavis de 6 mois).",
+    danger=True,
 )
 _CLOSE = Rule("Clore le contrat à son terme", frozenset({LEAD}), Role.VALIDATE, (end_date_reached,))
 
@@ -128,10 +138,16 @@ RULES: dict[tuple[str, str], Rule] = {
     (State.LAUNCHED, State.DIAGNOSTIC): Rule("Ouvrir le diagnostic partagé", BOTH_SIDES, Role.CONTRIBUTE),
     (State.DIAGNOSTIC, State.NEGOTIATION): Rule("Passer à la négociation des objectifs", BOTH_SIDES, Role.CONTRIBUTE),
     (State.NEGOTIATION, State.READY_FOR_SIGNATURE): Rule(
-        "Déclarer le contrat prêt pour signature", frozenset({LEAD}), Role.VALIDATE, (*SIGNATURE_CHECKS, ready_for_signature)
+        "Déclarer le contrat prêt pour signature",
+        frozenset({LEAD}),
+        Role.VALIDATE,
+        (*SIGNATURE_CHECKS, ready_for_signature),
     ),
     (State.READY_FOR_SIGNATURE, State.NEGOTIATION): Rule(
-        "Rouvrir la négociation", BOTH_SIDES, Role.CONTRIBUTE, comment_required=True,
+        "Rouvrir la négociation",
+        BOTH_SIDES,
+        Role.CONTRIBUTE,
+        comment_required=True,
         comment_hint="Indiquez ce qui doit être renégocié.",
     ),
     (State.READY_FOR_SIGNATURE, State.SIGNED): Rule(
@@ -140,7 +156,9 @@ RULES: dict[tuple[str, str], Rule] = {
     (State.SIGNED, State.IN_FORCE): Rule(
         "Constater l'entrée en vigueur", frozenset({LEAD}), Role.VALIDATE, (start_date_reached,)
     ),
-    (State.IN_FORCE, State.RENEWAL): Rule("Engager le renouvellement", BOTH_SIDES, Role.VALIDATE, (renewal_window_open,)),
+    (State.IN_FORCE, State.RENEWAL): Rule(
+        "Engager le renouvellement", BOTH_SIDES, Role.VALIDATE, (renewal_window_open,)
+    ),
     (State.IN_FORCE, State.CLOSED): _CLOSE,
     (State.RENEWAL, State.CLOSED): _CLOSE,
     (State.SIGNED, State.TERMINATED): _TERMINATE,
@@ -148,9 +166,7 @@ RULES: dict[tuple[str, str], Rule] = {
     (State.RENEWAL, State.TERMINATED): _TERMINATE,
     **{
         (state, State.CLOSED): _ABANDON
-        for state in (
-            State.PROGRAMMED, State.LAUNCHED, State.DIAGNOSTIC, State.NEGOTIATION, State.READY_FOR_SIGNATURE
-        )
+        for state in (State.PROGRAMMED, State.LAUNCHED, State.DIAGNOSTIC, State.NEGOTIATION, State.READY_FOR_SIGNATURE)
     },
 }
 
@@ -223,9 +239,7 @@ def options_for(contract: Contract, user, today: date | None = None) -> list[Opt
     return options
 
 
-def transition(
-    contract: Contract, to_state: str, user, comment: str = "", today: date | None = None
-) -> Transition:
+def transition(contract: Contract, to_state: str, user, comment: str = "", today: date | None = None) -> Transition:
     """Moves the contract to ``to_state`` or raises :class:`TransitionRefused` with every reason."""
     with transaction.atomic():
         current = Contract.objects.select_for_update().get(pk=contract.pk)

@@ -41,7 +41,9 @@ class Contract(VersionedModel):
     """CPOM: a multi-year contract between a managing body and its funding authorities."""
 
     reference = models.CharField(
-        "référence", max_length=40, unique=True,
+        "référence",
+        max_length=40,
+        unique=True,
         error_messages={"unique": "Un contrat porte déjà cette référence."},
     )
     title = models.CharField("intitulé", max_length=250)
@@ -122,7 +124,11 @@ class ContractParty(models.Model):
     accepted_at = models.DateTimeField("acceptée le", null=True, blank=True)
     # Frozen with the parties once signed: the account is deactivated, never deleted.
     accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name="acceptée par",
     )
 

@@ -67,8 +67,12 @@ class ContractFrame:
         if self.stage.code != "contract" or current:
             links.append({"url": self.contract.get_absolute_url(), "title": self.contract.reference})
         if current and self.stage.code != "contract":
-            links.append({"url": reverse(self.stage.url_name, kwargs={"contract_id": self.contract.pk}) + query,
-                          "title": self.stage.label})
+            links.append(
+                {
+                    "url": reverse(self.stage.url_name, kwargs={"contract_id": self.contract.pk}) + query,
+                    "title": self.stage.label,
+                }
+            )
         return links
 
     def current(self) -> str:

@@ -10,11 +10,11 @@ checked on every change of parties or perimeter; :mod:`cpom.contracts.visibility
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .rules import speaks_for
 from cpom.registry.models import Authority, AuthorityKind, Establishment, ManagingBody
 from cpom.registry.territories import region_of
 
 from .models import Contract, ContractParty
+from .rules import speaks_for
 
 
 class PartiesRefused(Exception):
@@ -37,7 +37,8 @@ def competent_authorities(establishments) -> QuerySet:
     departments = {e.department for e in establishments}
     regions = {region_of(d) for d in departments} - {None}
     return Authority.objects.filter(
-        Q(kind=AuthorityKind.ARS, territory__in=regions) | Q(kind=AuthorityKind.CD, territory__in=departments)
+        Q(kind=AuthorityKind.ARS, territory__in=regions)
+        | Q(kind=AuthorityKind.CD, territory__in=departments)
         | Q(funded_establishments__in=[e.pk for e in establishments])
     ).distinct()
 
@@ -46,20 +47,29 @@ def _names(authorities) -> str:
     return ", ".join(str(a) for a in sorted(authorities, key=str))
 
 
-def party_refusals(user, managing_body: ManagingBody | None, establishments, lead: Authority, co_signatories,
-                   contract: Contract | None = None) -> list[str]:
+def party_refusals(
+    user,
+    managing_body: ManagingBody | None,
+    establishments,
+    lead: Authority,
+    co_signatories,
+    contract: Contract | None = None,
+) -> list[str]:
     """Why these parties cannot be set on the contract (new when ``contract`` is None); empty when they can."""
     competent = set(competent_authorities(competence_scope(managing_body, establishments)))
     reasons = []
     if lead not in competent:
         known = f" (compétentes : {_names(competent)})" if competent else ""
-        reasons.append(f"L'autorité cheffe de file doit être compétente pour le périmètre du contrat : {lead} ne l'est "
-                       f"pas{known}.")
+        reasons.append(
+            f"L'autorité cheffe de file doit être compétente pour le périmètre du contrat : {lead} ne l'est pas{known}."
+        )
     already = set(contract.parties.values_list("authority_id", flat=True)) if contract else set()
     added_outside = [a for a in co_signatories if a not in competent and a != lead and a.pk not in already]
     if added_outside and not speaks_for(user, lead):
-        reasons.append(f"Seule l'autorité cheffe de file peut associer au contrat une autorité qui n'est pas compétente "
-                       f"pour son périmètre ({_names(added_outside)}).")
+        reasons.append(
+            f"Seule l'autorité cheffe de file peut associer au contrat une autorité qui n'est pas compétente "
+            f"pour son périmètre ({_names(added_outside)})."
+        )
     return reasons
 
 
@@ -69,7 +79,9 @@ def set_parties(contract: Contract, user, lead: Authority, co_signatories) -> No
     A party kept keeps its acceptance. One that is no longer competent after a change of perimeter waits for the
     managing body's acceptance like a newcomer, unless it was accepted already.
     """
-    reasons = party_refusals(user, contract.managing_body, contract.establishments.all(), lead, co_signatories, contract)
+    reasons = party_refusals(
+        user, contract.managing_body, contract.establishments.all(), lead, co_signatories, contract
+    )
     if reasons:
         raise PartiesRefused(reasons)
     competent = set(competent_authorities(competence_scope(contract.managing_body, contract.establishments.all())))

@@ -11,8 +11,11 @@ from .models import Contract
 def can_create_contract(user) -> bool:
     """Programming a contract is the authorities' act."""
     membership = membership_of(user)
-    return (membership is not None and membership.side in (Side.PLATFORM, Side.AUTHORITY)
-            and membership.has_role(Role.VALIDATE))
+    return (
+        membership is not None
+        and membership.side in (Side.PLATFORM, Side.AUTHORITY)
+        and membership.has_role(Role.VALIDATE)
+    )
 
 
 def can_edit_contract(user, contract: Contract) -> bool:
@@ -34,8 +37,12 @@ def speaks_for(user, authority: Authority) -> bool:
 def can_answer_party_request(user, contract: Contract) -> bool:
     """Accepting or declining a co-signatory outside its competence binds the managing body: its validation role."""
     membership = membership_of(user)
-    return (membership is not None and membership.side == Side.MANAGING_BODY
-            and membership.managing_body_id == contract.managing_body_id and membership.has_role(Role.VALIDATE))
+    return (
+        membership is not None
+        and membership.side == Side.MANAGING_BODY
+        and membership.managing_body_id == contract.managing_body_id
+        and membership.has_role(Role.VALIDATE)
+    )
 
 
 @dataclass(frozen=True)

@@ -6,15 +6,21 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from cpom.access import membership_of
-from .rules import can_answer_party_request
 from cpom.audit.services import record
 
 from .lifecycle import StaleContract
 from .models import Contract, ContractParty, State, Transition
 from .parties import PartiesRefused, set_parties
+from .rules import can_answer_party_request
 
 FRAME_FIELDS = [
-    "reference", "title", "legal_basis", "duration_years", "start_date", "end_date", "target_signature_date",
+    "reference",
+    "title",
+    "legal_basis",
+    "duration_years",
+    "start_date",
+    "end_date",
+    "target_signature_date",
 ]
 
 
@@ -38,8 +44,12 @@ def program_contract(user, data: dict, comment: str = "Contrat inscrit à la pro
     contract.establishments.set(data["establishments"])
     set_parties(contract, user, data["lead_authority"], data["co_signatories"])
     Transition.objects.create(
-        contract=contract, from_state="", to_state=State.PROGRAMMED, user=user,
-        organisation_label=membership_of(user).organisation_label, comment=comment,
+        contract=contract,
+        from_state="",
+        to_state=State.PROGRAMMED,
+        user=user,
+        organisation_label=membership_of(user).organisation_label,
+        comment=comment,
         at=timezone.now(),  # read when the step is taken, like the journal's time (the demo fixes the clock)
     )
     record(user, contract, "Programmation du contrat", None, snapshot(contract))
@@ -66,10 +76,16 @@ def _awaiting_answer(contract: Contract, party_id: int, user) -> tuple[Contract,
     """The contract (locked) and the party waiting for the managing body's answer; refused with the reason."""
     current = Contract.objects.select_for_update().get(pk=contract.pk)
     if not can_answer_party_request(user, current):
-        raise PartiesRefused(["Seul l'organisme gestionnaire du contrat (rôle validation et signature) accepte ou refuse "
-                              "un cosignataire."])
+        raise PartiesRefused(
+            [
+                "Seul l'organisme gestionnaire du contrat (rôle validation et signature) accepte ou refuse "
+                "un cosignataire."
+            ]
+        )
     if current.is_signed:
-        raise PartiesRefused([f"Le contrat est à l'état « {current.get_state_display()} » : ses parties ne changent plus."])
+        raise PartiesRefused(
+            [f"Le contrat est à l'état « {current.get_state_display()} » : ses parties ne changent plus."]
+        )
     party = current.parties.awaiting_acceptance().select_related("authority").filter(pk=party_id).first()
     if party is None:
         raise PartiesRefused(["Cette autorité n'attend pas l'acceptation de l'organisme gestionnaire."])

@@ -4,22 +4,19 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cpom.access import membership_of, visible
-from cpom.access import Side
+from cpom.access import Side, membership_of, visible
 from cpom.audit.services import entries_for
+from cpom.core.locking import StaleWrite
 from cpom.indicators.models import IndicatorValue
 from cpom.indicators.services import consolidated_for
 from cpom.registry.models import Authority, Establishment, ManagingBody
-from cpom.core.locking import StaleWrite
 from cpom.web.refusals import forbid, show_refusal
-
 
 from . import guards, lifecycle, parties, rules, services
 from .deadlines import deadlines, next_deadline
 from .forms import ContractForm, TransitionForm, establishments_for
 from .models import OPEN_STATES, Contract, State
 from .pages import contract_page
-
 
 # Before signature the blockers are worth a glance from the contract page; after it they are history.
 READINESS_STATES = OPEN_STATES | {State.READY_FOR_SIGNATURE}
@@ -53,45 +50,61 @@ def home(request):
 def contract_indicators(request, contract):
     """The perimeter's indicators consolidated per homogeneous category, for one year."""
     years = sorted(
-        IndicatorValue.objects.filter(establishment__in=contract.establishments.all()).values_list("year", flat=True).distinct(),
+        IndicatorValue.objects.filter(establishment__in=contract.establishments.all())
+        .values_list("year", flat=True)
+        .distinct(),
         reverse=True,
     )
     year = int(request.GET["annee"]) if request.GET.get("annee", "").isdigit() else (years[0] if years else None)
     rows = consolidated_for(contract.establishments.all(), year) if year else []
-    return render(request, "contracts/contract_indicators.html", {"contract": contract, "years": years, "year": year, "rows": rows})
+    return render(
+        request,
+        "contracts/contract_indicators.html",
+        {"contract": contract, "years": years, "year": year, "rows": rows},
+    )
 
 
 @contract_page("contract")
 def contract_detail(request, contract):
     today = timezone.localdate()
-    return render(request, "contracts/contract_detail.html", {
-        "contract": contract,
-        "establishments": contract.establishments.select_related("managing_body").order_by("category", "name"),
-        "deadlines": deadlines(contract),
-        "next_deadline": next_deadline(contract, today),
-        "transitions": contract.transitions.select_related("user"),
-        "options": lifecycle.options_for(contract, request.user, today),
-        "readiness_count": len(guards.blockers(contract)) if contract.state in READINESS_STATES else 0,
-        "can_edit": rules.can_edit_contract(request.user, contract),
-        "awaiting": parties.awaiting(contract),
-        "can_answer": rules.may_answer_party_requests(request.user, contract),
-        "audit": entries_for(contract)[:20],
-        "today": today,
-    })
+    return render(
+        request,
+        "contracts/contract_detail.html",
+        {
+            "contract": contract,
+            "establishments": contract.establishments.select_related("managing_body").order_by("category", "name"),
+            "deadlines": deadlines(contract),
+            "next_deadline": next_deadline(contract, today),
+            "transitions": contract.transitions.select_related("user"),
+            "options": lifecycle.options_for(contract, request.user, today),
+            "readiness_count": len(guards.blockers(contract)) if contract.state in READINESS_STATES else 0,
+            "can_edit": rules.can_edit_contract(request.user, contract),
+            "awaiting": parties.awaiting(contract),
+            "can_answer": rules.may_answer_party_requests(request.user, contract),
+            "audit": entries_for(contract)[:20],
+            "today": today,
+        },
+    )
 
 
 def _form_choices(user, managing_body=None) -> dict:
     membership = membership_of(user)
     lead_authorities = (
-        Authority.objects.all() if membership.side == Side.PLATFORM
+        Authority.objects.all()
+        if membership.side == Side.PLATFORM
         else Authority.objects.filter(pk=membership.authority_id)
     )
-    competent = (parties.competent_authorities(parties.competence_scope(managing_body, [])) if managing_body
-                 else Authority.objects.none())
+    competent = (
+        parties.competent_authorities(parties.competence_scope(managing_body, []))
+        if managing_body
+        else Authority.objects.none()
+    )
     # An authority user programming a contract, or editing it, is its lead: only the lead proposes an outsider.
     outside = None
     if membership.side == Side.AUTHORITY:
-        outside = Authority.objects.exclude(pk__in=competent.values("pk")) if managing_body else Authority.objects.none()
+        outside = (
+            Authority.objects.exclude(pk__in=competent.values("pk")) if managing_body else Authority.objects.none()
+        )
     return {
         "user": user,
         "managing_bodies": visible(user, ManagingBody.objects.all()),
@@ -104,8 +117,11 @@ def _form_choices(user, managing_body=None) -> dict:
 
 def _awaiting_message(request, contract) -> None:
     for party in parties.awaiting(contract):
-        messages.info(request, f"{party.authority} n'est pas compétente pour le périmètre du contrat : elle ne verra "
-                               "rien du contrat tant que l'organisme gestionnaire ne l'aura pas acceptée comme cosignataire.")
+        messages.info(
+            request,
+            f"{party.authority} n'est pas compétente pour le périmètre du contrat : elle ne verra "
+            "rien du contrat tant que l'organisme gestionnaire ne l'aura pas acceptée comme cosignataire.",
+        )
 
 
 def _selected_managing_body(request):
@@ -130,9 +146,7 @@ def contract_create(request):
 @contract_page("contract")
 def contract_update(request, contract):
     forbid(rules.edit_refusal(request.user, contract))
-    form = ContractForm(
-        request.POST or None, instance=contract, **_form_choices(request.user, contract.managing_body)
-    )
+    form = ContractForm(request.POST or None, instance=contract, **_form_choices(request.user, contract.managing_body))
     if request.method == "POST" and form.is_valid():
         try:
             services.update_contract(contract, request.user, form.cleaned_data, form.cleaned_data["version"])
@@ -167,8 +181,13 @@ def _answer_party(request, contract, party_id, answer, done: str):
 @require_POST
 def party_accept(request, contract, party_id):
     """The managing body accepts a co-signatory outside its competence."""
-    return _answer_party(request, contract, party_id, services.accept_party,
-                         "est acceptée comme cosignataire : elle voit désormais le contrat et son périmètre")
+    return _answer_party(
+        request,
+        contract,
+        party_id,
+        services.accept_party,
+        "est acceptée comme cosignataire : elle voit désormais le contrat et son périmètre",
+    )
 
 
 @contract_page("contract")

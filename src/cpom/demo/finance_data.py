@@ -50,19 +50,30 @@ def _load(contract: Contract, spec: DemoBudget) -> None:
     plan = plan_prefill(contract, spec.base_year)
     if plan.problems:
         raise ValueError(f"Démonstration, comptes {spec.base_year} de {contract.reference} : {' '.join(plan.problems)}")
-    budget, _ = ReferenceBudget.objects.update_or_create(contract=contract, defaults={
-        "base_year": spec.base_year, "growth_mode": spec.growth_mode, "growth_rate": spec.growth_rate,
-        "zero_rate_years": 0, "version": 1,
-    })
+    budget, _ = ReferenceBudget.objects.update_or_create(
+        contract=contract,
+        defaults={
+            "base_year": spec.base_year,
+            "growth_mode": spec.growth_mode,
+            "growth_rate": spec.growth_rate,
+            "zero_rate_years": 0,
+            "version": 1,
+        },
+    )
     budget.lines.all().delete()
     BudgetLine.objects.bulk_create(
-        BudgetLine(budget=budget, establishment_id=e, funder=f, side=s, group=g, amount=a) for (e, f, s, g), a in plan.lines.items()
+        BudgetLine(budget=budget, establishment_id=e, funder=f, side=s, group=g, amount=a)
+        for (e, f, s, g), a in plan.lines.items()
     )
     budget.activity.all().delete()
     per_day = [e for e in contract.establishments.all() if e.category in PER_DAY_CATEGORIES]
-    days = dict(DataValue.objects.filter(establishment__in=per_day, year=spec.base_year, element=FORECAST_ELEMENT)
-                .values_list("establishment_id", "value"))
+    days = dict(
+        DataValue.objects.filter(establishment__in=per_day, year=spec.base_year, element=FORECAST_ELEMENT).values_list(
+            "establishment_id", "value"
+        )
+    )
     ActivityForecast.objects.bulk_create(
         ActivityForecast(budget=budget, establishment_id=establishment_id, days=round(value))
-        for establishment_id, value in days.items() if value > 0
+        for establishment_id, value in days.items()
+        if value > 0
     )

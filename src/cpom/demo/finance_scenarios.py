@@ -30,13 +30,30 @@ def _median_target(budget: ReferenceBudget) -> Decimal | None:
 def _specs(budget: ReferenceBudget) -> list[dict]:
     common = {"expense_rates": GVT, "opening_reserves": OPENING_RESERVES, "convergence_years": 3}
     return [
-        {**common, "name": "Taux régional 1,2 %", "envelope_rates": {"0": "1.2"}, "convergence_target": None,
-         "surplus_rule": SurplusRule.RESERVES, "deficit_rule": DeficitRule.RESERVE},
-        {**common, "name": "Taux zéro deux ans puis 1 %", "envelope_rates": {"0": "0", "1": "0", "2": "1"},
-         "convergence_target": None, "surplus_rule": SurplusRule.RESERVES, "deficit_rule": DeficitRule.RESERVE},
-        {**common, "name": "Convergence vers la médiane", "envelope_rates": {"0": "1.2"},
-         "convergence_target": _median_target(budget), "surplus_rule": SurplusRule.INVESTMENT,
-         "deficit_rule": DeficitRule.CARRY_FORWARD},
+        {
+            **common,
+            "name": "Taux régional 1,2 %",
+            "envelope_rates": {"0": "1.2"},
+            "convergence_target": None,
+            "surplus_rule": SurplusRule.RESERVES,
+            "deficit_rule": DeficitRule.RESERVE,
+        },
+        {
+            **common,
+            "name": "Taux zéro deux ans puis 1 %",
+            "envelope_rates": {"0": "0", "1": "0", "2": "1"},
+            "convergence_target": None,
+            "surplus_rule": SurplusRule.RESERVES,
+            "deficit_rule": DeficitRule.RESERVE,
+        },
+        {
+            **common,
+            "name": "Convergence vers la médiane",
+            "envelope_rates": {"0": "1.2"},
+            "convergence_target": _median_target(budget),
+            "surplus_rule": SurplusRule.INVESTMENT,
+            "deficit_rule": DeficitRule.CARRY_FORWARD,
+        },
     ]
 
 

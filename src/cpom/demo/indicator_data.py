@@ -8,10 +8,10 @@ comparison bodies, so nobody mistakes them for real organisations.
 import polars as pl
 from django.db import transaction
 
+from cpom.demo.synthetic import generate_elements, generate_population
 from cpom.indicators import catalogues, services
 from cpom.indicators.models import DEMO_BATCH_KIND, DataValue, ImportBatch
 from cpom.indicators.storage import bulk_insert
-from cpom.demo.synthetic import generate_elements, generate_population
 from cpom.registry.identifiers import luhn_check_digit
 from cpom.registry.models import Establishment, LegalStatus, ManagingBody
 from cpom.registry.territories import region_of
@@ -30,8 +30,10 @@ def _peer_bodies() -> list[ManagingBody]:
         first_eight = f"9990000{number}"
         body, _ = ManagingBody.objects.update_or_create(
             siren=first_eight + luhn_check_digit(first_eight),
-            defaults={"name": f"Organisme de comparaison n° {number} (données synthétiques)",
-                      "legal_status": LegalStatus.ASSOCIATION},
+            defaults={
+                "name": f"Organisme de comparaison n° {number} (données synthétiques)",
+                "legal_status": LegalStatus.ASSOCIATION,
+            },
         )
         bodies.append(body)
     return bodies
@@ -39,22 +41,34 @@ def _peer_bodies() -> list[ManagingBody]:
 
 def _peers() -> list[Establishment]:
     # One draw per category, so that every demo category has enough peers in the region for quartiles.
-    peers = pl.concat([
-        generate_population(
-            PEERS_PER_CATEGORY, YEARS, seed=2026 + index, departments=PEER_DEPARTMENTS, categories=[category],
-            finess_offset=700000 + 1000 * index,
-        ).establishments
-        for index, category in enumerate(PEER_CATEGORIES)
-    ])
+    peers = pl.concat(
+        [
+            generate_population(
+                PEERS_PER_CATEGORY,
+                YEARS,
+                seed=2026 + index,
+                departments=PEER_DEPARTMENTS,
+                categories=[category],
+                finess_offset=700000 + 1000 * index,
+            ).establishments
+            for index, category in enumerate(PEER_CATEGORIES)
+        ]
+    )
     bodies = _peer_bodies()
     finess = peers["finess"].to_list()
     existing = set(Establishment.objects.filter(finess__in=finess).values_list("finess", flat=True))
     new = [
         Establishment(
-            finess=row["finess"], name=f"{row['name']} (comparaison)", category=row["category"], sector=row["sector"],
-            audience=row["audience"], authorised_places=row["authorised_places"],
-            installed_places=row["installed_places"], opening_days=row["opening_days"],
-            department=row["department"], managing_body=bodies[index % len(bodies)],
+            finess=row["finess"],
+            name=f"{row['name']} (comparaison)",
+            category=row["category"],
+            sector=row["sector"],
+            audience=row["audience"],
+            authorised_places=row["authorised_places"],
+            installed_places=row["installed_places"],
+            opening_days=row["opening_days"],
+            department=row["department"],
+            managing_body=bodies[index % len(bodies)],
         )
         for index, row in enumerate(peers.iter_rows(named=True))
         if row["finess"] not in existing
@@ -64,25 +78,29 @@ def _peers() -> list[Establishment]:
 
 
 def _frame(establishments: list[Establishment]) -> pl.DataFrame:
-    return pl.DataFrame({
-        "finess": [e.finess for e in establishments],
-        "name": [e.name for e in establishments],
-        "category": [e.category for e in establishments],
-        "sector": [e.sector for e in establishments],
-        "audience": [e.audience for e in establishments],
-        "department": [e.department for e in establishments],
-        "region": [region_of(e.department) or "" for e in establishments],
-        "authorised_places": [e.authorised_places for e in establishments],
-        "installed_places": [e.installed_places for e in establishments],
-        "opening_days": [e.opening_days for e in establishments],
-    }, schema_overrides={"authorised_places": pl.Int32, "installed_places": pl.Int32, "opening_days": pl.Int32})
+    return pl.DataFrame(
+        {
+            "finess": [e.finess for e in establishments],
+            "name": [e.name for e in establishments],
+            "category": [e.category for e in establishments],
+            "sector": [e.sector for e in establishments],
+            "audience": [e.audience for e in establishments],
+            "department": [e.department for e in establishments],
+            "region": [region_of(e.department) or "" for e in establishments],
+            "authorised_places": [e.authorised_places for e in establishments],
+            "installed_places": [e.installed_places for e in establishments],
+            "opening_days": [e.opening_days for e in establishments],
+        },
+        schema_overrides={"authorised_places": pl.Int32, "installed_places": pl.Int32, "opening_days": pl.Int32},
+    )
 
 
 def _national_mean_costs(elements: pl.DataFrame, establishments: pl.DataFrame) -> pl.DataFrame:
     """A stand-in for the published national mean cost per place: the peers' median, per category and year."""
     costs = (
         elements.filter(pl.col("element").cast(pl.Utf8).str.starts_with("compte:6"))
-        .group_by(["finess", "year"]).agg(expenses=pl.col("value").sum())
+        .group_by(["finess", "year"])
+        .agg(expenses=pl.col("value").sum())
         .join(establishments.select("finess", "category", "authorised_places"), on="finess")
         .with_columns(per_place=pl.col("expenses") / pl.col("authorised_places"))
     )
@@ -94,20 +112,26 @@ def load_demo_indicators(demo_establishments: list[Establishment]) -> None:
     catalogues.load_national()
     establishments = demo_establishments + _peers()
     frame = _frame(establishments)
-    elements = generate_elements(frame, YEARS, seed=44).with_columns(pl.col("finess").cast(pl.Utf8), pl.col("element").cast(pl.Utf8))
+    elements = generate_elements(frame, YEARS, seed=44).with_columns(
+        pl.col("finess").cast(pl.Utf8), pl.col("element").cast(pl.Utf8)
+    )
     ids = {e.finess: e.pk for e in establishments}
     DataValue.objects.filter(establishment_id__in=ids.values(), year__in=YEARS).delete()
     DataValue.objects.filter(category__in=PEER_CATEGORIES, element="cout_moyen_national", year__in=YEARS).delete()
     ImportBatch.objects.filter(file_name=BATCH_NAME).delete()
     batch = ImportBatch.objects.create(file_name=BATCH_NAME, kind=DEMO_BATCH_KIND, rows=elements.height)
     bulk_insert(
-        DataValue._meta.db_table, ["establishment_id", "year", "element", "value", "category", "batch_id"],
+        DataValue._meta.db_table,
+        ["establishment_id", "year", "element", "value", "category", "batch_id"],
         ((ids[f], y, element, round(v, 2), "", batch.pk) for f, y, element, v in elements.iter_rows()),
     )
     references = _national_mean_costs(elements, frame)
     bulk_insert(
-        DataValue._meta.db_table, ["establishment_id", "year", "element", "value", "category", "batch_id"],
-        ((None, y, "cout_moyen_national", v, c, batch.pk) for c, y, v in references.select("category", "year", "value").iter_rows()),
+        DataValue._meta.db_table,
+        ["establishment_id", "year", "element", "value", "category", "batch_id"],
+        (
+            (None, y, "cout_moyen_national", v, c, batch.pk)
+            for c, y, v in references.select("category", "year", "value").iter_rows()
+        ),
     )
     services.compute_and_store(YEARS)
-

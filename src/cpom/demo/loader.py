@@ -78,15 +78,23 @@ def _managing_bodies() -> dict[str, ManagingBody]:
     association, _ = ManagingBody.objects.update_or_create(
         siren=_siren("77567123"),
         defaults=dict(
-            name="Association Les Chemins de Loire", legal_status=LegalStatus.ASSOCIATION,
-            street="12 rue de Strasbourg", postal_code="44000", city="Nantes", head_office_authorised=True,
+            name="Association Les Chemins de Loire",
+            legal_status=LegalStatus.ASSOCIATION,
+            street="12 rue de Strasbourg",
+            postal_code="44000",
+            city="Nantes",
+            head_office_authorised=True,
         ),
     )
     ehpad, _ = ManagingBody.objects.update_or_create(
         siren=_siren("26490456"),
         defaults=dict(
-            name="EHPAD public Les Tilleuls", legal_status=LegalStatus.PUBLIC,
-            street="3 avenue de la Boissière", postal_code="49150", city="Baugé-en-Anjou", head_office_authorised=False,
+            name="EHPAD public Les Tilleuls",
+            legal_status=LegalStatus.PUBLIC,
+            street="3 avenue de la Boissière",
+            postal_code="49150",
+            city="Baugé-en-Anjou",
+            head_office_authorised=False,
         ),
     )
     return {"association": association, "ehpad": ehpad}
@@ -98,8 +106,15 @@ def _establishments(managing_body, specs, authorities) -> list[Establishment]:
         establishment, _ = Establishment.objects.update_or_create(
             finess=finess_with_key(prefix),
             defaults=dict(
-                name=name, category=category, sector=sector, audience=audience, authorised_places=authorised,
-                installed_places=installed, opening_days=days, department=prefix[:2], city=city,
+                name=name,
+                category=category,
+                sector=sector,
+                audience=audience,
+                authorised_places=authorised,
+                installed_places=installed,
+                opening_days=days,
+                department=prefix[:2],
+                city=city,
                 managing_body=managing_body,
             ),
         )
@@ -112,7 +127,15 @@ def _contacts(bodies, authorities) -> None:
     specs = [
         ("Claire", "Martin", "Directrice générale", bodies["association"], None, date(2021, 9, 1), None),
         ("Hervé", "Dupuis", "Directeur général", bodies["association"], None, date(2012, 1, 1), date(2021, 8, 31)),
-        ("Isabelle", "Roux", "Directrice administrative et financière", bodies["association"], None, date(2019, 3, 1), None),
+        (
+            "Isabelle",
+            "Roux",
+            "Directrice administrative et financière",
+            bodies["association"],
+            None,
+            date(2019, 3, 1),
+            None,
+        ),
         ("Paul", "Lefèvre", "Directeur", bodies["ehpad"], None, date(2020, 6, 1), None),
         ("Nadia", "Benali", "Chargée de contractualisation", None, authorities["ars"], date(2022, 1, 1), None),
         ("Julien", "Moreau", "Responsable de la tarification", None, authorities["cd44"], date(2018, 9, 1), None),
@@ -120,7 +143,10 @@ def _contacts(bodies, authorities) -> None:
     ]
     for first, last, role, managing_body, authority, start, end in specs:
         Contact.objects.update_or_create(
-            first_name=first, last_name=last, managing_body=managing_body, authority=authority,
+            first_name=first,
+            last_name=last,
+            managing_body=managing_body,
+            authority=authority,
             defaults=dict(role=role, start_date=start, end_date=end, email=f"{first}.{last}@exemple.fr".lower()),
         )
 
@@ -137,7 +163,8 @@ def _users(bodies, authorities) -> dict:
     User = get_user_model()
     for username, first, last, organisation_key, role in DEMO_USERS:
         user, _ = User.objects.update_or_create(
-            username=username, defaults=dict(first_name=first, last_name=last, email=demo_email(first, last)),
+            username=username,
+            defaults=dict(first_name=first, last_name=last, email=demo_email(first, last)),
         )
         user.set_password(DEMO_PASSWORD)
         user.save()
@@ -146,8 +173,10 @@ def _users(bodies, authorities) -> dict:
         Membership.objects.update_or_create(
             user=user,
             defaults=dict(
-                managing_body=organisation if is_body else None, authority=None if is_body else organisation,
-                is_platform=False, role=role,
+                managing_body=organisation if is_body else None,
+                authority=None if is_body else organisation,
+                is_platform=False,
+                role=role,
             ),
         )
         users[organisation_key] = user
@@ -188,7 +217,8 @@ def _program(story: Story, user, bodies, authorities, comment: str) -> Contract:
     body = bodies[frame["managing_body"]]
     data = {field: frame.get(field) for field in FRAME_FIELDS}
     data.update(
-        managing_body=body, establishments=list(body.establishments.order_by("finess")),
+        managing_body=body,
+        establishments=list(body.establishments.order_by("finess")),
         lead_authority=authorities[frame["lead"]],
         co_signatories=[authorities[key] for key in frame.get("co_signatories", [])],
     )
@@ -223,8 +253,11 @@ def load_demo(indicators: bool = True) -> dict:
     association_sites = _establishments(bodies["association"], ASSOCIATION_ESTABLISHMENTS, authorities)
     ehpad_sites = _establishments(bodies["ehpad"], EHPAD_ESTABLISHMENTS, authorities)
     _contacts(bodies, authorities)
-    context = {"users": {username: users[key] for username, _, _, key, _ in DEMO_USERS}, "bodies": bodies,
-               "authorities": authorities}
+    context = {
+        "users": {username: users[key] for username, _, _, key, _ in DEMO_USERS},
+        "bodies": bodies,
+        "authorities": authorities,
+    }
     played = {}
     for story in stories:
         play(story, story.before_content, context, played)

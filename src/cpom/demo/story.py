@@ -22,8 +22,14 @@ from pathlib import Path
 STORIES = Path(__file__).parent / "stories"
 ACTIONS = ("programmer", "transition", "contenu")
 CONTRACT_KEYS = {
-    "reference": str, "title": str, "managing_body": str, "lead": str, "legal_basis": str, "duration_years": int,
-    "start_date": date, "end_date": date,
+    "reference": str,
+    "title": str,
+    "managing_body": str,
+    "lead": str,
+    "legal_basis": str,
+    "duration_years": int,
+    "start_date": date,
+    "end_date": date,
 }
 OPTIONAL_CONTRACT_KEYS = {"co_signatories": list, "target_signature_date": date}
 TYPE_NAMES = {str: "un texte", int: "un nombre entier", date: "une date (AAAA-MM-JJ)", list: "une liste"}

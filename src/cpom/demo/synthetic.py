@@ -83,32 +83,227 @@ class _Profile:
 
 
 _PROFILES: dict[str, _Profile] = {
-    "IME": _Profile(1200, 60, (200, 215), (45e3, 60e3), (0.60, 0.80), (0.60, 0.75), (1.0, 1.2), 0.18, 1800, 0.003,
-                    False, False, True, False, (0.85, 0.10, 0.0, 0.05)),
-    "ITEP": _Profile(450, 45, (200, 215), (55e3, 70e3), (0.70, 0.90), (0.60, 0.75), (1.0, 1.2), 0.30, 1100, 0.003,
-                     False, False, True, False, (0.85, 0.10, 0.0, 0.05)),
-    "SESSAD": _Profile(1150, 35, (205, 215), (18e3, 25e3), (0.30, 0.45), (0.60, 0.75), (1.2, 1.6), 0.30, 900, 0.002,
-                       False, True, True, False, (0.92, 0.03, 0.0, 0.05)),
-    "CAMSP": _Profile(280, 40, (205, 215), (15e3, 25e3), (0.25, 0.40), (0.60, 0.75), (1.3, 1.8), 0.40, 700, 0.002,
-                      False, True, True, True, (0.92, 0.03, 0.0, 0.05)),
-    "CMPP": _Profile(300, 40, (205, 215), (15e3, 25e3), (0.20, 0.35), (0.60, 0.75), (1.3, 1.8), 0.40, 600, 0.002,
-                     False, True, True, False, (0.92, 0.03, 0.0, 0.05)),
-    "MAS": _Profile(740, 50, (365, 365), (85e3, 110e3), (1.10, 1.40), (0.60, 0.75), (1.0, 1.1), 0.05, 3500, 0.020,
-                    True, False, False, True, (0.60, 0.35, 0.0, 0.05)),
-    "FAM": _Profile(1000, 40, (365, 365), (60e3, 80e3), (0.80, 1.00), (0.60, 0.75), (1.0, 1.1), 0.07, 3000, 0.015,
-                    True, False, False, True, (0.05, 0.65, 0.28, 0.02)),
-    "ESAT": _Profile(1450, 70, (222, 230), (15e3, 22e3), (0.20, 0.30), (0.60, 0.75), (1.0, 1.15), 0.07, 3600, 0.002,
-                     False, False, True, False, (0.92, 0.03, 0.0, 0.05)),
-    "FV": _Profile(700, 35, (365, 365), (45e3, 60e3), (0.60, 0.80), (0.60, 0.75), (1.0, 1.1), 0.10, 3000, 0.010,
-                   True, False, False, False, (0.30, 0.65, 0.0, 0.05)),
-    "SAVS": _Profile(650, 50, (245, 253), (5e3, 9e3), (0.08, 0.15), (0.60, 0.75), (1.1, 1.4), 0.25, 900, 0.005,
-                     False, True, False, False, (0.90, 0.05, 0.0, 0.05)),
-    "SAMSAH": _Profile(250, 25, (245, 253), (15e3, 22e3), (0.25, 0.35), (0.60, 0.75), (1.1, 1.4), 0.25, 800, 0.010,
-                       False, True, False, True, (0.45, 0.0, 0.50, 0.05)),
-    "EHPAD": _Profile(7400, 80, (365, 365), (38e3, 50e3), (0.55, 0.70), (0.55, 0.68), (1.2, 1.45), 0.38, 1000, 0.020,
-                      True, False, False, True, (0.02, 0.55, 0.38, 0.05)),
-    "SSIAD": _Profile(2100, 45, (365, 365), (12e3, 16e3), (0.30, 0.40), (0.56, 0.70), (1.3, 1.8), 0.80, 90, 0.020,
-                      False, True, False, True, (0.93, 0.0, 0.02, 0.05)),
+    "IME": _Profile(
+        1200,
+        60,
+        (200, 215),
+        (45e3, 60e3),
+        (0.60, 0.80),
+        (0.60, 0.75),
+        (1.0, 1.2),
+        0.18,
+        1800,
+        0.003,
+        False,
+        False,
+        True,
+        False,
+        (0.85, 0.10, 0.0, 0.05),
+    ),
+    "ITEP": _Profile(
+        450,
+        45,
+        (200, 215),
+        (55e3, 70e3),
+        (0.70, 0.90),
+        (0.60, 0.75),
+        (1.0, 1.2),
+        0.30,
+        1100,
+        0.003,
+        False,
+        False,
+        True,
+        False,
+        (0.85, 0.10, 0.0, 0.05),
+    ),
+    "SESSAD": _Profile(
+        1150,
+        35,
+        (205, 215),
+        (18e3, 25e3),
+        (0.30, 0.45),
+        (0.60, 0.75),
+        (1.2, 1.6),
+        0.30,
+        900,
+        0.002,
+        False,
+        True,
+        True,
+        False,
+        (0.92, 0.03, 0.0, 0.05),
+    ),
+    "CAMSP": _Profile(
+        280,
+        40,
+        (205, 215),
+        (15e3, 25e3),
+        (0.25, 0.40),
+        (0.60, 0.75),
+        (1.3, 1.8),
+        0.40,
+        700,
+        0.002,
+        False,
+        True,
+        True,
+        True,
+        (0.92, 0.03, 0.0, 0.05),
+    ),
+    "CMPP": _Profile(
+        300,
+        40,
+        (205, 215),
+        (15e3, 25e3),
+        (0.20, 0.35),
+        (0.60, 0.75),
+        (1.3, 1.8),
+        0.40,
+        600,
+        0.002,
+        False,
+        True,
+        True,
+        False,
+        (0.92, 0.03, 0.0, 0.05),
+    ),
+    "MAS": _Profile(
+        740,
+        50,
+        (365, 365),
+        (85e3, 110e3),
+        (1.10, 1.40),
+        (0.60, 0.75),
+        (1.0, 1.1),
+        0.05,
+        3500,
+        0.020,
+        True,
+        False,
+        False,
+        True,
+        (0.60, 0.35, 0.0, 0.05),
+    ),
+    "FAM": _Profile(
+        1000,
+        40,
+        (365, 365),
+        (60e3, 80e3),
+        (0.80, 1.00),
+        (0.60, 0.75),
+        (1.0, 1.1),
+        0.07,
+        3000,
+        0.015,
+        True,
+        False,
+        False,
+        True,
+        (0.05, 0.65, 0.28, 0.02),
+    ),
+    "ESAT": _Profile(
+        1450,
+        70,
+        (222, 230),
+        (15e3, 22e3),
+        (0.20, 0.30),
+        (0.60, 0.75),
+        (1.0, 1.15),
+        0.07,
+        3600,
+        0.002,
+        False,
+        False,
+        True,
+        False,
+        (0.92, 0.03, 0.0, 0.05),
+    ),
+    "FV": _Profile(
+        700,
+        35,
+        (365, 365),
+        (45e3, 60e3),
+        (0.60, 0.80),
+        (0.60, 0.75),
+        (1.0, 1.1),
+        0.10,
+        3000,
+        0.010,
+        True,
+        False,
+        False,
+        False,
+        (0.30, 0.65, 0.0, 0.05),
+    ),
+    "SAVS": _Profile(
+        650,
+        50,
+        (245, 253),
+        (5e3, 9e3),
+        (0.08, 0.15),
+        (0.60, 0.75),
+        (1.1, 1.4),
+        0.25,
+        900,
+        0.005,
+        False,
+        True,
+        False,
+        False,
+        (0.90, 0.05, 0.0, 0.05),
+    ),
+    "SAMSAH": _Profile(
+        250,
+        25,
+        (245, 253),
+        (15e3, 22e3),
+        (0.25, 0.35),
+        (0.60, 0.75),
+        (1.1, 1.4),
+        0.25,
+        800,
+        0.010,
+        False,
+        True,
+        False,
+        True,
+        (0.45, 0.0, 0.50, 0.05),
+    ),
+    "EHPAD": _Profile(
+        7400,
+        80,
+        (365, 365),
+        (38e3, 50e3),
+        (0.55, 0.70),
+        (0.55, 0.68),
+        (1.2, 1.45),
+        0.38,
+        1000,
+        0.020,
+        True,
+        False,
+        False,
+        True,
+        (0.02, 0.55, 0.38, 0.05),
+    ),
+    "SSIAD": _Profile(
+        2100,
+        45,
+        (365, 365),
+        (12e3, 16e3),
+        (0.30, 0.40),
+        (0.56, 0.70),
+        (1.3, 1.8),
+        0.80,
+        90,
+        0.020,
+        False,
+        True,
+        False,
+        True,
+        (0.93, 0.0, 0.02, 0.05),
+    ),
 }
 
 CATEGORIES: tuple[str, ...] = tuple(_PROFILES)
@@ -128,55 +323,120 @@ def _profile_array(attribute: str, index: int | None = None) -> np.ndarray:
 # --------------------------------------------------------------------------------------------------
 
 ACTIVITY_ELEMENTS: tuple[str, ...] = (
-    "journees_realisees", "jours_ouverture", "places_installees", "places_autorisees", "places_financees",
-    "personnes_accompagnees", "journees_prevues", "journees_hospitalisation", "sorties_definitives",
+    "journees_realisees",
+    "jours_ouverture",
+    "places_installees",
+    "places_autorisees",
+    "places_financees",
+    "personnes_accompagnees",
+    "journees_prevues",
+    "journees_hospitalisation",
+    "sorties_definitives",
     "duree_sejour_sortants",
 )
 # Counts of people behind the grid's quality indicators (i-1, i-2, i-9, i-10, i-12 to i-15, i-22, i-23).
 PEOPLE_ELEMENTS: tuple[str, ...] = (
-    "personnes_hors_autorisation", "personnes_20_ans_et_plus", "personnes_projet_personnalise",
-    "personnes_trajet_plus_1h", "sorties_milieu_ordinaire", "travailleurs_temps_partiel", "personnes_plus_45_ans",
-    "enfants_scolarises_milieu_ordinaire", "personnes_18_ans_et_plus", "projets_revises_avant_18_ans",
+    "personnes_hors_autorisation",
+    "personnes_20_ans_et_plus",
+    "personnes_projet_personnalise",
+    "personnes_trajet_plus_1h",
+    "sorties_milieu_ordinaire",
+    "travailleurs_temps_partiel",
+    "personnes_plus_45_ans",
+    "enfants_scolarises_milieu_ordinaire",
+    "personnes_18_ans_et_plus",
+    "projets_revises_avant_18_ans",
     "evenements_indesirables",
 )
 STAFF_ELEMENTS: tuple[str, ...] = (
-    "etp_payes", "etp_budgetes", "etp_vacants", "jours_absence", "effectif_debut_annee", "entrees_permanents",
-    "sorties_permanents", "effectif_total", "jours_formation", "cadres_total", "cadres_diplome_niveau_1",
-    "etp_qualifies", "etp_finances", "etp_direction_encadrement", "etp_administration_gestion",
-    "etp_services_generaux", "etp_accompagnement",
+    "etp_payes",
+    "etp_budgetes",
+    "etp_vacants",
+    "jours_absence",
+    "effectif_debut_annee",
+    "entrees_permanents",
+    "sorties_permanents",
+    "effectif_total",
+    "jours_formation",
+    "cadres_total",
+    "cadres_diplome_niveau_1",
+    "etp_qualifies",
+    "etp_finances",
+    "etp_direction_encadrement",
+    "etp_administration_gestion",
+    "etp_services_generaux",
+    "etp_accompagnement",
 )
 
 # Class 6 groups: (account, base weight within the group, probability that an establishment never uses it,
 # probability that a given year has nothing on it). The first account of each group is always used.
 _STAFF_ACCOUNTS = [
-    ("6411", 0.50, 0.0, 0.0), ("621", 0.010, 0.2, 0.0), ("6211", 0.020, 0.3, 0.1), ("641", 0.06, 0.3, 0.0),
-    ("6413", 0.040, 0.0, 0.0), ("645", 0.020, 0.3, 0.0), ("6451", 0.16, 0.0, 0.0),
-    ("6453", 0.080, 0.0, 0.0), ("647", 0.010, 0.2, 0.0),
+    ("6411", 0.50, 0.0, 0.0),
+    ("621", 0.010, 0.2, 0.0),
+    ("6211", 0.020, 0.3, 0.1),
+    ("641", 0.06, 0.3, 0.0),
+    ("6413", 0.040, 0.0, 0.0),
+    ("645", 0.020, 0.3, 0.0),
+    ("6451", 0.16, 0.0, 0.0),
+    ("6453", 0.080, 0.0, 0.0),
+    ("647", 0.010, 0.2, 0.0),
     ("648", 0.015, 0.3, 0.0),
 ]
 _DEPRECIATION_ACCOUNTS = [
-    ("6811", 0.85, 0.0, 0.0), ("6812", 0.03, 0.5, 0.0), ("6815", 0.07, 0.3, 0.2), ("686", 0.01, 0.7, 0.3),
-    ("687", 0.03, 0.6, 0.3), ("689", 0.02, 0.7, 0.2),
+    ("6811", 0.85, 0.0, 0.0),
+    ("6812", 0.03, 0.5, 0.0),
+    ("6815", 0.07, 0.3, 0.2),
+    ("686", 0.01, 0.7, 0.3),
+    ("687", 0.03, 0.6, 0.3),
+    ("689", 0.02, 0.7, 0.2),
 ]
 _OTHER_EXPENSE_ACCOUNTS = [
     ("6288", 0.020, 0.0, 0.0),  # anchor: autres prestations diverses
-    ("6021", 0.020, 0.2, 0.0), ("6022", 0.020, 0.1, 0.0), ("6023", 0.100, 0.05, 0.0), ("60611", 0.030, 0.0, 0.0),
-    ("60612", 0.030, 0.0, 0.0), ("60621", 0.015, 0.2, 0.0), ("60628", 0.020, 0.0, 0.0),
-    ("6066", 0.010, 0.2, 0.0), ("6068", 0.020, 0.0, 0.0), ("611", 0.010, 0.3, 0.0), ("6111", 0.040, 0.5, 0.0),
-    ("6112", 0.010, 0.4, 0.0), ("6132", 0.030, 0.3, 0.0), ("6135", 0.020, 0.1, 0.0), ("6152", 0.030, 0.0, 0.0),
-    ("6155", 0.015, 0.1, 0.0), ("616", 0.015, 0.0, 0.0), ("618", 0.010, 0.1, 0.0), ("6223", 0.010, 0.5, 0.0),
-    ("6226", 0.015, 0.1, 0.0), ("6231", 0.005, 0.3, 0.0), ("6241", 0.010, 0.3, 0.0),
-    ("6242", 0.030, 0.2, 0.0), ("6251", 0.010, 0.0, 0.0), ("6261", 0.005, 0.0, 0.0),
-    ("6262", 0.008, 0.0, 0.0), ("6281", 0.015, 0.3, 0.0), ("6311", 0.050, 0.1, 0.0), ("6313", 0.010, 0.3, 0.0),
-    ("6333", 0.020, 0.0, 0.0), ("654", 0.003, 0.5, 0.4), ("658", 0.005, 0.0, 0.0),
-    ("661", 0.002, 0.6, 0.0), ("671", 0.003, 0.2, 0.5),
-    ("675", 0.002, 0.3, 0.8), ("678", 0.003, 0.2, 0.5), ("695", 0.001, 0.95, 0.0),
+    ("6021", 0.020, 0.2, 0.0),
+    ("6022", 0.020, 0.1, 0.0),
+    ("6023", 0.100, 0.05, 0.0),
+    ("60611", 0.030, 0.0, 0.0),
+    ("60612", 0.030, 0.0, 0.0),
+    ("60621", 0.015, 0.2, 0.0),
+    ("60628", 0.020, 0.0, 0.0),
+    ("6066", 0.010, 0.2, 0.0),
+    ("6068", 0.020, 0.0, 0.0),
+    ("611", 0.010, 0.3, 0.0),
+    ("6111", 0.040, 0.5, 0.0),
+    ("6112", 0.010, 0.4, 0.0),
+    ("6132", 0.030, 0.3, 0.0),
+    ("6135", 0.020, 0.1, 0.0),
+    ("6152", 0.030, 0.0, 0.0),
+    ("6155", 0.015, 0.1, 0.0),
+    ("616", 0.015, 0.0, 0.0),
+    ("618", 0.010, 0.1, 0.0),
+    ("6223", 0.010, 0.5, 0.0),
+    ("6226", 0.015, 0.1, 0.0),
+    ("6231", 0.005, 0.3, 0.0),
+    ("6241", 0.010, 0.3, 0.0),
+    ("6242", 0.030, 0.2, 0.0),
+    ("6251", 0.010, 0.0, 0.0),
+    ("6261", 0.005, 0.0, 0.0),
+    ("6262", 0.008, 0.0, 0.0),
+    ("6281", 0.015, 0.3, 0.0),
+    ("6311", 0.050, 0.1, 0.0),
+    ("6313", 0.010, 0.3, 0.0),
+    ("6333", 0.020, 0.0, 0.0),
+    ("654", 0.003, 0.5, 0.4),
+    ("658", 0.005, 0.0, 0.0),
+    ("661", 0.002, 0.6, 0.0),
+    ("671", 0.003, 0.2, 0.5),
+    ("675", 0.002, 0.3, 0.8),
+    ("678", 0.003, 0.2, 0.5),
+    ("695", 0.001, 0.95, 0.0),
 ]
 # Category multipliers on the other expenses' base weights.
 _OTHER_EXPENSE_BOOSTS = {
     "6023": {"residential": 2.5, "home_based": 0.05, "transport": 1.2},  # alimentation
     "6281": {"residential": 2.0, "home_based": 0.2},  # blanchissage
-    "6021": {"medical": 3.0}, "6022": {"medical": 3.0}, "6066": {"medical": 4.0},
+    "6021": {"medical": 3.0},
+    "6022": {"medical": 3.0},
+    "6066": {"medical": 4.0},
     "6132": {"home_based": 5.0, "residential": 0.3},  # locations immobilières
     "60612": {"home_based": 0.5},
     "6242": {"transport": 4.0, "residential": 0.3},  # transports d'usagers
@@ -185,34 +445,100 @@ _OTHER_EXPENSE_BOOSTS = {
 _TARIFF_ACCOUNTS = ("7311", "7312", "7313", "7318")
 _OTHER_INCOME_ACCOUNTS = [
     ("758", 0.15, 0.0, 0.0),  # anchor: produits divers de gestion courante
-    ("7471", 0.10, 0.6, 0.0), ("7478", 0.15, 0.5, 0.0), ("752", 0.03, 0.7, 0.0), ("761", 0.02, 0.3, 0.0),
-    ("768", 0.01, 0.5, 0.0), ("771", 0.05, 0.3, 0.3), ("775", 0.02, 0.3, 0.8), ("777", 0.08, 0.2, 0.0),
-    ("778", 0.05, 0.2, 0.4), ("781", 0.15, 0.1, 0.0), ("787", 0.05, 0.6, 0.3), ("789", 0.12, 0.6, 0.3),
+    ("7471", 0.10, 0.6, 0.0),
+    ("7478", 0.15, 0.5, 0.0),
+    ("752", 0.03, 0.7, 0.0),
+    ("761", 0.02, 0.3, 0.0),
+    ("768", 0.01, 0.5, 0.0),
+    ("771", 0.05, 0.3, 0.3),
+    ("775", 0.02, 0.3, 0.8),
+    ("777", 0.08, 0.2, 0.0),
+    ("778", 0.05, 0.2, 0.4),
+    ("781", 0.15, 0.1, 0.0),
+    ("787", 0.05, 0.6, 0.3),
+    ("789", 0.12, 0.6, 0.3),
 ]
 
 # Balance sheet.
 _FIXED_ASSETS = [
     # account, base weight, never-used probability, depreciation account, depreciation kind
-    ("203", 0.005, 0.3, "2805", "equipment"), ("205", 0.010, 0.1, "2805", "equipment"),
-    ("211", 0.050, 0.2, None, None), ("212", 0.030, 0.4, "2812", "building"),
-    ("213", 0.330, 0.0, "2813", "building"), ("2131", 0.100, 0.3, "2813", "building"),
-    ("214", 0.080, 0.5, "2814", "building"), ("215", 0.070, 0.2, "2815", "equipment"),
-    ("218", 0.040, 0.1, "2818", "equipment"), ("2181", 0.060, 0.0, "2818", "equipment"),
-    ("2183", 0.040, 0.0, "2818", "equipment"), ("2184", 0.050, 0.0, "2818", "equipment"),
-    ("223", 0.030, 0.8, "2823", "building"), ("224", 0.020, 0.8, "2824", "equipment"),
-    ("231", 0.020, 0.6, None, None), ("2313", 0.030, 0.7, None, None), ("2314", 0.010, 0.8, None, None),
-    ("238", 0.005, 0.85, None, None), ("261", 0.005, 0.9, None, None), ("275", 0.005, 0.3, None, None),
+    ("203", 0.005, 0.3, "2805", "equipment"),
+    ("205", 0.010, 0.1, "2805", "equipment"),
+    ("211", 0.050, 0.2, None, None),
+    ("212", 0.030, 0.4, "2812", "building"),
+    ("213", 0.330, 0.0, "2813", "building"),
+    ("2131", 0.100, 0.3, "2813", "building"),
+    ("214", 0.080, 0.5, "2814", "building"),
+    ("215", 0.070, 0.2, "2815", "equipment"),
+    ("218", 0.040, 0.1, "2818", "equipment"),
+    ("2181", 0.060, 0.0, "2818", "equipment"),
+    ("2183", 0.040, 0.0, "2818", "equipment"),
+    ("2184", 0.050, 0.0, "2818", "equipment"),
+    ("223", 0.030, 0.8, "2823", "building"),
+    ("224", 0.020, 0.8, "2824", "equipment"),
+    ("231", 0.020, 0.6, None, None),
+    ("2313", 0.030, 0.7, None, None),
+    ("2314", 0.010, 0.8, None, None),
+    ("238", 0.005, 0.85, None, None),
+    ("261", 0.005, 0.9, None, None),
+    ("275", 0.005, 0.3, None, None),
 ]
 _BUILDINGS = {"211", "212", "213", "2131", "214"}
 _DEPRECIATION_TOTALS = ("2805", "2812", "2813", "2814", "2815", "2818", "2823", "2824")
 _EQUITY_SPLIT = [
-    ("102", 0.25, 0.0), ("1021", 0.15, 0.5), ("106", 0.10, 0.5), ("10682", 0.25, 0.2), ("10685", 0.10, 0.4),
-    ("10686", 0.05, 0.5), ("10687", 0.05, 0.6), ("142", 0.05, 0.7), ("145", 0.03, 0.85), ("148", 0.03, 0.7),
+    ("102", 0.25, 0.0),
+    ("1021", 0.15, 0.5),
+    ("106", 0.10, 0.5),
+    ("10682", 0.25, 0.2),
+    ("10685", 0.10, 0.4),
+    ("10686", 0.05, 0.5),
+    ("10687", 0.05, 0.6),
+    ("142", 0.05, 0.7),
+    ("145", 0.03, 0.85),
+    ("148", 0.03, 0.7),
 ]
 _OTHER_BALANCE_SHEET = (
-    "11", "110", "119", "12", "120", "129", "131", "139", "151", "157", "16", "164", "1641", "165", "1688",
-    "31", "32", "401", "409", "411", "4111", "421", "428", "431", "437", "438", "4386", "441", "443", "445",
-    "4456", "4457", "467", "468", "486", "487", "491", "512", "5121", "53", "58",
+    "11",
+    "110",
+    "119",
+    "12",
+    "120",
+    "129",
+    "131",
+    "139",
+    "151",
+    "157",
+    "16",
+    "164",
+    "1641",
+    "165",
+    "1688",
+    "31",
+    "32",
+    "401",
+    "409",
+    "411",
+    "4111",
+    "421",
+    "428",
+    "431",
+    "437",
+    "438",
+    "4386",
+    "441",
+    "443",
+    "445",
+    "4456",
+    "4457",
+    "467",
+    "468",
+    "486",
+    "487",
+    "491",
+    "512",
+    "5121",
+    "53",
+    "58",
 )
 
 ACCOUNTS: tuple[str, ...] = tuple(
@@ -225,7 +551,9 @@ ACCOUNTS: tuple[str, ...] = tuple(
         | set(_OTHER_BALANCE_SHEET)
     )
 )
-ELEMENTS: tuple[str, ...] = ACTIVITY_ELEMENTS + PEOPLE_ELEMENTS + STAFF_ELEMENTS + tuple(f"compte:{a}" for a in ACCOUNTS)
+ELEMENTS: tuple[str, ...] = (
+    ACTIVITY_ELEMENTS + PEOPLE_ELEMENTS + STAFF_ELEMENTS + tuple(f"compte:{a}" for a in ACCOUNTS)
+)
 
 # FINESS numbers: prefix + 6 digits + key. The 6 digits scramble the sequence number k (finess_offset + i) by
 # a bijection of [0, 900,000), so they look irregular but stay unique; they start at 100000 because the
@@ -356,7 +684,8 @@ def generate_elements(establishments: pl.DataFrame, years: list[int], seed: int 
         )
     rng = np.random.default_rng([seed, 1])
     category_index = (
-        establishments["category"].cast(pl.Utf8)
+        establishments["category"]
+        .cast(pl.Utf8)
         .replace_strict({c: i for i, c in enumerate(CATEGORIES)}, return_dtype=pl.Int64)
         .to_numpy()
     )
@@ -498,8 +827,10 @@ class _Model:
         self._set("journees_realisees", np.where(error, np.rint(wrong * possible), days))
         self._set("journees_prevues", days / np.clip(rng.normal(0.97, 0.04, shape), 0.8, 1.15))
 
-        self._set("personnes_accompagnees", np.maximum(self.installed * self._uniform("people_per_place")
-                                                         * rng.normal(1.0, 0.03, shape), 1))
+        self._set(
+            "personnes_accompagnees",
+            np.maximum(self.installed * self._uniform("people_per_place") * rng.normal(1.0, 0.03, shape), 1),
+        )
         hospital = _profile_array("hospital_rate")[self.category][:, None]
         hospital = hospital * rng.lognormal(0.0, 0.5, self.n)[:, None]
         self._set("journees_hospitalisation", days * hospital * self._noise(0.2))
@@ -592,8 +923,14 @@ class _Model:
 
         # Fixed assets follow from the depreciation: gross value = annual depreciation × useful life.
         life = self._est(18.0, 32.0)
-        gross_total = (depreciation_share.mean(axis=1, keepdims=True) * 0.85 * level * life
-                       * np.exp(0.02 * self.elapsed) * self._noise(0.01))
+        gross_total = (
+            depreciation_share.mean(axis=1, keepdims=True)
+            * 0.85
+            * level
+            * life
+            * np.exp(0.02 * self.elapsed)
+            * self._noise(0.01)
+        )
         base = np.array([a[1] for a in _FIXED_ASSETS])
         buildings = np.isin([a[0] for a in _FIXED_ASSETS], list(_BUILDINGS))
         base = np.where(buildings[None, :] & flags["home_based"][:, None], base * 0.15, base)  # rented premises
@@ -624,8 +961,11 @@ class _Model:
         staff_costs = expenses * staff_share
 
         # Working capital and provisions.
-        set_("compte:31", expenses * np.where(flags["residential"], 1.0, 0.2)[:, None] * self._est(0.001, 0.006)
-             * self._noise(0.15), 2)
+        set_(
+            "compte:31",
+            expenses * np.where(flags["residential"], 1.0, 0.2)[:, None] * self._est(0.001, 0.006) * self._noise(0.15),
+            2,
+        )
         set_("compte:32", expenses * self._est(0, 0.003, never=0.4) * self._noise(0.15), 2)
         set_("compte:409", expenses * self._est(0, 0.003, never=0.6) * self._noise(0.3), 2)
         set_("compte:411", income * self._est(0.01, 0.07) * self._noise(0.2), 2)
@@ -642,8 +982,14 @@ class _Model:
         set_("compte:486", expenses * self._est(0, 0.008) * self._noise(0.3), 2)
         set_("compte:487", -expenses * self._est(0, 0.01, never=0.6) * self._noise(0.3), 2)
         set_("compte:401", -expenses * self._est(0.02, 0.06) * self._noise(0.15), 2)
-        for code, low, high, never in (("421", 0, 0.015, 0.0), ("428", 0.05, 0.10, 0.0), ("431", 0.03, 0.06, 0.0),
-                                       ("437", 0.005, 0.02, 0.0), ("438", 0.01, 0.04, 0.0), ("4386", 0, 0.02, 0.4)):
+        for code, low, high, never in (
+            ("421", 0, 0.015, 0.0),
+            ("428", 0.05, 0.10, 0.0),
+            ("431", 0.03, 0.06, 0.0),
+            ("437", 0.005, 0.02, 0.0),
+            ("438", 0.01, 0.04, 0.0),
+            ("4386", 0, 0.02, 0.4),
+        ):
             set_(f"compte:{code}", -staff_costs * self._est(low, high, never) * self._noise(0.1), 2)
         set_("compte:151", -expenses * self._est(0, 0.02, never=0.3) * self._noise(0.2), 2)
         set_("compte:157", -expenses * self._est(0, 0.03, never=0.5) * self._noise(0.1), 2)
@@ -672,8 +1018,10 @@ class _Model:
         accrued_rate = self._est(0.002, 0.01, never=0.5)
         room = (equity_before_debt - expenses * self._est(0.05, 0.20)) / (1 + accrued_rate)
         borrowings = np.clip(np.minimum(debt_share * np.maximum(net_fixed_assets, 0), room), 0, None)
-        loan_split = np.stack([self._est(0, 0.1, never=0.7)[:, 0], self._est(0.2, 0.6, never=0.3)[:, 0],
-                               self._est(0.4, 0.8)[:, 0]], axis=1)
+        loan_split = np.stack(
+            [self._est(0, 0.1, never=0.7)[:, 0], self._est(0.2, 0.6, never=0.3)[:, 0], self._est(0.4, 0.8)[:, 0]],
+            axis=1,
+        )
         loan_split /= loan_split.sum(axis=1, keepdims=True)
         for position, code in enumerate(("16", "164", "1641")):
             set_(f"compte:{code}", -borrowings * loan_split[:, [position]], 2)
@@ -703,12 +1051,20 @@ class _Model:
 
         # Equity closes the balance sheet: Σ classes 1-5 = 0, with the year's result in 120 / 129 and a
         # carry-forward (either sign) in 110 / 119; reserves and funds share the rest.
-        non_equity = [a for a in ACCOUNTS if a[0] in "12345" and a not in {e[0] for e in _EQUITY_SPLIT}
-                      and a not in {"11", "110", "119", "12", "120", "129"}]
+        non_equity = [
+            a
+            for a in ACCOUNTS
+            if a[0] in "12345"
+            and a not in {e[0] for e in _EQUITY_SPLIT}
+            and a not in {"11", "110", "119", "12", "120", "129"}
+        ]
         equity = self._total(non_equity)  # = assets − liabilities, the equity amount (credit)
         result = np.round(result, 2)
-        carried = np.round(np.maximum(equity, 0) * np.clip(rng.normal(0.05, 0.2, self.n)[:, None]
-                                                             + rng.normal(0, 0.03, shape), -0.5, 0.5), 2)
+        carried = np.round(
+            np.maximum(equity, 0)
+            * np.clip(rng.normal(0.05, 0.2, self.n)[:, None] + rng.normal(0, 0.03, shape), -0.5, 0.5),
+            2,
+        )
         set_("compte:11", 0.0)
         set_("compte:12", 0.0)
         set_("compte:110", -np.maximum(carried, 0), 2)

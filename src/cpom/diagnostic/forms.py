@@ -15,7 +15,8 @@ ESTABLISHMENT_REQUIRED = "Choisissez l'établissement concerné : ce constat est
 
 class AnalysisForm(DsfrForm):
     text = forms.CharField(
-        label="Analyse de l'organisme gestionnaire", required=False,
+        label="Analyse de l'organisme gestionnaire",
+        required=False,
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text="Situation constatée, chiffres à l'appui, causes identifiées. Laissez vide pour effacer l'analyse.",
     )
@@ -27,7 +28,8 @@ class RemarkForm(DsfrForm):
     text_limits = {"text": MESSAGE}
 
     text = forms.CharField(
-        label="Remarque de l'autorité", widget=forms.Textarea(attrs={"rows": 4}),
+        label="Remarque de l'autorité",
+        widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "La remarque est vide."},
     )
 
@@ -35,12 +37,15 @@ class RemarkForm(DsfrForm):
 class AttachmentForm(DsfrForm):
     kind = forms.ChoiceField(label="Nature du document", choices=AttachmentKind.choices, initial=AttachmentKind.OTHER)
     label = forms.CharField(
-        label="Intitulé", max_length=200, required=False,
+        label="Intitulé",
+        max_length=200,
+        required=False,
         help_text="Par exemple « Rapport d'évaluation externe 2024 ». Vide : le nom du fichier.",
     )
     # Empty files are let through so that services.check_upload refuses them with its message naming the file.
     file = forms.FileField(
-        label="Fichier", allow_empty_file=True,
+        label="Fichier",
+        allow_empty_file=True,
         help_text="PDF, Word (.docx), Excel (.xlsx), OpenDocument (.odt, .ods), PNG ou JPEG ; 10 Mo au plus.",
         error_messages={"required": "Choisissez le fichier à joindre."},
     )
@@ -52,8 +57,18 @@ class FindingForm(DsfrModelForm):
     class Meta:
         model = Finding
         fields = [
-            "section", "text", "nature", "level", "establishment", "evidence_indicators", "evidence_attachments",
-            "evidence", "causes", "consequences", "lever_exists", "priority",
+            "section",
+            "text",
+            "nature",
+            "level",
+            "establishment",
+            "evidence_indicators",
+            "evidence_attachments",
+            "evidence",
+            "causes",
+            "consequences",
+            "lever_exists",
+            "priority",
         ]
         widgets = {
             "text": forms.Textarea(attrs={"rows": 3, "maxlength": 300}),
@@ -65,7 +80,7 @@ class FindingForm(DsfrModelForm):
         }
         help_texts = {
             "text": "300 caractères au plus : une phrase qui énonce une difficulté, une problématique, un point fort "
-                    "ou une spécificité.",
+            "ou une spécificité.",
             "establishment": "Obligatoire quand le constat est au niveau « Établissement ».",
         }
 
@@ -80,7 +95,8 @@ class FindingForm(DsfrModelForm):
             "Cet établissement n'est pas dans le périmètre du contrat."
         )
         self.fields["evidence_indicators"].queryset = Indicator.objects.filter(
-            catalogue__authority=None, code__in=_indicator_codes(sections),
+            catalogue__authority=None,
+            code__in=_indicator_codes(sections),
         ).order_by("catalogue_id", "pk")
         self.fields["evidence_attachments"].queryset = Attachment.objects.filter(entry__diagnostic=diagnostic)
         self.fields["evidence_attachments"].label_from_instance = lambda a: f"{a.label} ({a.original_name})"
@@ -110,7 +126,9 @@ def _indicator_codes(sections) -> set[str]:
 
 class SynthesisForm(DsfrForm):
     salient_issues = forms.CharField(
-        label="Problématiques saillantes", required=False, widget=forms.Textarea(attrs={"rows": 6}),
+        label="Problématiques saillantes",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Les quelques enjeux qui ressortent du diagnostic et orienteront les objectifs du contrat.",
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -120,13 +138,17 @@ class SynthesisForm(DsfrForm):
         for axis in axes:
             name = perspective_field(axis.section.code)
             self.fields[name] = forms.CharField(
-                label=f"Perspectives – axe {axis.section.code}", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                label=f"Perspectives – axe {axis.section.code}",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 4}),
             )
             # Added after the DSFR base form styled its fields: style these the same way.
             dsfr_input_class_attr(self[name])
 
     def perspectives(self) -> dict[str, str]:
-        return {axis: self.cleaned_data[perspective_field(axis)] for axis in AXES if perspective_field(axis) in self.fields}
+        return {
+            axis: self.cleaned_data[perspective_field(axis)] for axis in AXES if perspective_field(axis) in self.fields
+        }
 
 
 def perspective_field(axis: str) -> str:

@@ -36,9 +36,13 @@ def _check(path: Path, data: dict) -> None:
         if raw["code"] in codes:
             raise TemplateError(f"{where} : le code « {raw['code']} » est déjà utilisé.")
         if raw["part"] not in Part.values:
-            raise TemplateError(f"{where}, clé « part » : « {raw['part']} » n'est pas une partie connue ({', '.join(Part.values)}).")
+            raise TemplateError(
+                f"{where}, clé « part » : « {raw['part']} » n'est pas une partie connue ({', '.join(Part.values)})."
+            )
         if raw["axis"] not in AXES:
-            raise TemplateError(f"{where}, clé « axis » : « {raw['axis']} » n'est pas un axe du Titre 1 ({', '.join(AXES)}).")
+            raise TemplateError(
+                f"{where}, clé « axis » : « {raw['axis']} » n'est pas un axe du Titre 1 ({', '.join(AXES)})."
+            )
         if raw.get("parent") and raw["parent"] not in codes:
             raise TemplateError(f"{where}, clé « parent » : la section « {raw['parent']} » doit être définie avant.")
         unknown = [c for c in raw.get("indicators", []) if c not in known_indicators]
@@ -66,18 +70,25 @@ def load_template(path: Path = NATIONAL_FILE, authority: Authority | None = None
     )
     for order, item in enumerate(data.get("checklist", []), start=1):
         ChecklistItem.objects.update_or_create(
-            template=template, code=item["code"],
+            template=template,
+            code=item["code"],
             defaults=dict(label=item["label"], hint=item.get("hint", ""), order=order),
         )
     template.checklist.exclude(code__in=[i["code"] for i in data.get("checklist", [])]).delete()
     sections: dict[str, TemplateSection] = {}
     for order, raw in enumerate(data["section"], start=1):
         sections[raw["code"]], _ = TemplateSection.objects.update_or_create(
-            template=template, code=raw["code"],
+            template=template,
+            code=raw["code"],
             defaults=dict(
-                part=raw["part"], parent=sections.get(raw.get("parent", "")), axis=raw["axis"], title=raw["title"],
-                guidance=raw.get("guidance", "").strip(), indicator_codes=raw.get("indicators", []),
-                checklist_codes=raw.get("checklist", []), order=order,
+                part=raw["part"],
+                parent=sections.get(raw.get("parent", "")),
+                axis=raw["axis"],
+                title=raw["title"],
+                guidance=raw.get("guidance", "").strip(),
+                indicator_codes=raw.get("indicators", []),
+                checklist_codes=raw.get("checklist", []),
+                order=order,
             ),
         )
     return template

@@ -2,9 +2,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from cpom.records import CatalogueFile, VersionedModel
 from cpom.contracts.models import Contract
 from cpom.indicators.models import Indicator
+from cpom.records import CatalogueFile, VersionedModel
 from cpom.registry.models import Authority, Establishment
 
 
@@ -12,7 +12,11 @@ class DiagnosticTemplate(CatalogueFile):
     """The frame of a shared diagnostic (sections, check-list), loaded from a data file; an authority may adapt it."""
 
     authority = models.ForeignKey(
-        Authority, null=True, blank=True, on_delete=models.PROTECT, related_name="diagnostic_templates",
+        Authority,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="diagnostic_templates",
         help_text="Vide pour la trame nationale.",
     )
 
@@ -100,7 +104,11 @@ class SectionEntry(VersionedModel):
     diagnostic = models.ForeignKey(Diagnostic, on_delete=models.CASCADE, related_name="entries")
     section = models.ForeignKey(TemplateSection, on_delete=models.PROTECT, related_name="entries")
     establishment = models.ForeignKey(
-        Establishment, null=True, blank=True, on_delete=models.PROTECT, related_name="diagnostic_entries",
+        Establishment,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="diagnostic_entries",
         help_text="Vide pour l'analyse consolidée de l'organisme gestionnaire.",
     )
     text = models.TextField("analyse de l'organisme gestionnaire", blank=True)
@@ -112,11 +120,13 @@ class SectionEntry(VersionedModel):
         verbose_name_plural = "analyses des sections"
         constraints = [
             models.UniqueConstraint(
-                fields=["diagnostic", "section", "establishment"], condition=Q(establishment__isnull=False),
+                fields=["diagnostic", "section", "establishment"],
+                condition=Q(establishment__isnull=False),
                 name="entry_unique_per_establishment",
             ),
             models.UniqueConstraint(
-                fields=["diagnostic", "section"], condition=Q(establishment__isnull=True),
+                fields=["diagnostic", "section"],
+                condition=Q(establishment__isnull=True),
                 name="entry_unique_consolidated",
             ),
         ]
@@ -195,27 +205,42 @@ class Finding(VersionedModel):
     """A constat: short, stating a difficulty, a problem, a strength or a specificity, with its evidence."""
 
     diagnostic = models.ForeignKey(Diagnostic, on_delete=models.CASCADE, related_name="findings")
-    section = models.ForeignKey(TemplateSection, on_delete=models.PROTECT, related_name="findings", verbose_name="thème")
+    section = models.ForeignKey(
+        TemplateSection, on_delete=models.PROTECT, related_name="findings", verbose_name="thème"
+    )
     text = models.CharField("constat", max_length=300)
     nature = models.CharField("nature", max_length=12, choices=Nature.choices)
     level = models.CharField("niveau", max_length=14, choices=FindingLevel.choices)
     establishment = models.ForeignKey(
-        Establishment, null=True, blank=True, on_delete=models.PROTECT, related_name="findings",
+        Establishment,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="findings",
         verbose_name="établissement",
     )
-    evidence_indicators = models.ManyToManyField(Indicator, blank=True, related_name="+", verbose_name="indicateurs à l'appui")
-    evidence_attachments = models.ManyToManyField(Attachment, blank=True, related_name="findings", verbose_name="documents à l'appui")
+    evidence_indicators = models.ManyToManyField(
+        Indicator, blank=True, related_name="+", verbose_name="indicateurs à l'appui"
+    )
+    evidence_attachments = models.ManyToManyField(
+        Attachment, blank=True, related_name="findings", verbose_name="documents à l'appui"
+    )
     evidence = models.TextField("autres éléments à l'appui", blank=True)
     causes = models.TextField("causes", blank=True)
     consequences = models.TextField("conséquences", blank=True)
     lever_exists = models.BooleanField(
-        "un levier existe dans le champ du contrat", default=True,
+        "un levier existe dans le champ du contrat",
+        default=True,
         help_text="Sans levier (par exemple une évolution de la réglementation), le contrat n'a pas vocation à fixer d'objectif.",
     )
     priority = models.PositiveSmallIntegerField("priorité", choices=Priority.choices, default=Priority.MEDIUM)
     # The side that wrote it: only that side edits it.
     authority = models.ForeignKey(
-        Authority, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        Authority,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text="Vide quand le constat est rédigé par l'organisme gestionnaire.",
     )
     organisation_label = models.CharField("rédigé par", max_length=200)

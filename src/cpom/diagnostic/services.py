@@ -10,17 +10,16 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 
-from cpom.core.locking import StaleWrite
 from cpom.access import membership_of
-from cpom.contracts.rules import contract_side
 from cpom.audit.services import record
 from cpom.contracts.models import Contract
+from cpom.contracts.rules import contract_side
+from cpom.core.locking import StaleWrite
+from cpom.core.numbers import grouped
 from cpom.indicators.models import Band, Indicator, IndicatorValue
 from cpom.indicators.services import consolidated_for
-from cpom.core.numbers import grouped
 
 from .frames import AXES
-from .rules import may_contribute, may_edit_finding, may_remark, may_write_analysis
 from .models import (
     Attachment,
     AxisPerspective,
@@ -33,6 +32,7 @@ from .models import (
     SectionEntry,
     TemplateSection,
 )
+from .rules import may_contribute, may_edit_finding, may_remark, may_write_analysis
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 # Extension → magic bytes the content must start with: a renamed executable or script is refused.
@@ -104,7 +104,9 @@ def save_analysis(diagnostic, section, establishment, user, text: str, expected_
         raise DiagnosticRefused("Seul l'organisme gestionnaire (rôle contribution) rédige l'analyse d'une section.")
     # A section nobody wrote yet is shown as version 1, the version a new entry starts at.
     entry, _ = SectionEntry.objects.select_for_update().get_or_create(
-        diagnostic=diagnostic, section=section, establishment=establishment,
+        diagnostic=diagnostic,
+        section=section,
+        establishment=establishment,
     )
     if entry.version != expected_version:
         raise StaleDiagnostic
@@ -161,41 +163,71 @@ def check_upload(name: str, content: bytes) -> str:
         raise DiagnosticRefused(f"{name} : le fichier est vide.")
     check_upload_size(name, len(content))
     if not content.startswith(ALLOWED_ATTACHMENTS[suffix]):
-        raise DiagnosticRefused(f"{name} : le contenu ne correspond pas à un fichier {suffix} (octet 1 : signature inattendue).")
+        raise DiagnosticRefused(
+            f"{name} : le contenu ne correspond pas à un fichier {suffix} (octet 1 : signature inattendue)."
+        )
     return suffix
 
 
 @transaction.atomic
-def add_attachment(diagnostic, section, establishment, user, name: str, content: bytes, kind: str, label: str) -> Attachment:
+def add_attachment(
+    diagnostic, section, establishment, user, name: str, content: bytes, kind: str, label: str
+) -> Attachment:
     if not may_contribute(user, diagnostic.contract):
         _require_open(diagnostic.contract)
         raise DiagnosticRefused("Seules les parties au contrat (rôle contribution) joignent des documents.")
     suffix = check_upload(name, content)
     entry, _ = SectionEntry.objects.get_or_create(diagnostic=diagnostic, section=section, establishment=establishment)
     attachment = Attachment(
-        entry=entry, kind=kind, label=label.strip() or PurePath(name).stem[:200],
-        original_name=PurePath(name).name[:255], size=len(content), sha256=hashlib.sha256(content).hexdigest(),
-        uploaded_by=user, organisation_label=membership_of(user).organisation_label,
+        entry=entry,
+        kind=kind,
+        label=label.strip() or PurePath(name).stem[:200],
+        original_name=PurePath(name).name[:255],
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=user,
+        organisation_label=membership_of(user).organisation_label,
     )
     # The stored name is generated: the uploaded name never reaches the file system.
     attachment.file.save(f"{uuid.uuid4().hex}{suffix}", ContentFile(content), save=False)
     attachment.save()
-    record(user, diagnostic, f"Pièce jointe {section.code}{_where(establishment)}", None, {"document": attachment.original_name})
+    record(
+        user,
+        diagnostic,
+        f"Pièce jointe {section.code}{_where(establishment)}",
+        None,
+        {"document": attachment.original_name},
+    )
     return attachment
 
 
 FINDING_FIELDS = [
-    "section", "text", "nature", "level", "establishment", "evidence", "causes", "consequences", "lever_exists", "priority",
+    "section",
+    "text",
+    "nature",
+    "level",
+    "establishment",
+    "evidence",
+    "causes",
+    "consequences",
+    "lever_exists",
+    "priority",
 ]
 
 
 def finding_snapshot(finding: Finding) -> dict:
     return {
-        "constat": finding.text, "nature": finding.get_nature_display(), "niveau": finding.get_level_display(),
+        "constat": finding.text,
+        "nature": finding.get_nature_display(),
+        "niveau": finding.get_level_display(),
         "établissement": finding.establishment.name if finding.establishment else "",
-        "thème": str(finding.section), "causes": finding.causes, "conséquences": finding.consequences,
-        "levier": "oui" if finding.lever_exists else "non", "priorité": finding.get_priority_display(),
-        "indicateurs": sorted(i.code for i in finding.evidence_indicators.all()), "éléments": finding.evidence,
+        "thème": str(finding.section),
+        "causes": finding.causes,
+        "conséquences": finding.consequences,
+        "levier": "oui" if finding.lever_exists else "non",
+        "priorité": finding.get_priority_display(),
+        "indicateurs": sorted(i.code for i in finding.evidence_indicators.all()),
+        "éléments": finding.evidence,
     }
 
 
@@ -214,7 +246,9 @@ def save_finding(diagnostic, user, data: dict, finding: Finding | None = None, e
         finding = Finding.objects.select_for_update().get(pk=finding.pk)
         if not may_edit_finding(user, finding):
             _require_open(contract)
-            raise DiagnosticRefused("Seule la partie qui a rédigé ce constat peut le modifier ; les autres en discutent.")
+            raise DiagnosticRefused(
+                "Seule la partie qui a rédigé ce constat peut le modifier ; les autres en discutent."
+            )
         if finding.version != expected_version:
             raise StaleDiagnostic
         before = finding_snapshot(finding)
@@ -231,7 +265,9 @@ def save_finding(diagnostic, user, data: dict, finding: Finding | None = None, e
 
 
 @transaction.atomic
-def save_synthesis(diagnostic, user, salient_issues: str, perspectives: dict[str, str], expected_version: int) -> Diagnostic:
+def save_synthesis(
+    diagnostic, user, salient_issues: str, perspectives: dict[str, str], expected_version: int
+) -> Diagnostic:
     """The synthesis' free parts (salient issues, perspectives per axis), written by any party."""
     if not may_contribute(user, diagnostic.contract):
         _require_open(diagnostic.contract)
@@ -266,9 +302,9 @@ class ChecklistLine:
 def checklist(diagnostic: Diagnostic) -> list[ChecklistLine]:
     """ANAP's themes every diagnostic must cover: a theme counts as covered once one of its sections has an analysis or a finding."""
     sections = list(diagnostic.template.sections.all())
-    written = set(
-        diagnostic.entries.exclude(text="").values_list("section_id", flat=True)
-    ) | set(diagnostic.findings.values_list("section_id", flat=True))
+    written = set(diagnostic.entries.exclude(text="").values_list("section_id", flat=True)) | set(
+        diagnostic.findings.values_list("section_id", flat=True)
+    )
     lines = []
     for item in diagnostic.template.checklist.all():
         concerned = [s for s in sections if item.code in s.checklist_codes]
@@ -301,7 +337,9 @@ def synthesis(diagnostic: Diagnostic) -> Synthesis:
     """Strengths and weaknesses per Titre 1 axis, from the findings, with the parties' perspectives."""
     axes = {s.code: AxisSynthesis(s) for s in diagnostic.template.sections.filter(code__in=AXES)}
     perspectives = {p.axis: p.text for p in diagnostic.perspectives.all()}
-    findings = diagnostic.findings.select_related("section", "establishment").order_by("priority", "section__order", "pk")
+    findings = diagnostic.findings.select_related("section", "establishment").order_by(
+        "priority", "section__order", "pk"
+    )
     for finding in findings:
         target = axes.get(finding.section.axis)
         if target is None:
@@ -338,16 +376,21 @@ def _latest_year(establishments) -> int | None:
     return IndicatorValue.objects.filter(establishment__in=establishments).aggregate(year=Max("year"))["year"]
 
 
-def section_indicators(section: TemplateSection, establishment=None, contract: Contract | None = None) -> list[IndicatorLine]:
+def section_indicators(
+    section: TemplateSection, establishment=None, contract: Contract | None = None
+) -> list[IndicatorLine]:
     """The section's indicators pre-filled from the engine: the establishment's value and band among its peers,
     or, for the consolidated level, the perimeter's values per homogeneous category (never a mean of ratios)."""
-    indicators = {i.code: i for i in Indicator.objects.filter(code__in=section.indicator_codes, catalogue__authority=None)}
+    indicators = {
+        i.code: i for i in Indicator.objects.filter(code__in=section.indicator_codes, catalogue__authority=None)
+    }
     if establishment is not None:
         year = _latest_year([establishment])
         stored = {
             v.indicator.code: v
-            for v in IndicatorValue.objects.filter(establishment=establishment, year=year, indicator__code__in=indicators)
-            .select_related("indicator")
+            for v in IndicatorValue.objects.filter(
+                establishment=establishment, year=year, indicator__code__in=indicators
+            ).select_related("indicator")
         }
         lines = []
         for code in section.indicator_codes:

@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from cpom.core.locking import STALE_STATUS
 from cpom.contracts.pages import contract_page
+from cpom.core.locking import STALE_STATUS
 from cpom.indicators.models import Indicator
 from cpom.registry.categories import CATEGORY_CHOICES
 from cpom.web.refusals import forbid
@@ -36,9 +36,13 @@ def diagnostic_page(view):
             diagnostic = services.diagnostic_for(contract)
         except services.NoTemplate as missing:
             # No frame loaded yet: a configuration step, said plainly rather than a server error.
-            return render(request, "diagnostic/no_template.html", {"contract": contract, "reason": str(missing)}, status=503)
+            return render(
+                request, "diagnostic/no_template.html", {"contract": contract, "reason": str(missing)}, status=503
+            )
         except services.NoDiagnostic as missing:
-            return render(request, "diagnostic/no_diagnostic.html", {"contract": contract, "reason": str(missing)}, status=404)
+            return render(
+                request, "diagnostic/no_diagnostic.html", {"contract": contract, "reason": str(missing)}, status=404
+            )
         diagnostic.contract = contract
         return view(request, diagnostic, **kwargs)
 
@@ -81,7 +85,11 @@ def _section_rows(diagnostic, establishment) -> dict[str, list[SectionRow]]:
     parts: dict[str, list[SectionRow]] = {part: [] for part in Part.values}
     for section in diagnostic.template.sections.all():
         row = SectionRow(
-            section, section.pk in consolidated, per_establishment[section.pk], section.pk in selected, findings[section.pk],
+            section,
+            section.pk in consolidated,
+            per_establishment[section.pk],
+            section.pk in selected,
+            findings[section.pk],
         )
         rows[section.pk] = row
         parent = rows.get(section.parent_id)
@@ -99,22 +107,26 @@ def home(request, diagnostic):
         findings = findings.filter(nature=nature)
     lines = services.checklist(diagnostic)
     parts = _section_rows(diagnostic, establishment)
-    return render(request, "diagnostic/home.html", {
-        "contract": contract,
-        "diagnostic": diagnostic,
-        "establishment": establishment,
-        "establishments": contract.establishments.order_by("category", "name"),
-        "level_query": _level_query(establishment),
-        # The level selector keeps the findings filter.
-        "keep": [("nature", nature)] if nature else [],
-        "parts": [(Part(code).label, code, parts[code]) for code in Part.values if parts[code]],
-        "checklist": lines,
-        "missing": [line for line in lines if not line.covered],
-        "findings": findings,
-        "natures": Nature.choices,
-        "nature": nature,
-        **rules.rights(request.user, contract),
-    })
+    return render(
+        request,
+        "diagnostic/home.html",
+        {
+            "contract": contract,
+            "diagnostic": diagnostic,
+            "establishment": establishment,
+            "establishments": contract.establishments.order_by("category", "name"),
+            "level_query": _level_query(establishment),
+            # The level selector keeps the findings filter.
+            "keep": [("nature", nature)] if nature else [],
+            "parts": [(Part(code).label, code, parts[code]) for code in Part.values if parts[code]],
+            "checklist": lines,
+            "missing": [line for line in lines if not line.covered],
+            "findings": findings,
+            "natures": Nature.choices,
+            "nature": nature,
+            **rules.rights(request.user, contract),
+        },
+    )
 
 
 # --- A section: analysis, remarks, indicators, attachments, findings -----------------------------------------------
@@ -177,7 +189,9 @@ def _consolidated_table(section, contract) -> ConsolidatedTable:
     cells: dict[str, dict] = {}
     indicators = {}
     for line in lines:
-        categories.setdefault(line.category, (line.category, CATEGORY_LABELS.get(line.category, line.category), line.members))
+        categories.setdefault(
+            line.category, (line.category, CATEGORY_LABELS.get(line.category, line.category), line.members)
+        )
         indicators.setdefault(line.indicator.code, line.indicator)
         cells.setdefault(line.indicator.code, {})[line.category] = line
     ordered = sorted(categories.values())
@@ -188,7 +202,9 @@ def _consolidated_table(section, contract) -> ConsolidatedTable:
         all_missing = all(line is not None and line.value is None for line in row)
         rows.append(ConsolidatedRow(indicator, row, reasons.pop() if all_missing and len(reasons) == 1 else ""))
     # Indicators with no stored value anywhere in the perimeter are still listed, with the reason.
-    absent = Indicator.objects.filter(catalogue__authority=None, code__in=section.indicator_codes).exclude(code__in=indicators)
+    absent = Indicator.objects.filter(catalogue__authority=None, code__in=section.indicator_codes).exclude(
+        code__in=indicators
+    )
     for indicator in sorted(absent, key=lambda i: section.indicator_codes.index(i.code)):
         rows.append(ConsolidatedRow(indicator, [None] * len(ordered), _not_consolidated(indicator)))
     return ConsolidatedTable(lines[0].year if lines else None, ordered, rows)
@@ -228,9 +244,13 @@ def _section_context(request, diagnostic, section, establishment, forms: dict) -
         "findings": findings,
         "previous": previous,
         "following": following,
-        "analysis_form": forms.get("analysis") or AnalysisForm(initial={
-            "text": entry.text if entry else "", "version": entry.version if entry else 1,
-        }),
+        "analysis_form": forms.get("analysis")
+        or AnalysisForm(
+            initial={
+                "text": entry.text if entry else "",
+                "version": entry.version if entry else 1,
+            }
+        ),
         "remark_form": forms.get("remark") or RemarkForm(),
         "attachment_form": forms.get("attachment") or AttachmentForm(),
         **rules.rights(request.user, contract),
@@ -244,7 +264,12 @@ def _post_analysis(request, diagnostic, section, establishment):
         return {"analysis": form}, 400
     try:
         services.save_analysis(
-            diagnostic, section, establishment, request.user, form.cleaned_data["text"], form.cleaned_data["version"],
+            diagnostic,
+            section,
+            establishment,
+            request.user,
+            form.cleaned_data["text"],
+            form.cleaned_data["version"],
         )
     except services.StaleDiagnostic as stale:
         form.add_error(None, str(stale))
@@ -272,8 +297,14 @@ def _post_attachment(request, diagnostic, section, establishment):
     try:
         services.check_upload_size(upload.name, upload.size)
         attachment = services.add_attachment(
-            diagnostic, section, establishment, request.user, upload.name, upload.read(),
-            form.cleaned_data["kind"], form.cleaned_data["label"],
+            diagnostic,
+            section,
+            establishment,
+            request.user,
+            upload.name,
+            upload.read(),
+            form.cleaned_data["kind"],
+            form.cleaned_data["label"],
         )
     except services.DiagnosticRefused as refused:
         form.add_error("file", str(refused))
@@ -298,7 +329,9 @@ def section(request, diagnostic, section_code):
         forms, status = action(request, diagnostic, section, establishment)
         if forms is None:
             # Back to the part of the page just written, where the confirmation is read in context.
-            return redirect(_section_url(diagnostic.contract, section, establishment) + "#" + ANCHORS[request.POST["action"]])
+            return redirect(
+                _section_url(diagnostic.contract, section, establishment) + "#" + ANCHORS[request.POST["action"]]
+            )
     context = _section_context(request, diagnostic, section, establishment, forms)
     return render(request, "diagnostic/section.html", context, status=status)
 
@@ -328,7 +361,9 @@ def attachment(request, diagnostic, attachment_id):
 
 
 def _finding_url(finding) -> str:
-    return reverse("diagnostic:finding", kwargs={"contract_id": finding.diagnostic.contract_id, "finding_id": finding.pk})
+    return reverse(
+        "diagnostic:finding", kwargs={"contract_id": finding.diagnostic.contract_id, "finding_id": finding.pk}
+    )
 
 
 def _create_initial(request, diagnostic) -> dict:
@@ -348,8 +383,12 @@ def _create_initial(request, diagnostic) -> dict:
 def finding_create(request, diagnostic):
     contract = diagnostic.contract
     forbid(rules.finding_refusal(request.user, contract))
-    form = FindingForm(request.POST or None, diagnostic=diagnostic, initial=_create_initial(request, diagnostic),
-                       instance=Finding(diagnostic=diagnostic))
+    form = FindingForm(
+        request.POST or None,
+        diagnostic=diagnostic,
+        initial=_create_initial(request, diagnostic),
+        instance=Finding(diagnostic=diagnostic),
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -357,9 +396,18 @@ def finding_create(request, diagnostic):
             messages.success(request, "Le constat est enregistré.")
             return redirect(_finding_url(finding))
         status = 400
-    return render(request, "diagnostic/finding.html", {
-        "contract": contract, "diagnostic": diagnostic, "form": form, "finding": None, **rules.rights(request.user, contract),
-    }, status=status)
+    return render(
+        request,
+        "diagnostic/finding.html",
+        {
+            "contract": contract,
+            "diagnostic": diagnostic,
+            "form": form,
+            "finding": None,
+            **rules.rights(request.user, contract),
+        },
+        status=status,
+    )
 
 
 @diagnostic_page
@@ -375,7 +423,9 @@ def finding(request, diagnostic, finding_id):
         form = FindingForm(request.POST, diagnostic=diagnostic, instance=queryset.get(pk=current.pk))
         if form.is_valid():
             try:
-                services.save_finding(diagnostic, request.user, form.cleaned_data, current, form.cleaned_data["version"] or 0)
+                services.save_finding(
+                    diagnostic, request.user, form.cleaned_data, current, form.cleaned_data["version"] or 0
+                )
             except services.StaleDiagnostic as stale:
                 form.add_error(None, str(stale))
                 status = STALE_STATUS
@@ -386,16 +436,21 @@ def finding(request, diagnostic, finding_id):
             status = 400
     elif may_edit:
         form = FindingForm(diagnostic=diagnostic, instance=queryset.get(pk=current.pk))
-    return render(request, "diagnostic/finding.html", {
-        "contract": contract,
-        "diagnostic": diagnostic,
-        "finding": current,
-        "form": form,
-        "objectives": current.objectives.order_by("number"),
-        "indicators": current.evidence_indicators.order_by("catalogue_id", "pk"),
-        "attachments": current.evidence_attachments.all(),
-        **rules.rights(request.user, contract),
-    }, status=status)
+    return render(
+        request,
+        "diagnostic/finding.html",
+        {
+            "contract": contract,
+            "diagnostic": diagnostic,
+            "finding": current,
+            "form": form,
+            "objectives": current.objectives.order_by("number"),
+            "indicators": current.evidence_indicators.order_by("catalogue_id", "pk"),
+            "attachments": current.evidence_attachments.all(),
+            **rules.rights(request.user, contract),
+        },
+        status=status,
+    )
 
 
 # --- Synthesis ------------------------------------------------------------------------------------------------------
@@ -418,7 +473,10 @@ def synthesis(request, diagnostic):
         if form.is_valid():
             try:
                 services.save_synthesis(
-                    diagnostic, request.user, form.cleaned_data["salient_issues"], form.perspectives(),
+                    diagnostic,
+                    request.user,
+                    form.cleaned_data["salient_issues"],
+                    form.perspectives(),
                     form.cleaned_data["version"],
                 )
             except services.StaleDiagnostic as stale:
@@ -431,7 +489,15 @@ def synthesis(request, diagnostic):
             status = 400
     elif rules.may_contribute(request.user, contract):
         form = SynthesisForm(initial=_synthesis_initial(diagnostic, result), axes=result.axes)
-    return render(request, "diagnostic/synthesis.html", {
-        "contract": contract, "diagnostic": diagnostic, "synthesis": result, "form": form,
-        **rules.rights(request.user, contract),
-    }, status=status)
+    return render(
+        request,
+        "diagnostic/synthesis.html",
+        {
+            "contract": contract,
+            "diagnostic": diagnostic,
+            "synthesis": result,
+            "form": form,
+            **rules.rights(request.user, contract),
+        },
+        status=status,
+    )

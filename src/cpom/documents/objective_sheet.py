@@ -8,10 +8,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from cpom.contracts.models import Contract
-from cpom.indicators.models import Kind
-from cpom.objectives.models import DUE_YEAR_LABELS, Funding, FollowUpIndicator, Level, Objective, ObjectiveSheet
-
 from cpom.core.formatting import DATE_TO_SET, NOT_FILLED, filled, french_date, label, money
+from cpom.indicators.models import Kind
+from cpom.objectives.models import DUE_YEAR_LABELS, FollowUpIndicator, Funding, Level, Objective, ObjectiveSheet
+
 from .layout import Banner, Block, Bullet, Document, Heading, PageBreak, Table, Text
 from .pdf import to_pdf
 from .synthesis import finding_bullet
@@ -77,7 +77,10 @@ def sheet_blocks(objective: Objective) -> list[Block]:
         Heading("Enjeux", 1),
         Text(filled(sheet.stakes_text)),
         Heading("Constats du diagnostic auxquels répond l'objectif", 1),
-        *([finding_bullet(f) for f in objective.findings.select_related("section", "establishment")] or [Text(NOT_FILLED)]),
+        *(
+            [finding_bullet(f) for f in objective.findings.select_related("section", "establishment")]
+            or [Text(NOT_FILLED)]
+        ),
         Heading("Priorités territoriales auxquelles répond l'objectif", 1),
         *_priorities(objective),
         Heading("Actions", 1),
@@ -121,7 +124,10 @@ def _priorities(objective: Objective) -> list[Block]:
 def _actions(objective: Objective) -> list[Block]:
     actions = objective.children.filter(level=Level.ACTION)
     bullets = [
-        Bullet(f"{a.number} – {a.title}", f"{label('Échéance')} {a.due_year_label or NOT_FILLED} · {a.get_status_display()}")
+        Bullet(
+            f"{a.number} – {a.title}",
+            f"{label('Échéance')} {a.due_year_label or NOT_FILLED} · {a.get_status_display()}",
+        )
         for a in actions
     ]
     return bullets or [Text(NOT_FILLED)]
@@ -135,9 +141,15 @@ def _milestones(objective: Objective) -> list[Block]:
 
 def _budget(sheet: ObjectiveSheet) -> list[Block]:
     return [
-        _means("Valorisation budgétaire de la mesure à moyens constants", sheet.constant_means_value, sheet.constant_means_note),
+        _means(
+            "Valorisation budgétaire de la mesure à moyens constants",
+            sheet.constant_means_value,
+            sheet.constant_means_note,
+        ),
         Text(label("Dans l'hypothèse de moyens inscrits au contrat pour la réalisation de la mesure")),
-        _means("Moyens apportés par l'organisme gestionnaire", sheet.managing_body_means, sheet.managing_body_means_note),
+        _means(
+            "Moyens apportés par l'organisme gestionnaire", sheet.managing_body_means, sheet.managing_body_means_note
+        ),
         _means("Moyens apportés par l'autorité", sheet.authority_means, sheet.authority_means_note),
     ]
 

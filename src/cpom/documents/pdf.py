@@ -15,9 +15,9 @@ from reportlab.platypus import PageBreak as PdfPageBreak
 from reportlab.platypus import Paragraph, SimpleDocTemplate, TableStyle
 from reportlab.platypus import Table as PdfTable
 
+from cpom.core.formatting import label
 from cpom.core.text import clean_text
 
-from cpom.core.formatting import label
 from .layout import Banner, Bullet, Document, Heading, PageBreak, Table, Text
 
 MARGIN = 2 * cm
@@ -30,34 +30,69 @@ BODY = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13, spa
 HEADINGS = [  # by level, 0 being the document's title
     ParagraphStyle("title", BODY, fontName="Helvetica-Bold", fontSize=18, leading=22, spaceAfter=12, keepWithNext=1),
     ParagraphStyle(
-        "h1", BODY, fontName="Helvetica-Bold", fontSize=15, leading=19, textColor=BLUE, spaceBefore=14, spaceAfter=6,
+        "h1",
+        BODY,
+        fontName="Helvetica-Bold",
+        fontSize=15,
+        leading=19,
+        textColor=BLUE,
+        spaceBefore=14,
+        spaceAfter=6,
         keepWithNext=1,
     ),
     ParagraphStyle(
-        "h2", BODY, fontName="Helvetica-Bold", fontSize=13, leading=16, textColor=BLUE, spaceBefore=10, spaceAfter=4,
+        "h2",
+        BODY,
+        fontName="Helvetica-Bold",
+        fontSize=13,
+        leading=16,
+        textColor=BLUE,
+        spaceBefore=10,
+        spaceAfter=4,
         keepWithNext=1,
     ),
-    ParagraphStyle("h3", BODY, fontName="Helvetica-Bold", fontSize=11, leading=14, spaceBefore=8, spaceAfter=3, keepWithNext=1),
+    ParagraphStyle(
+        "h3", BODY, fontName="Helvetica-Bold", fontSize=11, leading=14, spaceBefore=8, spaceAfter=3, keepWithNext=1
+    ),
 ]
 BULLET = ParagraphStyle("bullet", BODY, leftIndent=14, bulletIndent=4)
 BANNER = ParagraphStyle(
-    "banner", BODY, fontName="Helvetica-Bold", fontSize=12, leading=15, textColor=RED, backColor=colors.HexColor("#FDECEA"),
-    borderColor=RED, borderWidth=1, borderPadding=6, spaceBefore=8, spaceAfter=14,
+    "banner",
+    BODY,
+    fontName="Helvetica-Bold",
+    fontSize=12,
+    leading=15,
+    textColor=RED,
+    backColor=colors.HexColor("#FDECEA"),
+    borderColor=RED,
+    borderWidth=1,
+    borderPadding=6,
+    spaceBefore=8,
+    spaceAfter=14,
 )
 CELL = ParagraphStyle("cell", BODY, fontSize=9, leading=11, spaceAfter=0)
 HEADER_CELL = ParagraphStyle("header_cell", CELL, fontName="Helvetica-Bold")
-TABLE_STYLE = TableStyle([
-    ("GRID", (0, 0), (-1, -1), 0.5, GREY),
-    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8EDF7")),
-    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-])
+TABLE_STYLE = TableStyle(
+    [
+        ("GRID", (0, 0), (-1, -1), 0.5, GREY),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8EDF7")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]
+)
 
 
 def to_pdf(document: Document) -> bytes:
     buffer = BytesIO()
     template = SimpleDocTemplate(
-        buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN,
-        title=clean_text(document.title), author="CPOM", lang="fr-FR",
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN,
+        title=clean_text(document.title),
+        author="CPOM",
+        lang="fr-FR",
     )
 
     def footer(canvas, doc) -> None:
@@ -84,7 +119,9 @@ def _flowable(block):
             prefix = f"<b>{markup(label(block.label))}</b> " if block.label else ""
             return Paragraph(prefix + markup(block.text), BODY)
         case Bullet():
-            detail = f'<br/><font size="8.5" color="#595959"><i>{markup(block.detail)}</i></font>' if block.detail else ""
+            detail = (
+                f'<br/><font size="8.5" color="#595959"><i>{markup(block.detail)}</i></font>' if block.detail else ""
+            )
             return Paragraph(markup(block.text) + detail, BULLET, bulletText="–")
         case Banner():
             return Paragraph(markup(block.text), BANNER)

@@ -3,10 +3,10 @@
 from django.utils import timezone
 
 from cpom.contracts.models import Contract
+from cpom.core.formatting import filled, french_date, label, shorten, years
 from cpom.diagnostic.models import Finding
 from cpom.diagnostic.services import AxisSynthesis, ChecklistLine, Synthesis
 
-from cpom.core.formatting import filled, french_date, label, shorten, years
 from .layout import Block, Bullet, Document, Heading, Text
 from .pdf import to_pdf
 from .word import to_docx
@@ -44,7 +44,9 @@ def _contract(contract: Contract) -> list[Block]:
         f"{party.authority.name}{' (cheffe de file)' if party.is_lead else ''}"
         for party in contract.parties.admitted().select_related("authority")
     ]
-    period = f"du {french_date(contract.start_date)} au {french_date(contract.end_date)} ({years(contract.duration_years)})"
+    period = (
+        f"du {french_date(contract.start_date)} au {french_date(contract.end_date)} ({years(contract.duration_years)})"
+    )
     return [
         Text(str(contract), "Contrat"),
         Text(contract.managing_body.name, "Organisme gestionnaire"),
@@ -76,7 +78,9 @@ def finding_bullet(finding: Finding) -> Bullet:
     """A finding in short: its text, then its nature, theme, level or establishment, priority, causes and consequences."""
     where = finding.establishment.name if finding.establishment else finding.get_level_display()
     details = [
-        finding.get_nature_display(), f"thème « {finding.section.label} »", where,
+        finding.get_nature_display(),
+        f"thème « {finding.section.label} »",
+        where,
         f"priorité {finding.get_priority_display().lower()}",
     ]
     if finding.causes.strip():

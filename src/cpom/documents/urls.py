@@ -9,5 +9,7 @@ urlpatterns = [
     path("diagnostic/synthese/word/", views.synthesis, {"extension": "docx"}, name="synthesis_docx"),
     path("diagnostic/synthese/pdf/", views.synthesis, {"extension": "pdf"}, name="synthesis_pdf"),
     re_path(r"^objectifs/fiches\.(?P<extension>docx|pdf)$", views.objective_annex, name="annex"),
-    re_path(r"^objectifs/(?P<objective_id>[0-9]+)/fiche\.(?P<extension>docx|pdf)$", views.objective_sheet, name="sheet"),
+    re_path(
+        r"^objectifs/(?P<objective_id>[0-9]+)/fiche\.(?P<extension>docx|pdf)$", views.objective_sheet, name="sheet"
+    ),
 ]

@@ -10,9 +10,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from cpom.core.formatting import label
 from cpom.core.text import clean_text
 
-from cpom.core.formatting import label
 from .layout import Banner, Bullet, Document, Heading, PageBreak, Table, Text
 
 MARGIN = Cm(2)
@@ -56,7 +56,12 @@ def _set_up(word, document: Document) -> None:
     section.page_width, section.page_height = Cm(21), Cm(29.7)
     section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = MARGIN
     properties = word.core_properties
-    properties.title, properties.language, properties.author, properties.comments = clean_text(document.title), "fr-FR", "CPOM", ""
+    properties.title, properties.language, properties.author, properties.comments = (
+        clean_text(document.title),
+        "fr-FR",
+        "CPOM",
+        "",
+    )
     # Word checks the spelling in French.
     language = OxmlElement("w:lang")
     language.set(qn("w:val"), "fr-FR")

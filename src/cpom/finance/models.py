@@ -50,7 +50,9 @@ class SectionMapping(models.Model):
     managing_body = models.ForeignKey(ManagingBody, on_delete=models.CASCADE, related_name="sections")
     code = models.CharField("section analytique", max_length=40)
     label = models.CharField("libellé", max_length=200, blank=True)
-    establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="sections", verbose_name="établissement")
+    establishment = models.ForeignKey(
+        Establishment, on_delete=models.CASCADE, related_name="sections", verbose_name="établissement"
+    )
 
     class Meta:
         verbose_name = "section analytique"
@@ -66,7 +68,11 @@ class ChartOfAccounts(CatalogueFile):
     """Which account prefixes fall in which functional group: the national budget frame, or an authority's own."""
 
     authority = models.ForeignKey(
-        Authority, null=True, blank=True, on_delete=models.PROTECT, related_name="charts",
+        Authority,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="charts",
         help_text="Vide pour le cadre national.",
     )
 
@@ -111,9 +117,13 @@ class ReferenceBudget(VersionedModel):
 
     contract = models.OneToOneField(Contract, on_delete=models.CASCADE, related_name="reference_budget")
     base_year = models.PositiveSmallIntegerField("exercice de référence")
-    growth_mode = models.CharField("mode d'évolution", max_length=20, choices=GrowthMode.choices, default=GrowthMode.REGIONAL_RATE)
+    growth_mode = models.CharField(
+        "mode d'évolution", max_length=20, choices=GrowthMode.choices, default=GrowthMode.REGIONAL_RATE
+    )
     growth_rate = models.DecimalField("taux d'évolution annuel (%)", **RATE, default=0)
-    zero_rate_years = models.PositiveSmallIntegerField("années à taux zéro", default=0, validators=[MaxValueValidator(5)])
+    zero_rate_years = models.PositiveSmallIntegerField(
+        "années à taux zéro", default=0, validators=[MaxValueValidator(5)]
+    )
 
     class Meta:
         verbose_name = "budget de référence"
@@ -139,7 +149,9 @@ class BudgetLine(models.Model):
         verbose_name = "ligne du budget de référence"
         verbose_name_plural = "lignes du budget de référence"
         constraints = [
-            models.UniqueConstraint(fields=["budget", "establishment", "funder", "side", "group"], name="budget_line_unique"),
+            models.UniqueConstraint(
+                fields=["budget", "establishment", "funder", "side", "group"], name="budget_line_unique"
+            ),
             models.CheckConstraint(condition=Q(amount__gte=0), name="budget_line_amount_not_negative"),
             models.CheckConstraint(condition=Q(group__gte=1, group__lte=3), name="budget_line_group_1_to_3"),
         ]
@@ -187,12 +199,21 @@ class Scenario(models.Model):
     envelope_rates = models.JSONField("taux d'évolution de l'enveloppe par année (%)", default=dict)
     expense_rates = models.JSONField("taux d'évolution des dépenses par année (%)", default=dict)
     convergence_target = models.DecimalField(
-        "coût cible à la place (€)", **MONEY, null=True, blank=True,
+        "coût cible à la place (€)",
+        **MONEY,
+        null=True,
+        blank=True,
         help_text="Coût par place vers lequel converger ; vide : pas de convergence.",
     )
-    convergence_years = models.PositiveSmallIntegerField("années de convergence", default=5, validators=[MinValueValidator(1), MaxValueValidator(5)])
-    surplus_rule = models.CharField("affectation des excédents", max_length=14, choices=SurplusRule.choices, default=SurplusRule.RESERVES)
-    deficit_rule = models.CharField("affectation des déficits", max_length=14, choices=DeficitRule.choices, default=DeficitRule.RESERVE)
+    convergence_years = models.PositiveSmallIntegerField(
+        "années de convergence", default=5, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    surplus_rule = models.CharField(
+        "affectation des excédents", max_length=14, choices=SurplusRule.choices, default=SurplusRule.RESERVES
+    )
+    deficit_rule = models.CharField(
+        "affectation des déficits", max_length=14, choices=DeficitRule.choices, default=DeficitRule.RESERVE
+    )
     opening_reserves = models.DecimalField("réserves au début du contrat (€)", **MONEY, default=0)
 
     class Meta:
@@ -201,7 +222,10 @@ class Scenario(models.Model):
         ordering = ["budget", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["budget", "name"], name="scenario_name_unique"),
-            models.CheckConstraint(condition=Q(convergence_years__gte=1, convergence_years__lte=5), name="scenario_convergence_1_to_5_years"),
+            models.CheckConstraint(
+                condition=Q(convergence_years__gte=1, convergence_years__lte=5),
+                name="scenario_convergence_1_to_5_years",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -224,7 +248,9 @@ class NewMeasure(models.Model):
         verbose_name_plural = "mesures nouvelles"
         constraints = [
             models.CheckConstraint(condition=Q(start_year__lte=4), name="measure_start_year_n_to_n4"),
-            models.CheckConstraint(condition=Q(managing_body_means__gte=0, authority_means__gte=0), name="measure_means_not_negative"),
+            models.CheckConstraint(
+                condition=Q(managing_body_means__gte=0, authority_means__gte=0), name="measure_means_not_negative"
+            ),
         ]
 
     def __str__(self):

@@ -19,7 +19,9 @@ IMPORT_REFUSAL = (
 MEAN_COSTS_REFUSAL = "Seules l'équipe de la plateforme et les ARS (rôle validation) saisissent les coûts moyens."
 LINES_REFUSAL = "Seul l'organisme gestionnaire (rôle contribution ou plus) propose les lignes du budget de référence."
 GROWTH_REFUSAL = "Seule l'autorité cheffe de file (rôle validation) fixe le mode et le taux d'évolution de la dotation."
-SCENARIO_REFUSAL = "Seules les parties au contrat (rôle contribution) modifient les scénarios, et seulement avant signature."
+SCENARIO_REFUSAL = (
+    "Seules les parties au contrat (rôle contribution) modifient les scénarios, et seulement avant signature."
+)
 
 
 # --- Accounting imports -------------------------------------------------------------------------------------------
@@ -72,8 +74,10 @@ def mean_costs_refusal(user) -> str | None:
 
 def _budget_state_refusal(contract: Contract) -> str | None:
     if not contract.is_open:
-        return (f"Le contrat est à l'état « {contract.get_state_display()} » : le budget de référence ne se modifie "
-                "qu'avant la signature (contrat lancé, en diagnostic partagé ou en négociation), ensuite par avenant.")
+        return (
+            f"Le contrat est à l'état « {contract.get_state_display()} » : le budget de référence ne se modifie "
+            "qu'avant la signature (contrat lancé, en diagnostic partagé ou en négociation), ensuite par avenant."
+        )
     return None
 
 
@@ -99,6 +103,8 @@ def scenario_refusal(user, contract: Contract) -> str | None:
     if not can_contribute(user, contract):
         return SCENARIO_REFUSAL
     if not contract.is_open:
-        return (f"Le contrat est à l'état « {contract.get_state_display()} » : les scénarios de trajectoire ne se "
-                "modifient que pendant le lancement, le diagnostic partagé et la négociation du contrat.")
+        return (
+            f"Le contrat est à l'état « {contract.get_state_display()} » : les scénarios de trajectoire ne se "
+            "modifient que pendant le lancement, le diagnostic partagé et la négociation du contrat."
+        )
     return None

@@ -62,8 +62,13 @@ def _groups(keys: np.ndarray, values: np.ndarray) -> _Groups:
     starts = np.concatenate([[0], np.flatnonzero(keys[1:] != keys[:-1]) + 1])
     count = np.diff(np.concatenate([starts, [len(keys)]]))
     return _Groups(
-        keys[starts], count, values[starts], _quantile(values, starts, count, 0.25),
-        _quantile(values, starts, count, 0.5), _quantile(values, starts, count, 0.75), values[starts + count - 1],
+        keys[starts],
+        count,
+        values[starts],
+        _quantile(values, starts, count, 0.25),
+        _quantile(values, starts, count, 0.5),
+        _quantile(values, starts, count, 0.75),
+        values[starts + count - 1],
     )
 
 
@@ -127,16 +132,25 @@ def compute_benchmarks(values: pl.DataFrame, establishments: pl.DataFrame, specs
 
     # Index −1 (a row without a group) reads the sentinel appended to each array: no peers, no quartile.
     nation, found = groups["nation"], row_group["nation"]
-    count, q1, q3 = (np.append(a, sentinel) for a, sentinel in ((nation.count, 0), (nation.q1, np.nan), (nation.q3, np.nan)))
+    count, q1, q3 = (
+        np.append(a, sentinel) for a, sentinel in ((nation.count, 0), (nation.q1, np.nan), (nation.q3, np.nan))
+    )
     iqr = q3 - q1
     with np.errstate(invalid="ignore"):
-        far_out = (count[found] >= MIN_PEERS) & ((value < (q1 - FENCE_IQR * iqr)[found]) | (value > (q3 + FENCE_IQR * iqr)[found]))
+        far_out = (count[found] >= MIN_PEERS) & (
+            (value < (q1 - FENCE_IQR * iqr)[found]) | (value > (q3 + FENCE_IQR * iqr)[found])
+        )
     flag = np.where(out_of_bounds, 1, np.where(far_out, 2, 0)).astype(np.uint32)
 
     regional, found = groups["region"], row_group["region"]
     count, q1, median, q3 = (
         np.append(a, sentinel)
-        for a, sentinel in ((regional.count, 0), (regional.q1, np.nan), (regional.median, np.nan), (regional.q3, np.nan))
+        for a, sentinel in (
+            (regional.count, 0),
+            (regional.q1, np.nan),
+            (regional.median, np.nan),
+            (regional.q3, np.nan),
+        )
     )
     with np.errstate(invalid="ignore"):
         # 1 below Q1, 2 up to the median, 3 up to Q3, 4 above; 0 with fewer than MIN_PEERS peers.
@@ -161,10 +175,22 @@ def _table(groups, levels, codes, category_names, n_years, first_year, n_base) -
         territory, base = g.keys // n_base, g.keys % n_base
         year, rest = base % n_years + first_year, base // n_years
         category, code = rest % len(category_names), rest // len(category_names)
-        frames.append(pl.DataFrame({
-            "code": np.array(codes, dtype=object)[code], "category": np.array(category_names, dtype=object)[category],
-            "year": year.astype(np.int32), "count": g.count.astype(np.int64), "min": g.minimum, "q1": g.q1,
-            "median": g.median, "q3": g.q3, "max": g.maximum, "level": level,
-            "territory": np.array(names, dtype=object)[territory],
-        }, schema_overrides={"code": pl.Utf8, "category": pl.Utf8, "territory": pl.Utf8, "level": pl.Utf8}))
+        frames.append(
+            pl.DataFrame(
+                {
+                    "code": np.array(codes, dtype=object)[code],
+                    "category": np.array(category_names, dtype=object)[category],
+                    "year": year.astype(np.int32),
+                    "count": g.count.astype(np.int64),
+                    "min": g.minimum,
+                    "q1": g.q1,
+                    "median": g.median,
+                    "q3": g.q3,
+                    "max": g.maximum,
+                    "level": level,
+                    "territory": np.array(names, dtype=object)[territory],
+                },
+                schema_overrides={"code": pl.Utf8, "category": pl.Utf8, "territory": pl.Utf8, "level": pl.Utf8},
+            )
+        )
     return pl.concat(frames)

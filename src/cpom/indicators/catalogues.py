@@ -10,8 +10,8 @@ from pathlib import Path
 from django.db import transaction
 
 from cpom.core.datafiles import read_toml
-from cpom.registry.categories import CATEGORY_BY_CODE
 from cpom.core.text import agreed
+from cpom.registry.categories import CATEGORY_BY_CODE
 
 from .engine import ACCOUNT_PREFIX, IndicatorSpec, compile_catalogue
 from .formula import FormulaError
@@ -22,9 +22,24 @@ ELEMENTS_FILE = CATALOGUE_DIR / "elements.toml"
 NATIONAL_FILES = [CATALOGUE_DIR / "grille_suivi.toml", CATALOGUE_DIR / "anap_tdb.toml"]
 
 INDICATOR_FIELDS = [
-    "label", "definition", "objective", "kind", "value_type", "unit", "declared", "numerator", "denominator",
-    "factor", "denominator_positive", "categories", "default_target", "direction", "source", "plausible_min",
-    "plausible_max", "additive",
+    "label",
+    "definition",
+    "objective",
+    "kind",
+    "value_type",
+    "unit",
+    "declared",
+    "numerator",
+    "denominator",
+    "factor",
+    "denominator_positive",
+    "categories",
+    "default_target",
+    "direction",
+    "source",
+    "plausible_min",
+    "plausible_max",
+    "additive",
 ]
 
 
@@ -52,26 +67,40 @@ def _check_indicator(path: Path, raw: dict) -> None:
     where = f"{path.name}, indicateur {raw.get('code', '?')}"
     for name, choices in (("kind", Kind.values), ("value_type", ValueType.values), ("direction", Direction.values)):
         if name in raw and raw[name] not in choices:
-            raise CatalogueError(f"{where} : « {raw[name]} » n'est pas une valeur permise pour {name} ({', '.join(choices)}).")
+            raise CatalogueError(
+                f"{where} : « {raw[name]} » n'est pas une valeur permise pour {name} ({', '.join(choices)})."
+            )
     unknown = [c for c in raw.get("categories", []) if c not in CATEGORY_BY_CODE]
     if unknown:
-        raise CatalogueError(f"{where} : {agreed(len(unknown), 'catégorie inconnue', 'catégories inconnues')} {', '.join(unknown)}.")
+        raise CatalogueError(
+            f"{where} : {agreed(len(unknown), 'catégorie inconnue', 'catégories inconnues')} {', '.join(unknown)}."
+        )
     if not raw.get("declared") and not raw.get("numerator"):
         raise CatalogueError(f"{where} : un indicateur calculé doit avoir un numérateur (ou declared = true).")
 
 
 def _spec(raw: dict) -> IndicatorSpec:
     return IndicatorSpec(
-        code=raw["code"], numerator=raw["numerator"], denominator=raw.get("denominator") or None,
-        factor=float(raw.get("factor", 1)), denominator_positive=bool(raw.get("denominator_positive", False)),
-        categories=tuple(raw.get("categories", [])), plausible_min=raw.get("plausible_min"),
-        plausible_max=raw.get("plausible_max"), additive=bool(raw.get("additive", True)),
+        code=raw["code"],
+        numerator=raw["numerator"],
+        denominator=raw.get("denominator") or None,
+        factor=float(raw.get("factor", 1)),
+        denominator_positive=bool(raw.get("denominator_positive", False)),
+        categories=tuple(raw.get("categories", [])),
+        plausible_min=raw.get("plausible_min"),
+        plausible_max=raw.get("plausible_max"),
+        additive=bool(raw.get("additive", True)),
     )
 
 
 def read_specs(*paths: Path) -> list[IndicatorSpec]:
     """The computed indicators of catalogue files, without the database (engine, tests, benchmarks)."""
-    return [_spec(raw) for path in paths for raw in read_toml(path, CatalogueError).get("indicator", []) if not raw.get("declared")]
+    return [
+        _spec(raw)
+        for path in paths
+        for raw in read_toml(path, CatalogueError).get("indicator", [])
+        if not raw.get("declared")
+    ]
 
 
 def read_element_codes(path: Path = ELEMENTS_FILE) -> set[str]:
@@ -80,10 +109,15 @@ def read_element_codes(path: Path = ELEMENTS_FILE) -> set[str]:
 
 def spec_of(indicator: Indicator) -> IndicatorSpec:
     return IndicatorSpec(
-        code=indicator.code, numerator=indicator.numerator, denominator=indicator.denominator or None,
-        factor=indicator.factor, denominator_positive=indicator.denominator_positive,
-        categories=tuple(indicator.categories), plausible_min=indicator.plausible_min,
-        plausible_max=indicator.plausible_max, additive=indicator.additive,
+        code=indicator.code,
+        numerator=indicator.numerator,
+        denominator=indicator.denominator or None,
+        factor=indicator.factor,
+        denominator_positive=indicator.denominator_positive,
+        categories=tuple(indicator.categories),
+        plausible_min=indicator.plausible_min,
+        plausible_max=indicator.plausible_max,
+        additive=indicator.additive,
     )
 
 
@@ -104,8 +138,12 @@ def load_catalogue(path: Path, authority=None) -> Catalogue:
                 raise CatalogueError(f"{path.name} : {error}") from None
     catalogue, _ = Catalogue.objects.update_or_create(
         code=header["code"],
-        defaults={"label": header.get("label", header["code"]), "version": str(header.get("version", "1")),
-                  "source": header.get("source", ""), "authority": authority},
+        defaults={
+            "label": header.get("label", header["code"]),
+            "version": str(header.get("version", "1")),
+            "source": header.get("source", ""),
+            "authority": authority,
+        },
     )
     for raw in indicators:
         values = {k: raw[k] for k in INDICATOR_FIELDS if k in raw}
@@ -125,5 +163,5 @@ def load_national() -> list[Catalogue]:
 def known_element(code: str, known: set[str]) -> bool:
     """Element codes of the catalogue, plus account balances ``compte:<digits>``."""
     if code.startswith(ACCOUNT_PREFIX):
-        return code[len(ACCOUNT_PREFIX):].isdigit()
+        return code[len(ACCOUNT_PREFIX) :].isdigit()
     return code in known

@@ -40,14 +40,20 @@ def quartile_chart(benchmarks: list, value: float | None) -> dict | None:
     high = max([b.maximum for b in benchmarks] + ([value] if value is not None else []))
     x = _scale(low, high)
     rows = [
-        BoxRow(label, b.count, x(b.minimum), x(b.q1), x(b.median), x(b.q3), x(b.maximum), b.q1, b.median, b.q3, 30 + 46 * i)
-        for i, (label, b) in enumerate(
-            (territory_label(b.level, b.territory), b) for b in benchmarks
+        BoxRow(
+            label, b.count, x(b.minimum), x(b.q1), x(b.median), x(b.q3), x(b.maximum), b.q1, b.median, b.q3, 30 + 46 * i
         )
+        for i, (label, b) in enumerate((territory_label(b.level, b.territory), b) for b in benchmarks)
     ]
     height = 30 + 46 * len(rows)
-    return {"rows": rows, "width": WIDTH, "height": height, "x_value": x(value) if value is not None else None,
-            "low": low, "high": high}
+    return {
+        "rows": rows,
+        "width": WIDTH,
+        "height": height,
+        "x_value": x(value) if value is not None else None,
+        "low": low,
+        "high": high,
+    }
 
 
 def trend_chart(points: list[tuple[int, float | None]]) -> dict | None:
@@ -58,6 +64,12 @@ def trend_chart(points: list[tuple[int, float | None]]) -> dict | None:
     span = (high - low) or 1.0
     first, last = points[0][0], points[-1][0]
     step = (WIDTH - 2 * MARGIN) / max(last - first, 1)
-    coordinates = [(MARGIN + (year - first) * step, 110 - (value - low) / span * 80, year, value) for year, value in known]
-    return {"width": WIDTH, "height": 140, "points": coordinates,
-            "polyline": " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy, _, _ in coordinates)}
+    coordinates = [
+        (MARGIN + (year - first) * step, 110 - (value - low) / span * 80, year, value) for year, value in known
+    ]
+    return {
+        "width": WIDTH,
+        "height": 140,
+        "points": coordinates,
+        "polyline": " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy, _, _ in coordinates),
+    }

@@ -7,4 +7,9 @@ from cpom.web.templatetags.cpom import register
 @register.inclusion_tag("indicators/_band_badge.html")
 def band_badge(band: str, label: str, direction: str):
     """A value's position among its peers, green when favourable and red when not, by the indicator's direction."""
-    return {"band": band, "label": label, "css": bands.badge_class(band, direction), "tone": bands.tone(band, direction)}
+    return {
+        "band": band,
+        "label": label,
+        "css": bands.badge_class(band, direction),
+        "tone": bands.tone(band, direction),
+    }

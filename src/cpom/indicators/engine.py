@@ -94,18 +94,27 @@ def compile_catalogue(specs: list[IndicatorSpec], known_elements: set[str]) -> l
                 trees.append(f.check(text, known_elements))
             except f.FormulaError as error:
                 raise f.FormulaError(f"indicateur {spec.code}, {part} : {error.message}", error.position) from None
-        inputs = {(node.code if isinstance(node, f.Element) else None, lag)
-                  for tree in trees if tree is not None for node, lag in f.inputs_of(tree)}
+        inputs = {
+            (node.code if isinstance(node, f.Element) else None, lag)
+            for tree in trees
+            if tree is not None
+            for node, lag in f.inputs_of(tree)
+        }
         element_inputs = sorted((code, lag) for code, lag in inputs if code is not None)
         account_lags = sorted(lag for code, lag in inputs if code is None)
         if len(element_inputs) + len(account_lags) > MAX_INPUTS:
             raise f.FormulaError(f"indicateur {spec.code} : plus de {MAX_INPUTS} données dans la formule", 1)
-        compiled.append(_Compiled(
-            spec, trees[0], trees[1],
-            elements=sorted({code for code, _ in element_inputs}),
-            element_inputs=element_inputs, account_lags=account_lags,
-            max_lag=max((lag for _, lag in inputs), default=0),
-        ))
+        compiled.append(
+            _Compiled(
+                spec,
+                trees[0],
+                trees[1],
+                elements=sorted({code for code, _ in element_inputs}),
+                element_inputs=element_inputs,
+                account_lags=account_lags,
+                max_lag=max((lag for _, lag in inputs), default=0),
+            )
+        )
     return compiled
 
 
@@ -175,22 +184,30 @@ def _account_sums(frame: _Frame, calls: list[f.Accounts]) -> dict[str, np.ndarra
         # Not one balance in the data read (activity and staff come before the accounts): every
         # account function is unknown, never 0.
         unknown = np.full(frame.matrix.shape[0], np.nan)
-        return {"__has_accounts__": np.zeros(frame.matrix.shape[0], dtype=bool), **{call.key(): unknown for call in calls}}
+        return {
+            "__has_accounts__": np.zeros(frame.matrix.shape[0], dtype=bool),
+            **{call.key(): unknown for call in calls},
+        }
     # Account columns come last in the matrix: a view, zeroed in place (formulas never read them raw).
     first = frame.columns[names[0]]
-    balances = frame.matrix[:, first:first + len(names)]
+    balances = frame.matrix[:, first : first + len(names)]
     has_accounts = ~np.isnan(balances).all(axis=1)
     np.nan_to_num(balances, copy=False)
-    numbers = [n[len(ACCOUNT_PREFIX):] for n in names]
+    numbers = [n[len(ACCOUNT_PREFIX) :] for n in names]
     results = {"__has_accounts__": has_accounts}
-    for kind, functions in (("net", ("debit", "credit")), ("debit_balances", ("soldes_debiteurs",)),
-                            ("credit_balances", ("soldes_crediteurs",))):
+    for kind, functions in (
+        ("net", ("debit", "credit")),
+        ("debit_balances", ("soldes_debiteurs",)),
+        ("credit_balances", ("soldes_crediteurs",)),
+    ):
         group = [call for call in calls if call.function in functions]
         if not group:
             continue
         weights = np.zeros((len(numbers), len(group)))
         for j, call in enumerate(group):
-            weights[[i for i, number in enumerate(numbers) if call.matches(number)], j] = -1.0 if call.function == "credit" else 1.0
+            weights[[i for i, number in enumerate(numbers) if call.matches(number)], j] = (
+                -1.0 if call.function == "credit" else 1.0
+            )
         # Only the accounts a function reads are clipped: classes 3 and 4, not the whole balance.
         used = np.nonzero(weights.any(axis=1))[0]
         source = balances[:, used]
@@ -227,7 +244,9 @@ def _evaluate(node, frame: _Frame, accounts: dict[str, np.ndarray]) -> np.ndarra
         return np.where(right == 0, np.nan, left / right)
 
 
-def _reasons(indicator: _Compiled, frame: _Frame, accounts, denominator, value, rows, texts: dict[str, int]) -> np.ndarray:
+def _reasons(
+    indicator: _Compiled, frame: _Frame, accounts, denominator, value, rows, texts: dict[str, int]
+) -> np.ndarray:
     """Why each row is non calculable, as an index into ``texts`` (0 = calculable): built per pattern, not per row."""
     codes = np.zeros(len(rows), dtype=np.uint32)
     unknown = np.isnan(value[rows])
@@ -247,10 +266,15 @@ def _reasons(indicator: _Compiled, frame: _Frame, accounts, denominator, value, 
     # The reasons name years: one text per pattern of failed checks and year.
     keys = bits * frame.n_years + sub % frame.n_years
     patterns, inverse = np.unique(keys, return_inverse=True)
-    pattern_codes = np.array([
-        texts.setdefault(_describe(int(key) // frame.n_years, checks, frame.first_year + int(key) % frame.n_years), len(texts))
-        for key in patterns
-    ], dtype=np.uint32)
+    pattern_codes = np.array(
+        [
+            texts.setdefault(
+                _describe(int(key) // frame.n_years, checks, frame.first_year + int(key) % frame.n_years), len(texts)
+            )
+            for key in patterns
+        ],
+        dtype=np.uint32,
+    )
     codes[unknown] = pattern_codes[inverse]
     return codes
 
@@ -298,10 +322,14 @@ def _describe(pattern: int, checks, year: int) -> str:
             parts.append((MISSING_IN if len(codes) == 1 else MISSING_SEVERAL_IN).format(year - lag, names))
         else:
             parts.append((MISSING if len(codes) == 1 else MISSING_SEVERAL).format(names))
-    parts += [NO_ACCOUNTS.format(year - label[1]) for label in failed if label[0] == "accounts" and label[1] not in empty_years]
+    parts += [
+        NO_ACCOUNTS.format(year - label[1])
+        for label in failed
+        if label[0] == "accounts" and label[1] not in empty_years
+    ]
     parts += [label[1] for label in failed if label[0] == "denominator"]
     text = " ; ".join(parts[:MAX_REASONS]) if parts else UNDEFINED
-    return text if len(text) <= MAX_REASON_LENGTH else text[:MAX_REASON_LENGTH - 1] + "…"
+    return text if len(text) <= MAX_REASON_LENGTH else text[: MAX_REASON_LENGTH - 1] + "…"
 
 
 def compute(establishments: pl.DataFrame, elements: pl.DataFrame, catalogue: list[_Compiled]) -> pl.DataFrame:
@@ -322,7 +350,15 @@ def compute(establishments: pl.DataFrame, elements: pl.DataFrame, catalogue: lis
         distinct = element_names.unique().to_list()
     account_names = sorted(name for name in distinct if name.startswith(ACCOUNT_PREFIX))
     frame = _Frame(keys, elements, used + account_names)
-    calls = list({call.key(): call for c in catalogue for t in (c.numerator, c.denominator) if t for call in f.account_calls_of(t)}.values())
+    calls = list(
+        {
+            call.key(): call
+            for c in catalogue
+            for t in (c.numerator, c.denominator)
+            if t
+            for call in f.account_calls_of(t)
+        }.values()
+    )
     accounts = _account_sums(frame, calls)
     category_names = sorted(set(establishments["category"].cast(pl.Utf8).to_list()))
     row_categories = np.repeat(codes_of(establishments["category"], category_names), frame.n_years)
@@ -366,21 +402,28 @@ def compute(establishments: pl.DataFrame, elements: pl.DataFrame, catalogue: lis
 
 
 _COLUMNS = {
-    "establishment": np.uint32, "year": np.int32, "code": np.uint32, "value": np.float64, "numerator": np.float64,
-    "denominator": np.float64, "reason": np.uint32,
+    "establishment": np.uint32,
+    "year": np.int32,
+    "code": np.uint32,
+    "value": np.float64,
+    "numerator": np.float64,
+    "denominator": np.float64,
+    "reason": np.uint32,
 }
 
 
 def _result(keys: list[str], catalogue: list[_Compiled], out: dict[str, np.ndarray], texts: list[str]) -> pl.DataFrame:
-    return pl.DataFrame([
-        pl.Series("establishment", out["establishment"]).cast(pl.Enum(keys)),
-        pl.Series("year", out["year"]),
-        pl.Series("code", out["code"]).cast(pl.Enum([c.spec.code for c in catalogue])),
-        pl.Series("value", out["value"], nan_to_null=True),
-        pl.Series("numerator", out["numerator"], nan_to_null=True),
-        pl.Series("denominator", out["denominator"], nan_to_null=True),
-        pl.Series("reason", out["reason"]).cast(pl.Enum(texts)),
-    ])
+    return pl.DataFrame(
+        [
+            pl.Series("establishment", out["establishment"]).cast(pl.Enum(keys)),
+            pl.Series("year", out["year"]),
+            pl.Series("code", out["code"]).cast(pl.Enum([c.spec.code for c in catalogue])),
+            pl.Series("value", out["value"], nan_to_null=True),
+            pl.Series("numerator", out["numerator"], nan_to_null=True),
+            pl.Series("denominator", out["denominator"], nan_to_null=True),
+            pl.Series("reason", out["reason"]).cast(pl.Enum(texts)),
+        ]
+    )
 
 
 NOT_ADDITIVE = "indicateur non consolidable (valeurs non additionnables)"
@@ -411,15 +454,25 @@ def consolidate(values: pl.DataFrame, groups: pl.DataFrame, specs: list[Indicato
         )
         .join(rules, on="code")
     )
-    value = pl.col("factor") * pl.when(pl.col("ratio")).then(pl.col("numerator") / pl.col("denominator")).otherwise(pl.col("numerator"))
+    value = pl.col("factor") * pl.when(pl.col("ratio")).then(pl.col("numerator") / pl.col("denominator")).otherwise(
+        pl.col("numerator")
+    )
     blocked = pl.col("missing") > 0
     not_additive = ~pl.col("ratio") & ~pl.col("additive")
     zero = pl.col("ratio") & (pl.col("denominator") == 0)
-    return totals.with_columns(
-        value=pl.when(blocked | not_additive | zero).then(None).otherwise(value),
-        reason=pl.when(pl.col("missing") == 1).then(pl.lit(INCOMPLETE_ONE))
-        .when(blocked).then(pl.format(INCOMPLETE, pl.col("missing")))
-        .when(not_additive).then(pl.lit(NOT_ADDITIVE))
-        .when(zero).then(pl.lit(ZERO_DENOMINATOR))
-        .otherwise(pl.lit("")),
-    ).select("group", "code", "year", "members", "value", "numerator", "denominator", "reason").sort("group", "code", "year")
+    return (
+        totals.with_columns(
+            value=pl.when(blocked | not_additive | zero).then(None).otherwise(value),
+            reason=pl.when(pl.col("missing") == 1)
+            .then(pl.lit(INCOMPLETE_ONE))
+            .when(blocked)
+            .then(pl.format(INCOMPLETE, pl.col("missing")))
+            .when(not_additive)
+            .then(pl.lit(NOT_ADDITIVE))
+            .when(zero)
+            .then(pl.lit(ZERO_DENOMINATOR))
+            .otherwise(pl.lit("")),
+        )
+        .select("group", "code", "year", "members", "value", "numerator", "denominator", "reason")
+        .sort("group", "code", "year")
+    )

@@ -10,8 +10,8 @@ from decimal import Decimal
 import polars as pl
 
 from cpom.core.numbers import plain
-from cpom.registry.models import Establishment
 from cpom.core.text import plural
+from cpom.registry.models import Establishment
 
 from . import formula as f
 from .engine import ACCOUNT_PREFIX, IndicatorSpec, compile_catalogue, compute
@@ -98,30 +98,54 @@ def source_data(indicator: Indicator, establishment: Establishment, year: int) -
     values = DataValue.objects.filter(establishment=establishment, year=year).select_related("batch__user")
     stored = {v.element: v for v in values}
     frame = pl.DataFrame(
-        {"establishment": [establishment.finess] * len(stored), "year": [year] * len(stored),
-         "element": list(stored), "value": [float(v.value) for v in stored.values()]},
+        {
+            "establishment": [establishment.finess] * len(stored),
+            "year": [year] * len(stored),
+            "element": list(stored),
+            "value": [float(v.value) for v in stored.values()],
+        },
         schema={"establishment": pl.Utf8, "year": pl.Int32, "element": pl.Utf8, "value": pl.Float64},
     )
     specs = [
-        IndicatorSpec(str(i), node.code if isinstance(node, f.Element) else node.key())
-        for i, node in enumerate(terms)
+        IndicatorSpec(str(i), node.code if isinstance(node, f.Element) else node.key()) for i, node in enumerate(terms)
     ]
     computed = {}
     if frame.height:
-        result = compute(pl.DataFrame({"establishment": [establishment.finess], "category": [establishment.category]}),
-                         frame, compile_catalogue(specs, set(elements)))
+        result = compute(
+            pl.DataFrame({"establishment": [establishment.finess], "category": [establishment.category]}),
+            frame,
+            compile_catalogue(specs, set(elements)),
+        )
         computed = dict(zip(result["code"].cast(pl.Utf8).to_list(), result["value"].to_list(), strict=True))
     rows = []
     for i, node in enumerate(terms):
         if isinstance(node, f.Element):
             element = elements.get(node.code)
             value = stored.get(node.code)
-            rows.append(Term(node.code, element.label if element else node.code, computed.get(str(i)),
-                             element.unit if element else "", _provenance(value)))
+            rows.append(
+                Term(
+                    node.code,
+                    element.label if element else node.code,
+                    computed.get(str(i)),
+                    element.unit if element else "",
+                    _provenance(value),
+                )
+            )
         else:
-            accounts = [v for code, v in stored.items() if code.startswith(ACCOUNT_PREFIX) and node.matches(code[len(ACCOUNT_PREFIX):])]
-            rows.append(Term(node.key(), _accounts_text(node), computed.get(str(i)), "€",
-                             f"{plural(len(accounts), 'compte')} de la balance" if accounts else "aucun compte"))
+            accounts = [
+                v
+                for code, v in stored.items()
+                if code.startswith(ACCOUNT_PREFIX) and node.matches(code[len(ACCOUNT_PREFIX) :])
+            ]
+            rows.append(
+                Term(
+                    node.key(),
+                    _accounts_text(node),
+                    computed.get(str(i)),
+                    "€",
+                    f"{plural(len(accounts), 'compte')} de la balance" if accounts else "aucun compte",
+                )
+            )
     return rows
 
 

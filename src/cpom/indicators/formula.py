@@ -182,7 +182,9 @@ class _Parser:
     def excluded_account(self, prefix: _Token) -> str:
         token = self.take(kind="number")
         if not token.text.startswith(prefix.text):
-            raise FormulaError(f"le compte exclu {token.text} n'est pas un sous-compte de {prefix.text}", token.position)
+            raise FormulaError(
+                f"le compte exclu {token.text} n'est pas un sous-compte de {prefix.text}", token.position
+            )
         return token.text
 
     def lag(self) -> Lag:

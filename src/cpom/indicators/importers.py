@@ -16,14 +16,14 @@ from django.db import transaction
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from cpom.audit.services import record
 from cpom.core import workbooks
 from cpom.core.importing import MAX_REPORTED_ERRORS, DataImportError
 from cpom.core.numbers import read_decimal_or_none
-from cpom.audit.services import record
-from cpom.import_slots import import_slot
-from cpom.registry.models import Establishment, ManagingBody
 from cpom.core.text import agreed, plural
 from cpom.core.workbooks import append
+from cpom.import_slots import import_slot
+from cpom.registry.models import Establishment, ManagingBody
 
 from .catalogues import known_element
 from .models import DataElement, DataValue, ImportBatch
@@ -74,16 +74,28 @@ class _Checker:
         holder, element = (holder or "").strip().upper(), (element or "").strip()
         if holder not in self.holders:
             if self.level == "establishment":
-                self.problem(line, columns["finess"], f"établissement inconnu « {holder} » (numéro FINESS absent du référentiel)")
+                self.problem(
+                    line, columns["finess"], f"établissement inconnu « {holder} » (numéro FINESS absent du référentiel)"
+                )
             else:
-                self.problem(line, columns["siren"], f"organisme gestionnaire inconnu « {holder} » (SIREN absent du référentiel)")
+                self.problem(
+                    line, columns["siren"], f"organisme gestionnaire inconnu « {holder} » (SIREN absent du référentiel)"
+                )
         year_text = str(year or "").strip()
         if not year_text.isdigit() or int(year_text) not in YEAR_RANGE:
-            self.problem(line, columns["annee"], f"année invalide « {year_text} » (attendu : quatre chiffres, par exemple 2025)")
-        known = known_element(element, self.known_elements) if self.level == "establishment" else element in self.known_elements
+            self.problem(
+                line, columns["annee"], f"année invalide « {year_text} » (attendu : quatre chiffres, par exemple 2025)"
+            )
+        known = (
+            known_element(element, self.known_elements)
+            if self.level == "establishment"
+            else element in self.known_elements
+        )
         if not known:
             where = "" if self.level == "establishment" else " au niveau du siège"
-            self.problem(line, columns["element"], f"donnée inconnue{where} « {element} » (voir cpom indicateurs donnees)")
+            self.problem(
+                line, columns["element"], f"donnée inconnue{where} « {element} » (voir cpom indicateurs donnees)"
+            )
         number = read_decimal_or_none(str(value) if value is not None else "")
         if number is None:
             self.problem(line, columns["valeur"], f"valeur non numérique « {value if value is not None else ''} »")
@@ -91,7 +103,11 @@ class _Checker:
             return
         key = (holder, int(year_text), element)
         if key in self.seen:
-            self.problem(line, columns["element"], f"doublon : {holder}, {year_text}, {element} figure déjà ligne {self.seen[key]}")
+            self.problem(
+                line,
+                columns["element"],
+                f"doublon : {holder}, {year_text}, {element} figure déjà ligne {self.seen[key]}",
+            )
             return
         self.seen[key] = line
         self.rows.append(Row(line, *key, number))
@@ -120,7 +136,12 @@ def read_csv(content: bytes, file_name: str) -> tuple[list[Row], str]:
     missing = [c for c in expected if c not in header]
     if missing:
         found = ";".join(header) if header else "rien"
-        raise DataImportError(file_name, [f"ligne 1 : {agreed(len(missing), 'colonne absente', 'colonnes absentes')} {', '.join(missing)} ; en-tête attendu « {';'.join(CSV_COLUMNS)} » (ou « {';'.join(HEAD_OFFICE_COLUMNS)} » pour le siège), trouvé « {found} »"])
+        raise DataImportError(
+            file_name,
+            [
+                f"ligne 1 : {agreed(len(missing), 'colonne absente', 'colonnes absentes')} {', '.join(missing)} ; en-tête attendu « {';'.join(CSV_COLUMNS)} » (ou « {';'.join(HEAD_OFFICE_COLUMNS)} » pour le siège), trouvé « {found} »"
+            ],
+        )
     level = "establishment" if expected is CSV_COLUMNS else "managing_body"
     index = {c: header.index(c) for c in expected}
     checker = _Checker(file_name, level)
@@ -128,7 +149,11 @@ def read_csv(content: bytes, file_name: str) -> tuple[list[Row], str]:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) < len(header):
-            checker.problem(line, expected[len(row)] if len(row) < 4 else "?", f"{plural(len(row), 'colonne')} au lieu de {len(header)}")
+            checker.problem(
+                line,
+                expected[len(row)] if len(row) < 4 else "?",
+                f"{plural(len(row), 'colonne')} au lieu de {len(header)}",
+            )
             continue
         checker.check(line, *(row[index[c]] for c in expected), columns={c: c for c in expected})
     return checker.result(), level
@@ -165,7 +190,12 @@ def read_template(content: bytes, file_name: str) -> list[Row]:
     header = [str(c).strip().lower() if c is not None else "" for c in (rows[3] if len(rows) > 3 else [])]
     missing = [c for c in TEMPLATE_COLUMNS if c not in header]
     if missing:
-        raise DataImportError(file_name, [f"ligne 4 : {agreed(len(missing), 'colonne absente', 'colonnes absentes')} {', '.join(missing)} (attendu : {', '.join(TEMPLATE_COLUMNS)})"])
+        raise DataImportError(
+            file_name,
+            [
+                f"ligne 4 : {agreed(len(missing), 'colonne absente', 'colonnes absentes')} {', '.join(missing)} (attendu : {', '.join(TEMPLATE_COLUMNS)})"
+            ],
+        )
     code_at, value_at = header.index("code"), header.index("valeur")
     letters = {"finess": "B1", "annee": "B2", "element": _letter(code_at), "valeur": _letter(value_at)}
     checker = _Checker(file_name)
@@ -218,7 +248,10 @@ def store(rows: list[Row], file_name: str, kind: str, user=None, level: str = "e
     batch = ImportBatch.objects.create(file_name=file_name, kind=kind, user=user, rows=len(rows))
     holders = {r.holder for r in rows}
     if level == "establishment":
-        field, ids = "establishment_id", dict(Establishment.objects.filter(finess__in=holders).values_list("finess", "id"))
+        field, ids = (
+            "establishment_id",
+            dict(Establishment.objects.filter(finess__in=holders).values_list("finess", "id")),
+        )
     else:
         field, ids = "managing_body_id", dict(ManagingBody.objects.filter(siren__in=holders).values_list("siren", "id"))
     existing = {
@@ -229,7 +262,9 @@ def store(rows: list[Row], file_name: str, kind: str, user=None, level: str = "e
     for row in rows:
         current = existing.get((ids[row.holder], row.year, row.element))
         if current is None:
-            to_create.append(DataValue(**{field: ids[row.holder]}, year=row.year, element=row.element, value=row.value, batch=batch))
+            to_create.append(
+                DataValue(**{field: ids[row.holder]}, year=row.year, element=row.element, value=row.value, batch=batch)
+            )
         else:
             replaced[_key(row.holder, row.year, row.element)] = {"valeur": current.value, "import": current.batch_id}
             current.value, current.batch = row.value, batch
@@ -239,7 +274,8 @@ def store(rows: list[Row], file_name: str, kind: str, user=None, level: str = "e
     holders = sorted({f"{r.holder} ({r.year})" for r in rows})
     shown = ", ".join(holders[:5]) + (f" et {len(holders) - 5} autres" if len(holders) > 5 else "")
     record_import(
-        user, batch,
+        user,
+        batch,
         f"Import {kind} {file_name} : {_counted(len(rows), 'valeur')} ({_counted(len(to_create), 'nouvelle')}, "
         f"{_counted(len(to_update), 'remplacée')}) pour {shown}",
         {"valeurs": replaced},

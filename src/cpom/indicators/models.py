@@ -51,7 +51,11 @@ class Catalogue(CatalogueFile):
     """A versioned set of indicators: national files in the repository, or an authority's own."""
 
     authority = models.ForeignKey(
-        Authority, null=True, blank=True, on_delete=models.PROTECT, related_name="catalogues",
+        Authority,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="catalogues",
         help_text="Vide pour un catalogue national.",
     )
 
@@ -99,7 +103,8 @@ class Indicator(models.Model):
     plausible_min = models.FloatField("minimum plausible", null=True, blank=True)
     plausible_max = models.FloatField("maximum plausible", null=True, blank=True)
     additive = models.BooleanField(
-        "additionnable", default=True,
+        "additionnable",
+        default=True,
         help_text="Sans dénominateur, la valeur consolidée est la somme des établissements (faux pour des jours d'ouverture).",
     )
     formula_version = models.CharField("version de la formule", max_length=16, blank=True)
@@ -146,8 +151,12 @@ class ImportBatch(models.Model):
 class DataValue(models.Model):
     """One data element's value for an establishment (or managing body, or category) and a year."""
 
-    establishment = models.ForeignKey(Establishment, null=True, blank=True, on_delete=models.CASCADE, related_name="data_values")
-    managing_body = models.ForeignKey(ManagingBody, null=True, blank=True, on_delete=models.CASCADE, related_name="data_values")
+    establishment = models.ForeignKey(
+        Establishment, null=True, blank=True, on_delete=models.CASCADE, related_name="data_values"
+    )
+    managing_body = models.ForeignKey(
+        ManagingBody, null=True, blank=True, on_delete=models.CASCADE, related_name="data_values"
+    )
     category = models.CharField("catégorie", max_length=10, choices=CATEGORY_CHOICES, blank=True)
     year = models.PositiveSmallIntegerField("année")
     element = models.CharField("donnée", max_length=80)
@@ -165,15 +174,19 @@ class DataValue(models.Model):
                 name="data_value_one_holder",
             ),
             models.UniqueConstraint(
-                fields=["establishment", "year", "element"], condition=Q(establishment__isnull=False),
+                fields=["establishment", "year", "element"],
+                condition=Q(establishment__isnull=False),
                 name="data_value_unique_per_establishment",
             ),
             models.UniqueConstraint(
-                fields=["managing_body", "year", "element"], condition=Q(managing_body__isnull=False),
+                fields=["managing_body", "year", "element"],
+                condition=Q(managing_body__isnull=False),
                 name="data_value_unique_per_managing_body",
             ),
             models.UniqueConstraint(
-                fields=["category", "year", "element"], condition=~Q(category=""), name="data_value_unique_per_category",
+                fields=["category", "year", "element"],
+                condition=~Q(category=""),
+                name="data_value_unique_per_category",
             ),
         ]
         indexes = [models.Index(fields=["year", "establishment"])]
@@ -218,7 +231,9 @@ class IndicatorValue(models.Model):
 class Benchmark(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="benchmarks")
     category = models.CharField("catégorie", max_length=10, choices=CATEGORY_CHOICES)
-    level = models.CharField("niveau", max_length=12, choices=[("department", "Département"), ("region", "Région"), ("nation", "France")])
+    level = models.CharField(
+        "niveau", max_length=12, choices=[("department", "Département"), ("region", "Région"), ("nation", "France")]
+    )
     territory = models.CharField("territoire", max_length=3)
     year = models.PositiveSmallIntegerField("année")
     count = models.PositiveIntegerField("nombre d'établissements")
@@ -232,7 +247,9 @@ class Benchmark(models.Model):
         verbose_name = "référence de comparaison"
         verbose_name_plural = "références de comparaison"
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "category", "level", "territory", "year"], name="benchmark_unique"),
+            models.UniqueConstraint(
+                fields=["indicator", "category", "level", "territory", "year"], name="benchmark_unique"
+            ),
         ]
 
     def __str__(self):

@@ -13,9 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from openpyxl import Workbook
 
+from cpom.core.workbooks import append
 from cpom.registry.models import Establishment
 from cpom.registry.territories import region_of
-from cpom.core.workbooks import append
 
 from .benchmarks import compute_benchmarks
 from .catalogues import spec_of
@@ -46,7 +46,13 @@ def establishment_frame() -> pl.DataFrame:
             "department": [r[3] for r in rows],
             "region": [region_of(r[3]) or "" for r in rows],
         },
-        schema={"id": pl.Int64, "establishment": pl.Utf8, "category": pl.Utf8, "department": pl.Utf8, "region": pl.Utf8},
+        schema={
+            "id": pl.Int64,
+            "establishment": pl.Utf8,
+            "category": pl.Utf8,
+            "department": pl.Utf8,
+            "region": pl.Utf8,
+        },
     )
 
 
@@ -66,7 +72,11 @@ def read_elements(first_year: int, last_year: int, establishments: pl.DataFrame)
         [first_year, last_year],
     )
     if by_category:
-        reference = pl.DataFrame(by_category, schema={"category": pl.Utf8, **{k: v for k, v in schema.items() if k != "establishment"}}, orient="row")
+        reference = pl.DataFrame(
+            by_category,
+            schema={"category": pl.Utf8, **{k: v for k, v in schema.items() if k != "establishment"}},
+            orient="row",
+        )
         spread = establishments.select("establishment", "category").join(reference, on="category").drop("category")
         frame = pl.concat([frame, spread.select(list(schema))])
     return frame
@@ -78,7 +88,9 @@ def _years(years: list[int] | None) -> list[int]:
     return sorted(DataValue.objects.exclude(establishment=None).values_list("year", flat=True).distinct())
 
 
-def compute_and_store(years: list[int] | None = None, progress: Callable[[str], None] = lambda step: None) -> ComputeSummary:
+def compute_and_store(
+    years: list[int] | None = None, progress: Callable[[str], None] = lambda step: None
+) -> ComputeSummary:
     started = time.perf_counter()
     years = _years(years)
     indicators = {str(i.pk): i for i in Indicator.objects.filter(declared=False)}
@@ -114,16 +126,46 @@ def _store(values: pl.DataFrame, benchmarks: pl.DataFrame, establishments: pl.Da
     Benchmark.objects.filter(year__in=years, indicator_id__in=[int(k) for k in indicators]).delete()
     versions = {key: indicator.formula_version for key, indicator in indicators.items()}
     rows = (
-        (int(code), ids[establishment], year, value, numerator, denominator, reason or "", band or "", flag or "", versions[code], now)
+        (
+            int(code),
+            ids[establishment],
+            year,
+            value,
+            numerator,
+            denominator,
+            reason or "",
+            band or "",
+            flag or "",
+            versions[code],
+            now,
+        )
         for establishment, year, code, value, numerator, denominator, reason, band, flag in values.select(
-            pl.col("establishment").cast(pl.Utf8), "year", pl.col("code").cast(pl.Utf8), "value", "numerator",
-            "denominator", pl.col("reason").cast(pl.Utf8), "band", "flag",
+            pl.col("establishment").cast(pl.Utf8),
+            "year",
+            pl.col("code").cast(pl.Utf8),
+            "value",
+            "numerator",
+            "denominator",
+            pl.col("reason").cast(pl.Utf8),
+            "band",
+            "flag",
         ).iter_rows()
     )
     bulk_insert(
         IndicatorValue._meta.db_table,
-        ["indicator_id", "establishment_id", "year", "value", "numerator", "denominator", "reason", "band", "flag",
-         "formula_version", "computed_at"],
+        [
+            "indicator_id",
+            "establishment_id",
+            "year",
+            "value",
+            "numerator",
+            "denominator",
+            "reason",
+            "band",
+            "flag",
+            "formula_version",
+            "computed_at",
+        ],
         rows,
     )
     bulk_insert(
@@ -132,8 +174,17 @@ def _store(values: pl.DataFrame, benchmarks: pl.DataFrame, establishments: pl.Da
         (
             (int(code), category, level, territory, year, count, low, q1, median, q3, high)
             for code, category, year, count, low, q1, median, q3, high, level, territory in benchmarks.select(
-                pl.col("code").cast(pl.Utf8), pl.col("category").cast(pl.Utf8), "year", "count", "min", "q1",
-                "median", "q3", "max", "level", "territory",
+                pl.col("code").cast(pl.Utf8),
+                pl.col("category").cast(pl.Utf8),
+                "year",
+                "count",
+                "min",
+                "q1",
+                "median",
+                "q3",
+                "max",
+                "level",
+                "territory",
             ).iter_rows()
         ),
     )
@@ -192,13 +243,24 @@ class ConsolidatedRow:
 def consolidated_for(establishments, year: int) -> list[ConsolidatedRow]:
     """A perimeter's indicators per homogeneous category: Σ numerators ÷ Σ denominators, never a mean of ratios."""
     stored = list(
-        IndicatorValue.objects.filter(establishment__in=establishments, year=year)
-        .values_list("establishment__finess", "establishment__category", "indicator_id", "value", "numerator", "denominator")
+        IndicatorValue.objects.filter(establishment__in=establishments, year=year).values_list(
+            "establishment__finess", "establishment__category", "indicator_id", "value", "numerator", "denominator"
+        )
     )
     if not stored:
         return []
-    values = pl.DataFrame(stored, schema={"establishment": pl.Utf8, "category": pl.Utf8, "code": pl.Utf8, "value": pl.Float64,
-                                          "numerator": pl.Float64, "denominator": pl.Float64}, orient="row")
+    values = pl.DataFrame(
+        stored,
+        schema={
+            "establishment": pl.Utf8,
+            "category": pl.Utf8,
+            "code": pl.Utf8,
+            "value": pl.Float64,
+            "numerator": pl.Float64,
+            "denominator": pl.Float64,
+        },
+        orient="row",
+    )
     values = values.with_columns(pl.col("code").cast(pl.Utf8), year=pl.lit(year))
     groups = values.select("establishment", group="category").unique()
     indicators = Indicator.objects.in_bulk({int(c) for c in values["code"].unique().to_list()})

@@ -9,7 +9,8 @@ urlpatterns = [
     path("indicateurs/donnees/", views.elements, name="elements"),
     path("etablissements/<str:finess>/indicateurs/", views.establishment_indicators, name="establishment"),
     path(
-        "etablissements/<str:finess>/indicateurs/<int:indicator_id>/<int:year>/", views.indicator_detail,
+        "etablissements/<str:finess>/indicateurs/<int:indicator_id>/<int:year>/",
+        views.indicator_detail,
         name="detail",
     ),
 ]

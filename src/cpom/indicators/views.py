@@ -23,11 +23,18 @@ def establishment_indicators(request, finess):
     year = int(request.GET["annee"]) if request.GET.get("annee", "").isdigit() else (years[0] if years else None)
     current = [v for v in values if v.year == year]
     current.sort(key=lambda v: (v.indicator.catalogue_id, v.indicator_id))
-    return render(request, "indicators/establishment_indicators.html", {
-        "establishment": establishment, "years": years, "year": year, "values": current,
-        "computable": sum(1 for v in current if v.value is not None),
-        "flagged": [v for v in current if v.flag],
-    })
+    return render(
+        request,
+        "indicators/establishment_indicators.html",
+        {
+            "establishment": establishment,
+            "years": years,
+            "year": year,
+            "values": current,
+            "computable": sum(1 for v in current if v.value is not None),
+            "flagged": [v for v in current if v.flag],
+        },
+    )
 
 
 @login_required
@@ -42,21 +49,35 @@ def indicator_detail(request, finess, indicator_id, year):
     if year not in history:
         raise Http404
     value = history[year]
-    territories = [("department", establishment.department), ("region", region_of(establishment.department)), ("nation", "FR")]
+    territories = [
+        ("department", establishment.department),
+        ("region", region_of(establishment.department)),
+        ("nation", "FR"),
+    ]
     benchmarks = [
-        b for level, territory in territories
-        for b in Benchmark.objects.filter(indicator=indicator, category=establishment.category, year=year, level=level, territory=territory)
+        b
+        for level, territory in territories
+        for b in Benchmark.objects.filter(
+            indicator=indicator, category=establishment.category, year=year, level=level, territory=territory
+        )
     ]
     years = sorted(history)
-    return render(request, "indicators/_indicator_detail.html", {
-        "establishment": establishment, "indicator": indicator, "value": value, "year": year,
-        "formula": formula_in_words(indicator),
-        "terms": source_data(indicator, establishment, year),
-        "history": [history[y] for y in years],
-        "trend": trend_chart([(y, history[y].value) for y in years]),
-        "benchmarks": benchmarks,
-        "chart": quartile_chart(benchmarks, value.value),
-    })
+    return render(
+        request,
+        "indicators/_indicator_detail.html",
+        {
+            "establishment": establishment,
+            "indicator": indicator,
+            "value": value,
+            "year": year,
+            "formula": formula_in_words(indicator),
+            "terms": source_data(indicator, establishment, year),
+            "history": [history[y] for y in years],
+            "trend": trend_chart([(y, history[y].value) for y in years]),
+            "benchmarks": benchmarks,
+            "chart": quartile_chart(benchmarks, value.value),
+        },
+    )
 
 
 @login_required

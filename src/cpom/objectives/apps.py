@@ -6,9 +6,9 @@ class ObjectivesConfig(AppConfig):
     verbose_name = "Objectifs et indicateurs de suivi"
 
     def ready(self):
-        from . import display  # noqa: F401 (its tags join the template library)
         from cpom.contracts import guards
 
+        from . import display  # noqa: F401 (its tags join the template library)
         from .readiness import blockers
 
         guards.register(blockers)

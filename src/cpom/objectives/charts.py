@@ -42,17 +42,36 @@ def priority_matrix(objectives) -> dict:
         left, top = _cell_origin(feasibility - 1, SIZE - stakes)
         for n, objective in enumerate(members):
             column, row = n % 3, n // 3
-            dots.append(Dot(objective.number, objective.title, objective.get_status_display(), left + 22 + column * 33, top + 40 + row * 30))
+            dots.append(
+                Dot(
+                    objective.number,
+                    objective.title,
+                    objective.get_status_display(),
+                    left + 22 + column * 33,
+                    top + 40 + row * 30,
+                )
+            )
     right, bottom = LEFT + SIZE * CELL, TOP + SIZE * CELL
     middle_x, middle_y = LEFT + SIZE * CELL // 2, TOP + SIZE * CELL // 2
     return {
-        "dots": dots, "unrated": unrated, "width": right + 10, "height": bottom + BOTTOM,
-        "left": LEFT, "top": TOP, "right": right, "bottom": bottom, "middle_x": middle_x, "middle_y": middle_y,
-        "lines": [LEFT + i * CELL for i in range(SIZE + 1)], "rows": [TOP + i * CELL for i in range(SIZE + 1)],
+        "dots": dots,
+        "unrated": unrated,
+        "width": right + 10,
+        "height": bottom + BOTTOM,
+        "left": LEFT,
+        "top": TOP,
+        "right": right,
+        "bottom": bottom,
+        "middle_x": middle_x,
+        "middle_y": middle_y,
+        "lines": [LEFT + i * CELL for i in range(SIZE + 1)],
+        "rows": [TOP + i * CELL for i in range(SIZE + 1)],
         "x_ticks": [(n, LEFT + (n - 1) * CELL + CELL // 2) for n in range(1, SIZE + 1)],
         "y_ticks": [(n, TOP + (SIZE - n) * CELL + CELL // 2 + 4) for n in range(1, SIZE + 1)],
         "quadrants": [(label, *(_add(_cell_origin(c, r), (6, 16)))) for label, c, r in QUADRANTS],
-        "x_label_y": bottom + 44, "x_tick_y": bottom + 20, "y_tick_x": LEFT - 14,
+        "x_label_y": bottom + 44,
+        "x_tick_y": bottom + 20,
+        "y_tick_x": LEFT - 14,
     }
 
 

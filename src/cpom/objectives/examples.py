@@ -34,8 +34,11 @@ class Collection:
 
 def _specific(raw: dict) -> dict:
     return {
-        "label": raw["label"], "method": raw.get("method", ""), "unit": raw.get("unit", ""),
-        "data_source": raw.get("source", ""), "kind": raw["kind"],
+        "label": raw["label"],
+        "method": raw.get("method", ""),
+        "unit": raw.get("unit", ""),
+        "data_source": raw.get("source", ""),
+        "kind": raw["kind"],
     }
 
 
@@ -44,8 +47,13 @@ def collection(path: Path = EXAMPLES_FILE) -> Collection:
     data = read_toml(path, ValueError)
     examples = tuple(
         Example(
-            code=raw["code"], source=raw["source"], strategic=raw["strategic"], title=raw["title"], theme=raw.get("theme", ""),
-            context=raw.get("context", ""), actions=tuple(raw.get("actions", [])),
+            code=raw["code"],
+            source=raw["source"],
+            strategic=raw["strategic"],
+            title=raw["title"],
+            theme=raw.get("theme", ""),
+            context=raw.get("context", ""),
+            actions=tuple(raw.get("actions", [])),
             indicators=tuple((i["code"], i.get("target_hint", "")) for i in raw.get("indicators", [])),
             specific_indicators=tuple(_specific(s) for s in raw.get("specific_indicators", [])),
         )

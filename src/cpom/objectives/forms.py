@@ -20,7 +20,18 @@ class VersionedForm(DsfrModelForm):
 class ObjectiveForm(VersionedForm):
     class Meta:
         model = Objective
-        fields = ["parent", "title", "theme", "due_year", "funding", "establishments", "findings", "priorities", "stakes", "feasibility"]
+        fields = [
+            "parent",
+            "title",
+            "theme",
+            "due_year",
+            "funding",
+            "establishments",
+            "findings",
+            "priorities",
+            "stakes",
+            "feasibility",
+        ]
         widgets = {
             "establishments": forms.CheckboxSelectMultiple,
             "findings": forms.CheckboxSelectMultiple,
@@ -45,8 +56,12 @@ class ObjectiveForm(VersionedForm):
                 del self.fields["due_year"]
         else:
             self.fields["establishments"].queryset = contract.establishments.order_by("name")
-            self.fields["findings"].queryset = Finding.objects.filter(diagnostic__contract=contract).select_related("section")
-            self.fields["priorities"].queryset = RegionalPriority.objects.filter(authority__contract_parties__in=contract.parties.admitted())
+            self.fields["findings"].queryset = Finding.objects.filter(diagnostic__contract=contract).select_related(
+                "section"
+            )
+            self.fields["priorities"].queryset = RegionalPriority.objects.filter(
+                authority__contract_parties__in=contract.parties.admitted()
+            )
         if "due_year" in self.fields:
             self.fields["due_year"].choices = [("", "—")] + list(enumerate(DUE_YEAR_LABELS[: contract.duration_years]))
 
@@ -58,10 +73,14 @@ class SheetForm(DsfrModelForm):
     class Meta:
         model = ObjectiveSheet
         fields = SHEET_FIELDS
-        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in SHEET_FIELDS if name.endswith(("note", "text")) or name in (
-            "context", "problem_state", "implementation", "partners", "expected_results")}
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3})
+            for name in SHEET_FIELDS
+            if name.endswith(("note", "text"))
+            or name in ("context", "problem_state", "implementation", "partners", "expected_results")
+        }
 
-        field_classes = {name: MoneyField for name in MONEY_FIELDS}
+        field_classes = dict.fromkeys(MONEY_FIELDS, MoneyField)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="fiche", **kwargs)
@@ -77,7 +96,8 @@ class IndicatorForm(VersionedForm):
     empty_labels = {"catalogue_indicator": "Aucun : un indicateur propre au contrat, décrit ci-dessous"}
 
     catalogue_indicator = forms.ModelChoiceField(
-        Indicator.objects.filter(catalogue__authority=None).select_related("catalogue"), required=False,
+        Indicator.objects.filter(catalogue__authority=None).select_related("catalogue"),
+        required=False,
         label="Indicateur du catalogue",
         help_text="Choisissez un indicateur du catalogue : méthode, unité et situation actuelle viennent du moteur de calcul. "
         "Sinon, décrivez un indicateur propre au contrat ci-dessous.",
@@ -85,8 +105,23 @@ class IndicatorForm(VersionedForm):
 
     class Meta:
         model = FollowUpIndicator
-        fields = ["catalogue_indicator", "label", "kind", "value_type", "method", "unit", "data_source", "direction", "baseline_value", "baseline_date"]
-        widgets = {"baseline_date": DateInput(), "method": forms.Textarea(attrs={"rows": 2}), "data_source": forms.Textarea(attrs={"rows": 2})}
+        fields = [
+            "catalogue_indicator",
+            "label",
+            "kind",
+            "value_type",
+            "method",
+            "unit",
+            "data_source",
+            "direction",
+            "baseline_value",
+            "baseline_date",
+        ]
+        widgets = {
+            "baseline_date": DateInput(),
+            "method": forms.Textarea(attrs={"rows": 2}),
+            "data_source": forms.Textarea(attrs={"rows": 2}),
+        }
         labels = {"kind": "Type d'indicateur", "baseline_value": "Valeur", "baseline_date": "Date"}
 
     def __init__(self, *args, objective, **kwargs):
@@ -99,7 +134,10 @@ class IndicatorForm(VersionedForm):
         existing = {t.due_year: t.value for t in self.instance.targets.all()} if self.instance.pk else {}
         for year in range(objective.contract.duration_years):
             self.fields[f"target_{year}"] = forms.CharField(
-                label=f"Cible {DUE_YEAR_LABELS[year]}", required=False, max_length=100, initial=existing.get(year, ""),
+                label=f"Cible {DUE_YEAR_LABELS[year]}",
+                required=False,
+                max_length=100,
+                initial=existing.get(year, ""),
                 widget=forms.TextInput(attrs={"class": "fr-input"}),
             )
 
@@ -110,7 +148,10 @@ class IndicatorForm(VersionedForm):
         data = super().clean()
         catalogue = data.get("catalogue_indicator")
         if catalogue is None:
-            for name, message in (("label", "Donnez un intitulé à l'indicateur."), ("kind", "Choisissez le type d'indicateur.")):
+            for name, message in (
+                ("label", "Donnez un intitulé à l'indicateur."),
+                ("kind", "Choisissez le type d'indicateur."),
+            ):
                 if not data.get(name):
                     self.add_error(name, message)
         value_type = catalogue.value_type if catalogue else data.get("value_type", ValueType.NUMBER)
@@ -158,4 +199,3 @@ class NegotiationForm(DsfrForm):
     action = forms.ChoiceField(choices=[(a, a) for a in ("agree", "reject", "reopen", "comment")])
     version = forms.IntegerField(widget=forms.HiddenInput)
     text = forms.CharField(required=False, widget=forms.Textarea)
-

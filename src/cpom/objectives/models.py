@@ -4,10 +4,10 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from cpom.records import VersionedModel
 from cpom.contracts.models import Contract
 from cpom.diagnostic.models import Finding
 from cpom.indicators.models import Direction, Indicator, Kind, ValueType
+from cpom.records import VersionedModel
 from cpom.registry.models import Authority, Establishment, ManagingBody
 
 DUE_YEAR_LABELS = ["N", "N+1", "N+2", "N+3", "N+4"]
@@ -22,7 +22,11 @@ class Level(models.TextChoices):
     @property
     def with_article(self) -> str:
         """« un objectif stratégique », « une action »: the level in a sentence."""
-        return {"strategic": "un objectif stratégique", "operational": "un objectif opérationnel", "action": "une action"}[self.value]
+        return {
+            "strategic": "un objectif stratégique",
+            "operational": "un objectif opérationnel",
+            "action": "une action",
+        }[self.value]
 
 
 class Status(models.TextChoices):
@@ -84,22 +88,40 @@ class Objective(VersionedModel):
     theme = models.CharField("thème", max_length=200, blank=True)
     # Who proposed it: the managing body (no authority) or one authority; only that side edits the proposal.
     proposed_by_authority = models.ForeignKey(
-        Authority, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="proposé par l'autorité",
+        Authority,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="proposé par l'autorité",
     )
     status = models.CharField("statut", max_length=20, choices=Status.choices, default=Status.PROPOSED)
     funding = models.CharField("financement", max_length=10, choices=Funding.choices, default=Funding.FUNDED)
     due_year = models.PositiveSmallIntegerField("échéance", null=True, blank=True, choices=DUE_YEAR_CHOICES)
-    establishments = models.ManyToManyField(Establishment, blank=True, related_name="objectives", verbose_name="établissements concernés")
-    findings = models.ManyToManyField(Finding, blank=True, related_name="objectives", verbose_name="constats auxquels il répond")
+    establishments = models.ManyToManyField(
+        Establishment, blank=True, related_name="objectives", verbose_name="établissements concernés"
+    )
+    findings = models.ManyToManyField(
+        Finding, blank=True, related_name="objectives", verbose_name="constats auxquels il répond"
+    )
     priorities = models.ManyToManyField(
-        RegionalPriority, blank=True, related_name="objectives", verbose_name="priorités territoriales auxquelles il répond"
+        RegionalPriority,
+        blank=True,
+        related_name="objectives",
+        verbose_name="priorités territoriales auxquelles il répond",
     )
     stakes = models.PositiveSmallIntegerField(
-        "enjeu", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)],
+        "enjeu",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
         help_text="De 1 (faible) à 4 (majeur) : que risque-t-on à ne pas l'atteindre, que gagne-t-on à l'atteindre ?",
     )
     feasibility = models.PositiveSmallIntegerField(
-        "accessibilité", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)],
+        "accessibilité",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
         help_text="De 1 (difficile) à 4 (à portée de main) : effort, moyens et délais nécessaires.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -113,7 +135,9 @@ class Objective(VersionedModel):
                 condition=Q(level="strategic", parent__isnull=True) | (~Q(level="strategic") & Q(parent__isnull=False)),
                 name="objective_parent_by_level",
             ),
-            models.CheckConstraint(condition=Q(due_year__isnull=True) | Q(due_year__lte=4), name="objective_due_year_n_to_n4"),
+            models.CheckConstraint(
+                condition=Q(due_year__isnull=True) | Q(due_year__lte=4), name="objective_due_year_n_to_n4"
+            ),
             models.CheckConstraint(
                 condition=Q(stakes__isnull=True) | Q(stakes__gte=1, stakes__lte=4), name="objective_stakes_1_to_4"
             ),
@@ -205,7 +229,11 @@ class FollowUpIndicator(models.Model):
 
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="indicators")
     catalogue_indicator = models.ForeignKey(
-        Indicator, null=True, blank=True, on_delete=models.PROTECT, related_name="follow_ups",
+        Indicator,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="follow_ups",
         verbose_name="indicateur du catalogue",
     )
     label = models.CharField("intitulé", max_length=300)
@@ -274,11 +302,13 @@ class Agreement(models.Model):
                 name="agreement_one_party",
             ),
             models.UniqueConstraint(
-                fields=["objective", "version", "managing_body"], condition=Q(managing_body__isnull=False),
+                fields=["objective", "version", "managing_body"],
+                condition=Q(managing_body__isnull=False),
                 name="agreement_once_per_body_and_version",
             ),
             models.UniqueConstraint(
-                fields=["objective", "version", "authority"], condition=Q(authority__isnull=False),
+                fields=["objective", "version", "authority"],
+                condition=Q(authority__isnull=False),
                 name="agreement_once_per_authority_and_version",
             ),
         ]

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from cpom.core.locking import StaleWrite
-from cpom.contracts.rules import ContractSide, can_contribute, contract_side
 from cpom.audit.services import record
 from cpom.contracts.models import Contract
+from cpom.contracts.rules import ContractSide, can_contribute, contract_side
+from cpom.core.locking import StaleWrite
 from cpom.core.text import the
 
 from .models import Agreement, Funding, Message, Objective, Status
@@ -30,7 +30,10 @@ ALLOWED_FROM = {
 }
 SETTLED = {Status.AGREED, Status.INTENTION}
 ACTION_LABELS = {
-    "edit": "modifier", "agree": "donner son accord", "reject": "rejeter", "reopen": "rouvrir la discussion",
+    "edit": "modifier",
+    "agree": "donner son accord",
+    "reject": "rejeter",
+    "reopen": "rouvrir la discussion",
     "comment": "commenter",
 }
 
@@ -53,7 +56,9 @@ class Party:
 def parties(contract: Contract) -> list[Party]:
     """Everyone whose agreement an objective needs: the managing body, then each authority party."""
     result = [Party(str(contract.managing_body), contract.managing_body_id, None)]
-    result += [Party(str(p.authority), None, p.authority_id) for p in contract.parties.admitted().select_related("authority")]
+    result += [
+        Party(str(p.authority), None, p.authority_id) for p in contract.parties.admitted().select_related("authority")
+    ]
     return result
 
 
@@ -73,8 +78,10 @@ def refusal(objective: Objective, user, action: str) -> str | None:
     if not can_contribute(user, contract):
         return "Seules les parties au contrat (rôle contribution au moins) négocient les objectifs."
     if action == "edit" and not is_proposer(contract_side(user, contract), objective):
-        return (f"Cet objectif ne peut être modifié que par {the(objective.proposer_label)}, qui l'a proposé ; "
-                "les autres parties en discutent.")
+        return (
+            f"Cet objectif ne peut être modifié que par {the(objective.proposer_label)}, qui l'a proposé ; "
+            "les autres parties en discutent."
+        )
     agreed = action == "agree" and _key(contract_side(user, contract)) in _agreed_parties(objective)
     # A party admitted after the others agreed still gives its word on the settled version.
     late_party = action == "agree" and objective.status in SETTLED and not agreed
@@ -94,14 +101,14 @@ def _key(party) -> tuple:
 
 
 def _agreed_parties(objective: Objective) -> set[tuple]:
-    return {
-        (a.managing_body_id, a.authority_id) for a in objective.agreements.all() if a.version == objective.version
-    }
+    return {(a.managing_body_id, a.authority_id) for a in objective.agreements.all() if a.version == objective.version}
 
 
 def agreement_state(objective: Objective) -> list[tuple[Party, Agreement | None]]:
     """Each party with its agreement to the current version, if given."""
-    current = {(a.managing_body_id, a.authority_id): a for a in objective.agreements.all() if a.version == objective.version}
+    current = {
+        (a.managing_body_id, a.authority_id): a for a in objective.agreements.all() if a.version == objective.version
+    }
     return [(party, current.get(_key(party))) for party in parties(objective.contract)]
 
 
@@ -117,13 +124,19 @@ def _locked(objective: Objective, user, action: str, expected_version: int | Non
 
 def _say(objective: Objective, user, event: str = "", text: str = "") -> Message:
     return Message.objects.create(
-        objective=objective, author=user, organisation_label=contract_side(user, objective.contract).label,
-        event=event, text=text.strip(), objective_version=objective.version,
+        objective=objective,
+        author=user,
+        organisation_label=contract_side(user, objective.contract).label,
+        event=event,
+        text=text.strip(),
+        objective_version=objective.version,
     )
 
 
 @transaction.atomic
-def edit(objective: Objective, user, change: Callable[[Objective], None], expected_version: int, what: str) -> Objective:
+def edit(
+    objective: Objective, user, change: Callable[[Objective], None], expected_version: int, what: str
+) -> Objective:
     """Applies ``change`` as a new version of the proposal; agreements given to the previous version lapse."""
     current = _locked(objective, user, "edit", expected_version)
     before = objective_snapshot(current)
@@ -143,8 +156,11 @@ def agree_as_proposer(objective: Objective, user) -> Agreement:
     """Whoever puts a version forward agrees to it; the other parties' word is still awaited."""
     side = contract_side(user, objective.contract)
     return Agreement.objects.create(
-        objective=objective, managing_body_id=side.managing_body_id, authority_id=side.authority_id,
-        version=objective.version, user=user,
+        objective=objective,
+        managing_body_id=side.managing_body_id,
+        authority_id=side.authority_id,
+        version=objective.version,
+        user=user,
     )
 
 
@@ -165,8 +181,11 @@ def agree(objective: Objective, user, expected_version: int) -> Objective:
     current = _locked(objective, user, "agree", expected_version)
     side = contract_side(user, current.contract)
     Agreement.objects.create(
-        objective=current, managing_body_id=side.managing_body_id, authority_id=side.authority_id,
-        version=current.version, user=user,
+        objective=current,
+        managing_body_id=side.managing_body_id,
+        authority_id=side.authority_id,
+        version=current.version,
+        user=user,
     )
     _say(current, user, event=f"a donné son accord à la version {current.version}")
     if current.status in SETTLED:

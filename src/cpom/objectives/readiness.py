@@ -38,18 +38,22 @@ def _count_rules(contract: Contract, objectives: list[Objective]) -> list[Blocke
     if not operational:
         blockers.append(Blocker("no_objective", "Le contrat ne comporte aucun objectif opérationnel financé.", listing))
     if len(strategic) > limits.max_strategic:
-        blockers.append(Blocker(
-            "too_many_strategic",
-            f"{len(strategic)} objectifs stratégiques : l'autorité cheffe de file en accepte {limits.max_strategic} au plus.",
-            listing,
-        ))
+        blockers.append(
+            Blocker(
+                "too_many_strategic",
+                f"{len(strategic)} objectifs stratégiques : l'autorité cheffe de file en accepte {limits.max_strategic} au plus.",
+                listing,
+            )
+        )
     if len(operational) > limits.max_operational:
-        blockers.append(Blocker(
-            "too_many_operational",
-            f"{len(operational)} objectifs opérationnels financés : l'autorité cheffe de file en accepte "
-            f"{limits.max_operational} au plus.",
-            listing,
-        ))
+        blockers.append(
+            Blocker(
+                "too_many_operational",
+                f"{len(operational)} objectifs opérationnels financés : l'autorité cheffe de file en accepte "
+                f"{limits.max_operational} au plus.",
+                listing,
+            )
+        )
     return blockers
 
 
@@ -59,43 +63,71 @@ def _agreement_rule(objective: Objective) -> list[Blocker]:
         missing = [party.label for party, agreement in negotiation.agreement_state(objective) if agreement is None]
         if not missing:
             return []
-        return [Blocker(
-            "not_agreed", f"{_name(objective)} : accepté avant l'arrivée de {', '.join(missing)}, dont l'accord manque.",
+        return [
+            Blocker(
+                "not_agreed",
+                f"{_name(objective)} : accepté avant l'arrivée de {', '.join(missing)}, dont l'accord manque.",
+                _objective_url(objective, "negociation"),
+            )
+        ]
+    return [
+        Blocker(
+            "not_agreed",
+            f"{_name(objective)} : pas encore accepté par toutes les parties (statut « {objective.get_status_display()} »).",
             _objective_url(objective, "negociation"),
-        )]
-    return [Blocker(
-        "not_agreed", f"{_name(objective)} : pas encore accepté par toutes les parties (statut « {objective.get_status_display()} »).",
-        _objective_url(objective, "negociation"),
-    )]
+        )
+    ]
 
 
 def _answers_rule(objective: Objective) -> list[Blocker]:
     if objective.findings.exists() or objective.priorities.exists():
         return []
-    return [Blocker(
-        "answers_nothing", f"{_name(objective)} : ne répond à aucun constat du diagnostic ni à aucune priorité territoriale.",
-        _objective_url(objective, "objectif"),
-    )]
+    return [
+        Blocker(
+            "answers_nothing",
+            f"{_name(objective)} : ne répond à aucun constat du diagnostic ni à aucune priorité territoriale.",
+            _objective_url(objective, "objectif"),
+        )
+    ]
 
 
 def _sheet_rules(objective: Objective) -> list[Blocker]:
     blockers = []
     sheet = getattr(objective, "sheet", None)
     if sheet is None or not sheet.pilot.strip():
-        blockers.append(Blocker("sheet_no_pilot", f"{_name(objective)} : la fiche n'indique pas le pilote.", _objective_url(objective, "fiche")))
+        blockers.append(
+            Blocker(
+                "sheet_no_pilot",
+                f"{_name(objective)} : la fiche n'indique pas le pilote.",
+                _objective_url(objective, "fiche"),
+            )
+        )
     if objective.due_year is None:
-        blockers.append(Blocker("no_due_year", f"{_name(objective)} : l'échéance (N à N+4) n'est pas fixée.", _objective_url(objective, "objectif")))
+        blockers.append(
+            Blocker(
+                "no_due_year",
+                f"{_name(objective)} : l'échéance (N à N+4) n'est pas fixée.",
+                _objective_url(objective, "objectif"),
+            )
+        )
     milestones = list(objective.milestones.all())
     if not milestones:
-        blockers.append(Blocker(
-            "sheet_no_calendar", f"{_name(objective)} : la fiche n'a pas de calendrier de mise en œuvre.", _objective_url(objective, "calendrier")
-        ))
+        blockers.append(
+            Blocker(
+                "sheet_no_calendar",
+                f"{_name(objective)} : la fiche n'a pas de calendrier de mise en œuvre.",
+                _objective_url(objective, "calendrier"),
+            )
+        )
     for milestone in milestones:
         if milestone.due_date is None:
-            blockers.append(Blocker(
-                "milestone_without_date", f"{_name(objective)} : l'étape « {milestone.label} » n'a pas de date.",
-                _objective_url(objective, "calendrier"),
-            ))
+            blockers.append(
+                Blocker(
+                    "milestone_without_date",
+                    f"{_name(objective)} : l'étape « {milestone.label} » n'a pas de date.",
+                    _objective_url(objective, "calendrier"),
+                )
+            )
     return blockers
 
 
@@ -109,7 +141,11 @@ def _indicator_rules(objective: Objective) -> list[Blocker]:
         where = f"{_name(objective)}, indicateur « {indicator.label} »"
         if indicator.catalogue_indicator_id is None:
             missing = [
-                label for label, value in (("la méthode de calcul", indicator.method), ("la source des données", indicator.data_source))
+                label
+                for label, value in (
+                    ("la méthode de calcul", indicator.method),
+                    ("la source des données", indicator.data_source),
+                )
                 if not value.strip()
             ]
             if indicator.is_numeric and not indicator.unit.strip():
@@ -117,7 +153,9 @@ def _indicator_rules(objective: Objective) -> list[Blocker]:
             if missing:
                 blockers.append(Blocker("indicator_method", f"{where} : précisez {', '.join(missing)}.", url))
         if is_unspecified(indicator.baseline_value) or indicator.baseline_date is None:
-            blockers.append(Blocker("indicator_baseline", f"{where} : la situation actuelle (valeur et date) manque.", url))
+            blockers.append(
+                Blocker("indicator_baseline", f"{where} : la situation actuelle (valeur et date) manque.", url)
+            )
         blockers.extend(_target_rules(objective, indicator, where, url))
     return blockers
 
@@ -126,15 +164,23 @@ def _target_rules(objective: Objective, indicator, where: str, url: str) -> list
     targets = {t.due_year: t.value for t in indicator.targets.all()}
     blockers = []
     if objective.due_year is not None and objective.due_year not in targets:
-        blockers.append(Blocker(
-            "indicator_target", f"{where} : pas de cible pour l'échéance {DUE_YEAR_LABELS[objective.due_year]}.", url
-        ))
+        blockers.append(
+            Blocker(
+                "indicator_target",
+                f"{where} : pas de cible pour l'échéance {DUE_YEAR_LABELS[objective.due_year]}.",
+                url,
+            )
+        )
     for due_year, value in sorted(targets.items()):
         if is_unspecified(value):
             shown = f"« {value} »" if value.strip() else "vide"
-            blockers.append(Blocker(
-                "target_unspecified", f"{where} : la cible {DUE_YEAR_LABELS[due_year]} est {shown}, elle doit être chiffrée ou datée.", url
-            ))
+            blockers.append(
+                Blocker(
+                    "target_unspecified",
+                    f"{where} : la cible {DUE_YEAR_LABELS[due_year]} est {shown}, elle doit être chiffrée ou datée.",
+                    url,
+                )
+            )
     return blockers
 
 

@@ -11,9 +11,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.formats import date_format
 
-from cpom.contracts.rules import contract_side
 from cpom.audit.services import record
 from cpom.contracts.models import Contract
+from cpom.contracts.rules import contract_side
 from cpom.indicators.models import Indicator, IndicatorValue
 from cpom.indicators.services import consolidated_for
 
@@ -34,7 +34,17 @@ from .values import ValueRefused, normalise
 PARENT_LEVEL = {Level.OPERATIONAL: Level.STRATEGIC, Level.ACTION: Level.OPERATIONAL}
 OBJECTIVE_FIELDS = ["title", "theme", "due_year", "funding", "stakes", "feasibility"]
 OBJECTIVE_LINKS = ["establishments", "findings", "priorities"]
-INDICATOR_FIELDS = ["label", "kind", "value_type", "method", "unit", "data_source", "direction", "baseline_value", "baseline_date"]
+INDICATOR_FIELDS = [
+    "label",
+    "kind",
+    "value_type",
+    "method",
+    "unit",
+    "data_source",
+    "direction",
+    "baseline_value",
+    "baseline_date",
+]
 
 
 def _fmt(day: date) -> str:
@@ -67,7 +77,9 @@ def _check_parent(contract: Contract, level: str, parent: Objective | None) -> N
     if expected is None and parent is not None:
         raise ValueRefused("Un objectif stratégique n'est rattaché à aucun autre objectif.")
     if expected is not None and (parent is None or parent.contract_id != contract.pk or parent.level != expected):
-        raise ValueRefused(f"{Level(level).with_article.capitalize()} se rattache à {Level(expected).with_article} du contrat.")
+        raise ValueRefused(
+            f"{Level(level).with_article.capitalize()} se rattache à {Level(expected).with_article} du contrat."
+        )
 
 
 @transaction.atomic
@@ -82,8 +94,12 @@ def propose(contract: Contract, user, data: dict, sheet: dict | None = None) -> 
     check_due_year(contract, data.get("due_year"))
     side = contract_side(user, contract)
     objective = Objective.objects.create(
-        contract=contract, level=level, parent=parent, number=data.get("number") or next_number(contract, parent),
-        proposed_by_authority_id=side.authority_id, **{f: data.get(f) for f in OBJECTIVE_FIELDS if f in data},
+        contract=contract,
+        level=level,
+        parent=parent,
+        number=data.get("number") or next_number(contract, parent),
+        proposed_by_authority_id=side.authority_id,
+        **{f: data.get(f) for f in OBJECTIVE_FIELDS if f in data},
     )
     for name in OBJECTIVE_LINKS:
         getattr(objective, name).set(data.get(name, []))
@@ -106,7 +122,9 @@ def update(objective: Objective, user, data: dict, sheet: dict | None, expected_
             if name in data:
                 getattr(current, name).set(data[name])
         if sheet is not None:
-            ObjectiveSheet.objects.update_or_create(objective=current, defaults={k: sheet[k] for k in SHEET_FIELDS if k in sheet})
+            ObjectiveSheet.objects.update_or_create(
+                objective=current, defaults={k: sheet[k] for k in SHEET_FIELDS if k in sheet}
+            )
 
     return negotiation.edit(objective, user, change, expected_version, "objectif et fiche")
 
@@ -123,25 +141,35 @@ def engine_baseline(indicator: Indicator, establishments) -> Baseline:
     establishments = list(establishments)
     if not establishments:
         return Baseline("", None, "Aucun établissement concerné : la situation actuelle ne peut pas être calculée.")
-    year = IndicatorValue.objects.filter(indicator=indicator, establishment__in=establishments).aggregate(y=Max("year"))["y"]
+    year = IndicatorValue.objects.filter(indicator=indicator, establishment__in=establishments).aggregate(
+        y=Max("year")
+    )["y"]
     if year is None:
         return Baseline("", None, "Aucune valeur calculée pour ces établissements.")
     rows = [r for r in consolidated_for(establishments, year) if r.indicator.pk == indicator.pk]
     if len(rows) != 1:
-        return Baseline("", None, "Établissements de plusieurs catégories : précisez la situation actuelle par catégorie.")
+        return Baseline(
+            "", None, "Établissements de plusieurs catégories : précisez la situation actuelle par catégorie."
+        )
     row = rows[0]
     if row.value is None:
         return Baseline("", None, f"Non calculable en {year} : {row.reason}.")
     return Baseline(
-        normalise(indicator.value_type, f"{row.value:.2f}"), date(year, 12, 31),
+        normalise(indicator.value_type, f"{row.value:.2f}"),
+        date(year, 12, 31),
         f"Calculée par cpom sur les données {year} ({row.members} établissement{'s' if row.members > 1 else ''}).",
     )
 
 
 def _catalogue_fields(indicator: Indicator) -> dict:
     return {
-        "label": indicator.label, "kind": indicator.kind, "value_type": indicator.value_type, "unit": indicator.unit,
-        "method": indicator.definition, "data_source": indicator.source, "direction": indicator.direction,
+        "label": indicator.label,
+        "kind": indicator.kind,
+        "value_type": indicator.value_type,
+        "unit": indicator.unit,
+        "method": indicator.definition,
+        "data_source": indicator.source,
+        "direction": indicator.direction,
     }
 
 
@@ -157,7 +185,11 @@ def clean_targets(value_type: str, targets: dict[int, str]) -> dict[int, str]:
 
 
 def save_indicator(
-    objective: Objective, user, data: dict, targets: dict[int, str], expected_version: int,
+    objective: Objective,
+    user,
+    data: dict,
+    targets: dict[int, str],
+    expected_version: int,
     indicator: FollowUpIndicator | None = None,
 ) -> Objective:
     """Adds or changes a follow-up indicator with its targets; a catalogue indicator takes its method from the catalogue."""
@@ -191,12 +223,21 @@ def save_indicator(
 
 def delete_indicator(objective: Objective, user, indicator: FollowUpIndicator, expected_version: int) -> Objective:
     return negotiation.edit(
-        objective, user, lambda current: indicator.delete(), expected_version, f"retrait de l'indicateur « {indicator.label} »"
+        objective,
+        user,
+        lambda current: indicator.delete(),
+        expected_version,
+        f"retrait de l'indicateur « {indicator.label} »",
     )
 
 
 def save_milestone(
-    objective: Objective, user, label: str, due_date: date | None, expected_version: int, milestone: Milestone | None = None
+    objective: Objective,
+    user,
+    label: str,
+    due_date: date | None,
+    expected_version: int,
+    milestone: Milestone | None = None,
 ) -> Objective:
     check_within_contract(objective.contract, due_date)
 
@@ -210,7 +251,11 @@ def save_milestone(
 
 def delete_milestone(objective: Objective, user, milestone: Milestone, expected_version: int) -> Objective:
     return negotiation.edit(
-        objective, user, lambda current: milestone.delete(), expected_version, f"retrait de l'étape « {milestone.label} »"
+        objective,
+        user,
+        lambda current: milestone.delete(),
+        expected_version,
+        f"retrait de l'étape « {milestone.label} »",
     )
 
 
@@ -218,15 +263,22 @@ def delete_milestone(objective: Objective, user, milestone: Milestone, expected_
 def copy_example(contract: Contract, user, example: Example, parent: Objective) -> Objective:
     """An example becomes the user's own proposal, to adapt: targets stay empty, the example's target is a hint."""
     objective = propose(
-        contract, user, {"level": Level.OPERATIONAL, "parent": parent, "title": example.title[:300], "theme": example.theme[:200]},
+        contract,
+        user,
+        {"level": Level.OPERATIONAL, "parent": parent, "title": example.title[:300], "theme": example.theme[:200]},
         sheet={"context": example.context},
     )
     for action in example.actions:
         propose(contract, user, {"level": Level.ACTION, "parent": objective, "title": action[:300]})
-    catalogue = {i.code: i for i in Indicator.objects.filter(code__in=[c for c, _ in example.indicators], catalogue__authority=None)}
+    catalogue = {
+        i.code: i
+        for i in Indicator.objects.filter(code__in=[c for c, _ in example.indicators], catalogue__authority=None)
+    }
     for code, hint in example.indicators:
         indicator = catalogue[code]
-        FollowUpIndicator.objects.create(objective=objective, catalogue_indicator=indicator, target_hint=hint[:200], **_catalogue_fields(indicator))
+        FollowUpIndicator.objects.create(
+            objective=objective, catalogue_indicator=indicator, target_hint=hint[:200], **_catalogue_fields(indicator)
+        )
     for specific in example.specific_indicators:
         FollowUpIndicator.objects.create(objective=objective, **specific)
     record(user, objective, f"Copié de l'exemple {example.code}", None, objective_snapshot(objective))
@@ -239,7 +291,11 @@ def refresh_baselines(objective: Objective, user, expected_version: int) -> Obje
     def change(current: Objective) -> None:
         for indicator in current.indicators.exclude(catalogue_indicator=None).select_related("catalogue_indicator"):
             baseline = engine_baseline(indicator.catalogue_indicator, current.establishments.all())
-            indicator.baseline_value, indicator.baseline_date, indicator.baseline_note = baseline.value, baseline.day, baseline.note
+            indicator.baseline_value, indicator.baseline_date, indicator.baseline_note = (
+                baseline.value,
+                baseline.day,
+                baseline.note,
+            )
             indicator.save()
 
     return negotiation.edit(objective, user, change, expected_version, "situations actuelles recalculées")

@@ -7,9 +7,19 @@ from cpom.core.numbers import grouped
 from .models import DUE_YEAR_LABELS, Objective, ObjectiveSheet
 
 SHEET_FIELDS = [
-    "context", "problem_state", "stakes_text", "implementation", "pilot", "partners", "expected_results",
-    "constant_means_value", "constant_means_note", "managing_body_means", "managing_body_means_note",
-    "authority_means", "authority_means_note",
+    "context",
+    "problem_state",
+    "stakes_text",
+    "implementation",
+    "pilot",
+    "partners",
+    "expected_results",
+    "constant_means_value",
+    "constant_means_note",
+    "managing_body_means",
+    "managing_body_means_note",
+    "authority_means",
+    "authority_means_note",
 ]
 
 
@@ -17,7 +27,10 @@ def _sheet_part(objective: Objective) -> dict:
     sheet = ObjectiveSheet.objects.filter(objective=objective).first()
     if sheet is None:
         return {}
-    return {ObjectiveSheet._meta.get_field(name).verbose_name.capitalize(): _text(getattr(sheet, name)) for name in SHEET_FIELDS}
+    return {
+        ObjectiveSheet._meta.get_field(name).verbose_name.capitalize(): _text(getattr(sheet, name))
+        for name in SHEET_FIELDS
+    }
 
 
 def _text(value) -> str:

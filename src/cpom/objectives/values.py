@@ -4,8 +4,8 @@ import re
 from datetime import date, datetime
 from decimal import Decimal
 
-from cpom.indicators.models import ValueType
 from cpom.core.numbers import plain, read_decimal
+from cpom.indicators.models import ValueType
 
 # Words that say a value is not decided yet; the survey found them in a fifth of signed contracts.
 PLACEHOLDERS = re.compile(
@@ -13,7 +13,9 @@ PLACEHOLDERS = re.compile(
     r"nc|n\.c\.|nd|n\.d\.|\?+|-+|tbd|xx+|néant)\s*\.?\s*$",
     re.IGNORECASE,
 )
-PLACEHOLDER_ANYWHERE = re.compile(r"(à|a)\s*(préciser|preciser|définir|definir|venir|déterminer|determiner)", re.IGNORECASE)
+PLACEHOLDER_ANYWHERE = re.compile(
+    r"(à|a)\s*(préciser|preciser|définir|definir|venir|déterminer|determiner)", re.IGNORECASE
+)
 BOOLEANS = {"oui": "oui", "non": "non", "o": "oui", "n": "non", "vrai": "oui", "faux": "non"}
 
 

@@ -21,7 +21,9 @@ REFUSALS = (negotiation.NegotiationRefused, ValueRefused)
 
 
 def _objective(contract: Contract, objective_id) -> Objective:
-    return get_object_or_404(contract.objectives.select_related("contract", "parent", "proposed_by_authority"), pk=objective_id)
+    return get_object_or_404(
+        contract.objectives.select_related("contract", "parent", "proposed_by_authority"), pk=objective_id
+    )
 
 
 def _tree(contract: Contract) -> list[tuple[Objective, list[tuple[Objective, list[Objective]]]]]:
@@ -44,19 +46,29 @@ def objective_list(request, contract):
     tree = _tree(contract)
     operational = [o for _, ops in tree for o, _ in ops]
     limits = readiness.limits_for(contract)
-    return render(request, "objectives/objective_list.html", {
-        "contract": contract, "tree": tree, "limits": limits,
-        "strategic_count": len(tree),
-        "operational_count": sum(1 for o in operational if o.funding == Funding.FUNDED and o.status != Status.REJECTED),
-        "blockers": readiness.blockers(contract),
-        "matrix": priority_matrix([o for o in operational if o.status != Status.REJECTED]),
-        "can_propose": rules.may_propose(request.user, contract),
-    })
+    return render(
+        request,
+        "objectives/objective_list.html",
+        {
+            "contract": contract,
+            "tree": tree,
+            "limits": limits,
+            "strategic_count": len(tree),
+            "operational_count": sum(
+                1 for o in operational if o.funding == Funding.FUNDED and o.status != Status.REJECTED
+            ),
+            "blockers": readiness.blockers(contract),
+            "matrix": priority_matrix([o for o in operational if o.status != Status.REJECTED]),
+            "can_propose": rules.may_propose(request.user, contract),
+        },
+    )
 
 
 @contract_page("readiness")
 def readiness_page(request, contract):
-    return render(request, "objectives/readiness.html", {"contract": contract, "blockers": readiness.blockers(contract)})
+    return render(
+        request, "objectives/readiness.html", {"contract": contract, "blockers": readiness.blockers(contract)}
+    )
 
 
 @contract_page("objectives")
@@ -71,7 +83,9 @@ def objective_create(request, contract):
     if request.method == "POST" and form.is_valid() and (sheet_form is None or sheet_form.is_valid()):
         try:
             objective = services.propose(
-                contract, request.user, {**form.cleaned_data, "level": level},
+                contract,
+                request.user,
+                {**form.cleaned_data, "level": level},
                 sheet_form.cleaned_data if sheet_form else None,
             )
         except REFUSALS as refused:
@@ -79,9 +93,16 @@ def objective_create(request, contract):
         else:
             messages.success(request, f"L'objectif {objective.number} est proposé aux autres parties.")
             return redirect(objective)
-    return render(request, "objectives/objective_form.html", {
-        "contract": contract, "form": form, "sheet_form": sheet_form, "level": Level(level),
-    })
+    return render(
+        request,
+        "objectives/objective_form.html",
+        {
+            "contract": contract,
+            "form": form,
+            "sheet_form": sheet_form,
+            "level": Level(level),
+        },
+    )
 
 
 @contract_page("objectives")
@@ -95,18 +116,30 @@ def objective_update(request, contract, objective_id):
         try:
             # The form wrote the new values on its instance; the service applies them to a fresh, locked copy.
             services.update(
-                objective, request.user, form.cleaned_data, sheet_form.cleaned_data if sheet_form else None,
+                objective,
+                request.user,
+                form.cleaned_data,
+                sheet_form.cleaned_data if sheet_form else None,
                 form.cleaned_data["version"],
             )
         except REFUSALS as refused:
             show_refusal(request, form, refused)
         else:
-            messages.success(request, "La nouvelle version de l'objectif est enregistrée ; les accords précédents sont à redonner.")
+            messages.success(
+                request, "La nouvelle version de l'objectif est enregistrée ; les accords précédents sont à redonner."
+            )
             return redirect(objective)
-    return render(request, "objectives/objective_form.html", {
-        "contract": objective.contract, "form": form, "sheet_form": sheet_form, "level": Level(objective.level),
-        "objective": objective,
-    })
+    return render(
+        request,
+        "objectives/objective_form.html",
+        {
+            "contract": objective.contract,
+            "form": form,
+            "sheet_form": sheet_form,
+            "level": Level(objective.level),
+            "objective": objective,
+        },
+    )
 
 
 def _indicators_by_kind(objective: Objective) -> list[tuple[str, list[FollowUpIndicator]]]:
@@ -120,22 +153,30 @@ def objective_detail(request, contract, objective_id):
     contract = objective.contract
     side = contract_side(request.user, contract)
     history = [e for e in entries_for(objective) if e.action.startswith(("Version", "Copié", "Changement"))]
-    return render(request, "objectives/objective_detail.html", {
-        "contract": contract, "objective": objective,
-        "sheet": ObjectiveSheet.objects.filter(objective=objective).first(),
-        "children": sorted(objective.children.all(), key=readiness.number_order),
-        "indicators_by_kind": _indicators_by_kind(objective),
-        "due_years": list(range(contract.duration_years)),
-        "milestones": objective.milestones.all(),
-        "agreements": negotiation.agreement_state(objective),
-        "thread": objective.messages.select_related("author"),
-        "history": history,
-        "blockers": [b for b in readiness.blockers(contract) if b.url.startswith(objective.get_absolute_url())],
-        "can_edit": rules.may_edit(request.user, objective),
-        "can": {action: negotiation.may(objective, request.user, action) for action in ("agree", "reject", "reopen", "comment")},
-        "side": side,
-        "milestone_form": MilestoneForm(objective=objective),
-    })
+    return render(
+        request,
+        "objectives/objective_detail.html",
+        {
+            "contract": contract,
+            "objective": objective,
+            "sheet": ObjectiveSheet.objects.filter(objective=objective).first(),
+            "children": sorted(objective.children.all(), key=readiness.number_order),
+            "indicators_by_kind": _indicators_by_kind(objective),
+            "due_years": list(range(contract.duration_years)),
+            "milestones": objective.milestones.all(),
+            "agreements": negotiation.agreement_state(objective),
+            "thread": objective.messages.select_related("author"),
+            "history": history,
+            "blockers": [b for b in readiness.blockers(contract) if b.url.startswith(objective.get_absolute_url())],
+            "can_edit": rules.may_edit(request.user, objective),
+            "can": {
+                action: negotiation.may(objective, request.user, action)
+                for action in ("agree", "reject", "reopen", "comment")
+            },
+            "side": side,
+            "milestone_form": MilestoneForm(objective=objective),
+        },
+    )
 
 
 @contract_page("objectives")
@@ -172,16 +213,25 @@ def indicator_edit(request, contract, objective_id, follow_up_id=None):
     form = IndicatorForm(request.POST or None, instance=indicator, objective=objective)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_indicator(objective, request.user, form.cleaned_data, form.targets(), form.cleaned_data["version"], indicator)
+            services.save_indicator(
+                objective, request.user, form.cleaned_data, form.targets(), form.cleaned_data["version"], indicator
+            )
         except REFUSALS as refused:
             show_refusal(request, form, refused)
         else:
             messages.success(request, "L'indicateur de suivi est enregistré.")
             return redirect(f"{objective.get_absolute_url()}#indicateurs")
-    return render(request, "objectives/indicator_form.html", {
-        "contract": objective.contract, "objective": objective, "form": form, "indicator": indicator,
-        "own_fields": ["label", "kind", "value_type", "method", "unit", "data_source", "direction"],
-    })
+    return render(
+        request,
+        "objectives/indicator_form.html",
+        {
+            "contract": objective.contract,
+            "objective": objective,
+            "form": form,
+            "indicator": indicator,
+            "own_fields": ["label", "kind", "value_type", "method", "unit", "data_source", "direction"],
+        },
+    )
 
 
 @contract_page("objectives")
@@ -189,8 +239,12 @@ def indicator_edit(request, contract, objective_id, follow_up_id=None):
 def indicator_delete(request, contract, objective_id, follow_up_id):
     objective = _objective(contract, objective_id)
     indicator = get_object_or_404(objective.indicators, pk=follow_up_id)
-    _apply(request, objective, lambda version: services.delete_indicator(objective, request.user, indicator, version),
-           "L'indicateur est retiré.")
+    _apply(
+        request,
+        objective,
+        lambda version: services.delete_indicator(objective, request.user, indicator, version),
+        "L'indicateur est retiré.",
+    )
     return redirect(f"{objective.get_absolute_url()}#indicateurs")
 
 
@@ -218,9 +272,12 @@ def milestone_add(request, contract, objective_id):
                 messages.error(request, error)
         return redirect(f"{objective.get_absolute_url()}#calendrier")
     data = form.cleaned_data
-    _apply(request, objective,
-           lambda version: services.save_milestone(objective, request.user, data["label"], data["due_date"], version),
-           "L'étape est ajoutée au calendrier.")
+    _apply(
+        request,
+        objective,
+        lambda version: services.save_milestone(objective, request.user, data["label"], data["due_date"], version),
+        "L'étape est ajoutée au calendrier.",
+    )
     return redirect(f"{objective.get_absolute_url()}#calendrier")
 
 
@@ -229,8 +286,12 @@ def milestone_add(request, contract, objective_id):
 def milestone_delete(request, contract, objective_id, milestone_id):
     objective = _objective(contract, objective_id)
     milestone = get_object_or_404(Milestone, objective=objective, pk=milestone_id)
-    _apply(request, objective, lambda version: services.delete_milestone(objective, request.user, milestone, version),
-           "L'étape est retirée du calendrier.")
+    _apply(
+        request,
+        objective,
+        lambda version: services.delete_milestone(objective, request.user, milestone, version),
+        "L'étape est retirée du calendrier.",
+    )
     return redirect(f"{objective.get_absolute_url()}#calendrier")
 
 
@@ -238,18 +299,27 @@ def milestone_delete(request, contract, objective_id, milestone_id):
 @require_POST
 def refresh_baselines(request, contract, objective_id):
     objective = _objective(contract, objective_id)
-    _apply(request, objective, lambda version: services.refresh_baselines(objective, request.user, version),
-           "Les situations actuelles reprennent les dernières valeurs calculées.")
+    _apply(
+        request,
+        objective,
+        lambda version: services.refresh_baselines(objective, request.user, version),
+        "Les situations actuelles reprennent les dernières valeurs calculées.",
+    )
     return redirect(f"{objective.get_absolute_url()}#indicateurs")
 
 
 @contract_page("objectives")
 def examples(request, contract):
-    return render(request, "objectives/examples.html", {
-        "contract": contract, "collection": collection(),
-        "strategic": contract.objectives.filter(level=Level.STRATEGIC).order_by("number"),
-        "can_copy": rules.may_propose(request.user, contract),
-    })
+    return render(
+        request,
+        "objectives/examples.html",
+        {
+            "contract": contract,
+            "collection": collection(),
+            "strategic": contract.objectives.filter(level=Level.STRATEGIC).order_by("number"),
+            "can_copy": rules.may_propose(request.user, contract),
+        },
+    )
 
 
 @contract_page("objectives")
@@ -266,5 +336,8 @@ def copy_example(request, contract):
     except REFUSALS as refused:
         flash_refusal(request, refused)
         return redirect("objectives:examples", contract_id=contract.pk)
-    messages.success(request, f"L'exemple est copié comme objectif {objective.number} : adaptez-le, fixez situation actuelle et cibles.")
+    messages.success(
+        request,
+        f"L'exemple est copié comme objectif {objective.number} : adaptez-le, fixez situation actuelle et cibles.",
+    )
     return redirect(objective)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from cpom.web.forms import AdminForm
+
 from .bindings import bound_fields
 from .models import Authority, Contact, Establishment, ManagingBody
 

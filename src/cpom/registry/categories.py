@@ -33,7 +33,9 @@ CATEGORIES = [
     CategoryInfo("IEM", "Institut d'éducation motrice (IEM)", Sector.PH, Audience.CHILDREN),
     CategoryInfo("IES", "Institut pour déficients sensoriels", Sector.PH, Audience.CHILDREN),
     CategoryInfo("EEAP", "Établissement pour enfants polyhandicapés (EEAP)", Sector.PH, Audience.CHILDREN),
-    CategoryInfo("SESSAD", "Service d'éducation spéciale et de soins à domicile (SESSAD)", Sector.PH, Audience.CHILDREN),
+    CategoryInfo(
+        "SESSAD", "Service d'éducation spéciale et de soins à domicile (SESSAD)", Sector.PH, Audience.CHILDREN
+    ),
     CategoryInfo("CAMSP", "Centre d'action médico-sociale précoce (CAMSP)", Sector.PH, Audience.CHILDREN),
     CategoryInfo("CMPP", "Centre médico-psycho-pédagogique (CMPP)", Sector.PH, Audience.CHILDREN),
     CategoryInfo("MAS", "Maison d'accueil spécialisée (MAS)", Sector.PH, Audience.ADULTS),
@@ -42,9 +44,13 @@ CATEGORIES = [
     CategoryInfo("FV", "Foyer de vie (foyer occupationnel)", Sector.PH, Audience.ADULTS),
     CategoryInfo("FH", "Foyer d'hébergement pour travailleurs handicapés", Sector.PH, Audience.ADULTS),
     CategoryInfo("SAVS", "Service d'accompagnement à la vie sociale (SAVS)", Sector.PH, Audience.ADULTS),
-    CategoryInfo("SAMSAH", "Service d'accompagnement médico-social pour adultes handicapés (SAMSAH)", Sector.PH, Audience.ADULTS),
+    CategoryInfo(
+        "SAMSAH", "Service d'accompagnement médico-social pour adultes handicapés (SAMSAH)", Sector.PH, Audience.ADULTS
+    ),
     CategoryInfo("CRP", "Centre de rééducation professionnelle (CRP)", Sector.PH, Audience.ADULTS),
-    CategoryInfo("EHPAD", "Établissement d'hébergement pour personnes âgées dépendantes (EHPAD)", Sector.PA, Audience.ADULTS),
+    CategoryInfo(
+        "EHPAD", "Établissement d'hébergement pour personnes âgées dépendantes (EHPAD)", Sector.PA, Audience.ADULTS
+    ),
     CategoryInfo("RA", "Résidence autonomie", Sector.PA, Audience.ADULTS),
     CategoryInfo("AJ", "Accueil de jour autonome", Sector.PA, Audience.ADULTS),
     CategoryInfo("SSIAD", "Service de soins infirmiers à domicile (SSIAD)", Sector.PA, Audience.ADULTS),

@@ -5,8 +5,8 @@ from django import forms
 from cpom.web.forms import DateInput, FrenchIntegerField, VersionedModelForm
 
 from . import territories
-from .categories import CATEGORY_BY_CODE
 from .bindings import bindings, bound_fields
+from .categories import CATEGORY_BY_CODE
 from .identifiers import normalise_finess
 from .models import Authority, AuthorityKind, Contact, Establishment, ManagingBody
 
@@ -32,12 +32,25 @@ class EstablishmentForm(VersionedModelForm):
     class Meta:
         model = Establishment
         fields = [
-            "finess", "name", "managing_body", "category", "sector", "audience", "authorised_places",
-            "installed_places", "opening_days", "department", "city", "funders",
+            "finess",
+            "name",
+            "managing_body",
+            "category",
+            "sector",
+            "audience",
+            "authorised_places",
+            "installed_places",
+            "opening_days",
+            "department",
+            "city",
+            "funders",
         ]
         widgets = {"funders": forms.CheckboxSelectMultiple}
-        field_classes = {"authorised_places": FrenchIntegerField, "installed_places": FrenchIntegerField,
-                         "opening_days": FrenchIntegerField}
+        field_classes = {
+            "authorised_places": FrenchIntegerField,
+            "installed_places": FrenchIntegerField,
+            "opening_days": FrenchIntegerField,
+        }
         error_messages = {
             "authorised_places": {"min_value": NEGATIVE_PLACES},
             "installed_places": {"min_value": NEGATIVE_PLACES},
@@ -58,7 +71,9 @@ class EstablishmentForm(VersionedModelForm):
         for name in self.bound_names:
             # Disabled: Django keeps the stored value whatever is posted; _check_bound says so instead of ignoring it.
             self.fields[name].disabled = True
-            self.fields[name].help_text = "Figé tant qu'un contrat signé couvre l'établissement : passer par un avenant."
+            self.fields[
+                name
+            ].help_text = "Figé tant qu'un contrat signé couvre l'établissement : passer par un avenant."
 
     def clean_finess(self):
         return normalise_finess(self.cleaned_data["finess"])
@@ -79,9 +94,12 @@ class EstablishmentForm(VersionedModelForm):
             field.disabled = False  # a disabled field never reports a change
             posted = field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
             if name in self.data and field.has_changed(self.get_initial_for_field(field, name), posted):
-                self.add_error(name, f"« {field.label} » est figé tant qu'un contrat signé couvre l'établissement : "
-                                     "une extension de capacité, une reprise ou un changement de financeur passe par un "
-                                     "avenant au contrat.")
+                self.add_error(
+                    name,
+                    f"« {field.label} » est figé tant qu'un contrat signé couvre l'établissement : "
+                    "une extension de capacité, une reprise ou un changement de financeur passe par un "
+                    "avenant au contrat.",
+                )
 
     def _check_places(self, data):
         authorised, installed = data.get("authorised_places"), data.get("installed_places")

@@ -1,7 +1,7 @@
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.urls import reverse
 from django.db.models import Q
+from django.urls import reverse
 
 from cpom.records import VersionedModel
 
@@ -29,14 +29,18 @@ class ManagingBody(VersionedModel):
     name = models.CharField("raison sociale", max_length=200)
     legal_status = models.CharField("statut juridique", max_length=20, choices=LegalStatus.choices)
     siren = models.CharField(
-        "SIREN", max_length=9, unique=True, validators=[validate_siren],
+        "SIREN",
+        max_length=9,
+        unique=True,
+        validators=[validate_siren],
         error_messages={"unique": "Un organisme gestionnaire porte déjà ce SIREN."},
     )
     street = models.CharField("adresse", max_length=200, blank=True)
     postal_code = models.CharField("code postal", max_length=5, blank=True)
     city = models.CharField("commune", max_length=100, blank=True)
     head_office_authorised = models.BooleanField(
-        "autorisation de frais de siège", default=False,
+        "autorisation de frais de siège",
+        default=False,
         help_text="Le gestionnaire dispose d'une autorisation de frais de siège social.",
     )
 
@@ -83,7 +87,10 @@ class Establishment(VersionedModel):
     """Établissement ou service social et médico-social, identified by its FINESS number."""
 
     finess = models.CharField(
-        "FINESS", max_length=9, unique=True, validators=[validate_finess],
+        "FINESS",
+        max_length=9,
+        unique=True,
+        validators=[validate_finess],
         error_messages={"unique": "Un établissement porte déjà ce numéro FINESS."},
     )
     name = models.CharField("nom", max_length=200)
@@ -92,15 +99,15 @@ class Establishment(VersionedModel):
     audience = models.CharField("public accueilli", max_length=10, choices=Audience.choices)
     authorised_places = models.PositiveIntegerField("places autorisées")
     installed_places = models.PositiveIntegerField("places installées")
-    opening_days = models.PositiveSmallIntegerField(
-        "jours d'ouverture par an", validators=[MaxValueValidator(366)]
-    )
+    opening_days = models.PositiveSmallIntegerField("jours d'ouverture par an", validators=[MaxValueValidator(366)])
     department = models.CharField("département", max_length=3, choices=territories.department_choices())
     city = models.CharField("commune", max_length=100, blank=True)
     managing_body = models.ForeignKey(
         ManagingBody, on_delete=models.PROTECT, related_name="establishments", verbose_name="organisme gestionnaire"
     )
-    funders = models.ManyToManyField(Authority, related_name="funded_establishments", verbose_name="autorités de tarification")
+    funders = models.ManyToManyField(
+        Authority, related_name="funded_establishments", verbose_name="autorités de tarification"
+    )
 
     class Meta:
         verbose_name = "établissement"
@@ -130,7 +137,11 @@ class Contact(VersionedModel):
     phone = models.CharField("téléphone", max_length=30, blank=True)
     role = models.CharField("fonction", max_length=150)
     managing_body = models.ForeignKey(
-        ManagingBody, null=True, blank=True, on_delete=models.CASCADE, related_name="contacts",
+        ManagingBody,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="contacts",
         verbose_name="organisme gestionnaire",
     )
     authority = models.ForeignKey(

@@ -23,8 +23,11 @@ def can_edit_organisation(user, organisation: ManagingBody | Authority) -> bool:
 
 def can_create_establishment(user) -> bool:
     membership = membership_of(user)
-    return (membership is not None and membership.side in (Side.PLATFORM, Side.MANAGING_BODY)
-            and membership.has_role(Role.CONTRIBUTE))
+    return (
+        membership is not None
+        and membership.side in (Side.PLATFORM, Side.MANAGING_BODY)
+        and membership.has_role(Role.CONTRIBUTE)
+    )
 
 
 def can_edit_establishment(user, establishment: Establishment) -> bool:

@@ -12,7 +12,9 @@ urlpatterns = [
     path("organismes/", views.ManagingBodyList.as_view(), name="managing_bodies"),
     path("organismes/nouveau/", views.ManagingBodyCreate.as_view(), name="managing_body_create"),
     path("organismes/<int:managing_body_id>/", views.ManagingBodyDetail.as_view(), name="managing_body"),
-    path("organismes/<int:managing_body_id>/modifier/", views.ManagingBodyUpdate.as_view(), name="managing_body_update"),
+    path(
+        "organismes/<int:managing_body_id>/modifier/", views.ManagingBodyUpdate.as_view(), name="managing_body_update"
+    ),
     path(
         "organismes/<int:managing_body_id>/contacts/nouveau/",
         views.contact_create_for_managing_body,
@@ -23,7 +25,8 @@ urlpatterns = [
     path("autorites/<int:authority_id>/", views.AuthorityDetail.as_view(), name="authority"),
     path("autorites/<int:authority_id>/modifier/", views.AuthorityUpdate.as_view(), name="authority_update"),
     path(
-        "autorites/<int:authority_id>/contacts/nouveau/", views.contact_create_for_authority,
+        "autorites/<int:authority_id>/contacts/nouveau/",
+        views.contact_create_for_authority,
         name="authority_contact_create",
     ),
     path("contacts/<int:contact_id>/modifier/", views.contact_update, name="contact_update"),

@@ -7,15 +7,13 @@ from django.shortcuts import redirect, render
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from cpom import access
-from cpom.registry import rules as registry_rules
-from cpom.access import visible
-from cpom.access import Side
+from cpom.access import Side, visible
 from cpom.core.locking import StaleWrite
+from cpom.registry import rules as registry_rules
 from cpom.web.refusals import show_refusal
 from cpom.web.views import EditPermissionMixin, FormPageMixin, VisibleObjectMixin, visible_or_404
 
 from . import services
-
 from .forms import AuthorityForm, ContactForm, EstablishmentForm, ManagingBodyForm
 from .models import Authority, Contact, Establishment, ManagingBody
 
@@ -74,6 +72,7 @@ class GuardedCreateView(LoginRequiredMixin, SavedRecordMixin, FormPageMixin, Cre
 
 # Establishments -------------------------------------------------------------------------------
 
+
 class EstablishmentList(SearchableListView):
     model = Establishment
     queryset = Establishment.objects.select_related("managing_body")
@@ -126,6 +125,7 @@ class EstablishmentUpdate(EstablishmentFormMixin, SavedRecordMixin, EditPermissi
 
 
 # Managing bodies ------------------------------------------------------------------------------
+
 
 class ManagingBodyList(SearchableListView):
     model = ManagingBody
@@ -190,6 +190,7 @@ class ManagingBodyUpdate(OrganisationUpdate):
 
 # Authorities ----------------------------------------------------------------------------------
 
+
 class AuthorityList(SearchableListView):
     model = Authority
     search_fields = ("name", "territory")
@@ -219,6 +220,7 @@ class AuthorityUpdate(OrganisationUpdate):
 
 
 # Contacts -------------------------------------------------------------------------------------
+
 
 def _contact_form_page(request, organisation, contact=None):
     if not registry_rules.can_manage_contacts_of(request.user, organisation):

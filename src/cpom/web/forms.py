@@ -73,7 +73,9 @@ class _FrenchNumberField:
         try:
             return super().to_python(read_decimal(value) if isinstance(value, str) else value)
         except (ValueError, forms.ValidationError):
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid", params={"value": str(typed).strip()}) from None
+            raise forms.ValidationError(
+                self.error_messages["invalid"], code="invalid", params={"value": str(typed).strip()}
+            ) from None
 
 
 class FrenchDecimalField(_FrenchNumberField, forms.DecimalField):
@@ -112,8 +114,11 @@ class MoneyField(FrenchDecimalField):
         super().__init__(**kwargs)
 
     def _messages(self) -> dict[str, str]:
-        return {**super()._messages(), "min_value": self._named("un montant ne peut pas être négatif."),
-                "max_decimal_places": self._named("deux chiffres au plus après la virgule (les centimes).")}
+        return {
+            **super()._messages(),
+            "min_value": self._named("un montant ne peut pas être négatif."),
+            "max_decimal_places": self._named("deux chiffres au plus après la virgule (les centimes)."),
+        }
 
 
 class FrenchIntegerField(_FrenchNumberField, forms.IntegerField):
@@ -123,7 +128,10 @@ class FrenchIntegerField(_FrenchNumberField, forms.IntegerField):
     example = "1 200"
 
     def _messages(self) -> dict[str, str]:
-        return {**super()._messages(), "invalid": self._named(f"« %(value)s » n'est pas un nombre entier : écrivez par exemple {self.example}.")}
+        return {
+            **super()._messages(),
+            "invalid": self._named(f"« %(value)s » n'est pas un nombre entier : écrivez par exemple {self.example}."),
+        }
 
     def prepare_value(self, value):
         if isinstance(value, int) and not isinstance(value, bool):

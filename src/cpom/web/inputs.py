@@ -66,7 +66,8 @@ class TextLength:
     def __call__(self, value: str) -> None:
         if len(value) > self.limit:
             raise forms.ValidationError(
-                f"{grouped(self.limit, 0)} caractères au plus (vous en avez saisi {grouped(len(value), 0)}).", code="max_length",
+                f"{grouped(self.limit, 0)} caractères au plus (vous en avez saisi {grouped(len(value), 0)}).",
+                code="max_length",
             )
 
 
@@ -80,7 +81,8 @@ class WithinWindow:
         if not self.window.first <= value <= self.window.last:
             raise forms.ValidationError(
                 f"La date doit être comprise entre le {french_date(self.window.first)} et le {french_date(self.window.last)} "
-                f"(vous avez saisi le {french_date(value)}).", code="out_of_window",
+                f"(vous avez saisi le {french_date(value)}).",
+                code="out_of_window",
             )
 
 
@@ -114,7 +116,9 @@ class TypedInputMixin:
                 if field.empty_label == DJANGO_EMPTY:
                     field.empty_label = label
             elif isinstance(field, forms.ChoiceField):
-                field.choices = [(value, label if value == "" and text == DJANGO_EMPTY else text) for value, text in field.choices]
+                field.choices = [
+                    (value, label if value == "" and text == DJANGO_EMPTY else text) for value, text in field.choices
+                ]
 
     def full_clean(self):
         # Fields added by a subclass after __init__ (rates per year, perspectives per axis) get their bounds here.

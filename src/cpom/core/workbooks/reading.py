@@ -47,7 +47,9 @@ def _count(number: int) -> str:
 def _members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
     members = archive.infolist()
     if len(members) > MAX_PARTS:
-        raise WorkbookRefused(f"ce classeur contient {_count(len(members))} fichiers internes, {_count(MAX_PARTS)} au plus")
+        raise WorkbookRefused(
+            f"ce classeur contient {_count(len(members))} fichiers internes, {_count(MAX_PARTS)} au plus"
+        )
     declared = sum(member.file_size for member in members)
     if declared > MAX_UNCOMPRESSED_BYTES:
         raise WorkbookRefused(
@@ -80,7 +82,11 @@ def _occurrences(name: bytes, xml: bytes) -> int:
     return found
 
 
-COUNTED = ((b"row", "lignes", MAX_ROWS), (b"c", "cellules", MAX_CELLS), (b"si", "textes différents", MAX_SHARED_STRINGS))
+COUNTED = (
+    (b"row", "lignes", MAX_ROWS),
+    (b"c", "cellules", MAX_CELLS),
+    (b"si", "textes différents", MAX_SHARED_STRINGS),
+)
 
 
 def check(content: bytes) -> None:
@@ -117,7 +123,9 @@ def first_sheet_rows(content: bytes) -> Iterator[list]:
     try:
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # the declared dimension is the file's word: only the cells themselves count
-        for number, row in enumerate(sheet.iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS, values_only=True), start=1):
+        for number, row in enumerate(
+            sheet.iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS, values_only=True), start=1
+        ):
             if number > MAX_ROWS:
                 raise _too_many("lignes au moins", number, MAX_ROWS)
             yield list(row)

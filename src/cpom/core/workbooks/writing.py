@@ -47,7 +47,9 @@ def append(sheet: Worksheet, values: list) -> list[Cell]:
 def sheet_title(name: str, taken: set[str], fallback: str) -> str:
     """A sheet title Excel accepts (no []:*?/\\, no apostrophe at either end, 31 characters), unique in the
     workbook (``taken`` holds the titles already given, in lower case, and receives this one)."""
-    base = FORBIDDEN_IN_TITLES.sub("-", clean_text(name)).strip().strip("'")[:TITLE_LENGTH].strip().strip("'") or fallback
+    base = (
+        FORBIDDEN_IN_TITLES.sub("-", clean_text(name)).strip().strip("'")[:TITLE_LENGTH].strip().strip("'") or fallback
+    )
     title, n = base, 2
     while title.lower() in taken:
         suffix = f" ({n})"

@@ -74,7 +74,11 @@ def _day(moment) -> str:
 
 def partial_reason(year: int, sources: tuple[Source, ...], today: date) -> str:
     """Why balances of ``year`` from ``sources`` may be partial (see the module's rule); empty when complete."""
-    early = [s.batch.at for s in sources if s.batch is not None and timezone.localtime(s.batch.at).date() < date(year + 1, 1, 1)]
+    early = [
+        s.batch.at
+        for s in sources
+        if s.batch is not None and timezone.localtime(s.batch.at).date() < date(year + 1, 1, 1)
+    ]
     if early:
         return f"comptes enregistrés le {_day(min(early))}, avant la fin de l'exercice {year}"
     if any(s.batch is None for s in sources) and year >= today.year:
@@ -91,17 +95,25 @@ class BalancesTable:
 
     def summary(self) -> list[str]:
         """How many establishments hold balances from each kind of source, in French."""
-        kinds = {"démonstration": "données de démonstration (synthétiques, sans import)",
-                 "import": "FEC, balance ou fichier de données importés", "sans import": "saisis sans import de fichier"}
-        counts = {kind: 0 for kind in kinds}
+        kinds = {
+            "démonstration": "données de démonstration (synthétiques, sans import)",
+            "import": "FEC, balance ou fichier de données importés",
+            "sans import": "saisis sans import de fichier",
+        }
+        counts = dict.fromkeys(kinds, 0)
         for _, cells in self.rows:
             sources = [s for cell in cells if cell for s in cell.sources]
-            for kind, present in (("démonstration", any(s.is_demo for s in sources)),
-                                  ("import", any(s.is_import for s in sources)),
-                                  ("sans import", any(s.batch is None for s in sources))):
+            for kind, present in (
+                ("démonstration", any(s.is_demo for s in sources)),
+                ("import", any(s.is_import for s in sources)),
+                ("sans import", any(s.batch is None for s in sources)),
+            ):
                 counts[kind] += present
-        return [f"{kinds[kind]} : {number} établissement{'s' if number > 1 else ''}"
-                for kind, number in counts.items() if number]
+        return [
+            f"{kinds[kind]} : {number} établissement{'s' if number > 1 else ''}"
+            for kind, number in counts.items()
+            if number
+        ]
 
 
 def balances_table(rows: list[YearBalances]) -> BalancesTable:
@@ -109,7 +121,10 @@ def balances_table(rows: list[YearBalances]) -> BalancesTable:
     by_establishment: dict[int, dict[int, YearBalances]] = {}
     for row in rows:
         by_establishment.setdefault(row.establishment.pk, {})[row.year] = row
-    table = [(cells[next(iter(cells))].establishment, [cells.get(year) for year in years]) for cells in by_establishment.values()]
+    table = [
+        (cells[next(iter(cells))].establishment, [cells.get(year) for year in years])
+        for cells in by_establishment.values()
+    ]
     return BalancesTable(years, table)
 
 
@@ -118,7 +133,8 @@ def year_balances(establishments: QuerySet, today: date | None = None) -> list[Y
     today = today or timezone.localdate()
     keys = (
         DataValue.objects.filter(establishment__in=establishments, element__startswith=ACCOUNT_PREFIX)
-        .values_list("establishment_id", "year", "batch_id").distinct()
+        .values_list("establishment_id", "year", "batch_id")
+        .distinct()
     )
     found: dict[tuple[int, int], set[int | None]] = {}
     for establishment_id, year, batch_id in keys:

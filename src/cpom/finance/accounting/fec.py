@@ -30,14 +30,39 @@ from cpom.finance.accounting.trial_balance import (
 
 KIND = "FEC"
 LEGAL_COLUMNS = (
-    "JournalCode", "JournalLib", "EcritureNum", "EcritureDate", "CompteNum", "CompteLib", "CompAuxNum", "CompAuxLib",
-    "PieceRef", "PieceDate", "EcritureLib", "Debit", "Credit", "EcritureLet", "DateLet", "ValidDate",
-    "Montantdevise", "Idevise",
+    "JournalCode",
+    "JournalLib",
+    "EcritureNum",
+    "EcritureDate",
+    "CompteNum",
+    "CompteLib",
+    "CompAuxNum",
+    "CompAuxLib",
+    "PieceRef",
+    "PieceDate",
+    "EcritureLib",
+    "Debit",
+    "Credit",
+    "EcritureLet",
+    "DateLet",
+    "ValidDate",
+    "Montantdevise",
+    "Idevise",
 )
 AMOUNT_AND_DIRECTION = ("Montant", "Sens")
 SEPARATORS = {"|": "barre verticale « | »", "\t": "tabulation"}
 # The columns the balances are computed from; the others are only counted.
-USED_COLUMNS = ("JournalCode", "EcritureNum", "EcritureDate", "CompteNum", "CompteLib", "Debit", "Credit", "Montant", "Sens")
+USED_COLUMNS = (
+    "JournalCode",
+    "EcritureNum",
+    "EcritureDate",
+    "CompteNum",
+    "CompteLib",
+    "Debit",
+    "Credit",
+    "Montant",
+    "Sens",
+)
 DIRECTIONS = {"D": "debit", "+1": "debit", "C": "credit", "-1": "credit"}
 # Thirteen digits before the comma: ten thousand billion euros, far above any establishment's accounts.
 AMOUNT = r"^[+-]?[0-9]{1,13}(?:[.,][0-9]{0,2})?$"
@@ -139,7 +164,10 @@ def _header(line: str, file_name: str) -> Header:
     missing = [name for name in expected if name not in columns]
     if missing:
         variant = " (variante Montant et Sens)" if with_direction else ""
-        problems.insert(0, f"ligne 1 : {agreed(len(missing), 'colonne absente', 'colonnes absentes')}{variant} : {', '.join(missing)}")
+        problems.insert(
+            0,
+            f"ligne 1 : {agreed(len(missing), 'colonne absente', 'colonnes absentes')}{variant} : {', '.join(missing)}",
+        )
     if problems:
         raise refuse(file_name, *problems)
     return Header(separator, columns, with_direction)
@@ -156,19 +184,26 @@ def _frame(decoded: Decoded, header: Header, file_name: str) -> pl.DataFrame:
     """
     used = [name for name in header.columns if name in USED_COLUMNS]
     if decoded.body.find(b"\n") in (-1, len(decoded.body) - 1):  # the header and nothing under it
-        return pl.DataFrame(schema={"line": pl.UInt32} | {name: pl.String for name in used})
+        return pl.DataFrame(schema={"line": pl.UInt32} | dict.fromkeys(used, pl.String))
     empty = _empty_lines(decoded.body, header, file_name)
     try:
         frame = pl.read_csv(
-            decoded.body, separator=header.separator, has_header=False, skip_rows=1, quote_char=None,
-            schema={name: pl.String for name in header.columns}, columns=[header.columns.index(name) for name in used],
+            decoded.body,
+            separator=header.separator,
+            has_header=False,
+            skip_rows=1,
+            quote_char=None,
+            schema=dict.fromkeys(header.columns, pl.String),
+            columns=[header.columns.index(name) for name in used],
             truncate_ragged_lines=True,  # only an empty line can be ragged now: « |||||| » of any length
         )
     except pl.exceptions.PolarsError:
         frame = None
     if frame is None or frame.height != len(empty):
         # Not seen on a file whose lines all have the header's width: said plainly rather than guessed at.
-        raise refuse(file_name, "fichier illisible : ses lignes n'ont pas pu être séparées en zones ; vérifiez le séparateur")
+        raise refuse(
+            file_name, "fichier illisible : ses lignes n'ont pas pu être séparées en zones ; vérifiez le séparateur"
+        )
     return frame.with_row_index("line", offset=2).filter(pl.Series(~empty)).select("line", *used)
 
 
@@ -259,9 +294,13 @@ def _amounts(frame: pl.DataFrame, header: Header) -> tuple[pl.DataFrame, list[st
         found = _first_bad(frame, bad, column)
         if found:
             problems.append(f"{at(found[0], column)} : {quoted(found[1])} {message}")
-    total = frame.select(pl.col("debit").abs().cast(pl.Float64).sum() + pl.col("credit").abs().cast(pl.Float64).sum()).item()
+    total = frame.select(
+        pl.col("debit").abs().cast(pl.Float64).sum() + pl.col("credit").abs().cast(pl.Float64).sum()
+    ).item()
     if total >= SAFE_TOTAL_CENTS:
-        problems.append("les montants additionnés dépassent ce que cpom sait compter : vérifiez les colonnes de montants")
+        problems.append(
+            "les montants additionnés dépassent ce que cpom sait compter : vérifiez les colonnes de montants"
+        )
     return frame, problems
 
 
@@ -305,8 +344,10 @@ def _accounts(frame: pl.DataFrame) -> pl.DataFrame:
     return (
         frame.group_by(_text("CompteNum").alias("number"))
         .agg(
-            pl.col("line").min(), pl.col("CompteLib").fill_null("").str.strip_chars().first().alias("label"),
-            pl.col("debit").sum(), pl.col("credit").sum(),
+            pl.col("line").min(),
+            pl.col("CompteLib").fill_null("").str.strip_chars().first().alias("label"),
+            pl.col("debit").sum(),
+            pl.col("credit").sum(),
         )
         .sort("number")
     )
@@ -327,7 +368,10 @@ def _lines_label(first: int, last: int) -> str:
 def _entries(frame: pl.DataFrame) -> pl.DataFrame:
     """One row per entry (EcritureNum within a JournalCode): its totals and the lines it spans."""
     return frame.group_by(_text("JournalCode").alias("journal"), _text("EcritureNum").alias("number")).agg(
-        pl.col("debit").sum(), pl.col("credit").sum(), pl.col("line").min().alias("first"), pl.col("line").max().alias("last"),
+        pl.col("debit").sum(),
+        pl.col("credit").sum(),
+        pl.col("line").min().alias("first"),
+        pl.col("line").max().alias("last"),
     )
 
 
@@ -335,9 +379,15 @@ def _unbalanced(entries: pl.DataFrame) -> list[str]:
     unbalanced = entries.filter(pl.col("debit") != pl.col("credit")).sort("first")
     if unbalanced.is_empty():
         return []
-    journal, number, debit, credit, first, last = unbalanced.select("journal", "number", "debit", "credit", "first", "last").row(0)
+    journal, number, debit, credit, first, last = unbalanced.select(
+        "journal", "number", "debit", "credit", "first", "last"
+    ).row(0)
     others = unbalanced.height - 1
-    more = f" (et {count(others)} {agreed(others, 'autre écriture déséquilibrée', 'autres écritures déséquilibrées')})" if others else ""
+    more = (
+        f" (et {count(others)} {agreed(others, 'autre écriture déséquilibrée', 'autres écritures déséquilibrées')})"
+        if others
+        else ""
+    )
     return [
         f"écriture {number} du journal {journal} ({_lines_label(first, last)}) : débit {money(_euros(debit))} ≠ "
         f"crédit {money(_euros(credit))}{more}"
@@ -352,17 +402,32 @@ def _euros(cents: int) -> Decimal:
 
 
 def _trial_balance(
-    lines: int, accounts: pl.DataFrame, dates: pl.DataFrame, entries: int, decoded: Decoded, header: Header,
-    file_name: str, fiscal_year: FiscalYear,
+    lines: int,
+    accounts: pl.DataFrame,
+    dates: pl.DataFrame,
+    entries: int,
+    decoded: Decoded,
+    header: Header,
+    file_name: str,
+    fiscal_year: FiscalYear,
 ) -> TrialBalance:
     totals = [
         AccountTotal(number, label, _euros(debit), _euros(credit), line)
-        for number, line, label, debit, credit in accounts.select("number", "line", "label", "debit", "credit").iter_rows()
+        for number, line, label, debit, credit in accounts.select(
+            "number", "line", "label", "debit", "credit"
+        ).iter_rows()
     ]
     first, last = dates.select(pl.col("date").min().alias("first"), pl.col("date").max().alias("last")).row(0)
     balance = TrialBalance(
-        file_name, KIND, decoded.encoding, header.separator_label, lines, totals,
-        entries=entries, first_date=first, last_date=last,
+        file_name,
+        KIND,
+        decoded.encoding,
+        header.separator_label,
+        lines,
+        totals,
+        entries=entries,
+        first_date=first,
+        last_date=last,
     )
     if first > fiscal_year.start + INCOMPLETE_MARGIN or last < fiscal_year.end - INCOMPLETE_MARGIN:
         balance.warnings.append(

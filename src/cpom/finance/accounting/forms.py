@@ -16,7 +16,9 @@ SECTION = "section:"
 
 def target_choices(user) -> list:
     """Establishments the user imports for, then the analytical sections mapped to one of them."""
-    establishments = [(f"{ESTABLISHMENT}{e.finess}", f"{e.name} – {e.finess}") for e in rules.importable_establishments(user)]
+    establishments = [
+        (f"{ESTABLISHMENT}{e.finess}", f"{e.name} – {e.finess}") for e in rules.importable_establishments(user)
+    ]
     sections = [
         (f"{SECTION}{s.pk}", f"Section {s.code}{f' ({s.label})' if s.label else ''} → {s.establishment.name}")
         for s in imports.importable_sections(user).order_by("code")
@@ -28,17 +30,20 @@ def target_choices(user) -> list:
 def resolve_target(user, value: str):
     """The establishment a choice stands for, and the section it came through (or None); None when not allowed."""
     if value.startswith(ESTABLISHMENT):
-        establishment = rules.importable_establishments(user).filter(finess=value[len(ESTABLISHMENT):]).first()
+        establishment = rules.importable_establishments(user).filter(finess=value[len(ESTABLISHMENT) :]).first()
         return establishment, None
-    if value.startswith(SECTION) and value[len(SECTION):].isdigit():
-        section = imports.importable_sections(user).filter(pk=int(value[len(SECTION):])).first()
+    if value.startswith(SECTION) and value[len(SECTION) :].isdigit():
+        section = imports.importable_sections(user).filter(pk=int(value[len(SECTION) :])).first()
         return (section.establishment, section) if section else (None, None)
     return None, None
 
 
 class ImportForm(DsfrForm):
     kind = forms.ChoiceField(
-        label="Type de fichier", choices=list(imports.KINDS.items()), initial=fec.KIND, widget=forms.RadioSelect,
+        label="Type de fichier",
+        choices=list(imports.KINDS.items()),
+        initial=fec.KIND,
+        widget=forms.RadioSelect,
     )
     target = forms.ChoiceField(
         label="Établissement ou section analytique",
@@ -46,20 +51,29 @@ class ImportForm(DsfrForm):
         error_messages={"required": "Choisissez l'établissement dont ce fichier contient les comptes."},
     )
     year = forms.IntegerField(
-        label="Année de l'exercice", min_value=1990, max_value=2100,
+        label="Année de l'exercice",
+        min_value=1990,
+        max_value=2100,
         error_messages={"required": "Indiquez l'année de l'exercice."},
     )
     fiscal_start = forms.DateField(
-        label="Début de l'exercice", required=False, widget=DateInput(), help_text="Vide : le 1er janvier (FEC uniquement).",
+        label="Début de l'exercice",
+        required=False,
+        widget=DateInput(),
+        help_text="Vide : le 1er janvier (FEC uniquement).",
     )
     fiscal_end = forms.DateField(
-        label="Fin de l'exercice", required=False, widget=DateInput(), help_text="Vide : le 31 décembre (FEC uniquement).",
+        label="Fin de l'exercice",
+        required=False,
+        widget=DateInput(),
+        help_text="Vide : le 31 décembre (FEC uniquement).",
     )
     # Empty files are let through so that the reader refuses them with its message naming the file.
     file = forms.FileField(
-        label="Fichier", allow_empty_file=True,
+        label="Fichier",
+        allow_empty_file=True,
         help_text="FEC : fichier texte, colonnes séparées par « | » ou une tabulation. Balance générale : CSV "
-                  "« compte;libelle;debit;credit » (solde facultatif) ou Excel (.xlsx). 200 Mo au plus.",
+        "« compte;libelle;debit;credit » (solde facultatif) ou Excel (.xlsx). 200 Mo au plus.",
         error_messages={"required": "Choisissez le fichier à importer."},
     )
 
@@ -96,7 +110,9 @@ class SectionForm(DsfrForm):
         ]
 
     def clean_establishment(self):
-        establishment = rules.importable_establishments(self.user).filter(finess=self.cleaned_data["establishment"]).first()
+        establishment = (
+            rules.importable_establishments(self.user).filter(finess=self.cleaned_data["establishment"]).first()
+        )
         if establishment is None:
             raise forms.ValidationError("Vous ne pouvez pas rattacher de section à cet établissement.")
         return establishment

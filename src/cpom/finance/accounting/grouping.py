@@ -109,10 +109,14 @@ def _header(path: Path, data: dict) -> dict:
         raise ChartError(f"{path.name} : la section [chart] manque (code, label, version, source).")
     code = header.get("code")
     if not isinstance(code, str) or not SLUG.match(code) or len(code) > 60:
-        raise ChartError(f"{path.name}, section [chart] : le code doit être fait de lettres, chiffres et tirets (60 au plus).")
+        raise ChartError(
+            f"{path.name}, section [chart] : le code doit être fait de lettres, chiffres et tirets (60 au plus)."
+        )
     for name, limit in (("label", 250), ("version", 30), ("source", 10_000)):
         if not isinstance(header.get(name, ""), str) or len(header.get(name, "")) > limit:
-            raise ChartError(f"{path.name}, section [chart] : « {name} » doit être un texte entre guillemets de {limit} caractères au plus.")
+            raise ChartError(
+                f"{path.name}, section [chart] : « {name} » doit être un texte entre guillemets de {limit} caractères au plus."
+            )
     return header
 
 
@@ -121,13 +125,24 @@ def _rule(raw: object, where: str) -> Rule:
         raise ChartError(f"{where} : une règle s'écrit [[rule]] avec prefix, side, group et label.")
     unknown = sorted(set(raw) - RULE_KEYS)
     if unknown:
-        raise ChartError(f"{where} : {agreed(len(unknown), 'clé inconnue', 'clés inconnues')} {', '.join(unknown)} "
-                         "(clés permises : group, label, prefix, side).")
+        raise ChartError(
+            f"{where} : {agreed(len(unknown), 'clé inconnue', 'clés inconnues')} {', '.join(unknown)} "
+            "(clés permises : group, label, prefix, side)."
+        )
     prefix, side, group, label = raw.get("prefix"), raw.get("side"), raw.get("group"), raw.get("label", "")
-    if not isinstance(prefix, str) or not prefix.isdigit() or not prefix.startswith(GROUPED_CLASSES) or len(prefix) > 12:
-        raise ChartError(f"{where} : le préfixe doit être un numéro de compte de classe 6 ou 7 entre guillemets (12 chiffres au plus), par exemple \"611\".")
+    if (
+        not isinstance(prefix, str)
+        or not prefix.isdigit()
+        or not prefix.startswith(GROUPED_CLASSES)
+        or len(prefix) > 12
+    ):
+        raise ChartError(
+            f'{where} : le préfixe doit être un numéro de compte de classe 6 ou 7 entre guillemets (12 chiffres au plus), par exemple "611".'
+        )
     if side not in SIDES:
-        raise ChartError(f"{where} : sens « {side} » inconnu ; valeurs permises : « expense » (dépenses) ou « income » (recettes).")
+        raise ChartError(
+            f"{where} : sens « {side} » inconnu ; valeurs permises : « expense » (dépenses) ou « income » (recettes)."
+        )
     if type(group) is not int or group not in GROUPS:  # neither true (a bool) nor 1.0
         raise ChartError(f"{where} : groupe « {group} » inconnu ; valeurs permises : 1, 2 ou 3.")
     if not isinstance(label, str) or len(label) > 200:
@@ -144,11 +159,18 @@ def read_chart(path: Path) -> Chart:
         raise ChartError(f"{path.name} : aucune règle [[rule]] ; un plan de regroupement en demande au moins une.")
     rules, first_seen = [], {}
     for number, raw in enumerate(raw_rules, start=1):
-        where = f"{path.name}, règle n° {number}" + (f" (préfixe {raw['prefix']})" if isinstance(raw, dict) and "prefix" in raw else "")
+        where = f"{path.name}, règle n° {number}" + (
+            f" (préfixe {raw['prefix']})" if isinstance(raw, dict) and "prefix" in raw else ""
+        )
         rule = _rule(raw, where)
         if rule.prefix in first_seen:
             raise ChartError(f"{where} : le préfixe {rule.prefix} figure déjà à la règle n° {first_seen[rule.prefix]}.")
         first_seen[rule.prefix] = number
         rules.append(rule)
-    return Chart(header["code"], header.get("label") or header["code"], header.get("version") or "1",
-                 header.get("source", ""), tuple(rules))
+    return Chart(
+        header["code"],
+        header.get("label") or header["code"],
+        header.get("version") or "1",
+        header.get("source", ""),
+        tuple(rules),
+    )

@@ -77,7 +77,9 @@ def establishment_for(finess: str) -> Establishment:
     try:
         return Establishment.objects.select_related("managing_body").get(finess=normalise_finess(finess))
     except Establishment.DoesNotExist:
-        raise ImportRefused(f"Aucun établissement n'a le numéro FINESS {normalise_finess(finess)} dans le référentiel.") from None
+        raise ImportRefused(
+            f"Aucun établissement n'a le numéro FINESS {normalise_finess(finess)} dans le référentiel."
+        ) from None
 
 
 def managing_body_for(siren: str) -> ManagingBody:
@@ -113,7 +115,9 @@ def fiscal_year(year: int, start: date | None = None, end: date | None = None) -
     if period.start >= period.end:
         raise ImportRefused(f"L'exercice commence le {period.start:%d/%m/%Y}, après sa fin le {period.end:%d/%m/%Y}.")
     if period.end.year != year:
-        raise ImportRefused(f"L'exercice se termine le {period.end:%d/%m/%Y} : il doit se terminer en {year}, l'année importée.")
+        raise ImportRefused(
+            f"L'exercice se termine le {period.end:%d/%m/%Y} : il doit se terminer en {year}, l'année importée."
+        )
     if (period.end - period.start).days > LONGEST_FISCAL_YEAR_DAYS:
         raise ImportRefused("Un exercice dure au plus 24 mois.")
     return period
@@ -122,7 +126,9 @@ def fiscal_year(year: int, start: date | None = None, end: date | None = None) -
 # --- Reading and preview -------------------------------------------------------------------------------------------
 
 
-def read(content: bytes, file_name: str, kind: str, period: FiscalYear, progress: Progress | None = None) -> TrialBalance:
+def read(
+    content: bytes, file_name: str, kind: str, period: FiscalYear, progress: Progress | None = None
+) -> TrialBalance:
     """The file's account totals; DataImportError names the file, line and column of every problem.
 
     Reading holds one of the platform's import slots: ImportsBusy when they are all taken.
@@ -218,7 +224,11 @@ def accounts_to_store(balance: TrialBalance) -> list[AccountTotal]:
 
 def _closing_warning(accounts: list[AccountTotal]) -> list[str]:
     management = [a for a in accounts if a.number[0] in "67"]
-    if management and not any(a.balance for a in management) and any(a.number.startswith("12") and a.balance for a in accounts):
+    if (
+        management
+        and not any(a.balance for a in management)
+        and any(a.number.startswith("12") and a.balance for a in accounts)
+    ):
         return [
             "Les comptes de charges et de produits sont tous soldés : le fichier semble contenir les écritures de "
             "clôture. Le résultat, les taux de CAF et les coûts ne pourront pas être calculés ; importez plutôt "
@@ -237,7 +247,11 @@ def preview(balance: TrialBalance, establishment: Establishment, year: int) -> P
     replaced = existing_balances(establishment, year).count()
     warnings = list(balance.warnings)
     if replaced:
-        stored = f"Les {count(replaced)} soldes de comptes déjà enregistrés" if replaced > 1 else "Le solde de compte déjà enregistré"
+        stored = (
+            f"Les {count(replaced)} soldes de comptes déjà enregistrés"
+            if replaced > 1
+            else "Le solde de compte déjà enregistré"
+        )
         will = "seront remplacés" if replaced > 1 else "sera remplacé"
         warnings.insert(0, f"{stored} pour {establishment.name} en {year} {will}.")
     present = {c.code for c in classes}
@@ -269,18 +283,22 @@ def store(balance: TrialBalance, establishment: Establishment, year: int, user=N
     """
     # Two imports for the same establishment at once would each delete, then both insert: one waits for the other.
     Establishment.objects.select_for_update().only("pk").get(pk=establishment.pk)
-    batch = ImportBatch.objects.create(file_name=balance.file_name[:255], kind=balance.kind, user=user, rows=balance.lines)
+    batch = ImportBatch.objects.create(
+        file_name=balance.file_name[:255], kind=balance.kind, user=user, rows=balance.lines
+    )
     replaced = existing_balances(establishment, year)
     before = {v.element: {"valeur": v.value, "import": v.batch_id} for v in replaced.order_by("element")}
     replaced.delete()
     accounts = accounts_to_store(balance)
     bulk_insert(
-        DataValue._meta.db_table, COLUMNS,
+        DataValue._meta.db_table,
+        COLUMNS,
         ((establishment.pk, None, "", year, f"{ACCOUNT_PREFIX}{a.number}", a.balance, batch.pk) for a in accounts),
     )
     where = {"etablissement": establishment.finess, "annee": year}
     record_import(
-        user, batch,
+        user,
+        batch,
         f"Import {balance.kind} {balance.file_name} : {count(len(accounts))} soldes de comptes pour {establishment.name} "
         f"({establishment.finess}), exercice {year}" + (f", {count(len(before))} soldes remplacés" if before else ""),
         {**where, "soldes": before},
@@ -295,9 +313,11 @@ def store(balance: TrialBalance, establishment: Establishment, year: int, user=N
 def visible_batches(user) -> QuerySet:
     """Accounting imports whose establishment the user sees, and the user's own (even once replaced)."""
     establishments = visible(user, Establishment.objects.all())
-    ids = ImportBatch.objects.filter(kind__in=KINDS).filter(
-        Q(values__establishment__in=establishments) | Q(user=user)
-    ).values("pk")
+    ids = (
+        ImportBatch.objects.filter(kind__in=KINDS)
+        .filter(Q(values__establishment__in=establishments) | Q(user=user))
+        .values("pk")
+    )
     return (
         ImportBatch.objects.filter(pk__in=ids)
         .annotate(accounts=Count("values"), year=Max("values__year"), establishment_id=Max("values__establishment_id"))
@@ -317,7 +337,7 @@ class BatchReport:
 
 def batch_report(batch: ImportBatch) -> BatchReport:
     values = list(batch.values.select_related("establishment").order_by("element"))
-    balances = [(v.element[len(ACCOUNT_PREFIX):], v.value) for v in values]
+    balances = [(v.element[len(ACCOUNT_PREFIX) :], v.value) for v in values]
     classes = []
     for code, label in CLASS_LABELS.items():
         members = [value for number, value in balances if number.startswith(code)]
@@ -337,7 +357,9 @@ def visible_sections(user) -> QuerySet:
 
 
 def importable_sections(user) -> QuerySet:
-    return SectionMapping.objects.filter(establishment__in=importable_establishments(user)).select_related("establishment")
+    return SectionMapping.objects.filter(establishment__in=importable_establishments(user)).select_related(
+        "establishment"
+    )
 
 
 def add_section(user, establishment: Establishment, code: str, label: str = "") -> SectionMapping:
@@ -359,14 +381,26 @@ def map_section(establishment: Establishment, code: str, label: str = "", user=N
         raise ImportRefused("Indiquez le code de la section analytique.")
     if len(code) > SectionMapping._meta.get_field("code").max_length:
         raise ImportRefused(f"Le code « {code} » est trop long : 40 caractères au plus.")
-    taken = SectionMapping.objects.filter(managing_body=establishment.managing_body, code=code).select_related("establishment").first()
+    taken = (
+        SectionMapping.objects.filter(managing_body=establishment.managing_body, code=code)
+        .select_related("establishment")
+        .first()
+    )
     if taken:
         raise ImportRefused(f"La section « {code} » est déjà rattachée {to(taken.establishment.name)}.")
     section = SectionMapping.objects.create(
-        managing_body=establishment.managing_body, establishment=establishment, code=code, label=label.strip()[:200],
+        managing_body=establishment.managing_body,
+        establishment=establishment,
+        code=code,
+        label=label.strip()[:200],
     )
-    record(user, establishment.managing_body, f"Section analytique {code} rattachée {to(establishment.name)}", None,
-           _section_snapshot(section))
+    record(
+        user,
+        establishment.managing_body,
+        f"Section analytique {code} rattachée {to(establishment.name)}",
+        None,
+        _section_snapshot(section),
+    )
     return section
 
 
@@ -393,7 +427,9 @@ def _pending_path(token: str) -> Path:
 
 def too_large(file_name: str) -> ImportRefused:
     bound = settings.CPOM_MAX_UPLOAD_BYTES // 2**20
-    return ImportRefused(f"Le fichier {file_name} dépasse {bound} Mo : exportez un exercice ou un établissement à la fois.")
+    return ImportRefused(
+        f"Le fichier {file_name} dépasse {bound} Mo : exportez un exercice ou un établissement à la fois."
+    )
 
 
 def keep_pending(upload: UploadedFile) -> str:
@@ -458,10 +494,14 @@ def balances_for(establishment: Establishment, year: int) -> dict[str, Decimal]:
 def load_chart(path: Path, authority: Authority | None = None) -> ChartOfAccounts:
     """Loads a chart for an authority (or the national one), replacing the one it had; all or nothing."""
     chart = read_chart(path)
-    taken = ChartOfAccounts.objects.filter(code=chart.code).exclude(authority=authority).select_related("authority").first()
+    taken = (
+        ChartOfAccounts.objects.filter(code=chart.code).exclude(authority=authority).select_related("authority").first()
+    )
     if taken is not None:
         owner = of(taken.authority.name) if taken.authority else "du cadre national"
-        raise ChartError(f"{path.name} : le code « {chart.code} » est déjà celui du plan {owner} ; choisissez un autre code.")
+        raise ChartError(
+            f"{path.name} : le code « {chart.code} » est déjà celui du plan {owner} ; choisissez un autre code."
+        )
     ChartOfAccounts.objects.filter(authority=authority).exclude(code=chart.code).delete()
     stored, _ = ChartOfAccounts.objects.update_or_create(
         code=chart.code,
@@ -501,4 +541,6 @@ def load_chart_command(path: str | Path | None = None, authority_id: int | None 
             raise ChartError(f"Aucune autorité n'a l'identifiant {authority_id}.")
     stored = load_chart(Path(path) if path else NATIONAL_CHART_FILE, authority)
     owner = f"pour {the(authority.name)}" if authority else "comme cadre national"
-    return f"Plan de regroupement « {stored.label} » (v{stored.version}) chargé {owner} : {stored.rules.count()} règles."
+    return (
+        f"Plan de regroupement « {stored.label} » (v{stored.version}) chargé {owner} : {stored.rules.count()} règles."
+    )

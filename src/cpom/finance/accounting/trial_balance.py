@@ -131,7 +131,9 @@ def decode(content: bytes, file_name: str) -> Decoded:
             body.decode("utf-8")
         except UnicodeDecodeError as error:
             line = _line_of(body, error.start)
-            raise refuse(file_name, f"{at(line)} : caractères invalides alors que le fichier se déclare en UTF-8 (marque BOM)") from None
+            raise refuse(
+                file_name, f"{at(line)} : caractères invalides alors que le fichier se déclare en UTF-8 (marque BOM)"
+            ) from None
         return Decoded(body, "UTF-8 avec BOM")
     if _is_utf8(content):
         return Decoded(content, "UTF-8")
@@ -261,13 +263,18 @@ def _columns(header: list, file_name: str, line: int, names: list[str]) -> _Colu
     problems = []
     for position, key in enumerate(keys):
         if key and key not in known:
-            problems.append(f"{at(line, names[position])} : colonne inconnue {quoted(header[position])} (attendu : {EXPECTED_HEADER})")
+            problems.append(
+                f"{at(line, names[position])} : colonne inconnue {quoted(header[position])} (attendu : {EXPECTED_HEADER})"
+            )
         elif key and keys.index(key) != position:
             problems.append(f"{at(line, names[position])} : colonne {quoted(header[position])} en double")
     missing = [c for c in COLUMNS if c not in keys]
     if missing:
-        problems.insert(0, f"{at(line)} : {agreed(len(missing), 'colonne absente', 'colonnes absentes')} {', '.join(missing)} "
-                           f"(en-tête attendu : {EXPECTED_HEADER})")
+        problems.insert(
+            0,
+            f"{at(line)} : {agreed(len(missing), 'colonne absente', 'colonnes absentes')} {', '.join(missing)} "
+            f"(en-tête attendu : {EXPECTED_HEADER})",
+        )
     if problems:
         raise refuse(file_name, *problems)
     return _Columns({k: keys.index(k) for k in known if k in keys}, names)
@@ -296,7 +303,11 @@ class _Checker:
         raw = self._cell(record, column)
         value = _cell_amount(raw)
         if value is None:
-            self.problem(line, column, f"{quoted(raw)} n'est pas un montant (chiffres, virgule ou point décimal, deux décimales au plus)")
+            self.problem(
+                line,
+                column,
+                f"{quoted(raw)} n'est pas un montant (chiffres, virgule ou point décimal, deux décimales au plus)",
+            )
         return value
 
     def check(self, line: int, record: list) -> None:
@@ -330,7 +341,12 @@ class _Checker:
         if not self.accounts:
             raise refuse(self.file_name, "aucune ligne de compte sous l'en-tête")
         balance = TrialBalance(
-            self.file_name, KIND, encoding, separator, self.lines, sorted(self.accounts.values(), key=lambda a: a.number),
+            self.file_name,
+            KIND,
+            encoding,
+            separator,
+            self.lines,
+            sorted(self.accounts.values(), key=lambda a: a.number),
         )
         if self.total_lines:
             lines = f"{count(self.total_lines)} {agreed(self.total_lines, 'ligne de total ignorée', 'lignes de total ignorées')}"
@@ -365,7 +381,9 @@ def _read_csv(content: bytes, file_name: str) -> TrialBalance:
         for record in reader:
             checker.check(reader.line_num, record)
     except csv.Error:
-        raise refuse(file_name, f"{at(reader.line_num)} : ligne illisible (guillemet jamais refermé ou champ démesuré)") from None
+        raise refuse(
+            file_name, f"{at(reader.line_num)} : ligne illisible (guillemet jamais refermé ou champ démesuré)"
+        ) from None
     return checker.result(decoded.encoding, "point-virgule « ; »")
 
 

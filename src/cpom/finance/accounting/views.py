@@ -26,6 +26,8 @@ from cpom.import_slots import ImportsBusy
 from cpom.registry.models import Establishment
 
 PENDING = "finance_pending_import"
+
+
 def _forget_session_file(request) -> None:
     pending = request.session.pop(PENDING, None)
     if pending:
@@ -43,7 +45,9 @@ def start(request):
         raise PermissionDenied(refusal)
     if request.method != "POST":
         finess = request.GET.get("finess", "")
-        return _form_page(request, ImportForm(user=request.user, initial={"target": f"{ESTABLISHMENT}{finess}" if finess else ""}))
+        return _form_page(
+            request, ImportForm(user=request.user, initial={"target": f"{ESTABLISHMENT}{finess}" if finess else ""})
+        )
     form = ImportForm(request.POST, request.FILES, user=request.user)
     if not form.is_valid():
         return _form_page(request, form, status=400)
@@ -64,11 +68,20 @@ def start(request):
         return _form_page(request, form, status=503)
     _forget_session_file(request)
     request.session[PENDING] = {
-        "token": token, "file_name": upload.name, "kind": data["kind"], "target": data["target"], "year": data["year"],
-        "start": data["period"].start.isoformat(), "end": data["period"].end.isoformat(),
+        "token": token,
+        "file_name": upload.name,
+        "kind": data["kind"],
+        "target": data["target"],
+        "year": data["year"],
+        "start": data["period"].start.isoformat(),
+        "end": data["period"].end.isoformat(),
     }
     preview = imports.preview(balance, data["establishment"], data["year"])
-    return render(request, "finance/accounting/import_preview.html", {"preview": preview, "section": data["section"], **_figures(preview)})
+    return render(
+        request,
+        "finance/accounting/import_preview.html",
+        {"preview": preview, "section": data["section"], **_figures(preview)},
+    )
 
 
 def _figures(preview: imports.Preview) -> dict:
@@ -86,7 +99,10 @@ def _figures(preview: imports.Preview) -> dict:
         "result_kind": "excédent" if preview.result > 0 else "déficit" if preview.result < 0 else "équilibre",
         "classes": [
             {
-                "label": c.label, "accounts": count(c.accounts), "debit": money(c.debit), "credit": money(c.credit),
+                "label": c.label,
+                "accounts": count(c.accounts),
+                "debit": money(c.debit),
+                "credit": money(c.credit),
                 "balance": money(c.balance),
                 "top": [{"number": a.number, "label": a.label, "balance": money(a.balance)} for a in c.top],
             }
@@ -113,7 +129,9 @@ def confirm(request):
     if pending is None:
         return redirect("finance:import_start")
     try:
-        period = imports.fiscal_year(pending["year"], date.fromisoformat(pending["start"]), date.fromisoformat(pending["end"]))
+        period = imports.fiscal_year(
+            pending["year"], date.fromisoformat(pending["start"]), date.fromisoformat(pending["end"])
+        )
         content = imports.pending_content(pending["token"])
         balance = imports.read(content, pending["file_name"], pending["kind"], period)
     except ImportsBusy as busy:
@@ -125,7 +143,10 @@ def confirm(request):
         return redirect("finance:import_start")
     batch = imports.store(balance, establishment, pending["year"], request.user)
     _forget_session_file(request)
-    messages.success(request, f"{count(len(imports.accounts_to_store(balance)))} soldes de comptes enregistrés pour {the(establishment.name)} ({pending['year']}).")
+    messages.success(
+        request,
+        f"{count(len(imports.accounts_to_store(balance)))} soldes de comptes enregistrés pour {the(establishment.name)} ({pending['year']}).",
+    )
     return redirect("finance:import_report", batch_id=batch.pk)
 
 
@@ -143,23 +164,33 @@ def batches(request):
     names = dict(Establishment.objects.filter(pk__in={b.establishment_id for b in recent}).values_list("pk", "name"))
     rows = [{"batch": b, "establishment": names.get(b.establishment_id), "accounts": count(b.accounts)} for b in recent]
     present = balances.balances_table(balances.year_balances(visible(request.user, Establishment.objects.all())))
-    return render(request, "finance/accounting/import_list.html", {
-        "rows": rows, "may_import": rules.import_refusal(request.user) is None, "present": present,
-    })
+    return render(
+        request,
+        "finance/accounting/import_list.html",
+        {
+            "rows": rows,
+            "may_import": rules.import_refusal(request.user) is None,
+            "present": present,
+        },
+    )
 
 
 @login_required
 def report(request, batch_id):
     batch = get_object_or_404(imports.visible_batches(request.user), pk=batch_id)
     result = imports.batch_report(batch)
-    return render(request, "finance/accounting/import_report.html", {
-        "report": result,
-        "kind_label": imports.KINDS.get(batch.kind, batch.kind),
-        "lines": count(batch.rows),
-        "accounts": count(len(result.balances)),
-        "balances": [(number, money(value)) for number, value in result.balances],
-        "classes": [(label, count(accounts), money(total)) for label, accounts, total in result.classes],
-    })
+    return render(
+        request,
+        "finance/accounting/import_report.html",
+        {
+            "report": result,
+            "kind_label": imports.KINDS.get(batch.kind, batch.kind),
+            "lines": count(batch.rows),
+            "accounts": count(len(result.balances)),
+            "balances": [(number, money(value)) for number, value in result.balances],
+            "classes": [(label, count(accounts), money(total)) for label, accounts, total in result.classes],
+        },
+    )
 
 
 @login_required
@@ -172,17 +203,28 @@ def sections(request):
         form = SectionForm(request.POST, user=user)
         if form.is_valid():
             try:
-                section = imports.add_section(user, form.cleaned_data["establishment"], form.cleaned_data["code"], form.cleaned_data["label"])
+                section = imports.add_section(
+                    user, form.cleaned_data["establishment"], form.cleaned_data["code"], form.cleaned_data["label"]
+                )
             except imports.ImportRefused as refused:
                 form.add_error("code", str(refused))
             else:
-                messages.success(request, f"La section « {section.code} » représente désormais {the(section.establishment.name)}.")
+                messages.success(
+                    request, f"La section « {section.code} » représente désormais {the(section.establishment.name)}."
+                )
                 return redirect("finance:import_sections")
     mappings = imports.visible_sections(user).order_by("managing_body__name", "code")
     editable = set(imports.importable_sections(user).values_list("pk", flat=True))
-    return render(request, "finance/accounting/import_sections.html", {
-        "rows": [(m, m.pk in editable) for m in mappings], "form": form, "may_edit": rules.import_refusal(user) is None,
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "finance/accounting/import_sections.html",
+        {
+            "rows": [(m, m.pk in editable) for m in mappings],
+            "form": form,
+            "may_edit": rules.import_refusal(user) is None,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 def _remove_section(request):

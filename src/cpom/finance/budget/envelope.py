@@ -18,7 +18,12 @@ GROUPS = (1, 2, 3)
 TARIFF_GROUP = 1
 
 # The growth modes of the model contract (the values of models.GrowthMode).
-AUTHORITY_RATE, ZERO_RATE, ANNUAL_AMENDMENT, REGIONAL_RATE = "authority_rate", "zero_rate", "annual_amendment", "regional_rate"
+AUTHORITY_RATE, ZERO_RATE, ANNUAL_AMENDMENT, REGIONAL_RATE = (
+    "authority_rate",
+    "zero_rate",
+    "annual_amendment",
+    "regional_rate",
+)
 GROWTH_MODES = (AUTHORITY_RATE, ZERO_RATE, ANNUAL_AMENDMENT, REGIONAL_RATE)
 
 

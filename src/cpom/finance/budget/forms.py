@@ -21,8 +21,9 @@ class BudgetLinesForm(DsfrForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, funders: list[str], amounts: Amounts, days: int | None, per_day: bool, version: int,
-                 **kwargs):
+    def __init__(
+        self, *args, funders: list[str], amounts: Amounts, days: int | None, per_day: bool, version: int, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.funders = funders
         # Only the establishments billed per day have forecast days: the page asks the form, not the fields.
@@ -32,12 +33,17 @@ class BudgetLinesForm(DsfrForm):
             for funder in funders:
                 amount = amounts.get((funder, side, group))
                 self.fields[amount_field_name(funder, side, group)] = MoneyField(
-                    label=f"{GROUP_LABELS[(side, group)]} – {FunderKind(funder).label}", required=False,
-                    initial=amount or None, widget=forms.TextInput(attrs={"class": "fr-input"}),
+                    label=f"{GROUP_LABELS[(side, group)]} – {FunderKind(funder).label}",
+                    required=False,
+                    initial=amount or None,
+                    widget=forms.TextInput(attrs={"class": "fr-input"}),
                 )
         if per_day:
             self.fields["days"] = FrenchIntegerField(
-                label="Journées prévisionnelles", required=False, min_value=1, initial=days,
+                label="Journées prévisionnelles",
+                required=False,
+                min_value=1,
+                initial=days,
                 help_text="Journées (ou présences) attendues sur un an : la base du prix de journée indicatif.",
                 error_messages={"min_value": "Journées prévisionnelles : le nombre de journées doit être positif."},
                 widget=forms.TextInput(attrs={"class": "fr-input"}),
@@ -45,29 +51,42 @@ class BudgetLinesForm(DsfrForm):
 
     def rows(self) -> list[tuple[str, str, list[forms.BoundField]]]:
         """(side, label, one field per funder) in the order of the model contract's table."""
-        return [(side, GROUP_LABELS[(side, group)], [self[amount_field_name(f, side, group)] for f in self.funders])
-                for side, group in ROWS]
+        return [
+            (side, GROUP_LABELS[(side, group)], [self[amount_field_name(f, side, group)] for f in self.funders])
+            for side, group in ROWS
+        ]
 
     def amounts(self) -> Amounts:
-        return {(funder, side, group): self.cleaned_data[amount_field_name(funder, side, group)] or Decimal(0)
-                for side, group in ROWS for funder in self.funders}
+        return {
+            (funder, side, group): self.cleaned_data[amount_field_name(funder, side, group)] or Decimal(0)
+            for side, group in ROWS
+            for funder in self.funders
+        }
 
     def forecast_days(self) -> int | None:
         return self.cleaned_data.get("days") if self.per_day else None
 
 
 class GrowthForm(DsfrForm):
-    growth_mode = forms.ChoiceField(label="Mode d'évolution de la dotation", choices=GrowthMode.choices,
-                                    widget=forms.RadioSelect)
+    growth_mode = forms.ChoiceField(
+        label="Mode d'évolution de la dotation", choices=GrowthMode.choices, widget=forms.RadioSelect
+    )
     growth_rate = PercentField(
-        label="Taux d'évolution annuel (%)", required=False, **RATE,
+        label="Taux d'évolution annuel (%)",
+        required=False,
+        **RATE,
         help_text="Par exemple 1,2 pour 1,2 % par an. Sans objet pour l'avenant annuel.",
     )
     zero_rate_years = FrenchIntegerField(
-        label="Nombre d'années à taux zéro", required=False, min_value=0, max_value=5,
+        label="Nombre d'années à taux zéro",
+        required=False,
+        min_value=0,
+        max_value=5,
         help_text="Pour le taux zéro seulement : les premières années du contrat sans évolution, le taux ensuite.",
-        error_messages={"min_value": "Le nombre d'années ne peut pas être négatif.",
-                        "max_value": "Le contrat dure cinq ans au plus."},
+        error_messages={
+            "min_value": "Le nombre d'années ne peut pas être négatif.",
+            "max_value": "Le contrat dure cinq ans au plus.",
+        },
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 

@@ -108,12 +108,16 @@ def _new_budget(contract: Contract) -> dict:
 
 def reference_budget(contract: Contract) -> ReferenceBudget:
     """The contract's budget, or an unsaved empty one: reading a page never writes."""
-    return ReferenceBudget.objects.filter(contract=contract).first() or ReferenceBudget(contract=contract, **_new_budget(contract))
+    return ReferenceBudget.objects.filter(contract=contract).first() or ReferenceBudget(
+        contract=contract, **_new_budget(contract)
+    )
 
 
 def get_or_create_budget(contract: Contract) -> ReferenceBudget:
     """The contract's budget, created on first write and locked until the end of the transaction."""
-    budget, _ = ReferenceBudget.objects.select_for_update().get_or_create(contract=contract, defaults=_new_budget(contract))
+    budget, _ = ReferenceBudget.objects.select_for_update().get_or_create(
+        contract=contract, defaults=_new_budget(contract)
+    )
     return budget
 
 
@@ -186,13 +190,23 @@ def _check_amounts(establishment: Establishment, amounts: Amounts) -> None:
         if funder not in FunderKind.values or side not in Side.values or group not in GROUPS:
             raise BudgetRefused("Ligne de budget inconnue : financeur, sens ou groupe invalide.")
         if amount < 0:
-            raise BudgetRefused(f"{establishment.name} : un montant du budget ne peut pas être négatif ({GROUP_LABELS[(side, group)]}).")
+            raise BudgetRefused(
+                f"{establishment.name} : un montant du budget ne peut pas être négatif ({GROUP_LABELS[(side, group)]})."
+            )
         if amount != booked(amount):
-            raise BudgetRefused(f"{establishment.name} : les montants s'arrêtent au centime ({GROUP_LABELS[(side, group)]}).")
+            raise BudgetRefused(
+                f"{establishment.name} : les montants s'arrêtent au centime ({GROUP_LABELS[(side, group)]})."
+            )
 
 
-def save_lines(budget: ReferenceBudget, user, establishment: Establishment, amounts: Amounts, days: int | None,
-               expected_version: int) -> ReferenceBudget:
+def save_lines(
+    budget: ReferenceBudget,
+    user,
+    establishment: Establishment,
+    amounts: Amounts,
+    days: int | None,
+    expected_version: int,
+) -> ReferenceBudget:
     """Replaces one establishment's lines and forecast days; a zero amount is no line."""
     contract = budget.contract
     if not contract.establishments.filter(pk=establishment.pk).exists():
@@ -203,17 +217,25 @@ def save_lines(budget: ReferenceBudget, user, establishment: Establishment, amou
     with transaction.atomic():
         current, contract = _locked(contract)
         _check_write(current, expected_version, lines_refusal(user, contract))
-        old = {(e, f, s, g): a for e, f, s, g, a in current.lines.filter(establishment=establishment).values_list(
-            "establishment_id", "funder", "side", "group", "amount")}
+        old = {
+            (e, f, s, g): a
+            for e, f, s, g, a in current.lines.filter(establishment=establishment).values_list(
+                "establishment_id", "funder", "side", "group", "amount"
+            )
+        }
         new = {(establishment.pk, *key): amount for key, amount in amounts.items() if amount}
         current.lines.filter(establishment=establishment).delete()
-        BudgetLine.objects.bulk_create(BudgetLine(budget=current, establishment_id=e, funder=f, side=s, group=g, amount=a)
-                                       for (e, f, s, g), a in new.items())
+        BudgetLine.objects.bulk_create(
+            BudgetLine(budget=current, establishment_id=e, funder=f, side=s, group=g, amount=a)
+            for (e, f, s, g), a in new.items()
+        )
         old_days = forecast_days(current).get(establishment.pk)
         _set_days(current, establishment, days)
         finess = {establishment.pk: establishment.finess}
-        before, after = _changes({**_snapshot(old, finess), **_days_snapshot(establishment, old_days)},
-                                 {**_snapshot(new, finess), **_days_snapshot(establishment, days)})
+        before, after = _changes(
+            {**_snapshot(old, finess), **_days_snapshot(establishment, old_days)},
+            {**_snapshot(new, finess), **_days_snapshot(establishment, days)},
+        )
         _bump(current)
         record(user, current, f"Budget de référence : lignes {of(establishment.name)}", before, after)
     return current
@@ -230,8 +252,9 @@ def _days_snapshot(establishment: Establishment, days: int | None) -> dict[str, 
     return {f"{establishment.finess} · journées prévisionnelles": str(days)} if days else {}
 
 
-def set_growth(budget: ReferenceBudget, user, mode: str, rate: Decimal, zero_rate_years: int,
-               expected_version: int) -> ReferenceBudget:
+def set_growth(
+    budget: ReferenceBudget, user, mode: str, rate: Decimal, zero_rate_years: int, expected_version: int
+) -> ReferenceBudget:
     """The lead authority's choice among the model contract's growth options."""
     contract = budget.contract
     rate, zero_rate_years = _checked_growth(contract, mode, rate, zero_rate_years)
@@ -241,7 +264,9 @@ def set_growth(budget: ReferenceBudget, user, mode: str, rate: Decimal, zero_rat
         before = _growth_snapshot(current)
         current.growth_mode, current.growth_rate, current.zero_rate_years = mode, rate, zero_rate_years
         _bump(current, "growth_mode", "growth_rate", "zero_rate_years")
-        record(user, current, "Budget de référence : mode d'évolution de la dotation", before, _growth_snapshot(current))
+        record(
+            user, current, "Budget de référence : mode d'évolution de la dotation", before, _growth_snapshot(current)
+        )
     return current
 
 
@@ -264,8 +289,11 @@ def _checked_growth(contract: Contract, mode: str, rate: Decimal, zero_rate_year
 
 def _growth_snapshot(budget: ReferenceBudget) -> dict[str, str]:
     # normalize(): the same rate reads the same whether it comes from the form (1.25) or the database (1.2500).
-    return {"mode": GrowthMode(budget.growth_mode).label, "taux (%)": f"{budget.growth_rate.normalize():f}",
-            "années à taux zéro": str(budget.zero_rate_years)}
+    return {
+        "mode": GrowthMode(budget.growth_mode).label,
+        "taux (%)": f"{budget.growth_rate.normalize():f}",
+        "années à taux zéro": str(budget.zero_rate_years),
+    }
 
 
 # --- Pre-filling from the base year's accounts --------------------------------------------------------------
@@ -315,8 +343,10 @@ class AccountsYear:
 
     def warning(self) -> str:
         """What the user reads before taking partial accounts as the reference."""
-        return (f"Les comptes {self.year} sont partiels ({' ; '.join(self.partial)}). Le budget de référence se calcule "
-                "sur un exercice clos (N-1) : des comptes partiels sous-estiment les charges et les produits de l'année.")
+        return (
+            f"Les comptes {self.year} sont partiels ({' ; '.join(self.partial)}). Le budget de référence se calcule "
+            "sur un exercice clos (N-1) : des comptes partiels sous-estiment les charges et les produits de l'année."
+        )
 
 
 def accounts_years(contract: Contract, today: date | None = None) -> list[AccountsYear]:
@@ -357,15 +387,18 @@ def _lead_funder(establishment: Establishment, funders: list[str], lead: Authori
     return funders[0] if funders else FunderKind.OTHER
 
 
-def _prefill_establishment(establishment: Establishment, balances: dict[str, Decimal], chart: Chart,
-                           lead: Authority | None) -> EstablishmentPrefill:
+def _prefill_establishment(
+    establishment: Establishment, balances: dict[str, Decimal], chart: Chart, lead: Authority | None
+) -> EstablishmentPrefill:
     grouped = group_balances(balances, chart)
     prefill = EstablishmentPrefill(establishment, unmapped=grouped.unmapped)
     funders = funders_of(establishment)
     fallback = _lead_funder(establishment, funders, lead)
     if not funders:
-        prefill.notes.append("Aucune autorité de tarification n'est enregistrée pour cet établissement : "
-                             f"tout est rattaché à « {FunderKind(fallback).label} ». Vérifiez.")
+        prefill.notes.append(
+            "Aucune autorité de tarification n'est enregistrée pour cet établissement : "
+            f"tout est rattaché à « {FunderKind(fallback).label} ». Vérifiez."
+        )
     tariff = _tariff_by_funder(establishment, balances, chart, funders, fallback, prefill.notes)
     shares = {funder: tariff.get(funder, ZERO) for funder in (funders or [fallback])}
     for funder, amount in tariff.items():
@@ -375,14 +408,22 @@ def _prefill_establishment(establishment: Establishment, balances: dict[str, Dec
             for funder, amount in _shared(booked(totals[group]), shares, fallback).items():
                 prefill.amounts[(funder, side, group)] = amount
     if len(shares) > 1:
-        prefill.notes.append("Financé par plusieurs autorités : les dépenses, et les recettes des groupes II et III, sont "
-                             "réparties entre elles au prorata de leurs produits de la tarification. Vérifiez.")
+        prefill.notes.append(
+            "Financé par plusieurs autorités : les dépenses, et les recettes des groupes II et III, sont "
+            "réparties entre elles au prorata de leurs produits de la tarification. Vérifiez."
+        )
     prefill.amounts = {key: amount for key, amount in prefill.amounts.items() if amount}
     return prefill
 
 
-def _tariff_by_funder(establishment: Establishment, balances: dict[str, Decimal], chart: Chart, funders: list[str],
-                      fallback: str, notes: list[str]) -> dict[str, Decimal]:
+def _tariff_by_funder(
+    establishment: Establishment,
+    balances: dict[str, Decimal],
+    chart: Chart,
+    funders: list[str],
+    fallback: str,
+    notes: list[str],
+) -> dict[str, Decimal]:
     """Income group I per funder: all to the only funder, or by account when several fund the establishment."""
     tariff_accounts = {}
     for account, balance in balances.items():
@@ -398,8 +439,10 @@ def _tariff_by_funder(establishment: Establishment, balances: dict[str, Decimal]
             funder = fallback
         totals[funder] += amount
     if unattributed:
-        notes.append(f"Produits de la tarification non attribuables par compte ({', '.join(unattributed)}) : rattachés par "
-                     f"défaut à « {FunderKind(fallback).label} ». Répartissez-les entre financeurs.")
+        notes.append(
+            f"Produits de la tarification non attribuables par compte ({', '.join(unattributed)}) : rattachés par "
+            f"défaut à « {FunderKind(fallback).label} ». Répartissez-les entre financeurs."
+        )
     return {funder: booked(amount) for funder, amount in totals.items()}
 
 
@@ -424,12 +467,19 @@ def _negative_groups(establishment: Establishment, prefill: EstablishmentPrefill
     return [
         f"{establishment.name} : {GROUP_LABELS[(side, group)]} est négatif ({money(amount)}) dans les comptes ; "
         "corrigez la balance ou saisissez ce budget à la main."
-        for (_, side, group), amount in prefill.amounts.items() if amount < 0
+        for (_, side, group), amount in prefill.amounts.items()
+        if amount < 0
     ]
 
 
-def prefill_from_accounts(budget: ReferenceBudget, year: int, user, expected_version: int, accept_partial: bool = False,
-                          today: date | None = None) -> PrefillPlan:
+def prefill_from_accounts(
+    budget: ReferenceBudget,
+    year: int,
+    user,
+    expected_version: int,
+    accept_partial: bool = False,
+    today: date | None = None,
+) -> PrefillPlan:
     """Replaces the lines of every establishment that has accounts for ``year``, and makes ``year`` the base year.
 
     All or nothing: a negative group anywhere refuses the whole pre-fill. Establishments without accounts that
@@ -445,17 +495,24 @@ def prefill_from_accounts(budget: ReferenceBudget, year: int, user, expected_ver
         raise BudgetRefused(" ".join(plan.problems))
     chosen = next((y for y in accounts_years(contract, today) if y.year == year), None)
     if chosen is not None and not chosen.complete and not accept_partial:
-        raise BudgetRefused(f"{chosen.warning()} Cochez la case de confirmation pour les prendre malgré tout ; rien n'a été écrit.")
+        raise BudgetRefused(
+            f"{chosen.warning()} Cochez la case de confirmation pour les prendre malgré tout ; rien n'a été écrit."
+        )
     with transaction.atomic():
         current, contract = _locked(contract)
         _check_write(current, expected_version, lines_refusal(user, contract))
         replaced = [e.establishment for e in plan.establishments]
         finess = {e.pk: e.finess for e in replaced}
         old_lines = current.lines.filter(establishment__in=replaced)
-        old = {(e, f, s, g): a for e, f, s, g, a in old_lines.values_list("establishment_id", "funder", "side", "group", "amount")}
+        old = {
+            (e, f, s, g): a
+            for e, f, s, g, a in old_lines.values_list("establishment_id", "funder", "side", "group", "amount")
+        }
         old_lines.delete()
-        BudgetLine.objects.bulk_create(BudgetLine(budget=current, establishment_id=e, funder=f, side=s, group=g, amount=a)
-                                       for (e, f, s, g), a in plan.lines.items())
+        BudgetLine.objects.bulk_create(
+            BudgetLine(budget=current, establishment_id=e, funder=f, side=s, group=g, amount=a)
+            for (e, f, s, g), a in plan.lines.items()
+        )
         before, after = _changes(_snapshot(old, finess), _snapshot(plan.lines, finess))
         before["exercice de référence"], after["exercice de référence"] = str(current.base_year), str(year)
         unmapped = [f"{e.establishment.finess} : {account}" for e in plan.establishments for account in e.unmapped]
@@ -470,7 +527,7 @@ def prefill_from_accounts(budget: ReferenceBudget, year: int, user, expected_ver
 
 
 def amounts_of(lines: list[BudgetLine]) -> BudgetAmounts:
-    expenses, income = {g: ZERO for g in GROUPS}, {g: ZERO for g in GROUPS}
+    expenses, income = dict.fromkeys(GROUPS, ZERO), dict.fromkeys(GROUPS, ZERO)
     tariff: dict[str, Decimal] = {}
     for line in lines:
         (expenses if line.side == Side.EXPENSE else income)[line.group] += line.amount
@@ -491,7 +548,9 @@ class BudgetColumn:
 def budget_columns(budget: ReferenceBudget, establishments: list[Establishment]) -> list[BudgetColumn]:
     lines = lines_of(budget)
     ids = {e.pk for e in establishments}
-    columns = [BudgetColumn(e, amounts_of([line for line in lines if line.establishment_id == e.pk])) for e in establishments]
+    columns = [
+        BudgetColumn(e, amounts_of([line for line in lines if line.establishment_id == e.pk])) for e in establishments
+    ]
     return columns + [BudgetColumn(None, amounts_of([line for line in lines if line.establishment_id in ids]))]
 
 

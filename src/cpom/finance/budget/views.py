@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from cpom.contracts.models import Contract
+from cpom.contracts.pages import contract_page
 from cpom.core import numbers
 from cpom.core.formatting import money
 from cpom.core.text import of
@@ -29,7 +30,6 @@ from cpom.finance.budget.services import (
     MonthlyInstalments,
 )
 from cpom.finance.models import GROUP_LABELS, FunderKind, GrowthMode, Side
-from cpom.contracts.pages import contract_page
 from cpom.web.refusals import flash_refusal, show_refusal
 
 
@@ -70,12 +70,16 @@ def budget_rows(columns: list[BudgetAmounts]) -> list[Row]:
     """Rows of the model contract's table, one cell per column: expenses, then income with the tariff by funder."""
     funders = [kind for kind in FunderKind.values if any(kind in a.tariff for a in columns)]
     income = _group_rows(columns, Side.INCOME)
-    tariff = [Row(f"dont {FunderKind(f).label}", [money(a.tariff.get(f, service.ZERO)) for a in columns], "detail")
-              for f in funders]
+    tariff = [
+        Row(f"dont {FunderKind(f).label}", [money(a.tariff.get(f, service.ZERO)) for a in columns], "detail")
+        for f in funders
+    ]
     return [
         *_group_rows(columns, Side.EXPENSE),
         Row("Total des dépenses (classe 6)", [money(a.total_expenses) for a in columns], "total"),
-        income[0], *tariff, *income[1:],
+        income[0],
+        *tariff,
+        *income[1:],
         Row("Total des recettes (classe 7)", [money(a.total_income) for a in columns], "total"),
         Row("Résultat (recettes − dépenses)", [money(a.result) for a in columns], "result"),
     ]
@@ -83,10 +87,18 @@ def budget_rows(columns: list[BudgetAmounts]) -> list[Row]:
 
 def model_table(amounts: BudgetAmounts) -> list[tuple[str, str, str, str]]:
     """The model contract's two-column table: expenses on the left, income on the right."""
-    rows = [(f"Groupe {'I' * g}", money(amounts.expenses[g]), f"Groupe {'I' * g}", money(amounts.income[g]))
-            for g in service.GROUPS]
-    return rows + [("Total des dépenses (classe 6)", money(amounts.total_expenses),
-                    "Total des recettes (classe 7)", money(amounts.total_income))]
+    rows = [
+        (f"Groupe {'I' * g}", money(amounts.expenses[g]), f"Groupe {'I' * g}", money(amounts.income[g]))
+        for g in service.GROUPS
+    ]
+    return rows + [
+        (
+            "Total des dépenses (classe 6)",
+            money(amounts.total_expenses),
+            "Total des recettes (classe 7)",
+            money(amounts.total_income),
+        )
+    ]
 
 
 @dataclass(frozen=True)
@@ -101,21 +113,45 @@ class EnvelopeView:
 
 
 def _envelope_view(envelope: CommonEnvelope, amounts: BudgetAmounts) -> EnvelopeView:
-    shares = [(s.establishment.finess, s.establishment.name, money(s.amount), numbers.percent(s.shown_percentage),
-               instalments_text(s.instalments)) for s in envelope.shares]
-    years = [(y.label, y.year, "avenant" if y.rate is None else numbers.rate(y.rate),
-              "fixée par avenant" if y.amount is None else money(y.amount)) for y in envelope.years]
-    return EnvelopeView(envelope, envelope_summary(envelope), model_table(amounts), shares, money(envelope.amount),
-                        instalments_text(envelope.instalments), years)
+    shares = [
+        (
+            s.establishment.finess,
+            s.establishment.name,
+            money(s.amount),
+            numbers.percent(s.shown_percentage),
+            instalments_text(s.instalments),
+        )
+        for s in envelope.shares
+    ]
+    years = [
+        (
+            y.label,
+            y.year,
+            "avenant" if y.rate is None else numbers.rate(y.rate),
+            "fixée par avenant" if y.amount is None else money(y.amount),
+        )
+        for y in envelope.years
+    ]
+    return EnvelopeView(
+        envelope,
+        envelope_summary(envelope),
+        model_table(amounts),
+        shares,
+        money(envelope.amount),
+        instalments_text(envelope.instalments),
+        years,
+    )
 
 
 def envelope_summary(envelope: CommonEnvelope) -> str:
     """The model contract's sentence, with its figures."""
     count, places = len(envelope.shares), envelope.places
     plural, places_plural = ("s" if count > 1 else ""), ("s" if places > 1 else "")
-    return (f"La dotation globalisée commune de référence ({envelope.label}) est de {money(envelope.amount)}, pour un "
-            f"équipement de {count} établissement{plural} et service{plural} et de {places} place{places_plural} "
-            f"autorisée{places_plural}.")
+    return (
+        f"La dotation globalisée commune de référence ({envelope.label}) est de {money(envelope.amount)}, pour un "
+        f"équipement de {count} établissement{plural} et service{plural} et de {places} place{places_plural} "
+        f"autorisée{places_plural}."
+    )
 
 
 def growth_clause(budget) -> str:
@@ -127,17 +163,27 @@ def growth_clause(budget) -> str:
         years = budget.zero_rate_years
         return f"Le taux directeur annuel est fixé à 0 sur {years} année{'s' if years > 1 else ''}, puis à {rate}."
     if budget.growth_mode == GrowthMode.ANNUAL_AMENDMENT:
-        return ("Les modalités d'actualisation annuelle de la dotation globalisée commune font l'objet d'un avenant "
-                "annuel : pas d'évolution automatique.")
-    return (f"Le taux directeur attribué chaque année correspond au taux directeur régional ; la projection "
-            f"applique le taux connu, {rate}.")
+        return (
+            "Les modalités d'actualisation annuelle de la dotation globalisée commune font l'objet d'un avenant "
+            "annuel : pas d'évolution automatique."
+        )
+    return (
+        f"Le taux directeur attribué chaque année correspond au taux directeur régional ; la projection "
+        f"applique le taux connu, {rate}."
+    )
 
 
 def _daily_price_row(price: DailyPrice) -> tuple[str, str, str, str, str, str]:
     days = numbers.grouped(price.days, 0) if price.days else "non renseignées"
     shown = money(price.price) if price.price is not None else price.reason
-    return (price.establishment.name, price.establishment.category, price.funder_label, money(price.net_expenses),
-            days, shown)
+    return (
+        price.establishment.name,
+        price.establishment.category,
+        price.funder_label,
+        money(price.net_expenses),
+        days,
+        shown,
+    )
 
 
 @contract_page("budget")
@@ -146,19 +192,26 @@ def budget_detail(request, contract):
     establishments = service.perimeter(contract)
     columns = service.budget_columns(budget, establishments)
     envelopes = service.common_envelopes(budget, establishments)
-    return render(request, "finance/budget/detail.html", {
-        "contract": contract, "budget": budget,
-        "columns": [c.establishment for c in columns],
-        "rows": budget_rows([c.amounts for c in columns]),
-        "envelopes": [_envelope_view(e, service.funder_amounts(budget, establishments, e.funder)) for e in envelopes],
-        "daily_prices": [_daily_price_row(p) for p in service.daily_prices(budget, establishments)],
-        "growth_clause": growth_clause(budget),
-        "growth_label": GrowthMode(budget.growth_mode).label,
-        "outside": service.lines_outside(budget, establishments),
-        "can_edit_lines": rules.lines_refusal(request.user, contract) is None,
-        "can_set_growth": rules.growth_refusal(request.user, contract) is None,
-        "editable": contract.is_open,
-    })
+    return render(
+        request,
+        "finance/budget/detail.html",
+        {
+            "contract": contract,
+            "budget": budget,
+            "columns": [c.establishment for c in columns],
+            "rows": budget_rows([c.amounts for c in columns]),
+            "envelopes": [
+                _envelope_view(e, service.funder_amounts(budget, establishments, e.funder)) for e in envelopes
+            ],
+            "daily_prices": [_daily_price_row(p) for p in service.daily_prices(budget, establishments)],
+            "growth_clause": growth_clause(budget),
+            "growth_label": GrowthMode(budget.growth_mode).label,
+            "outside": service.lines_outside(budget, establishments),
+            "can_edit_lines": rules.lines_refusal(request.user, contract) is None,
+            "can_set_growth": rules.growth_refusal(request.user, contract) is None,
+            "editable": contract.is_open,
+        },
+    )
 
 
 # --- Editing ------------------------------------------------------------------------------------------------
@@ -175,30 +228,48 @@ def budget_lines(request, contract, finess):
     establishment = get_object_or_404(contract.establishments.prefetch_related("funders"), finess=finess)
     _require(rules.lines_refusal(request.user, contract))
     budget = service.reference_budget(contract)
-    existing = {(line.funder, line.side, line.group): line.amount
-                for line in service.lines_of(budget) if line.establishment_id == establishment.pk}
+    existing = {
+        (line.funder, line.side, line.group): line.amount
+        for line in service.lines_of(budget)
+        if line.establishment_id == establishment.pk
+    }
     form = BudgetLinesForm(
-        request.POST or None, funders=_line_funders(establishment, existing), amounts=existing,
-        days=service.forecast_days(budget).get(establishment.pk), version=budget.version,
+        request.POST or None,
+        funders=_line_funders(establishment, existing),
+        amounts=existing,
+        days=service.forecast_days(budget).get(establishment.pk),
+        version=budget.version,
         per_day=establishment.category in service.PER_DAY_CATEGORIES,
     )
     if request.method == "POST" and form.is_valid():
         try:
-            service.save_lines(budget, request.user, establishment, form.amounts(), form.forecast_days(), form.cleaned_data["version"])
+            service.save_lines(
+                budget, request.user, establishment, form.amounts(), form.forecast_days(), form.cleaned_data["version"]
+            )
         except service.BudgetRefused as refused:
             show_refusal(request, form, refused)
         else:
             messages.success(request, f"Le budget de référence {of(establishment.name)} est enregistré.")
             return redirect(_detail_url(contract, "budget"))
-    return render(request, "finance/budget/lines.html", {
-        "contract": contract, "establishment": establishment, "form": form,
-        "funder_labels": [FunderKind(f).label for f in form.funders],
-    })
+    return render(
+        request,
+        "finance/budget/lines.html",
+        {
+            "contract": contract,
+            "establishment": establishment,
+            "form": form,
+            "funder_labels": [FunderKind(f).label for f in form.funders],
+        },
+    )
 
 
 def _growth_initial(budget) -> dict:
-    return {"growth_mode": budget.growth_mode, "growth_rate": budget.growth_rate,
-            "zero_rate_years": budget.zero_rate_years, "version": budget.version}
+    return {
+        "growth_mode": budget.growth_mode,
+        "growth_rate": budget.growth_rate,
+        "zero_rate_years": budget.zero_rate_years,
+        "version": budget.version,
+    }
 
 
 @contract_page("budget")
@@ -209,8 +280,9 @@ def budget_growth(request, contract):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            service.set_growth(budget, request.user, data["growth_mode"], data["growth_rate"], data["zero_rate_years"],
-                               data["version"])
+            service.set_growth(
+                budget, request.user, data["growth_mode"], data["growth_rate"], data["zero_rate_years"], data["version"]
+            )
         except service.BudgetRefused as refused:
             show_refusal(request, form, refused)
         else:
@@ -237,8 +309,10 @@ def _balance_text(balance: Decimal) -> str:
 
 def _prefill_view(prefill: EstablishmentPrefill) -> PrefillView:
     funders = prefill.funders
-    rows = [(GROUP_LABELS[(side, group)], [money(prefill.amounts.get((f, side, group), service.ZERO)) for f in funders])
-            for side, group in ROWS]
+    rows = [
+        (GROUP_LABELS[(side, group)], [money(prefill.amounts.get((f, side, group), service.ZERO)) for f in funders])
+        for side, group in ROWS
+    ]
     unmapped = [(account, _balance_text(balance)) for account, balance in sorted(prefill.unmapped.items())]
     return PrefillView(prefill.establishment, [FunderKind(f).label for f in funders], rows, prefill.notes, unmapped)
 
@@ -253,9 +327,12 @@ def _chosen_year(request, years: list[service.AccountsYear]) -> service.Accounts
 
 
 def _unmapped_message(plan: service.PrefillPlan) -> str:
-    accounts = [f"{e.establishment.name} : {account} ({_balance_text(balance)})"
-                for e in plan.establishments for account, balance in sorted(e.unmapped.items())]
-    return ("Comptes non regroupés, à reporter à la main dans le groupe qui convient : " + " ; ".join(accounts) + ".")
+    accounts = [
+        f"{e.establishment.name} : {account} ({_balance_text(balance)})"
+        for e in plan.establishments
+        for account, balance in sorted(e.unmapped.items())
+    ]
+    return "Comptes non regroupés, à reporter à la main dans le groupe qui convient : " + " ; ".join(accounts) + "."
 
 
 @contract_page("budget")
@@ -272,13 +349,21 @@ def budget_prefill(request, contract):
             chosen = next(y for y in years if y.year == form.cleaned_data["year"])
             year = chosen.year
             try:
-                plan = service.prefill_from_accounts(budget, year, request.user, form.cleaned_data["version"],
-                                                     accept_partial=form.cleaned_data["accept_partial"])
+                plan = service.prefill_from_accounts(
+                    budget,
+                    year,
+                    request.user,
+                    form.cleaned_data["version"],
+                    accept_partial=form.cleaned_data["accept_partial"],
+                )
             except service.BudgetRefused as refused:
                 flash_refusal(request, refused)
             else:
-                messages.success(request, f"Le budget de référence est pré-rempli à partir des comptes {year} "
-                                          f"({len(plan.establishments)} établissement{'s' if len(plan.establishments) > 1 else ''}).")
+                messages.success(
+                    request,
+                    f"Le budget de référence est pré-rempli à partir des comptes {year} "
+                    f"({len(plan.establishments)} établissement{'s' if len(plan.establishments) > 1 else ''}).",
+                )
                 if plan.unmapped_count:
                     messages.warning(request, _unmapped_message(plan))
                 return redirect(_detail_url(contract, "budget"))
@@ -286,8 +371,18 @@ def budget_prefill(request, contract):
     show_all = request.GET.get("exercices") == "tous"
     offered = [y for y in years if y.complete or show_all or y == chosen]
     plan = service.plan_prefill(contract, chosen.year)
-    return render(request, "finance/budget/prefill.html", {
-        "contract": contract, "budget": budget, "years": offered, "year": chosen.year, "chosen": chosen, "plan": plan,
-        "hidden_years": [y.year for y in years if y not in offered], "show_all": show_all,
-        "establishments": [_prefill_view(e) for e in plan.establishments],
-    })
+    return render(
+        request,
+        "finance/budget/prefill.html",
+        {
+            "contract": contract,
+            "budget": budget,
+            "years": offered,
+            "year": chosen.year,
+            "chosen": chosen,
+            "plan": plan,
+            "hidden_years": [y.year for y in years if y not in offered],
+            "show_all": show_all,
+            "establishments": [_prefill_view(e) for e in plan.establishments],
+        },
+    )

@@ -52,7 +52,9 @@ def read_as(year: int) -> str:
 
 def mean_costs(year: int) -> list[MeanCost]:
     """Every category, with its mean cost for the year when one was entered."""
-    stored = dict(DataValue.objects.filter(element=ELEMENT, year=year).exclude(category="").values_list("category", "value"))
+    stored = dict(
+        DataValue.objects.filter(element=ELEMENT, year=year).exclude(category="").values_list("category", "value")
+    )
     return [MeanCost(c.code, c.label, stored.get(c.code)) for c in CATEGORIES]
 
 

@@ -42,11 +42,20 @@ def mean_costs(request, year=None):
         else:
             messages.success(request, f"Coûts moyens {year} enregistrés ({plural(changes, 'modification')}).")
             return redirect("finance:reference_costs_year", year=year)
-    return render(request, "finance/reference/mean_costs.html", {
-        "year": year, "may_edit": may_edit, "errors": errors, "stale": stale, "read_as": reference_costs.read_as(year),
-        "other_years": [y for y in (year - 1, year + 1) if reference_costs.is_valid_year(y)],
-        "rows": [(row, shown.get(row.category, ""), errors.get(row.category)) for row in rows],
-    }, status=status)
+    return render(
+        request,
+        "finance/reference/mean_costs.html",
+        {
+            "year": year,
+            "may_edit": may_edit,
+            "errors": errors,
+            "stale": stale,
+            "read_as": reference_costs.read_as(year),
+            "other_years": [y for y in (year - 1, year + 1) if reference_costs.is_valid_year(y)],
+            "rows": [(row, shown.get(row.category, ""), errors.get(row.category)) for row in rows],
+        },
+        status=status,
+    )
 
 
 def _authority_shown(request) -> Authority | None:
@@ -64,10 +73,21 @@ def chart(request):
     authority = _authority_shown(request)
     in_force = chart_for(authority)
     sections = [
-        (side.label, [(GROUP_LABELS[(side, group)], in_force.rules_of(side, group)) for group in FunctionalGroup.values])
+        (
+            side.label,
+            [(GROUP_LABELS[(side, group)], in_force.rules_of(side, group)) for group in FunctionalGroup.values],
+        )
         for side in Side
     ]
-    return render(request, "finance/reference/chart.html", {
-        "chart": in_force, "authority": authority, "sections": sections,
-        "authorities_with_own_chart": Authority.objects.filter(pk__in=ChartOfAccounts.objects.exclude(authority=None).values("authority")),
-    })
+    return render(
+        request,
+        "finance/reference/chart.html",
+        {
+            "chart": in_force,
+            "authority": authority,
+            "sections": sections,
+            "authorities_with_own_chart": Authority.objects.filter(
+                pk__in=ChartOfAccounts.objects.exclude(authority=None).values("authority")
+            ),
+        },
+    )

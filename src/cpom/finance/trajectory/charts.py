@@ -62,8 +62,15 @@ def _columns(count: int) -> list[Decimal]:
 
 def _frame(labels: list[str], scale: _Scale) -> dict:
     return {
-        "width": WIDTH, "height": HEIGHT, "left": LEFT, "right": WIDTH - RIGHT, "top": TOP, "bottom": HEIGHT - BOTTOM,
-        "ticks": scale.ticks(), "tick_x": LEFT - 8, "years": list(zip(labels, _columns(len(labels)), strict=True)),
+        "width": WIDTH,
+        "height": HEIGHT,
+        "left": LEFT,
+        "right": WIDTH - RIGHT,
+        "top": TOP,
+        "bottom": HEIGHT - BOTTOM,
+        "ticks": scale.ticks(),
+        "tick_x": LEFT - 8,
+        "years": list(zip(labels, _columns(len(labels)), strict=True)),
         "year_y": HEIGHT - BOTTOM + 20,
     }
 
@@ -78,10 +85,14 @@ def line_chart(labels: list[str], series: list[Series]) -> dict | None:
     lines = []
     for n, s in enumerate(series):
         points = [(x, scale.y(v), label, v) for x, v, label in zip(columns, s.values, labels, strict=True)]
-        lines.append({
-            "name": s.name, "colour": COLOURS[n % len(COLOURS)], "points": points,
-            "polyline": " ".join(f"{x},{y}" for x, y, _, _ in points),
-        })
+        lines.append(
+            {
+                "name": s.name,
+                "colour": COLOURS[n % len(COLOURS)],
+                "points": points,
+                "polyline": " ".join(f"{x},{y}" for x, y, _, _ in points),
+            }
+        )
     return {**_frame(labels, scale), "lines": lines}
 
 
@@ -96,8 +107,20 @@ def bar_chart(labels: list[str], values: list[Decimal], name: str) -> dict | Non
     bars = []
     for x, value, label in zip(columns, values, labels, strict=True):
         top = scale.y(value)
-        bars.append({
-            "x": (x - bar_width / 2).quantize(PIXEL), "y": min(top, zero), "height": max(abs(zero - top), PIXEL),
-            "label": label, "value": value,
-        })
-    return {**_frame(labels, scale), "bars": bars, "bar_width": bar_width, "zero": zero, "name": name, "colour": COLOURS[0]}
+        bars.append(
+            {
+                "x": (x - bar_width / 2).quantize(PIXEL),
+                "y": min(top, zero),
+                "height": max(abs(zero - top), PIXEL),
+                "label": label,
+                "value": value,
+            }
+        )
+    return {
+        **_frame(labels, scale),
+        "bars": bars,
+        "bar_width": bar_width,
+        "zero": zero,
+        "name": name,
+        "colour": COLOURS[0],
+    }

@@ -19,13 +19,27 @@ EUROS = '#,##0.00 "€"'
 BOLD = Font(bold=True)
 
 ESTABLISHMENT_HEADERS = [
-    "Établissement", "FINESS", "Année", "Enveloppe (€)", "dont convergence (€)", "dont mesures nouvelles (€)",
-    "Autres produits (€)", "Dépenses (€)", "dont mesures nouvelles (€)", "Résultat (€)",
+    "Établissement",
+    "FINESS",
+    "Année",
+    "Enveloppe (€)",
+    "dont convergence (€)",
+    "dont mesures nouvelles (€)",
+    "Autres produits (€)",
+    "Dépenses (€)",
+    "dont mesures nouvelles (€)",
+    "Résultat (€)",
 ]
 ALLOCATION_HEADERS = [
-    "Année", "Résultat de l'année (€)", "Report de l'année précédente (€)", "Résultat à affecter (€)",
-    "Affecté aux réserves (€)", "Affecté à l'investissement (€)", "Déficit couvert par les réserves (€)",
-    "Report à nouveau (€)", "Réserves en fin d'année (€)",
+    "Année",
+    "Résultat de l'année (€)",
+    "Report de l'année précédente (€)",
+    "Résultat à affecter (€)",
+    "Affecté aux réserves (€)",
+    "Affecté à l'investissement (€)",
+    "Déficit couvert par les réserves (€)",
+    "Report à nouveau (€)",
+    "Réserves en fin d'année (€)",
 ]
 
 
@@ -71,7 +85,15 @@ def _comparison(sheet: Worksheet, contract: Contract, runs: list[ScenarioRun], t
 
 
 def _sums_amounts(sums: Sums) -> list[Decimal]:
-    return [sums.envelope, sums.convergence, sums.measures_envelope, sums.other_income, sums.expenses, sums.measures_expenses, sums.result]
+    return [
+        sums.envelope,
+        sums.convergence,
+        sums.measures_envelope,
+        sums.other_income,
+        sums.expenses,
+        sums.measures_expenses,
+        sums.result,
+    ]
 
 
 def _scenario_sheet(sheet: Worksheet, run: ScenarioRun) -> None:
@@ -84,7 +106,13 @@ def _scenario_sheet(sheet: Worksheet, run: ScenarioRun) -> None:
         for year in trajectory.rows[base.key]:
             _row(sheet, row, [base.name, finess, labels[year.year]], _sums_amounts(Sums.of([year])))
             row += 1
-        _row(sheet, row, [base.name, finess, "Total du contrat"], _sums_amounts(trajectory.establishment_totals(base.key)), bold=True)
+        _row(
+            sheet,
+            row,
+            [base.name, finess, "Total du contrat"],
+            _sums_amounts(trajectory.establishment_totals(base.key)),
+            bold=True,
+        )
         row += 1
     for year in trajectory.years:
         _row(sheet, row, ["Ensemble du contrat", "", labels[year.year]], _sums_amounts(year.sums), bold=True)
@@ -104,15 +132,38 @@ def _allocation(sheet: Worksheet, row: int, run: ScenarioRun) -> int:
     _row(sheet, row, ["Début du contrat"], [None] * 7 + [trajectory.opening_reserves])
     for year in trajectory.years:
         row += 1
-        _row(sheet, row, [run.year_labels[year.year]], [
-            year.result, year.carried_in, year.to_allocate, year.to_reserves, year.to_investment,
-            year.covered_by_reserves, year.carried_out, year.reserves,
-        ])
+        _row(
+            sheet,
+            row,
+            [run.year_labels[year.year]],
+            [
+                year.result,
+                year.carried_in,
+                year.to_allocate,
+                year.to_reserves,
+                year.to_investment,
+                year.covered_by_reserves,
+                year.carried_out,
+                year.reserves,
+            ],
+        )
     row += 1
-    _row(sheet, row, ["Total du contrat"], [
-        trajectory.totals.result, None, None, trajectory.to_reserves, trajectory.to_investment,
-        trajectory.covered_by_reserves, trajectory.carried_to_next_contract, trajectory.closing_reserves,
-    ], bold=True)
+    _row(
+        sheet,
+        row,
+        ["Total du contrat"],
+        [
+            trajectory.totals.result,
+            None,
+            None,
+            trajectory.to_reserves,
+            trajectory.to_investment,
+            trajectory.covered_by_reserves,
+            trajectory.carried_to_next_contract,
+            trajectory.closing_reserves,
+        ],
+        bold=True,
+    )
     return row
 
 
@@ -126,9 +177,17 @@ def _assumptions(sheet: Worksheet, row: int, run: ScenarioRun) -> None:
     for label, rates in lines:
         row += 1
         write(sheet, row, 1, label)
-        write(sheet, row, 2, " ; ".join(f"{year} : {numbers.rate(value)}" for year, value in zip(run.year_labels, rates, strict=True)))
+        write(
+            sheet,
+            row,
+            2,
+            " ; ".join(f"{year} : {numbers.rate(value)}" for year, value in zip(run.year_labels, rates, strict=True)),
+        )
     facts = [
-        ("Coût cible à la place (€)", scenario.convergence_target if scenario.convergence_target is not None else "pas de convergence"),
+        (
+            "Coût cible à la place (€)",
+            scenario.convergence_target if scenario.convergence_target is not None else "pas de convergence",
+        ),
         ("Années de convergence", scenario.convergence_years),
         ("Affectation des excédents", scenario.get_surplus_rule_display()),
         ("Affectation des déficits", scenario.get_deficit_rule_display()),

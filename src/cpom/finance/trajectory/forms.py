@@ -46,7 +46,8 @@ class RateField(forms.CharField):
 class ScenarioForm(DsfrForm):
     name = forms.CharField(label="Nom du scénario", max_length=120, help_text="Par exemple « Taux régional 1,2 % ».")
     convergence_target = MoneyField(
-        label="Coût cible à la place (€)", required=False,
+        label="Coût cible à la place (€)",
+        required=False,
         help_text="Vide : pas de convergence. Un établissement dont l'enveloppe par place dépasse ce coût s'en rapproche.",
     )
     convergence_years = forms.TypedChoiceField(label="Années de convergence", coerce=int)
@@ -63,12 +64,16 @@ class ScenarioForm(DsfrForm):
         self.duration = budget.contract.duration_years
         kwargs.setdefault("initial", self._initial(budget, scenario))
         super().__init__(*args, **kwargs)
-        self.fields["convergence_years"].choices = [(n, f"{n} an{'s' if n > 1 else ''}") for n in range(1, self.duration + 1)]
+        self.fields["convergence_years"].choices = [
+            (n, f"{n} an{'s' if n > 1 else ''}") for n in range(1, self.duration + 1)
+        ]
         for kind in RATE_KINDS:
             for year in range(self.duration):
                 self.fields[f"{kind}_rate_{year}"] = RateField(
-                    name=f"{RATE_NAMES[kind]} {DUE_YEAR_LABELS[year]}", label=f"{DUE_YEAR_LABELS[year]} (%)",
-                    required=False, max_length=20,
+                    name=f"{RATE_NAMES[kind]} {DUE_YEAR_LABELS[year]}",
+                    label=f"{DUE_YEAR_LABELS[year]} (%)",
+                    required=False,
+                    max_length=20,
                     widget=forms.TextInput(attrs={"inputmode": "decimal"}),
                 )
         # The base form styled the fields it had; the rates come after.
@@ -82,9 +87,12 @@ class ScenarioForm(DsfrForm):
         else:
             envelope, expense = given_rates(scenario.envelope_rates), given_rates(scenario.expense_rates)
             initial = {
-                "name": scenario.name, "convergence_target": scenario.convergence_target,
-                "convergence_years": scenario.convergence_years, "surplus_rule": scenario.surplus_rule,
-                "deficit_rule": scenario.deficit_rule, "opening_reserves": scenario.opening_reserves,
+                "name": scenario.name,
+                "convergence_target": scenario.convergence_target,
+                "convergence_years": scenario.convergence_years,
+                "surplus_rule": scenario.surplus_rule,
+                "deficit_rule": scenario.deficit_rule,
+                "opening_reserves": scenario.opening_reserves,
                 "read_as": fingerprint(scenario),
             }
         for kind, given in (("envelope", envelope), ("expense", expense)):
@@ -104,8 +112,17 @@ class ScenarioForm(DsfrForm):
 
     def scenario_data(self) -> dict:
         """The cleaned values as scenarios.save_scenario takes them: only the years given keep a rate of their own."""
-        data = {name: self.cleaned_data[name] for name in (
-            "name", "convergence_target", "convergence_years", "surplus_rule", "deficit_rule", "opening_reserves")}
+        data = {
+            name: self.cleaned_data[name]
+            for name in (
+                "name",
+                "convergence_target",
+                "convergence_years",
+                "surplus_rule",
+                "deficit_rule",
+                "opening_reserves",
+            )
+        }
         for kind in RATE_KINDS:
             rates = {year: self.cleaned_data[f"{kind}_rate_{year}"] for year in range(self.duration)}
             data[f"{kind}_rates"] = {year: rate for year, rate in rates.items() if rate is not None}

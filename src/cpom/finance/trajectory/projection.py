@@ -253,7 +253,9 @@ class Trajectory:
         return self.years[-1].carried_out if self.years else ZERO
 
 
-def simulate(establishments: Sequence[EstablishmentBase], assumptions: Assumptions, measures: Sequence[Measure] = ()) -> Trajectory:
+def simulate(
+    establishments: Sequence[EstablishmentBase], assumptions: Assumptions, measures: Sequence[Measure] = ()
+) -> Trajectory:
     """The trajectory of every establishment and of the contract over the contract's years (see the module's rules)."""
     keys = {base.key for base in establishments}
     strangers = {measure.establishment for measure in measures} - keys
@@ -266,7 +268,9 @@ def simulate(establishments: Sequence[EstablishmentBase], assumptions: Assumptio
     return Trajectory(assumptions, tuple(establishments), rows, _allocate(rows, assumptions))
 
 
-def _establishment_years(base: EstablishmentBase, a: Assumptions, measures: list[Measure]) -> tuple[EstablishmentYear, ...]:
+def _establishment_years(
+    base: EstablishmentBase, a: Assumptions, measures: list[Measure]
+) -> tuple[EstablishmentYear, ...]:
     target = booked(a.convergence_target * base.places) if a.convergence_target is not None else None
     # The base and the measures are booked apart: convergence touches only the base (rule 3).
     base_envelope, measures_envelope = booked(base.envelope), ZERO
@@ -277,12 +281,22 @@ def _establishment_years(base: EstablishmentBase, a: Assumptions, measures: list
         before_convergence = grown(base_envelope, a.envelope_rates[year])
         convergence = _convergence(before_convergence, target, year, a.convergence_years)
         base_envelope = before_convergence + convergence
-        measures_envelope = grown(measures_envelope, a.envelope_rates[year]) + sum((booked(m.authority_means) for m in starting), ZERO)
+        measures_envelope = grown(measures_envelope, a.envelope_rates[year]) + sum(
+            (booked(m.authority_means) for m in starting), ZERO
+        )
         base_expenses = grown(base_expenses, a.expense_rates[year])
         measures_expenses = grown(measures_expenses, a.expense_rates[year]) + sum((m.cost for m in starting), ZERO)
-        years.append(EstablishmentYear(
-            year, base_envelope, convergence, measures_envelope, booked(base.other_income), base_expenses, measures_expenses,
-        ))
+        years.append(
+            EstablishmentYear(
+                year,
+                base_envelope,
+                convergence,
+                measures_envelope,
+                booked(base.other_income),
+                base_expenses,
+                measures_expenses,
+            )
+        )
     return tuple(years)
 
 

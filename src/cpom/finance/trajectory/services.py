@@ -53,6 +53,7 @@ def _require_editor(user, contract: Contract) -> None:
 
 # ---------------------------------------------------------------------------------------------------- rates
 
+
 def parse_rate(text: str) -> Decimal:
     """A rate as people type it, « 1,2 », « 1.2 » or « −0,5 % », checked against the bounds."""
     try:
@@ -85,7 +86,8 @@ def _stored_rates(rates: dict[int, Decimal], duration: int) -> dict[str, str]:
     resolved = yearly_rates(rates, duration)
     return {
         str(year): format(rate.normalize(), "f")
-        for year, rate in enumerate(resolved) if year == 0 or rate != resolved[year - 1]
+        for year, rate in enumerate(resolved)
+        if year == 0 or rate != resolved[year - 1]
     }
 
 
@@ -97,6 +99,7 @@ def default_envelope_rates(budget: ReferenceBudget) -> dict[int, Decimal]:
 
 
 # ---------------------------------------------------------------------------------------------------- running
+
 
 def year_label(contract: Contract, year: int) -> str:
     return f"{contract.start_date.year + year} ({DUE_YEAR_LABELS[year]})"
@@ -121,7 +124,9 @@ def establishment_bases(budget: ReferenceBudget, extra: Iterable[int] = ()) -> l
     """
     amounts: dict[int, dict[str, Decimal]] = {}
     for line in budget.lines.all():
-        parts = amounts.setdefault(line.establishment_id, {"expenses": Decimal(0), "envelope": Decimal(0), "other_income": Decimal(0)})
+        parts = amounts.setdefault(
+            line.establishment_id, {"expenses": Decimal(0), "envelope": Decimal(0), "other_income": Decimal(0)}
+        )
         if line.side == Side.EXPENSE:
             parts["expenses"] += line.amount
         elif line.group == TARIFF_INCOME_GROUP:
@@ -130,9 +135,7 @@ def establishment_bases(budget: ReferenceBudget, extra: Iterable[int] = ()) -> l
             parts["other_income"] += line.amount
     zero = {"expenses": Decimal(0), "envelope": Decimal(0), "other_income": Decimal(0)}
     establishments = Establishment.objects.filter(pk__in=set(amounts) | set(extra)).order_by("name")
-    return [
-        EstablishmentBase(e.pk, e.name, e.installed_places, **amounts.get(e.pk, zero)) for e in establishments
-    ]
+    return [EstablishmentBase(e.pk, e.name, e.installed_places, **amounts.get(e.pk, zero)) for e in establishments]
 
 
 def assumptions_for(scenario: Scenario, duration: int) -> Assumptions:
@@ -161,8 +164,13 @@ def runs(budget: ReferenceBudget) -> list[ScenarioRun]:
     return [
         ScenarioRun(
             scenario,
-            simulate(bases, assumptions_for(scenario, contract.duration_years), [_measure(m) for m in scenario.measures.all()]),
-            establishments, labels,
+            simulate(
+                bases,
+                assumptions_for(scenario, contract.duration_years),
+                [_measure(m) for m in scenario.measures.all()],
+            ),
+            establishments,
+            labels,
         )
         for scenario in scenarios
     ]
@@ -200,25 +208,36 @@ def comparison(scenario_runs: list[ScenarioRun]) -> list[ComparedLine]:
         if has_total:
             totals = [sum((read(y) for y in r.trajectory.years), Decimal(0)) for r in scenario_runs]
             lines.append(ComparedLine(quantity, "Total du contrat", totals, is_total=True))
-    lines.append(ComparedLine(
-        "Report à nouveau en fin de contrat", "", [r.trajectory.carried_to_next_contract for r in scenario_runs], is_total=True,
-    ))
+    lines.append(
+        ComparedLine(
+            "Report à nouveau en fin de contrat",
+            "",
+            [r.trajectory.carried_to_next_contract for r in scenario_runs],
+            is_total=True,
+        )
+    )
     return lines
 
 
 # ---------------------------------------------------------------------------------------------------- scenarios
 
 SCENARIO_LABELS = {
-    "name": "Nom", "envelope_rates": "Taux de l'enveloppe", "expense_rates": "Taux des dépenses",
-    "convergence_target": "Coût cible à la place", "convergence_years": "Années de convergence",
-    "surplus_rule": "Affectation des excédents", "deficit_rule": "Affectation des déficits",
+    "name": "Nom",
+    "envelope_rates": "Taux de l'enveloppe",
+    "expense_rates": "Taux des dépenses",
+    "convergence_target": "Coût cible à la place",
+    "convergence_years": "Années de convergence",
+    "surplus_rule": "Affectation des excédents",
+    "deficit_rule": "Affectation des déficits",
     "opening_reserves": "Réserves au début du contrat",
 }
 
 
 def _rates_snapshot(stored: dict) -> str:
     rates = given_rates(stored)
-    return " ; ".join(f"{DUE_YEAR_LABELS[year]} : {numbers.rate(value)}" for year, value in sorted(rates.items())) or numbers.rate(Decimal(0))
+    return " ; ".join(
+        f"{DUE_YEAR_LABELS[year]} : {numbers.rate(value)}" for year, value in sorted(rates.items())
+    ) or numbers.rate(Decimal(0))
 
 
 def scenario_snapshot(scenario: Scenario) -> dict:
@@ -227,7 +246,9 @@ def scenario_snapshot(scenario: Scenario) -> dict:
         SCENARIO_LABELS["name"]: scenario.name,
         SCENARIO_LABELS["envelope_rates"]: _rates_snapshot(scenario.envelope_rates),
         SCENARIO_LABELS["expense_rates"]: _rates_snapshot(scenario.expense_rates),
-        SCENARIO_LABELS["convergence_target"]: "" if scenario.convergence_target is None else numbers.grouped(scenario.convergence_target),
+        SCENARIO_LABELS["convergence_target"]: ""
+        if scenario.convergence_target is None
+        else numbers.grouped(scenario.convergence_target),
         SCENARIO_LABELS["convergence_years"]: str(scenario.convergence_years),
         SCENARIO_LABELS["surplus_rule"]: SurplusRule(scenario.surplus_rule).label,
         SCENARIO_LABELS["deficit_rule"]: DeficitRule(scenario.deficit_rule).label,
@@ -240,7 +261,9 @@ def fingerprint(scenario: Scenario) -> str:
     return locking.fingerprint(scenario_snapshot(scenario))
 
 
-def save_scenario(budget: ReferenceBudget, user, data: dict, scenario: Scenario | None = None, read_as: str = "") -> Scenario:
+def save_scenario(
+    budget: ReferenceBudget, user, data: dict, scenario: Scenario | None = None, read_as: str = ""
+) -> Scenario:
     """Creates (``scenario`` None) or updates a scenario; ``read_as`` is the fingerprint of the copy the user edited.
 
     ``data`` holds the model's fields, the rates as {year: Decimal} with only the years given.
@@ -262,7 +285,9 @@ def save_scenario(budget: ReferenceBudget, user, data: dict, scenario: Scenario 
         for name, value in data.items():
             setattr(current, name, _stored_rates(value, duration) if name.endswith("_rates") else value)
         current.save()
-        record(user, current, "Scénario créé" if before is None else "Scénario modifié", before, scenario_snapshot(current))
+        record(
+            user, current, "Scénario créé" if before is None else "Scénario modifié", before, scenario_snapshot(current)
+        )
     return current
 
 
@@ -274,6 +299,7 @@ def delete_scenario(scenario: Scenario, user) -> None:
 
 
 # ---------------------------------------------------------------------------------------------------- measures
+
 
 def measure_snapshot(measure: NewMeasure) -> dict:
     return {
@@ -317,7 +343,9 @@ def measures_from_objectives(scenario: Scenario) -> list[NewMeasure]:
     one).
     """
     contract = scenario.budget.contract
-    objectives = contract.objectives.filter(level=Level.OPERATIONAL, status=Status.AGREED, funding=Funding.FUNDED).order_by("number", "pk")
+    objectives = contract.objectives.filter(
+        level=Level.OPERATIONAL, status=Status.AGREED, funding=Funding.FUNDED
+    ).order_by("number", "pk")
     sheets = {s.objective_id: s for s in ObjectiveSheet.objects.filter(objective__in=objectives)}
     perimeter = list(contract.establishments.order_by("name"))
     measures = []
@@ -329,13 +357,22 @@ def measures_from_objectives(scenario: Scenario) -> list[NewMeasure]:
         named = set(objective.establishments.all())
         establishments = [e for e in perimeter if e in named] or perimeter
         for establishment, body_share, authority_share in zip(
-            establishments, shares(Decimal(managing_body), len(establishments)), shares(Decimal(authority), len(establishments)), strict=True
+            establishments,
+            shares(Decimal(managing_body), len(establishments)),
+            shares(Decimal(authority), len(establishments)),
+            strict=True,
         ):
-            measures.append(NewMeasure(
-                scenario=scenario, objective=objective, establishment=establishment,
-                label=f"{objective.number} {objective.title}"[:300], start_year=objective.due_year or 0,
-                managing_body_means=body_share, authority_means=authority_share,
-            ))
+            measures.append(
+                NewMeasure(
+                    scenario=scenario,
+                    objective=objective,
+                    establishment=establishment,
+                    label=f"{objective.number} {objective.title}"[:300],
+                    start_year=objective.due_year or 0,
+                    managing_body_means=body_share,
+                    authority_means=authority_share,
+                )
+            )
     return measures
 
 
@@ -348,15 +385,20 @@ def replace_imported_measures(scenario: Scenario) -> list[NewMeasure]:
 def import_measures(scenario: Scenario, user) -> list[NewMeasure]:
     _require_editor(user, scenario.budget.contract)
     with transaction.atomic():
-        before = [measure_snapshot(m) for m in scenario.measures.filter(objective__isnull=False).select_related("establishment", "objective")]
+        before = [
+            measure_snapshot(m)
+            for m in scenario.measures.filter(objective__isnull=False).select_related("establishment", "objective")
+        ]
         imported = replace_imported_measures(scenario)
         record(
-            user, scenario, "Mesures nouvelles importées des fiches objectifs",
-            {"Mesures importées": before}, {"Mesures importées": [measure_snapshot(m) for m in imported]},
+            user,
+            scenario,
+            "Mesures nouvelles importées des fiches objectifs",
+            {"Mesures importées": before},
+            {"Mesures importées": [measure_snapshot(m) for m in imported]},
         )
     return imported
 
 
 def budget_of(contract: Contract) -> ReferenceBudget | None:
     return ReferenceBudget.objects.filter(contract=contract).first()
-

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from cpom.audit.services import entries_for
 from cpom.contracts.models import Contract
+from cpom.contracts.pages import contract_page
 from cpom.core import numbers
 from cpom.finance import rules
 from cpom.finance.models import ReferenceBudget, Scenario
@@ -24,7 +25,6 @@ from cpom.finance.trajectory.projection import Sums, yearly_rates
 from cpom.finance.trajectory.services import ScenarioRefused, ScenarioRun
 from cpom.objectives.models import DUE_YEAR_LABELS
 from cpom.web.refusals import flash_refusal, show_refusal
-from cpom.contracts.pages import contract_page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -49,7 +49,9 @@ class Line:
 
 
 def _scenario(contract: Contract, scenario_id) -> Scenario:
-    return get_object_or_404(Scenario.objects.select_related("budget__contract"), budget__contract=contract, pk=scenario_id)
+    return get_object_or_404(
+        Scenario.objects.select_related("budget__contract"), budget__contract=contract, pk=scenario_id
+    )
 
 
 def _require_editor(request, contract: Contract) -> None:
@@ -73,7 +75,12 @@ def _allocation_lines(run: ScenarioRun) -> list[Line]:
         Line("Résultat à affecter", [y.to_allocate for y in years], None),
         Line("Affecté aux réserves", [y.to_reserves for y in years], trajectory.to_reserves, True),
         Line("Affecté à l'investissement", [y.to_investment for y in years], trajectory.to_investment, True),
-        Line("Déficit couvert par les réserves", [y.covered_by_reserves for y in years], trajectory.covered_by_reserves, True),
+        Line(
+            "Déficit couvert par les réserves",
+            [y.covered_by_reserves for y in years],
+            trajectory.covered_by_reserves,
+            True,
+        ),
         Line("Report à nouveau", [y.carried_out for y in years], None, True),
         Line("Réserves en fin d'année", [y.reserves for y in years], None),
     ]
@@ -84,12 +91,21 @@ def trajectory_list(request, contract):
     budget = scenarios.budget_of(contract)
     runs = scenarios.runs(budget) if budget else []
     labels = list(runs[0].year_labels) if runs else []
-    return render(request, "finance/trajectory/list.html", {
-        "contract": contract, "budget": budget, "runs": runs, "year_labels": labels,
-        "comparison": scenarios.comparison(runs),
-        "chart": line_chart(labels, [Series(r.scenario.name, [y.sums.envelope for y in r.trajectory.years]) for r in runs]),
-        "can_edit": budget is not None and rules.scenario_refusal(request.user, contract) is None,
-    })
+    return render(
+        request,
+        "finance/trajectory/list.html",
+        {
+            "contract": contract,
+            "budget": budget,
+            "runs": runs,
+            "year_labels": labels,
+            "comparison": scenarios.comparison(runs),
+            "chart": line_chart(
+                labels, [Series(r.scenario.name, [y.sums.envelope for y in r.trajectory.years]) for r in runs]
+            ),
+            "can_edit": budget is not None and rules.scenario_refusal(request.user, contract) is None,
+        },
+    )
 
 
 @contract_page("trajectory")
@@ -100,35 +116,50 @@ def trajectory_detail(request, contract, scenario_id):
     trajectory, labels = run.trajectory, list(run.year_labels)
     establishments = [
         {
-            "base": base, "finess": run.establishments[base.key].finess,
+            "base": base,
+            "finess": run.establishments[base.key].finess,
             "lines": _lines(list(trajectory.rows[base.key]), trajectory.establishment_totals(base.key)),
         }
         for base in trajectory.establishments
     ]
-    return render(request, "finance/trajectory/detail.html", {
-        "contract": contract, "scenario": scenario, "run": run, "year_labels": labels,
-        "rates": list(zip(
-            labels,
-            map(numbers.rate, yearly_rates(scenarios.given_rates(scenario.envelope_rates), len(labels))),
-            map(numbers.rate, yearly_rates(scenarios.given_rates(scenario.expense_rates), len(labels))),
-            strict=True,
-        )),
-        "establishments": establishments,
-        "contract_lines": _lines([y.sums for y in trajectory.years], trajectory.totals) + _allocation_lines(run),
-        "money_chart": line_chart(labels, [
-            Series("Enveloppe", [y.sums.envelope for y in trajectory.years]),
-            Series("Dépenses", [y.sums.expenses for y in trajectory.years]),
-        ]),
-        "reserves_chart": bar_chart(labels, [y.reserves for y in trajectory.years], "Réserves en fin d'année"),
-        "history": entries_for(scenario)[:20],
-        "can_edit": rules.scenario_refusal(request.user, contract) is None,
-    })
+    return render(
+        request,
+        "finance/trajectory/detail.html",
+        {
+            "contract": contract,
+            "scenario": scenario,
+            "run": run,
+            "year_labels": labels,
+            "rates": list(
+                zip(
+                    labels,
+                    map(numbers.rate, yearly_rates(scenarios.given_rates(scenario.envelope_rates), len(labels))),
+                    map(numbers.rate, yearly_rates(scenarios.given_rates(scenario.expense_rates), len(labels))),
+                    strict=True,
+                )
+            ),
+            "establishments": establishments,
+            "contract_lines": _lines([y.sums for y in trajectory.years], trajectory.totals) + _allocation_lines(run),
+            "money_chart": line_chart(
+                labels,
+                [
+                    Series("Enveloppe", [y.sums.envelope for y in trajectory.years]),
+                    Series("Dépenses", [y.sums.expenses for y in trajectory.years]),
+                ],
+            ),
+            "reserves_chart": bar_chart(labels, [y.reserves for y in trajectory.years], "Réserves en fin d'année"),
+            "history": entries_for(scenario)[:20],
+            "can_edit": rules.scenario_refusal(request.user, contract) is None,
+        },
+    )
 
 
 def _budget_or_redirect(request, contract: Contract) -> ReferenceBudget | None:
     budget = scenarios.budget_of(contract)
     if budget is None:
-        messages.error(request, "Le budget de référence du contrat n'est pas encore établi : les scénarios partent de lui.")
+        messages.error(
+            request, "Le budget de référence du contrat n'est pas encore établi : les scénarios partent de lui."
+        )
     return budget
 
 
@@ -137,17 +168,29 @@ def _save(request, contract: Contract, budget: ReferenceBudget, scenario: Scenar
     form = ScenarioForm(request.POST or None, budget=budget, scenario=scenario)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = scenarios.save_scenario(budget, request.user, form.scenario_data(), scenario, form.cleaned_data["read_as"])
+            saved = scenarios.save_scenario(
+                budget, request.user, form.scenario_data(), scenario, form.cleaned_data["read_as"]
+            )
         except ScenarioRefused as refused:
             show_refusal(request, form, refused)
         else:
             messages.success(request, f"Le scénario « {saved.name} » est enregistré.")
             return redirect("finance:trajectory_detail", contract.pk, saved.pk)
-    cancel = (reverse("finance:trajectory_detail", args=[contract.pk, scenario.pk]) if scenario
-              else reverse("finance:trajectory_list", args=[contract.pk]))
-    return render(request, "finance/trajectory/form.html", {
-        "contract": contract, "scenario": scenario, "form": form, "cancel_url": cancel,
-    })
+    cancel = (
+        reverse("finance:trajectory_detail", args=[contract.pk, scenario.pk])
+        if scenario
+        else reverse("finance:trajectory_list", args=[contract.pk])
+    )
+    return render(
+        request,
+        "finance/trajectory/form.html",
+        {
+            "contract": contract,
+            "scenario": scenario,
+            "form": form,
+            "cancel_url": cancel,
+        },
+    )
 
 
 @contract_page("trajectory")
@@ -192,17 +235,30 @@ def trajectory_measures(request, contract, scenario_id):
         else:
             messages.success(request, f"La mesure « {measure.label} » est ajoutée au scénario.")
             return redirect("finance:trajectory_measures", contract.pk, scenario.pk)
-    measures = list(scenario.measures.select_related("establishment", "objective").order_by("start_year", "label", "pk"))
+    measures = list(
+        scenario.measures.select_related("establishment", "objective").order_by("start_year", "label", "pk")
+    )
     managing_body = sum((m.managing_body_means for m in measures), Decimal(0))
     authority = sum((m.authority_means for m in measures), Decimal(0))
-    return render(request, "finance/trajectory/measures.html", {
-        "contract": contract, "scenario": scenario, "form": form if can_edit else None, "can_edit": can_edit,
-        "rows": [
-            {"measure": m, "start": DUE_YEAR_LABELS[m.start_year], "cost": m.managing_body_means + m.authority_means}
-            for m in measures
-        ],
-        "totals": {"managing_body": managing_body, "authority": authority, "cost": managing_body + authority},
-    })
+    return render(
+        request,
+        "finance/trajectory/measures.html",
+        {
+            "contract": contract,
+            "scenario": scenario,
+            "form": form if can_edit else None,
+            "can_edit": can_edit,
+            "rows": [
+                {
+                    "measure": m,
+                    "start": DUE_YEAR_LABELS[m.start_year],
+                    "cost": m.managing_body_means + m.authority_means,
+                }
+                for m in measures
+            ],
+            "totals": {"managing_body": managing_body, "authority": authority, "cost": managing_body + authority},
+        },
+    )
 
 
 @contract_page("trajectory")
@@ -232,8 +288,11 @@ def trajectory_measures_import(request, contract, scenario_id):
     imported = scenarios.import_measures(scenario, request.user)
     if imported:
         objectives = len({m.objective_id for m in imported})
-        messages.success(request, f"Mesures importées des fiches objectifs : {_count(len(imported), 'mesure')} "
-                                  f"pour {_count(objectives, 'objectif')}.")
+        messages.success(
+            request,
+            f"Mesures importées des fiches objectifs : {_count(len(imported), 'mesure')} "
+            f"pour {_count(objectives, 'objectif')}.",
+        )
     else:
         messages.info(request, "Aucune fiche objectif acceptée et financée ne porte de moyens : rien à importer.")
     return redirect("finance:trajectory_measures", contract.pk, scenario.pk)

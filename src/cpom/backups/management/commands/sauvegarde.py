@@ -16,8 +16,13 @@ class Command(commands.Command):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--sortie", dest="output", metavar="FICHIER", type=Path,
-                            help="archive à écrire (par défaut : var/sauvegardes/cpom-AAAAMMJJ-HHMMSS.tar.gz)")
+        parser.add_argument(
+            "--sortie",
+            dest="output",
+            metavar="FICHIER",
+            type=Path,
+            help="archive à écrire (par défaut : var/sauvegardes/cpom-AAAAMMJJ-HHMMSS.tar.gz)",
+        )
 
     def handle(self, *args, **options):
         try:
@@ -25,4 +30,6 @@ class Command(commands.Command):
         except (BackupRefused, ArchiveRefused, OSError) as error:
             raise CommandError(str(error)) from None
         size = grouped(outcome.size / 1_000_000, 1)
-        self.stdout.write(f"Sauvegarde écrite : {outcome.archive} (base {outcome.database}, {outcome.files} fichier{'s' if outcome.files > 1 else ''}, {size} Mo).")
+        self.stdout.write(
+            f"Sauvegarde écrite : {outcome.archive} (base {outcome.database}, {outcome.files} fichier{'s' if outcome.files > 1 else ''}, {size} Mo)."
+        )

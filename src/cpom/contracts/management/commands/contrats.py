@@ -3,9 +3,8 @@
 from django.core.management.base import CommandError
 
 from cpom import commands
-
-from cpom.contracts.models import Contract
 from cpom.contracts.guards import blockers
+from cpom.contracts.models import Contract
 
 
 class Command(commands.Command):
@@ -13,8 +12,12 @@ class Command(commands.Command):
 
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-        readiness = actions.add_parser("verification", help="Liste ce qui bloque la signature ; code de sortie 1 si quelque chose bloque.")
-        readiness.add_argument("reference", metavar="REFERENCE", help="référence du contrat, par exemple CPOM-PDL-2027-044-01")
+        readiness = actions.add_parser(
+            "verification", help="Liste ce qui bloque la signature ; code de sortie 1 si quelque chose bloque."
+        )
+        readiness.add_argument(
+            "reference", metavar="REFERENCE", help="référence du contrat, par exemple CPOM-PDL-2027-044-01"
+        )
 
     def handle(self, *args, action, reference, **options):
         contract = Contract.objects.filter(reference=reference).first()
@@ -24,7 +27,9 @@ class Command(commands.Command):
         if not found:
             self.stdout.write(f"{contract.reference} : rien ne bloque la signature.")
             return
-        self.stdout.write(f"{contract.reference} : {len(found)} point{'s' if len(found) > 1 else ''} bloque{'nt' if len(found) > 1 else ''} la signature.")
+        self.stdout.write(
+            f"{contract.reference} : {len(found)} point{'s' if len(found) > 1 else ''} bloque{'nt' if len(found) > 1 else ''} la signature."
+        )
         for blocker in found:
             self.stdout.write(f"- {blocker.message}\n  à corriger : {blocker.url}")
         # The exit status lets a script (or CI of an authority) stop on a contract that is not ready.

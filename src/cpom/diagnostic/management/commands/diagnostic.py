@@ -3,10 +3,9 @@ from pathlib import Path
 from django.core.management.base import CommandError
 
 from cpom import commands
-
+from cpom.core.text import plural, the
 from cpom.diagnostic import frames
 from cpom.registry.models import Authority
-from cpom.core.text import plural, the
 
 
 class Command(commands.Command):
@@ -15,8 +14,20 @@ class Command(commands.Command):
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         load = actions.add_parser("charger-trame", help="Charge la trame nationale, ou le fichier TOML donné.")
-        load.add_argument("file", nargs="?", type=Path, metavar="FICHIER", help="trame propre à une autorité (TOML) ; la trame nationale si omis")
-        load.add_argument("--autorite", dest="authority", metavar="ID", type=int, help="identifiant de l'autorité propriétaire de la trame")
+        load.add_argument(
+            "file",
+            nargs="?",
+            type=Path,
+            metavar="FICHIER",
+            help="trame propre à une autorité (TOML) ; la trame nationale si omis",
+        )
+        load.add_argument(
+            "--autorite",
+            dest="authority",
+            metavar="ID",
+            type=int,
+            help="identifiant de l'autorité propriétaire de la trame",
+        )
 
     def handle(self, *args, action, **options):
         handler = getattr(self, "do_" + action.replace("-", "_"))
@@ -35,7 +46,9 @@ class Command(commands.Command):
         except frames.TemplateError as error:
             raise CommandError(str(error)) from None
         owner = f" pour {the(authority.name)}" if authority else " (trame nationale)"
-        self.stdout.write(self.style.SUCCESS(
-            f"{template}{owner} : {plural(template.sections.count(), 'section')}, "
-            f"{plural(template.checklist.count(), 'thème')} dans la check-list."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{template}{owner} : {plural(template.sections.count(), 'section')}, "
+                f"{plural(template.checklist.count(), 'thème')} dans la check-list."
+            )
+        )

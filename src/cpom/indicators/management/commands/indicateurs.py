@@ -5,9 +5,9 @@ from django.core.management.base import CommandError
 
 from cpom import commands
 from cpom.core.importing import DataImportError
+from cpom.core.text import agreed, plural
 from cpom.import_slots import ImportsBusy
 from cpom.indicators import catalogues, importers, services
-from cpom.core.text import agreed, plural
 from cpom.indicators.models import DataElement
 from cpom.registry.models import Authority, Establishment
 
@@ -21,17 +21,38 @@ class Command(commands.Command):
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         actions.add_parser("donnees", help="Liste les codes des données élémentaires.")
         load = actions.add_parser("charger-catalogue", help="Charge le catalogue national, ou le fichier TOML donné.")
-        load.add_argument("file", nargs="?", type=Path, metavar="FICHIER", help="catalogue propre à une autorité (TOML)")
-        load.add_argument("--autorite", dest="authority", metavar="ID", type=int, help="identifiant de l'autorité propriétaire du catalogue")
-        data = actions.add_parser("importer-donnees", help="Importe un CSV long (finess;annee;element;valeur) ou un modèle Excel.")
+        load.add_argument(
+            "file", nargs="?", type=Path, metavar="FICHIER", help="catalogue propre à une autorité (TOML)"
+        )
+        load.add_argument(
+            "--autorite",
+            dest="authority",
+            metavar="ID",
+            type=int,
+            help="identifiant de l'autorité propriétaire du catalogue",
+        )
+        data = actions.add_parser(
+            "importer-donnees", help="Importe un CSV long (finess;annee;element;valeur) ou un modèle Excel."
+        )
         data.add_argument("file", type=Path, metavar="FICHIER", help="le fichier CSV ou Excel à importer")
         template = actions.add_parser("modele", help="Écrit le modèle Excel de saisie d'un établissement.")
         template.add_argument("--finess", required=True, help="FINESS de l'établissement")
-        template.add_argument("--annee", dest="year", metavar="AAAA", type=int, required=True, help="année des données à saisir")
+        template.add_argument(
+            "--annee", dest="year", metavar="AAAA", type=int, required=True, help="année des données à saisir"
+        )
         template.add_argument("--sortie", dest="output", type=Path, metavar="FICHIER", help=OUTPUT_HELP)
         compute = actions.add_parser("calculer", help="Calcule tous les indicateurs et les références de comparaison.")
-        compute.add_argument("--annee", dest="year", metavar="AAAA", type=int, action="append", help="année (répétable) ; toutes si omise")
-        export = actions.add_parser("exporter", help="Exporte les valeurs d'une année (finess;annee;code;valeur;unite;bande).")
+        compute.add_argument(
+            "--annee",
+            dest="year",
+            metavar="AAAA",
+            type=int,
+            action="append",
+            help="année (répétable) ; toutes si omise",
+        )
+        export = actions.add_parser(
+            "exporter", help="Exporte les valeurs d'une année (finess;annee;code;valeur;unite;bande)."
+        )
         export.add_argument("--annee", dest="year", metavar="AAAA", type=int, required=True, help="année à exporter")
         export.add_argument("--format", choices=["csv", "xlsx"], default="csv", help="csv (par défaut) ou xlsx")
         export.add_argument("--sortie", dest="output", type=Path, metavar="FICHIER", help=OUTPUT_HELP)
@@ -66,9 +87,11 @@ class Command(commands.Command):
             report = importers.import_file(file)
         except (DataImportError, ImportsBusy) as error:
             raise CommandError(str(error)) from None
-        self.stdout.write(self.style.SUCCESS(
-            f"{report.created + report.updated} valeurs importées ({report.created} nouvelles, {report.updated} remplacées)."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{report.created + report.updated} valeurs importées ({report.created} nouvelles, {report.updated} remplacées)."
+            )
+        )
 
     def do_modele(self, finess, year, output=None, **options):
         try:
@@ -88,12 +111,16 @@ class Command(commands.Command):
 
         summary = services.compute_and_store(year, progress)
         if not summary.years:
-            raise CommandError("Aucune donnée à calculer : importez d'abord des données (cpom indicateurs importer-donnees).")
-        self.stdout.write(self.style.SUCCESS(
-            f"{summary.values} valeurs pour {', '.join(map(str, summary.years))} : {summary.computable} calculées, "
-            f"{summary.values - summary.computable} non calculables, {summary.flagged} à vérifier ; "
-            f"{summary.benchmarks} références de comparaison ({summary.seconds:.1f} s)."
-        ))
+            raise CommandError(
+                "Aucune donnée à calculer : importez d'abord des données (cpom indicateurs importer-donnees)."
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{summary.values} valeurs pour {', '.join(map(str, summary.years))} : {summary.computable} calculées, "
+                f"{summary.values - summary.computable} non calculables, {summary.flagged} à vérifier ; "
+                f"{summary.benchmarks} références de comparaison ({summary.seconds:.1f} s)."
+            )
+        )
 
     def do_exporter(self, year, format, output=None, **options):
         with self.result(output, binary=format == "xlsx") as handle:
