@@ -25,9 +25,10 @@ PASSWORD = "cpom-demo-2026"
 
 
 def quickstart_environment(var_dir: Path, **extra: str) -> dict:
-    """The environment of ``python3 dev.py start``: the embedded SQLite database under ``var_dir``."""
+    """The environment of ``python3 dev.py start``: the embedded SQLite database under ``var_dir``, the platform's
+    own settings (not the tests')."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "CPOM_"))}
-    return environment | {"CPOM_VAR_DIR": str(var_dir), **extra}
+    return environment | {"CPOM_VAR_DIR": str(var_dir), "DJANGO_SETTINGS_MODULE": "cpom.config.settings", **extra}
 
 
 @pytest.fixture(scope="module")

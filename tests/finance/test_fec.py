@@ -19,6 +19,8 @@ from cpom.finance.fec import FiscalYear, read_fec
 from cpom.core.importing import DataImportError
 from cpom.core.text import plural
 
+pytestmark = pytest.mark.pure
+
 YEAR = FiscalYear.calendar(2025)
 HEADER = (
     "JournalCode|JournalLib|EcritureNum|EcritureDate|CompteNum|CompteLib|CompAuxNum|CompAuxLib|PieceRef|PieceDate|"

@@ -20,6 +20,8 @@ from cpom.finance.trajectory import (
     yearly_rates,
 )
 
+pytestmark = pytest.mark.pure
+
 IME = EstablishmentBase(1, "IME", places=50, expenses=D("1000000"), envelope=D("960000"), other_income=D("50000"))
 MAS = EstablishmentBase(2, "MAS", places=40, expenses=D("1900000"), envelope=D("2000000"), other_income=D("20000"))
 

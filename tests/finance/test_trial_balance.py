@@ -12,6 +12,8 @@ from cpom.core.formatting import NBSP
 from cpom.finance.trial_balance import parse_amount, read_trial_balance
 from cpom.core.importing import DataImportError
 
+pytestmark = pytest.mark.pure
+
 CSV = """compte;libelle;debit;credit
 102000;Fonds associatifs;0;15000,00
 512000;Banque;15000,00;1200,50
