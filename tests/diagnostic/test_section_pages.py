@@ -9,7 +9,7 @@ from cpom.diagnostic.models import Remark, SectionEntry
 from cpom.indicators.models import IndicatorValue
 from cpom.indicators.services import consolidated_for
 from cpom.indicators.templatetags.indicator_tags import measure
-from support import assert_stale
+from support import assert_stale, page_text
 
 
 def _entry(diagnostic, code, establishment=None):
@@ -27,7 +27,7 @@ def _row(body: str, code: str) -> str:
     """The table row of one indicator, as the reader sees it."""
     match = re.search(rf'<tr data-code="{re.escape(code)}"[^>]*>(.*?)</tr>', body, re.S)
     assert match, f"no row for {code}"
-    return re.sub(r"[ \t\n]+", " ", re.sub(r"<[^>]+>", " ", match.group(1)))
+    return page_text(match.group(1))
 
 
 def test_the_page_shows_the_title_and_the_examples_as_a_list(client_for, association_contract, diagnostic, section_url, text_of):
