@@ -116,3 +116,29 @@ def test_the_indicators_catalogue(client_for, django_assert_max_num_queries):
     client.get(reverse("indicators:catalogue"))
     with django_assert_max_num_queries(12):
         assert client.get(reverse("indicators:catalogue")).status_code == 200
+
+
+def test_the_accounting_imports_list(client_for, users):
+    from cpom.finance.imports import KINDS
+    from cpom.indicators.models import ImportBatch
+
+    def add():
+        for number in range(ADDED):
+            ImportBatch.objects.create(file_name=f"balance-{number}.xlsx", kind=next(iter(KINDS)), user=users["asso"])
+
+    _assert_no_query_per_row(client_for("asso"), reverse("finance:import_list"), add)
+
+
+def test_the_trajectories_list(client_for, association_contract):
+    from cpom.finance.models import Scenario
+    from cpom.finance.scenarios import budget_of
+
+    budget = budget_of(association_contract)
+    assert budget is not None
+
+    def add():
+        for number in range(ADDED):
+            Scenario.objects.create(budget=budget, name=f"Scénario de test {number}")
+
+    url = reverse("finance:trajectory_list", kwargs={"contract_id": association_contract.pk})
+    _assert_no_query_per_row(client_for("asso"), url, add)
