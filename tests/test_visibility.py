@@ -263,6 +263,7 @@ def test_every_page_of_a_signed_contract_opens_for_its_parties(client_for, reque
             continue  # routes naming an object of the contract: the bare contract has none
         url = _url(name, kwargs, contract)
         response = client.get(url)
+        response.close()  # a file download holds its file open until closed
         assert response.status_code in (200, 302, 403, 404, 405), f"{viewer} GET {url} → {response.status_code}"
 
 

@@ -43,6 +43,7 @@ def _misworded(client, urls) -> list[str]:
     found = []
     for url in urls:
         response = client.get(url)
+        response.close()  # a file download holds its file open until closed
         if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
             continue
         text = page_text(response).replace("\xa0", " ")
