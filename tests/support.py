@@ -78,6 +78,15 @@ def page_text(page) -> str:
     return re.sub(r"[^\S\u00a0\u202f]+", " ", html.unescape(text)).strip(" ")
 
 
+def served(response):
+    """The response read to its end, as a server sends it: the test client then closes a streamed one (and the file
+    it serves). Never ``response.close()`` in a test: it signals the end of a request, which closes the database
+    connection, and the test's transaction with it, on PostgreSQL."""
+    if response.streaming:
+        b"".join(response.streaming_content)
+    return response
+
+
 def assert_stale(response) -> None:
     """A save based on an outdated copy: refused the same way everywhere."""
     assert response.status_code == 409, response.status_code

@@ -8,7 +8,7 @@ import re
 
 import pytest
 from django.urls import reverse
-from support import page_text
+from support import page_text, served
 from test_visibility import ROUTES, _routes, _url, signed_contract  # noqa: F401 (the fixture is used by name)
 
 # (what is searched, what the reader should have read instead)
@@ -42,8 +42,7 @@ def pages_of(contract) -> list[str]:
 def _misworded(client, urls) -> list[str]:
     found = []
     for url in urls:
-        response = client.get(url)
-        response.close()  # a file download holds its file open until closed
+        response = served(client.get(url))
         if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
             continue
         text = page_text(response).replace("\xa0", " ")
