@@ -47,7 +47,11 @@ def start() -> int:
 
 
 def test(extra: list[str]) -> int:
-    return run(str(BIN / "python"), "-m", "pytest", *extra)
+    """pytest, on two processes unless told otherwise (-n 0 for one): each module runs whole in one of them, so that
+    what a module builds once (the quick start's var folder, a backup of the demo) is built once."""
+    told = any(a.startswith(("-n", "--numprocesses", "--dist")) or a == "no:xdist" for a in extra)
+    workers = [] if told else ["-n", "2", "--dist", "loadfile"]
+    return run(str(BIN / "python"), "-m", "pytest", *workers, *extra)
 
 
 def main() -> int:
