@@ -48,7 +48,13 @@ def start() -> int:
 
 
 def test(extra: list[str]) -> int:
-    return run(str(BIN / "python"), "-m", "pytest", *extra)
+    """pytest, on two processes unless told otherwise (-n 0 for one): each module runs whole in one of them, so that
+    what a module builds once (the quick start's var folder, a backup of the demo) is built once."""
+    told = any(a.startswith(("-n", "--numprocesses", "--dist")) or a == "no:xdist" for a in extra)
+    # The tests without database take seconds: starting the second process would cost more than it saves.
+    pure = any(a == "-m" and b == "pure" for a, b in zip(extra, extra[1:]))
+    workers = [] if told or pure else ["-n", "2", "--dist", "loadfile"]
+    return run(str(BIN / "python"), "-m", "pytest", *workers, *extra)
 
 
 # Each check of the house, with what it guards; ``lint`` runs them all and fails if one finds something.

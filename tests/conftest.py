@@ -5,6 +5,18 @@ from cpom.contracts.models import Contract
 from cpom.demo.loader import load_demo
 
 
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server"}
+
+
+def pytest_collection_modifyitems(items):
+    """A test marked ``pure`` that reaches the database is a mistake: ``-m pure`` must run without one."""
+    for item in items:
+        if item.get_closest_marker("pure") and (
+            item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        ):
+            raise pytest.UsageError(f"{item.nodeid} est marqué « pure » mais demande la base de données.")
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The demo is the shared fixture: loaded once, each test rolls its changes back."""

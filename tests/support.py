@@ -69,10 +69,22 @@ STALE = (
 )
 
 
-def page_text(response) -> str:
-    """What a person reads on the page: the HTML without its tags, entities decoded, spaces collapsed."""
-    text = re.sub(r"<script.*?</script>|<style.*?</style>|<[^>]+>", " ", response.content.decode(), flags=re.S)
-    return re.sub(r"\s+", " ", html.unescape(text)).strip()
+def page_text(page) -> str:
+    """What a person reads on a page (a response, or a piece of its HTML): the HTML without its tags, scripts and
+    styles, entities decoded, spaces collapsed. Non-breaking spaces stay what they are (« 12,5\u00a0% »): the French
+    typography of numbers is part of what the tests check. The one reader of visible text the tests share."""
+    markup = page if isinstance(page, str) else page.content.decode()
+    text = re.sub(r"<script\b.*?</script>|<style\b.*?</style>|<[^>]+>", " ", markup, flags=re.S)
+    return re.sub(r"[^\S\u00a0\u202f]+", " ", html.unescape(text)).strip(" ")
+
+
+def served(response):
+    """The response read to its end, as a server sends it: the test client then closes a streamed one (and the file
+    it serves). Never ``response.close()`` in a test: it signals the end of a request, which closes the database
+    connection, and the test's transaction with it, on PostgreSQL."""
+    if response.streaming:
+        b"".join(response.streaming_content)
+    return response
 
 
 def assert_stale(response) -> None:

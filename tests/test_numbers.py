@@ -8,6 +8,8 @@ from hypothesis import strategies as st
 
 from cpom.core.numbers import MINUS, NBSP, grouped, measure, money, percent, plain, rate, read_decimal
 
+pytestmark = pytest.mark.pure
+
 
 def test_a_negative_amount_takes_the_minus_sign_not_a_hyphen():
     assert grouped(Decimal("-46666.666")) == f"{MINUS}46{NBSP}666,67"

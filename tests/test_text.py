@@ -7,6 +7,8 @@ import pytest
 
 from cpom.core.text import agreed, clean_strings, clean_text, of, plural, the, to
 
+pytestmark = pytest.mark.pure
+
 ALLOWED_CONTROLS = {"\t", "\n", "\r"}
 
 

@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cpom.contracts.models import State
 from cpom.registry.models import Establishment
-from support import programmed_copy, walk_to
+from support import programmed_copy, served, walk_to
 
 OBJECT_KWARGS = {"contract_id", "finess", "managing_body_id"}
 # Further path parts that only make sense together with one of the objects above.
@@ -262,7 +262,7 @@ def test_every_page_of_a_signed_contract_opens_for_its_parties(client_for, reque
         if not kwargs <= {"contract_id", "finess", "managing_body_id", "indicator_id", "year", "extension"}:
             continue  # routes naming an object of the contract: the bare contract has none
         url = _url(name, kwargs, contract)
-        response = client.get(url)
+        response = served(client.get(url))
         assert response.status_code in (200, 302, 403, 404, 405), f"{viewer} GET {url} → {response.status_code}"
 
 

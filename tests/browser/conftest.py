@@ -66,7 +66,9 @@ class _Databases:
         if self.postgres:
             postgres_admin(f"DROP DATABASE IF EXISTS {self.template}")
             postgres_admin(f"CREATE DATABASE {self.template}")
-        env = {**os.environ, "DATABASE_URL": self.url_of(self.template), "CPOM_VAR_DIR": str(self.folder / "var")}
+        # The platform's settings, as the server started on a copy (its passwords hashed as it checks them).
+        env = {**os.environ, "DATABASE_URL": self.url_of(self.template), "CPOM_VAR_DIR": str(self.folder / "var"),
+               "DJANGO_SETTINGS_MODULE": "cpom.config.settings"}
         subprocess.run([CPOM, "demo"], env=env, check=True, capture_output=True)
 
     def copy(self) -> str:

@@ -16,6 +16,8 @@ from cpom.demo.synthetic import (
 from cpom.registry.identifiers import finess_with_key, luhn_check_digit, validate_finess
 from cpom.registry.territories import departments
 
+pytestmark = pytest.mark.pure
+
 YEARS = [2021, 2022, 2023, 2024, 2025]
 
 

@@ -39,7 +39,8 @@ def section_url():
 
 @pytest.fixture
 def text_of():
-    """The page as a reader sees its characters (apostrophes and quotes are escaped in the HTML)."""
+    """The page's markup with its characters decoded (apostrophes and quotes are escaped in the HTML), for the
+    tests that read attributes and text together; the visible text alone is ``support.page_text``."""
 
     def text(response) -> str:
         return html.unescape(response.content.decode())

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from cpom.diagnostic.models import Finding
-from support import assert_stale
+from support import assert_stale, page_text
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ def test_the_authors_side_edits_its_finding(client_for, association_contract, di
         text="L'absentéisme dépasse 9 % au FAM depuis trois ans.", level="establishment",
         establishment=association_contract.establishments.get(category="FAM").pk, version=finding.version,
     ), follow=True)
-    assert "Le constat est mis à jour." in text_of(response)
+    assert "Le constat est mis à jour." in page_text(response)
     finding.refresh_from_db()
     assert finding.text == "L'absentéisme dépasse 9 % au FAM depuis trois ans."
     assert finding.establishment.category == "FAM" and finding.version == 2
@@ -109,7 +109,7 @@ def test_an_establishment_level_finding_needs_its_establishment(client_for, asso
     before = Finding.objects.count()
     response = client_for("asso").post(_create_url(association_contract), finding_data(level="establishment"))
     assert response.status_code == 400
-    assert "Choisissez l'établissement concerné : ce constat est au niveau « Établissement »." in text_of(response)
+    assert "Choisissez l'établissement concerné : ce constat est au niveau « Établissement »." in page_text(response)
     assert Finding.objects.count() == before
 
 
@@ -117,14 +117,14 @@ def test_an_establishment_outside_the_perimeter_is_refused(client_for, associati
     ehpad = ehpad_contract.establishments.get(category="EHPAD")
     before = Finding.objects.count()
     response = client_for("asso").post(_create_url(association_contract), finding_data(level="establishment", establishment=ehpad.pk))
-    assert "Cet établissement n'est pas dans le périmètre du contrat." in text_of(response)
+    assert "Cet établissement n'est pas dans le périmètre du contrat." in page_text(response)
     assert Finding.objects.count() == before
 
 
 def test_a_finding_longer_than_300_characters_is_refused(client_for, association_contract, diagnostic, finding_data, text_of):
     before = Finding.objects.count()
     response = client_for("asso").post(_create_url(association_contract), finding_data(text="x" * 301))
-    assert "300 caractères au plus (vous en avez saisi 301)." in text_of(response)
+    assert "300 caractères au plus (vous en avez saisi 301)." in page_text(response)
     assert Finding.objects.count() == before
 
 

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from cpom.diagnostic import services
 from cpom.diagnostic.models import AxisPerspective, Finding, SectionEntry
-from support import assert_stale
+from support import assert_stale, page_text
 
 
 def _home(contract):
@@ -131,7 +131,7 @@ def test_the_in_force_contract_diagnostic_is_read_only(client_for, users, ehpad_
     entries, findings = SectionEntry.objects.count(), Finding.objects.count()
     refused = client.post(url, {"action": "analysis", "text": "Trop tard.", "version": 1})
     assert refused.status_code == 403
-    assert "Le diagnostic ne se modifie plus : le contrat est à l'état « En vigueur »." in text_of(refused)
+    assert "Le diagnostic ne se modifie plus : le contrat est à l'état « En vigueur »." in page_text(refused)
     assert client_for("ars").post(url, {"action": "remark", "text": "Trop tard."}).status_code == 403
     client = client_for("ehpad")
     create = reverse("diagnostic:finding_create", kwargs={"contract_id": ehpad_contract.pk})

@@ -9,7 +9,7 @@ from cpom.diagnostic.models import Remark, SectionEntry
 from cpom.indicators.models import IndicatorValue
 from cpom.indicators.services import consolidated_for
 from cpom.web.templatetags.cpom import measure
-from support import assert_stale
+from support import assert_stale, page_text
 
 
 def _entry(diagnostic, code, establishment=None):
@@ -27,7 +27,7 @@ def _row(body: str, code: str) -> str:
     """The table row of one indicator, as the reader sees it."""
     match = re.search(rf'<tr data-code="{re.escape(code)}"[^>]*>(.*?)</tr>', body, re.S)
     assert match, f"no row for {code}"
-    return re.sub(r"[ \t\n]+", " ", re.sub(r"<[^>]+>", " ", match.group(1)))
+    return page_text(match.group(1))
 
 
 def test_the_page_shows_the_title_and_the_examples_as_a_list(client_for, association_contract, diagnostic, section_url, text_of):
@@ -54,7 +54,7 @@ def test_the_managing_body_writes_an_analysis_and_sees_it(client_for, associatio
 def test_an_analysis_of_560_000_characters_is_refused_saying_the_bound(client_for, association_contract, diagnostic, section_url, text_of):
     response = client_for("asso").post(section_url(association_contract, "1.3.1"),
                                        {"action": "analysis", "text": "Analyse. " * 62_222 + "x" * 2, "version": _version(diagnostic, "1.3.1")})
-    assert "20\xa0000 caractères au plus (vous en avez saisi 560\xa0000)." in text_of(response)
+    assert "20\xa0000 caractères au plus (vous en avez saisi 560\xa0000)." in page_text(response)
     assert not SectionEntry.objects.filter(diagnostic=diagnostic, text__startswith="Analyse. Analyse.").exists()
 
 
@@ -66,7 +66,7 @@ def test_an_establishment_analysis_is_kept_apart_from_the_consolidated_one(clien
                 {"action": "analysis", "text": "À l'IME, l'accueil de jour est saturé.", "version": _version(diagnostic, "1.1.2", ime)})
     assert _entry(diagnostic, "1.1.2", ime).text == "À l'IME, l'accueil de jour est saturé."
     assert _entry(diagnostic, "1.1.2") == consolidated_before
-    assert "À l'IME, l'accueil de jour est saturé." in text_of(client.get(section_url(association_contract, "1.1.2", ime.finess)))
+    assert "À l'IME, l'accueil de jour est saturé." in page_text(client.get(section_url(association_contract, "1.1.2", ime.finess)))
     assert "À l'IME, l'accueil de jour est saturé." not in text_of(client.get(section_url(association_contract, "1.1.2")))
 
 
@@ -79,7 +79,7 @@ def test_an_authority_cannot_write_the_analysis_but_can_remark(client_for, users
     assert 'data-testid="analysis-form"' not in page and 'data-testid="remark-form"' in page
     refused = ars.post(url, {"action": "analysis", "text": "Réécrit par l'ARS.", "version": _version(diagnostic, "1.2.1")})
     assert refused.status_code == 403
-    assert "Seul l'organisme gestionnaire (rôle contribution) rédige l'analyse d'une section." in text_of(refused)
+    assert "Seul l'organisme gestionnaire (rôle contribution) rédige l'analyse d'une section." in page_text(refused)
     assert _entry(diagnostic, "1.2.1").text == "Évaluation externe faite en 2024."
 
     response = ars.post(url, {"action": "remark", "text": "Le plan d'amélioration qui en découle est-il suivi ?"}, follow=True)
@@ -100,7 +100,7 @@ def test_the_managing_body_cannot_remark(client_for, association_contract, diagn
     before = Remark.objects.count()
     refused = client.post(url, {"action": "remark", "text": "Nous nous répondons à nous-mêmes."})
     assert refused.status_code == 403
-    assert "Les remarques sont celles des autorités parties au contrat" in text_of(refused)
+    assert "Les remarques sont celles des autorités parties au contrat" in page_text(refused)
     assert Remark.objects.count() == before
 
 

@@ -3,8 +3,12 @@
 import datetime
 from decimal import Decimal
 
+import pytest
+
 from cpom.core.formatting import DATE_TO_SET, NOT_FILLED, french_date, money, shorten
 from cpom.documents.pdf import markup
+
+pytestmark = pytest.mark.pure
 
 NBSP = "\u00a0"
 

@@ -7,6 +7,8 @@ import pytest
 from cpom.indicators.benchmarks import FAR_OUT, OUT_OF_BOUNDS, compute_benchmarks
 from cpom.indicators.engine import IndicatorSpec, compile_catalogue, compute
 
+pytestmark = pytest.mark.pure
+
 SPECS = [IndicatorSpec("occ", "journees_realisees", "jours_ouverture * places_installees", 100, plausible_max=150)]
 
 

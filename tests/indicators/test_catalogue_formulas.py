@@ -11,6 +11,8 @@ import pytest
 from cpom.indicators.catalogues import NATIONAL_FILES, read_element_codes, read_specs
 from cpom.indicators.engine import compile_catalogue, compute, consolidate
 
+pytestmark = pytest.mark.pure
+
 SPECS = read_specs(*NATIONAL_FILES)
 CATALOGUE = compile_catalogue(SPECS, read_element_codes())
 

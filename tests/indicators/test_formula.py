@@ -5,12 +5,14 @@ from cpom.indicators.formula import Accounts, AccountItem, FormulaError, check, 
 from cpom.indicators.models import Catalogue
 
 
+@pytest.mark.pure
 def test_account_items_with_exclusions():
     node = parse("credit(10, 13, 16 sauf 1688, 1689)")
     assert node == Accounts("credit", (AccountItem("10"), AccountItem("13"), AccountItem("16", ("1688", "1689"))))
     assert node.matches("164") and not node.matches("1688") and not node.matches("16891") and not node.matches("11")
 
 
+@pytest.mark.pure
 @pytest.mark.parametrize(
     "text,message,column",
     [

@@ -43,6 +43,7 @@ def _compute(data: dict[tuple[str, int], dict], category: str = "IME") -> dict[s
     return {row["code"]: row for row in values.iter_rows(named=True)}
 
 
+@pytest.mark.pure
 def test_a_year_with_activity_and_staff_but_no_accounts_computes_what_it_can():
     values = _compute({("A", 2026): ACTIVITY_AND_STAFF_2026})
     assert values["i-25"]["value"] == pytest.approx(9000 / (200 * 50) * 100)
@@ -55,6 +56,7 @@ def test_a_year_with_activity_and_staff_but_no_accounts_computes_what_it_can():
     assert values["i-37"]["reason"] == "données manquantes : effectif_total, jours_formation"
 
 
+@pytest.mark.pure
 def test_a_look_back_names_the_earlier_year_whose_data_is_missing():
     complete = {"compte:6011": 1000000, "compte:7311": -1000000, "places_autorisees": 40}
     values = _compute({("A", 2025): complete, ("A", 2021): {"compte:6011": 900000, "journees_realisees": 8000}})
@@ -68,18 +70,21 @@ def test_a_look_back_names_the_earlier_year_whose_data_is_missing():
     assert values["tdb-evolution-activite"]["reason"] == "aucune donnée pour 2024 (1 an plus tôt)"
 
 
+@pytest.mark.pure
 def test_no_data_at_all_gives_no_value_and_no_error():
     empty = pl.DataFrame([], schema=SCHEMA)
     values = compute(pl.DataFrame({"establishment": ["A"], "category": ["IME"]}), empty, CATALOGUE)
     assert values.height == 0 and values.columns == ["establishment", "year", "code", "value", "numerator", "denominator", "reason"]
 
 
+@pytest.mark.pure
 def test_a_formula_reading_too_many_inputs_is_refused_when_the_catalogue_loads():
     elements = {f"donnee_{n}" for n in range(41)}
     with pytest.raises(FormulaError, match="indicateur trop-long : plus de 40 données dans la formule"):
         compile_catalogue([IndicatorSpec("trop-long", " + ".join(sorted(elements)))], elements)
 
 
+@pytest.mark.pure
 def test_a_reason_naming_many_missing_inputs_fits_the_stored_column():
     elements = [f"donnee_propre_a_l_autorite_numero_{n}" for n in range(30)]
     catalogue = compile_catalogue([IndicatorSpec("long", " + ".join(elements))], set(elements))
@@ -151,6 +156,7 @@ def _check_reason_is_true(reason: str, establishment: str, year: int, held: dict
             assert part in ("dénominateur nul", "dénominateur négatif ou nul : l'indicateur ne s'applique pas", UNDEFINED), part
 
 
+@pytest.mark.pure
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(holes())
 def test_missing_data_never_breaks_the_engine_and_never_changes_a_value(case):

@@ -5,6 +5,8 @@ from hypothesis import strategies as st
 
 from cpom.registry.identifiers import finess_with_key, validate_finess, validate_siren
 
+pytestmark = pytest.mark.pure
+
 # Real FINESS numbers of public bodies (AP-HP, AP-HM, Hospices civils de Lyon, CHU de Toulouse).
 REAL_FINESS = ["750712184", "130786049", "690781810", "310781406"]
 

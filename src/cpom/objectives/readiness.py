@@ -194,7 +194,7 @@ def blockers(contract: Contract) -> list[Blocker]:
     objectives = list(
         contract.objectives.exclude(status=Status.REJECTED)
         .select_related("sheet")
-        .prefetch_related("indicators__targets", "milestones")
+        .prefetch_related("indicators__targets", "milestones", "findings", "priorities")
         .order_by("number")
     )
     result = _count_rules(contract, objectives)

@@ -21,6 +21,8 @@ from cpom.finance.accounting.fec import FiscalYear, read_fec
 
 pytestmark = pytest.mark.pure
 
+pytestmark = pytest.mark.pure
+
 YEAR = FiscalYear.calendar(2025)
 HEADER = (
     "JournalCode|JournalLib|EcritureNum|EcritureDate|CompteNum|CompteLib|CompAuxNum|CompAuxLib|PieceRef|PieceDate|"

@@ -11,6 +11,8 @@ from cpom.core.importing import DataImportError
 from cpom.finance.accounting.trial_balance import read_trial_balance
 from cpom.indicators.importers import read_template
 
+pytestmark = pytest.mark.pure
+
 MAIN = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 PARTS = {
     "[Content_Types].xml": (

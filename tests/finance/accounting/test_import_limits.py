@@ -101,12 +101,17 @@ def _hold_every_slot(tmp_path: Path, slots: int) -> subprocess.Popen:
     return process
 
 
+def _release(process: subprocess.Popen) -> None:
+    process.stdin.close()
+    process.wait(timeout=10)
+    process.stdout.close()
+
+
 @pytest.fixture
 def busy_platform(settings, var_dir):
     process = _hold_every_slot(var_dir, settings.CPOM_MAX_CONCURRENT_IMPORTS)
     yield
-    process.stdin.close()
-    process.wait(timeout=10)
+    _release(process)
 
 
 def test_when_other_processes_hold_every_slot_an_upload_is_told_to_try_again(client_for, busy_platform, var_dir):
@@ -123,8 +128,7 @@ def test_a_confirmation_while_the_platform_is_busy_keeps_the_file_for_a_second_t
     try:
         busy = client.post(reverse("finance:import_confirm"))
     finally:
-        holder.stdin.close()
-        holder.wait(timeout=10)
+        _release(holder)
     assert busy.status_code == 503
     assert "trop d&#x27;imports en cours, réessayez dans un instant." in busy.content.decode()
     assert "Le fichier contrôlé vous attend : rien n'a encore été enregistré." in busy.content.decode()

@@ -14,6 +14,8 @@ from cpom.finance.accounting.trial_balance import parse_amount, read_trial_balan
 
 pytestmark = pytest.mark.pure
 
+pytestmark = pytest.mark.pure
+
 CSV = """compte;libelle;debit;credit
 102000;Fonds associatifs;0;15000,00
 512000;Banque;15000,00;1200,50
