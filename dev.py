@@ -52,7 +52,7 @@ def test(extra: list[str]) -> int:
     what a module builds once (the quick start's var folder, a backup of the demo) is built once."""
     told = any(a.startswith(("-n", "--numprocesses", "--dist")) or a == "no:xdist" for a in extra)
     # The tests without database take seconds: starting the second process would cost more than it saves.
-    pure = any(a == "-m" and b == "pure" for a, b in zip(extra, extra[1:]))
+    pure = any(a == "-m" and b == "pure" for a, b in zip(extra, extra[1:], strict=False))
     workers = [] if told or pure else ["-n", "2", "--dist", "loadfile"]
     return run(str(BIN / "python"), "-m", "pytest", *workers, *extra)
 

@@ -4,7 +4,6 @@ from django.contrib.auth import get_user_model
 from cpom.contracts.models import Contract
 from cpom.demo.loader import load_demo
 
-
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server"}
 
 
@@ -53,36 +52,73 @@ def complete_operational_objective(contract, users, number_suffix="", agree=True
     """A strategic objective and an operational one that pass every readiness rule, agreed by every party."""
     from datetime import date
 
-    from cpom.diagnostic.services import diagnostic_for
     from cpom.diagnostic.models import Finding
+    from cpom.diagnostic.services import diagnostic_for
     from cpom.objectives import negotiation, services
     from cpom.objectives.models import Level
 
     proposer = users["asso"] if contract.managing_body.members.filter(user=users["asso"]).exists() else users["ehpad"]
     diagnostic = diagnostic_for(contract)
     finding = Finding.objects.create(
-        diagnostic=diagnostic, section=diagnostic.template.sections.get(code="1.3.4"), text="Absentéisme élevé des équipes",
-        nature="difficulty", level="managing_body", organisation_label=str(contract.managing_body),
+        diagnostic=diagnostic,
+        section=diagnostic.template.sections.get(code="1.3.4"),
+        text="Absentéisme élevé des équipes",
+        nature="difficulty",
+        level="managing_body",
+        organisation_label=str(contract.managing_body),
     )
-    strategic = services.propose(contract, proposer, {"level": Level.STRATEGIC, "title": f"Qualité de vie au travail{number_suffix}"})
+    strategic = services.propose(
+        contract, proposer, {"level": Level.STRATEGIC, "title": f"Qualité de vie au travail{number_suffix}"}
+    )
     operational = services.propose(
-        contract, proposer,
-        {"level": Level.OPERATIONAL, "parent": strategic, "title": f"Réduire l'absentéisme{number_suffix}", "due_year": 2,
-         "findings": [finding], "establishments": list(contract.establishments.all()[:1])},
-        sheet={"pilot": "Directrice des ressources humaines", "context": "Absentéisme au-dessus de la médiane régionale."},
+        contract,
+        proposer,
+        {
+            "level": Level.OPERATIONAL,
+            "parent": strategic,
+            "title": f"Réduire l'absentéisme{number_suffix}",
+            "due_year": 2,
+            "findings": [finding],
+            "establishments": list(contract.establishments.all()[:1]),
+        },
+        sheet={
+            "pilot": "Directrice des ressources humaines",
+            "context": "Absentéisme au-dessus de la médiane régionale.",
+        },
     )
-    operational = services.save_milestone(operational, proposer, "Plan de prévention adopté", date(contract.start_date.year + 1, 6, 30), operational.version)
+    operational = services.save_milestone(
+        operational,
+        proposer,
+        "Plan de prévention adopté",
+        date(contract.start_date.year + 1, 6, 30),
+        operational.version,
+    )
     operational = services.save_indicator(
-        operational, proposer,
-        {"catalogue_indicator": None, "label": "Taux d'absentéisme", "kind": "resultats", "value_type": "percentage",
-         "method": "Jours d'absence ÷ jours théoriques travaillés × 100", "unit": "%", "data_source": "Logiciel de paie",
-         "direction": "lower", "baseline_value": "9,5", "baseline_date": date(2025, 12, 31)},
-        {1: "8,5", 2: "7"}, operational.version,
+        operational,
+        proposer,
+        {
+            "catalogue_indicator": None,
+            "label": "Taux d'absentéisme",
+            "kind": "resultats",
+            "value_type": "percentage",
+            "method": "Jours d'absence ÷ jours théoriques travaillés × 100",
+            "unit": "%",
+            "data_source": "Logiciel de paie",
+            "direction": "lower",
+            "baseline_value": "9,5",
+            "baseline_date": date(2025, 12, 31),
+        },
+        {1: "8,5", 2: "7"},
+        operational.version,
     )
     if agree:
         for objective in (strategic, operational):
             objective.refresh_from_db()
-            for username in [u for u in ("ars", "cd44", "cd49") if contract.parties.filter(authority__members__user__username=u).exists()]:
+            for username in [
+                u
+                for u in ("ars", "cd44", "cd49")
+                if contract.parties.filter(authority__members__user__username=u).exists()
+            ]:
                 negotiation.agree(objective, users[username], objective.version)
     operational.refresh_from_db()
     return strategic, operational

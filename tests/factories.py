@@ -35,8 +35,10 @@ def finess(department: str = "44") -> str:
 def managing_body(name: str | None = None, **fields) -> ManagingBody:
     number = _next()
     return ManagingBody.objects.create(
-        name=name or f"Association de test {number}", legal_status=fields.pop("legal_status", LegalStatus.ASSOCIATION),
-        siren=fields.pop("siren", None) or siren(), **fields,
+        name=name or f"Association de test {number}",
+        legal_status=fields.pop("legal_status", LegalStatus.ASSOCIATION),
+        siren=fields.pop("siren", None) or siren(),
+        **fields,
     )
 
 
@@ -47,11 +49,17 @@ def authority(kind: str = AuthorityKind.CD, territory: str = "44", name: str | N
 def establishment(managing_body: ManagingBody, funders=(), department: str = "44", **fields) -> Establishment:
     places = fields.pop("authorised_places", 40)
     created = Establishment.objects.create(
-        finess=fields.pop("finess", None) or finess(department), name=fields.pop("name", None) or f"Foyer de test {_next()}",
-        category=fields.pop("category", "FAM"), sector=fields.pop("sector", Sector.PH),
-        audience=fields.pop("audience", Audience.ADULTS), authorised_places=places,
-        installed_places=fields.pop("installed_places", places), opening_days=fields.pop("opening_days", 365),
-        department=department, managing_body=managing_body, **fields,
+        finess=fields.pop("finess", None) or finess(department),
+        name=fields.pop("name", None) or f"Foyer de test {_next()}",
+        category=fields.pop("category", "FAM"),
+        sector=fields.pop("sector", Sector.PH),
+        audience=fields.pop("audience", Audience.ADULTS),
+        authorised_places=places,
+        installed_places=fields.pop("installed_places", places),
+        opening_days=fields.pop("opening_days", 365),
+        department=department,
+        managing_body=managing_body,
+        **fields,
     )
     created.funders.set(funders)
     return created

@@ -56,11 +56,17 @@ def programmed_copy(contract: Contract, user, reference: str = "CPOM-TEST-0001")
 
     lead = next(p.authority for p in contract.parties.all() if p.is_lead)
     data = {field: getattr(contract, field) for field in services.FRAME_FIELDS}
-    return services.program_contract(user, {
-        **data, "reference": reference, "managing_body": contract.managing_body,
-        "establishments": list(contract.establishments.all()), "lead_authority": lead,
-        "co_signatories": [p.authority for p in contract.parties.all() if not p.is_lead],
-    })
+    return services.program_contract(
+        user,
+        {
+            **data,
+            "reference": reference,
+            "managing_body": contract.managing_body,
+            "establishments": list(contract.establishments.all()),
+            "lead_authority": lead,
+            "co_signatories": [p.authority for p in contract.parties.all() if not p.is_lead],
+        },
+    )
 
 
 STALE = (
@@ -107,8 +113,14 @@ def unregister_database(alias: str) -> None:
 def postgres_admin(sql: str) -> None:
     """CREATE or DROP DATABASE, on the server of DATABASE_URL (they cannot run inside the tests' transaction)."""
     parsed = dj_database_url.parse(os.environ["DATABASE_URL"])
-    with psycopg.connect(host=parsed["HOST"], port=parsed["PORT"] or 5432, user=parsed["USER"],
-                         password=parsed["PASSWORD"], dbname="postgres", autocommit=True) as connection:
+    with psycopg.connect(
+        host=parsed["HOST"],
+        port=parsed["PORT"] or 5432,
+        user=parsed["USER"],
+        password=parsed["PASSWORD"],
+        dbname="postgres",
+        autocommit=True,
+    ) as connection:
         connection.execute(sql)
 
 

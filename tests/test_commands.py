@@ -19,7 +19,14 @@ CPOM = str(Path(sys.executable).with_name("cpom"))
 OURS = sorted(name for name, app in get_commands().items() if app.startswith("cpom."))
 
 # What argparse and Django write when nobody translates them, and options that would speak English.
-ENGLISH_WORDS = ("usage:", "positional arguments", "show this help", "Show program's", "Verbosity level", "Display a full")
+ENGLISH_WORDS = (
+    "usage:",
+    "positional arguments",
+    "show this help",
+    "Show program's",
+    "Verbosity level",
+    "Display a full",
+)
 ENGLISH_OPTIONS = {"--year", "--output", "--file", "--authority", "--label", "--start", "--end", "--force"}
 
 
@@ -59,7 +66,10 @@ def test_every_command_and_sub_command_helps_in_french():
 def test_an_argument_error_is_french_on_stderr_with_status_2():
     done = subprocess.run([CPOM, "indicateurs", "calculer", "--annee", "deux-mille"], capture_output=True, text=True)
     assert done.returncode == 2 and done.stdout == ""
-    assert "cpom indicateurs calculer : erreur : argument --annee : nombre entier attendu au lieu de 'deux-mille'" in done.stderr
+    assert (
+        "cpom indicateurs calculer : erreur : argument --annee : nombre entier attendu au lieu de 'deux-mille'"
+        in done.stderr
+    )
     missing = subprocess.run([CPOM, "finance", "importer-fec", "fec.txt"], capture_output=True, text=True)
     assert missing.returncode == 2
     assert "erreur : arguments obligatoires manquants : --annee" in missing.stderr
@@ -69,10 +79,15 @@ def test_an_argument_error_is_french_on_stderr_with_status_2():
     ("english", "french"),
     [
         ("unrecognized arguments: --year 2025", "arguments non reconnus : --year 2025"),
-        ("one of the arguments --finess --section is required", "l'un des arguments --finess --section est obligatoire"),
+        (
+            "one of the arguments --finess --section is required",
+            "l'un des arguments --finess --section est obligatoire",
+        ),
         ("argument --finess: not allowed with argument --section", "argument --finess : incompatible avec --section"),
-        ("argument --format: invalid choice: 'pdf' (choose from csv, xlsx)",
-         "argument --format : choix invalide 'pdf' (choix : csv, xlsx)"),
+        (
+            "argument --format: invalid choice: 'pdf' (choose from csv, xlsx)",
+            "argument --format : choix invalide 'pdf' (choix : csv, xlsx)",
+        ),
         ("argument --debut-exercice: date invalide « 2025 »", "argument --debut-exercice : date invalide « 2025 »"),
         ("quelque chose d'inattendu", "quelque chose d'inattendu"),
     ],
@@ -101,13 +116,17 @@ def test_a_result_goes_to_stdout_unless_a_file_is_named(db, tmp_path):
     # The line about the result leaves the result alone: a script can pipe it.
     assert err.getvalue() == f"{grouped(rows, 0)} lignes écrites dans la sortie standard\n"
     named, err = io.StringIO(), io.StringIO()
-    call_command("indicateurs", "exporter", "--annee", "2025", "--sortie", str(tmp_path / "i.csv"), stdout=named, stderr=err)
+    call_command(
+        "indicateurs", "exporter", "--annee", "2025", "--sortie", str(tmp_path / "i.csv"), stdout=named, stderr=err
+    )
     assert (tmp_path / "i.csv").read_bytes().decode("utf-8") == out.getvalue()
     assert named.getvalue() == f"{grouped(rows, 0)} lignes écrites dans {tmp_path / 'i.csv'}\n" and err.getvalue() == ""
 
 
 def test_a_workbook_is_not_written_on_a_terminal(db):
-    with pytest.raises(CommandError, match="Un classeur Excel s'écrit dans un fichier : nommez-le avec --sortie FICHIER."):
+    with pytest.raises(
+        CommandError, match="Un classeur Excel s'écrit dans un fichier : nommez-le avec --sortie FICHIER."
+    ):
         call_command("indicateurs", "exporter", "--annee", "2025", "--format", "xlsx", stdout=io.StringIO())
 
 

@@ -10,14 +10,14 @@ import pkgutil
 from datetime import date
 
 import pytest
-from django.test import RequestFactory
 from django import forms
+from django.test import RequestFactory
 
 import cpom
 from cpom.contracts.views import _form_choices
+from cpom.core.numbers import grouped
 from cpom.diagnostic.services import diagnostic_for, synthesis
 from cpom.finance.models import ReferenceBudget
-from cpom.core.numbers import grouped
 from cpom.objectives.models import Level
 from cpom.registry.models import ManagingBody
 from cpom.web.inputs import LONG_TEXT
@@ -54,7 +54,9 @@ def build(association_contract, users):
     contract = association_contract
     operational = contract.objectives.filter(level=Level.OPERATIONAL).first()
     diagnostic = diagnostic_for(contract)
-    budget = ReferenceBudget.objects.get_or_create(contract=contract, defaults={"base_year": contract.start_date.year - 1})[0]
+    budget = ReferenceBudget.objects.get_or_create(
+        contract=contract, defaults={"base_year": contract.start_date.year - 1}
+    )[0]
     builders = {
         # django-axes reads the login's request (address and identifier) when the form authenticates.
         "LoginForm": lambda data: {"request": RequestFactory().post("/connexion/"), "data": data},
@@ -63,8 +65,14 @@ def build(association_contract, users):
         "ContractForm": lambda data: {"data": data, **_form_choices(users["ars"], contract.managing_body)},
         "FindingForm": lambda data: {"data": data, "diagnostic": diagnostic},
         "SynthesisForm": lambda data: {"data": data, "axes": synthesis(diagnostic).axes},
-        "BudgetLinesForm": lambda data: {"data": data, "funders": ["ars_am", "other"], "amounts": {}, "days": None,
-                                         "per_day": True, "version": 1},
+        "BudgetLinesForm": lambda data: {
+            "data": data,
+            "funders": ["ars_am", "other"],
+            "amounts": {},
+            "days": None,
+            "per_day": True,
+            "version": 1,
+        },
         "PrefillForm": lambda data: {"data": data, "years": [2025]},
         "ImportForm": lambda data: {"data": data, "user": users["asso"]},
         "SectionForm": lambda data: {"data": data, "user": users["asso"]},
@@ -89,8 +97,20 @@ def text_fields(form) -> list[str]:
 
 def test_the_walk_finds_the_forms_of_every_app():
     names = {cls.__name__ for cls in FORMS}
-    assert {"ContractForm", "FindingForm", "AnalysisForm", "SheetForm", "ScenarioForm", "BudgetLinesForm", "ImportForm",
-            "EstablishmentForm", "NewMemberForm", "NegotiationForm", "TransitionForm", "LoginForm"} <= names
+    assert {
+        "ContractForm",
+        "FindingForm",
+        "AnalysisForm",
+        "SheetForm",
+        "ScenarioForm",
+        "BudgetLinesForm",
+        "ImportForm",
+        "EstablishmentForm",
+        "NewMemberForm",
+        "NegotiationForm",
+        "TransitionForm",
+        "LoginForm",
+    } <= names
 
 
 @pytest.mark.parametrize("cls", FORMS, ids=[cls.__name__ for cls in FORMS])
@@ -112,8 +132,10 @@ NOT_QUANTITIES = {"ImportForm.year", "ObjectiveForm.stakes", "ObjectiveForm.feas
 
 def number_fields(form) -> list[str]:
     return [
-        name for name, field in form.fields.items()
-        if isinstance(field, (forms.DecimalField, forms.IntegerField)) and not isinstance(field.widget, forms.HiddenInput)
+        name
+        for name, field in form.fields.items()
+        if isinstance(field, (forms.DecimalField, forms.IntegerField))
+        and not isinstance(field.widget, forms.HiddenInput)
         and f"{type(form).__name__}.{name}" not in NOT_QUANTITIES
     ]
 
@@ -128,14 +150,19 @@ def test_every_amount_rate_and_count_is_a_text_input_read_the_french_way(build, 
     form = build(cls, {blank.add_prefix(name): "1 200" for name in names})
     form.is_valid()
     for name in names:
-        assert name not in form.errors or "n'est pas un nombre" not in " ".join(form.errors[name]), (name, form.errors[name])
+        assert name not in form.errors or "n'est pas un nombre" not in " ".join(form.errors[name]), (
+            name,
+            form.errors[name],
+        )
         if name in form.cleaned_data:
             assert form.cleaned_data[name] == 1200, name
     refused = build(cls, {blank.add_prefix(name): "douze cents" for name in names})
     refused.is_valid()
     for name in names:
         label = blank.fields[name].label
-        assert refused.errors[name][0].startswith(f"{label} : « douze cents » n'est pas un nombre"), refused.errors[name]
+        assert refused.errors[name][0].startswith(f"{label} : « douze cents » n'est pas un nombre"), refused.errors[
+            name
+        ]
 
 
 @pytest.mark.parametrize("cls", FORMS, ids=[cls.__name__ for cls in FORMS])
@@ -151,7 +178,9 @@ def test_every_text_has_a_bound_a_person_would_accept_and_a_longer_one_is_refuse
     for name, limit in limits.items():
         message = f"{grouped(limit, 0)} caractères au plus (vous en avez saisi {grouped(limit + 1, 0)})."
         assert message in form.errors.get(name, []), (name, form.errors.get(name))
-        assert not any("Assurez-vous" in error for error in form.errors[name]), form.errors[name]  # one message, not two
+        assert not any("Assurez-vous" in error for error in form.errors[name]), form.errors[
+            name
+        ]  # one message, not two
     fitting = build(cls, {blank.add_prefix(name): "x" * limit for name, limit in limits.items()})
     fitting.is_valid()
     assert not any("caractères au plus" in " ".join(fitting.errors.get(name, [])) for name in names)
@@ -169,7 +198,10 @@ def test_every_date_has_a_plausible_window(build, cls):
         form.is_valid()
         for name in date_fields(blank):
             errors = " ".join(form.errors.get(name, []))
-            assert "La date doit être comprise entre le " in errors and f"(vous avez saisi le {typed[8:]}/{typed[5:7]}/{typed[:4]})" in errors, (name, errors)
+            assert (
+                "La date doit être comprise entre le " in errors
+                and f"(vous avez saisi le {typed[8:]}/{typed[5:7]}/{typed[:4]})" in errors
+            ), (name, errors)
     within = build(cls, {blank.add_prefix(name): date.today().isoformat() for name in date_fields(blank)})
     within.is_valid()
     assert not any("La date doit être comprise" in " ".join(within.errors.get(name, [])) for name in date_fields(blank))
@@ -202,7 +234,12 @@ def test_an_admin_edit_drops_control_characters(client_for, association_contract
     body = association_contract.managing_body
     client = client_for("admin")
     page = client.get(f"/admin/registry/managingbody/{body.pk}/change/")
-    data = {**page.context["adminform"].form.initial, "name": "Association\x1b Les Chemins\x07 du Lac", "street": "", "city": ""}
+    data = {
+        **page.context["adminform"].form.initial,
+        "name": "Association\x1b Les Chemins\x07 du Lac",
+        "street": "",
+        "city": "",
+    }
     data = {key: value for key, value in data.items() if value is not None}
     client.post(f"/admin/registry/managingbody/{body.pk}/change/", data)
     assert ManagingBody.objects.get(pk=body.pk).name == "Association Les Chemins du Lac"

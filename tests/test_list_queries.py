@@ -31,7 +31,9 @@ def _assert_no_query_per_row(client, url, add_rows) -> None:
     before = _queries(client, url)
     add_rows()
     after = _queries(client, url)
-    assert len(after) == len(before), "\n".join(after[len(before) - len(after):] if len(after) > len(before) else after)
+    assert len(after) == len(before), "\n".join(
+        after[len(before) - len(after) :] if len(after) > len(before) else after
+    )
 
 
 def _lead(contract):
@@ -75,9 +77,16 @@ def test_the_objectives_list(client_for, association_contract):
         count = association_contract.objectives.filter(level=Level.STRATEGIC).count()
         for number in range(count + 1, count + 1 + ADDED):
             strategic = Objective.objects.create(
-                contract=association_contract, level=Level.STRATEGIC, number=str(number), title=f"Axe {number}")
-            Objective.objects.create(contract=association_contract, level=Level.OPERATIONAL, parent=strategic,
-                                     number=f"{number}.1", title=f"Objectif {number}.1", due_year=2)
+                contract=association_contract, level=Level.STRATEGIC, number=str(number), title=f"Axe {number}"
+            )
+            Objective.objects.create(
+                contract=association_contract,
+                level=Level.OPERATIONAL,
+                parent=strategic,
+                number=f"{number}.1",
+                title=f"Objectif {number}.1",
+                due_year=2,
+            )
 
     url = reverse("objectives:list", kwargs={"contract_id": association_contract.pk})
     _assert_no_query_per_row(client_for("asso"), url, add)
@@ -92,8 +101,13 @@ def test_the_findings_of_the_diagnostic_home(client_for, association_contract):
     def add():
         for number in range(ADDED):
             Finding.objects.create(
-                diagnostic=diagnostic, section=section, text=f"Constat {number}", nature=Nature.DIFFICULTY,
-                level=FindingLevel.ESTABLISHMENT, establishment=establishment, organisation_label="Tests",
+                diagnostic=diagnostic,
+                section=section,
+                text=f"Constat {number}",
+                nature=Nature.DIFFICULTY,
+                level=FindingLevel.ESTABLISHMENT,
+                establishment=establishment,
+                organisation_label="Tests",
             )
 
     url = reverse("diagnostic:home", kwargs={"contract_id": association_contract.pk})

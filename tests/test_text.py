@@ -1,9 +1,8 @@
 """Text as it may be stored (no control characters), pure functions."""
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-import pytest
 
 from cpom.core.text import agreed, clean_strings, clean_text, of, plural, the, to
 
@@ -31,7 +30,10 @@ def test_french_text_is_left_as_it_is():
 @given(st.text())
 def test_nothing_an_xml_writer_refuses_is_left(text):
     cleaned = clean_text(text)
-    assert not any((ord(c) < 32 and c not in ALLOWED_CONTROLS) or c in "\ufffe\uffff" or 0xD800 <= ord(c) <= 0xDFFF for c in cleaned)
+    assert not any(
+        (ord(c) < 32 and c not in ALLOWED_CONTROLS) or c in "\ufffe\uffff" or 0xD800 <= ord(c) <= 0xDFFF
+        for c in cleaned
+    )
     assert clean_text(cleaned) == cleaned
 
 
@@ -40,22 +42,43 @@ def test_a_data_file_is_cleaned_inside_its_tables_and_lists():
     assert clean_strings(read) == {"section": [{"title": "Axe 1", "order": 1, "codes": ["a", "b"]}], "version": "1\n"}
 
 
-@pytest.mark.parametrize("name, of_name, to_name, the_name", [
-    ("ARS Pays de la Loire", "de l'ARS Pays de la Loire", "à l'ARS Pays de la Loire", "l'ARS Pays de la Loire"),
-    ("Conseil départemental de Loire-Atlantique", "du Conseil départemental de Loire-Atlantique",
-     "au Conseil départemental de Loire-Atlantique", "le Conseil départemental de Loire-Atlantique"),
-    ("Association Les Chemins de Loire", "de l'Association Les Chemins de Loire", "à l'Association Les Chemins de Loire",
-     "l'Association Les Chemins de Loire"),
-    ("EHPAD public Les Tilleuls", "de l'EHPAD public Les Tilleuls", "à l'EHPAD public Les Tilleuls", "l'EHPAD public Les Tilleuls"),
-    ("MAS Les Hauts de Sèvre", "de la MAS Les Hauts de Sèvre", "à la MAS Les Hauts de Sèvre", "la MAS Les Hauts de Sèvre"),
-    ("FAM Le Clos Fleuri", "du FAM Le Clos Fleuri", "au FAM Le Clos Fleuri", "le FAM Le Clos Fleuri"),
-    ("Fondation Saint-Jean", "de la Fondation Saint-Jean", "à la Fondation Saint-Jean", "la Fondation Saint-Jean"),
-    ("Les Papillons Blancs", "des Papillons Blancs", "aux Papillons Blancs", "les Papillons Blancs"),
-    ("Le Clos Fleuri", "du Clos Fleuri", "au Clos Fleuri", "le Clos Fleuri"),
-    ("L'Escale", "de l'Escale", "à l'Escale", "l'Escale"),
-    ("Coallia", "de Coallia", "à Coallia", "Coallia"),
-    ("Emmaüs Connect", "d'Emmaüs Connect", "à Emmaüs Connect", "Emmaüs Connect"),
-])
+@pytest.mark.parametrize(
+    "name, of_name, to_name, the_name",
+    [
+        ("ARS Pays de la Loire", "de l'ARS Pays de la Loire", "à l'ARS Pays de la Loire", "l'ARS Pays de la Loire"),
+        (
+            "Conseil départemental de Loire-Atlantique",
+            "du Conseil départemental de Loire-Atlantique",
+            "au Conseil départemental de Loire-Atlantique",
+            "le Conseil départemental de Loire-Atlantique",
+        ),
+        (
+            "Association Les Chemins de Loire",
+            "de l'Association Les Chemins de Loire",
+            "à l'Association Les Chemins de Loire",
+            "l'Association Les Chemins de Loire",
+        ),
+        (
+            "EHPAD public Les Tilleuls",
+            "de l'EHPAD public Les Tilleuls",
+            "à l'EHPAD public Les Tilleuls",
+            "l'EHPAD public Les Tilleuls",
+        ),
+        (
+            "MAS Les Hauts de Sèvre",
+            "de la MAS Les Hauts de Sèvre",
+            "à la MAS Les Hauts de Sèvre",
+            "la MAS Les Hauts de Sèvre",
+        ),
+        ("FAM Le Clos Fleuri", "du FAM Le Clos Fleuri", "au FAM Le Clos Fleuri", "le FAM Le Clos Fleuri"),
+        ("Fondation Saint-Jean", "de la Fondation Saint-Jean", "à la Fondation Saint-Jean", "la Fondation Saint-Jean"),
+        ("Les Papillons Blancs", "des Papillons Blancs", "aux Papillons Blancs", "les Papillons Blancs"),
+        ("Le Clos Fleuri", "du Clos Fleuri", "au Clos Fleuri", "le Clos Fleuri"),
+        ("L'Escale", "de l'Escale", "à l'Escale", "l'Escale"),
+        ("Coallia", "de Coallia", "à Coallia", "Coallia"),
+        ("Emmaüs Connect", "d'Emmaüs Connect", "à Emmaüs Connect", "Emmaüs Connect"),
+    ],
+)
 def test_an_organisation_is_named_with_its_article(name, of_name, to_name, the_name):
     assert (of(name), to(name), the(name)) == (of_name, to_name, the_name)
 

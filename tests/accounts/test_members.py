@@ -14,8 +14,12 @@ def _login_request():
 
 
 NEW_MEMBER = {
-    "username": "dq.cheminsdeloire", "first_name": "Léa", "last_name": "Bernard", "email": "lea.bernard@exemple.fr",
-    "role": Role.CONTRIBUTE, "password": "Qualite-Loire-2026!",
+    "username": "dq.cheminsdeloire",
+    "first_name": "Léa",
+    "last_name": "Bernard",
+    "email": "lea.bernard@exemple.fr",
+    "role": Role.CONTRIBUTE,
+    "password": "Qualite-Loire-2026!",
 }
 
 
@@ -47,8 +51,12 @@ def test_a_weak_password_or_taken_username_is_refused_in_french(client_for):
 
 def test_an_administrator_changes_a_role_and_deactivates_an_account(client_for, users):
     colleague = get_user_model().objects.create_user("daf", password="x-Loire-2026-daf")
-    membership = Membership.objects.create(user=colleague, managing_body=users["asso"].membership.managing_body, role=Role.READ)
-    client_for("asso").post(reverse("accounts:member_change", kwargs={"membership_id": membership.pk}), {"role": Role.VALIDATE})
+    membership = Membership.objects.create(
+        user=colleague, managing_body=users["asso"].membership.managing_body, role=Role.READ
+    )
+    client_for("asso").post(
+        reverse("accounts:member_change", kwargs={"membership_id": membership.pk}), {"role": Role.VALIDATE}
+    )
     membership.refresh_from_db()
     colleague.refresh_from_db()
     assert membership.role == Role.VALIDATE and not colleague.is_active
@@ -58,7 +66,9 @@ def test_an_administrator_changes_a_role_and_deactivates_an_account(client_for, 
 def test_an_administrator_cannot_lock_themself_out(client_for, users):
     own = users["asso"].membership
     response = client_for("asso").post(
-        reverse("accounts:member_change", kwargs={"membership_id": own.pk}), {"role": Role.READ, "is_active": "on"}, follow=True
+        reverse("accounts:member_change", kwargs={"membership_id": own.pk}),
+        {"role": Role.READ, "is_active": "on"},
+        follow=True,
     )
     assert "Vous ne pouvez pas modifier votre propre rôle" in response.content.decode()
     own.refresh_from_db()
@@ -67,7 +77,9 @@ def test_an_administrator_cannot_lock_themself_out(client_for, users):
 
 def test_accounts_of_another_organisation_are_out_of_reach(client_for, users):
     other = users["ehpad"].membership
-    response = client_for("asso").post(reverse("accounts:member_change", kwargs={"membership_id": other.pk}), {"role": Role.READ})
+    response = client_for("asso").post(
+        reverse("accounts:member_change", kwargs={"membership_id": other.pk}), {"role": Role.READ}
+    )
     assert response.status_code == 404
     other.refresh_from_db()
     assert other.role == Role.VALIDATE

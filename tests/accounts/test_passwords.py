@@ -66,13 +66,24 @@ def test_a_few_typing_mistakes_do_not_lock_anyone_out(client, users):
 def test_a_logged_in_person_changes_their_password_from_my_account(client_for, users):
     client = client_for("asso")
     assert 'href="/mon-compte/mot-de-passe/"' in client.get("/mon-compte/").content.decode()
-    refused = client.post("/mon-compte/mot-de-passe/", {
-        "old_password": "pas-le-bon", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD,
-    })
+    refused = client.post(
+        "/mon-compte/mot-de-passe/",
+        {
+            "old_password": "pas-le-bon",
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+    )
     assert "Votre ancien mot de passe est incorrect" in refused.content.decode()
-    response = client.post("/mon-compte/mot-de-passe/", {
-        "old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD,
-    }, follow=True)
+    response = client.post(
+        "/mon-compte/mot-de-passe/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+        follow=True,
+    )
     assert "<h1>Mot de passe changé</h1>" in response.content.decode()
     assert _logged_in_as(client) == "asso"  # the session that changed it stays open
     users["asso"].refresh_from_db()
@@ -93,7 +104,9 @@ def test_a_forgotten_password_is_reset_through_the_link_sent_by_email(client, us
     link = re.search(r"http://testserver(/mot-de-passe-oublie/[^/\s]+/[^/\s]+/)", mail.body).group(1)
     form_page = client.get(link, follow=True)
     assert "<h1>Nouveau mot de passe</h1>" in form_page.content.decode()
-    done = client.post(form_page.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}, follow=True)
+    done = client.post(
+        form_page.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}, follow=True
+    )
     assert "<h1>Mot de passe enregistré</h1>" in done.content.decode()
     assert _log_in(client, "asso", PASSWORD).status_code == 200
     assert _log_in(client, "asso", NEW_PASSWORD).status_code == 302
@@ -129,8 +142,11 @@ def test_the_api_answers_429_in_french_beyond_the_user_rate(users, fresh_throttl
 def test_a_demo_user_resets_a_forgotten_password_by_the_address_of_the_demo(client, users, mailoutbox):
     """The demo's accounts have an address, or « Mot de passe oublié ? » could reach nobody."""
     assert {u.username: u.email for u in users.values() if u.username != "admin"} == {
-        "asso": "claire.martin@exemple.fr", "ehpad": "paul.lefevre@exemple.fr", "ars": "nadia.benali@exemple.fr",
-        "cd44": "julien.moreau@exemple.fr", "cd49": "sophie.garnier@exemple.fr",
+        "asso": "claire.martin@exemple.fr",
+        "ehpad": "paul.lefevre@exemple.fr",
+        "ars": "nadia.benali@exemple.fr",
+        "cd44": "julien.moreau@exemple.fr",
+        "cd49": "sophie.garnier@exemple.fr",
     }
     client.post("/mot-de-passe-oublie/", {"email": "paul.lefevre@exemple.fr"})
     assert [mail.to for mail in mailoutbox] == [["paul.lefevre@exemple.fr"]]

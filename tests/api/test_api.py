@@ -11,7 +11,8 @@ def test_token_authentication_and_contract_detail(users, association_contract):
     assert data["state"] == "negotiation" and data["state_label"] == "En négociation"
     assert len(data["establishments"]) == 7
     assert [(p["authority"]["name"], p["is_lead"]) for p in data["parties"]] == [
-        ("ARS Pays de la Loire", True), ("Conseil départemental de Loire-Atlantique", False)
+        ("ARS Pays de la Loire", True),
+        ("Conseil départemental de Loire-Atlantique", False),
     ]
 
 
@@ -19,7 +20,9 @@ def test_establishment_by_finess(users):
     client = APIClient()
     client.force_authenticate(users["asso"])
     data = client.get("/api/establishments/440005015/").json()
-    assert data["name"] == "IME Les Grands Chênes" and data["managing_body"]["name"] == "Association Les Chemins de Loire"
+    assert (
+        data["name"] == "IME Les Grands Chênes" and data["managing_body"]["name"] == "Association Les Chemins de Loire"
+    )
     assert client.get("/api/establishments/490008013/").status_code == 404
 
 
@@ -33,4 +36,6 @@ def test_openapi_schema_documents_the_routes(users):
     client = APIClient()
     client.force_authenticate(users["ars"])
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
-    assert {"/api/contracts/", "/api/contracts/{id}/", "/api/establishments/", "/api/establishments/{finess}/"} <= set(schema["paths"])
+    assert {"/api/contracts/", "/api/contracts/{id}/", "/api/establishments/", "/api/establishments/{finess}/"} <= set(
+        schema["paths"]
+    )

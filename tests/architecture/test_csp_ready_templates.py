@@ -9,7 +9,9 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 
-TAG = re.compile(r"<([a-zA-Z][\w:-]*)((?:[^>{]|\{[^}]*\})*)>", re.S)  # an opening tag, template tags inside it kept whole
+TAG = re.compile(
+    r"<([a-zA-Z][\w:-]*)((?:[^>{]|\{[^}]*\})*)>", re.S
+)  # an opening tag, template tags inside it kept whole
 CHECKS = (
     ("un attribut style=", lambda name, attrs: re.search(r"(?:^|\s)style\s*=", attrs)),
     ("un gestionnaire d'événement on…=", lambda name, attrs: re.search(r"(?:^|\s)on[a-z]+\s*=", attrs)),
@@ -41,15 +43,18 @@ def test_template_is_csp_ready(path):
     assert not found, f"{path.relative_to(SRC)} : " + " ; ".join(found)
 
 
-@pytest.mark.parametrize("snippet, expected", [
-    ('<div style="color:red">', 1),
-    ('<svg class="x" style="max-width:100%">', 1),
-    ('<select name="a" onchange="this.form.submit()">', 1),
-    ("<style>p { color: red }</style>", 1),
-    ("<script>alert(1)</script>", 1),
-    ('<script src="{% static \'cpom/x.js\' %}" data-csrf-token="{{ csrf_token }}"></script>', 0),
-    ('<a href="{% url \'home\' %}" {% if x %}aria-current="page"{% endif %}>Accueil</a>', 0),
-    ('<p>Le montant: une option=1</p>', 0),
-])
+@pytest.mark.parametrize(
+    "snippet, expected",
+    [
+        ('<div style="color:red">', 1),
+        ('<svg class="x" style="max-width:100%">', 1),
+        ('<select name="a" onchange="this.form.submit()">', 1),
+        ("<style>p { color: red }</style>", 1),
+        ("<script>alert(1)</script>", 1),
+        ('<script src="{% static \'cpom/x.js\' %}" data-csrf-token="{{ csrf_token }}"></script>', 0),
+        ('<a href="{% url \'home\' %}" {% if x %}aria-current="page"{% endif %}>Accueil</a>', 0),
+        ("<p>Le montant: une option=1</p>", 0),
+    ],
+)
 def test_the_walker_catches_what_it_should(snippet, expected):
     assert len(violations(snippet)) == expected

@@ -1,19 +1,5 @@
 """The journal keeps every change, even when the action names a long label."""
 
-from cpom.audit.services import entries_for, record
-
-
-def test_a_long_action_is_shortened_but_the_values_are_kept(association_contract, users):
-    label = "Nombre de jeunes adultes accueillis en séquentiel dans les établissements du secteur adulte " * 5
-    entry = record(users["asso"], association_contract, f"Version 4 : indicateur « {label} »", {"avant": label}, {"après": ""})
-    entry.refresh_from_db()
-    assert len(entry.action) == 300 and entry.action.endswith("…") and entry.action.startswith("Version 4 : indicateur « Nombre")
-    assert entry.before == {"avant": label}
-    assert entries_for(association_contract).first() == entry
-
-
-# Every change is in the journal (who, when, before, after), and the journal cannot be rewritten from the admin.
-
 import json
 
 import pytest
@@ -25,7 +11,26 @@ from cpom.access import Role
 from cpom.accounts.models import Membership
 from cpom.audit.admin import AuditedAdmin, AuditEntryAdmin
 from cpom.audit.models import AuditEntry
+from cpom.audit.services import entries_for, record
 from cpom.registry.models import Contact, Establishment
+
+
+def test_a_long_action_is_shortened_but_the_values_are_kept(association_contract, users):
+    label = "Nombre de jeunes adultes accueillis en séquentiel dans les établissements du secteur adulte " * 5
+    entry = record(
+        users["asso"], association_contract, f"Version 4 : indicateur « {label} »", {"avant": label}, {"après": ""}
+    )
+    entry.refresh_from_db()
+    assert (
+        len(entry.action) == 300
+        and entry.action.endswith("…")
+        and entry.action.startswith("Version 4 : indicateur « Nombre")
+    )
+    assert entry.before == {"avant": label}
+    assert entries_for(association_contract).first() == entry
+
+
+# Every change is in the journal (who, when, before, after), and the journal cannot be rewritten from the admin.
 
 
 def _entries(obj):
@@ -37,22 +42,34 @@ def test_an_authority_remark_is_in_the_journal(client_for, users, association_co
     client_for("cd44").post(url, {"action": "remark", "text": "Préciser le délai d'admission."})
     entry = _entries(association_contract.diagnostic)[0]
     assert (entry.action, entry.user, entry.organisation_label) == (
-        "Remarque 1.1.1 – consolidé", users["cd44"], "Conseil départemental de Loire-Atlantique")
+        "Remarque 1.1.1 – consolidé",
+        users["cd44"],
+        "Conseil départemental de Loire-Atlantique",
+    )
     assert entry.after == {"remarque": "Préciser le délai d'admission."}
 
 
 def test_accounts_and_roles_are_in_the_journal_without_passwords(client_for, users):
     client = client_for("asso")
-    client.post(reverse("accounts:members"), {
-        "username": "dq.cheminsdeloire", "first_name": "Léa", "last_name": "Bernard", "email": "lea.bernard@exemple.fr",
-        "role": Role.CONTRIBUTE, "password": "Qualite-Loire-2026!",
-    })
+    client.post(
+        reverse("accounts:members"),
+        {
+            "username": "dq.cheminsdeloire",
+            "first_name": "Léa",
+            "last_name": "Bernard",
+            "email": "lea.bernard@exemple.fr",
+            "role": Role.CONTRIBUTE,
+            "password": "Qualite-Loire-2026!",
+        },
+    )
     newcomer = get_user_model().objects.get(username="dq.cheminsdeloire")
     membership = Membership.objects.get(user=newcomer)
     client.post(reverse("accounts:member_change", kwargs={"membership_id": membership.pk}), {"role": Role.VALIDATE})
     changed, created = _entries(newcomer)
     assert created.action == "Création du compte dq.cheminsdeloire" and created.user == users["asso"]
-    assert created.after["rôle"] == "Contribution" and created.after["organisation"] == "Association Les Chemins de Loire"
+    assert (
+        created.after["rôle"] == "Contribution" and created.after["organisation"] == "Association Les Chemins de Loire"
+    )
     assert changed.action == "Modification du compte dq.cheminsdeloire"
     assert ("rôle", "Contribution", "Validation et signature") in changed.changed_fields()
     assert ("actif", True, False) in changed.changed_fields()
@@ -83,7 +100,11 @@ def test_analytical_sections_are_in_the_journal(client_for, users):
     removed, added = _entries(ime.managing_body)[:2]
     assert added.action == "Section analytique S-IME rattachée à l'IME Les Grands Chênes"
     assert added.after == {"section": "S-IME", "libellé": "IME Rezé", "établissement": str(ime)}
-    assert (removed.action, removed.before["section"], removed.after) == ("Section analytique S-IME retirée", "S-IME", None)
+    assert (removed.action, removed.before["section"], removed.after) == (
+        "Section analytique S-IME retirée",
+        "S-IME",
+        None,
+    )
 
 
 def test_every_admin_is_audited_and_the_journal_admin_writes_nothing():
@@ -107,9 +128,14 @@ def test_the_journal_cannot_be_added_to_changed_or_deleted_from_the_admin(client
 def test_an_admin_edit_and_deletion_are_in_the_journal(client_for, users):
     membership = users["cd44"].membership
     client = client_for("admin")
-    client.post(reverse("admin:accounts_membership_change", args=[membership.pk]), {
-        "user": users["cd44"].pk, "authority": membership.authority_id, "role": Role.READ,
-    })
+    client.post(
+        reverse("admin:accounts_membership_change", args=[membership.pk]),
+        {
+            "user": users["cd44"].pk,
+            "authority": membership.authority_id,
+            "role": Role.READ,
+        },
+    )
     membership.refresh_from_db()
     assert membership.role == Role.READ
     entry = _entries(membership)[0]
@@ -126,9 +152,16 @@ def test_an_admin_edit_and_deletion_are_in_the_journal(client_for, users):
 def test_the_admin_cannot_write_the_history_of_a_contract(client_for, ehpad_contract, action):
     client = client_for("admin")
     if action == "delete":
-        assert client.post(reverse("admin:contracts_contract_delete", args=[ehpad_contract.pk]), {"post": "yes"}).status_code == 403
+        assert (
+            client.post(
+                reverse("admin:contracts_contract_delete", args=[ehpad_contract.pk]), {"post": "yes"}
+            ).status_code
+            == 403
+        )
     response = client.get(reverse("admin:contracts_contract_change", args=[ehpad_contract.pk]))
-    history = next(f for f in response.context["inline_admin_formsets"] if f.opts.model._meta.model_name == "transition")
+    history = next(
+        f for f in response.context["inline_admin_formsets"] if f.opts.model._meta.model_name == "transition"
+    )
     assert not history.has_add_permission and not history.has_delete_permission and not history.has_change_permission
     assert ehpad_contract.transitions.count() == 7
 

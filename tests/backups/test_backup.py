@@ -44,7 +44,11 @@ def _rows(conn, table):
 
 
 def _checksums(root):
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in root.rglob("*") if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in root.rglob("*")
+        if p.is_file()
+    }
 
 
 def test_the_demo_comes_back_table_by_table_and_file_by_file(db, archive_of_the_demo, media, tmp_path):
@@ -63,10 +67,11 @@ def test_the_demo_comes_back_table_by_table_and_file_by_file(db, archive_of_the_
         assert outcome.files == 2
         # The triggers came back with the data: the signed contract is still frozen, the journal append-only.
         assert installed_triggers(restored) == expected_triggers(restored.vendor)
-        with pytest.raises(DatabaseError) as refused:
-            with restored.cursor() as cursor:
-                cursor.execute("UPDATE objectives_objective SET title = 'Réécrit' WHERE contract_id = "
-                               "(SELECT id FROM contracts_contract WHERE reference = 'CPOM-PDL-2024-049-07')")
+        with pytest.raises(DatabaseError) as refused, restored.cursor() as cursor:
+            cursor.execute(
+                "UPDATE objectives_objective SET title = 'Réécrit' WHERE contract_id = "
+                "(SELECT id FROM contracts_contract WHERE reference = 'CPOM-PDL-2024-049-07')"
+            )
         assert CONTENT_MESSAGE in str(refused.value)
 
 
@@ -117,13 +122,27 @@ def _altered(name, data):
     return name, data
 
 
-@pytest.mark.parametrize("change,message", [
-    (_altered, "« fichiers/diagnostic/2026/organigramme.png » ne correspond pas à son empreinte SHA-256 (fichier altéré)"),
-    (lambda name, data: None if name.endswith(".png") else (name, data), "« fichiers/diagnostic/2026/organigramme.png » manque"),
-    (lambda name, data: ("../../etc/cron.d/cpom", data) if name.endswith(".png") else (name, data),
-     "le fichier « ../../etc/cron.d/cpom » sortirait du dossier de restauration"),
-    (lambda name, data: None if name == archive.MANIFEST else (name, data), "elle ne contient pas de manifest.json"),
-])
+@pytest.mark.parametrize(
+    "change,message",
+    [
+        (
+            _altered,
+            "« fichiers/diagnostic/2026/organigramme.png » ne correspond pas à son empreinte SHA-256 (fichier altéré)",
+        ),
+        (
+            lambda name, data: None if name.endswith(".png") else (name, data),
+            "« fichiers/diagnostic/2026/organigramme.png » manque",
+        ),
+        (
+            lambda name, data: ("../../etc/cron.d/cpom", data) if name.endswith(".png") else (name, data),
+            "le fichier « ../../etc/cron.d/cpom » sortirait du dossier de restauration",
+        ),
+        (
+            lambda name, data: None if name == archive.MANIFEST else (name, data),
+            "elle ne contient pas de manifest.json",
+        ),
+    ],
+)
 def test_a_damaged_archive_is_refused_and_restores_nothing(db, small_archive, tmp_path, change, message):
     damaged = _rewritten(small_archive, tmp_path / "abîmée.tar.gz", change)
     restored_media = tmp_path / "restauré"
@@ -168,13 +187,18 @@ def _cpom(*arguments, database, var):
 
 def test_the_commands_back_up_restore_and_refuse_in_french(django_db_blocker, tmp_path):
     """« cpom sauvegarde » then « cpom restauration » as an operator runs them, each in a process of its own."""
-    with django_db_blocker.unblock(), empty_database("source", tmp_path) as source, \
-            empty_database("target", tmp_path) as target:
+    with (
+        django_db_blocker.unblock(),
+        empty_database("source", tmp_path) as source,
+        empty_database("target", tmp_path) as target,
+    ):
         assert _cpom("migrate", database=source, var=tmp_path / "var").returncode == 0
         (tmp_path / "var" / "media" / "diagnostic").mkdir(parents=True)
         (tmp_path / "var" / "media" / "diagnostic" / "plan.pdf").write_bytes(b"%PDF-1.4\n")
         done = _cpom("sauvegarde", "--sortie", str(tmp_path / "b.tar.gz"), database=source, var=tmp_path / "var")
-        assert done.stdout.startswith(f"Sauvegarde écrite : {tmp_path / 'b.tar.gz'} (base {connection.vendor}, 1 fichier, ")
+        assert done.stdout.startswith(
+            f"Sauvegarde écrite : {tmp_path / 'b.tar.gz'} (base {connection.vendor}, 1 fichier, "
+        )
         restored = _cpom("restauration", str(tmp_path / "b.tar.gz"), database=target, var=tmp_path / "var2")
         assert restored.returncode == 0, restored.stderr
         assert restored.stdout.startswith(f"Sauvegarde b.tar.gz restaurée (base {connection.vendor}, 1 fichier).")

@@ -31,8 +31,13 @@ if not HAS_CHROMIUM and os.environ.get("CPOM_REQUIRE_BROWSER") == "1":
 
 # The machine has no outside network: Chromium must not try to reach Google's services.
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 CPOM = str(Path(sys.executable).with_name("cpom"))
 ALIAS = "browser"
@@ -43,8 +48,11 @@ def pytest_collection_modifyitems(items):
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
             if not HAS_CHROMIUM:
-                item.add_marker(pytest.mark.skip(
-                    reason="Chromium de Debian introuvable (/usr/bin/chromium) : apt-get install chromium"))
+                item.add_marker(
+                    pytest.mark.skip(
+                        reason="Chromium de Debian introuvable (/usr/bin/chromium) : apt-get install chromium"
+                    )
+                )
 
 
 class _Databases:
@@ -67,8 +75,12 @@ class _Databases:
             postgres_admin(f"DROP DATABASE IF EXISTS {self.template}")
             postgres_admin(f"CREATE DATABASE {self.template}")
         # The platform's settings, as the server started on a copy (its passwords hashed as it checks them).
-        env = {**os.environ, "DATABASE_URL": self.url_of(self.template), "CPOM_VAR_DIR": str(self.folder / "var"),
-               "DJANGO_SETTINGS_MODULE": "cpom.config.settings"}
+        env = {
+            **os.environ,
+            "DATABASE_URL": self.url_of(self.template),
+            "CPOM_VAR_DIR": str(self.folder / "var"),
+            "DJANGO_SETTINGS_MODULE": "cpom.config.settings",
+        }
         subprocess.run([CPOM, "demo"], env=env, check=True, capture_output=True)
 
     def copy(self) -> str:
@@ -129,13 +141,20 @@ def demo_server(demo_databases, django_db_blocker, tmp_path):
     database_url = demo_databases.url_of(name)
     port, log = _free_port(), tmp_path / "server.log"
     env = {
-        **os.environ, "DATABASE_URL": database_url, "CPOM_VAR_DIR": str(tmp_path / "var"), "CPOM_DEBUG": "0",
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "CPOM_VAR_DIR": str(tmp_path / "var"),
+        "CPOM_DEBUG": "0",
         "DJANGO_SETTINGS_MODULE": "cpom.config.settings",
     }
     with log.open("w") as output:
         # --insecure: the static files (DSFR, htmx) are served without debug, as in the quick start.
-        process = subprocess.Popen([CPOM, "runserver", "--noreload", "--insecure", f"127.0.0.1:{port}"],
-                                   env=env, stdout=output, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [CPOM, "runserver", "--noreload", "--insecure", f"127.0.0.1:{port}"],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_for(url, process, log)

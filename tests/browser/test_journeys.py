@@ -26,8 +26,13 @@ def test_association_opens_its_contract_and_sees_seven_establishments(browser, d
     assert rows.count() == 7
     names = set(rows.locator("td:nth-child(2)").all_inner_texts())
     assert names == {
-        "IME Les Grands Chênes", "SESSAD Estuaire", "ESAT Les Ateliers de l'Erdre", "FAM Le Clos Fleuri",
-        "MAS Les Hauts de Sèvre", "Foyer de vie La Roselière", "SAVS Nantes Métropole",
+        "IME Les Grands Chênes",
+        "SESSAD Estuaire",
+        "ESAT Les Ateliers de l'Erdre",
+        "FAM Le Clos Fleuri",
+        "MAS Les Hauts de Sèvre",
+        "Foyer de vie La Roselière",
+        "SAVS Nantes Métropole",
     }
     page.close()
 
@@ -152,7 +157,9 @@ def test_an_objective_is_proposed_discussed_and_agreed_by_all_three_parties(brow
     for username in ("asso", "ars", "cd44"):
         page = _log_in(browser, demo_server, username)
         page.goto(objective_url)
-        assert page.get_by_test_id("objective-status").first.inner_text().lower() == "accepté par toutes les parties", username
+        assert page.get_by_test_id("objective-status").first.inner_text().lower() == "accepté par toutes les parties", (
+            username
+        )
         agreements = page.get_by_test_id("agreements").locator("tbody tr")
         assert agreements.count() == 3 and agreements.get_by_text("d'accord").count() == 3, username
         page.goto(f"{demo_server.url}/contrats/{contract.pk}/objectifs/")
@@ -161,14 +168,19 @@ def test_an_objective_is_proposed_discussed_and_agreed_by_all_three_parties(brow
         page.close()
 
 
-FEC_FOR_BROWSER = "\n".join([
-    "JournalCode|JournalLib|EcritureNum|EcritureDate|CompteNum|CompteLib|CompAuxNum|CompAuxLib|PieceRef|PieceDate|"
-    "EcritureLib|Debit|Credit|EcritureLet|DateLet|ValidDate|Montantdevise|Idevise",
-    "AC|Achats|1|20260115|606100|Électricité|||F1|20260115|EDF|1200,50|0,00|||20260120||EUR",
-    "AC|Achats|1|20260115|401000|Fournisseurs|||F1|20260115|EDF|0,00|1200,50|||20260120||EUR",
-    "VE|Ventes|1|20261231|411000|Usagers|||D1|20261231|Dotation|80000,00|0,00|||20261231||EUR",
-    "VE|Ventes|1|20261231|735100|Dotation globale|||D1|20261231|Dotation|0,00|80000,00|||20261231||EUR",
-]) + "\n"
+FEC_FOR_BROWSER = (
+    "\n".join(
+        [
+            "JournalCode|JournalLib|EcritureNum|EcritureDate|CompteNum|CompteLib|CompAuxNum|CompAuxLib|PieceRef|PieceDate|"
+            "EcritureLib|Debit|Credit|EcritureLet|DateLet|ValidDate|Montantdevise|Idevise",
+            "AC|Achats|1|20260115|606100|Électricité|||F1|20260115|EDF|1200,50|0,00|||20260120||EUR",
+            "AC|Achats|1|20260115|401000|Fournisseurs|||F1|20260115|EDF|0,00|1200,50|||20260120||EUR",
+            "VE|Ventes|1|20261231|411000|Usagers|||D1|20261231|Dotation|80000,00|0,00|||20261231||EUR",
+            "VE|Ventes|1|20261231|735100|Dotation globale|||D1|20261231|Dotation|0,00|80000,00|||20261231||EUR",
+        ]
+    )
+    + "\n"
+)
 
 
 def test_the_association_imports_a_fec_after_a_preview(browser, demo_server, tmp_path):
@@ -199,7 +211,11 @@ def test_the_association_imports_a_fec_after_a_preview(browser, demo_server, tmp
     assert not DataValue.objects.using(demo_server.db).filter(establishment__finess="440005015", year=2026).exists()
     page.get_by_role("button", name="Confirmer l'import").click()
     assert page.get_by_test_id("written").inner_text() == "5 comptes"
-    stored = dict(DataValue.objects.using(demo_server.db).filter(establishment__finess="440005015", year=2026).values_list("element", "value"))
+    stored = dict(
+        DataValue.objects.using(demo_server.db)
+        .filter(establishment__finess="440005015", year=2026)
+        .values_list("element", "value")
+    )
     assert stored["compte:735100"] == Decimal("-80000") and stored["compte:120"] == Decimal("-78799.5")
     page.close()
 

@@ -35,7 +35,9 @@ def quickstart_environment(var_dir: Path, **extra: str) -> dict:
 def demo_var(tmp_path_factory) -> Path:
     """Built once for the session: the concurrent writes add rows that the other tests never read."""
     var_dir = tmp_path_factory.mktemp("var")
-    subprocess.run([str(CPOM), "demo"], env=quickstart_environment(var_dir), check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [str(CPOM), "demo"], env=quickstart_environment(var_dir), check=True, capture_output=True, timeout=300
+    )
     return var_dir
 
 
@@ -53,7 +55,9 @@ class Server:
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(
                 [str(CPOM), "runserver", f"127.0.0.1:{self.port}", "--noreload"],
-                env=quickstart_environment(var_dir), stdout=log, stderr=subprocess.STDOUT,
+                env=quickstart_environment(var_dir),
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

@@ -19,8 +19,13 @@ SECTIONS = ("1.1.1", "1.1.2", "1.2.1", "1.3.1", "1.3.2")
 
 def _scenario(name: str) -> dict:
     return {
-        "name": name, "convergence_target": "47 000", "convergence_years": "3", "surplus_rule": "reserves",
-        "deficit_rule": "reserve", "opening_reserves": "10 000,00", "read_as": "",
+        "name": name,
+        "convergence_target": "47 000",
+        "convergence_years": "3",
+        "surplus_rule": "reserves",
+        "deficit_rule": "reserve",
+        "opening_reserves": "10 000,00",
+        "read_as": "",
         **{f"{kind}_rate_{year}": "1" for kind in ("envelope", "expense") for year in range(5)},
     }
 
@@ -38,7 +43,9 @@ def _writes(server, database: sqlite3.Connection) -> list[tuple[Browser, str, di
         author = people[("asso", "ars", "cd44")[number % 3]]
         path = f"{base}/objectifs/{objective}/"
         version = version_in(author.get(path))
-        writes.append((author, f"{path}negociation/", {"action": "comment", "version": version, "text": f"{MARK} {number}"}))
+        writes.append(
+            (author, f"{path}negociation/", {"action": "comment", "version": version, "text": f"{MARK} {number}"})
+        )
     for code in SECTIONS:
         path = f"{base}/diagnostic/section/{code}/"
         version = version_in(people["asso"].get(path))
@@ -66,13 +73,24 @@ def test_twenty_simultaneous_writes_on_sqlite_all_succeed(demo_server, demo_var)
     with ThreadPoolExecutor(len(writes)) as pool:
         answers = list(pool.map(write, writes))
 
-    failures = [(path, status, body[:300]) for (_, path, _), (status, body) in zip(writes, answers, strict=True) if status != 302]
+    failures = [
+        (path, status, body[:300])
+        for (_, path, _), (status, body) in zip(writes, answers, strict=True)
+        if status != 302
+    ]
     assert failures == []
-    assert database.execute("SELECT count(*) FROM objectives_message WHERE text LIKE ?", (f"{MARK} %",)).fetchone()[0] == 9
+    assert (
+        database.execute("SELECT count(*) FROM objectives_message WHERE text LIKE ?", (f"{MARK} %",)).fetchone()[0] == 9
+    )
     analyses = database.execute("SELECT text FROM diagnostic_sectionentry WHERE text LIKE ?", (f"{MARK} %",)).fetchall()
     assert sorted(text for (text,) in analyses) == [f"{MARK} {code}" for code in SECTIONS]
-    assert database.execute("SELECT count(*) FROM finance_scenario WHERE name LIKE ?", (f"{MARK} %",)).fetchone()[0] == 5
-    assert database.execute(
-        "SELECT count(*) FROM finance_budgetline l JOIN registry_establishment e ON e.id = l.establishment_id "
-        "WHERE e.finess = '440005049' AND l.amount = 12345"
-    ).fetchone()[0] >= 2
+    assert (
+        database.execute("SELECT count(*) FROM finance_scenario WHERE name LIKE ?", (f"{MARK} %",)).fetchone()[0] == 5
+    )
+    assert (
+        database.execute(
+            "SELECT count(*) FROM finance_budgetline l JOIN registry_establishment e ON e.id = l.establishment_id "
+            "WHERE e.finess = '440005049' AND l.amount = 12345"
+        ).fetchone()[0]
+        >= 2
+    )

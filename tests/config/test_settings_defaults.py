@@ -15,9 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 from django.views.defaults import server_error
 
-from cpom.finance.accounting import services as imports
-
 from conftest import quickstart_environment
+from cpom.finance.accounting import services as imports
 
 CHECKOUT = Path(__file__).resolve().parents[2]
 STRONG_KEY = "k3y-" + "aZ9_xQ7-mP2wL5vR8tN4yB6cD1eF0gH3jK-" * 2
@@ -27,7 +26,10 @@ def _settings_in_fresh_process(tmp_path, **environment) -> subprocess.CompletedP
     return subprocess.run(
         [sys.executable, "-c", "from django.conf import settings; print(settings.VAR_DIR); print(settings.DEBUG)"],
         env=quickstart_environment(tmp_path / "var", DJANGO_SETTINGS_MODULE="cpom.config.settings", **environment),
-        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -42,16 +44,22 @@ def test_production_starts_with_a_strong_key_and_named_hosts_and_without_debug(t
     assert started.stdout.splitlines()[1] == "False"
 
 
-@pytest.mark.parametrize("key", [
-    "dev-only-not-secret-cpom",
-    "court-mais-pas-vide",
-    "django-insecure-" + "x1y2z3w4v5" * 5,
-    "ab" * 30,
-])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "dev-only-not-secret-cpom",
+        "court-mais-pas-vide",
+        "django-insecure-" + "x1y2z3w4v5" * 5,
+        "ab" * 30,
+    ],
+)
 def test_production_refuses_a_weak_secret_key(tmp_path, key):
     refused = _production(tmp_path, CPOM_SECRET_KEY=key)
     assert refused.returncode != 0
-    assert "ImproperlyConfigured: CPOM_SECRET_KEY est trop faible pour la production : il faut 50 caractères au moins" in refused.stderr
+    assert (
+        "ImproperlyConfigured: CPOM_SECRET_KEY est trop faible pour la production : il faut 50 caractères au moins"
+        in refused.stderr
+    )
 
 
 @pytest.mark.parametrize("hosts", ["*", "cpom.example.fr,*", "*.example.fr", "cpom.example.fr,"])
@@ -75,11 +83,18 @@ def test_password_mails_go_to_the_console_unless_an_smtp_server_is_given(tmp_pat
     script = "from django.conf import settings; print(settings.EMAIL_BACKEND, getattr(settings, 'EMAIL_HOST', ''))"
 
     def backend(**environment):
-        environment = quickstart_environment(tmp_path / "var", DJANGO_SETTINGS_MODULE="cpom.config.settings", **environment)
-        return subprocess.run([sys.executable, "-c", script], env=environment, capture_output=True, text=True, timeout=60).stdout.split()
+        environment = quickstart_environment(
+            tmp_path / "var", DJANGO_SETTINGS_MODULE="cpom.config.settings", **environment
+        )
+        return subprocess.run(
+            [sys.executable, "-c", script], env=environment, capture_output=True, text=True, timeout=60
+        ).stdout.split()
 
     assert backend() == ["django.core.mail.backends.console.EmailBackend", "localhost"]
-    assert backend(CPOM_EMAIL_HOST="smtp.ars.example") == ["django.core.mail.backends.smtp.EmailBackend", "smtp.ars.example"]
+    assert backend(CPOM_EMAIL_HOST="smtp.ars.example") == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "smtp.ars.example",
+    ]
 
 
 def test_the_var_folder_is_the_checkout_s_whatever_the_current_folder(tmp_path):
@@ -87,7 +102,11 @@ def test_the_var_folder_is_the_checkout_s_whatever_the_current_folder(tmp_path):
     del environment["CPOM_VAR_DIR"]
     started = subprocess.run(
         [sys.executable, "-c", "from django.conf import settings; print(settings.VAR_DIR)"],
-        env=environment, cwd=tmp_path, capture_output=True, text=True, timeout=60,
+        env=environment,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert started.stdout.strip() == str(CHECKOUT / "var")
 

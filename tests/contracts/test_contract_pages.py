@@ -37,7 +37,8 @@ def test_the_ars_programs_a_contract_with_a_computed_end_date(client_for):
     assert contract.end_date == date(2028 + 5, 12, 31)
     assert contract.state == State.PROGRAMMED
     assert [str(p) for p in contract.parties.all()] == [
-        "ARS Pays de la Loire (cheffe de file)", "Conseil départemental de Maine-et-Loire"
+        "ARS Pays de la Loire (cheffe de file)",
+        "Conseil départemental de Maine-et-Loire",
     ]
     body = response.content.decode()
     assert "est inscrit à la programmation" in body and "Périmètre : 2 établissements" in body
@@ -48,7 +49,10 @@ def test_the_ars_programs_a_contract_with_a_computed_end_date(client_for):
     "overrides,message",
     [
         ({"end_date": "2028-06-30"}, "La date de fin doit être postérieure à la date d&#x27;effet."),
-        ({"end_date": "2034-06-30"}, "La date de fin dépasse la durée du contrat (5 ans) : elle doit être au plus tard le 31/12/2033."),
+        (
+            {"end_date": "2034-06-30"},
+            "La date de fin dépasse la durée du contrat (5 ans) : elle doit être au plus tard le 31/12/2033.",
+        ),
         ({"duration_years": "7"}, "Un CPOM est conclu pour cinq ans au plus."),
         ({"target_signature_date": "2035-01-01"}, "La signature visée doit précéder la fin du contrat."),
         ({"start_date": "01/2029"}, "Saisissez une date valide."),
@@ -65,11 +69,26 @@ def test_bad_contract_input_gets_a_french_message_and_saves_nothing(client_for, 
 THIS_YEAR = date.today().year
 
 
-@pytest.mark.parametrize("field, typed, window", [
-    ("start_date", "1900-01-01", f"entre le 01/01/{THIS_YEAR - 5} et le 31/12/{THIS_YEAR + 5} (vous avez saisi le 01/01/1900)"),
-    ("start_date", "2999-01-01", f"entre le 01/01/{THIS_YEAR - 5} et le 31/12/{THIS_YEAR + 5} (vous avez saisi le 01/01/2999)"),
-    ("target_signature_date", "1899-06-30", f"entre le 01/01/{THIS_YEAR - 5} et le 31/12/{THIS_YEAR + 10} (vous avez saisi le 30/06/1899)"),
-])
+@pytest.mark.parametrize(
+    "field, typed, window",
+    [
+        (
+            "start_date",
+            "1900-01-01",
+            f"entre le 01/01/{THIS_YEAR - 5} et le 31/12/{THIS_YEAR + 5} (vous avez saisi le 01/01/1900)",
+        ),
+        (
+            "start_date",
+            "2999-01-01",
+            f"entre le 01/01/{THIS_YEAR - 5} et le 31/12/{THIS_YEAR + 5} (vous avez saisi le 01/01/2999)",
+        ),
+        (
+            "target_signature_date",
+            "1899-06-30",
+            f"entre le 01/01/{THIS_YEAR - 5} et le 31/12/{THIS_YEAR + 10} (vous avez saisi le 30/06/1899)",
+        ),
+    ],
+)
 def test_a_date_out_of_the_plausible_window_is_refused_naming_the_window(client_for, field, typed, window):
     before = Contract.objects.count()
     response = client_for("ars").post(reverse("contracts:create"), _new_contract_post(**{field: typed}))
@@ -82,7 +101,10 @@ def test_perimeter_must_belong_to_the_managing_body(client_for):
     data = _new_contract_post()
     data["establishments"].append(mas.pk)
     response = client_for("ars").post(reverse("contracts:create"), data)
-    assert "Un établissement choisi n&#x27;est pas géré par l&#x27;organisme gestionnaire du contrat." in response.content.decode()
+    assert (
+        "Un établissement choisi n&#x27;est pas géré par l&#x27;organisme gestionnaire du contrat."
+        in response.content.decode()
+    )
     assert not Contract.objects.filter(reference="CPOM-PDL-2029-049-02").exists()
 
 
@@ -101,12 +123,17 @@ def test_perimeter_choices_follow_the_managing_body(client_for):
 
 def _edit_post(contract, **overrides):
     data = {
-        "reference": contract.reference, "title": contract.title, "legal_basis": contract.legal_basis,
-        "duration_years": contract.duration_years, "start_date": contract.start_date.isoformat(),
-        "end_date": contract.end_date.isoformat(), "target_signature_date": "2026-12-18",
+        "reference": contract.reference,
+        "title": contract.title,
+        "legal_basis": contract.legal_basis,
+        "duration_years": contract.duration_years,
+        "start_date": contract.start_date.isoformat(),
+        "end_date": contract.end_date.isoformat(),
+        "target_signature_date": "2026-12-18",
         "lead_authority": contract.lead_authority_id,
         "other_authorities": [p.authority_id for p in contract.parties.all() if not p.is_lead],
-        "establishments": list(contract.establishments.values_list("pk", flat=True)), "version": contract.version,
+        "establishments": list(contract.establishments.values_list("pk", flat=True)),
+        "version": contract.version,
     }
     data.update(overrides)
     return data
@@ -114,7 +141,9 @@ def _edit_post(contract, **overrides):
 
 def test_the_lead_edits_the_frame_and_the_change_is_audited(client_for, association_contract):
     client = client_for("ars")
-    client.post(reverse("contracts:update", kwargs={"contract_id": association_contract.pk}), _edit_post(association_contract))
+    client.post(
+        reverse("contracts:update", kwargs={"contract_id": association_contract.pk}), _edit_post(association_contract)
+    )
     association_contract.refresh_from_db()
     assert association_contract.target_signature_date == date(2026, 12, 18)
     entry = AuditEntry.objects.get(object_id=str(association_contract.pk), action="Modification du cadre du contrat")
@@ -125,7 +154,9 @@ def test_the_lead_edits_the_frame_and_the_change_is_audited(client_for, associat
 def test_a_stale_edit_is_refused_not_overwritten(client_for, association_contract):
     stale = _edit_post(association_contract, title="Titre d'un onglet resté ouvert")
     client = client_for("ars")
-    client.post(reverse("contracts:update", kwargs={"contract_id": association_contract.pk}), _edit_post(association_contract))
+    client.post(
+        reverse("contracts:update", kwargs={"contract_id": association_contract.pk}), _edit_post(association_contract)
+    )
     response = client.post(reverse("contracts:update", kwargs={"contract_id": association_contract.pk}), stale)
     assert_stale(response)
     association_contract.refresh_from_db()

@@ -66,7 +66,11 @@ def test_allowed_transition_by_each_allowed_actor(association_contract, users, p
         with _rolled_back():
             contract = _put_in(association_contract, from_state)
             record = lifecycle.transition(
-                contract, to_state, users[username], comment="Motif précisé.", today=_a_day_when_checks_pass(contract, rule)
+                contract,
+                to_state,
+                users[username],
+                comment="Motif précisé.",
+                today=_a_day_when_checks_pass(contract, rule),
             )
             contract.refresh_from_db()
             assert contract.state == to_state
@@ -82,8 +86,12 @@ def test_transition_refused_to_everyone_else(association_contract, users, pair, 
     for username in sorted(EVERYONE - _allowed_users(rule)):
         with pytest.raises(TransitionRefused) as refused:
             lifecycle.transition(contract, to_state, users[username], comment="Motif.", today=today)
-        assert any(reason.startswith(("Seule l'autorité cheffe de file, l'ARS Pays de la Loire, peut", "Seules les parties au contrat ("))
-                   for reason in refused.value.reasons), username
+        assert any(
+            reason.startswith(
+                ("Seule l'autorité cheffe de file, l'ARS Pays de la Loire, peut", "Seules les parties au contrat (")
+            )
+            for reason in refused.value.reasons
+        ), username
     contract.refresh_from_db()
     assert contract.state == from_state
 
@@ -133,21 +141,26 @@ def test_every_funder_of_the_perimeter_must_be_party(association_contract, users
     contract.parties.exclude(is_lead=True).delete()
     reasons = lifecycle.refusal_reasons(contract, State.READY_FOR_SIGNATURE, users["ars"])
     assert len(reasons) == 3  # FAM, foyer de vie and SAVS are funded by the council
-    assert "L'établissement SAVS Nantes Métropole relève du Conseil départemental de Loire-Atlantique, qui n'est pas partie au contrat." in reasons
+    assert (
+        "L'établissement SAVS Nantes Métropole relève du Conseil départemental de Loire-Atlantique, qui n'est pas partie au contrat."
+        in reasons
+    )
 
 
 def test_perimeter_limited_to_the_managing_body(association_contract, ehpad_contract, users):
     contract = _put_in(association_contract, State.PROGRAMMED)
     contract.establishments.add(ehpad_contract.establishments.get(category="SSIAD"))
     reasons = lifecycle.refusal_reasons(contract, State.LAUNCHED, users["ars"])
-    assert any("SSIAD du Baugeois" in r and "n'est pas géré par l'Association Les Chemins de Loire" in r for r in reasons)
+    assert any(
+        "SSIAD du Baugeois" in r and "n'est pas géré par l'Association Les Chemins de Loire" in r for r in reasons
+    )
 
 
 def test_entry_into_force_waits_for_the_start_date(association_contract, users):
     contract = _put_in(association_contract, State.SIGNED)
-    assert lifecycle.refusal_reasons(contract, State.IN_FORCE, users["ars"], today=contract.start_date - timedelta(days=1)) == [
-        "Le contrat n'entre en vigueur qu'à sa date d'effet, le 01/01/2027."
-    ]
+    assert lifecycle.refusal_reasons(
+        contract, State.IN_FORCE, users["ars"], today=contract.start_date - timedelta(days=1)
+    ) == ["Le contrat n'entre en vigueur qu'à sa date d'effet, le 01/01/2027."]
 
 
 def test_renewal_opens_18_months_before_the_end(association_contract, users):
@@ -161,9 +174,9 @@ def test_renewal_opens_18_months_before_the_end(association_contract, users):
 
 def test_closing_waits_for_the_end(association_contract, users):
     contract = _put_in(association_contract, State.RENEWAL)
-    assert lifecycle.refusal_reasons(contract, State.CLOSED, users["ars"], today=contract.end_date - timedelta(days=1)) == [
-        "Le contrat ne peut être clos qu'à son terme, le 31/12/2031."
-    ]
+    assert lifecycle.refusal_reasons(
+        contract, State.CLOSED, users["ars"], today=contract.end_date - timedelta(days=1)
+    ) == ["Le contrat ne peut être clos qu'à son terme, le 31/12/2031."]
 
 
 def test_a_stale_copy_cannot_move_the_contract(association_contract, users):
@@ -181,7 +194,11 @@ def test_transition_through_the_contract_page(client_for, association_contract):
     assert "Déclarer le contrat prêt pour signature" in page
     response = client.post(
         f"{association_contract.get_absolute_url()}etat/",
-        {"to_state": State.READY_FOR_SIGNATURE, "version": association_contract.version, "comment": "Objectifs arrêtés."},
+        {
+            "to_state": State.READY_FOR_SIGNATURE,
+            "version": association_contract.version,
+            "comment": "Objectifs arrêtés.",
+        },
         follow=True,
     )
     body = response.content.decode()
@@ -195,7 +212,10 @@ def test_refusal_on_the_contract_page_says_why(client_for, association_contract)
         {"to_state": State.READY_FOR_SIGNATURE, "version": association_contract.version},
         follow=True,
     )
-    assert "Seule l&#x27;autorité cheffe de file, l&#x27;ARS Pays de la Loire, peut effectuer cette action." in response.content.decode()
+    assert (
+        "Seule l&#x27;autorité cheffe de file, l&#x27;ARS Pays de la Loire, peut effectuer cette action."
+        in response.content.decode()
+    )
     association_contract.refresh_from_db()
     assert association_contract.state == State.NEGOTIATION
 
@@ -216,5 +236,7 @@ def test_readiness_blocks_the_move_to_signature(ready_association_contract, user
 def test_a_step_open_to_both_sides_names_every_party_to_outsiders(association_contract, users):
     contract = _put_in(association_contract, State.DIAGNOSTIC)
     reasons = lifecycle.refusal_reasons(contract, State.NEGOTIATION, users["cd49"])
-    assert ("Seules les parties au contrat (l'Association Les Chemins de Loire, l'ARS Pays de la Loire, le Conseil "
-            "départemental de Loire-Atlantique) peuvent effectuer cette action.") in reasons
+    assert (
+        "Seules les parties au contrat (l'Association Les Chemins de Loire, l'ARS Pays de la Loire, le Conseil "
+        "départemental de Loire-Atlantique) peuvent effectuer cette action."
+    ) in reasons

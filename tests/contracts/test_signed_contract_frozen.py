@@ -46,8 +46,14 @@ def full_contract(association_contract, users):
     """The association's contract with a row in every frozen table (the demo attaches no document)."""
     entry = association_contract.diagnostic.entries.first()
     attachment = Attachment.objects.create(
-        entry=entry, kind="other", label="Organigramme", file="diagnostic/2026/organigramme.pdf",
-        original_name="organigramme.pdf", size=10, sha256="0" * 64, uploaded_by=users["asso"],
+        entry=entry,
+        kind="other",
+        label="Organigramme",
+        file="diagnostic/2026/organigramme.pdf",
+        original_name="organigramme.pdf",
+        size=10,
+        sha256="0" * 64,
+        uploaded_by=users["asso"],
         organisation_label="Association Les Chemins de Loire",
     )
     association_contract.diagnostic.findings.first().evidence_attachments.add(attachment)
@@ -74,7 +80,10 @@ def test_every_row_the_signature_covers_refuses_update_delete_and_insert(signed_
     _refused(lambda: _sql(f"DELETE FROM {table} WHERE {pk} = %s", [row.pk]), message)
     _refused(lambda: model.objects.filter(pk=row.pk).delete(), message)
     columns = ", ".join(_quoted(f.column) for f in model._meta.concrete_fields if not f.primary_key)
-    _refused(lambda: _sql(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {table} WHERE {pk} = %s", [row.pk]), message)
+    _refused(
+        lambda: _sql(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {table} WHERE {pk} = %s", [row.pk]),
+        message,
+    )
     assert model.objects.filter(pk=row.pk).exists()
 
 
@@ -98,8 +107,7 @@ def test_every_model_hanging_off_a_contract_is_frozen_or_exempt_with_a_reason():
             if any(f.many_to_one and f.related_model in hanging for f in model._meta.concrete_fields):
                 hanging.add(model)
     missing = {
-        m._meta.label for m in hanging
-        if m._meta.db_table not in covered_tables and m._meta.label not in freeze.EXEMPT
+        m._meta.label for m in hanging if m._meta.db_table not in covered_tables and m._meta.label not in freeze.EXEMPT
     }
     assert missing == set()
     for model in hanging - {Contract}:
@@ -113,55 +121,87 @@ FRAME_COLUMNS = [f.column for f in Contract._meta.concrete_fields if f.column no
 
 @pytest.mark.parametrize("column", FRAME_COLUMNS)
 def test_no_column_of_a_signed_contract_frame_changes(ehpad_contract, column):
-    value = {"id": 9999, "managing_body_id": Contract.objects.get(reference="CPOM-PDL-2027-044-01").managing_body_id,
-             "duration_years": 4, "start_date": "2024-02-01", "end_date": "2029-12-31",
-             "target_signature_date": "2023-01-01", "created_at": "2020-01-01 00:00:00+00:00"}.get(column, "Réécrit")
-    _refused(lambda: _sql(f"UPDATE contracts_contract SET {column} = %s WHERE id = %s", [value, ehpad_contract.pk]),
-             freeze.FRAME_MESSAGE)
+    value = {
+        "id": 9999,
+        "managing_body_id": Contract.objects.get(reference="CPOM-PDL-2027-044-01").managing_body_id,
+        "duration_years": 4,
+        "start_date": "2024-02-01",
+        "end_date": "2029-12-31",
+        "target_signature_date": "2023-01-01",
+        "created_at": "2020-01-01 00:00:00+00:00",
+    }.get(column, "Réécrit")
+    _refused(
+        lambda: _sql(f"UPDATE contracts_contract SET {column} = %s WHERE id = %s", [value, ehpad_contract.pk]),
+        freeze.FRAME_MESSAGE,
+    )
     assert Contract.objects.get(pk=ehpad_contract.pk).title == "CPOM tripartite de l'EHPAD Les Tilleuls"
 
 
 def test_a_signed_contract_cannot_go_back_to_negotiation_even_with_a_forged_transition(ehpad_contract):
     def forged():
-        Transition.objects.create(contract=ehpad_contract, from_state=State.IN_FORCE, to_state=State.NEGOTIATION,
-                                  organisation_label="Quelqu'un")
+        Transition.objects.create(
+            contract=ehpad_contract,
+            from_state=State.IN_FORCE,
+            to_state=State.NEGOTIATION,
+            organisation_label="Quelqu'un",
+        )
         Contract.objects.filter(pk=ehpad_contract.pk).update(state=State.NEGOTIATION)
 
     _refused(forged, freeze.STATE_MESSAGE)
-    _refused(lambda: _sql("UPDATE contracts_contract SET state = 'negotiation' WHERE id = %s", [ehpad_contract.pk]),
-             freeze.STATE_MESSAGE)
+    _refused(
+        lambda: _sql("UPDATE contracts_contract SET state = 'negotiation' WHERE id = %s", [ehpad_contract.pk]),
+        freeze.STATE_MESSAGE,
+    )
     assert Contract.objects.get(pk=ehpad_contract.pk).state == State.IN_FORCE
 
 
 def test_a_state_change_needs_its_transition_recorded_first(ehpad_contract):
     _refused(lambda: Contract.objects.filter(pk=ehpad_contract.pk).update(state=State.RENEWAL), freeze.STATE_MESSAGE)
-    Transition.objects.create(contract=ehpad_contract, from_state=State.IN_FORCE, to_state=State.RENEWAL,
-                              organisation_label="ARS Pays de la Loire")
+    Transition.objects.create(
+        contract=ehpad_contract,
+        from_state=State.IN_FORCE,
+        to_state=State.RENEWAL,
+        organisation_label="ARS Pays de la Loire",
+    )
     Contract.objects.filter(pk=ehpad_contract.pk).update(state=State.RENEWAL)
     assert Contract.objects.get(pk=ehpad_contract.pk).state == State.RENEWAL
 
 
 def test_an_unsigned_contract_cannot_skip_to_signed(association_contract):
     def skipped():
-        Transition.objects.create(contract=association_contract, from_state=State.NEGOTIATION, to_state=State.SIGNED,
-                                  organisation_label="Quelqu'un")
+        Transition.objects.create(
+            contract=association_contract,
+            from_state=State.NEGOTIATION,
+            to_state=State.SIGNED,
+            organisation_label="Quelqu'un",
+        )
         Contract.objects.filter(pk=association_contract.pk).update(state=State.SIGNED)
 
     _refused(skipped, freeze.STATE_MESSAGE)
 
 
 def test_a_transition_starts_from_the_contract_state(association_contract):
-    _refused(lambda: Transition.objects.create(contract=association_contract, from_state=State.PROGRAMMED,
-                                               to_state=State.LAUNCHED, organisation_label="x"),
-             freeze.HISTORY_CHAIN_MESSAGE)
+    _refused(
+        lambda: Transition.objects.create(
+            contract=association_contract, from_state=State.PROGRAMMED, to_state=State.LAUNCHED, organisation_label="x"
+        ),
+        freeze.HISTORY_CHAIN_MESSAGE,
+    )
 
 
 def test_a_contract_is_not_created_signed(association_contract):
-    _refused(lambda: Contract.objects.create(
-        reference="CPOM-FAUX", title="Faux", managing_body=association_contract.managing_body,
-        legal_basis=association_contract.legal_basis, start_date=association_contract.start_date,
-        end_date=association_contract.end_date, state=State.IN_FORCE,
-    ), freeze.CREATED_SIGNED_MESSAGE)
+    _refused(
+        lambda: Contract.objects.create(
+            reference="CPOM-FAUX",
+            title="Faux",
+            managing_body=association_contract.managing_body,
+            legal_basis=association_contract.legal_basis,
+            start_date=association_contract.start_date,
+            end_date=association_contract.end_date,
+            state=State.IN_FORCE,
+        ),
+        freeze.CREATED_SIGNED_MESSAGE,
+    )
 
 
 def test_a_signed_contract_cannot_be_deleted(ehpad_contract):
@@ -194,12 +234,17 @@ def test_history_and_journal_are_append_only_for_every_contract(request, contrac
     assert AuditEntry.objects.filter(pk=entry.pk, action=entry.action).exists()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="TRUNCATE is PostgreSQL's; SQLite's DELETE fires the row triggers")
-@pytest.mark.parametrize("table,message", [
-    ("audit_auditentry", freeze.AUDIT_MESSAGE),
-    ("contracts_transition", freeze.HISTORY_MESSAGE),
-    ("objectives_target", freeze.CONTENT_MESSAGE),
-])
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="TRUNCATE is PostgreSQL's; SQLite's DELETE fires the row triggers"
+)
+@pytest.mark.parametrize(
+    "table,message",
+    [
+        ("audit_auditentry", freeze.AUDIT_MESSAGE),
+        ("contracts_transition", freeze.HISTORY_MESSAGE),
+        ("objectives_target", freeze.CONTENT_MESSAGE),
+    ],
+)
 def test_truncate_is_refused(db, table, message):
     _refused(lambda: _sql(f"TRUNCATE {table} CASCADE"), message)
 
@@ -236,8 +281,13 @@ def _installed(vendor):
 # The establishments a signed contract covers (issue: a user rewrote the EHPAD's places and category).
 
 FROZEN_ESTABLISHMENT_CHANGES = {
-    "finess": "490008999", "category": "MAS", "sector": "PH", "audience": "children", "authorised_places": 999,
-    "installed_places": 10, "department": "44",
+    "finess": "490008999",
+    "category": "MAS",
+    "sector": "PH",
+    "audience": "children",
+    "authorised_places": 999,
+    "installed_places": 10,
+    "department": "44",
 }
 
 
@@ -250,8 +300,10 @@ def test_what_a_signed_perimeter_depends_on_is_frozen(ehpad_contract, column, va
 
 def test_a_covered_establishment_keeps_its_managing_body_and_funders(ehpad_contract, association_contract):
     ehpad = ehpad_contract.establishments.get(category="EHPAD")
-    _refused(lambda: Establishment.objects.filter(pk=ehpad.pk).update(managing_body=association_contract.managing_body),
-             freeze.ESTABLISHMENT_MESSAGE)
+    _refused(
+        lambda: Establishment.objects.filter(pk=ehpad.pk).update(managing_body=association_contract.managing_body),
+        freeze.ESTABLISHMENT_MESSAGE,
+    )
     _refused(lambda: ehpad.funders.clear(), freeze.ESTABLISHMENT_MESSAGE)
     _refused(lambda: ehpad.funders.add(Authority.objects.get(kind="CD", territory="44")), freeze.ESTABLISHMENT_MESSAGE)
     _refused(lambda: _sql("DELETE FROM registry_establishment WHERE id = %s", [ehpad.pk]), freeze.ESTABLISHMENT_MESSAGE)

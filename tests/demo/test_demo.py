@@ -38,7 +38,10 @@ def test_demo_matches_the_story(association_contract, ehpad_contract):
     assert association_contract.state == State.NEGOTIATION
     categories = sorted(association_contract.establishments.values_list("category", flat=True))
     assert categories == ["ESAT", "FAM", "FV", "IME", "MAS", "SAVS", "SESSAD"]
-    assert {p.authority.name for p in association_contract.parties.all()} == {"ARS Pays de la Loire", "Conseil départemental de Loire-Atlantique"}
+    assert {p.authority.name for p in association_contract.parties.all()} == {
+        "ARS Pays de la Loire",
+        "Conseil départemental de Loire-Atlantique",
+    }
     assert ehpad_contract.state == State.IN_FORCE
     assert sorted(ehpad_contract.establishments.values_list("category", flat=True)) == ["EHPAD", "SSIAD"]
     assert ehpad_contract.start_date.year == 2024  # third year in 2026
@@ -53,19 +56,27 @@ def test_every_demo_finess_is_valid(db):
 def test_demo_users_log_in_with_the_readme_password(db):
     for username in ["asso", "ehpad", "ars", "cd44", "cd49", "admin"]:
         # With the request a login comes with: django-axes counts failures per identifier and address.
-        assert authenticate(RequestFactory().post("/connexion/"), username=username, password="cpom-demo-2026") is not None, username
+        assert (
+            authenticate(RequestFactory().post("/connexion/"), username=username, password="cpom-demo-2026") is not None
+        ), username
 
 
 def test_association_diagnostic_covers_titre_1_and_the_anap_sheets(association_contract):
     diagnostic = association_contract.diagnostic
-    consolidated = set(diagnostic.entries.filter(establishment=None).exclude(text="").values_list("section__code", flat=True))
-    sub_items = set(diagnostic.template.sections.filter(part="titre1", parent__isnull=False).values_list("code", flat=True))
+    consolidated = set(
+        diagnostic.entries.filter(establishment=None).exclude(text="").values_list("section__code", flat=True)
+    )
+    sub_items = set(
+        diagnostic.template.sections.filter(part="titre1", parent__isnull=False).values_list("code", flat=True)
+    )
     assert sub_items <= consolidated
     assert len({c for c in consolidated if c.startswith("anap-")}) >= 5
     assert diagnostic.entries.exclude(establishment=None).count() >= 4
     assert "libre" not in consolidated and not diagnostic.findings.filter(section__code="libre").exists()
     assert diagnostic.salient_issues and diagnostic.perspectives.count() == 4
-    remarks = [(r.authority.name, r.author.membership.authority_id) for e in diagnostic.entries.all() for r in e.remarks.all()]
+    remarks = [
+        (r.authority.name, r.author.membership.authority_id) for e in diagnostic.entries.all() for r in e.remarks.all()
+    ]
     assert {name for name, _ in remarks} == {"ARS Pays de la Loire", "Conseil départemental de Loire-Atlantique"}
 
 
@@ -88,8 +99,11 @@ def test_association_findings_follow_the_method(association_contract):
         for indicator in finding.evidence_indicators.all():
             assert indicator.catalogue.authority_id is None
             where = [finding.establishment] if finding.establishment else perimeter
-            assert IndicatorValue.objects.filter(indicator=indicator, establishment__in=where, value__isnull=False).exists(), (
-                finding.text, indicator.code,
+            assert IndicatorValue.objects.filter(
+                indicator=indicator, establishment__in=where, value__isnull=False
+            ).exists(), (
+                finding.text,
+                indicator.code,
             )
 
 
@@ -101,11 +115,16 @@ def test_association_objectives_tell_the_negotiation(association_contract):
     assert {o.status for o in strategic} == {Status.AGREED}
     assert len(operational) == 12
     assert Counter(o.status for o in operational) == {
-        Status.AGREED: 8, Status.UNDER_DISCUSSION: 2, Status.PROPOSED: 1, Status.INTENTION: 1,
+        Status.AGREED: 8,
+        Status.UNDER_DISCUSSION: 2,
+        Status.PROPOSED: 1,
+        Status.INTENTION: 1,
     }
     assert [o.funding for o in operational if o.status == Status.INTENTION] == [Funding.INTENTION]
     assert Counter(str(o.proposed_by_authority or "") for o in operational) == {
-        "": 8, "ARS Pays de la Loire": 3, "Conseil départemental de Loire-Atlantique": 1,
+        "": 8,
+        "ARS Pays de la Loire": 3,
+        "Conseil départemental de Loire-Atlantique": 1,
     }
     assert {o.version for o in operational} >= {1, 2, 3}
     assert any(o.level == Level.ACTION for o in objectives)
@@ -122,7 +141,9 @@ def test_association_objectives_tell_the_negotiation(association_contract):
             # Played through the negotiation's services, where proposing a version is agreeing to it: the only
             # agreement is the proposer's own, and nobody has said a word yet.
             assert not objective.messages.exists()
-            assert [(a.authority, a.version) for a in objective.agreements.all()] == [(objective.proposed_by_authority, 1)]
+            assert [(a.authority, a.version) for a in objective.agreements.all()] == [
+                (objective.proposed_by_authority, 1)
+            ]
 
 
 def test_association_readiness_shows_the_open_objectives_and_one_content_problem(association_contract):
@@ -145,7 +166,9 @@ def test_ehpad_contract_has_no_blocker(ehpad_contract):
 def test_every_agreed_objective_has_one_agreement_per_party_at_its_current_version(db):
     for objective in Objective.objects.select_related("contract"):
         parties = {(p.managing_body_id, p.authority_id) for p in negotiation.parties(objective.contract)}
-        current = [(a.managing_body_id, a.authority_id) for a in objective.agreements.all() if a.version == objective.version]
+        current = [
+            (a.managing_body_id, a.authority_id) for a in objective.agreements.all() if a.version == objective.version
+        ]
         assert len(current) == len(set(current)), objective
         if objective.status in (Status.AGREED, Status.INTENTION):
             assert set(current) == parties, objective
@@ -157,11 +180,16 @@ def test_messages_and_agreements_are_those_the_services_write(db):
     for agreement in Agreement.objects.select_related("user__membership", "objective"):
         event = f"a donné son accord à la version {agreement.version}"
         # Proposing or editing a version is agreeing to it, without a message; any other agreement says so once.
-        put_forward = entries_for(agreement.objective).filter(
-            user=agreement.user, action__startswith=f"Version {agreement.version} : "
-        ).exists()
+        put_forward = (
+            entries_for(agreement.objective)
+            .filter(user=agreement.user, action__startswith=f"Version {agreement.version} : ")
+            .exists()
+        )
         assert Message.objects.filter(
-            objective=agreement.objective_id, author=agreement.user, event=event, objective_version=agreement.version,
+            objective=agreement.objective_id,
+            author=agreement.user,
+            event=event,
+            objective_version=agreement.version,
         ).count() == (0 if put_forward else 1), (agreement.objective, agreement.user, agreement.version)
     for message in Message.objects.select_related("author__membership", "objective"):
         assert message.organisation_label == message.author.membership.organisation_label

@@ -8,12 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from cpom.audit.models import AuditEntry
 from cpom.contracts.models import State, Transition
 from cpom.demo.clock import PARIS, fixed_clock, moment
 from cpom.demo.loader import DEMO_USERS, StoryStepFailed, play
 from cpom.demo.story import STORIES, StoryFileError, read_stories, read_story
-
 from support import empty_database
 
 USERS = {username for username, *_ in DEMO_USERS}
@@ -65,15 +63,21 @@ def test_the_demo_stories_are_read_in_order_with_their_users_and_dates():
     ("change", "message"),
     [
         (('lead = "ars"\n', ""), "essai.toml, [contract] : la clé « lead » manque."),
-        (('on = 2026-02-09\nby = "ars"', 'on = 2026-02-09\nby = "inconnu"'),
-         "essai.toml, étape 2 : utilisateur « inconnu » inconnu de la démonstration."),
+        (
+            ('on = 2026-02-09\nby = "ars"', 'on = 2026-02-09\nby = "inconnu"'),
+            "essai.toml, étape 2 : utilisateur « inconnu » inconnu de la démonstration.",
+        ),
         (('to = "launched"', 'to = "lancé"'), "essai.toml, étape 2 : état « lancé » inconnu."),
-        (("on = 2026-02-09", 'on = "9 février 2026"'),
-         "essai.toml, étape 2 : « on » doit être une date (AAAA-MM-JJ), pas « 9 février 2026 »."),
+        (
+            ("on = 2026-02-09", 'on = "9 février 2026"'),
+            "essai.toml, étape 2 : « on » doit être une date (AAAA-MM-JJ), pas « 9 février 2026 ».",
+        ),
         (('to = "launched"\n', ""), "essai.toml, étape 2 : la clé « to » manque."),
         (('action = "transition"', 'action = "signer"'), "essai.toml, étape 2 : action « signer » inconnue"),
-        (('action = "programmer"', 'action = "transition"\nto = "launched"'),
-         "essai.toml, étape 1 (transition vers « launched » par ars le 02/02/2026) : la première étape doit être « programmer »."),
+        (
+            ('action = "programmer"', 'action = "transition"\nto = "launched"'),
+            "essai.toml, étape 1 (transition vers « launched » par ars le 02/02/2026) : la première étape doit être « programmer ».",
+        ),
     ],
 )
 def test_a_wrong_story_file_is_refused_in_french_naming_the_file_and_the_step(tmp_path, change, message):
@@ -104,7 +108,10 @@ def _context(users):
     from cpom.registry.models import Authority, ManagingBody
 
     bodies = {"association": ManagingBody.objects.get(name="Association Les Chemins de Loire")}
-    authorities = {a: Authority.objects.get(name=n) for a, n in [("ars", "ARS Pays de la Loire"), ("cd44", "Conseil départemental de Loire-Atlantique")]}
+    authorities = {
+        a: Authority.objects.get(name=n)
+        for a, n in [("ars", "ARS Pays de la Loire"), ("cd44", "Conseil départemental de Loire-Atlantique")]
+    }
     return {"users": users, "bodies": bodies, "authorities": authorities}
 
 
@@ -120,7 +127,9 @@ def test_a_story_step_breaking_a_rule_makes_the_demo_fail_loudly_naming_the_step
     # The step before it was played through the services, as its user, at its date.
     (programmed,) = Transition.objects.filter(contract=played["essai"])
     assert (programmed.user.username, programmed.comment, programmed.at) == (
-        "ars", "Programmé pour l'essai.", datetime(2026, 2, 2, 10, tzinfo=PARIS),
+        "ars",
+        "Programmé pour l'essai.",
+        datetime(2026, 2, 2, 10, tzinfo=PARIS),
     )
 
 
@@ -167,19 +176,30 @@ def test_playing_the_stories_again_on_an_empty_database_gives_the_same_dates(db,
     assert history[-1][2:4] == (State.IN_FORCE, "ars")  # the EHPAD's contract, signed last
 
 
-def test_a_negotiation_event_the_rules_refuse_stops_the_demo_naming_the_objective_and_the_day(association_contract, users):
+def test_a_negotiation_event_the_rules_refuse_stops_the_demo_naming_the_objective_and_the_day(
+    association_contract, users
+):
     from cpom.demo import contract_content as content
     from cpom.diagnostic.models import DiagnosticTemplate
     from cpom.objectives.models import Level, Objective
     from cpom.registry.models import Authority
 
     by_key = {"association": users["asso"], "ars": users["ars"], "cd44": users["cd44"], "cd49": users["cd49"]}
-    authorities = {key: Authority.objects.get(pk=by_key[key].membership.authority_id) for key in ("ars", "cd44", "cd49")}
+    authorities = {
+        key: Authority.objects.get(pk=by_key[key].membership.authority_id) for key in ("ars", "cd44", "cd49")
+    }
     builder = content._Builder(
-        content.ASSOCIATION, association_contract, DiagnosticTemplate.objects.get(code=content.TEMPLATE_CODE), {}, {},
-        by_key, authorities,
+        content.ASSOCIATION,
+        association_contract,
+        DiagnosticTemplate.objects.get(code=content.TEMPLATE_CODE),
+        {},
+        {},
+        by_key,
+        authorities,
     )
-    objective = Objective.objects.create(contract=association_contract, level=Level.STRATEGIC, number="9", title="Essai")
+    objective = Objective.objects.create(
+        contract=association_contract, level=Level.STRATEGIC, number="9", title="Essai"
+    )
     with pytest.raises(content.StoryError) as refused:
         builder._negotiate(objective, "", date(2026, 11, 2), [], [("cd49", date(2026, 11, 3), None)])
     assert str(refused.value) == (

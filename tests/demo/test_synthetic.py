@@ -66,8 +66,15 @@ def test_establishments_have_the_documented_columns(population):
     establishments = population.establishments
     assert establishments.schema == pl.Schema(
         {
-            "finess": pl.Utf8, "name": pl.Utf8, "category": pl.Utf8, "sector": pl.Utf8, "audience": pl.Utf8,
-            "department": pl.Utf8, "region": pl.Utf8, "authorised_places": pl.Int32, "installed_places": pl.Int32,
+            "finess": pl.Utf8,
+            "name": pl.Utf8,
+            "category": pl.Utf8,
+            "sector": pl.Utf8,
+            "audience": pl.Utf8,
+            "department": pl.Utf8,
+            "region": pl.Utf8,
+            "authorised_places": pl.Int32,
+            "installed_places": pl.Int32,
             "opening_days": pl.Int32,
         }
     )
@@ -179,14 +186,16 @@ def test_staff_elements_are_consistent(population):
     split = data.select(
         pl.sum_horizontal(
             "etp_direction_encadrement", "etp_administration_gestion", "etp_services_generaux", "etp_accompagnement"
-        ) - pl.col("etp_payes")
+        )
+        - pl.col("etp_payes")
     ).to_series()
     assert split.abs().max() < 0.015
     assert (data["etp_budgetes"] >= data["etp_payes"]).all()
     assert ((data["etp_vacants"] - (data["etp_budgetes"] - data["etp_payes"]).clip(0)).abs() < 0.015).all()
     assert (data["jours_absence"] >= 0).all()
-    assert (data["effectif_total"] == data["effectif_debut_annee"] + data["entrees_permanents"]
-            - data["sorties_permanents"]).all()
+    assert (
+        data["effectif_total"] == data["effectif_debut_annee"] + data["entrees_permanents"] - data["sorties_permanents"]
+    ).all()
     assert (data["cadres_diplome_niveau_1"] <= data["cadres_total"]).all()
     ehpad = data.filter(pl.col("category") == "EHPAD")
     assert 0.55 <= (ehpad["etp_payes"] / ehpad["places_installees"]).median() <= 0.7

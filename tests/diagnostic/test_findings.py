@@ -37,10 +37,14 @@ def _create_url(contract):
 
 
 def _finding_url(finding):
-    return reverse("diagnostic:finding", kwargs={"contract_id": finding.diagnostic.contract_id, "finding_id": finding.pk})
+    return reverse(
+        "diagnostic:finding", kwargs={"contract_id": finding.diagnostic.contract_id, "finding_id": finding.pk}
+    )
 
 
-def test_the_managing_body_writes_a_finding_and_finds_it_everywhere(client_for, association_contract, diagnostic, finding_data, section_url, text_of):
+def test_the_managing_body_writes_a_finding_and_finds_it_everywhere(
+    client_for, association_contract, diagnostic, finding_data, section_url, text_of
+):
     client = client_for("asso")
     response = client.post(_create_url(association_contract), finding_data(), follow=True)
     finding = Finding.objects.get(diagnostic=diagnostic, text__startswith="L'absentéisme des équipes éducatives")
@@ -54,7 +58,10 @@ def test_the_managing_body_writes_a_finding_and_finds_it_everywhere(client_for, 
 
 def test_the_findings_list_filters_by_nature(client_for, association_contract, diagnostic, finding_data, text_of):
     client = client_for("asso")
-    client.post(_create_url(association_contract), finding_data(text="Une équipe qualité structurée au siège.", nature="strength"))
+    client.post(
+        _create_url(association_contract),
+        finding_data(text="Une équipe qualité structurée au siège.", nature="strength"),
+    )
     client.post(_create_url(association_contract), finding_data(text="Des locaux vétustes à la MAS.", nature="problem"))
     home = reverse("diagnostic:home", kwargs={"contract_id": association_contract.pk})
     strengths = text_of(client.get(home, {"nature": "strength"}))
@@ -62,7 +69,9 @@ def test_the_findings_list_filters_by_nature(client_for, association_contract, d
     assert "Une équipe qualité structurée au siège." in findings and "Des locaux vétustes à la MAS." not in findings
 
 
-def test_the_evidence_indicators_are_those_of_the_frame_with_code_and_label(client_for, association_contract, diagnostic, text_of):
+def test_the_evidence_indicators_are_those_of_the_frame_with_code_and_label(
+    client_for, association_contract, diagnostic, text_of
+):
     page = text_of(client_for("asso").get(_create_url(association_contract)))
     assert "i-25 – Taux d'occupation" in page
     assert "tdb-absenteisme – " in page
@@ -72,17 +81,25 @@ def test_the_authors_side_edits_its_finding(client_for, association_contract, di
     client = client_for("asso")
     client.post(_create_url(association_contract), finding_data())
     finding = Finding.objects.filter(diagnostic=diagnostic).latest("pk")
-    response = client.post(_finding_url(finding), finding_data(
-        text="L'absentéisme dépasse 9 % au FAM depuis trois ans.", level="establishment",
-        establishment=association_contract.establishments.get(category="FAM").pk, version=finding.version,
-    ), follow=True)
+    response = client.post(
+        _finding_url(finding),
+        finding_data(
+            text="L'absentéisme dépasse 9 % au FAM depuis trois ans.",
+            level="establishment",
+            establishment=association_contract.establishments.get(category="FAM").pk,
+            version=finding.version,
+        ),
+        follow=True,
+    )
     assert "Le constat est mis à jour." in page_text(response)
     finding.refresh_from_db()
     assert finding.text == "L'absentéisme dépasse 9 % au FAM depuis trois ans."
     assert finding.establishment.category == "FAM" and finding.version == 2
 
 
-def test_the_other_side_reads_the_finding_but_cannot_edit_it(client_for, association_contract, diagnostic, finding_data, text_of):
+def test_the_other_side_reads_the_finding_but_cannot_edit_it(
+    client_for, association_contract, diagnostic, finding_data, text_of
+):
     client_for("asso").post(_create_url(association_contract), finding_data())
     finding = Finding.objects.filter(diagnostic=diagnostic).latest("pk")
     ars = client_for("ars")
@@ -97,7 +114,9 @@ def test_the_other_side_reads_the_finding_but_cannot_edit_it(client_for, associa
 
 
 def test_an_authority_finding_belongs_to_the_authority(client_for, association_contract, diagnostic, finding_data):
-    client_for("ars").post(_create_url(association_contract), finding_data(text="Un territoire rural mal desservi.", level="territory"))
+    client_for("ars").post(
+        _create_url(association_contract), finding_data(text="Un territoire rural mal desservi.", level="territory")
+    )
     finding = Finding.objects.get(diagnostic=diagnostic, text="Un territoire rural mal desservi.")
     assert finding.organisation_label == "ARS Pays de la Loire"
     assert client_for("asso").post(_finding_url(finding), finding_data(version=1)).status_code == 403
@@ -105,7 +124,9 @@ def test_an_authority_finding_belongs_to_the_authority(client_for, association_c
     assert finding.text == "Un territoire rural mal desservi."
 
 
-def test_an_establishment_level_finding_needs_its_establishment(client_for, association_contract, diagnostic, finding_data, text_of):
+def test_an_establishment_level_finding_needs_its_establishment(
+    client_for, association_contract, diagnostic, finding_data, text_of
+):
     before = Finding.objects.count()
     response = client_for("asso").post(_create_url(association_contract), finding_data(level="establishment"))
     assert response.status_code == 400
@@ -113,22 +134,30 @@ def test_an_establishment_level_finding_needs_its_establishment(client_for, asso
     assert Finding.objects.count() == before
 
 
-def test_an_establishment_outside_the_perimeter_is_refused(client_for, association_contract, ehpad_contract, diagnostic, finding_data, text_of):
+def test_an_establishment_outside_the_perimeter_is_refused(
+    client_for, association_contract, ehpad_contract, diagnostic, finding_data, text_of
+):
     ehpad = ehpad_contract.establishments.get(category="EHPAD")
     before = Finding.objects.count()
-    response = client_for("asso").post(_create_url(association_contract), finding_data(level="establishment", establishment=ehpad.pk))
+    response = client_for("asso").post(
+        _create_url(association_contract), finding_data(level="establishment", establishment=ehpad.pk)
+    )
     assert "Cet établissement n'est pas dans le périmètre du contrat." in page_text(response)
     assert Finding.objects.count() == before
 
 
-def test_a_finding_longer_than_300_characters_is_refused(client_for, association_contract, diagnostic, finding_data, text_of):
+def test_a_finding_longer_than_300_characters_is_refused(
+    client_for, association_contract, diagnostic, finding_data, text_of
+):
     before = Finding.objects.count()
     response = client_for("asso").post(_create_url(association_contract), finding_data(text="x" * 301))
     assert "300 caractères au plus (vous en avez saisi 301)." in page_text(response)
     assert Finding.objects.count() == before
 
 
-def test_an_edit_based_on_an_outdated_copy_is_refused(client_for, association_contract, diagnostic, finding_data, text_of):
+def test_an_edit_based_on_an_outdated_copy_is_refused(
+    client_for, association_contract, diagnostic, finding_data, text_of
+):
     client = client_for("asso")
     client.post(_create_url(association_contract), finding_data())
     finding = Finding.objects.filter(diagnostic=diagnostic).latest("pk")
@@ -139,9 +168,13 @@ def test_an_edit_based_on_an_outdated_copy_is_refused(client_for, association_co
     assert finding.text == "Première correction." and finding.version == 2
 
 
-def test_a_finding_pasted_with_a_vertical_tab_is_stored_on_two_lines_and_exported(client_for, association_contract, diagnostic, finding_data):
+def test_a_finding_pasted_with_a_vertical_tab_is_stored_on_two_lines_and_exported(
+    client_for, association_contract, diagnostic, finding_data
+):
     client = client_for("asso")
-    client.post(_create_url(association_contract), finding_data(text="Ligne 1\x0bLigne 2", causes="Cause\x1b[0m cachée"))
+    client.post(
+        _create_url(association_contract), finding_data(text="Ligne 1\x0bLigne 2", causes="Cause\x1b[0m cachée")
+    )
     finding = Finding.objects.get(diagnostic=diagnostic, text__startswith="Ligne 1")
     assert (finding.text, finding.causes) == ("Ligne 1\nLigne 2", "Cause[0m cachée")
     export = client.get(reverse("documents:synthesis_docx", kwargs={"contract_id": association_contract.pk}))

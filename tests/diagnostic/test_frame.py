@@ -9,10 +9,23 @@ from cpom.diagnostic.frames import TemplateError, load_template
 from cpom.diagnostic.models import DiagnosticTemplate, Part, TemplateSection
 
 TITRE1_SUB_ITEMS = [
-    "1.1.1", "1.1.2", "1.1.3", "1.1.4", "1.1.5",
-    "1.2.1", "1.2.2", "1.2.3", "1.2.4",
-    "1.3.1", "1.3.2", "1.3.3", "1.3.4", "1.3.5",
-    "1.4.1", "1.4.2", "1.4.3",
+    "1.1.1",
+    "1.1.2",
+    "1.1.3",
+    "1.1.4",
+    "1.1.5",
+    "1.2.1",
+    "1.2.2",
+    "1.2.3",
+    "1.2.4",
+    "1.3.1",
+    "1.3.2",
+    "1.3.3",
+    "1.3.4",
+    "1.3.5",
+    "1.4.1",
+    "1.4.2",
+    "1.4.3",
 ]
 
 
@@ -35,7 +48,7 @@ def test_loading_the_frame_twice_keeps_the_sections_identity(frame):
     assert dict(frame.sections.values_list("code", "pk")) == before
 
 
-GOOD_FRAME = '''
+GOOD_FRAME = """
 [template]
 code = "trame-essai"
 label = "Trame d'essai"
@@ -59,7 +72,7 @@ axis = "1.1"
 title = "Adéquation de la population"
 indicators = ["i-25"]
 checklist = ["activite"]
-'''
+"""
 
 BAD_FRAMES = {
     "unknown indicator": (

@@ -31,19 +31,23 @@ def test_the_home_shows_the_frame_as_a_tree_with_levels(client_for, association_
     anap = re.search(r'data-testid="sections-anap">(.*?)</table>', body, re.S).group(1)
     assert len(re.findall(r"data-section=", anap)) == 8
     assert "Éléments non prévus dans la trame (précurseurs d'objectifs innovants)" in body
-    assert "<option value=\"\" selected>Organisme gestionnaire (consolidé)</option>" in body
+    assert '<option value="" selected>Organisme gestionnaire (consolidé)</option>' in body
     for establishment in association_contract.establishments.all():
         assert f'value="{establishment.finess}"' in body
     assert reverse("documents:synthesis_docx", kwargs={"contract_id": association_contract.pk}) in body
 
 
-def test_the_home_marks_what_is_written_at_each_level(client_for, users, association_contract, diagnostic, frame, text_of):
+def test_the_home_marks_what_is_written_at_each_level(
+    client_for, users, association_contract, diagnostic, frame, text_of
+):
     fam = association_contract.establishments.get(category="FAM")
     section = frame.sections.get(code="1.4.1")
     SectionEntry.objects.filter(diagnostic=diagnostic, section=section).delete()
     services.save_analysis(diagnostic, section, fam, users["asso"], "Partenariat avec le CHU.", 1)
     url = reverse("diagnostic:home", kwargs={"contract_id": association_contract.pk})
-    consolidated, establishments, selected, findings = _section_row(text_of(client_for("ars").get(url, {"finess": fam.finess})), "1.4.1")
+    consolidated, establishments, selected, findings = _section_row(
+        text_of(client_for("ars").get(url, {"finess": fam.finess})), "1.4.1"
+    )
     assert (consolidated, establishments, selected) == ("à rédiger", "1 sur 7", "rédigée")
 
 
@@ -54,7 +58,8 @@ def _section_row(body, code) -> list[str]:
 
 
 def test_the_checklist_moves_a_theme_to_covered_once_a_section_treating_it_is_written(
-        client_for, association_contract, diagnostic, frame, section_url, text_of):
+    client_for, association_contract, diagnostic, frame, section_url, text_of
+):
     # « Novatrices » is treated by the free section only: start from that section empty, whatever the demo holds.
     free = frame.sections.get(code="libre")
     SectionEntry.objects.filter(diagnostic=diagnostic, section=free).update(text="")
@@ -64,23 +69,52 @@ def test_the_checklist_moves_a_theme_to_covered_once_a_section_treating_it_is_wr
     assert "Novatrices" in _missing(text_of(client.get(url)))
     assert "Thèmes non encore couverts : " in _missing(text_of(client.get(url)))
     entry = SectionEntry.objects.filter(diagnostic=diagnostic, section=free, establishment=None).first()
-    client.post(section_url(association_contract, "libre"), {
-        "action": "analysis", "text": "Projet de chaufferie bois mutualisée entre trois établissements.",
-        "version": entry.version if entry else 1,
-    })
+    client.post(
+        section_url(association_contract, "libre"),
+        {
+            "action": "analysis",
+            "text": "Projet de chaufferie bois mutualisée entre trois établissements.",
+            "version": entry.version if entry else 1,
+        },
+    )
     body = text_of(client.get(url))
     assert "Novatrices" not in _missing(body)
     assert re.search(r'<tr data-covered="oui">\s*<td><strong>Novatrices</strong>', body)
 
 
-def test_the_synthesis_sorts_findings_by_axis_and_keeps_the_parties_texts(client_for, users, association_contract, diagnostic, frame, text_of):
+def test_the_synthesis_sorts_findings_by_axis_and_keeps_the_parties_texts(
+    client_for, users, association_contract, diagnostic, frame, text_of
+):
     asso = users["asso"]
-    base = {"level": "managing_body", "establishment": None, "evidence": "", "causes": "", "consequences": "",
-            "lever_exists": True, "priority": 1}
-    services.save_finding(diagnostic, asso, {**base, "section": frame.sections.get(code="1.3.5"), "nature": "strength",
-                                             "text": "Une capacité d'autofinancement solide."})
-    services.save_finding(diagnostic, asso, {**base, "section": frame.sections.get(code="anap-4"), "nature": "difficulty",
-                                             "text": "Un turnover élevé des aides-soignants."})
+    base = {
+        "level": "managing_body",
+        "establishment": None,
+        "evidence": "",
+        "causes": "",
+        "consequences": "",
+        "lever_exists": True,
+        "priority": 1,
+    }
+    services.save_finding(
+        diagnostic,
+        asso,
+        {
+            **base,
+            "section": frame.sections.get(code="1.3.5"),
+            "nature": "strength",
+            "text": "Une capacité d'autofinancement solide.",
+        },
+    )
+    services.save_finding(
+        diagnostic,
+        asso,
+        {
+            **base,
+            "section": frame.sections.get(code="anap-4"),
+            "nature": "difficulty",
+            "text": "Un turnover élevé des aides-soignants.",
+        },
+    )
     url = reverse("diagnostic:synthesis", kwargs={"contract_id": association_contract.pk})
     ars = client_for("ars")
     body = text_of(ars.get(url))
@@ -91,13 +125,23 @@ def test_the_synthesis_sorts_findings_by_axis_and_keeps_the_parties_texts(client
     assert "Un turnover élevé des aides-soignants." in weaknesses
 
     diagnostic.refresh_from_db()
-    response = ars.post(url, {
-        "salient_issues": "La tension sur les ressources humaines.", "perspectives_1_3": "Un plan d'attractivité des métiers.",
-        "perspectives_1_1": "", "perspectives_1_2": "", "perspectives_1_4": "", "version": diagnostic.version,
-    }, follow=True)
+    response = ars.post(
+        url,
+        {
+            "salient_issues": "La tension sur les ressources humaines.",
+            "perspectives_1_3": "Un plan d'attractivité des métiers.",
+            "perspectives_1_1": "",
+            "perspectives_1_2": "",
+            "perspectives_1_4": "",
+            "version": diagnostic.version,
+        },
+        follow=True,
+    )
     body = text_of(response)
     assert "La synthèse est enregistrée." in body
-    assert "La tension sur les ressources humaines." in re.search(r'data-testid="salient-issues">(.*?)</div>', body, re.S).group(1)
+    assert "La tension sur les ressources humaines." in re.search(
+        r'data-testid="salient-issues">(.*?)</div>', body, re.S
+    ).group(1)
     assert AxisPerspective.objects.get(diagnostic=diagnostic, axis="1.3").text == "Un plan d'attractivité des métiers."
 
     stale = client_for("asso").post(url, {"salient_issues": "Écrasé ?", "version": diagnostic.version})
@@ -111,7 +155,9 @@ def test_the_exports_are_real_documents_named_after_the_contract(client_for, ass
     finding = diagnostic.findings.order_by("pk").first()
     docx_response = client.get(reverse("documents:synthesis_docx", kwargs={"contract_id": association_contract.pk}))
     assert docx_response["Content-Type"] == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    assert docx_response["Content-Disposition"] == 'attachment; filename="synthese-diagnostic-CPOM-PDL-2027-044-01.docx"'
+    assert (
+        docx_response["Content-Disposition"] == 'attachment; filename="synthese-diagnostic-CPOM-PDL-2027-044-01.docx"'
+    )
     word_text = "\n".join(p.text for p in Document(BytesIO(docx_response.content)).paragraphs)
     assert "Synthèse du diagnostic partagé" in word_text and finding.text in word_text
     pdf_response = client.get(reverse("documents:synthesis_pdf", kwargs={"contract_id": association_contract.pk}))
@@ -119,10 +165,17 @@ def test_the_exports_are_real_documents_named_after_the_contract(client_for, ass
     assert pdf_response["Content-Disposition"] == 'attachment; filename="synthese-diagnostic-CPOM-PDL-2027-044-01.pdf"'
     pdf_text = " ".join(page.extract_text() for page in PdfReader(BytesIO(pdf_response.content)).pages)
     assert "Synthèse du diagnostic partagé" in pdf_text and "Points forts" in pdf_text
-    assert client_for("ehpad").get(reverse("documents:synthesis_pdf", kwargs={"contract_id": association_contract.pk})).status_code == 404
+    assert (
+        client_for("ehpad")
+        .get(reverse("documents:synthesis_pdf", kwargs={"contract_id": association_contract.pk}))
+        .status_code
+        == 404
+    )
 
 
-def test_the_in_force_contract_diagnostic_is_read_only(client_for, users, ehpad_contract, ehpad_diagnostic, frame, section_url, text_of):
+def test_the_in_force_contract_diagnostic_is_read_only(
+    client_for, users, ehpad_contract, ehpad_diagnostic, frame, section_url, text_of
+):
     client = client_for("ehpad")
     url = section_url(ehpad_contract, "1.1.1")
     page = text_of(client.get(url))
@@ -135,17 +188,34 @@ def test_the_in_force_contract_diagnostic_is_read_only(client_for, users, ehpad_
     assert client_for("ars").post(url, {"action": "remark", "text": "Trop tard."}).status_code == 403
     client = client_for("ehpad")
     create = reverse("diagnostic:finding_create", kwargs={"contract_id": ehpad_contract.pk})
-    assert client.post(create, {"section": frame.sections.get(code="1.1.1").pk, "text": "Trop tard.", "nature": "strength",
-                                "level": "managing_body", "priority": "2"}).status_code == 403
+    assert (
+        client.post(
+            create,
+            {
+                "section": frame.sections.get(code="1.1.1").pk,
+                "text": "Trop tard.",
+                "nature": "strength",
+                "level": "managing_body",
+                "priority": "2",
+            },
+        ).status_code
+        == 403
+    )
     synthesis = reverse("diagnostic:synthesis", kwargs={"contract_id": ehpad_contract.pk})
     assert 'data-testid="synthesis-form"' not in text_of(client.get(synthesis))
-    assert client.post(synthesis, {"salient_issues": "Trop tard.", "version": ehpad_diagnostic.version}).status_code == 403
+    assert (
+        client.post(synthesis, {"salient_issues": "Trop tard.", "version": ehpad_diagnostic.version}).status_code == 403
+    )
     assert (SectionEntry.objects.count(), Finding.objects.count()) == (entries, findings)
     with pytest.raises(services.DiagnosticRefused, match="ne se modifie plus"):
-        services.save_analysis(ehpad_diagnostic, frame.sections.get(code="1.1.1"), None, users["ehpad"], "Trop tard.", 1)
+        services.save_analysis(
+            ehpad_diagnostic, frame.sections.get(code="1.1.1"), None, users["ehpad"], "Trop tard.", 1
+        )
 
 
-def test_outsiders_get_a_404_and_the_platform_reads_without_writing(client_for, association_contract, diagnostic, section_url, text_of):
+def test_outsiders_get_a_404_and_the_platform_reads_without_writing(
+    client_for, association_contract, diagnostic, section_url, text_of
+):
     url = _home(association_contract)
     assert client_for("cd49").get(url).status_code == 404
     admin = client_for("admin")

@@ -60,7 +60,7 @@ class WordFile:
             position = next(n for n, (style, line) in enumerate(self.lines) if n > position and line == heading)
         level = _level(self.lines[position][0])
         found = []
-        for style, line in self.lines[position + 1:]:
+        for style, line in self.lines[position + 1 :]:
             if _level(style) is not None and _level(style) <= level:
                 break
             found.append(line)
@@ -126,20 +126,34 @@ def findings(diagnostic, establishment):
     def finding(code, text, nature, **extra):
         extra.setdefault("level", FindingLevel.MANAGING_BODY)
         return Finding.objects.create(
-            diagnostic=diagnostic, section=sections[code], text=text, nature=nature,
-            organisation_label="Association gestionnaire", **extra,
+            diagnostic=diagnostic,
+            section=sections[code],
+            text=text,
+            nature=nature,
+            organisation_label="Association gestionnaire",
+            **extra,
         )
 
     return {
         "strength": finding("1.1.2", "Projets personnalisés actualisés chaque année", Nature.STRENGTH),
         "difficulty": finding(
-            "1.1.1", "Taux d'occupation < 80 % & liste d'attente non tenue", Nature.DIFFICULTY,
-            level=FindingLevel.ESTABLISHMENT, establishment=establishment, priority=Priority.HIGH,
-            causes="Orientations MDPH tardives", consequences="Perte de recettes d'hébergement",
+            "1.1.1",
+            "Taux d'occupation < 80 % & liste d'attente non tenue",
+            Nature.DIFFICULTY,
+            level=FindingLevel.ESTABLISHMENT,
+            establishment=establishment,
+            priority=Priority.HIGH,
+            causes="Orientations MDPH tardives",
+            consequences="Perte de recettes d'hébergement",
         ),
-        "problem": finding("1.2.2", "Conseil de la vie sociale réuni une fois par an", Nature.PROBLEM, priority=Priority.LOW),
+        "problem": finding(
+            "1.2.2", "Conseil de la vie sociale réuni une fois par an", Nature.PROBLEM, priority=Priority.LOW
+        ),
         "specificity": finding(
-            "1.3.1", "Unité pour personnes handicapées vieillissantes", Nature.SPECIFICITY, level=FindingLevel.TERRITORY,
+            "1.3.1",
+            "Unité pour personnes handicapées vieillissantes",
+            Nature.SPECIFICITY,
+            level=FindingLevel.TERRITORY,
         ),
     }
 
@@ -154,7 +168,9 @@ def perspectives(diagnostic):
 @pytest.fixture
 def strategic(association_contract, diagnostic):
     return Objective.objects.create(
-        contract=association_contract, level=Level.STRATEGIC, number="1",
+        contract=association_contract,
+        level=Level.STRATEGIC,
+        number="1",
         title="Adapter l'accompagnement au vieillissement des personnes",
     )
 
@@ -162,34 +178,57 @@ def strategic(association_contract, diagnostic):
 @pytest.fixture
 def operational(association_contract, strategic, findings, establishment):
     objective = Objective.objects.create(
-        contract=association_contract, level=Level.OPERATIONAL, parent=strategic, number="1.1",
-        title="Mettre en œuvre une unité pour personnes handicapées vieillissantes", theme="Parcours",
-        due_year=2, status=Status.AGREED, funding=Funding.FUNDED,
+        contract=association_contract,
+        level=Level.OPERATIONAL,
+        parent=strategic,
+        number="1.1",
+        title="Mettre en œuvre une unité pour personnes handicapées vieillissantes",
+        theme="Parcours",
+        due_year=2,
+        status=Status.AGREED,
+        funding=Funding.FUNDED,
     )
     objective.establishments.add(establishment)
     objective.findings.add(findings["difficulty"])
     lead = association_contract.parties.get(is_lead=True).authority
     objective.priorities.add(
-        RegionalPriority.objects.update_or_create(authority=lead, code="PRS-3", defaults={"label": "Fluidifier les parcours", "source": "PRS 2023-2028"})[0]
+        RegionalPriority.objects.update_or_create(
+            authority=lead, code="PRS-3", defaults={"label": "Fluidifier les parcours", "source": "PRS 2023-2028"}
+        )[0]
     )
     Objective.objects.create(
-        contract=association_contract, level=Level.ACTION, parent=objective, number="1.1.1",
-        title="Recruter un infirmier coordinateur", due_year=1,
+        contract=association_contract,
+        level=Level.ACTION,
+        parent=objective,
+        number="1.1.1",
+        title="Recruter un infirmier coordinateur",
+        due_year=1,
     )
     ObjectiveSheet.objects.create(
-        objective=objective, context="Douze résidents ont plus de 60 ans : leur façon de vivre change « très » vite.",
+        objective=objective,
+        context="Douze résidents ont plus de 60 ans : leur façon de vivre change « très » vite.",
         problem_state="Soins croissants <non couverts>.",
-        stakes_text="Éviter les ruptures de parcours.", implementation="Un comité de suivi trimestriel.",
-        pilot="Directrice du foyer", partners="SSIAD & EHPAD voisins", expected_results="Aucune sortie non préparée",
-        constant_means_value=Decimal("12500"), constant_means_note="Redéploiement de deux postes",
-        managing_body_means=Decimal("1234567.89"), authority_means=None,
+        stakes_text="Éviter les ruptures de parcours.",
+        implementation="Un comité de suivi trimestriel.",
+        pilot="Directrice du foyer",
+        partners="SSIAD & EHPAD voisins",
+        expected_results="Aucune sortie non préparée",
+        constant_means_value=Decimal("12500"),
+        constant_means_note="Redéploiement de deux postes",
+        managing_body_means=Decimal("1234567.89"),
+        authority_means=None,
     )
     Milestone.objects.create(objective=objective, label="Ouverture de l'unité", due_date=datetime.date(2027, 3, 15))
     Milestone.objects.create(objective=objective, label="Bilan avec les familles")
     indicator = FollowUpIndicator.objects.create(
-        objective=objective, label="Part des résidents de plus de 60 ans accompagnés dans l'unité", kind="resultats",
-        method="Résidents de l'unité / résidents de plus de 60 ans", unit="%", data_source="Dossier de l'usager",
-        baseline_value="10 %", baseline_date=datetime.date(2025, 12, 31),
+        objective=objective,
+        label="Part des résidents de plus de 60 ans accompagnés dans l'unité",
+        kind="resultats",
+        method="Résidents de l'unité / résidents de plus de 60 ans",
+        unit="%",
+        data_source="Dossier de l'usager",
+        baseline_value="10 %",
+        baseline_date=datetime.date(2025, 12, 31),
     )
     for due_year, value in ((0, "20 %"), (2, "50 %"), (4, "80 %")):
         Target.objects.create(indicator=indicator, due_year=due_year, value=value)
@@ -200,6 +239,11 @@ def operational(association_contract, strategic, findings, establishment):
 def intention(association_contract, strategic):
     """An operational objective kept as a fiche d'intention, whose fiche nobody wrote."""
     return Objective.objects.create(
-        contract=association_contract, level=Level.OPERATIONAL, parent=strategic, number="1.2",
-        title="Créer un accueil de jour itinérant", funding=Funding.INTENTION, status=Status.INTENTION,
+        contract=association_contract,
+        level=Level.OPERATIONAL,
+        parent=strategic,
+        number="1.2",
+        title="Créer un accueil de jour itinérant",
+        funding=Funding.INTENTION,
+        status=Status.INTENTION,
     )

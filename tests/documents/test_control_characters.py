@@ -16,10 +16,15 @@ def test_a_finding_with_a_vertical_tab_is_exported_on_two_lines(diagnostic, find
     assert "Ligne 1\nLigne 2" in pages
 
 
-def test_an_objective_title_with_an_escape_character_is_exported(client_for, association_contract, operational, read_docx, read_pdf):
+def test_an_objective_title_with_an_escape_character_is_exported(
+    client_for, association_contract, operational, read_docx, read_pdf
+):
     type(operational).objects.filter(pk=operational.pk).update(title="Mettre en œuvre\x1b l'unité")
     client = client_for("asso")
-    url = reverse("documents:sheet", kwargs={"contract_id": association_contract.pk, "objective_id": operational.pk, "extension": "docx"})
+    url = reverse(
+        "documents:sheet",
+        kwargs={"contract_id": association_contract.pk, "objective_id": operational.pk, "extension": "docx"},
+    )
     word = read_docx(client.get(url).content)
     assert "Mettre en œuvre l'unité" in word.text
     pdf = client.get(url.replace(".docx", ".pdf"))

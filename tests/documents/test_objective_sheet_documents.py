@@ -6,13 +6,23 @@ from cpom.documents.objective_sheet import sheet_docx, sheet_pdf, sheets_docx, s
 
 TODAY = timezone.localdate().strftime("%d/%m/%Y")
 KIND_HEADINGS = [
-    "Indicateurs de moyens", "Indicateurs de résultats", "Indicateurs de processus", "Indicateurs d'alerte",
+    "Indicateurs de moyens",
+    "Indicateurs de résultats",
+    "Indicateurs de processus",
+    "Indicateurs d'alerte",
     "Indicateurs de satisfaction",
 ]
 SECTIONS = [
-    "Contexte", "État de la problématique", "Enjeux", "Constats du diagnostic auxquels répond l'objectif",
-    "Priorités territoriales auxquelles répond l'objectif", "Actions", "Modalités de mise en œuvre des actions",
-    "Calendrier de mise en œuvre", "Volet budgétaire", "Indicateurs de suivi de l'action",
+    "Contexte",
+    "État de la problématique",
+    "Enjeux",
+    "Constats du diagnostic auxquels répond l'objectif",
+    "Priorités territoriales auxquelles répond l'objectif",
+    "Actions",
+    "Modalités de mise en œuvre des actions",
+    "Calendrier de mise en œuvre",
+    "Volet budgétaire",
+    "Indicateurs de suivi de l'action",
 ]
 
 
@@ -53,7 +63,9 @@ def test_word_fiche_shows_every_field_of_the_model_annex(operational, establishm
 def test_word_fiche_calendar_budget_and_indicators(operational, read_docx):
     word = read_docx(sheet_docx(operational))
     assert word.under("Calendrier de mise en œuvre") == [
-        "Étape | Date", "Ouverture de l'unité | 15/03/2027", "Bilan avec les familles | date à fixer",
+        "Étape | Date",
+        "Ouverture de l'unité | 15/03/2027",
+        "Bilan avec les familles | date à fixer",
     ]
     assert word.under("Volet budgétaire") == [
         "Valorisation budgétaire de la mesure à moyens constants : 12 500,00 €\nRedéploiement de deux postes",
@@ -75,15 +87,23 @@ def test_word_fiche_calendar_budget_and_indicators(operational, read_docx):
         "Cible | 20 % | Non renseigné | 50 % | Non renseigné | 80 %",
     ]
     targets = word.tables()[-1]
-    assert dict(zip(targets[0], targets[1])) == {
-        "Échéance": "Cible", "N": "20 %", "N+1": "Non renseigné", "N+2": "50 %", "N+3": "Non renseigné", "N+4": "80 %",
+    assert dict(zip(targets[0], targets[1], strict=True)) == {
+        "Échéance": "Cible",
+        "N": "20 %",
+        "N+1": "Non renseigné",
+        "N+2": "50 %",
+        "N+3": "Non renseigné",
+        "N+4": "80 %",
     }
     assert word.heading_level("Part des résidents de plus de 60 ans accompagnés dans l'unité") == 3
 
 
 def test_word_fiche_without_a_sheet_says_non_renseigne_and_shows_the_intention(intention, read_docx):
     word = read_docx(sheet_docx(intention))
-    assert word.lines[1] == ("Normal", "Fiche d'intention : objectif non financé par le contrat, présenté en annexe pour mémoire.")
+    assert word.lines[1] == (
+        "Normal",
+        "Fiche d'intention : objectif non financé par le contrat, présenté en annexe pour mémoire.",
+    )
     assert "Financement : Fiche d'intention (non financé, en annexe)" in word.text
     assert "Statut : Gardé en fiche d'intention" in word.text
     for field in ("Thème", "Échéance", "Établissements concernés"):
@@ -91,7 +111,9 @@ def test_word_fiche_without_a_sheet_says_non_renseigne_and_shows_the_intention(i
     for section in SECTIONS[:6] + ["Calendrier de mise en œuvre"]:
         assert word.under(section)[0] == "Non renseigné", section
     assert "Pilotage : Non renseigné" in word.under("Modalités de mise en œuvre des actions")
-    assert word.under("Volet budgétaire")[0] == "Valorisation budgétaire de la mesure à moyens constants : Non renseigné"
+    assert (
+        word.under("Volet budgétaire")[0] == "Valorisation budgétaire de la mesure à moyens constants : Non renseigné"
+    )
     for kind in KIND_HEADINGS:
         assert word.under("Indicateurs de suivi de l'action", kind) == ["Non renseigné"]
     assert word.footer == f"{intention.contract.reference} – Fiche objectif n° 1.2 – édité le {TODAY} – page {{PAGE}}"
@@ -105,7 +127,9 @@ def flat(pages: list[str]) -> str:
 def test_pdf_fiche_prints_amounts_dates_targets_and_french_characters(operational, read_pdf):
     pages = read_pdf(sheet_pdf(operational))
     text = flat(pages)
-    assert pages[0].startswith(f"{operational.contract.reference} – Fiche objectif n° 1.1 – édité le {TODAY} – page 1\n")
+    assert pages[0].startswith(
+        f"{operational.contract.reference} – Fiche objectif n° 1.1 – édité le {TODAY} – page 1\n"
+    )
     assert pages[0].split("\n")[1] == "Fiche objectif n° 1.1"
     assert "Objectif : Mettre en œuvre une unité pour personnes handicapées vieillissantes" in text
     assert "Valorisation budgétaire de la mesure à moyens constants : 12 500,00 €" in text
@@ -137,7 +161,10 @@ def test_word_annex_puts_each_fiche_after_a_page_break(operational, intention, r
     second = next(p for p in body.iterchildren() if p.xpath("string(.)") == "Fiche objectif n° 1.2")
     assert second.getprevious().xpath('.//w:br[@w:type="page"]')
     assert len(body.xpath('.//w:br[@w:type="page"]')) == 1
-    assert word.footer == f"{operational.contract.reference} – Annexe : fiches objectifs – édité le {TODAY} – page {{PAGE}}"
+    assert (
+        word.footer
+        == f"{operational.contract.reference} – Annexe : fiches objectifs – édité le {TODAY} – page {{PAGE}}"
+    )
 
 
 def test_pdf_annex_starts_each_fiche_on_a_new_page(operational, intention, read_pdf):

@@ -38,15 +38,19 @@ def test_word_heads_with_the_contract_and_the_edition_date(word, association_con
     assert period in word.text
     assert f"Édité le : {TODAY}" in word.text
     assert word.footer == f"{contract.reference} – Synthèse du diagnostic partagé – page {{PAGE}}"
-    assert word.under("Problématiques saillantes") == ["Vieillissement des personnes accueillies & manque de places en foyer."]
+    assert word.under("Problématiques saillantes") == [
+        "Vieillissement des personnes accueillies & manque de places en foyer."
+    ]
 
 
 def test_word_puts_each_finding_under_its_axis_and_heading(word, diagnostic, establishment):
     axis_11 = axis_heading(diagnostic, "1.1")
     assert word.heading_level(axis_11) == 2
     assert word.heading_level("Points forts") == 3
-    strength = ("Projets personnalisés actualisés chaque année\nPoint fort · thème « 1.1.2 – Organisation des prestations adaptées "
-                "au public accueilli et accompagné » · Organisme gestionnaire · priorité moyenne")
+    strength = (
+        "Projets personnalisés actualisés chaque année\nPoint fort · thème « 1.1.2 – Organisation des prestations adaptées "
+        "au public accueilli et accompagné » · Organisme gestionnaire · priorité moyenne"
+    )
     assert word.under(axis_11, "Points forts") == [strength]
     weakness, details = word.under(axis_11, "Points faibles")[0].split("\n")
     assert weakness == "Taux d'occupation < 80 % & liste d'attente non tenue"
@@ -59,12 +63,15 @@ def test_word_puts_each_finding_under_its_axis_and_heading(word, diagnostic, est
     assert word.under(axis_11, "Perspectives") == ["Non renseigné"]
 
     axis_12 = axis_heading(diagnostic, "1.2")
-    assert word.under(axis_12, "Points faibles")[0].startswith("Conseil de la vie sociale réuni une fois par an\nProblématique")
+    assert word.under(axis_12, "Points faibles")[0].startswith(
+        "Conseil de la vie sociale réuni une fois par an\nProblématique"
+    )
     assert word.under(axis_12, "Perspectives") == ["Élaborer une cartographie des risques et la mettre en œuvre."]
     axis_13 = axis_heading(diagnostic, "1.3")
     assert word.under(axis_13, "Spécificités")[0].startswith(
         "Unité pour personnes handicapées vieillissantes\nSpécificité · thème « 1.3.1 – Réalisation d'une activité en "
-        "cohérence avec les ressources disponibles » · Territoire")
+        "cohérence avec les ressources disponibles » · Territoire"
+    )
 
 
 def test_word_lists_the_check_list_themes_not_covered(word, diagnostic):
@@ -86,7 +93,9 @@ def test_pdf_keeps_the_order_of_the_headings_and_the_french_characters(pages, di
     footer, title = pages[0].split("\n")[:2]
     assert footer == f"{association_contract.reference} – Synthèse du diagnostic partagé – page 1"
     assert title == "Synthèse du diagnostic partagé"
-    assert pages[-1].startswith(f"{association_contract.reference} – Synthèse du diagnostic partagé – page {len(pages)}")
+    assert pages[-1].startswith(
+        f"{association_contract.reference} – Synthèse du diagnostic partagé – page {len(pages)}"
+    )
     assert f"Édité le : {TODAY}" in text
     # Escaped for reportlab, printed as written.
     assert "Vieillissement des personnes accueillies & manque de places en foyer." in text
@@ -105,8 +114,14 @@ def test_pdf_keeps_the_order_of_the_headings_and_the_french_characters(pages, di
 
 def test_an_anap_sheet_s_finding_names_its_theme_not_its_code(diagnostic, read_docx, read_pdf):
     section = TemplateSection.objects.get(template=diagnostic.template, code="anap-1")
-    Finding.objects.create(diagnostic=diagnostic, section=section, text="Sorties vers le secteur adulte non préparées",
-                           nature=Nature.DIFFICULTY, level=FindingLevel.MANAGING_BODY, organisation_label="Association")
+    Finding.objects.create(
+        diagnostic=diagnostic,
+        section=section,
+        text="Sorties vers le secteur adulte non préparées",
+        nature=Nature.DIFFICULTY,
+        level=FindingLevel.MANAGING_BODY,
+        organisation_label="Association",
+    )
     word = read_docx(synthesis_docx(synthesis(diagnostic)))
     assert "Difficulté · thème « Les parcours des personnes accompagnées » · Organisme gestionnaire" in word.text
     pdf = " ".join(read_pdf(synthesis_pdf(synthesis(diagnostic)))).replace("\n", " ")

@@ -41,6 +41,6 @@ def test_the_plain_constants_are_the_models_choices():
     from cpom.finance.models import FunctionalGroup, GrowthMode, Side
 
     assert set(envelope.GROWTH_MODES) == set(GrowthMode.values)
-    assert (grouping.EXPENSE, grouping.INCOME) == (Side.EXPENSE.value, Side.INCOME.value)
+    assert (Side.EXPENSE.value, Side.INCOME.value) == (grouping.EXPENSE, grouping.INCOME)
     assert set(grouping.SIDES) == set(Side.values)
     assert grouping.GROUPS == envelope.GROUPS == tuple(FunctionalGroup.values)

@@ -14,9 +14,11 @@ def test_sections_are_mapped_by_the_managing_body_only(users):
     ime = rules.importable_establishments(users["asso"]).first()
     assert rules.section_refusal(users["asso"], ime) is None
     assert rules.section_refusal(users["ars"], ime) == (
-        "Seul l'organisme gestionnaire de l'établissement (rôle contribution) rattache ses sections analytiques.")
+        "Seul l'organisme gestionnaire de l'établissement (rôle contribution) rattache ses sections analytiques."
+    )
     assert rules.section_refusal(users["ars"], ime, removing=True) == (
-        "Seul l'organisme gestionnaire de l'établissement (rôle contribution) retire ses sections analytiques.")
+        "Seul l'organisme gestionnaire de l'établissement (rôle contribution) retire ses sections analytiques."
+    )
 
 
 def test_mean_costs_are_entered_by_the_platform_and_the_ars_validators(users):
@@ -36,5 +38,6 @@ def test_the_budget_lines_and_its_growth_belong_to_different_sides(users, associ
 def test_a_signed_contract_closes_the_budget_and_the_scenarios(users, association_contract):
     association_contract.state = "signed"
     assert "ne se modifie qu'avant la signature" in rules.lines_refusal(users["asso"], association_contract)
-    assert "les scénarios de trajectoire ne se modifient que" in rules.scenario_refusal(users["asso"], association_contract)
-
+    assert "les scénarios de trajectoire ne se modifient que" in rules.scenario_refusal(
+        users["asso"], association_contract
+    )

@@ -20,10 +20,16 @@ def _population(occupancies: dict[str, list[float]]):
             key = f"{region}-{index}"
             department = {"52": "44", "53": "35"}[region]
             establishments.append((key, "MAS", department, region))
-            rows += [(key, 2025, "journees_realisees", float(occupancy)), (key, 2025, "jours_ouverture", 100.0), (key, 2025, "places_installees", 1.0)]
+            rows += [
+                (key, 2025, "journees_realisees", float(occupancy)),
+                (key, 2025, "jours_ouverture", 100.0),
+                (key, 2025, "places_installees", 1.0),
+            ]
     frame = pl.DataFrame(establishments, schema=["establishment", "category", "department", "region"], orient="row")
     elements = pl.DataFrame(rows, schema=["establishment", "year", "element", "value"], orient="row")
-    values = compute(frame, elements, compile_catalogue(SPECS, {"journees_realisees", "jours_ouverture", "places_installees"}))
+    values = compute(
+        frame, elements, compile_catalogue(SPECS, {"journees_realisees", "jours_ouverture", "places_installees"})
+    )
     return compute_benchmarks(values, frame, SPECS)
 
 
@@ -40,11 +46,20 @@ def test_quartiles_bands_and_flags():
     nation = benchmarks.filter(pl.col("level") == "nation").row(0, named=True)
     assert nation["count"] == len(plausible) + 3 and nation["territory"] == "FR"
 
-    by_key = {r["establishment"]: r for r in values.with_columns(pl.col("establishment").cast(pl.Utf8)).iter_rows(named=True)}
+    by_key = {
+        r["establishment"]: r for r in values.with_columns(pl.col("establishment").cast(pl.Utf8)).iter_rows(named=True)
+    }
     for index, occupancy in enumerate(region_52[:40]):
         band = by_key[f"52-{index}"]["band"]
-        assert band == ("below_q1" if occupancy < row["q1"] else "q1_median" if occupancy <= row["median"]
-                        else "median_q3" if occupancy <= row["q3"] else "above_q3")
+        assert band == (
+            "below_q1"
+            if occupancy < row["q1"]
+            else "q1_median"
+            if occupancy <= row["median"]
+            else "median_q3"
+            if occupancy <= row["q3"]
+            else "above_q3"
+        )
     assert by_key["52-40"]["flag"] == OUT_OF_BOUNDS and by_key["52-40"]["band"] is None
     assert by_key["52-41"]["flag"] == FAR_OUT
     assert {by_key[f"53-{i}"]["band"] for i in range(3)} == {"no_comparison"}

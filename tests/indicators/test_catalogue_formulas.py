@@ -17,40 +17,96 @@ SPECS = read_specs(*NATIONAL_FILES)
 CATALOGUE = compile_catalogue(SPECS, read_element_codes())
 
 A_2025 = {
-    "journees_realisees": 9000, "jours_ouverture": 200, "places_installees": 50, "places_autorisees": 60,
-    "places_financees": 50, "personnes_accompagnees": 80, "personnes_hors_autorisation": 4,
-    "personnes_20_ans_et_plus": 2, "personnes_trajet_plus_1h": 8, "enfants_scolarises_milieu_ordinaire": 20,
-    "personnes_18_ans_et_plus": 10, "projets_revises_avant_18_ans": 7, "personnes_projet_personnalise": 60,
-    "evenements_indesirables": 12, "journees_prevues": 10000, "journees_hospitalisation": 90,
-    "sorties_definitives": 10, "duree_sejour_sortants": 12000, "etp_payes": 40, "etp_budgetes": 44, "etp_vacants": 4,
-    "jours_absence": 1460, "effectif_debut_annee": 50, "entrees_permanents": 3, "sorties_permanents": 2,
-    "effectif_total": 48, "jours_formation": 96, "cadres_total": 5, "cadres_diplome_niveau_1": 4,
-    "etp_qualifies": 27, "etp_finances": 30, "etp_direction_encadrement": 3, "etp_administration_gestion": 4.5,
-    "etp_services_generaux": 6, "etp_accompagnement": 27, "cout_moyen_national": 50000,
+    "journees_realisees": 9000,
+    "jours_ouverture": 200,
+    "places_installees": 50,
+    "places_autorisees": 60,
+    "places_financees": 50,
+    "personnes_accompagnees": 80,
+    "personnes_hors_autorisation": 4,
+    "personnes_20_ans_et_plus": 2,
+    "personnes_trajet_plus_1h": 8,
+    "enfants_scolarises_milieu_ordinaire": 20,
+    "personnes_18_ans_et_plus": 10,
+    "projets_revises_avant_18_ans": 7,
+    "personnes_projet_personnalise": 60,
+    "evenements_indesirables": 12,
+    "journees_prevues": 10000,
+    "journees_hospitalisation": 90,
+    "sorties_definitives": 10,
+    "duree_sejour_sortants": 12000,
+    "etp_payes": 40,
+    "etp_budgetes": 44,
+    "etp_vacants": 4,
+    "jours_absence": 1460,
+    "effectif_debut_annee": 50,
+    "entrees_permanents": 3,
+    "sorties_permanents": 2,
+    "effectif_total": 48,
+    "jours_formation": 96,
+    "cadres_total": 5,
+    "cadres_diplome_niveau_1": 4,
+    "etp_qualifies": 27,
+    "etp_finances": 30,
+    "etp_direction_encadrement": 3,
+    "etp_administration_gestion": 4.5,
+    "etp_services_generaux": 6,
+    "etp_accompagnement": 27,
+    "cout_moyen_national": 50000,
     # Balances, debit − credit: expenses (class 6 = 1 760 000, of which 68 = 90 000, 675 = 10 000, 655 = 60 000)
-    "compte:6011": 100000, "compte:6411": 1500000, "compte:655": 60000, "compte:6811": 90000, "compte:675": 10000,
+    "compte:6011": 100000,
+    "compte:6411": 1500000,
+    "compte:655": 60000,
+    "compte:6811": 90000,
+    "compte:675": 10000,
     # income (class 7 = 1 840 000, of which 775 = 5 000, 777 = 15 000, 78 = 20 000)
-    "compte:7311": -1800000, "compte:775": -5000, "compte:777": -15000, "compte:781": -20000,
+    "compte:7311": -1800000,
+    "compte:775": -5000,
+    "compte:777": -15000,
+    "compte:781": -20000,
     # fixed assets: buildings 2 000 000 + works 500 000, depreciation 1 000 000
-    "compte:213": 2000000, "compte:2313": 500000, "compte:2813": -1000000,
+    "compte:213": 2000000,
+    "compte:2313": 500000,
+    "compte:2813": -1000000,
     # equity and debts (class 1 credit = 2 090 000)
-    "compte:102": -800000, "compte:106": -400000, "compte:110": -50000, "compte:120": -80000, "compte:131": -100000,
-    "compte:142": -20000, "compte:151": -30000, "compte:164": -600000, "compte:1688": -10000,
+    "compte:102": -800000,
+    "compte:106": -400000,
+    "compte:110": -50000,
+    "compte:120": -80000,
+    "compte:131": -100000,
+    "compte:142": -20000,
+    "compte:151": -30000,
+    "compte:164": -600000,
+    "compte:1688": -10000,
     # current assets and liabilities: debit balances 411 + 467 = 310 000; credit balances 401 + 421 + 4386 = 270 000
-    "compte:411": 300000, "compte:467": 10000, "compte:401": -150000, "compte:421": -100000, "compte:4386": -20000,
-    "compte:491": -30000, "compte:512": 250000, "compte:53": 5000,
+    "compte:411": 300000,
+    "compte:467": 10000,
+    "compte:401": -150000,
+    "compte:421": -100000,
+    "compte:4386": -20000,
+    "compte:491": -30000,
+    "compte:512": 250000,
+    "compte:53": 5000,
 }
 A_2024 = {"journees_realisees": 8000}
 A_2021 = {"compte:6011": 1600000, "places_autorisees": 60}
-B_2025 = {"personnes_accompagnees": 100, "sorties_milieu_ordinaire": 3, "travailleurs_temps_partiel": 25, "personnes_plus_45_ans": 40}
+B_2025 = {
+    "personnes_accompagnees": 100,
+    "sorties_milieu_ordinaire": 3,
+    "travailleurs_temps_partiel": 25,
+    "personnes_plus_45_ans": 40,
+}
 # C: a MAS with holes. D: an IME whose working-capital need is negative. A2: a second IME for consolidation.
 C_2025 = {"journees_realisees": 10000, "jours_ouverture": 365, "places_financees": 0}
 D_2025 = {"compte:411": 100, "compte:401": -500, "compte:512": 1000}
 A2_2025 = {"journees_realisees": 4000, "jours_ouverture": 200, "places_installees": 25}
 
-ESTABLISHMENTS = pl.DataFrame({
-    "establishment": ["A", "B", "C", "D", "A2"], "category": ["IME", "ESAT", "MAS", "IME", "IME"],
-})
+ESTABLISHMENTS = pl.DataFrame(
+    {
+        "establishment": ["A", "B", "C", "D", "A2"],
+        "category": ["IME", "ESAT", "MAS", "IME", "IME"],
+    }
+)
 
 
 def _long(data):
@@ -58,44 +114,55 @@ def _long(data):
     return pl.DataFrame(rows, schema=["establishment", "year", "element", "value"], orient="row")
 
 
-ELEMENTS = _long({("A", 2025): A_2025, ("A", 2024): A_2024, ("A", 2021): A_2021, ("B", 2025): B_2025,
-                  ("C", 2025): C_2025, ("D", 2025): D_2025, ("A2", 2025): A2_2025})
+ELEMENTS = _long(
+    {
+        ("A", 2025): A_2025,
+        ("A", 2024): A_2024,
+        ("A", 2021): A_2021,
+        ("B", 2025): B_2025,
+        ("C", 2025): C_2025,
+        ("D", 2025): D_2025,
+        ("A2", 2025): A2_2025,
+    }
+)
 VALUES = compute(ESTABLISHMENTS, ELEMENTS, CATALOGUE).with_columns(
     pl.col("establishment").cast(pl.Utf8), pl.col("code").cast(pl.Utf8), pl.col("reason").cast(pl.Utf8)
 )
 
 
 def value(establishment, code, year=2025):
-    rows = VALUES.filter((pl.col("establishment") == establishment) & (pl.col("code") == code) & (pl.col("year") == year))
+    rows = VALUES.filter(
+        (pl.col("establishment") == establishment) & (pl.col("code") == code) & (pl.col("year") == year)
+    )
     assert rows.height == 1, f"{code} for {establishment} {year}: {rows.height} rows"
     return rows.row(0, named=True)
 
 
 HAND_WORKED_A = {
-    "i-1": 4 / 80 * 100,                      # 5 %
-    "i-2": 2 / 80 * 100,                      # 2,5 %
-    "i-9": 8 / 80 * 100,                      # 10 %
-    "i-12": 20 / 80 * 100,                    # 25 %
-    "i-14": 7 / 10 * 100,                     # 70 %
+    "i-1": 4 / 80 * 100,  # 5 %
+    "i-2": 2 / 80 * 100,  # 2,5 %
+    "i-9": 8 / 80 * 100,  # 10 %
+    "i-12": 20 / 80 * 100,  # 25 %
+    "i-14": 7 / 10 * 100,  # 70 %
     "i-22": 12,
-    "i-23": 60 / 80 * 100,                    # 75 %
-    "i-25": 9000 / (200 * 50) * 100,          # 90 %
+    "i-23": 60 / 80 * 100,  # 75 %
+    "i-25": 9000 / (200 * 50) * 100,  # 90 %
     "i-26": 200,
-    "i-27": 3 / 60,                           # 0,05 ETP par place
-    "i-29": (3 + 2) / (2 * 50) * 100,         # 5 %
-    "i-30": 1460 / (40 * 365) * 100,          # 10 %
+    "i-27": 3 / 60,  # 0,05 ETP par place
+    "i-29": (3 + 2) / (2 * 50) * 100,  # 5 %
+    "i-30": 1460 / (40 * 365) * 100,  # 10 %
     "i-31": 60000 / (1760000 - 60000) * 100,  # 3,53 %
     "i-33": 4.5 / 60,
     "i-34": 6 / 60,
     "i-36": 27 / 60,
-    "i-37": 96 / 48,                          # 2 jours par salarié
+    "i-37": 96 / 48,  # 2 jours par salarié
     "i-38": 4 / 5 * 100,
     "i-39": 27 / 30 * 100,
-    "i-41": 1840000 - 1760000,                # 80 000 € d'excédent
+    "i-41": 1840000 - 1760000,  # 80 000 € d'excédent
     # CAF = 80 000 + 90 000 (68) − 20 000 (78) − 5 000 (775) + 10 000 (675) − 15 000 (777) = 140 000
     "i-43": 140000 / 1840000 * 100,
     "i-42": (1600000 / 60) / (1760000 / 60) * 100,  # coût à la place 2021 / 2025
-    "i-44": 1000000 / (2000000 + 500000),     # 0,4
+    "i-44": 1000000 / (2000000 + 500000),  # 0,4
     # 16 sauf 1688 = 600 000 ; 10, 13, 14, 15, 16 sauf 1688 = 1 950 000 ; 11 et 12 = 130 000
     "i-45": 600000 / (1950000 + 130000) * 100,
     # trésorerie 255 000 ; BFR = 310 000 − 270 000 (491 exclu) = 40 000

@@ -1,7 +1,7 @@
 import pytest
 
 from cpom.indicators.catalogues import CatalogueError, load_catalogue, load_elements
-from cpom.indicators.formula import Accounts, AccountItem, FormulaError, check, parse
+from cpom.indicators.formula import AccountItem, Accounts, FormulaError, check, parse
 from cpom.indicators.models import Catalogue
 
 
@@ -36,7 +36,9 @@ def test_errors_name_the_problem_and_the_column(text, message, column):
 
 def _write(tmp_path, body):
     path = tmp_path / "catalogue_ars.toml"
-    path.write_text('[catalogue]\ncode = "ars-test"\nlabel = "Catalogue de test"\nversion = "1"\n' + body, encoding="utf-8")
+    path.write_text(
+        '[catalogue]\ncode = "ars-test"\nlabel = "Catalogue de test"\nversion = "1"\n' + body, encoding="utf-8"
+    )
     return path
 
 

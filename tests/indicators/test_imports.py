@@ -5,8 +5,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from cpom.indicators.catalogues import load_elements
 from cpom.core.importing import DataImportError
+from cpom.indicators.catalogues import load_elements
 from cpom.indicators.importers import import_file, read_csv, read_template, template_workbook
 from cpom.indicators.models import DataValue
 from cpom.registry.models import Establishment
@@ -31,7 +31,10 @@ def _values(finess, year=2030):
 
 
 def test_a_long_csv_is_imported_with_its_provenance(elements, tmp_path):
-    path = _csv(tmp_path, f"finess;annee;element;valeur\n{IME};2030;journees_realisees;9 000,5\n{IME};2030;compte:6411;1500000.25\n{MAS};2030;places_installees;40\n")
+    path = _csv(
+        tmp_path,
+        f"finess;annee;element;valeur\n{IME};2030;journees_realisees;9 000,5\n{IME};2030;compte:6411;1500000.25\n{MAS};2030;places_installees;40\n",
+    )
     report = import_file(path)
     assert (report.created, report.updated) == (3, 0)
     assert _values(IME) == {"journees_realisees": pytest.approx(9000.5), "compte:6411": pytest.approx(1500000.25)}
@@ -53,7 +56,10 @@ def test_a_second_import_replaces_values(elements, tmp_path):
         (f"{IME};2030;jours_feries;12", "ligne 3, colonne element : donnée inconnue « jours_feries »"),
         (f"{IME};2030;jours_ouverture;deux cents", "ligne 3, colonne valeur : valeur non numérique « deux cents »"),
         (f"{IME};30;jours_ouverture;200", "ligne 3, colonne annee : année invalide « 30 »"),
-        (f"{IME};2030;places_installees;60", "ligne 3, colonne element : doublon : 440005015, 2030, places_installees figure déjà ligne 2"),
+        (
+            f"{IME};2030;places_installees;60",
+            "ligne 3, colonne element : doublon : 440005015, 2030, places_installees figure déjà ligne 2",
+        ),
         (f"{IME};2030;compte:64A1;12", "ligne 3, colonne element : donnée inconnue « compte:64A1 »"),
     ],
 )
@@ -130,7 +136,13 @@ def test_a_hostile_or_empty_upload_is_refused_cleanly(elements):
 
 def test_head_office_data_is_imported_per_managing_body(elements, tmp_path):
     body = Establishment.objects.get(finess=IME).managing_body
-    report = import_file(_csv(tmp_path, f"siren;annee;element;valeur\n{body.siren};2030;etp_siege;12,5\n{body.siren};2030;charges_siege;1150000\n", "siege.csv"))
+    report = import_file(
+        _csv(
+            tmp_path,
+            f"siren;annee;element;valeur\n{body.siren};2030;etp_siege;12,5\n{body.siren};2030;charges_siege;1150000\n",
+            "siege.csv",
+        )
+    )
     assert report.created == 2 and report.batch.kind == "CSV siège"
     stored = {v.element: v.value for v in DataValue.objects.filter(managing_body=body, year=2030)}
     assert stored == {"etp_siege": pytest.approx(12.5), "charges_siege": 1150000}
@@ -139,7 +151,13 @@ def test_head_office_data_is_imported_per_managing_body(elements, tmp_path):
 def test_head_office_file_refuses_establishment_elements_and_unknown_siren(elements, tmp_path):
     body = Establishment.objects.get(finess=IME).managing_body
     with pytest.raises(DataImportError) as error:
-        import_file(_csv(tmp_path, f"siren;annee;element;valeur\n{body.siren};2030;journees_realisees;10\n123456789;2030;etp_siege;3\n", "siege.csv"))
+        import_file(
+            _csv(
+                tmp_path,
+                f"siren;annee;element;valeur\n{body.siren};2030;journees_realisees;10\n123456789;2030;etp_siege;3\n",
+                "siege.csv",
+            )
+        )
     assert error.value.problems == [
         "ligne 2, colonne element : donnée inconnue au niveau du siège « journees_realisees » (voir cpom indicateurs donnees)",
         "ligne 3, colonne siren : organisme gestionnaire inconnu « 123456789 » (SIREN absent du référentiel)",

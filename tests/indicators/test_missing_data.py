@@ -15,20 +15,26 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cpom.demo.synthetic import ACTIVITY_ELEMENTS, PEOPLE_ELEMENTS, STAFF_ELEMENTS, generate_population
 from cpom.indicators.benchmarks import compute_benchmarks
 from cpom.indicators.catalogues import NATIONAL_FILES, read_element_codes, read_specs
 from cpom.indicators.engine import UNDEFINED, IndicatorSpec, compile_catalogue, compute
 from cpom.indicators.formula import FormulaError
 from cpom.indicators.models import IndicatorValue
-from cpom.demo.synthetic import ACTIVITY_ELEMENTS, PEOPLE_ELEMENTS, STAFF_ELEMENTS, generate_population
 
 SPECS = read_specs(*NATIONAL_FILES)
 CATALOGUE = compile_catalogue(SPECS, read_element_codes())
 SCHEMA = {"establishment": pl.Utf8, "year": pl.Int32, "element": pl.Utf8, "value": pl.Float64}
 
 ACTIVITY_AND_STAFF_2026 = {
-    "journees_realisees": 9000, "jours_ouverture": 200, "places_installees": 50, "places_autorisees": 60,
-    "personnes_accompagnees": 80, "etp_payes": 40, "etp_accompagnement": 27, "jours_absence": 1460,
+    "journees_realisees": 9000,
+    "jours_ouverture": 200,
+    "places_installees": 50,
+    "places_autorisees": 60,
+    "personnes_accompagnees": 80,
+    "etp_payes": 40,
+    "etp_accompagnement": 27,
+    "jours_absence": 1460,
 }
 
 
@@ -74,7 +80,15 @@ def test_a_look_back_names_the_earlier_year_whose_data_is_missing():
 def test_no_data_at_all_gives_no_value_and_no_error():
     empty = pl.DataFrame([], schema=SCHEMA)
     values = compute(pl.DataFrame({"establishment": ["A"], "category": ["IME"]}), empty, CATALOGUE)
-    assert values.height == 0 and values.columns == ["establishment", "year", "code", "value", "numerator", "denominator", "reason"]
+    assert values.height == 0 and values.columns == [
+        "establishment",
+        "year",
+        "code",
+        "value",
+        "numerator",
+        "denominator",
+        "reason",
+    ]
 
 
 @pytest.mark.pure
@@ -88,8 +102,9 @@ def test_a_formula_reading_too_many_inputs_is_refused_when_the_catalogue_loads()
 def test_a_reason_naming_many_missing_inputs_fits_the_stored_column():
     elements = [f"donnee_propre_a_l_autorite_numero_{n}" for n in range(30)]
     catalogue = compile_catalogue([IndicatorSpec("long", " + ".join(elements))], set(elements))
-    values = compute(pl.DataFrame({"establishment": ["A"], "category": ["IME"]}),
-                     _long({("A", 2025): {elements[-1]: 1}}), catalogue)
+    values = compute(
+        pl.DataFrame({"establishment": ["A"], "category": ["IME"]}), _long({("A", 2025): {elements[-1]: 1}}), catalogue
+    )
     reason = values["reason"].cast(pl.Utf8)[0]
     assert reason.startswith("données manquantes : donnee_propre_a_l_autorite_numero_0, ")
     assert len(reason) == IndicatorValue._meta.get_field("reason").max_length and reason.endswith("…")
@@ -99,16 +114,29 @@ def test_a_reason_naming_many_missing_inputs_fits_the_stored_column():
 
 YEARS = [2021, 2022, 2023, 2024, 2025]
 POPULATION = generate_population(10, YEARS, seed=11, categories=["IME", "ESAT", "MAS", "SESSAD", "EHPAD"])
-ESTABLISHMENTS = POPULATION.establishments.select(pl.col("finess").alias("establishment"), "category", "department", "region")
-FAMILIES = {"activité": ACTIVITY_ELEMENTS, "personnes": PEOPLE_ELEMENTS, "personnel": STAFF_ELEMENTS,
-            "coût moyen": ("cout_moyen_national",)}
+ESTABLISHMENTS = POPULATION.establishments.select(
+    pl.col("finess").alias("establishment"), "category", "department", "region"
+)
+FAMILIES = {
+    "activité": ACTIVITY_ELEMENTS,
+    "personnes": PEOPLE_ELEMENTS,
+    "personnel": STAFF_ELEMENTS,
+    "coût moyen": ("cout_moyen_national",),
+}
 FAMILY_OF = {element: family for family, elements in FAMILIES.items() for element in elements}
-FULL_ELEMENTS = pl.concat([
-    POPULATION.elements.select(pl.col("finess").cast(pl.Utf8).alias("establishment"), pl.col("year").cast(pl.Int32),
-                               pl.col("element").cast(pl.Utf8), "value"),
-    ESTABLISHMENTS.join(pl.DataFrame({"year": YEARS}, schema={"year": pl.Int32}), how="cross").select(
-        "establishment", "year", element=pl.lit("cout_moyen_national"), value=pl.lit(45000.0)),
-]).with_columns(family=pl.col("element").replace_strict(FAMILY_OF, default="comptes"))
+FULL_ELEMENTS = pl.concat(
+    [
+        POPULATION.elements.select(
+            pl.col("finess").cast(pl.Utf8).alias("establishment"),
+            pl.col("year").cast(pl.Int32),
+            pl.col("element").cast(pl.Utf8),
+            "value",
+        ),
+        ESTABLISHMENTS.join(pl.DataFrame({"year": YEARS}, schema={"year": pl.Int32}), how="cross").select(
+            "establishment", "year", element=pl.lit("cout_moyen_national"), value=pl.lit(45000.0)
+        ),
+    ]
+).with_columns(family=pl.col("element").replace_strict(FAMILY_OF, default="comptes"))
 KEYS = ESTABLISHMENTS["establishment"].to_list()
 SINGLE_ELEMENTS = sorted(FAMILY_OF)
 
@@ -126,18 +154,23 @@ def holes(draw):
     """Which establishments and years exist, which families each establishment-year lacks, which elements nobody has."""
     kept = sorted(draw(st.sets(st.sampled_from(KEYS), min_size=1)))
     years = sorted(draw(st.sets(st.sampled_from(YEARS), min_size=1)))
-    lacking = [(e, y, family) for e in kept for y in years
-               for family in sorted(draw(st.sets(st.sampled_from([*FAMILIES, "comptes"]))))]
+    lacking = [
+        (e, y, family)
+        for e in kept
+        for y in years
+        for family in sorted(draw(st.sets(st.sampled_from([*FAMILIES, "comptes"]))))
+    ]
     dropped = sorted(draw(st.sets(st.sampled_from(SINGLE_ELEMENTS), max_size=6)))
     return kept, years, lacking, dropped
 
 
 def _subset(kept, years, lacking, dropped) -> pl.DataFrame:
-    removed = pl.DataFrame(lacking, schema={"establishment": pl.Utf8, "year": pl.Int32, "family": pl.Utf8}, orient="row")
-    return (
-        FULL_ELEMENTS.filter(pl.col("establishment").is_in(kept) & pl.col("year").is_in(years) & ~pl.col("element").is_in(dropped))
-        .join(removed, on=["establishment", "year", "family"], how="anti")
+    removed = pl.DataFrame(
+        lacking, schema={"establishment": pl.Utf8, "year": pl.Int32, "family": pl.Utf8}, orient="row"
     )
+    return FULL_ELEMENTS.filter(
+        pl.col("establishment").is_in(kept) & pl.col("year").is_in(years) & ~pl.col("element").is_in(dropped)
+    ).join(removed, on=["establishment", "year", "family"], how="anti")
 
 
 def _check_reason_is_true(reason: str, establishment: str, year: int, held: dict[tuple[str, int], set[str]]) -> None:
@@ -153,7 +186,11 @@ def _check_reason_is_true(reason: str, establishment: str, year: int, held: dict
         elif match := re.fullmatch(r"aucune donnée pour (\d{4}) \((\d+) ans? plus tôt\)", part):
             assert int(match[1]) == year - int(match[2]) and (establishment, int(match[1])) not in held, (reason, year)
         else:
-            assert part in ("dénominateur nul", "dénominateur négatif ou nul : l'indicateur ne s'applique pas", UNDEFINED), part
+            assert part in (
+                "dénominateur nul",
+                "dénominateur négatif ou nul : l'indicateur ne s'applique pas",
+                UNDEFINED,
+            ), part
 
 
 @pytest.mark.pure
@@ -201,12 +238,20 @@ def activity_and_staff_only(db, tmp_path):
 
 def test_compute_command_on_a_year_without_accounts_stores_values_and_reasons(activity_and_staff_only, capsys):
     call_command("indicateurs", "calculer", "--annee", str(YEAR))
-    stored = {v.indicator.code: v for v in IndicatorValue.objects.filter(establishment__finess=IME, year=YEAR).select_related("indicator")}
+    stored = {
+        v.indicator.code: v
+        for v in IndicatorValue.objects.filter(establishment__finess=IME, year=YEAR).select_related("indicator")
+    }
     computed = sum(v.value is not None for v in stored.values())
-    assert f"{len(stored)} valeurs pour {YEAR} : {computed} calculées, {len(stored) - computed} non calculables" in capsys.readouterr().out
+    assert (
+        f"{len(stored)} valeurs pour {YEAR} : {computed} calculées, {len(stored) - computed} non calculables"
+        in capsys.readouterr().out
+    )
     assert stored["i-25"].value == pytest.approx(90.0) and stored["i-25"].reason == ""
     assert stored["i-41"].value is None and stored["i-41"].reason == f"aucun solde de compte pour {YEAR}"
-    assert stored["i-42"].reason == f"aucune donnée pour {YEAR - 4} (4 ans plus tôt) ; aucun solde de compte pour {YEAR}"
+    assert (
+        stored["i-42"].reason == f"aucune donnée pour {YEAR - 4} (4 ans plus tôt) ; aucun solde de compte pour {YEAR}"
+    )
 
 
 def test_the_pages_of_a_year_without_accounts_say_why(activity_and_staff_only, client_for):
@@ -215,7 +260,9 @@ def test_the_pages_of_a_year_without_accounts_say_why(activity_and_staff_only, c
     page = client.get(reverse("indicators:establishment", kwargs={"finess": IME}) + f"?annee={YEAR}").content.decode()
     assert f"non calculable : aucun solde de compte pour {YEAR}" in page
     result = IndicatorValue.objects.get(establishment__finess=IME, year=YEAR, indicator__code="i-41")
-    detail = client.get(reverse("indicators:detail", kwargs={"finess": IME, "indicator_id": result.indicator_id, "year": YEAR}))
+    detail = client.get(
+        reverse("indicators:detail", kwargs={"finess": IME, "indicator_id": result.indicator_id, "year": YEAR})
+    )
     body = detail.content.decode()
     assert f"Non calculable en {YEAR} : aucun solde de compte pour {YEAR}" in body
     assert "aucun compte" in body  # the data used: no balance for the class 6 and class 7 totals

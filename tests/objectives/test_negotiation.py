@@ -3,9 +3,9 @@
 import pytest
 
 from cpom.audit.models import AuditEntry
+from cpom.contracts.models import State
 from cpom.objectives import negotiation, services
 from cpom.objectives.models import Agreement, Funding, Level, Message, Objective, Status
-from cpom.contracts.models import State
 from cpom.objectives.negotiation import NegotiationRefused, StaleObjective
 from support import walk_to
 
@@ -23,7 +23,9 @@ def proposal(contract, users):
     """An operational objective proposed by the association."""
     strategic = services.propose(contract, users["asso"], {"level": Level.STRATEGIC, "title": "Parcours sans rupture"})
     return services.propose(
-        contract, users["asso"], {"level": Level.OPERATIONAL, "parent": strategic, "title": "Accompagner les jeunes adultes", "due_year": 3},
+        contract,
+        users["asso"],
+        {"level": Level.OPERATIONAL, "parent": strategic, "title": "Accompagner les jeunes adultes", "due_year": 3},
         sheet={"pilot": "Directeur de l'IME"},
     )
 
@@ -51,7 +53,9 @@ def test_the_other_side_cannot_edit_a_proposal(proposal, users):
             "Cet objectif ne peut être modifié que par l'Association Les Chemins de Loire, qui l'a proposé ; les autres parties en discutent."
         )
         with pytest.raises(NegotiationRefused):
-            services.update(proposal, users[username], {"title": "Titre réécrit par l'autorité"}, None, proposal.version)
+            services.update(
+                proposal, users[username], {"title": "Titre réécrit par l'autorité"}, None, proposal.version
+            )
         with pytest.raises(NegotiationRefused):
             services.save_milestone(proposal, users[username], "Étape", None, proposal.version)
     after = _fresh(proposal)
@@ -93,7 +97,10 @@ def test_the_other_side_s_first_message_opens_the_discussion(proposal, users):
 def test_proposing_is_agreeing(proposal, users):
     agreed = [party.label for party, agreement in negotiation.agreement_state(proposal) if agreement]
     assert agreed == ["Association Les Chemins de Loire"]
-    assert negotiation.refusal(proposal, users["asso"], "agree") == "Votre organisation a déjà donné son accord à cette version."
+    assert (
+        negotiation.refusal(proposal, users["asso"], "agree")
+        == "Votre organisation a déjà donné son accord à cette version."
+    )
 
 
 def test_agreement_needs_every_party(proposal, users):
@@ -104,7 +111,10 @@ def test_agreement_needs_every_party(proposal, users):
         assert len(agreed) == n + 2
     assert _fresh(proposal).status == Status.AGREED
     events = list(proposal.messages.values_list("organisation_label", "event"))
-    assert events[-1] == ("Conseil départemental de Loire-Atlantique", f"a donné son accord à la version {proposal.version}")
+    assert events[-1] == (
+        "Conseil départemental de Loire-Atlantique",
+        f"a donné son accord à la version {proposal.version}",
+    )
 
 
 def test_a_party_agrees_once_per_version(proposal, users):
@@ -116,13 +126,27 @@ def test_a_party_agrees_once_per_version(proposal, users):
 def test_an_edit_makes_earlier_agreements_lapse(proposal, users):
     negotiation.agree(proposal, users["ars"], proposal.version)
     negotiation.agree(_fresh(proposal), users["cd44"], proposal.version)
-    edited = services.update(_fresh(proposal), users["asso"], {"title": "Accompagner les jeunes adultes vers le secteur adulte"}, None, proposal.version)
+    edited = services.update(
+        _fresh(proposal),
+        users["asso"],
+        {"title": "Accompagner les jeunes adultes vers le secteur adulte"},
+        None,
+        proposal.version,
+    )
     assert edited.version == proposal.version + 1 and edited.status == Status.UNDER_DISCUSSION
     # Only the proposer's agreement stands for the new version.
-    assert [p.label for p, agreement in negotiation.agreement_state(edited) if agreement] == ["Association Les Chemins de Loire"]
+    assert [p.label for p, agreement in negotiation.agreement_state(edited) if agreement] == [
+        "Association Les Chemins de Loire"
+    ]
     # The history shows what changed between the two versions.
-    entry = AuditEntry.objects.filter(object_type="objectives.objective", object_id=str(proposal.pk), action__startswith="Version 2").get()
-    assert ("Objectif", "Accompagner les jeunes adultes", "Accompagner les jeunes adultes vers le secteur adulte") in entry.changed_fields()
+    entry = AuditEntry.objects.filter(
+        object_type="objectives.objective", object_id=str(proposal.pk), action__startswith="Version 2"
+    ).get()
+    assert (
+        "Objectif",
+        "Accompagner les jeunes adultes",
+        "Accompagner les jeunes adultes vers le secteur adulte",
+    ) in entry.changed_fields()
 
 
 def test_agreeing_to_an_outdated_version_is_refused(proposal, users):
@@ -135,7 +159,13 @@ def test_agreeing_to_an_outdated_version_is_refused(proposal, users):
 def test_a_stale_edit_is_refused(proposal, users):
     services.update(proposal, users["asso"], {"title": "Première modification"}, None, proposal.version)
     with pytest.raises(StaleObjective):
-        services.update(proposal, users["asso"], {"title": "Seconde modification faite sur une copie périmée"}, None, proposal.version)
+        services.update(
+            proposal,
+            users["asso"],
+            {"title": "Seconde modification faite sur une copie périmée"},
+            None,
+            proposal.version,
+        )
     assert _fresh(proposal).title == "Première modification"
 
 
@@ -150,7 +180,9 @@ def test_reject_needs_a_reason_and_ends_the_negotiation(proposal, users):
         assert "au statut « Rejeté »" in negotiation.refusal(rejected, users["asso"], action)
     message = proposal.messages.last()
     assert (message.organisation_label, message.event, message.text) == (
-        "Conseil départemental de Loire-Atlantique", "a rejeté l'objectif", "Hors du champ du schéma départemental."
+        "Conseil départemental de Loire-Atlantique",
+        "a rejeté l'objectif",
+        "Hors du champ du schéma départemental.",
     )
 
 
@@ -168,7 +200,14 @@ def test_reopen_brings_back_the_discussion_and_asks_again_for_agreements(proposa
 def test_an_agreed_intention_is_kept_as_intention(contract, users):
     strategic = services.propose(contract, users["asso"], {"level": Level.STRATEGIC, "title": "Innover"})
     intention = services.propose(
-        contract, users["asso"], {"level": Level.OPERATIONAL, "parent": strategic, "title": "Créer un habitat inclusif", "funding": Funding.INTENTION},
+        contract,
+        users["asso"],
+        {
+            "level": Level.OPERATIONAL,
+            "parent": strategic,
+            "title": "Créer un habitat inclusif",
+            "funding": Funding.INTENTION,
+        },
     )
     for username in AUTHORITIES:
         negotiation.agree(_fresh(intention), users[username], intention.version)
@@ -184,11 +223,19 @@ def test_negotiation_stops_at_signature(proposal, users):
     assert not Message.objects.filter(objective=proposal).exists()
 
 
-@pytest.mark.parametrize("action,start", [
-    ("agree", Status.AGREED), ("agree", Status.REJECTED), ("agree", Status.INTENTION),
-    ("reject", Status.AGREED), ("reject", Status.REJECTED), ("reopen", Status.PROPOSED), ("reopen", Status.UNDER_DISCUSSION),
-    ("edit", Status.REJECTED),
-])
+@pytest.mark.parametrize(
+    "action,start",
+    [
+        ("agree", Status.AGREED),
+        ("agree", Status.REJECTED),
+        ("agree", Status.INTENTION),
+        ("reject", Status.AGREED),
+        ("reject", Status.REJECTED),
+        ("reopen", Status.PROPOSED),
+        ("reopen", Status.UNDER_DISCUSSION),
+        ("edit", Status.REJECTED),
+    ],
+)
 def test_transitions_outside_the_table_are_refused(proposal, users, action, start):
     Objective.objects.filter(pk=proposal.pk).update(status=start)
     assert negotiation.refusal(_fresh(proposal), users["asso"], action) == (
@@ -210,13 +257,21 @@ def test_a_party_admitted_after_the_agreement_still_gives_its_word(proposal, use
     cd44, cd49 = users["cd44"].membership.authority, users["cd49"].membership.authority
     set_parties(contract, users["ars"], lead, [cd44, cd49])
     accept_party(contract, contract.parties.get(authority=cd49).pk, users["asso"])
-    blockers = [b.message for b in readiness.blockers(contract)
-                if b.rule == "not_agreed" and b.url.startswith(proposal.get_absolute_url())]
-    assert blockers == ["Objectif 1.1 « Accompagner les jeunes adultes » : accepté avant l'arrivée de Conseil "
-                        "départemental de Maine-et-Loire, dont l'accord manque."]
+    blockers = [
+        b.message
+        for b in readiness.blockers(contract)
+        if b.rule == "not_agreed" and b.url.startswith(proposal.get_absolute_url())
+    ]
+    assert blockers == [
+        "Objectif 1.1 « Accompagner les jeunes adultes » : accepté avant l'arrivée de Conseil "
+        "départemental de Maine-et-Loire, dont l'accord manque."
+    ]
     assert negotiation.may(_fresh(proposal), users["cd49"], "agree")
     negotiation.agree(_fresh(proposal), users["cd49"], proposal.version)
     assert _fresh(proposal).status == Status.AGREED
-    assert not [b for b in readiness.blockers(contract)
-                if b.rule == "not_agreed" and b.url.startswith(proposal.get_absolute_url())]
+    assert not [
+        b
+        for b in readiness.blockers(contract)
+        if b.rule == "not_agreed" and b.url.startswith(proposal.get_absolute_url())
+    ]
     assert not negotiation.may(_fresh(proposal), users["cd49"], "agree")  # once is enough

@@ -1,10 +1,9 @@
 """Objectives through the screens: proposing, bad input that saves nothing, examples, the matrix, documents."""
 
+import re
 from datetime import date
 from decimal import Decimal
 from io import BytesIO
-
-import re
 
 import pytest
 from docx import Document
@@ -23,19 +22,35 @@ def contract(association_contract):
 
 @pytest.fixture
 def operational(contract, users):
-    strategic = services.propose(contract, users["asso"], {"level": Level.STRATEGIC, "title": "Qualité de vie au travail"})
+    strategic = services.propose(
+        contract, users["asso"], {"level": Level.STRATEGIC, "title": "Qualité de vie au travail"}
+    )
     return services.propose(
-        contract, users["asso"],
-        {"level": Level.OPERATIONAL, "parent": strategic, "title": "Réduire l'absentéisme", "due_year": 2,
-         "establishments": list(contract.establishments.filter(category="IME"))},
+        contract,
+        users["asso"],
+        {
+            "level": Level.OPERATIONAL,
+            "parent": strategic,
+            "title": "Réduire l'absentéisme",
+            "due_year": 2,
+            "establishments": list(contract.establishments.filter(category="IME")),
+        },
     )
 
 
 def _indicator_post(objective, **overrides):
     data = {
-        "version": objective.version, "catalogue_indicator": "", "label": "Taux de sorties vers l'emploi", "kind": "resultats",
-        "value_type": "percentage", "method": "Sorties ÷ travailleurs × 100", "unit": "%", "data_source": "Registre des sorties",
-        "direction": "higher", "baseline_value": "3", "baseline_date": "2025-12-31",
+        "version": objective.version,
+        "catalogue_indicator": "",
+        "label": "Taux de sorties vers l'emploi",
+        "kind": "resultats",
+        "value_type": "percentage",
+        "method": "Sorties ÷ travailleurs × 100",
+        "unit": "%",
+        "data_source": "Registre des sorties",
+        "direction": "higher",
+        "baseline_value": "3",
+        "baseline_date": "2025-12-31",
         **{f"target_{y}": "" for y in range(5)},
     }
     data.update(overrides)
@@ -44,18 +59,35 @@ def _indicator_post(objective, **overrides):
 
 def test_the_association_proposes_through_the_form(client_for, contract):
     client = client_for("asso")
-    response = client.post(f"/contrats/{contract.pk}/objectifs/nouveau/?niveau=strategic", {"title": "Parcours", "theme": "", "version": 1}, follow=True)
+    response = client.post(
+        f"/contrats/{contract.pk}/objectifs/nouveau/?niveau=strategic",
+        {"title": "Parcours", "theme": "", "version": 1},
+        follow=True,
+    )
     assert "L&#x27;objectif 1 est proposé aux autres parties." in response.content.decode()
     strategic = contract.objectives.get()
     response = client.post(
         f"/contrats/{contract.pk}/objectifs/nouveau/?niveau=operational",
-        {"parent": strategic.pk, "title": "Éviter les ruptures de parcours", "theme": "Parcours", "due_year": 1, "funding": "funded",
-         "stakes": 4, "feasibility": 2, "version": 1, "fiche-pilot": "Directrice du pôle enfance",
-         "fiche-managing_body_means": "12 500,50"},
+        {
+            "parent": strategic.pk,
+            "title": "Éviter les ruptures de parcours",
+            "theme": "Parcours",
+            "due_year": 1,
+            "funding": "funded",
+            "stakes": 4,
+            "feasibility": 2,
+            "version": 1,
+            "fiche-pilot": "Directrice du pôle enfance",
+            "fiche-managing_body_means": "12 500,50",
+        },
         follow=True,
     )
     body = response.content.decode()
-    assert "Éviter les ruptures de parcours" in body and "Directrice du pôle enfance" in body and "12\xa0500,50\xa0€" in body
+    assert (
+        "Éviter les ruptures de parcours" in body
+        and "Directrice du pôle enfance" in body
+        and "12\xa0500,50\xa0€" in body
+    )
     operational = contract.objectives.get(level=Level.OPERATIONAL)
     assert str(operational.sheet.managing_body_means) == "12500.50"
     assert operational.proposer_label == "Association Les Chemins de Loire"
@@ -73,14 +105,22 @@ def test_a_target_that_is_not_a_number_saves_nothing(client_for, operational):
 
 def test_a_baseline_dated_1850_is_refused_naming_the_window(client_for, operational):
     year = date.today().year
-    response = client_for("asso").post(f"{operational.get_absolute_url()}indicateurs/nouveau/", _indicator_post(operational, baseline_date="1850-12-31"))
-    assert (f"La date doit être comprise entre le 01/01/{year - 10} et le 31/12/{year + 1} (vous avez saisi le 31/12/1850)."
-            in response.content.decode())
+    response = client_for("asso").post(
+        f"{operational.get_absolute_url()}indicateurs/nouveau/",
+        _indicator_post(operational, baseline_date="1850-12-31"),
+    )
+    assert (
+        f"La date doit être comprise entre le 01/01/{year - 10} et le 31/12/{year + 1} (vous avez saisi le 31/12/1850)."
+        in response.content.decode()
+    )
     assert not FollowUpIndicator.objects.filter(objective=operational).exists()
 
 
 def test_a_numeric_target_is_read_the_french_way(client_for, operational):
-    client_for("asso").post(f"{operational.get_absolute_url()}indicateurs/nouveau/", _indicator_post(operational, target_1="4,5", target_2="6 %"))
+    client_for("asso").post(
+        f"{operational.get_absolute_url()}indicateurs/nouveau/",
+        _indicator_post(operational, target_1="4,5", target_2="6 %"),
+    )
     indicator = FollowUpIndicator.objects.get(objective=operational)
     assert {t.due_year: t.value for t in indicator.targets.all()} == {1: "4,5", 2: "6"}
     assert indicator.baseline_value == "3" and indicator.baseline_date == date(2025, 12, 31)
@@ -90,13 +130,20 @@ def test_a_target_beyond_the_contract_is_refused(contract, operational, users):
     type(contract).objects.filter(pk=contract.pk).update(duration_years=3)
     operational.refresh_from_db()
     with pytest.raises(services.ValueRefused, match="dépasse la durée du contrat"):
-        services.save_indicator(operational, users["asso"], {**_indicator_post(operational), "catalogue_indicator": None}, {4: "10"}, operational.version)
+        services.save_indicator(
+            operational,
+            users["asso"],
+            {**_indicator_post(operational), "catalogue_indicator": None},
+            {4: "10"},
+            operational.version,
+        )
     assert not FollowUpIndicator.objects.filter(objective=operational).exists()
 
 
 def test_a_milestone_outside_the_contract_saves_nothing(client_for, operational):
     response = client_for("asso").post(
-        f"{operational.get_absolute_url()}calendrier/", {"label": "Lancement", "due_date": "2026-03-01", "version": operational.version},
+        f"{operational.get_absolute_url()}calendrier/",
+        {"label": "Lancement", "due_date": "2026-03-01", "version": operational.version},
         follow=True,
     )
     assert "La date du 01/03/2026 est en dehors du contrat (du 01/01/2027 au 31/12/2031)." in response.content.decode()
@@ -108,7 +155,14 @@ def test_a_catalogue_indicator_takes_its_baseline_from_the_engine(client_for, op
     stored = IndicatorValue.objects.filter(establishment=ime, indicator__code="i-25").order_by("-year").first()
     client_for("asso").post(
         f"{operational.get_absolute_url()}indicateurs/nouveau/",
-        _indicator_post(operational, catalogue_indicator=stored.indicator.pk, label="", baseline_value="", baseline_date="", target_2="95"),
+        _indicator_post(
+            operational,
+            catalogue_indicator=stored.indicator.pk,
+            label="",
+            baseline_value="",
+            baseline_date="",
+            target_2="95",
+        ),
     )
     indicator = FollowUpIndicator.objects.get(objective=operational)
     assert indicator.label == stored.indicator.label and indicator.method == stored.indicator.definition
@@ -123,12 +177,17 @@ def test_examples_are_labelled_and_copied_to_adapt(client_for, contract, operati
     assert "ne constituent ni une sélection obligatoire ni une sélection" in page
     assert page.count('data-testid="example"') == len(collection().examples) >= 24
     response = client.post(
-        f"/contrats/{contract.pk}/objectifs/exemples/copier/", {"example": "anap-absenteisme", "parent": operational.parent_id}, follow=True
+        f"/contrats/{contract.pk}/objectifs/exemples/copier/",
+        {"example": "anap-absenteisme", "parent": operational.parent_id},
+        follow=True,
     )
     copy = contract.objectives.filter(level=Level.OPERATIONAL).exclude(pk=operational.pk).get()
     assert copy.status == Status.PROPOSED and copy.title == collection().get("anap-absenteisme").title
     assert copy.children.filter(level=Level.ACTION).count() == len(collection().get("anap-absenteisme").actions)
-    assert {i.catalogue_indicator.code for i in copy.indicators.exclude(catalogue_indicator=None)} == {"tdb-absenteisme", "i-30"}
+    assert {i.catalogue_indicator.code for i in copy.indicators.exclude(catalogue_indicator=None)} == {
+        "tdb-absenteisme",
+        "i-30",
+    }
     # Targets are left to the parties: an example is never imposed.
     assert not copy.indicators.filter(targets__isnull=False).exists()
     assert "adaptez-le" in response.content.decode()
@@ -139,7 +198,10 @@ def test_the_matrix_places_each_rated_objective(client_for, contract, operationa
     page = client_for("ars").get(f"/contrats/{contract.pk}/objectifs/").content.decode()
     assert "Chantier structurant : enjeu fort, difficile" in page
     # Stakes 4, feasibility 1: the dot sits in the top-left cell of the grid.
-    dot = re.search(r'<g data-number="1.1"><title>1.1 Réduire l&#x27;absentéisme \(Proposé\)</title>\s*<circle cx="(\d+)" cy="(\d+)"', page)
+    dot = re.search(
+        r'<g data-number="1.1"><title>1.1 Réduire l&#x27;absentéisme \(Proposé\)</title>\s*<circle cx="(\d+)" cy="(\d+)"',
+        page,
+    )
     x, y = int(dot.group(1)), int(dot.group(2))
     assert charts.LEFT < x < charts.LEFT + charts.CELL and charts.TOP < y < charts.TOP + charts.CELL
 
@@ -163,14 +225,23 @@ def test_the_objective_page_shows_the_thread_with_organisations(client_for, oper
 
 def test_a_title_with_an_escape_character_is_stored_without_it_and_the_fiche_downloads(client_for, operational):
     client = client_for("asso")
-    client.post(f"{operational.get_absolute_url()}modifier/", {
-        "title": "Réduire\x1b nettement l'absentéisme", "theme": "", "due_year": 2, "funding": "funded", "version": operational.version,
-        "establishments": [e.pk for e in operational.establishments.all()],
-    })
+    client.post(
+        f"{operational.get_absolute_url()}modifier/",
+        {
+            "title": "Réduire\x1b nettement l'absentéisme",
+            "theme": "",
+            "due_year": 2,
+            "funding": "funded",
+            "version": operational.version,
+            "establishments": [e.pk for e in operational.establishments.all()],
+        },
+    )
     operational.refresh_from_db()
     assert operational.title == "Réduire nettement l'absentéisme" and operational.version == 2
     response = client.get(f"{operational.get_absolute_url()}fiche.docx")
-    assert "Réduire nettement l'absentéisme" in "\n".join(p.text for p in Document(BytesIO(response.content)).paragraphs)
+    assert "Réduire nettement l'absentéisme" in "\n".join(
+        p.text for p in Document(BytesIO(response.content)).paragraphs
+    )
 
 
 def test_fiche_amounts_are_shown_read_and_compared_the_french_way(client_for, operational):
@@ -178,8 +249,15 @@ def test_fiche_amounts_are_shown_read_and_compared_the_french_way(client_for, op
     edit_url = f"{operational.get_absolute_url()}modifier/"
 
     def post(**sheet):
-        data = {"title": operational.title, "theme": "", "due_year": 2, "funding": "funded", "version": Objective.objects.get(pk=operational.pk).version,
-                "establishments": [e.pk for e in operational.establishments.all()], **{f"fiche-{k}": v for k, v in sheet.items()}}
+        data = {
+            "title": operational.title,
+            "theme": "",
+            "due_year": 2,
+            "funding": "funded",
+            "version": Objective.objects.get(pk=operational.pk).version,
+            "establishments": [e.pk for e in operational.establishments.all()],
+            **{f"fiche-{k}": v for k, v in sheet.items()},
+        }
         return client.post(edit_url, data, follow=True)
 
     post(managing_body_means="12 500,50")
@@ -189,5 +267,8 @@ def test_fiche_amounts_are_shown_read_and_compared_the_french_way(client_for, op
     page = post(managing_body_means="13 000").content.decode()
     assert "<td>Moyens apportés par le gestionnaire (€)</td><td>12\xa0500,50</td><td>13\xa0000,00</td>" in page
     refused = post(managing_body_means="12,5,3").content.decode()
-    assert "Moyens apportés par le gestionnaire (€) : « 12,5,3 » n&#x27;est pas un nombre : écrivez par exemple 12 500,50." in refused
+    assert (
+        "Moyens apportés par le gestionnaire (€) : « 12,5,3 » n&#x27;est pas un nombre : écrivez par exemple 12 500,50."
+        in refused
+    )
     assert ObjectiveSheet.objects.get(objective=operational).managing_body_means == Decimal("13000")

@@ -4,7 +4,16 @@ import pytest
 from django.core.management import call_command
 
 from cpom.objectives import readiness, services
-from cpom.objectives.models import FollowUpIndicator, Level, Milestone, Objective, ObjectiveLimits, ObjectiveSheet, Status, Target
+from cpom.objectives.models import (
+    FollowUpIndicator,
+    Level,
+    Milestone,
+    Objective,
+    ObjectiveLimits,
+    ObjectiveSheet,
+    Status,
+    Target,
+)
 
 
 @pytest.fixture
@@ -28,26 +37,32 @@ def test_an_objective_without_indicator(ready):
 
 def test_a_specific_indicator_without_method_unit_or_source(ready):
     FollowUpIndicator.objects.filter(objective__contract=ready).update(method="", unit="", data_source=" ")
-    assert _rules(ready) == [(
-        "indicator_method",
-        "Objectif 1.1 « Réduire l'absentéisme », indicateur « Taux d'absentéisme » : précisez la méthode de calcul, "
-        "la source des données, l'unité.",
-    )]
+    assert _rules(ready) == [
+        (
+            "indicator_method",
+            "Objectif 1.1 « Réduire l'absentéisme », indicateur « Taux d'absentéisme » : précisez la méthode de calcul, "
+            "la source des données, l'unité.",
+        )
+    ]
 
 
 def test_an_indicator_without_baseline_value_or_date(ready):
     FollowUpIndicator.objects.filter(objective__contract=ready).update(baseline_date=None)
     assert [r for r, _ in _rules(ready)] == ["indicator_baseline"]
-    FollowUpIndicator.objects.filter(objective__contract=ready).update(baseline_date="2025-12-31", baseline_value="à préciser")
+    FollowUpIndicator.objects.filter(objective__contract=ready).update(
+        baseline_date="2025-12-31", baseline_value="à préciser"
+    )
     assert [r for r, _ in _rules(ready)] == ["indicator_baseline"]
 
 
 def test_an_indicator_without_target_for_the_due_year(ready):
     Target.objects.filter(indicator__objective__contract=ready, due_year=2).delete()
-    assert _rules(ready) == [(
-        "indicator_target",
-        "Objectif 1.1 « Réduire l'absentéisme », indicateur « Taux d'absentéisme » : pas de cible pour l'échéance N+2.",
-    )]
+    assert _rules(ready) == [
+        (
+            "indicator_target",
+            "Objectif 1.1 « Réduire l'absentéisme », indicateur « Taux d'absentéisme » : pas de cible pour l'échéance N+2.",
+        )
+    ]
 
 
 @pytest.mark.parametrize("value", ["à préciser", "", "Moyenne régionale (à venir)", "?", "NC"])
@@ -60,9 +75,12 @@ def test_unspecified_or_empty_targets(ready, value):
 
 def test_a_milestone_without_a_date(ready):
     Milestone.objects.create(objective=_operational(ready), label="Baromètre social")
-    assert _rules(ready) == [(
-        "milestone_without_date", "Objectif 1.1 « Réduire l'absentéisme » : l'étape « Baromètre social » n'a pas de date."
-    )]
+    assert _rules(ready) == [
+        (
+            "milestone_without_date",
+            "Objectif 1.1 « Réduire l'absentéisme » : l'étape « Baromètre social » n'a pas de date.",
+        )
+    ]
 
 
 def test_a_fiche_without_pilot_or_calendar(ready):
@@ -73,10 +91,12 @@ def test_a_fiche_without_pilot_or_calendar(ready):
 
 def test_an_objective_that_answers_no_finding_or_priority(ready):
     _operational(ready).findings.clear()
-    assert _rules(ready) == [(
-        "answers_nothing",
-        "Objectif 1.1 « Réduire l'absentéisme » : ne répond à aucun constat du diagnostic ni à aucune priorité territoriale.",
-    )]
+    assert _rules(ready) == [
+        (
+            "answers_nothing",
+            "Objectif 1.1 « Réduire l'absentéisme » : ne répond à aucun constat du diagnostic ni à aucune priorité territoriale.",
+        )
+    ]
 
 
 def test_an_objective_not_yet_agreed(ready):
@@ -95,34 +115,53 @@ def test_a_rejected_objective_is_out_of_the_contract(ready, users):
 def _add_operational(contract, first, last):
     strategic = contract.objectives.get(level=Level.STRATEGIC)
     for n in range(first, last + 1):
-        Objective.objects.create(contract=contract, level=Level.OPERATIONAL, parent=strategic, number=f"1.{n}", title=f"Objectif {n}")
+        Objective.objects.create(
+            contract=contract, level=Level.OPERATIONAL, parent=strategic, number=f"1.{n}", title=f"Objectif {n}"
+        )
 
 
 def test_more_operational_objectives_than_the_default_limit(ready):
     _add_operational(ready, 2, 15)  # 15 in all: the default limit
     assert "too_many_operational" not in [r for r, _ in _rules(ready)]
     _add_operational(ready, 16, 16)
-    assert ("too_many_operational", "16 objectifs opérationnels financés : l'autorité cheffe de file en accepte 15 au plus.") in _rules(ready)
+    assert (
+        "too_many_operational",
+        "16 objectifs opérationnels financés : l'autorité cheffe de file en accepte 15 au plus.",
+    ) in _rules(ready)
 
 
 def test_the_lead_authority_sets_its_own_limit(ready):
-    ObjectiveLimits.objects.create(authority=ready.parties.get(is_lead=True).authority, max_operational=3, max_strategic=1)
+    ObjectiveLimits.objects.create(
+        authority=ready.parties.get(is_lead=True).authority, max_operational=3, max_strategic=1
+    )
     _add_operational(ready, 2, 4)
-    Objective.objects.create(contract=ready, level=Level.STRATEGIC, number="2", title="Deuxième axe", status=Status.AGREED)
+    Objective.objects.create(
+        contract=ready, level=Level.STRATEGIC, number="2", title="Deuxième axe", status=Status.AGREED
+    )
     rules = _rules(ready)
     assert ("too_many_strategic", "2 objectifs stratégiques : l'autorité cheffe de file en accepte 1 au plus.") in rules
-    assert ("too_many_operational", "4 objectifs opérationnels financés : l'autorité cheffe de file en accepte 3 au plus.") in rules
+    assert (
+        "too_many_operational",
+        "4 objectifs opérationnels financés : l'autorité cheffe de file en accepte 3 au plus.",
+    ) in rules
 
 
 def test_more_than_five_strategic_objectives(ready):
     for n in range(2, 7):
-        Objective.objects.create(contract=ready, level=Level.STRATEGIC, number=str(n), title=f"Axe {n}", status=Status.AGREED)
-    assert ("too_many_strategic", "6 objectifs stratégiques : l'autorité cheffe de file en accepte 5 au plus.") in _rules(ready)
+        Objective.objects.create(
+            contract=ready, level=Level.STRATEGIC, number=str(n), title=f"Axe {n}", status=Status.AGREED
+        )
+    assert (
+        "too_many_strategic",
+        "6 objectifs stratégiques : l'autorité cheffe de file en accepte 5 au plus.",
+    ) in _rules(ready)
 
 
 def test_a_contract_without_objective_is_not_ready(association_contract):
     association_contract.objectives.all().delete()
-    assert _rules(association_contract) == [("no_objective", "Le contrat ne comporte aucun objectif opérationnel financé.")]
+    assert _rules(association_contract) == [
+        ("no_objective", "Le contrat ne comporte aucun objectif opérationnel financé.")
+    ]
 
 
 def test_each_blocker_points_to_the_place_to_fix_it(ready):

@@ -44,7 +44,7 @@ def test_corsican_and_overseas_numbers_use_their_letter_as_zero():
 def test_any_single_digit_error_is_caught(first_eight, position, shift):
     number = finess_with_key(first_eight)
     validate_finess(number)
-    wrong = number[:position] + str((int(number[position]) + shift) % 10) + number[position + 1:]
+    wrong = number[:position] + str((int(number[position]) + shift) % 10) + number[position + 1 :]
     with pytest.raises(ValidationError):
         validate_finess(wrong)
 

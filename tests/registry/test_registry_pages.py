@@ -39,7 +39,10 @@ def test_the_association_creates_an_establishment(client_for):
     [
         ({"finess": "440009990"}, "sa clé de contrôle (dernier chiffre) ne correspond pas"),
         ({"finess": "44000"}, "doit comporter 9 caractères"),
-        ({"finess": finess_with_key("49000999")}, "ne commence pas par 44, le code FINESS du département Loire-Atlantique"),
+        (
+            {"finess": finess_with_key("49000999")},
+            "ne commence pas par 44, le code FINESS du département Loire-Atlantique",
+        ),
         ({"authorised_places": "-3"}, "Le nombre de places ne peut pas être négatif."),
         ({"installed_places": "-1"}, "Le nombre de places ne peut pas être négatif."),
         ({"installed_places": "30"}, "Les places installées (30) ne peuvent pas dépasser les places autorisées (25)."),
@@ -59,7 +62,10 @@ def test_bad_establishment_input_gets_a_french_message_and_saves_nothing(client_
 def test_a_funder_must_cover_the_departement(client_for):
     cd49 = Authority.objects.get(kind="CD", territory="49")
     response = client_for("asso").post(reverse("registry:establishment_create"), _establishment_post(funders=[cd49.pk]))
-    assert "Conseil départemental de Maine-et-Loire n&#x27;a pas compétence pour le département 44." in response.content.decode()
+    assert (
+        "Conseil départemental de Maine-et-Loire n&#x27;a pas compétence pour le département 44."
+        in response.content.decode()
+    )
     assert not Establishment.objects.filter(name="SAMSAH Les Voiles").exists()
 
 
@@ -85,14 +91,25 @@ def test_an_authority_sees_but_cannot_edit_an_establishment(client_for):
     client = client_for("ars")
     page = client.get(site.get_absolute_url()).content.decode()
     assert "40 installées sur 40 autorisées" in page and "Modifier" not in page
-    assert client.post(reverse("registry:establishment_update", kwargs={"finess": site.finess}), {"name": "x"}).status_code == 403
+    assert (
+        client.post(reverse("registry:establishment_update", kwargs={"finess": site.finess}), {"name": "x"}).status_code
+        == 403
+    )
     site.refresh_from_db()
     assert site.name == "MAS Les Hauts de Sèvre"
 
 
 def test_the_association_edits_its_establishment(client_for):
     site = Establishment.objects.get(name="MAS Les Hauts de Sèvre")
-    data = _establishment_post(finess=site.finess, name="MAS Les Hauts de Sèvre", category="MAS", installed_places="38", authorised_places="40", opening_days="365", version=site.version)
+    data = _establishment_post(
+        finess=site.finess,
+        name="MAS Les Hauts de Sèvre",
+        category="MAS",
+        installed_places="38",
+        authorised_places="40",
+        opening_days="365",
+        version=site.version,
+    )
     client_for("asso").post(reverse("registry:establishment_update", kwargs={"finess": site.finess}), data)
     site.refresh_from_db()
     assert site.installed_places == 38
@@ -105,7 +122,13 @@ def test_contact_history_survives_a_change_of_person(client_for):
     assert "Hervé Dupuis" in page and "jusqu'au 31/08/2021" in page
     response = client.post(
         reverse("registry:managing_body_contact_create", kwargs={"managing_body_id": body.pk}),
-        {"first_name": "Léa", "last_name": "Bernard", "role": "Directrice qualité", "start_date": "2026-01-05", "end_date": "2025-01-01"},
+        {
+            "first_name": "Léa",
+            "last_name": "Bernard",
+            "role": "Directrice qualité",
+            "start_date": "2026-01-05",
+            "end_date": "2025-01-01",
+        },
     )
     assert "La fin de fonction ne peut pas précéder sa prise." in response.content.decode()
     assert not Contact.objects.filter(last_name="Bernard").exists()
@@ -114,9 +137,15 @@ def test_contact_history_survives_a_change_of_person(client_for):
 def test_only_the_platform_creates_authorities_and_managing_bodies(client_for):
     assert client_for("ars").get(reverse("registry:authority_create")).status_code == 403
     assert client_for("asso").get(reverse("registry:managing_body_create")).status_code == 403
-    response = client_for("admin").post(reverse("registry:authority_create"), {"kind": "CD", "territory": "985", "name": "CD fictif"})
+    response = client_for("admin").post(
+        reverse("registry:authority_create"), {"kind": "CD", "territory": "985", "name": "CD fictif"}
+    )
     assert "« 985 » n&#x27;est pas un code de département." in response.content.decode()
-    response = client_for("admin").post(reverse("registry:authority_create"), {"kind": "CD", "territory": "85", "name": "Conseil départemental de la Vendée"}, follow=True)
+    response = client_for("admin").post(
+        reverse("registry:authority_create"),
+        {"kind": "CD", "territory": "85", "name": "Conseil départemental de la Vendée"},
+        follow=True,
+    )
     assert Authority.objects.filter(territory="85", kind="CD").exists()
     assert "Conseil départemental de la Vendée" in response.content.decode()
 

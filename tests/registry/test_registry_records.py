@@ -35,20 +35,49 @@ def _edit_url(record):
 
 RECORDS = [
     # record lookup, editor, a second editor of the same organisation's record, field, first value, second value
-    pytest.param(lambda: Establishment.objects.get(name="MAS Les Hauts de Sèvre"), "asso", "asso", "city", "Vertou", "Clisson",
-                 id="establishment"),
-    pytest.param(lambda: ManagingBody.objects.get(name__startswith="Association"), "asso", "admin", "city", "Nantes", "Rezé",
-                 id="managing body"),
-    pytest.param(lambda: Authority.objects.get(kind="ARS", territory="52"), "ars", "admin", "name",
-                 "ARS des Pays de la Loire", "Agence régionale de santé Pays de la Loire", id="authority"),
-    pytest.param(lambda: Contact.objects.get(last_name="Roux"), "asso", "asso", "role", "Directrice financière",
-                 "Directrice administrative", id="contact"),
+    pytest.param(
+        lambda: Establishment.objects.get(name="MAS Les Hauts de Sèvre"),
+        "asso",
+        "asso",
+        "city",
+        "Vertou",
+        "Clisson",
+        id="establishment",
+    ),
+    pytest.param(
+        lambda: ManagingBody.objects.get(name__startswith="Association"),
+        "asso",
+        "admin",
+        "city",
+        "Nantes",
+        "Rezé",
+        id="managing body",
+    ),
+    pytest.param(
+        lambda: Authority.objects.get(kind="ARS", territory="52"),
+        "ars",
+        "admin",
+        "name",
+        "ARS des Pays de la Loire",
+        "Agence régionale de santé Pays de la Loire",
+        id="authority",
+    ),
+    pytest.param(
+        lambda: Contact.objects.get(last_name="Roux"),
+        "asso",
+        "asso",
+        "role",
+        "Directrice financière",
+        "Directrice administrative",
+        id="contact",
+    ),
 ]
 
 
 @pytest.mark.parametrize("lookup,first_editor,second_editor,field,first_value,second_value", RECORDS)
 def test_the_second_save_of_two_open_pages_is_refused_not_merged(
-        client_for, django_user_model, lookup, first_editor, second_editor, field, first_value, second_value):
+    client_for, django_user_model, lookup, first_editor, second_editor, field, first_value, second_value
+):
     from django.test import Client
 
     record = lookup()
@@ -65,7 +94,9 @@ def test_the_second_save_of_two_open_pages_is_refused_not_merged(
 
 
 @pytest.mark.parametrize("lookup,editor,_second,field,_first,value", RECORDS)
-def test_every_edit_is_in_the_journal_with_before_and_after(client_for, users, lookup, editor, _second, field, _first, value):
+def test_every_edit_is_in_the_journal_with_before_and_after(
+    client_for, users, lookup, editor, _second, field, _first, value
+):
     record = lookup()
     before = getattr(record, field)
     client = client_for(editor)
@@ -84,7 +115,9 @@ def test_a_new_establishment_is_in_the_journal(client_for, users):
     created = Establishment.objects.get(name="SAMSAH Les Voiles")
     entry = AuditEntry.objects.get(object_type="registry.establishment", object_id=str(created.pk))
     assert entry.action == f"Création de la fiche établissement {created}" and entry.before is None
-    assert entry.after["places autorisées"] == 25 and entry.after["autorités de tarification"] == ["ARS Pays de la Loire"]
+    assert entry.after["places autorisées"] == 25 and entry.after["autorités de tarification"] == [
+        "ARS Pays de la Loire"
+    ]
 
 
 def test_a_new_contact_is_in_the_journal(client_for, users):
@@ -95,10 +128,13 @@ def test_a_new_contact_is_in_the_journal(client_for, users):
     )
     contact = Contact.objects.get(last_name="Bernard")
     assert contact.managing_body == body
-    assert AuditEntry.objects.filter(object_type="registry.contact", object_id=str(contact.pk), user=users["asso"]).exists()
+    assert AuditEntry.objects.filter(
+        object_type="registry.contact", object_id=str(contact.pk), user=users["asso"]
+    ).exists()
 
 
 # An establishment under the EHPAD's contract in force (the issue: 999 places, category MAS and a new FINESS saved).
+
 
 def test_the_edit_page_of_a_covered_establishment_says_what_is_frozen(client_for, ehpad_contract):
     ehpad = ehpad_contract.establishments.get(category="EHPAD")
@@ -107,8 +143,17 @@ def test_the_edit_page_of_a_covered_establishment_says_what_is_frozen(client_for
     assert "Cet établissement est couvert par le contrat signé CPOM-PDL-2024-049-07 (en vigueur)" in text
     assert "ne changent que par un avenant au contrat" in text
     form = response.context["form"]
-    frozen = {"finess", "category", "sector", "audience", "authorised_places", "installed_places", "managing_body",
-              "department", "funders"}
+    frozen = {
+        "finess",
+        "category",
+        "sector",
+        "audience",
+        "authorised_places",
+        "installed_places",
+        "managing_body",
+        "department",
+        "funders",
+    }
     assert {name for name, field in form.fields.items() if field.disabled} == frozen
     assert not form.fields["name"].disabled and not form.fields["opening_days"].disabled
 
@@ -116,8 +161,14 @@ def test_the_edit_page_of_a_covered_establishment_says_what_is_frozen(client_for
 def test_posting_new_places_category_and_finess_is_refused_and_saves_nothing(client_for, ehpad_contract):
     ehpad = ehpad_contract.establishments.get(category="EHPAD")
     client = client_for("ehpad")
-    data = {**_form_data(client.get(_edit_url(ehpad))), "name": "EHPAD renommé", "authorised_places": "999",
-            "installed_places": "999", "category": "MAS", "finess": "490008999"}
+    data = {
+        **_form_data(client.get(_edit_url(ehpad))),
+        "name": "EHPAD renommé",
+        "authorised_places": "999",
+        "installed_places": "999",
+        "category": "MAS",
+        "finess": "490008999",
+    }
     response = client.post(_edit_url(ehpad), data)
     assert response.status_code == 200
     text = page_text(response)
@@ -125,14 +176,20 @@ def test_posting_new_places_category_and_finess_is_refused_and_saves_nothing(cli
         assert f"« {label} » est figé tant qu'un contrat signé couvre l'établissement" in text, label
     stored = Establishment.objects.get(pk=ehpad.pk)
     assert (stored.name, stored.authorised_places, stored.category, stored.finess) == (
-        "EHPAD Les Tilleuls", 86, "EHPAD", ehpad.finess)
+        "EHPAD Les Tilleuls",
+        86,
+        "EHPAD",
+        ehpad.finess,
+    )
     assert not AuditEntry.objects.filter(object_type="registry.establishment", object_id=str(ehpad.pk)).exists()
 
 
 def test_a_covered_establishment_is_still_renamed_and_the_journal_says_so(client_for, ehpad_contract):
     ehpad = ehpad_contract.establishments.get(category="EHPAD")
     client = client_for("ehpad")
-    response = client.post(_edit_url(ehpad), {**_form_data(client.get(_edit_url(ehpad))), "name": "EHPAD Les Tilleuls de Baugé"})
+    response = client.post(
+        _edit_url(ehpad), {**_form_data(client.get(_edit_url(ehpad))), "name": "EHPAD Les Tilleuls de Baugé"}
+    )
     assert response.status_code == 302
     stored = Establishment.objects.get(pk=ehpad.pk)
     assert stored.name == "EHPAD Les Tilleuls de Baugé" and stored.authorised_places == 86

@@ -79,16 +79,19 @@ def test_pages_outside_a_contract_have_no_contract_navigation(client_for, db):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url_name, current", [
-    ("registry:establishments", "Établissements"),
-    ("registry:authorities", "Autorités"),
-    ("registry:managing_bodies", "Organismes gestionnaires"),
-    ("indicators:catalogue", "Référentiel des indicateurs"),
-    ("indicators:elements", "Référentiel des données"),
-    ("accounts:my_account", "Mon compte"),
-    ("accounts:members", "Mon organisation"),
-    ("password_change", "Changer mon mot de passe"),
-])
+@pytest.mark.parametrize(
+    "url_name, current",
+    [
+        ("registry:establishments", "Établissements"),
+        ("registry:authorities", "Autorités"),
+        ("registry:managing_bodies", "Organismes gestionnaires"),
+        ("indicators:catalogue", "Référentiel des indicateurs"),
+        ("indicators:elements", "Référentiel des données"),
+        ("accounts:my_account", "Mon compte"),
+        ("accounts:members", "Mon organisation"),
+        ("password_change", "Changer mon mot de passe"),
+    ],
+)
 def test_pages_outside_a_contract_have_a_breadcrumb(client_for, url_name, current):
     html = client_for("asso").get(reverse(url_name)).content.decode()
     trail = html.split('class="fr-breadcrumb"', 1)[1].split("</nav>", 1)[0]
@@ -106,7 +109,11 @@ def test_a_detail_page_links_back_to_its_list(client_for, association_contract):
 
 @pytest.mark.django_db
 def test_the_diagnostic_pages_link_back_to_the_diagnostic(client_for, association_contract):
-    html = client_for("asso").get(reverse("diagnostic:synthesis", kwargs={"contract_id": association_contract.pk})).content.decode()
+    html = (
+        client_for("asso")
+        .get(reverse("diagnostic:synthesis", kwargs={"contract_id": association_contract.pk}))
+        .content.decode()
+    )
     assert current_items(html) == ["Diagnostic partagé"]
     trail = html.split('class="fr-breadcrumb"', 1)[1].split("</nav>", 1)[0]
     assert reverse("diagnostic:home", kwargs={"contract_id": association_contract.pk}) in trail

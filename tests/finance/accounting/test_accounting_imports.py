@@ -33,16 +33,23 @@ HEADER = (
     "JournalCode|JournalLib|EcritureNum|EcritureDate|CompteNum|CompteLib|CompAuxNum|CompAuxLib|PieceRef|PieceDate|"
     "EcritureLib|Debit|Credit|EcritureLet|DateLet|ValidDate|Montantdevise|Idevise"
 )
-FEC = "\n".join([
-    HEADER,
-    "AC|Achats|1|20260115|606100|Électricité|||F1|20260115|EDF|1200,50|0,00|||20260120||EUR",
-    "AC|Achats|1|20260115|401000|Fournisseurs|||F1|20260115|EDF|0,00|1200,50|||20260120||EUR",
-    "VE|Ventes|1|20261231|411000|Usagers|||D1|20261231|Dotation|80000,00|0,00|||20261231||EUR",
-    "VE|Ventes|1|20261231|735100|Dotation globale|||D1|20261231|Dotation|0,00|80000,00|||20261231||EUR",
-]) + "\n"
+FEC = (
+    "\n".join(
+        [
+            HEADER,
+            "AC|Achats|1|20260115|606100|Électricité|||F1|20260115|EDF|1200,50|0,00|||20260120||EUR",
+            "AC|Achats|1|20260115|401000|Fournisseurs|||F1|20260115|EDF|0,00|1200,50|||20260120||EUR",
+            "VE|Ventes|1|20261231|411000|Usagers|||D1|20261231|Dotation|80000,00|0,00|||20261231||EUR",
+            "VE|Ventes|1|20261231|735100|Dotation globale|||D1|20261231|Dotation|0,00|80000,00|||20261231||EUR",
+        ]
+    )
+    + "\n"
+)
 BALANCES = {
-    "compte:401000": Decimal("-1200.50"), "compte:411000": Decimal("80000.00"),
-    "compte:606100": Decimal("1200.50"), "compte:735100": Decimal("-80000.00"),
+    "compte:401000": Decimal("-1200.50"),
+    "compte:411000": Decimal("80000.00"),
+    "compte:606100": Decimal("1200.50"),
+    "compte:735100": Decimal("-80000.00"),
     # Not yet closed: the year's result, 80 000 − 1 200,50, is brought to 120 as a credit (surplus).
     "compte:120": Decimal("-78799.50"),
 }
@@ -120,14 +127,18 @@ def test_the_preview_writes_nothing_and_says_what_to_check(ime):
     # 606200 has a credit balance: flagged. 609100 is a rebate account, whose sign is never flagged.
     assert "1 compte de charges à solde créditeur, à vérifier : 606200 (−50,00\u00a0€)." in preview.warnings
     assert [(c.code, c.accounts, c.balance) for c in preview.classes] == [
-        ("4", 2, Decimal("78849.50")), ("6", 2, Decimal("1150.50")), ("7", 1, Decimal("-80000.00")),
+        ("4", 2, Decimal("78849.50")),
+        ("6", 2, Decimal("1150.50")),
+        ("7", 1, Decimal("-80000.00")),
     ]
     assert preview.result == Decimal("78849.50")
     assert [a.number for a in preview.classes[0].top] == ["411000", "401000"]
 
 
 def test_a_file_without_expenses_or_income_is_flagged(ime):
-    balance = trial_balance.read_trial_balance(b"compte;libelle;debit;credit\n512000;Banque;10;0\n102000;Fonds;0;10\n", "b.csv")
+    balance = trial_balance.read_trial_balance(
+        b"compte;libelle;debit;credit\n512000;Banque;10;0\n102000;Fonds;0;10\n", "b.csv"
+    )
     warnings = imports.preview(balance, ime, YEAR).warnings
     assert "Aucun compte de charges (classe 6) dans ce fichier." in warnings
     assert "Aucun compte de produits (classe 7) dans ce fichier." in warnings
@@ -141,25 +152,40 @@ def test_the_managing_body_imports_for_its_establishments_the_authorities_do_not
     assert not rules.may_import(users["ars"], ime)
     assert not rules.may_import(users["ehpad"], ime)
     assert rules.may_import(users["admin"], ime)
-    assert set(rules.importable_establishments(users["asso"]).values_list("managing_body_id", flat=True)) == {ime.managing_body_id}
+    assert set(rules.importable_establishments(users["asso"]).values_list("managing_body_id", flat=True)) == {
+        ime.managing_body_id
+    }
     assert not rules.importable_establishments(users["cd44"]).exists()
 
 
 def test_past_imports_are_seen_by_those_who_see_the_establishment(ime, users):
-    batch = imports.store(trial_balance.read_trial_balance(b"compte;libelle;debit;credit\n606100;x;1;0\n129000;x;1;0\n", "b.csv"), ime, YEAR, users["asso"])
+    batch = imports.store(
+        trial_balance.read_trial_balance(b"compte;libelle;debit;credit\n606100;x;1;0\n129000;x;1;0\n", "b.csv"),
+        ime,
+        YEAR,
+        users["asso"],
+    )
     for username in ("asso", "ars", "cd44", "admin"):
         seen = imports.visible_batches(users[username]).get(pk=batch.pk)
         assert (seen.accounts, seen.year, seen.establishment_id) == (2, YEAR, ime.pk)
     assert not imports.visible_batches(users["ehpad"]).filter(pk=batch.pk).exists()
     report = imports.batch_report(batch)
-    assert (report.establishment, report.year, report.balances) == (ime, YEAR, [("129000", Decimal("1.0000")), ("606100", Decimal("1.0000"))])
+    assert (report.establishment, report.year, report.balances) == (
+        ime,
+        YEAR,
+        [("129000", Decimal("1.0000")), ("606100", Decimal("1.0000"))],
+    )
 
 
 @pytest.mark.parametrize(
     "start,end,message",
     [
         (date(2026, 7, 1), date(2026, 6, 30), "L'exercice commence le 01/07/2026, après sa fin le 30/06/2026."),
-        (date(2025, 1, 1), date(2025, 12, 31), "L'exercice se termine le 31/12/2025 : il doit se terminer en 2026, l'année importée."),
+        (
+            date(2025, 1, 1),
+            date(2025, 12, 31),
+            "L'exercice se termine le 31/12/2025 : il doit se terminer en 2026, l'année importée.",
+        ),
         (date(2024, 1, 1), date(2026, 6, 30), "Un exercice dure au plus 24 mois."),
     ],
 )
@@ -194,7 +220,14 @@ def test_import_fec_reports_progress_and_writes_the_balances(ime, tmp_path):
 
 
 def test_import_balance_reads_csv_and_excel(ime, tmp_path):
-    out = _run("importer-balance", _file(tmp_path, "compte;libelle;debit;credit\n606100;x;12,50;0\n", "b.csv"), "--finess", IME, "--annee", YEAR)
+    out = _run(
+        "importer-balance",
+        _file(tmp_path, "compte;libelle;debit;credit\n606100;x;12,50;0\n", "b.csv"),
+        "--finess",
+        IME,
+        "--annee",
+        YEAR,
+    )
     # 606 alone: the deficit it makes is brought to 129, a second balance.
     assert "1 lignes contrôlées." in out and "2 comptes, enregistrés pour 440005015 (2026)" in out
     book = Workbook()
@@ -202,7 +235,10 @@ def test_import_balance_reads_csv_and_excel(ime, tmp_path):
     book.active.append([641100, "Salaires", 1000, 0])
     book.save(tmp_path / "b.xlsx")
     out = _run("importer-balance", tmp_path / "b.xlsx", "--finess", IME, "--annee", YEAR)
-    assert "Attention : Les 2 soldes de comptes déjà enregistrés pour IME Les Grands Chênes en 2026 seront remplacés." in out
+    assert (
+        "Attention : Les 2 soldes de comptes déjà enregistrés pour IME Les Grands Chênes en 2026 seront remplacés."
+        in out
+    )
     assert _balances() == {"compte:641100": Decimal("1000"), "compte:129": Decimal("1000")}
     assert ImportBatch.objects.latest("pk").kind == "balance générale"
 
@@ -210,9 +246,15 @@ def test_import_balance_reads_csv_and_excel(ime, tmp_path):
 @pytest.mark.parametrize(
     "arguments,message",
     [
-        (["--finess", "440005016"], "Le numéro FINESS « 440005016 » est invalide : sa clé de contrôle (dernier chiffre) ne correspond pas."),
+        (
+            ["--finess", "440005016"],
+            "Le numéro FINESS « 440005016 » est invalide : sa clé de contrôle (dernier chiffre) ne correspond pas.",
+        ),
         (["--finess", "44000501"], "Le numéro FINESS « 44000501 » doit comporter 9 caractères (il en a 8)."),
-        (["--finess", finess_with_key("44099999")], f"Aucun établissement n'a le numéro FINESS {finess_with_key('44099999')} dans le référentiel."),
+        (
+            ["--finess", finess_with_key("44099999")],
+            f"Aucun établissement n'a le numéro FINESS {finess_with_key('44099999')} dans le référentiel.",
+        ),
         (["--section", "IME"], "--section demande --siren"),
         (["--section", "INCONNUE", "--siren", "775671230"], "Le SIREN « 775671230 » est invalide"),
     ],
@@ -238,9 +280,23 @@ def test_a_bad_file_exits_non_zero_with_the_french_error_on_stderr(ime, tmp_path
 
 
 def test_a_file_of_another_year_is_refused(ime, tmp_path):
-    with pytest.raises(CommandError, match=r"ligne 2, colonne EcritureDate : le 15/01/2026 est hors de l'exercice \(du 01/01/2025 au 31/12/2025\)"):
+    with pytest.raises(
+        CommandError,
+        match=r"ligne 2, colonne EcritureDate : le 15/01/2026 est hors de l'exercice \(du 01/01/2025 au 31/12/2025\)",
+    ):
         _run("importer-fec", _file(tmp_path, FEC), "--finess", IME, "--annee", 2025)
-    out = _run("importer-fec", _file(tmp_path, FEC), "--finess", IME, "--annee", 2026, "--debut-exercice", "2025-07-01", "--fin-exercice", "31/12/2026")
+    out = _run(
+        "importer-fec",
+        _file(tmp_path, FEC),
+        "--finess",
+        IME,
+        "--annee",
+        2026,
+        "--debut-exercice",
+        "2025-07-01",
+        "--fin-exercice",
+        "31/12/2026",
+    )
     assert "5 comptes, enregistrés pour 440005015 (2026)" in out
 
 
@@ -253,13 +309,20 @@ def test_sections_map_a_managing_body_s_code_to_an_establishment(ime, tmp_path):
     siren = ime.managing_body.siren
     assert _run("sections", "lister") == "Aucune section analytique rattachée.\n"
     out = _run("sections", "ajouter", "--siren", siren, "S-IME", "--finess", IME, "--libelle", "IME Rezé")
-    assert out == "Section « S-IME » de l'Association Les Chemins de Loire rattachée à l'IME Les Grands Chênes (440005015).\n"
-    assert f"{siren}  S-IME            → 440005015 IME Les Grands Chênes (IME Rezé)" in _run("sections", "lister", "--siren", siren)
+    assert (
+        out
+        == "Section « S-IME » de l'Association Les Chemins de Loire rattachée à l'IME Les Grands Chênes (440005015).\n"
+    )
+    assert f"{siren}  S-IME            → 440005015 IME Les Grands Chênes (IME Rezé)" in _run(
+        "sections", "lister", "--siren", siren
+    )
     out = _run("importer-fec", _file(tmp_path, FEC), "--section", "S-IME", "--siren", siren, "--annee", YEAR)
     assert "5 comptes, enregistrés pour 440005015 (2026)" in out
     with pytest.raises(CommandError, match="La section « S-IME » est déjà rattachée à l'IME Les Grands Chênes."):
         _run("sections", "ajouter", "--siren", siren, "S-IME", "--finess", finess_with_key("44000502"))
-    with pytest.raises(CommandError, match="n'est rattachée à aucun établissement de l'Association Les Chemins de Loire"):
+    with pytest.raises(
+        CommandError, match="n'est rattachée à aucun établissement de l'Association Les Chemins de Loire"
+    ):
         _run("importer-fec", _file(tmp_path, FEC), "--section", "S-MAS", "--siren", siren, "--annee", YEAR)
 
 
@@ -271,7 +334,17 @@ def test_a_file_named_with_a_control_character_is_recorded_without_it(ime, tmp_p
 
 
 def test_a_section_typed_with_a_control_character_is_stored_without_it(ime):
-    _run("sections", "ajouter", "--siren", ime.managing_body.siren, "S-IME\x1b", "--finess", IME, "--libelle", "IME\x07 Rezé")
+    _run(
+        "sections",
+        "ajouter",
+        "--siren",
+        ime.managing_body.siren,
+        "S-IME\x1b",
+        "--finess",
+        IME,
+        "--libelle",
+        "IME\x07 Rezé",
+    )
     assert SectionMapping.objects.filter(code="S-IME", label="IME Rezé", establishment=ime).exists()
 
 
@@ -286,7 +359,9 @@ def test_a_section_maps_only_to_an_establishment_of_its_managing_body(db):
 _names = itertools.count()
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(st.one_of(st.binary(max_size=600), st.integers(0, len(FEC)).map(lambda n: FEC.encode()[:n] + b"|\xff\n")))
 def test_whatever_the_bytes_a_refused_import_leaves_the_database_unchanged(ime, tmp_path, content):
     before, balances = _counts(), _balances()
@@ -309,8 +384,9 @@ def test_the_year_result_is_brought_to_12_before_closing(ime):
     balance = _accounts(b"606100;x;1000;0\n641100;x;500;0\n735100;x;0;1200\n512000;x;300;0\n")
     derived = imports.result_account(balance.accounts)
     assert (derived.number, derived.balance) == ("129", Decimal("300"))
-    assert "Le résultat de l'exercice (−300,00\xa0€) n'est pas encore affecté : il sera porté au compte 129 (déficit)" in " ".join(
-        imports.preview(balance, ime, YEAR).warnings
+    assert (
+        "Le résultat de l'exercice (−300,00\xa0€) n'est pas encore affecté : il sera porté au compte 129 (déficit)"
+        in " ".join(imports.preview(balance, ime, YEAR).warnings)
     )
 
 

@@ -22,40 +22,42 @@ NATIONAL = read_chart(NATIONAL_CHART_FILE)
 # Debit − credit, as imported.
 BALANCE = {
     # Expenses, group I = 40 000 − 1 500 − 500 + 3 000 + 9 000 = 50 000
-    "6011": Decimal("40000"),   # achats alimentation
-    "6031": Decimal("-1500"),   # variation des stocks (stock up): credit, reduces group I
-    "6091": Decimal("-500"),    # rabais obtenus: credit, reduces group I
-    "6111": Decimal("3000"),    # prestations à caractère médical (611)
-    "6282": Decimal("9000"),    # alimentation sous-traitée (628)
+    "6011": Decimal("40000"),  # achats alimentation
+    "6031": Decimal("-1500"),  # variation des stocks (stock up): credit, reduces group I
+    "6091": Decimal("-500"),  # rabais obtenus: credit, reduces group I
+    "6111": Decimal("3000"),  # prestations à caractère médical (611)
+    "6282": Decimal("9000"),  # alimentation sous-traitée (628)
     # Expenses, group II = 12 000 + 4 000 + 15 000 + 300 000 − 8 000 + 110 000 = 433 000
-    "6211": Decimal("12000"),   # intérim
-    "6226": Decimal("4000"),    # honoraires
-    "6311": Decimal("15000"),   # taxe sur les salaires
+    "6211": Decimal("12000"),  # intérim
+    "6226": Decimal("4000"),  # honoraires
+    "6311": Decimal("15000"),  # taxe sur les salaires
     "6411": Decimal("300000"),  # salaires
-    "6419": Decimal("-8000"),   # remboursements sur rémunérations (IJSS): credit, reduces group II
+    "6419": Decimal("-8000"),  # remboursements sur rémunérations (IJSS): credit, reduces group II
     "6451": Decimal("110000"),  # cotisations URSSAF
     # Expenses, group III = 24 000 + 6 000 + 2 000 + 10 000 + 5 000 + 25 000 = 72 000
-    "6132": Decimal("24000"),   # locations immobilières
-    "6152": Decimal("6000"),    # entretien et réparations
-    "6351": Decimal("2000"),    # taxe foncière
-    "655": Decimal("10000"),    # quote-part des frais de siège
-    "6611": Decimal("5000"),    # intérêts des emprunts
-    "6811": Decimal("25000"),   # dotations aux amortissements
+    "6132": Decimal("24000"),  # locations immobilières
+    "6152": Decimal("6000"),  # entretien et réparations
+    "6351": Decimal("2000"),  # taxe foncière
+    "655": Decimal("10000"),  # quote-part des frais de siège
+    "6611": Decimal("5000"),  # intérêts des emprunts
+    "6811": Decimal("25000"),  # dotations aux amortissements
     # In no group: 634 does not exist in the social and medico-social charts
     "6340": Decimal("700"),
     # Income, group I = 520 000 + 15 000 = 535 000
     "7311": Decimal("-520000"),  # dotation globale
-    "734": Decimal("-15000"),    # produits à la charge des personnes accueillies
+    "734": Decimal("-15000"),  # produits à la charge des personnes accueillies
     # Income, group II = 3 000 − 200 + 2 200 = 5 000
-    "7088": Decimal("-3000"),    # repas du personnel
-    "7091": Decimal("200"),      # rabais accordés: debit, reduces group II
-    "7471": Decimal("-2200"),    # subvention d'exploitation
+    "7088": Decimal("-3000"),  # repas du personnel
+    "7091": Decimal("200"),  # rabais accordés: debit, reduces group II
+    "7471": Decimal("-2200"),  # subvention d'exploitation
     # Income, group III = 300 + 4 000 + 1 700 = 6 000
     "7611": Decimal("-300"),
     "7815": Decimal("-4000"),
     "777": Decimal("-1700"),
     # Balance sheet: never grouped, never listed as unmapped
-    "411": Decimal("50000"), "512": Decimal("20000"), "129": Decimal("4000"),
+    "411": Decimal("50000"),
+    "512": Decimal("20000"),
+    "129": Decimal("4000"),
 }
 
 
@@ -88,17 +90,48 @@ def test_longest_prefix_wins():
 
 
 def test_national_frame_places_the_usual_accounts():
-    groups = {account: (NATIONAL.rule_for(account).side, NATIONAL.rule_for(account).group)
-              for account in ("6022", "6242", "6211", "6333", "6453", "6135", "6155", "6586", "6611", "6871",
-                              "73111", "7083", "7478", "7588", "7688", "775", "7815", "791")}
+    groups = {
+        account: (NATIONAL.rule_for(account).side, NATIONAL.rule_for(account).group)
+        for account in (
+            "6022",
+            "6242",
+            "6211",
+            "6333",
+            "6453",
+            "6135",
+            "6155",
+            "6586",
+            "6611",
+            "6871",
+            "73111",
+            "7083",
+            "7478",
+            "7588",
+            "7688",
+            "775",
+            "7815",
+            "791",
+        )
+    }
     assert groups == {
-        "6022": ("expense", 1), "6242": ("expense", 1),
-        "6211": ("expense", 2), "6333": ("expense", 2), "6453": ("expense", 2),
-        "6135": ("expense", 3), "6155": ("expense", 3), "6586": ("expense", 3), "6611": ("expense", 3),
+        "6022": ("expense", 1),
+        "6242": ("expense", 1),
+        "6211": ("expense", 2),
+        "6333": ("expense", 2),
+        "6453": ("expense", 2),
+        "6135": ("expense", 3),
+        "6155": ("expense", 3),
+        "6586": ("expense", 3),
+        "6611": ("expense", 3),
         "6871": ("expense", 3),
         "73111": ("income", 1),
-        "7083": ("income", 2), "7478": ("income", 2), "7588": ("income", 2),
-        "7688": ("income", 3), "775": ("income", 3), "7815": ("income", 3), "791": ("income", 3),
+        "7083": ("income", 2),
+        "7478": ("income", 2),
+        "7588": ("income", 2),
+        "7688": ("income", 3),
+        "775": ("income", 3),
+        "7815": ("income", 3),
+        "791": ("income", 3),
     }
 
 
@@ -187,10 +220,22 @@ def test_without_any_chart_loaded_the_repository_frame_applies(db):
 
 BAD_RULES = [
     ('prefix = "611"\nside = "depense"\ngroup = 1', "règle n° 2 (préfixe 611) : sens « depense » inconnu"),
-    ('prefix = "611"\nside = "expense"\ngroup = 4', "règle n° 2 (préfixe 611) : groupe « 4 » inconnu ; valeurs permises : 1, 2 ou 3"),
-    ('prefix = "60"\nside = "expense"\ngroup = 2', "règle n° 2 (préfixe 60) : le préfixe 60 figure déjà à la règle n° 1"),
-    ('prefix = "411"\nside = "expense"\ngroup = 1', "règle n° 2 (préfixe 411) : le préfixe doit être un numéro de compte de classe 6 ou 7"),
-    ('prefix = 611\nside = "expense"\ngroup = 1', "règle n° 2 (préfixe 611) : le préfixe doit être un numéro de compte"),
+    (
+        'prefix = "611"\nside = "expense"\ngroup = 4',
+        "règle n° 2 (préfixe 611) : groupe « 4 » inconnu ; valeurs permises : 1, 2 ou 3",
+    ),
+    (
+        'prefix = "60"\nside = "expense"\ngroup = 2',
+        "règle n° 2 (préfixe 60) : le préfixe 60 figure déjà à la règle n° 1",
+    ),
+    (
+        'prefix = "411"\nside = "expense"\ngroup = 1',
+        "règle n° 2 (préfixe 411) : le préfixe doit être un numéro de compte de classe 6 ou 7",
+    ),
+    (
+        'prefix = 611\nside = "expense"\ngroup = 1',
+        "règle n° 2 (préfixe 611) : le préfixe doit être un numéro de compte",
+    ),
     ('prefix = "612"\nside = "expense"\ngroupe = 3', "règle n° 2 (préfixe 612) : clé inconnue groupe"),
 ]
 
@@ -199,7 +244,10 @@ BAD_RULES = [
 def test_a_bad_rule_refuses_the_whole_file_and_loads_nothing(tmp_path, ars, second_rule, message):
     load_chart(_write(tmp_path, AUTHORITY_CHART), ars)
     before = list(GroupRule.objects.order_by("pk").values_list("chart__code", "prefix", "side", "group"))
-    text = '[chart]\ncode = "ars-mauvais"\nlabel = "x"\nversion = "1"\n\n[[rule]]\nprefix = "60"\nside = "expense"\ngroup = 1\n\n[[rule]]\n' + second_rule
+    text = (
+        '[chart]\ncode = "ars-mauvais"\nlabel = "x"\nversion = "1"\n\n[[rule]]\nprefix = "60"\nside = "expense"\ngroup = 1\n\n[[rule]]\n'
+        + second_rule
+    )
     with pytest.raises(ChartError) as refused:
         load_chart(_write(tmp_path, text, "ars_mauvais.toml"), ars)
     assert str(refused.value).startswith("ars_mauvais.toml, ")
@@ -243,7 +291,10 @@ def test_the_finance_command_loads_a_chart_and_sets_a_mean_cost(db, capsys):
     assert "chargé comme cadre national" in capsys.readouterr().out
     call_command("finance", "cout-moyen", "MAS", "--annee", "2026", "91 250,50")
     # Amounts are printed with a non-breaking space between thousands.
-    assert capsys.readouterr().out.strip().replace("\xa0", " ").replace("\u202f", " ") == "Coût moyen national MAS 2026 : 91 250,50 € par place."
+    assert (
+        capsys.readouterr().out.strip().replace("\xa0", " ").replace("\u202f", " ")
+        == "Coût moyen national MAS 2026 : 91 250,50 € par place."
+    )
     assert DataValue.objects.get(category="MAS", year=2026, element="cout_moyen_national").value == Decimal("91250.50")
     with pytest.raises(CommandError):
         call_command("finance", "cout-moyen", "MAS", "--annee", "2026", "beaucoup")

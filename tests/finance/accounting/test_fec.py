@@ -109,7 +109,9 @@ def replace_line(number: int, old: str, new: str) -> bytes:
     [("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8 avec BOM"), ("iso-8859-15", "ISO-8859-15"), ("cp1252", "Windows-1252")],
 )
 @pytest.mark.parametrize("direction", [False, True], ids=["debit-credit", "montant-sens"])
-def test_every_variant_gives_the_hand_computed_balances(separator, separator_label, encoding, encoding_label, direction):
+def test_every_variant_gives_the_hand_computed_balances(
+    separator, separator_label, encoding, encoding_label, direction
+):
     balance = read_fec(fec_bytes(encoding, separator=separator, direction=direction), "ecritures.txt", YEAR)
     assert {a.number: a.balance for a in balance.accounts} == BALANCES
     assert balance.total_debit == balance.total_credit == TOTAL
@@ -153,8 +155,12 @@ def test_the_legal_column_names_are_read_whatever_their_case_and_order():
     header = HEADER.lower().replace("montantdevise", "Montant")  # the short name some exports give column 17
     balance = read_fec(fec_text(header=header).encode(), "f.txt", YEAR)
     assert {a.number: a.balance for a in balance.accounts} == BALANCES
-    swapped = [f"{line.split('|')[1]}|{line.split('|')[0]}|" + "|".join(line.split("|")[2:]) for line in [HEADER, *LINES]]
-    assert {a.number: a.balance for a in read_fec(("\n".join(swapped) + "\n").encode(), "f.txt", YEAR).accounts} == BALANCES
+    swapped = [
+        f"{line.split('|')[1]}|{line.split('|')[0]}|" + "|".join(line.split("|")[2:]) for line in [HEADER, *LINES]
+    ]
+    assert {
+        a.number: a.balance for a in read_fec(("\n".join(swapped) + "\n").encode(), "f.txt", YEAR).accounts
+    } == BALANCES
 
 
 def test_sens_also_reads_plus_one_and_minus_one():
@@ -167,8 +173,9 @@ def test_a_fiscal_year_of_its_own_bounds_the_dates():
     lines = [line.replace("|20251231|", "|20250630|") for line in LINES]
     assert len(read_fec(fec_text(lines).encode(), "f.txt", july).accounts) == 12
     lines[-1] = lines[-1].replace("|20250630|", "|20250701|", 1)
-    assert "ligne 15, colonne EcritureDate : le 01/07/2025 est hors de l'exercice (du 01/07/2024 au 30/06/2025)" in refusal(
-        fec_text(lines).encode(), fiscal_year=july
+    assert (
+        "ligne 15, colonne EcritureDate : le 01/07/2025 est hors de l'exercice (du 01/07/2024 au 30/06/2025)"
+        in refusal(fec_text(lines).encode(), fiscal_year=july)
     )
 
 
@@ -195,10 +202,19 @@ def test_progress_is_reported_stage_by_stage():
 @pytest.mark.parametrize(
     "content,problem",
     [
-        (replace_line(4, "|20250115|", "|20251301|"), "ligne 4, colonne EcritureDate : « 20251301 » n'est pas une date AAAAMMJJ"),
-        (replace_line(4, "|20250115|", "|15/01/2025|"), "ligne 4, colonne EcritureDate : « 15/01/2025 » n'est pas une date AAAAMMJJ"),
+        (
+            replace_line(4, "|20250115|", "|20251301|"),
+            "ligne 4, colonne EcritureDate : « 20251301 » n'est pas une date AAAAMMJJ",
+        ),
+        (
+            replace_line(4, "|20250115|", "|15/01/2025|"),
+            "ligne 4, colonne EcritureDate : « 15/01/2025 » n'est pas une date AAAAMMJJ",
+        ),
         (replace_line(4, "|20250115|", "||"), "ligne 4, colonne EcritureDate : « » n'est pas une date AAAAMMJJ"),
-        (replace_line(4, "|20250115|", "|00000101|"), "ligne 4, colonne EcritureDate : le 01/01/0000 est hors de l'exercice"),
+        (
+            replace_line(4, "|20250115|", "|00000101|"),
+            "ligne 4, colonne EcritureDate : le 01/01/0000 est hors de l'exercice",
+        ),
         (
             replace_line(15, "|20251231|", "|20260102|"),
             "ligne 15, colonne EcritureDate : le 02/01/2026 est hors de l'exercice (du 01/01/2025 au 31/12/2025)",
@@ -216,13 +232,19 @@ def test_progress_is_reported_stage_by_stage():
             "chiffres, le premier de 1 à 8)",
         ),
         (replace_line(4, "|606100|", "|60|"), "ligne 4, colonne CompteNum : « 60 » n'est pas un numéro de compte"),
-        (replace_line(4, "|606100|", "|906100|"), "ligne 4, colonne CompteNum : « 906100 » n'est pas un numéro de compte"),
+        (
+            replace_line(4, "|606100|", "|906100|"),
+            "ligne 4, colonne CompteNum : « 906100 » n'est pas un numéro de compte",
+        ),
         (replace_line(4, "|606100|", "||"), "ligne 4, colonne CompteNum : « » n'est pas un numéro de compte"),
         (
             replace_line(5, "|0,00|1200,50|", "|0,00|1100,50|"),
             f"écriture AC1 du journal AC (lignes 4 à 5) : débit 1{NBSP}200,50{NBSP}€ ≠ crédit 1{NBSP}100,50{NBSP}€",
         ),
-        (replace_line(4, "AC|Achats|AC1|", "|Achats|AC1|"), "ligne 4, colonne JournalCode : la zone est vide (obligatoire dans un FEC)"),
+        (
+            replace_line(4, "AC|Achats|AC1|", "|Achats|AC1|"),
+            "ligne 4, colonne JournalCode : la zone est vide (obligatoire dans un FEC)",
+        ),
         (replace_line(4, "|AC1|", "||"), "ligne 4, colonne EcritureNum : la zone est vide"),
         (replace_line(4, "|EUR", "|EUR|"), "ligne 4 : 19 champs au lieu de 18 (séparateur : barre verticale « | »)"),
         (replace_line(4, "|EUR", "EUR"), "ligne 4 : 17 champs au lieu de 18"),
@@ -249,15 +271,25 @@ def test_every_failing_check_reports_its_first_line():
 
 
 def test_a_bad_line_far_down_a_large_file_is_named_by_its_number():
-    lines = [f"OD|OD|{n // 2}|20250301|{'606100' if n % 2 == 0 else '401000'}|x|||p|20250301|l|{'10,00|0,00' if n % 2 == 0 else '0,00|10,00'}|||20250301||" for n in range(20000)]
+    lines = [
+        f"OD|OD|{n // 2}|20250301|{'606100' if n % 2 == 0 else '401000'}|x|||p|20250301|l|{'10,00|0,00' if n % 2 == 0 else '0,00|10,00'}|||20250301||"
+        for n in range(20000)
+    ]
     lines[18231] = lines[18231].replace("|20250301|", "|20251301|", 1)
-    assert f"ligne 18{NBSP}233, colonne EcritureDate : « 20251301 » n'est pas une date AAAAMMJJ" in refusal(fec_text(lines).encode())
+    assert f"ligne 18{NBSP}233, colonne EcritureDate : « 20251301 » n'est pas une date AAAAMMJJ" in refusal(
+        fec_text(lines).encode()
+    )
 
 
 def test_unbalanced_entries_are_counted_beyond_the_first():
-    lines = [line.replace("|0,00|1200,50|", "|0,00|1200,00|").replace("|0,00|350,25|", "|0,00|350,00|") for line in LINES]
+    lines = [
+        line.replace("|0,00|1200,50|", "|0,00|1200,00|").replace("|0,00|350,25|", "|0,00|350,00|") for line in LINES
+    ]
     message = refusal(fec_text(lines).encode())
-    assert f"écriture AC1 du journal AC (lignes 4 à 5) : débit 1{NBSP}200,50{NBSP}€ ≠ crédit 1{NBSP}200,00{NBSP}€ (et 2 autres écritures déséquilibrées)" in message
+    assert (
+        f"écriture AC1 du journal AC (lignes 4 à 5) : débit 1{NBSP}200,50{NBSP}€ ≠ crédit 1{NBSP}200,00{NBSP}€ (et 2 autres écritures déséquilibrées)"
+        in message
+    )
 
 
 def test_a_bad_direction_in_the_montant_sens_variant():
@@ -272,7 +304,10 @@ def test_a_bad_direction_in_the_montant_sens_variant():
         (HEADER.replace("|CompteLib|", "|Libelle|"), "ligne 1, colonne 6 : colonne inconnue « Libelle » pour un FEC"),
         (HEADER.replace("|Idevise", "|Idevise|Foo"), "ligne 1, colonne 19 : colonne inconnue « Foo » pour un FEC"),
         (HEADER.replace("|CompteLib|", "|CompteNum|"), "ligne 1, colonne 6 : colonne CompteNum en double"),
-        (HEADER.replace("Debit|Credit", "Montant|Sens").replace("|Sens", "|Sns"), "ligne 1 : colonne absente (variante Montant et Sens) : Sens"),
+        (
+            HEADER.replace("Debit|Credit", "Montant|Sens").replace("|Sens", "|Sns"),
+            "ligne 1 : colonne absente (variante Montant et Sens) : Sens",
+        ),
         (HEADER.replace("|Credit|", "|Sens|"), "ligne 1 : colonne absente (variante Montant et Sens) : Montant"),
     ],
 )
@@ -291,11 +326,17 @@ def test_a_header_of_many_unknown_columns_lists_fifty_at_most():
         (b"", "le fichier est vide"),
         (b"  \r\n\n", "le fichier est vide"),
         (HEADER.encode() + b"\n", "aucune écriture sous la ligne d'en-tête"),
-        (b"compte;libelle;debit;credit\n6061;x;1;0\n", "ligne 1 : ce fichier n'est pas un FEC : sa première ligne doit nommer les 18 colonnes légales"),
+        (
+            b"compte;libelle;debit;credit\n6061;x;1;0\n",
+            "ligne 1 : ce fichier n'est pas un FEC : sa première ligne doit nommer les 18 colonnes légales",
+        ),
         (b"compte;libelle;debit;credit\n6061;x;1;0\n", "séparateur « ; » : est-ce une balance générale ?"),
         (b"Bonjour,\nvoici le FEC.\n", "ligne 1 : ce fichier n'est pas un FEC"),
         (b"a|b|c\n1|2|3\n", "ligne 1 : ce fichier n'est pas un FEC"),
-        (fec_text().encode("utf-16"), "ligne 1 : le fichier est encodé en UTF-16 ; enregistrez-le en UTF-8 ou en ISO-8859-15"),
+        (
+            fec_text().encode("utf-16"),
+            "ligne 1 : le fichier est encodé en UTF-16 ; enregistrez-le en UTF-8 ou en ISO-8859-15",
+        ),
         (b"PK\x03\x04\x14\x00\x06\x00garbage", "ligne 1 : caractère nul, ce fichier n'est pas un fichier texte"),
         (
             b"\xef\xbb\xbf" + fec_text().encode() + b"AC|\xe9",
@@ -333,7 +374,11 @@ def test_a_utf8_fec_with_one_latin_1_line_is_refused_naming_the_line_and_zone():
 
 def test_each_latin_1_line_of_a_mixed_fec_is_named_once():
     problems = refusal(_mixed(4, 5, 15), "melange.txt").split("\n- ")[1:]
-    assert [p.split(" : ")[0] for p in problems] == ["ligne 4, colonne CompteLib", "ligne 5, colonne CompAuxLib", "ligne 15, colonne JournalLib"]
+    assert [p.split(" : ")[0] for p in problems] == [
+        "ligne 4, colonne CompteLib",
+        "ligne 5, colonne CompAuxLib",
+        "ligne 15, colonne JournalLib",
+    ]
 
 
 def test_a_whole_fec_in_iso_8859_15_is_still_read_as_such():
@@ -354,11 +399,12 @@ def _line_by_line(text: str, header, file_name: str):
             continue
         if len(fields) != width:
             raise fec.refuse(
-                file_name, f"ligne {number} : {plural(len(fields), 'champ')} au lieu de {width} (séparateur : {header.separator_label})"
+                file_name,
+                f"ligne {number} : {plural(len(fields), 'champ')} au lieu de {width} (séparateur : {header.separator_label})",
             )
         records.append(fields)
         numbers.append(number)
-    frame = pl.DataFrame(records, schema={name: pl.String for name in header.columns}, orient="row")
+    frame = pl.DataFrame(records, schema=dict.fromkeys(header.columns, pl.String), orient="row")
     return frame.with_columns(pl.Series("line", numbers, dtype=pl.UInt32)).select("line", *header.columns)
 
 
@@ -430,9 +476,11 @@ def _python_peak(read) -> int:
 def test_a_large_fec_with_a_lone_carriage_return_stays_on_the_columnar_reading():
     content = _large_fec(4000)
     middle = content.index(b"|Banque|", len(content) // 2)
-    content = content[:middle] + b"|Ban\rque|" + content[middle + len(b"|Banque|"):]
+    content = content[:middle] + b"|Ban\rque|" + content[middle + len(b"|Banque|") :]
     balances = {}
-    peak = _python_peak(lambda: balances.update({a.number: a.balance for a in read_fec(content, "f.txt", YEAR).accounts}))
+    peak = _python_peak(
+        lambda: balances.update({a.number: a.balance for a in read_fec(content, "f.txt", YEAR).accounts})
+    )
     assert balances == {number: balance * 4000 for number, balance in BALANCES.items()}
     assert peak < 3 * len(content), f"{peak / 2**20:.0f} MB of Python objects: the file was read line by line"
 
@@ -462,13 +510,16 @@ def test_a_line_too_wide_by_empty_zones_is_refused_even_when_a_short_line_makes_
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(
-    st.one_of(
-        st.lists(st.sampled_from(["", "a", "1,00", "\r", " ", "é"]), min_size=0, max_size=6).map("|".join),
-        st.sampled_from(["", "\r", "|", "|||", "a|b|c|d", "a|b|c|d\r", "a|b|c|d\r\r", "||||\r"]),
+@given(
+    st.lists(
+        st.one_of(
+            st.lists(st.sampled_from(["", "a", "1,00", "\r", " ", "é"]), min_size=0, max_size=6).map("|".join),
+            st.sampled_from(["", "\r", "|", "|||", "a|b|c|d", "a|b|c|d\r", "a|b|c|d\r\r", "||||\r"]),
+        ),
+        max_size=8,
     ),
-    max_size=8,
-), st.booleans())
+    st.booleans(),
+)
 def test_any_arrangement_of_lines_reads_as_the_line_by_line_reading(lines, final_newline):
     header = "JournalCode|EcritureNum|CompteNum|Debit"
     text = "\n".join([header, *lines]) + ("\n" if final_newline else "")
@@ -489,7 +540,9 @@ def _read_or_refuse(content: bytes):
     except DataImportError as refused:
         message = str(refused)
         assert "fuzz.txt" in message and refused.problems
-        assert all(("ligne" in p) or ("écriture" in p) or ("fichier" in p) or ("montants" in p) for p in refused.problems), message
+        assert all(
+            ("ligne" in p) or ("écriture" in p) or ("fichier" in p) or ("montants" in p) for p in refused.problems
+        ), message
         return None
 
 
@@ -503,13 +556,13 @@ def _mutations():
     position = st.integers(min_value=0, max_value=len(VALID))
     truncated = position.map(lambda n: VALID[:n])
     flipped = st.lists(st.tuples(position, st.integers(0, 255)), min_size=1, max_size=8).map(
-        lambda changes: bytes(
-            byte if n not in dict(changes) else dict(changes)[n] for n, byte in enumerate(VALID)
-        )
+        lambda changes: bytes(dict(changes).get(n, byte) for n, byte in enumerate(VALID))
     )
-    inserted = st.lists(st.tuples(position, st.sampled_from([b"|", b"\t", b"\n", b"\r", b"\r\n", b"\n\n", b";", b",", b" ", b"\xe9"])), min_size=1, max_size=6).map(
-        lambda changes: _insert(VALID, changes)
-    )
+    inserted = st.lists(
+        st.tuples(position, st.sampled_from([b"|", b"\t", b"\n", b"\r", b"\r\n", b"\n\n", b";", b",", b" ", b"\xe9"])),
+        min_size=1,
+        max_size=6,
+    ).map(lambda changes: _insert(VALID, changes))
     # A zone rewritten with characters that parse half-way: dates of year 0, amounts with signs, spaces, dots.
     zone = st.sampled_from(["20250115", "1200,50", "606100", "AC1", "D"])
     rewritten = st.tuples(zone, st.text(alphabet="0123456789+-,. DC", max_size=16)).map(

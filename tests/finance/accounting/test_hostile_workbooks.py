@@ -42,13 +42,21 @@ PARTS = {
         "</Relationships>"
     ),
 }
-HEADER = (b'<row r="1"><c r="A1" t="inlineStr"><is><t>compte</t></is></c><c r="B1" t="inlineStr"><is><t>libelle</t></is></c>'
-          b'<c r="C1" t="inlineStr"><is><t>debit</t></is></c><c r="D1" t="inlineStr"><is><t>credit</t></is></c></row>')
+HEADER = (
+    b'<row r="1"><c r="A1" t="inlineStr"><is><t>compte</t></is></c><c r="B1" t="inlineStr"><is><t>libelle</t></is></c>'
+    b'<c r="C1" t="inlineStr"><is><t>debit</t></is></c><c r="D1" t="inlineStr"><is><t>credit</t></is></c></row>'
+)
 
 
 def account(row: int, extra: bytes = b"") -> bytes:
-    return (f'<row r="{row}"><c r="A{row}"><v>606100</v></c><c r="B{row}" t="inlineStr"><is><t>Électricité</t></is></c>'
-            f'<c r="C{row}"><v>1250.5</v></c><c r="D{row}"><v>0</v></c>').encode() + extra + b"</row>"
+    return (
+        (
+            f'<row r="{row}"><c r="A{row}"><v>606100</v></c><c r="B{row}" t="inlineStr"><is><t>Électricité</t></is></c>'
+            f'<c r="C{row}"><v>1250.5</v></c><c r="D{row}"><v>0</v></c>'
+        ).encode()
+        + extra
+        + b"</row>"
+    )
 
 
 def xlsx(rows: bytes, shared_strings: bytes = b"", dimension: bytes = b"", prefix: bytes = b"") -> bytes:
@@ -58,7 +66,10 @@ def xlsx(rows: bytes, shared_strings: bytes = b"", dimension: bytes = b"", prefi
         for name, xml in PARTS.items():
             package.writestr(name, xml)
         dimension_xml = b'<dimension ref="%s"/>' % dimension if dimension else b""
-        package.writestr("xl/worksheets/sheet1.xml", b"<worksheet " + MAIN + b">" + dimension_xml + b"<sheetData>" + rows + b"</sheetData></worksheet>")
+        package.writestr(
+            "xl/worksheets/sheet1.xml",
+            b"<worksheet " + MAIN + b">" + dimension_xml + b"<sheetData>" + rows + b"</sheetData></worksheet>",
+        )
         package.writestr("xl/sharedStrings.xml", b"<sst " + MAIN + b">" + shared_strings + b"</sst>")
     return out.getvalue()
 
@@ -88,7 +99,9 @@ def test_two_million_empty_rows_in_a_few_kilobytes_are_refused_before_parsing():
 
 
 def test_rows_hidden_behind_a_namespace_prefix_are_counted_too():
-    rows = HEADER + b"".join(b'<x:row xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>' for _ in range(100_000))
+    rows = HEADER + b"".join(
+        b'<x:row xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>' for _ in range(100_000)
+    )
     assert "ce classeur compte 100\u00a0001 lignes" in refusal(xlsx(rows))[0]
 
 
@@ -133,15 +146,24 @@ def test_a_stray_cell_in_the_last_column_costs_nothing_and_the_balance_is_read()
 
 
 def test_an_entity_expansion_bomb_is_refused_as_unreadable():
-    bomb = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lollollollollollollollollollol">'
-            + b"".join(b'<!ENTITY lol%d "%s">' % (i + 1, b"&lol%d;" % i * 10 if i else b"&lol;" * 10) for i in range(9))
-            + b"]>")
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lollollollollollollollollollol">'
+        + b"".join(b'<!ENTITY lol%d "%s">' % (i + 1, b"&lol%d;" % i * 10 if i else b"&lol;" * 10) for i in range(9))
+        + b"]>"
+    )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
         for name, xml in PARTS.items():
             package.writestr(name, xml)
-        package.writestr("xl/worksheets/sheet1.xml", bomb + b"<worksheet " + MAIN + b"><sheetData>" + HEADER
-                         + b'<row r="2"><c r="A2" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>')
+        package.writestr(
+            "xl/worksheets/sheet1.xml",
+            bomb
+            + b"<worksheet "
+            + MAIN
+            + b"><sheetData>"
+            + HEADER
+            + b'<row r="2"><c r="A2" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>',
+        )
         package.writestr("xl/sharedStrings.xml", b"<sst " + MAIN + b"/>")
     message, seconds = refusal(out.getvalue())
     assert message.endswith("- ce classeur Excel (.xlsx) est illisible ou endommagé")
@@ -151,4 +173,6 @@ def test_an_entity_expansion_bomb_is_refused_as_unreadable():
 def test_the_indicator_template_is_bounded_the_same_way():
     with pytest.raises(DataImportError) as refused:
         read_template(xlsx(b"<row/>" * 200_000), "donnees-440005015.xlsx")
-    assert str(refused.value).startswith("Fichier donnees-440005015.xlsx refusé, rien n'a été importé :\n- ce classeur compte 200\u00a0000 lignes")
+    assert str(refused.value).startswith(
+        "Fichier donnees-440005015.xlsx refusé, rien n'a été importé :\n- ce classeur compte 200\u00a0000 lignes"
+    )

@@ -18,11 +18,16 @@ from cpom.indicators.models import ImportBatch
 START = reverse("finance:import_start")
 IME = "440005015"
 HEADER = "|".join(fec.LEGAL_COLUMNS)
-FEC = "\n".join([
-    HEADER,
-    "AC|Achats|1|20250115|606100|Électricité|||F1|20250115|EDF|1200,50|0,00|||20250120||EUR",
-    "AC|Achats|1|20250115|401000|Fournisseurs|||F1|20250115|EDF|0,00|1200,50|||20250120||EUR",
-]) + "\n"
+FEC = (
+    "\n".join(
+        [
+            HEADER,
+            "AC|Achats|1|20250115|606100|Électricité|||F1|20250115|EDF|1200,50|0,00|||20250120||EUR",
+            "AC|Achats|1|20250115|401000|Fournisseurs|||F1|20250115|EDF|0,00|1200,50|||20250120||EUR",
+        ]
+    )
+    + "\n"
+)
 STORED: list[int] = []
 
 
@@ -50,17 +55,24 @@ def var_dir(settings, tmp_path):
 @pytest.fixture
 def recorded_storage(settings):
     handlers = list(settings.FILE_UPLOAD_HANDLERS)
-    handlers.insert(handlers.index("django.core.files.uploadhandler.MemoryFileUploadHandler"), "test_import_limits.StorageRecorder")
+    handlers.insert(
+        handlers.index("django.core.files.uploadhandler.MemoryFileUploadHandler"), "test_import_limits.StorageRecorder"
+    )
     settings.FILE_UPLOAD_HANDLERS = handlers
     STORED.clear()
     return STORED
 
 
 def _upload(client, content: bytes, name="ecritures-2025.txt"):
-    return client.post(START, {"kind": "FEC", "target": f"etablissement:{IME}", "year": 2025, "file": SimpleUploadedFile(name, content)})
+    return client.post(
+        START,
+        {"kind": "FEC", "target": f"etablissement:{IME}", "year": 2025, "file": SimpleUploadedFile(name, content)},
+    )
 
 
-def test_an_upload_over_the_bound_is_cut_there_and_refused_naming_the_file(client_for, settings, var_dir, recorded_storage):
+def test_an_upload_over_the_bound_is_cut_there_and_refused_naming_the_file(
+    client_for, settings, var_dir, recorded_storage
+):
     settings.CPOM_MAX_UPLOAD_BYTES = 2**20
     content = FEC.encode() * 20_000  # 4 MB
     response = _upload(client_for("asso"), content)
@@ -117,7 +129,10 @@ def busy_platform(settings, var_dir):
 def test_when_other_processes_hold_every_slot_an_upload_is_told_to_try_again(client_for, busy_platform, var_dir):
     response = _upload(client_for("asso"), FEC.encode())
     assert response.status_code == 503
-    assert "Fichier ecritures-2025.txt : trop d&#x27;imports en cours, réessayez dans un instant." in response.content.decode()
+    assert (
+        "Fichier ecritures-2025.txt : trop d&#x27;imports en cours, réessayez dans un instant."
+        in response.content.decode()
+    )
     assert not any((var_dir / "imports").iterdir())  # the uploaded file is not kept
 
 
@@ -141,7 +156,9 @@ def test_a_confirmation_while_the_platform_is_busy_keeps_the_file_for_a_second_t
 def test_the_command_line_is_refused_the_same_way(busy_platform, tmp_path, db):
     path = tmp_path / "ecritures-2025.txt"
     path.write_text(FEC)
-    with pytest.raises(CommandError, match=r"Fichier ecritures-2025\.txt : trop d'imports en cours, réessayez dans un instant\."):
+    with pytest.raises(
+        CommandError, match=r"Fichier ecritures-2025\.txt : trop d'imports en cours, réessayez dans un instant\."
+    ):
         call_command("finance", "importer-fec", str(path), "--finess", IME, "--annee", "2025")
     data = tmp_path / "donnees.csv"
     data.write_text(f"finess;annee;element;valeur\n{IME};2025;etp_total;12\n")
@@ -155,6 +172,10 @@ def test_a_slot_is_free_again_once_its_import_is_over(settings, var_dir):
     for _ in range(3):
         with import_slot("a.txt"), import_slot("b.txt"):
             pass
-    with import_slot("a.txt"), import_slot("b.txt"), pytest.raises(Exception, match="c.txt : trop d'imports en cours"):
-        with import_slot("c.txt"):
-            pass
+    with (
+        import_slot("a.txt"),
+        import_slot("b.txt"),
+        pytest.raises(Exception, match="c.txt : trop d'imports en cours"),
+        import_slot("c.txt"),
+    ):
+        pass

@@ -20,15 +20,20 @@ HEADER = (
     "JournalCode|JournalLib|EcritureNum|EcritureDate|CompteNum|CompteLib|CompAuxNum|CompAuxLib|PieceRef|PieceDate|"
     "EcritureLib|Debit|Credit|EcritureLet|DateLet|ValidDate|Montantdevise|Idevise"
 )
-FEC = "\n".join([
-    HEADER,
-    "AC|Achats|1|20260115|606100|Électricité|||F1|20260115|EDF|1200,50|0,00|||20260120||EUR",
-    "AC|Achats|1|20260115|401000|Fournisseurs|||F1|20260115|EDF|0,00|1200,50|||20260120||EUR",
-    "PA|Paie|1|20260131|641100|Salaires|||P1|20260131|Paie|30000,00|0,00|||20260205||EUR",
-    "PA|Paie|1|20260131|421000|Rémunérations dues|||P1|20260131|Paie|0,00|30000,00|||20260205||EUR",
-    "VE|Ventes|1|20261231|411000|Usagers|||D1|20261231|Dotation|80000,00|0,00|||20261231||EUR",
-    "VE|Ventes|1|20261231|735100|Dotation globale|||D1|20261231|Dotation|0,00|80000,00|||20261231||EUR",
-]) + "\n"
+FEC = (
+    "\n".join(
+        [
+            HEADER,
+            "AC|Achats|1|20260115|606100|Électricité|||F1|20260115|EDF|1200,50|0,00|||20260120||EUR",
+            "AC|Achats|1|20260115|401000|Fournisseurs|||F1|20260115|EDF|0,00|1200,50|||20260120||EUR",
+            "PA|Paie|1|20260131|641100|Salaires|||P1|20260131|Paie|30000,00|0,00|||20260205||EUR",
+            "PA|Paie|1|20260131|421000|Rémunérations dues|||P1|20260131|Paie|0,00|30000,00|||20260205||EUR",
+            "VE|Ventes|1|20261231|411000|Usagers|||D1|20261231|Dotation|80000,00|0,00|||20261231||EUR",
+            "VE|Ventes|1|20261231|735100|Dotation globale|||D1|20261231|Dotation|0,00|80000,00|||20261231||EUR",
+        ]
+    )
+    + "\n"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -43,7 +48,12 @@ def _counts():
 
 
 def _upload(client, content=FEC, name="ecritures.txt", kind="FEC", target=f"etablissement:{IME}", year=YEAR, **extra):
-    data = {"kind": kind, "target": target, "year": year, "file": SimpleUploadedFile(name, content.encode() if isinstance(content, str) else content)}
+    data = {
+        "kind": kind,
+        "target": target,
+        "year": year,
+        "file": SimpleUploadedFile(name, content.encode() if isinstance(content, str) else content),
+    }
     return client.post(START, {**data, **extra})
 
 
@@ -91,9 +101,13 @@ def test_confirming_writes_the_balances_and_shows_the_report(client_for, pending
     _upload(client)
     response = client.post(reverse("finance:import_confirm"))
     batch = ImportBatch.objects.latest("pk")
-    assert response.status_code == 302 and response.url == reverse("finance:import_report", kwargs={"batch_id": batch.pk})
+    assert response.status_code == 302 and response.url == reverse(
+        "finance:import_report", kwargs={"batch_id": batch.pk}
+    )
     assert (batch.kind, batch.file_name, batch.rows) == ("FEC", "ecritures.txt", 6)
-    assert DataValue.objects.get(establishment__finess=IME, year=YEAR, element="compte:411000").value == Decimal("80000")
+    assert DataValue.objects.get(establishment__finess=IME, year=YEAR, element="compte:411000").value == Decimal(
+        "80000"
+    )
     assert list(pending_folder.iterdir()) == []
     body = _text(client.get(response.url))
     # The file's 6 accounts, and the year's result brought to 12 (the file is taken before closing).
@@ -104,7 +118,9 @@ def test_confirming_writes_the_balances_and_shows_the_report(client_for, pending
     # A second confirmation has nothing left to confirm; a new upload says what it would replace.
     again = client.post(reverse("finance:import_confirm"), follow=True)
     assert "Aucun import en attente de confirmation" in _text(again)
-    assert "Les 7 soldes de comptes déjà enregistrés pour IME Les Grands Chênes en 2026 seront remplacés." in _text(_upload(client))
+    assert "Les 7 soldes de comptes déjà enregistrés pour IME Les Grands Chênes en 2026 seront remplacés." in _text(
+        _upload(client)
+    )
 
 
 def test_a_bad_file_is_refused_with_its_place_and_nothing_kept(client_for, pending_folder):
@@ -120,7 +136,10 @@ def test_a_bad_file_is_refused_with_its_place_and_nothing_kept(client_for, pendi
 
 def test_a_file_of_another_year_is_refused(client_for):
     body = _text(_upload(client_for("asso"), year=2025))
-    assert "ligne 2, colonne EcritureDate : le 15/01/2026 est hors de l&#x27;exercice (du 01/01/2025 au 31/12/2025)" in body
+    assert (
+        "ligne 2, colonne EcritureDate : le 15/01/2026 est hors de l&#x27;exercice (du 01/01/2025 au 31/12/2025)"
+        in body
+    )
 
 
 def test_a_form_without_file_or_establishment_says_what_is_missing(client_for):
@@ -133,13 +152,18 @@ def test_a_form_without_file_or_establishment_says_what_is_missing(client_for):
 
 def test_one_may_not_import_for_another_managing_body(client_for):
     body = _text(_upload(client_for("asso"), target=f"etablissement:{EHPAD}"))
-    assert "Sélectionnez un choix valide" in body or "Vous ne pouvez pas importer les comptes de cet établissement." in body
+    assert (
+        "Sélectionnez un choix valide" in body
+        or "Vous ne pouvez pas importer les comptes de cet établissement." in body
+    )
     assert not DataValue.objects.filter(establishment__finess=EHPAD, year=YEAR).exists()
 
 
 def test_a_trial_balance_preview_and_import(client_for):
     client = client_for("asso")
-    content = "Compte;Libellé;Débit;Crédit\n606100;Électricité;1 200,50;0\n735100;Dotation d’État;0;1200,50\n".encode("cp1252")
+    content = "Compte;Libellé;Débit;Crédit\n606100;Électricité;1 200,50;0\n735100;Dotation d’État;0;1200,50\n".encode(
+        "cp1252"
+    )
     body = _text(_upload(client, content, "balance.csv", kind="balance générale"))
     assert "balance.csv (Balance générale (CSV ou Excel))" in body and "Windows-1252, point-virgule « ; »" in body
     assert "2 soldes de comptes à enregistrer" in body and "735100 Dotation d’État" in body
@@ -194,7 +218,9 @@ def test_sections_are_mapped_then_offered_in_the_import(client_for):
     body = _text(client.get(sections_url))
     assert "La section « S-IME » représente désormais l&#x27;IME Les Grands Chênes." in body
     assert "<td>S-IME</td><td>IME Rezé</td>" in body
-    assert f'<option value="section:{section.pk}">Section S-IME (IME Rezé) → IME Les Grands Chênes</option>' in _text(client.get(START))
+    assert f'<option value="section:{section.pk}">Section S-IME (IME Rezé) → IME Les Grands Chênes</option>' in _text(
+        client.get(START)
+    )
     body = _text(_upload(client, target=f"section:{section.pk}"))
     assert f"IME Les Grands Chênes – FINESS {IME}, 2026 (section analytique S-IME)" in body
     client.post(reverse("finance:import_confirm"))
@@ -235,11 +261,18 @@ def test_the_accounts_page_tells_which_balances_are_present_and_where_they_come_
     assert "Soldes de comptes enregistrés pour 7 établissements, exercices 2021 à 2025 :" in body
     assert "<li>données de démonstration (synthétiques, sans import) : 7 établissements</li>" in body
     table = body.split('data-testid="balances-present"')[1].split("</table>")[0]
-    for name in ("ESAT Les Ateliers de l&#x27;Erdre", "FAM Le Clos Fleuri", "IME Les Grands Chênes", "SAVS Nantes Métropole"):
+    for name in (
+        "ESAT Les Ateliers de l&#x27;Erdre",
+        "FAM Le Clos Fleuri",
+        "IME Les Grands Chênes",
+        "SAVS Nantes Métropole",
+    ):
         assert name in table, name
     assert table.count(">démonstration</span>") == 7 * 5 and "EHPAD Les Tilleuls" not in table
-    assert ("Aucun import de FEC ou de balance pour les établissements que vous suivez ; l'origine des soldes présents "
-            "est indiquée ci-dessus.") in body
+    assert (
+        "Aucun import de FEC ou de balance pour les établissements que vous suivez ; l'origine des soldes présents "
+        "est indiquée ci-dessus."
+    ) in body
 
     _upload(client)
     client.post(reverse("finance:import_confirm"))

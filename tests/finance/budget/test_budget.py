@@ -1,6 +1,7 @@
 """The reference budget's rules: a hand-worked budget (envelopes, shares, douzièmes, daily prices), the pre-fill from
 hand-made balances, the growth modes over five years, who may change what, and refused writes that change nothing."""
 
+from datetime import UTC
 from decimal import Decimal
 
 import pytest
@@ -13,7 +14,7 @@ from cpom.indicators.models import DataValue
 from cpom.registry.models import Establishment
 
 AM, ETAT, CD, OTHER = FunderKind.ARS_HEALTH_INSURANCE, FunderKind.ARS_STATE, FunderKind.CD, FunderKind.OTHER
-E, I = Side.EXPENSE, Side.INCOME
+E, I = Side.EXPENSE, Side.INCOME  # noqa: E741 - E and I read as the budget's two sides in the tables below
 D = Decimal
 
 
@@ -26,21 +27,37 @@ def contract(association_contract):
 
 @pytest.fixture
 def sites(db):
-    names = {"fam": "FAM Le Clos Fleuri", "fv": "Foyer de vie La Roselière", "ime": "IME Les Grands Chênes",
-             "esat": "ESAT Les Ateliers de l'Erdre", "mas": "MAS Les Hauts de Sèvre"}
+    names = {
+        "fam": "FAM Le Clos Fleuri",
+        "fv": "Foyer de vie La Roselière",
+        "ime": "IME Les Grands Chênes",
+        "esat": "ESAT Les Ateliers de l'Erdre",
+        "mas": "MAS Les Hauts de Sèvre",
+    }
     return {key: Establishment.objects.get(name=name) for key, name in names.items()}
 
 
 # The FAM is funded by the ARS (care) and the département (accommodation); the foyer de vie by the département,
 # its residents paying a part of the tariff (« other »: in no authority's envelope).
 FAM_LINES = {
-    (AM, E, 1): D("20000.00"), (AM, E, 2): D("330000.00"), (AM, E, 3): D("30000.00"), (AM, I, 1): D("380000.00"),
-    (CD, E, 1): D("50000.00"), (CD, E, 2): D("80000.00"), (CD, E, 3): D("23450.00"),
-    (CD, I, 1): D("123450.00"), (CD, I, 2): D("20000.00"), (CD, I, 3): D("10000.00"),
+    (AM, E, 1): D("20000.00"),
+    (AM, E, 2): D("330000.00"),
+    (AM, E, 3): D("30000.00"),
+    (AM, I, 1): D("380000.00"),
+    (CD, E, 1): D("50000.00"),
+    (CD, E, 2): D("80000.00"),
+    (CD, E, 3): D("23450.00"),
+    (CD, I, 1): D("123450.00"),
+    (CD, I, 2): D("20000.00"),
+    (CD, I, 3): D("10000.00"),
 }
 FV_LINES = {
-    (CD, E, 1): D("150000.00"), (CD, E, 2): D("700000.00"), (CD, E, 3): D("86550.00"),
-    (CD, I, 1): D("876550.00"), (CD, I, 2): D("60000.00"), (OTHER, I, 1): D("60000.00"),
+    (CD, E, 1): D("150000.00"),
+    (CD, E, 2): D("700000.00"),
+    (CD, E, 3): D("86550.00"),
+    (CD, I, 1): D("876550.00"),
+    (CD, I, 2): D("60000.00"),
+    (OTHER, I, 1): D("60000.00"),
 }
 
 
@@ -60,7 +77,10 @@ def test_each_funder_has_its_envelope_of_tariff_income(hand_worked, sites):
     assert list(envelopes) == [AM, CD]  # the residents' part (« other ») is in no authority's envelope
     assert envelopes[AM].amount == D("380000.00")
     assert envelopes[CD].amount == D("123450.00") + D("876550.00") == D("1000000.00")
-    assert [(s.establishment, s.amount) for s in envelopes[CD].shares] == [(sites["fam"], D("123450.00")), (sites["fv"], D("876550.00"))]
+    assert [(s.establishment, s.amount) for s in envelopes[CD].shares] == [
+        (sites["fam"], D("123450.00")),
+        (sites["fv"], D("876550.00")),
+    ]
     assert envelopes[CD].places == 32 + 28
 
 
@@ -97,7 +117,10 @@ def test_largest_remainder_gives_the_lost_hundredth_to_the_largest_remainder():
 
 
 def test_daily_prices_by_hand(hand_worked, sites):
-    prices = {(p.establishment.name, p.funder): p for p in service.daily_prices(hand_worked, service.perimeter(hand_worked.contract))}
+    prices = {
+        (p.establishment.name, p.funder): p
+        for p in service.daily_prices(hand_worked, service.perimeter(hand_worked.contract))
+    }
     fam_care = prices[(sites["fam"].name, AM)]  # (380 000 − 0) / 11 000
     assert fam_care.net_expenses == D("380000.00") and fam_care.price == D("380000") / 11000
     assert round(fam_care.price, 2) == D("34.55")
@@ -125,17 +148,35 @@ def test_the_table_adds_up_per_establishment_and_for_the_perimeter(hand_worked, 
 # --- Growth over the contract's five years ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("mode, rate, zero_years, expected_rates, expected_amounts", [
-    # 1 000 000 × 1,015 = 1 015 000; × 1,015 = 1 030 225; × 1,015 = 1 045 678,375 → ,38; …
-    (GrowthMode.AUTHORITY_RATE, "1.5", 0, ["1.5"] * 5,
-     ["1015000.00", "1030225.00", "1045678.38", "1061363.56", "1077284.01"]),
-    (GrowthMode.ZERO_RATE, "1", 2, ["0", "0", "1", "1", "1"],
-     ["1000000.00", "1000000.00", "1010000.00", "1020100.00", "1030301.00"]),
-    (GrowthMode.ANNUAL_AMENDMENT, "0", 0, [None] * 5, [None] * 5),
-    # × 1,012 = 1 012 000; 1 024 144; 1 036 433,728 → ,73; 1 048 870,934… → ,93; 1 061 457,381… → ,38
-    (GrowthMode.REGIONAL_RATE, "1.2", 0, ["1.2"] * 5,
-     ["1012000.00", "1024144.00", "1036433.73", "1048870.93", "1061457.38"]),
-])
+@pytest.mark.parametrize(
+    "mode, rate, zero_years, expected_rates, expected_amounts",
+    [
+        # 1 000 000 × 1,015 = 1 015 000; × 1,015 = 1 030 225; × 1,015 = 1 045 678,375 → ,38; …
+        (
+            GrowthMode.AUTHORITY_RATE,
+            "1.5",
+            0,
+            ["1.5"] * 5,
+            ["1015000.00", "1030225.00", "1045678.38", "1061363.56", "1077284.01"],
+        ),
+        (
+            GrowthMode.ZERO_RATE,
+            "1",
+            2,
+            ["0", "0", "1", "1", "1"],
+            ["1000000.00", "1000000.00", "1010000.00", "1020100.00", "1030301.00"],
+        ),
+        (GrowthMode.ANNUAL_AMENDMENT, "0", 0, [None] * 5, [None] * 5),
+        # × 1,012 = 1 012 000; 1 024 144; 1 036 433,728 → ,73; 1 048 870,934… → ,93; 1 061 457,381… → ,38
+        (
+            GrowthMode.REGIONAL_RATE,
+            "1.2",
+            0,
+            ["1.2"] * 5,
+            ["1012000.00", "1024144.00", "1036433.73", "1048870.93", "1061457.38"],
+        ),
+    ],
+)
 def test_growth_modes_over_five_years(mode, rate, zero_years, expected_rates, expected_amounts):
     budget = ReferenceBudget(growth_mode=mode, growth_rate=D(rate), zero_rate_years=zero_years)
     years = service.envelope_growth(D("1000000.00"), service.yearly_rates(budget, 5), 2027)
@@ -188,8 +229,10 @@ group = 3
 
 
 def _balances(establishment, year, balances):
-    DataValue.objects.bulk_create(DataValue(establishment=establishment, year=year, element=f"compte:{a}", value=D(v))
-                                  for a, v in balances.items())
+    DataValue.objects.bulk_create(
+        DataValue(establishment=establishment, year=year, element=f"compte:{a}", value=D(v))
+        for a, v in balances.items()
+    )
 
 
 @pytest.fixture
@@ -198,24 +241,41 @@ def accounts_2026(contract, sites, tmp_path):
     path = tmp_path / "chart.toml"
     path.write_text(CHART, encoding="utf-8")
     load_chart(path, contract.parties.get(is_lead=True).authority)
-    _balances(sites["ime"], 2026, {
-        "606": "10000", "6411": "500000", "6811": "40000.004",
-        "6999": "1234",  # no rule covers it
-        "7311": "-560000", "758": "-5000", "7811": "-2000",
-        "512": "80000",  # balance sheet: not grouped
-    })
-    _balances(sites["fam"], 2026, {
-        "606": "50000", "6411": "300000", "6811": "20000",
-        "7311": "-100000",  # dotation globale: the ARS
-        "7312": "-240000",  # prix de journée: the département
-        "7313": "-30000",   # forfait soins: the ARS
-        "7318": "-5000",    # other tariff income: cannot be attributed, to the lead (ARS), flagged
-        "758": "-10000",
-    })
+    _balances(
+        sites["ime"],
+        2026,
+        {
+            "606": "10000",
+            "6411": "500000",
+            "6811": "40000.004",
+            "6999": "1234",  # no rule covers it
+            "7311": "-560000",
+            "758": "-5000",
+            "7811": "-2000",
+            "512": "80000",  # balance sheet: not grouped
+        },
+    )
+    _balances(
+        sites["fam"],
+        2026,
+        {
+            "606": "50000",
+            "6411": "300000",
+            "6811": "20000",
+            "7311": "-100000",  # dotation globale: the ARS
+            "7312": "-240000",  # prix de journée: the département
+            "7313": "-30000",  # forfait soins: the ARS
+            "7318": "-5000",  # other tariff income: cannot be attributed, to the lead (ARS), flagged
+            "758": "-10000",
+        },
+    )
 
 
 def _lines(budget, establishment):
-    return {(line.funder, line.side, line.group): line.amount for line in BudgetLine.objects.filter(budget=budget, establishment=establishment)}
+    return {
+        (line.funder, line.side, line.group): line.amount
+        for line in BudgetLine.objects.filter(budget=budget, establishment=establishment)
+    }
 
 
 def test_prefill_groups_the_accounts_and_splits_a_jointly_funded_establishment(contract, sites, users, accounts_2026):
@@ -225,16 +285,25 @@ def test_prefill_groups_the_accounts_and_splits_a_jointly_funded_establishment(c
     budget.refresh_from_db()
     assert budget.base_year == 2026 and budget.version == 3
     assert _lines(budget, sites["ime"]) == {
-        (AM, E, 1): D("10000.00"), (AM, E, 2): D("500000.00"), (AM, E, 3): D("40000.00"),
-        (AM, I, 1): D("560000.00"), (AM, I, 2): D("5000.00"), (AM, I, 3): D("2000.00"),
+        (AM, E, 1): D("10000.00"),
+        (AM, E, 2): D("500000.00"),
+        (AM, E, 3): D("40000.00"),
+        (AM, I, 1): D("560000.00"),
+        (AM, I, 2): D("5000.00"),
+        (AM, I, 3): D("2000.00"),
     }
     # Tariff: ARS 100 000 + 30 000 + 5 000 = 135 000 (36 %), département 240 000 (64 %); the rest pro rata.
     assert _lines(budget, sites["fam"]) == {
-        (AM, I, 1): D("135000.00"), (CD, I, 1): D("240000.00"),
-        (AM, E, 1): D("18000.00"), (CD, E, 1): D("32000.00"),
-        (AM, E, 2): D("108000.00"), (CD, E, 2): D("192000.00"),
-        (AM, E, 3): D("7200.00"), (CD, E, 3): D("12800.00"),
-        (AM, I, 2): D("3600.00"), (CD, I, 2): D("6400.00"),
+        (AM, I, 1): D("135000.00"),
+        (CD, I, 1): D("240000.00"),
+        (AM, E, 1): D("18000.00"),
+        (CD, E, 1): D("32000.00"),
+        (AM, E, 2): D("108000.00"),
+        (CD, E, 2): D("192000.00"),
+        (AM, E, 3): D("7200.00"),
+        (CD, E, 3): D("12800.00"),
+        (AM, I, 2): D("3600.00"),
+        (CD, I, 2): D("6400.00"),
     }
     assert _lines(budget, sites["mas"]) == mas_line  # no 2026 accounts: its lines are kept
     by_site = {p.establishment: p for p in plan.establishments}
@@ -254,31 +323,40 @@ def test_an_esat_draws_on_the_state_envelope(contract, sites, users):
 
 def test_a_negative_group_refuses_the_whole_prefill(contract, sites, users, accounts_2026):
     _balances(sites["esat"], 2026, {"6411": "-5000", "7311": "-10000"})
-    with pytest.raises(service.BudgetRefused, match="ESAT Les Ateliers de l'Erdre : Groupe II – Dépenses afférentes au personnel est négatif"):
+    with pytest.raises(
+        service.BudgetRefused,
+        match="ESAT Les Ateliers de l'Erdre : Groupe II – Dépenses afférentes au personnel est négatif",
+    ):
         service.prefill_from_accounts(service.reference_budget(contract), 2026, users["asso"], 1)
     assert not ReferenceBudget.objects.filter(contract=contract).exists()
 
 
 def test_closed_years_are_told_from_partial_ones(contract, sites, users, accounts_2026):
-    from datetime import date, datetime, timezone
+    from datetime import date, datetime
 
     from cpom.indicators.models import ImportBatch
 
     years = {y.year: y for y in service.accounts_years(contract, today=date(2026, 12, 1))}
     assert sorted(years) == [2021, 2022, 2023, 2024, 2025, 2026]
     assert all(years[y].complete for y in range(2021, 2026))  # the demo's synthetic years, recorded in 2026
-    assert years[2026].partial == ("FAM Le Clos Fleuri : exercice 2026 en cours", "IME Les Grands Chênes : exercice 2026 en cours")
+    assert years[2026].partial == (
+        "FAM Le Clos Fleuri : exercice 2026 en cours",
+        "IME Les Grands Chênes : exercice 2026 en cours",
+    )
     assert service.accounts_years(contract, today=date(2027, 3, 1))[0].complete  # the year is over
     # A file taken before the end of its year stays partial, whenever one looks at it.
     batch = ImportBatch.objects.create(file_name="balance-juin.csv", kind="balance générale")
-    ImportBatch.objects.filter(pk=batch.pk).update(at=datetime(2026, 6, 30, 10, tzinfo=timezone.utc))
+    ImportBatch.objects.filter(pk=batch.pk).update(at=datetime(2026, 6, 30, 10, tzinfo=UTC))
     DataValue.objects.filter(establishment=sites["ime"], year=2026).update(batch=batch)
     late = {y.year: y for y in service.accounts_years(contract, today=date(2027, 3, 1))}[2026]
-    assert late.partial == ("IME Les Grands Chênes : comptes enregistrés le 30/06/2026, avant la fin de l'exercice 2026",)
+    assert late.partial == (
+        "IME Les Grands Chênes : comptes enregistrés le 30/06/2026, avant la fin de l'exercice 2026",
+    )
     assert late.warning() == (
         "Les comptes 2026 sont partiels (IME Les Grands Chênes : comptes enregistrés le 30/06/2026, avant la fin de "
         "l'exercice 2026). Le budget de référence se calcule sur un exercice clos (N-1) : des comptes partiels "
-        "sous-estiment les charges et les produits de l'année.")
+        "sous-estiment les charges et les produits de l'année."
+    )
 
 
 def test_partial_accounts_are_taken_only_once_the_user_has_confirmed(contract, sites, users, accounts_2026):
@@ -287,10 +365,16 @@ def test_partial_accounts_are_taken_only_once_the_user_has_confirmed(contract, s
     today = date(2026, 12, 1)
     with pytest.raises(service.BudgetRefused) as refused:
         service.prefill_from_accounts(service.reference_budget(contract), 2026, users["asso"], 1, today=today)
-    assert str(refused.value).startswith("Les comptes 2026 sont partiels (FAM Le Clos Fleuri : exercice 2026 en cours ;")
-    assert str(refused.value).endswith("Cochez la case de confirmation pour les prendre malgré tout ; rien n'a été écrit.")
+    assert str(refused.value).startswith(
+        "Les comptes 2026 sont partiels (FAM Le Clos Fleuri : exercice 2026 en cours ;"
+    )
+    assert str(refused.value).endswith(
+        "Cochez la case de confirmation pour les prendre malgré tout ; rien n'a été écrit."
+    )
     assert not ReferenceBudget.objects.filter(contract=contract).exists()
-    service.prefill_from_accounts(service.reference_budget(contract), 2026, users["asso"], 1, accept_partial=True, today=today)
+    service.prefill_from_accounts(
+        service.reference_budget(contract), 2026, users["asso"], 1, accept_partial=True, today=today
+    )
     budget = ReferenceBudget.objects.get(contract=contract)
     assert budget.base_year == 2026 and _lines(budget, sites["ime"])
     # A closed year needs no confirmation.
@@ -315,11 +399,17 @@ def test_the_managing_body_proposes_the_lines_the_authorities_do_not(contract, s
 def test_the_lead_authority_sets_the_growth_mode_no_one_else(contract, users):
     for username in ("asso", "cd44"):
         with pytest.raises(service.BudgetRefused, match="Seule l'autorité cheffe de file"):
-            service.set_growth(service.reference_budget(contract), users[username], GrowthMode.AUTHORITY_RATE, D("2"), 0, 1)
+            service.set_growth(
+                service.reference_budget(contract), users[username], GrowthMode.AUTHORITY_RATE, D("2"), 0, 1
+            )
     budget = service.set_growth(service.reference_budget(contract), users["ars"], GrowthMode.ZERO_RATE, D("1.25"), 2, 1)
     budget.refresh_from_db()
     assert (budget.growth_mode, budget.growth_rate, budget.zero_rate_years) == (GrowthMode.ZERO_RATE, D("1.25"), 2)
-    assert entries_for(budget).first().after == {"mode": "Taux zéro sur plusieurs années", "taux (%)": "1.25", "années à taux zéro": "2"}
+    assert entries_for(budget).first().after == {
+        "mode": "Taux zéro sur plusieurs années",
+        "taux (%)": "1.25",
+        "années à taux zéro": "2",
+    }
 
 
 def test_a_signed_contract_budget_is_read_only(ehpad_contract, users):
@@ -336,7 +426,9 @@ def test_a_signed_contract_budget_is_read_only(ehpad_contract, users):
 
 
 def test_a_stale_version_is_refused_and_changes_nothing(contract, sites, users):
-    first = service.save_lines(service.reference_budget(contract), users["asso"], sites["ime"], {(AM, E, 1): D("100.00")}, None, 1)
+    first = service.save_lines(
+        service.reference_budget(contract), users["asso"], sites["ime"], {(AM, E, 1): D("100.00")}, None, 1
+    )
     with pytest.raises(service.StaleBudget, match="Quelqu'un d'autre a enregistré une modification"):
         service.save_lines(first, users["asso"], sites["ime"], {(AM, E, 1): D("200.00")}, None, expected_version=1)
     assert _lines(first, sites["ime"]) == {(AM, E, 1): D("100.00")}
@@ -345,7 +437,9 @@ def test_a_stale_version_is_refused_and_changes_nothing(contract, sites, users):
 
 def test_negative_amounts_are_refused_by_the_service_too(contract, sites, users):
     with pytest.raises(service.BudgetRefused, match="ne peut pas être négatif"):
-        service.save_lines(service.reference_budget(contract), users["asso"], sites["ime"], {(AM, E, 1): D("-1.00")}, None, 1)
+        service.save_lines(
+            service.reference_budget(contract), users["asso"], sites["ime"], {(AM, E, 1): D("-1.00")}, None, 1
+        )
     assert not ReferenceBudget.objects.filter(contract=contract).exists()
 
 
@@ -357,10 +451,20 @@ def test_demo_budgets_come_from_the_demo_accounts(association_contract, ehpad_co
 
     contracts = {"association": association_contract, "ehpad": ehpad_contract}
     load_demo_budgets(contracts)
-    first = sorted(BudgetLine.objects.filter(budget__contract__in=contracts.values()).values_list("establishment", "funder", "side", "group", "amount"))
+    first = sorted(
+        BudgetLine.objects.filter(budget__contract__in=contracts.values()).values_list(
+            "establishment", "funder", "side", "group", "amount"
+        )
+    )
     load_demo_budgets(contracts)  # idempotent
-    assert sorted(BudgetLine.objects.filter(budget__contract__in=contracts.values()).values_list(
-        "establishment", "funder", "side", "group", "amount")) == first
+    assert (
+        sorted(
+            BudgetLine.objects.filter(budget__contract__in=contracts.values()).values_list(
+                "establishment", "funder", "side", "group", "amount"
+            )
+        )
+        == first
+    )
     budget = ReferenceBudget.objects.get(contract=association_contract)
     assert (budget.base_year, budget.growth_mode, budget.growth_rate) == (2025, GrowthMode.REGIONAL_RATE, D("1.2"))
     envelopes = _envelopes(budget)

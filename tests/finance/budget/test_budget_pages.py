@@ -39,10 +39,20 @@ def _url(name, contract, **kwargs):
 
 
 def _fam_post(version=1, **overrides):
-    data = {"version": version, "days": "11 000", f"{AM}-expense-1": "20 000", f"{AM}-expense-2": "330 000",
-            f"{AM}-expense-3": "30 000", f"{AM}-income-1": "380 000", f"{CD}-expense-1": "50 000",
-            f"{CD}-expense-2": "80 000", f"{CD}-expense-3": "23 450", f"{CD}-income-1": "123 450,00 €",
-            f"{CD}-income-2": "20 000", f"{CD}-income-3": "10 000"}
+    data = {
+        "version": version,
+        "days": "11 000",
+        f"{AM}-expense-1": "20 000",
+        f"{AM}-expense-2": "330 000",
+        f"{AM}-expense-3": "30 000",
+        f"{AM}-income-1": "380 000",
+        f"{CD}-expense-1": "50 000",
+        f"{CD}-expense-2": "80 000",
+        f"{CD}-expense-3": "23 450",
+        f"{CD}-income-1": "123 450,00 €",
+        f"{CD}-income-2": "20 000",
+        f"{CD}-income-3": "10 000",
+    }
     data.update(overrides)
     return data
 
@@ -56,27 +66,52 @@ def test_the_managing_body_types_the_lines_the_french_way(client_for, contract, 
     response = client.post(_url("budget_lines", contract, finess=fam.finess), _fam_post(), follow=True)
     body = _body(response)
     assert "Le budget de référence du FAM Le Clos Fleuri est enregistré." in body
-    lines = {(line.funder, line.side, line.group): line.amount for line in BudgetLine.objects.filter(budget__contract=contract)}
+    lines = {
+        (line.funder, line.side, line.group): line.amount
+        for line in BudgetLine.objects.filter(budget__contract=contract)
+    }
     assert lines[(CD, Side.INCOME, 1)] == Decimal("123450.00") and lines[(AM, Side.EXPENSE, 2)] == Decimal("330000.00")
     assert contract.reference_budget.activity.get().days == 11000
     # The page: the model contract's rows, the envelope with its douzièmes, the daily prices, French amounts.
-    for text in ("Groupe I – Dépenses afférentes à l&#x27;exploitation courante", "Groupe II – Dépenses afférentes au personnel",
-                 "Total des dépenses (classe 6)", "Groupe I – Produits de la tarification", "dont ARS – assurance maladie",
-                 "dont Conseil départemental", "Total des recettes (classe 7)", "Résultat (recettes − dépenses)",
-                 euros("533 450,00 €"), euros("11 douzièmes de 31 666,67 € puis un dernier de 31 666,63 €"),
-                 euros("12 douzièmes de 10 287,50 €"),
-                 euros("34,55 €"), euros("11,22 €"), euros("100,00 %"), euros("11 000")):
+    for text in (
+        "Groupe I – Dépenses afférentes à l&#x27;exploitation courante",
+        "Groupe II – Dépenses afférentes au personnel",
+        "Total des dépenses (classe 6)",
+        "Groupe I – Produits de la tarification",
+        "dont ARS – assurance maladie",
+        "dont Conseil départemental",
+        "Total des recettes (classe 7)",
+        "Résultat (recettes − dépenses)",
+        euros("533 450,00 €"),
+        euros("11 douzièmes de 31 666,67 € puis un dernier de 31 666,63 €"),
+        euros("12 douzièmes de 10 287,50 €"),
+        euros("34,55 €"),
+        euros("11,22 €"),
+        euros("100,00 %"),
+        euros("11 000"),
+    ):
         assert text in body, text
     assert "non calculable : journées prévisionnelles non renseignées" in body  # the other per-day establishments
 
 
 def test_the_envelope_is_presented_in_the_model_layout(client_for, contract, fam, users):
-    service.save_lines(service.reference_budget(contract), users["asso"], fam,
-                       {(AM, Side.EXPENSE, 2): Decimal("380000.00"), (AM, Side.INCOME, 1): Decimal("380000.00")}, None, 1)
+    service.save_lines(
+        service.reference_budget(contract),
+        users["asso"],
+        fam,
+        {(AM, Side.EXPENSE, 2): Decimal("380000.00"), (AM, Side.INCOME, 1): Decimal("380000.00")},
+        None,
+        1,
+    )
     body = _body(client_for("cd44").get(_url("budget_detail", contract)))
     assert "Budget de référence (crédits reconductibles) – ARS – assurance maladie" in body
-    assert euros("La dotation globalisée commune de référence (ARS – assurance maladie) est de 380 000,00 €, pour un "
-                 "équipement de 1 établissement et service et de 32 places autorisées.") in body
+    assert (
+        euros(
+            "La dotation globalisée commune de référence (ARS – assurance maladie) est de 380 000,00 €, pour un "
+            "équipement de 1 établissement et service et de 32 places autorisées."
+        )
+        in body
+    )
     assert "Taux d&#x27;évolution régional (taux directeur)." in body  # the default until the ARS chooses
     assert "Pré-remplir à partir des comptes N-1" not in body  # the département only reads
     budget = ReferenceBudget.objects.get(contract=contract)
@@ -89,13 +124,18 @@ def test_the_envelope_is_presented_in_the_model_layout(client_for, contract, fam
 CD_TARIFF = "Groupe I – Produits de la tarification – Conseil départemental"
 
 
-@pytest.mark.parametrize("typed, message", [
-    ("12 500,5x", f"{CD_TARIFF} : « 12 500,5x » n&#x27;est pas un nombre : écrivez par exemple 12 500,50."),
-    ("-100", f"{CD_TARIFF} : un montant ne peut pas être négatif."),
-    ("12,345", f"{CD_TARIFF} : deux chiffres au plus après la virgule (les centimes)."),
-])
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("12 500,5x", f"{CD_TARIFF} : « 12 500,5x » n&#x27;est pas un nombre : écrivez par exemple 12 500,50."),
+        ("-100", f"{CD_TARIFF} : un montant ne peut pas être négatif."),
+        ("12,345", f"{CD_TARIFF} : deux chiffres au plus après la virgule (les centimes)."),
+    ],
+)
 def test_bad_input_says_why_in_french_and_saves_nothing(client_for, contract, fam, typed, message):
-    response = client_for("asso").post(_url("budget_lines", contract, finess=fam.finess), _fam_post(**{f"{CD}-income-1": typed}))
+    response = client_for("asso").post(
+        _url("budget_lines", contract, finess=fam.finess), _fam_post(**{f"{CD}-income-1": typed})
+    )
     body = _body(response)
     assert "Rien n'a été enregistré" in body and message in body
     assert not ReferenceBudget.objects.filter(contract=contract).exists()
@@ -103,22 +143,33 @@ def test_bad_input_says_why_in_french_and_saves_nothing(client_for, contract, fa
 
 
 def test_days_that_are_not_a_whole_number_save_nothing(client_for, contract, fam):
-    body = _body(client_for("asso").post(_url("budget_lines", contract, finess=fam.finess), _fam_post(days="onze mille")))
-    assert "Journées prévisionnelles : « onze mille » n&#x27;est pas un nombre entier : écrivez par exemple 1 200." in body
+    body = _body(
+        client_for("asso").post(_url("budget_lines", contract, finess=fam.finess), _fam_post(days="onze mille"))
+    )
+    assert (
+        "Journées prévisionnelles : « onze mille » n&#x27;est pas un nombre entier : écrivez par exemple 1 200." in body
+    )
     assert not ReferenceBudget.objects.filter(contract=contract).exists()
 
 
 def test_a_stale_form_is_refused(client_for, contract, fam):
     client = client_for("asso")
     client.post(_url("budget_lines", contract, finess=fam.finess), _fam_post())
-    response = client.post(_url("budget_lines", contract, finess=fam.finess), _fam_post(version=1, **{f"{AM}-income-1": "1"}))
+    response = client.post(
+        _url("budget_lines", contract, finess=fam.finess), _fam_post(version=1, **{f"{AM}-income-1": "1"})
+    )
     assert_stale(response)
-    assert BudgetLine.objects.get(establishment=fam, funder=AM, side=Side.INCOME, group=1).amount == Decimal("380000.00")
+    assert BudgetLine.objects.get(establishment=fam, funder=AM, side=Side.INCOME, group=1).amount == Decimal(
+        "380000.00"
+    )
 
 
 def test_the_lead_authority_sets_the_growth_mode_through_the_form(client_for, contract):
-    response = client_for("ars").post(_url("budget_growth", contract), {
-        "growth_mode": GrowthMode.ZERO_RATE, "growth_rate": "1,5", "zero_rate_years": "2", "version": 1}, follow=True)
+    response = client_for("ars").post(
+        _url("budget_growth", contract),
+        {"growth_mode": GrowthMode.ZERO_RATE, "growth_rate": "1,5", "zero_rate_years": "2", "version": 1},
+        follow=True,
+    )
     body = _body(response)
     assert "Le mode d&#x27;évolution de la dotation est enregistré." in body
     assert euros("Le taux directeur annuel est fixé à 0 sur 2 années, puis à 1,5 %.") in body
@@ -127,18 +178,25 @@ def test_the_lead_authority_sets_the_growth_mode_through_the_form(client_for, co
 
 
 def test_a_rate_that_is_not_a_number_is_refused(client_for, contract):
-    body = _body(client_for("ars").post(_url("budget_growth", contract), {
-        "growth_mode": GrowthMode.AUTHORITY_RATE, "growth_rate": "un peu", "zero_rate_years": "", "version": 1}))
+    body = _body(
+        client_for("ars").post(
+            _url("budget_growth", contract),
+            {"growth_mode": GrowthMode.AUTHORITY_RATE, "growth_rate": "un peu", "zero_rate_years": "", "version": 1},
+        )
+    )
     assert "Taux d&#x27;évolution annuel (%) : « un peu » n&#x27;est pas un nombre : écrivez par exemple 1,2." in body
     assert not ReferenceBudget.objects.filter(contract=contract).exists()
 
 
-@pytest.mark.parametrize("username, page, forbidden", [
-    ("ars", "budget_lines", "Seul l&#x27;organisme gestionnaire"),
-    ("cd44", "budget_prefill", "Seul l&#x27;organisme gestionnaire"),
-    ("asso", "budget_growth", "Seule l&#x27;autorité cheffe de file"),
-    ("cd44", "budget_growth", "Seule l&#x27;autorité cheffe de file"),
-])
+@pytest.mark.parametrize(
+    "username, page, forbidden",
+    [
+        ("ars", "budget_lines", "Seul l&#x27;organisme gestionnaire"),
+        ("cd44", "budget_prefill", "Seul l&#x27;organisme gestionnaire"),
+        ("asso", "budget_growth", "Seule l&#x27;autorité cheffe de file"),
+        ("cd44", "budget_growth", "Seule l&#x27;autorité cheffe de file"),
+    ],
+)
 def test_each_party_only_does_its_part(client_for, contract, fam, username, page, forbidden):
     kwargs = {"finess": fam.finess} if page == "budget_lines" else {}
     response = client_for(username).get(_url(page, contract, **kwargs))
@@ -148,8 +206,12 @@ def test_each_party_only_does_its_part(client_for, contract, fam, username, page
 @pytest.mark.parametrize("username", ["ehpad", "cd49"])
 def test_outsiders_get_not_found(client_for, contract, fam, username):
     client = client_for(username)
-    for url in (_url("budget_detail", contract), _url("budget_lines", contract, finess=fam.finess),
-                _url("budget_growth", contract), _url("budget_prefill", contract)):
+    for url in (
+        _url("budget_detail", contract),
+        _url("budget_lines", contract, finess=fam.finess),
+        _url("budget_growth", contract),
+        _url("budget_prefill", contract),
+    ):
         assert client.get(url).status_code == 404, url
     assert client.post(_url("budget_lines", contract, finess=fam.finess), _fam_post()).status_code == 404
     assert not ReferenceBudget.objects.filter(contract=contract).exists()
@@ -173,8 +235,10 @@ def test_the_platform_reads_without_editing(client_for, contract):
 
 def test_prefill_preview_then_write(client_for, contract, fam):
     ime = Establishment.objects.get(name="IME Les Grands Chênes")
-    DataValue.objects.bulk_create(DataValue(establishment=ime, year=2026, element=f"compte:{a}", value=Decimal(v)) for a, v in {
-        "6411": "500000", "6341": "700", "7311": "-520000"}.items())
+    DataValue.objects.bulk_create(
+        DataValue(establishment=ime, year=2026, element=f"compte:{a}", value=Decimal(v))
+        for a, v in {"6411": "500000", "6341": "700", "7311": "-520000"}.items()
+    )
     client = client_for("asso")
     body = _body(client.get(_url("budget_prefill", contract) + "?annee=2026"))
     assert "Ce qui sera écrit (comptes 2026)" in body
@@ -183,7 +247,9 @@ def test_prefill_preview_then_write(client_for, contract, fam):
     assert "gardent leurs lignes actuelles" in body and "FAM Le Clos Fleuri" in body
     assert not ReferenceBudget.objects.filter(contract=contract).exists()  # a preview writes nothing
     assert "Les lignes actuelles de cet établissement seront remplacées" in body and "ces 1 " not in body
-    body = _body(client.post(_url("budget_prefill", contract), {"year": 2026, "version": 1, "accept_partial": "on"}, follow=True))
+    body = _body(
+        client.post(_url("budget_prefill", contract), {"year": 2026, "version": 1, "accept_partial": "on"}, follow=True)
+    )
     assert "Le budget de référence est pré-rempli à partir des comptes 2026 (1 établissement)." in body
     assert euros("IME Les Grands Chênes : 6341 (700,00 € (solde débiteur))") in body
     assert "Exercice de référence : <strong>2026</strong>" in body
@@ -220,28 +286,45 @@ def test_the_budget_page_of_every_demo_establishment_opens_for_its_managing_body
                 assert "le budget de référence ne se modifie qu&#x27;avant la signature" in body, where
             response = client_for("ars").get(url)
             assert response.status_code == 403, where
-            assert ("Seul l&#x27;organisme gestionnaire (rôle contribution ou plus) propose les lignes du budget de "
-                    "référence.") in _body(response), where
+            assert (
+                "Seul l&#x27;organisme gestionnaire (rôle contribution ou plus) propose les lignes du budget de "
+                "référence."
+            ) in _body(response), where
     assert opened == 7  # the association's seven establishments
 
 
-@pytest.mark.parametrize("finess, funder", [
-    ("440005072", CD),                           # SAVS: the département
-    ("440005023", AM),                           # SESSAD: health insurance
-    ("440005031", FunderKind.ARS_STATE),         # ESAT: the State, through the ARS
-])
+@pytest.mark.parametrize(
+    "finess, funder",
+    [
+        ("440005072", CD),  # SAVS: the département
+        ("440005023", AM),  # SESSAD: health insurance
+        ("440005031", FunderKind.ARS_STATE),  # ESAT: the State, through the ARS
+    ],
+)
 def test_the_association_saves_the_budget_of_a_service_funded_without_daily_price(client_for, contract, finess, funder):
     establishment = Establishment.objects.get(finess=finess)
     client = client_for("asso")
     url = _url("budget_lines", contract, finess=finess)
     assert client.get(url).status_code == 200
-    typed = {"version": 1, f"{funder}-expense-1": "12 000", f"{funder}-expense-2": "250 000,50",
-             f"{funder}-expense-3": "18 000", f"{funder}-income-1": "240 000"}
+    typed = {
+        "version": 1,
+        f"{funder}-expense-1": "12 000",
+        f"{funder}-expense-2": "250 000,50",
+        f"{funder}-expense-3": "18 000",
+        f"{funder}-income-1": "240 000",
+    }
     body = _body(client.post(url, typed, follow=True))
     assert f"Le budget de référence {of(establishment.name)} est enregistré.".replace("'", "&#x27;") in body
-    lines = {(line.funder, line.side, line.group): line.amount for line in BudgetLine.objects.filter(establishment=establishment)}
-    assert lines == {(funder, Side.EXPENSE, 1): Decimal("12000.00"), (funder, Side.EXPENSE, 2): Decimal("250000.50"),
-                     (funder, Side.EXPENSE, 3): Decimal("18000.00"), (funder, Side.INCOME, 1): Decimal("240000.00")}
+    lines = {
+        (line.funder, line.side, line.group): line.amount
+        for line in BudgetLine.objects.filter(establishment=establishment)
+    }
+    assert lines == {
+        (funder, Side.EXPENSE, 1): Decimal("12000.00"),
+        (funder, Side.EXPENSE, 2): Decimal("250000.50"),
+        (funder, Side.EXPENSE, 3): Decimal("18000.00"),
+        (funder, Side.INCOME, 1): Decimal("240000.00"),
+    }
     assert not contract.reference_budget.activity.filter(establishment=establishment).exists()
     assert euros("240 000,00 €") in body and euros("12 douzièmes de 20 000,00 €") in body
 
@@ -251,8 +334,10 @@ def test_the_prefill_offers_closed_years_and_says_plainly_when_a_year_is_partial
 
     year = timezone.localdate().year  # the open year, after the demo's five closed ones
     ime = Establishment.objects.get(name="IME Les Grands Chênes")
-    DataValue.objects.bulk_create(DataValue(establishment=ime, year=year, element=f"compte:{a}", value=Decimal(v)) for a, v in {
-        "6411": "250000", "7311": "-260000"}.items())
+    DataValue.objects.bulk_create(
+        DataValue(establishment=ime, year=year, element=f"compte:{a}", value=Decimal(v))
+        for a, v in {"6411": "250000", "7311": "-260000"}.items()
+    )
     client = client_for("asso")
     url = _url("budget_prefill", contract)
     body = _body(client.get(url))
@@ -261,13 +346,18 @@ def test_the_prefill_offers_closed_years_and_says_plainly_when_a_year_is_partial
     assert "Ce qui sera écrit (comptes 2025)" in body and "partiels" not in body.split("Ce qui sera écrit")[1]
     assert f"Afficher aussi les exercices en cours ou importés avant leur fin ({year})" in body
     assert f'<option value="{year}">{year} (comptes partiels)</option>' in _body(client.get(url + "?exercices=tous"))
-    warning = (f"Les comptes {year} sont partiels (IME Les Grands Chênes : exercice {year} en cours). Le budget de "
-               "référence se calcule sur un exercice clos (N-1) : des comptes partiels sous-estiment les charges et les "
-               "produits de l&#x27;année.")
+    warning = (
+        f"Les comptes {year} sont partiels (IME Les Grands Chênes : exercice {year} en cours). Le budget de "
+        "référence se calcule sur un exercice clos (N-1) : des comptes partiels sous-estiment les charges et les "
+        "produits de l&#x27;année."
+    )
     body = _body(client.get(url + f"?annee={year}"))
     assert warning in body and f"J'ai compris que les comptes {year} sont partiels" in body
     body = _body(client.post(url, {"year": year, "version": 1}, follow=True))
-    assert warning in body and "Cochez la case de confirmation pour les prendre malgré tout ; rien n&#x27;a été écrit." in body
+    assert (
+        warning in body
+        and "Cochez la case de confirmation pour les prendre malgré tout ; rien n&#x27;a été écrit." in body
+    )
     assert not ReferenceBudget.objects.filter(contract=contract).exists()
     body = _body(client.post(url, {"year": year, "version": 1, "accept_partial": "on"}, follow=True))
     assert f"Le budget de référence est pré-rempli à partir des comptes {year} (1 établissement)." in body

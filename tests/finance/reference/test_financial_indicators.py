@@ -23,36 +23,53 @@ CATALOGUE = compile_catalogue(read_specs(*NATIONAL_FILES), read_element_codes())
 
 BALANCE_2025 = {
     # Class 6 = 495 000: 50 000 + 400 000 − 10 000 + 20 000 + 30 000 + 5 000
-    "compte:6011": 50000,     # achats alimentation
-    "compte:6411": 400000,    # salaires
-    "compte:6419": -10000,    # remboursements sur rémunérations (IJSS): credit balance, reduces class 6
-    "compte:655": 20000,      # quote-part des frais de siège
-    "compte:6811": 30000,     # dotations aux amortissements
-    "compte:675": 5000,       # valeur comptable des éléments d'actif cédés
+    "compte:6011": 50000,  # achats alimentation
+    "compte:6411": 400000,  # salaires
+    "compte:6419": -10000,  # remboursements sur rémunérations (IJSS): credit balance, reduces class 6
+    "compte:655": 20000,  # quote-part des frais de siège
+    "compte:6811": 30000,  # dotations aux amortissements
+    "compte:675": 5000,  # valeur comptable des éléments d'actif cédés
     # Class 7 = 490 000: 474 000 + 8 000 + 6 000 + 4 000 − 2 000
-    "compte:7311": -474000,   # dotation globale
-    "compte:775": -8000,      # produits des cessions d'éléments d'actif
-    "compte:777": -6000,      # quote-part des subventions d'investissement virée au résultat
-    "compte:7815": -4000,     # reprises sur provisions
-    "compte:7091": 2000,      # rabais accordés: debit balance, reduces class 7
+    "compte:7311": -474000,  # dotation globale
+    "compte:775": -8000,  # produits des cessions d'éléments d'actif
+    "compte:777": -6000,  # quote-part des subventions d'investissement virée au résultat
+    "compte:7815": -4000,  # reprises sur provisions
+    "compte:7091": 2000,  # rabais accordés: debit balance, reduces class 7
     # Class 2 (net 450 000): buildings 600 000 + works 100 000 − depreciation 280 000; furniture 50 000 − 20 000
-    "compte:2131": 600000, "compte:2313": 100000, "compte:2813": -280000, "compte:2184": 50000, "compte:28184": -20000,
+    "compte:2131": 600000,
+    "compte:2313": 100000,
+    "compte:2813": -280000,
+    "compte:2184": 50000,
+    "compte:28184": -20000,
     # Class 3: stock 5 000, its provision 1 000 (credit)
-    "compte:31": 5000, "compte:391": -1000,
+    "compte:31": 5000,
+    "compte:391": -1000,
     # Class 4: debit balances 411 usagers 60 000 + 4091 avances fournisseurs 2 000 = 62 000;
     #          credit balances 401 fournisseurs 35 000 + 421 personnel 15 000 + 431 URSSAF 12 000 = 62 000;
     #          491 provision for doubtful debts 4 000 (credit)
-    "compte:411": 60000, "compte:4091": 2000, "compte:401": -35000, "compte:421": -15000, "compte:431": -12000,
+    "compte:411": 60000,
+    "compte:4091": 2000,
+    "compte:401": -35000,
+    "compte:421": -15000,
+    "compte:431": -12000,
     "compte:491": -4000,
     # Class 5: bank 40 000, bank overdraft 10 000 (credit), cash 500 → net cash 30 500
-    "compte:512": 40000, "compte:519": -10000, "compte:531": 500,
+    "compte:512": 40000,
+    "compte:519": -10000,
+    "compte:531": 500,
     # Class 1 closes classes 2 to 5 (450 000 + 4 000 − 4 000 + 30 500 = 480 500):
-    "compte:102": -107500, "compte:10682": -50000,
-    "compte:119": 30000,      # report à nouveau déficitaire: debit balance
-    "compte:129": 5000,       # the year's deficit (490 000 − 495 000): debit balance
-    "compte:131": -120000, "compte:139": 40000,  # investment subsidies, 40 000 already taken to income (debit)
-    "compte:142": -10000, "compte:151": -15000, "compte:164": -250000, "compte:1688": -3000,
-    "places_autorisees": 45, "cout_moyen_national": 12500,
+    "compte:102": -107500,
+    "compte:10682": -50000,
+    "compte:119": 30000,  # report à nouveau déficitaire: debit balance
+    "compte:129": 5000,  # the year's deficit (490 000 − 495 000): debit balance
+    "compte:131": -120000,
+    "compte:139": 40000,  # investment subsidies, 40 000 already taken to income (debit)
+    "compte:142": -10000,
+    "compte:151": -15000,
+    "compte:164": -250000,
+    "compte:1688": -3000,
+    "places_autorisees": 45,
+    "cout_moyen_national": 12500,
 }
 BALANCE_2021 = {"compte:6011": 100000, "compte:6411": 300000, "compte:7311": -400000, "places_autorisees": 40}
 # A service whose suppliers and staff debts exceed its receivables: negative working-capital need.
@@ -96,12 +113,20 @@ def _compute(data: dict[tuple[str, int], dict]) -> pl.DataFrame:
     )
 
 
-VALUES = _compute({("E", 2025): BALANCE_2025, ("E", 2021): BALANCE_2021, ("N", 2025): NEGATIVE_NEED_2025,
-                   ("M", 2025): WITHOUT_MEAN_COST})
+VALUES = _compute(
+    {
+        ("E", 2025): BALANCE_2025,
+        ("E", 2021): BALANCE_2021,
+        ("N", 2025): NEGATIVE_NEED_2025,
+        ("M", 2025): WITHOUT_MEAN_COST,
+    }
+)
 
 
 def _row(establishment: str, code: str, year: int = 2025) -> dict:
-    rows = VALUES.filter((pl.col("establishment") == establishment) & (pl.col("code") == code) & (pl.col("year") == year))
+    rows = VALUES.filter(
+        (pl.col("establishment") == establishment) & (pl.col("code") == code) & (pl.col("year") == year)
+    )
     assert rows.height == 1
     return rows.row(0, named=True)
 

