@@ -133,7 +133,7 @@ def test_the_indicators_catalogue(client_for, django_assert_max_num_queries):
 
 
 def test_the_accounting_imports_list(client_for, users):
-    from cpom.finance.imports import KINDS
+    from cpom.finance.accounting.services import KINDS
     from cpom.indicators.models import ImportBatch
 
     def add():
@@ -145,7 +145,7 @@ def test_the_accounting_imports_list(client_for, users):
 
 def test_the_trajectories_list(client_for, association_contract):
     from cpom.finance.models import Scenario
-    from cpom.finance.scenarios import budget_of
+    from cpom.finance.trajectory.services import budget_of
 
     budget = budget_of(association_contract)
     assert budget is not None
