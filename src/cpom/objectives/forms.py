@@ -6,7 +6,7 @@ from cpom.web.forms import DateInput, DsfrForm, DsfrModelForm, MoneyField
 from cpom.web.inputs import MESSAGE, years_around_today
 
 from .models import DUE_YEAR_LABELS, FollowUpIndicator, Level, Milestone, Objective, ObjectiveSheet, RegionalPriority
-from .services import check_within_contract
+from .services import INDICATOR_FIELDS, check_within_contract
 from .snapshots import SHEET_FIELDS
 from .values import ValueRefused, normalise
 
@@ -105,18 +105,7 @@ class IndicatorForm(VersionedForm):
 
     class Meta:
         model = FollowUpIndicator
-        fields = [
-            "catalogue_indicator",
-            "label",
-            "kind",
-            "value_type",
-            "method",
-            "unit",
-            "data_source",
-            "direction",
-            "baseline_value",
-            "baseline_date",
-        ]
+        fields = ["catalogue_indicator", *INDICATOR_FIELDS]
         widgets = {
             "baseline_date": DateInput(),
             "method": forms.Textarea(attrs={"rows": 2}),
