@@ -22,6 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from cpom.finance.accounting.fec import LEGAL_COLUMNS
+
 YEAR = 2025
 RUNS = 3
 
@@ -288,26 +290,7 @@ JOURNALS = {
 # A bank entry is a receipt (the bank debited) this often.
 RECEIPTS = 0.45
 RECEIPT_ACCOUNTS = ["411000", "411100", "441100", "441200", "754000", "768000", "416000"]
-COLUMNS = [
-    "JournalCode",
-    "JournalLib",
-    "EcritureNum",
-    "EcritureDate",
-    "CompteNum",
-    "CompteLib",
-    "CompAuxNum",
-    "CompAuxLib",
-    "PieceRef",
-    "PieceDate",
-    "EcritureLib",
-    "Debit",
-    "Credit",
-    "EcritureLet",
-    "DateLet",
-    "ValidDate",
-    "Montantdevise",
-    "Idevise",
-]
+COLUMNS = list(LEGAL_COLUMNS)
 
 
 def _entry_sizes(rng, journals, lines: int):

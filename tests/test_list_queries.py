@@ -15,6 +15,7 @@ from cpom.diagnostic.models import Finding, FindingLevel, Nature
 from cpom.diagnostic.services import diagnostic_for
 from cpom.objectives.models import Level, Objective
 from cpom.registry.models import AuthorityKind
+from support import page_text
 
 ADDED = 3
 
@@ -129,7 +130,9 @@ def test_the_indicators_catalogue(client_for, django_assert_max_num_queries):
     client = client_for("asso")
     client.get(reverse("indicators:catalogue"))
     with django_assert_max_num_queries(12):
-        assert client.get(reverse("indicators:catalogue")).status_code == 200
+        response = client.get(reverse("indicators:catalogue"))
+    assert response.status_code == 200
+    assert "Taux de réalisation de l'activité" in page_text(response)
 
 
 def test_the_accounting_imports_list(client_for, users):

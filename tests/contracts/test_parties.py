@@ -36,6 +36,23 @@ def _authority(kind, territory) -> Authority:
     return Authority.objects.get(kind=kind, territory=territory)
 
 
+def _programme(association, ars, cd44) -> dict:
+    """What the ARS types to programme a contract of the association with the council of 44 as co-signatory."""
+    return {
+        "reference": REFERENCE,
+        "title": "CPOM",
+        "legal_basis": "L313-11",
+        "duration_years": 5,
+        "start_date": date(2030, 1, 1),
+        "end_date": date(2034, 12, 31),
+        "target_signature_date": None,
+        "managing_body": association,
+        "establishments": list(association.establishments.all()),
+        "lead_authority": ars,
+        "co_signatories": [cd44],
+    }
+
+
 @pytest.fixture
 def association(db) -> ManagingBody:
     return ManagingBody.objects.get(name="Association Les Chemins de Loire")
@@ -343,22 +360,7 @@ def test_an_outsider_awaiting_acceptance_takes_no_part_and_blocks_signature(user
 
 def test_a_party_that_loses_its_competence_with_the_perimeter_waits_for_acceptance(users, association, cd44):
     ars = _authority("ARS", "52")
-    contract = services.program_contract(
-        users["ars"],
-        {
-            "reference": REFERENCE,
-            "title": "CPOM",
-            "legal_basis": "L313-11",
-            "duration_years": 5,
-            "start_date": date(2030, 1, 1),
-            "end_date": date(2034, 12, 31),
-            "target_signature_date": None,
-            "managing_body": association,
-            "establishments": list(association.establishments.all()),
-            "lead_authority": ars,
-            "co_signatories": [cd44],
-        },
-    )
+    contract = services.program_contract(users["ars"], _programme(association, ars, cd44))
     assert contract.parties.get(authority=cd44).is_admitted
     # The perimeter keeps only establishments cd44 neither funds nor covers: the council of 44 covers them all, so
     # the test moves one to another département, as a registry correction would.
@@ -386,19 +388,7 @@ def test_programming_a_contract_writes_its_comment_and_the_time_of_the_step_into
     from cpom.contracts.models import Transition
 
     ars = _authority("ARS", "52")
-    data = {
-        "reference": REFERENCE,
-        "title": "CPOM",
-        "legal_basis": "L313-11",
-        "duration_years": 5,
-        "start_date": date(2030, 1, 1),
-        "end_date": date(2034, 12, 31),
-        "target_signature_date": None,
-        "managing_body": association,
-        "establishments": list(association.establishments.all()),
-        "lead_authority": ars,
-        "co_signatories": [cd44],
-    }
+    data = _programme(association, ars, cd44)
     contract = services.program_contract(users["ars"], data)
     assert Transition.objects.get(contract=contract).comment == "Contrat inscrit à la programmation."
     at = datetime(2029, 6, 1, 8, tzinfo=UTC)

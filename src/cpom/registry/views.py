@@ -59,7 +59,7 @@ class GuardedCreateView(LoginRequiredMixin, SavedRecordMixin, FormPageMixin, Cre
     refusal = ""
 
     def may_create(self, user) -> bool:
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must say who may do this (may_create)")
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not self.may_create(request.user):

@@ -29,7 +29,7 @@ class EditPermissionMixin(VisibleObjectMixin):
     """Edit views: visible is not enough, ``may_edit(user, obj)`` must also hold."""
 
     def may_edit(self, user, obj) -> bool:
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must say who may do this (may_edit)")
 
     def get_object(self, queryset=None):
         obj = super().get_object(queryset)
