@@ -152,6 +152,8 @@ def test_the_trajectories_list(client_for, association_contract):
 
     budget = budget_of(association_contract)
     assert budget is not None
+    # One scenario to start from: the list with rows against the list with more rows, not against the empty list.
+    Scenario.objects.create(budget=budget, name="Scénario de départ")
 
     def add():
         for number in range(ADDED):

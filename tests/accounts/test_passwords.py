@@ -10,7 +10,8 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-PASSWORD = "cpom-demo-2026"
+from factories import PASSWORD
+
 NEW_PASSWORD = "Loire-estuaire-2031!"
 
 

@@ -1,5 +1,6 @@
 from collections import Counter
 
+import pytest
 from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.management import call_command
@@ -16,6 +17,9 @@ from cpom.objectives.models import Agreement, Funding, Level, Message, Milestone
 from cpom.objectives.values import normalise
 from cpom.registry.identifiers import validate_finess
 from cpom.registry.models import Establishment
+
+# The demo's own tests: they stand on the demo as `cpom demo` loads it (tests/demo/conftest.py).
+pytestmark = pytest.mark.usefixtures("demo_database")
 
 
 def _counts():

@@ -160,6 +160,7 @@ def _utc(value):
     return value.astimezone(PARIS).isoformat()
 
 
+@pytest.mark.usefixtures("demo_database")
 def test_playing_the_stories_again_on_an_empty_database_gives_the_same_dates(db, tmp_path):
     from django.db import connection
 
@@ -225,6 +226,7 @@ def test_the_demo_command_reports_a_wrong_story_on_standard_error_and_writes_not
     assert Contract.objects.count() == before
 
 
+@pytest.mark.usefixtures("demo_database")
 def test_a_second_run_says_the_demo_is_already_there(db):
     from io import StringIO
 

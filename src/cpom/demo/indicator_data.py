@@ -39,12 +39,12 @@ def _peer_bodies() -> list[ManagingBody]:
     return bodies
 
 
-def _peers() -> list[Establishment]:
+def _peers(per_category: int) -> list[Establishment]:
     # One draw per category, so that every demo category has enough peers in the region for quartiles.
     peers = pl.concat(
         [
             generate_population(
-                PEERS_PER_CATEGORY,
+                per_category,
                 YEARS,
                 seed=2026 + index,
                 departments=PEER_DEPARTMENTS,
@@ -108,9 +108,13 @@ def _national_mean_costs(elements: pl.DataFrame, establishments: pl.DataFrame) -
 
 
 @transaction.atomic
-def load_demo_indicators(demo_establishments: list[Establishment]) -> None:
+def load_demo_indicators(
+    demo_establishments: list[Establishment], peers_per_category: int = PEERS_PER_CATEGORY
+) -> None:
+    """Five years of synthetic figures for ``demo_establishments`` and their peers, computed by the engine; the
+    tests' world asks for fewer peers than the demo."""
     catalogues.load_national()
-    establishments = demo_establishments + _peers()
+    establishments = demo_establishments + _peers(peers_per_category)
     frame = _frame(establishments)
     elements = generate_elements(frame, YEARS, seed=44).with_columns(
         pl.col("finess").cast(pl.Utf8), pl.col("element").cast(pl.Utf8)

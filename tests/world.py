@@ -1,0 +1,217 @@
+"""The world the database tests share, built once per session through the factories and the real services.
+
+It is not the demo: the demo is a story told to visitors and may change as the product does; this is the smallest
+cast the tests speak of, under the names they use. Two managing bodies (an association with seven establishments in
+Loire-Atlantique, a public EHPAD with two in Maine-et-Loire), the ARS and two departments, one user per organisation,
+and two contracts taken through the lifecycle by their parties:
+
+- ``CPOM-PDL-2027-044-01``, the association's contract with the ARS (lead) and the department of Loire-Atlantique,
+  in negotiation, with a diagnostic holding two findings and one complete objective agreed by every party;
+- ``CPOM-PDL-2024-049-07``, the EHPAD's tripartite contract with the ARS and the department of Maine-et-Loire,
+  signed with one complete objective and in force.
+
+Each establishment has five years of synthetic figures (2021-2025, computed by the engine) beside a few peers per
+category for the benchmarks, and each contract its reference budget pre-filled from the accounts. The demo's
+diagnostic, objectives and scenarios are not here: the tests that read such content make their own (``factories``),
+so that each says what it stands on.
+"""
+
+from datetime import date
+
+import factories
+from cpom.access import Role
+from cpom.contracts import lifecycle
+from cpom.contracts.models import Contract, State
+from cpom.contracts.services import program_contract
+from cpom.demo.clock import fixed_clock, moment
+from cpom.demo.indicator_data import load_demo_indicators
+from cpom.diagnostic.frames import load_template
+from cpom.finance.models import GrowthMode
+from cpom.indicators import catalogues
+from cpom.registry.models import AuthorityKind, Establishment, LegalStatus
+
+ASSOCIATION_REFERENCE = "CPOM-PDL-2027-044-01"
+EHPAD_REFERENCE = "CPOM-PDL-2024-049-07"
+
+# Peers per category for the benchmarks: enough for quartiles in the region, far fewer than the demo's.
+PEERS_PER_CATEGORY = 12
+
+# first eight FINESS characters, name, category, sector, audience, authorised, installed, days, city, funders
+ASSOCIATION_ESTABLISHMENTS = [
+    ("44000501", "IME Les Grands Chênes", "IME", "PH", "children", 60, 58, 210, "Rezé", ["ars"]),
+    ("44000502", "SESSAD Estuaire", "SESSAD", "PH", "children", 45, 45, 210, "Saint-Nazaire", ["ars"]),
+    ("44000503", "ESAT Les Ateliers de l'Erdre", "ESAT", "PH", "adults", 90, 86, 226, "Carquefou", ["ars"]),
+    ("44000504", "FAM Le Clos Fleuri", "FAM", "PH", "adults", 32, 32, 365, "Orvault", ["ars", "cd44"]),
+    ("44000505", "MAS Les Hauts de Sèvre", "MAS", "PH", "adults", 40, 40, 365, "Vertou", ["ars"]),
+    ("44000506", "Foyer de vie La Roselière", "FV", "PH", "adults", 28, 26, 365, "Châteaubriant", ["cd44"]),
+    ("44000507", "SAVS Nantes Métropole", "SAVS", "PH", "adults", 50, 50, 251, "Nantes", ["cd44"]),
+]
+EHPAD_ESTABLISHMENTS = [
+    ("49000801", "EHPAD Les Tilleuls", "EHPAD", "PA", "adults", 86, 86, 365, "Baugé-en-Anjou", ["ars", "cd49"]),
+    ("49000802", "SSIAD du Baugeois", "SSIAD", "PA", "adults", 40, 38, 365, "Baugé-en-Anjou", ["ars"]),
+]
+
+# username, first name, last name, organisation, role
+USERS = [
+    ("asso", "Claire", "Martin", "association", Role.ADMINISTER),
+    ("ehpad", "Paul", "Lefèvre", "ehpad", Role.VALIDATE),
+    ("ars", "Nadia", "Benali", "ars", Role.ADMINISTER),
+    ("cd44", "Julien", "Moreau", "cd44", Role.VALIDATE),
+    ("cd49", "Sophie", "Garnier", "cd49", Role.VALIDATE),
+]
+
+
+def build_world() -> dict:
+    # Reference data, as every installation has it: the national catalogue and the diagnostic frame.
+    catalogues.load_national()
+    load_template()
+    organisations = {
+        "ars": factories.authority(AuthorityKind.ARS, "52", "ARS Pays de la Loire"),
+        "cd44": factories.authority(AuthorityKind.CD, "44", "Conseil départemental de Loire-Atlantique"),
+        "cd49": factories.authority(AuthorityKind.CD, "49", "Conseil départemental de Maine-et-Loire"),
+        "association": factories.managing_body(
+            "Association Les Chemins de Loire", city="Nantes", head_office_authorised=True
+        ),
+        "ehpad": factories.managing_body("EHPAD public Les Tilleuls", legal_status=LegalStatus.PUBLIC, city="Baugé"),
+    }
+    for body, specs in (("association", ASSOCIATION_ESTABLISHMENTS), ("ehpad", EHPAD_ESTABLISHMENTS)):
+        for prefix, name, category, sector, audience, authorised, installed, days, city, funders in specs:
+            factories.establishment(
+                organisations[body],
+                funders=[organisations[f] for f in funders],
+                department=prefix[:2],
+                finess=factories.finess_with_key(prefix),
+                name=name,
+                category=category,
+                sector=sector,
+                audience=audience,
+                authorised_places=authorised,
+                installed_places=installed,
+                opening_days=days,
+                city=city,
+            )
+    users = {
+        username: factories.member(
+            organisations[organisation], role, username=username, first_name=first, last_name=last
+        )
+        for username, first, last, organisation, role in USERS
+    }
+    factories.platform_administrator("admin")
+    _contacts(organisations)
+    # The figures: five years for the world's establishments and a few peers per category, through the engine.
+    load_demo_indicators(
+        list(
+            Establishment.objects.filter(
+                managing_body__in=[organisations["association"], organisations["ehpad"]]
+            ).order_by("finess")
+        ),
+        PEERS_PER_CATEGORY,
+    )
+    association = _association_contract(organisations, users)
+    ehpad = _ehpad_contract(organisations, users)
+    return {"users": users, "organisations": organisations, "contracts": (association, ehpad)}
+
+
+# first name, last name, role, organisation, start, end: the association's general direction changed hands in 2021.
+CONTACTS = [
+    ("Claire", "Martin", "Directrice générale", "association", date(2021, 9, 1), None),
+    ("Hervé", "Dupuis", "Directeur général", "association", date(2012, 1, 1), date(2021, 8, 31)),
+    ("Isabelle", "Roux", "Directrice administrative et financière", "association", date(2019, 3, 1), None),
+    ("Paul", "Lefèvre", "Directeur", "ehpad", date(2020, 6, 1), None),
+    ("Nadia", "Benali", "Chargée de contractualisation", "ars", date(2022, 1, 1), None),
+    ("Julien", "Moreau", "Responsable de la tarification", "cd44", date(2018, 9, 1), None),
+    ("Sophie", "Garnier", "Cheffe du service autonomie", "cd49", date(2023, 2, 1), None),
+]
+
+
+def _contacts(organisations) -> None:
+    for first, last, role, organisation, start, end in CONTACTS:
+        factories.contact(organisations[organisation], first, last, role, start, end)
+
+
+def _programmed(users, organisations, body: str, co_signatory: str, on: date, **frame) -> Contract:
+    with fixed_clock(moment(on)):
+        return program_contract(
+            users["ars"],
+            {
+                **frame,
+                "managing_body": organisations[body],
+                "establishments": list(organisations[body].establishments.order_by("finess")),
+                "lead_authority": organisations["ars"],
+                "co_signatories": [organisations[co_signatory]],
+            },
+        )
+
+
+def _walk(contract: Contract, steps) -> Contract:
+    for state, user, on in steps:
+        with fixed_clock(moment(on)):
+            contract.refresh_from_db()
+            lifecycle.transition(contract, state, user, "")
+    contract.refresh_from_db()
+    return contract
+
+
+def _association_contract(organisations, users) -> Contract:
+    contract = _programmed(
+        users,
+        organisations,
+        "association",
+        "cd44",
+        date(2025, 11, 3),
+        reference=ASSOCIATION_REFERENCE,
+        title="CPOM de l'Association Les Chemins de Loire",
+        legal_basis="L313-12-2",
+        duration_years=5,
+        start_date=date(2027, 1, 1),
+        end_date=date(2031, 12, 31),
+        target_signature_date=date(2026, 12, 15),
+    )
+    contract = _walk(
+        contract,
+        [
+            (State.LAUNCHED, users["ars"], date(2026, 1, 19)),
+            (State.DIAGNOSTIC, users["asso"], date(2026, 3, 2)),
+            (State.NEGOTIATION, users["ars"], date(2026, 9, 14)),
+        ],
+    )
+    with fixed_clock(moment(date(2026, 9, 21))):
+        factories.complete_operational_objective(contract, users)
+        factories.reference_budget(contract, users["asso"], 2025, GrowthMode.REGIONAL_RATE, "1.2", users["ars"])
+    return contract
+
+
+def _ehpad_contract(organisations, users) -> Contract:
+    contract = _programmed(
+        users,
+        organisations,
+        "ehpad",
+        "cd49",
+        date(2023, 1, 16),
+        reference=EHPAD_REFERENCE,
+        title="CPOM tripartite de l'EHPAD Les Tilleuls",
+        legal_basis="L313-12-IVter",
+        duration_years=5,
+        start_date=date(2024, 1, 1),
+        end_date=date(2028, 12, 31),
+        target_signature_date=None,
+    )
+    contract = _walk(
+        contract,
+        [
+            (State.LAUNCHED, users["ars"], date(2023, 3, 6)),
+            (State.DIAGNOSTIC, users["ehpad"], date(2023, 4, 3)),
+            (State.NEGOTIATION, users["ehpad"], date(2023, 6, 12)),
+        ],
+    )
+    with fixed_clock(moment(date(2023, 9, 4))):
+        factories.complete_operational_objective(contract, users)
+        factories.reference_budget(contract, users["ehpad"], 2023, GrowthMode.AUTHORITY_RATE, "1.5", users["ars"])
+    return _walk(
+        contract,
+        [
+            (State.READY_FOR_SIGNATURE, users["ars"], date(2023, 10, 23)),
+            (State.SIGNED, users["ars"], date(2023, 12, 8)),
+            (State.IN_FORCE, users["ars"], date(2024, 1, 2)),
+        ],
+    )
