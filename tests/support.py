@@ -130,6 +130,16 @@ def text_of(node) -> str:
     return re.sub(r"[^\S\u00a0\u202f]+", " ", "".join(parts)).strip(" ")
 
 
+def rows_of(page, xpath: str) -> list[list[str]]:
+    """The rows of the table(s) an XPath selects on a page, in order, each as the texts of its cells (``th`` and
+    ``td``): a table read as a person reads it, whatever the layout of its markup."""
+    return [
+        [text_of(cell) for cell in row.xpath("th|td")]
+        for table in elements(page, xpath)
+        for row in table.xpath(".//tr")
+    ]
+
+
 def served(response):
     """The response read to its end, as a server sends it: the test client then closes a streamed one (and the file
     it serves). Never ``response.close()`` in a test: it signals the end of a request, which closes the database
