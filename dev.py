@@ -3,7 +3,7 @@
 
     python3 dev.py start   # installs what is needed, loads the demo, serves http://127.0.0.1:8000
     python3 dev.py test    # runs the whole test suite (on PostgreSQL when DATABASE_URL is set)
-    python3 dev.py lint    # the house tools: ruff, import-linter, djlint, and no migration left to write
+    python3 dev.py lint    # the house tools: ruff, import-linter, djlint (lint and layout), and no migration left to write
 
 The virtual environment lives in .venv and is refreshed whenever pyproject.toml changes.
 """
@@ -62,8 +62,11 @@ CHECKS = (
     ("ruff check", ("ruff", "check", ".")),
     ("ruff format --check", ("ruff", "format", "--check", ".")),
     ("lint-imports (cœur pur, ordre des étapes)", ("lint-imports",)),
-    # djlint lints the templates; its formatter is not applied yet: it rewrites the markup that tests read exactly.
+    # djlint lints the templates and checks they are laid out as its formatter lays them out (``djlint src/cpom
+    # --reformat`` to apply it): the tests read the pages' structure (tests/support.py ``elements``), not their layout.
+    # Given a folder, djlint reads the .html files only: the plain-text e-mails (.txt) keep their line breaks.
     ("djlint --lint", ("djlint", "src/cpom", "--lint")),
+    ("djlint --check", ("djlint", "src/cpom", "--check")),
     ("makemigrations --check", ("cpom", "makemigrations", "--check", "--dry-run")),
 )
 

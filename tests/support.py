@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+import lxml.html
 import psycopg
 from django.db import connections
 from django.db.utils import load_backend
@@ -82,6 +83,61 @@ def page_text(page) -> str:
     markup = page if isinstance(page, str) else page.content.decode()
     text = re.sub(r"<script\b.*?</script>|<style\b.*?</style>|<[^>]+>", " ", markup, flags=re.S)
     return re.sub(r"[^\S\u00a0\u202f]+", " ", html.unescape(text)).strip(" ")
+
+
+def elements(page, xpath: str) -> list:
+    """The elements of a page (a response, a piece of its HTML, or an element already found) that an XPath selects,
+    in document order. Tests read the page's structure this way rather than its markup's layout, which the template
+    formatter (djlint) decides: the attributes' order and line breaks, the spaces between tags."""
+    if isinstance(page, lxml.html.HtmlElement):
+        return page.xpath(xpath)
+    return lxml.html.fromstring(page if isinstance(page, str) else page.content.decode()).xpath(xpath)
+
+
+def element(page, xpath: str):
+    """The one element an XPath selects on a page; there being none, or several, fails the test."""
+    found = elements(page, xpath)
+    assert len(found) == 1, f"{len(found)} éléments pour {xpath}"
+    return found[0]
+
+
+# Elements a browser sets apart from the text around them (a line, a cell): their text never runs into a neighbour's.
+_SET_APART = (  # noqa: SIM905 (words read better than a column of 38 strings)
+    "address article aside br caption dd div dl dt fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr "
+    "legend li main nav ol option p section table tbody td tfoot th thead tr ul"
+).split()
+
+
+def text_of(node) -> str:
+    """What a person reads in an element (found by ``elements``): its text and its descendants', comments left out,
+    spaces collapsed as ``page_text`` collapses them (non-breaking spaces kept)."""
+    parts = []
+
+    def read(e):
+        apart = e.tag in _SET_APART
+        if apart:
+            parts.append(" ")
+        if isinstance(e.tag, str) and e.tag not in ("script", "style") and e.text:
+            parts.append(e.text)
+        for child in e:
+            read(child)
+            if child.tail:
+                parts.append(child.tail)
+        if apart:
+            parts.append(" ")
+
+    read(node)
+    return re.sub(r"[^\S\u00a0\u202f]+", " ", "".join(parts)).strip(" ")
+
+
+def rows_of(page, xpath: str) -> list[list[str]]:
+    """The rows of the table(s) an XPath selects on a page, in order, each as the texts of its cells (``th`` and
+    ``td``): a table read as a person reads it, whatever the layout of its markup."""
+    return [
+        [text_of(cell) for cell in row.xpath("th|td")]
+        for table in elements(page, xpath)
+        for row in table.xpath(".//tr")
+    ]
 
 
 def served(response):

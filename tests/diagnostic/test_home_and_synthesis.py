@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from cpom.diagnostic import services
 from cpom.diagnostic.models import AxisPerspective, Finding, SectionEntry
-from support import assert_stale, page_text
+from support import assert_stale, elements, page_text
 
 
 def _home(contract):
@@ -77,9 +77,10 @@ def test_the_checklist_moves_a_theme_to_covered_once_a_section_treating_it_is_wr
             "version": entry.version if entry else 1,
         },
     )
-    body = text_of(client.get(url))
-    assert "Novatrices" not in _missing(body)
-    assert re.search(r'<tr data-covered="oui">\s*<td><strong>Novatrices</strong>', body)
+    response = client.get(url)
+    assert "Novatrices" not in _missing(text_of(response))
+    covered = '//tr[@data-covered="oui"]/*[1][self::td]/*[1][self::strong][normalize-space()="Novatrices"]'
+    assert elements(response, covered)
 
 
 def test_the_synthesis_sorts_findings_by_axis_and_keeps_the_parties_texts(

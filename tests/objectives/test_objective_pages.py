@@ -1,6 +1,5 @@
 """Objectives through the screens: proposing, bad input that saves nothing, examples, the matrix, documents."""
 
-import re
 from datetime import date
 from decimal import Decimal
 from io import BytesIO
@@ -12,6 +11,7 @@ from cpom.indicators.models import IndicatorValue
 from cpom.objectives import charts, services
 from cpom.objectives.examples import collection
 from cpom.objectives.models import FollowUpIndicator, Level, Objective, ObjectiveSheet, Status
+from support import element
 
 
 @pytest.fixture
@@ -198,11 +198,9 @@ def test_the_matrix_places_each_rated_objective(client_for, contract, operationa
     page = client_for("ars").get(f"/contrats/{contract.pk}/objectifs/").content.decode()
     assert "Chantier structurant : enjeu fort, difficile" in page
     # Stakes 4, feasibility 1: the dot sits in the top-left cell of the grid.
-    dot = re.search(
-        r'<g data-number="1.1"><title>1.1 Réduire l&#x27;absentéisme \(Proposé\)</title>\s*<circle cx="(\d+)" cy="(\d+)"',
-        page,
-    )
-    x, y = int(dot.group(1)), int(dot.group(2))
+    dot = element(page, '//g[@data-number="1.1"][*[1][self::title]="1.1 Réduire l\'absentéisme (Proposé)"]/*[2]')
+    assert dot.tag == "circle"
+    x, y = int(dot.get("cx")), int(dot.get("cy"))
     assert charts.LEFT < x < charts.LEFT + charts.CELL and charts.TOP < y < charts.TOP + charts.CELL
 
 

@@ -11,6 +11,7 @@ from cpom.finance.models import SectionMapping
 from cpom.indicators.models import DataValue, ImportBatch
 from cpom.registry.identifiers import finess_with_key
 from cpom.registry.models import Establishment
+from support import element, elements, rows_of, text_of
 
 IME = "440005015"
 EHPAD = finess_with_key("49000801")
@@ -59,6 +60,10 @@ def _upload(client, content=FEC, name="ecritures.txt", kind="FEC", target=f"etab
 
 def _text(response) -> str:
     return response.content.decode()
+
+
+def items(body: str) -> list[str]:
+    return [text_of(li) for li in elements(body, "//li")]
 
 
 def test_the_form_offers_the_managing_body_s_establishments(client_for):
@@ -112,9 +117,11 @@ def test_confirming_writes_the_balances_and_shows_the_report(client_for, pending
     body = _text(client.get(response.url))
     # The file's 6 accounts, and the year's result brought to 12 (the file is taken before closing).
     assert "7 soldes de comptes enregistrés pour l&#x27;IME Les Grands Chênes (2026)." in body
-    assert '<dd data-testid="written">7 comptes</dd>' in body
-    assert "<td>735100</td><td>−80\u00a0000,00\u00a0€</td>" in body
-    assert "Classe 4 – Comptes de tiers</td><td>3</td><td>48\u00a0799,50\u00a0€" in body
+    assert text_of(element(body, '//dd[@data-testid="written"]')) == "7 comptes"
+    assert ["735100", "−80\u00a0000,00\u00a0€"] in rows_of(body, '//table[@data-testid="report-balances"]')
+    assert ["Classe 4 – Comptes de tiers", "3", "48\u00a0799,50\u00a0€"] in rows_of(
+        body, '//table[@data-testid="report-classes"]'
+    )
     # A second confirmation has nothing left to confirm; a new upload says what it would replace.
     again = client.post(reverse("finance:import_confirm"), follow=True)
     assert "Aucun import en attente de confirmation" in _text(again)
@@ -217,10 +224,9 @@ def test_sections_are_mapped_then_offered_in_the_import(client_for):
     section = SectionMapping.objects.get(code="S-IME")
     body = _text(client.get(sections_url))
     assert "La section « S-IME » représente désormais l&#x27;IME Les Grands Chênes." in body
-    assert "<td>S-IME</td><td>IME Rezé</td>" in body
-    assert f'<option value="section:{section.pk}">Section S-IME (IME Rezé) → IME Les Grands Chênes</option>' in _text(
-        client.get(START)
-    )
+    assert ["S-IME", "IME Rezé"] in [row[1:3] for row in rows_of(body, '//table[@data-testid="sections"]')]
+    option = element(_text(client.get(START)), f'//option[@value="section:{section.pk}"]')
+    assert text_of(option) == "Section S-IME (IME Rezé) → IME Les Grands Chênes"
     body = _text(_upload(client, target=f"section:{section.pk}"))
     assert f"IME Les Grands Chênes – FINESS {IME}, 2026 (section analytique S-IME)" in body
     client.post(reverse("finance:import_confirm"))
@@ -259,16 +265,17 @@ def test_the_accounts_page_tells_which_balances_are_present_and_where_they_come_
     client = client_for("asso")
     body = _text(client.get(reverse("finance:import_list")))
     assert "Soldes de comptes enregistrés pour 7 établissements, exercices 2021 à 2025 :" in body
-    assert "<li>données de démonstration (synthétiques, sans import) : 7 établissements</li>" in body
-    table = body.split('data-testid="balances-present"')[1].split("</table>")[0]
+    assert "données de démonstration (synthétiques, sans import) : 7 établissements" in items(body)
+    table = element(body, '//table[@data-testid="balances-present"]')
     for name in (
-        "ESAT Les Ateliers de l&#x27;Erdre",
+        "ESAT Les Ateliers de l'Erdre",
         "FAM Le Clos Fleuri",
         "IME Les Grands Chênes",
         "SAVS Nantes Métropole",
     ):
-        assert name in table, name
-    assert table.count(">démonstration</span>") == 7 * 5 and "EHPAD Les Tilleuls" not in table
+        assert name in text_of(table), name
+    assert [text_of(s) for s in table.xpath(".//span")].count("démonstration") == 7 * 5
+    assert "EHPAD Les Tilleuls" not in text_of(table)
     assert (
         "Aucun import de FEC ou de balance pour les établissements que vous suivez ; l'origine des soldes présents "
         "est indiquée ci-dessus."
@@ -279,13 +286,14 @@ def test_the_accounts_page_tells_which_balances_are_present_and_where_they_come_
     batch = ImportBatch.objects.latest("pk")
     body = _text(client.get(reverse("finance:import_list")))
     assert f"Soldes de comptes enregistrés pour 7 établissements, exercices 2021 à {YEAR} :" in body
-    assert "<li>FEC, balance ou fichier de données importés : 1 établissement</li>" in body
-    row = body.split(f'data-finess="{IME}"')[1].split("</tr>")[0]
+    assert "FEC, balance ou fichier de données importés : 1 établissement" in items(body)
+    row = elements(body, f'//tr[@data-finess="{IME}"]')[0]
     imported = next(r for r in year_balances(Establishment.objects.filter(finess=IME)) if r.year == YEAR)
-    link = f'<a href="{reverse("finance:import_report", kwargs={"batch_id": batch.pk})}" title="{imported.sources[0].label}">FEC du '
-    assert link in row
+    report = reverse("finance:import_report", kwargs={"batch_id": batch.pk})
+    links = row.xpath(".//a[@href=$href][@title=$title]", href=report, title=imported.sources[0].label)
+    assert any(text_of(a).startswith("FEC du ") for a in links)
     assert imported.sources[0].label.startswith("FEC « ecritures.txt » importé le ")
-    assert ("partiel" in row) == (not imported.complete)
+    assert ("partiel" in text_of(row)) == (not imported.complete)
     # The council of Maine-et-Loire follows none of the association's establishments.
     body = _text(client_for("cd49").get(reverse("finance:import_list")))
     assert "IME Les Grands Chênes" not in body and "EHPAD Les Tilleuls" in body
