@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from quickstart import DATABASE, pristine_demo
+from quickstart import DATABASE, pristine_demo, start_building
 from support import postgres_admin, register_database, unregister_database
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -47,7 +47,16 @@ ALIAS = "browser"
 READING_ALIAS = "browser_reading"
 
 
-def pytest_collection_modifyitems(items):
+def _needs_the_quick_start_build(item) -> bool:
+    return HAS_CHROMIUM and "demo_databases" in getattr(item, "fixturenames", ()) and not _postgres()
+
+
+def _postgres() -> bool:
+    return os.environ.get("DATABASE_URL", "").startswith("postgres")
+
+
+def pytest_collection_modifyitems(config, items):
+    start_building(config, items, _needs_the_quick_start_build)
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
@@ -66,7 +75,7 @@ class _Databases:
         self.folder = folder
         self.tmp_path_factory = tmp_path_factory
         self.url = os.environ.get("DATABASE_URL", "")
-        self.postgres = self.url.startswith("postgres")
+        self.postgres = _postgres()
         self.numbers = count(1)
         self.template = f"cpom_browser_{os.getpid()}_template" if self.postgres else ""
 

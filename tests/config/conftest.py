@@ -19,10 +19,14 @@ from urllib.parse import urlencode
 
 import pytest
 
-from quickstart import copy_of_demo, quickstart_environment
+from quickstart import copy_of_demo, quickstart_environment, start_building
 
 CPOM = Path(sys.executable).with_name("cpom")
 PASSWORD = "cpom-demo-2026"
+
+
+def pytest_collection_modifyitems(config, items):
+    start_building(config, items, lambda item: "demo_var" in getattr(item, "fixturenames", ()))
 
 
 @pytest.fixture(scope="session")
