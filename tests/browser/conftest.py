@@ -1,7 +1,8 @@
 """A live cpom for the browser journeys: a server process of its own, on a database of its own.
 
-The database is built once per session by ``cpom demo`` (as a user's first start builds it) and copied for each
-journey. A journey may then sign a contract, which the database freezes for good, without touching the database
+The database is built by ``cpom demo`` (as a user's first start builds it): on SQLite the quick start's own build,
+made once for the whole run (see ``quickstart``), on PostgreSQL a template database built once per process; it is
+copied for each journey. A journey may then sign a contract, which the database freezes for good, without touching the database
 the other tests share, and nothing needs unfreezing to clean up: the copy is dropped. The test reads that database
 through the ``browser`` connection (``Model.objects.using(server.db)``).
 """
@@ -13,13 +14,15 @@ import subprocess
 import sys
 import time
 import urllib.request
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
+from quickstart import DATABASE, pristine_demo, start_building
 from support import postgres_admin, register_database, unregister_database
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -41,9 +44,19 @@ CHROMIUM_ARGS = [
 ]
 CPOM = str(Path(sys.executable).with_name("cpom"))
 ALIAS = "browser"
+READING_ALIAS = "browser_reading"
 
 
-def pytest_collection_modifyitems(items):
+def _needs_the_quick_start_build(item) -> bool:
+    return HAS_CHROMIUM and "demo_databases" in getattr(item, "fixturenames", ()) and not _postgres()
+
+
+def _postgres() -> bool:
+    return os.environ.get("DATABASE_URL", "").startswith("postgres")
+
+
+def pytest_collection_modifyitems(config, items):
+    start_building(config, items, _needs_the_quick_start_build)
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
@@ -58,12 +71,13 @@ def pytest_collection_modifyitems(items):
 class _Databases:
     """The demo built once, then one copy per journey: a file for SQLite, a database from a template for PostgreSQL."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, tmp_path_factory):
         self.folder = folder
+        self.tmp_path_factory = tmp_path_factory
         self.url = os.environ.get("DATABASE_URL", "")
-        self.postgres = self.url.startswith("postgres")
+        self.postgres = _postgres()
         self.numbers = count(1)
-        self.template = f"cpom_browser_{os.getpid()}_template" if self.postgres else str(folder / "template.sqlite3")
+        self.template = f"cpom_browser_{os.getpid()}_template" if self.postgres else ""
 
     def url_of(self, name: str) -> str:
         if self.postgres:
@@ -71,9 +85,11 @@ class _Databases:
         return f"sqlite:///{name}"
 
     def build(self) -> None:
-        if self.postgres:
-            postgres_admin(f"DROP DATABASE IF EXISTS {self.template}")
-            postgres_admin(f"CREATE DATABASE {self.template}")
+        if not self.postgres:
+            self.template = str(pristine_demo(self.tmp_path_factory) / DATABASE)
+            return
+        postgres_admin(f"DROP DATABASE IF EXISTS {self.template}")
+        postgres_admin(f"CREATE DATABASE {self.template}")
         # The platform's settings, as the server started on a copy (its passwords hashed as it checks them).
         env = {
             **os.environ,
@@ -102,7 +118,7 @@ class _Databases:
 
 @pytest.fixture(scope="session")
 def demo_databases(tmp_path_factory):
-    databases = _Databases(tmp_path_factory.mktemp("browser"))
+    databases = _Databases(tmp_path_factory.mktemp("browser"), tmp_path_factory)
     databases.build()
     yield databases
     if databases.postgres:
@@ -113,6 +129,8 @@ def demo_databases(tmp_path_factory):
 class Server:
     url: str
     db: str  # the connection alias of the server's database, for the test's own reads
+    # Each person's signed-in session on this server (Playwright's storage state), kept by ``journeys.log_in``.
+    sessions: dict = field(default_factory=dict, compare=False)
 
 
 def _free_port() -> int:
@@ -130,20 +148,20 @@ def _wait_for(url: str, process: subprocess.Popen, log: Path) -> None:
             with urllib.request.urlopen(f"{url}/connexion/", timeout=2):
                 return
         except OSError:
-            time.sleep(0.2)
+            time.sleep(0.1)
     raise RuntimeError(f"Le serveur de test ne répond pas :\n{log.read_text()[-3000:]}")
 
 
-@pytest.fixture
-def demo_server(demo_databases, django_db_blocker, tmp_path):
-    """A cpom server on a fresh copy of the demo; its URL, and the alias to read its database."""
+@contextmanager
+def _serving(demo_databases, django_db_blocker, folder: Path, alias: str):
+    """A cpom server on a fresh copy of the demo, for the duration of the block; the copy is dropped after."""
     name = demo_databases.copy()
     database_url = demo_databases.url_of(name)
-    port, log = _free_port(), tmp_path / "server.log"
+    port, log = _free_port(), folder / "server.log"
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
-        "CPOM_VAR_DIR": str(tmp_path / "var"),
+        "CPOM_VAR_DIR": str(folder / "var"),
         "CPOM_DEBUG": "0",
         "DJANGO_SETTINGS_MODULE": "cpom.config.settings",
     }
@@ -158,14 +176,30 @@ def demo_server(demo_databases, django_db_blocker, tmp_path):
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_for(url, process, log)
-        register_database(ALIAS, database_url)
+        register_database(alias, database_url)
         with django_db_blocker.unblock():
-            yield Server(url, ALIAS)
-            unregister_database(ALIAS)
+            yield Server(url, alias)
+            unregister_database(alias)
     finally:
         process.terminate()
         process.wait(timeout=10)
         demo_databases.drop(name)
+
+
+@pytest.fixture
+def demo_server(demo_databases, django_db_blocker, tmp_path):
+    """A cpom server on a fresh copy of the demo, for a journey that writes; its URL, and the alias to read its
+    database."""
+    with _serving(demo_databases, django_db_blocker, tmp_path, ALIAS) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def reading_server(demo_databases, django_db_blocker, tmp_path_factory):
+    """One cpom server on a copy of the demo for the journeys of a module that only read: starting a server and
+    copying the demo for each of them would cost more than the journeys themselves."""
+    with _serving(demo_databases, django_db_blocker, tmp_path_factory.mktemp("reading"), READING_ALIAS) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

@@ -1,11 +1,10 @@
 """The quick start as a person runs it: ``cpom demo`` into a var folder of its own, then a real server on it.
 
 These tests need what the shared in-memory test database cannot give: a SQLite file on disk that several
-connections lock for real, and the settings module read by a fresh process. The var folder is built once per
-session with ``cpom demo`` (about 10 s), whatever database the rest of the suite runs on.
+connections lock for real, and the settings module read by a fresh process. The var folder is a copy of the one
+``cpom demo`` builds once for the whole run (see ``quickstart``), whatever database the rest of the suite runs on.
 """
 
-import os
 import re
 import socket
 import subprocess
@@ -20,25 +19,21 @@ from urllib.parse import urlencode
 
 import pytest
 
+from quickstart import copy_of_demo, quickstart_environment, start_building
+
 CPOM = Path(sys.executable).with_name("cpom")
 PASSWORD = "cpom-demo-2026"
 
 
-def quickstart_environment(var_dir: Path, **extra: str) -> dict:
-    """The environment of ``python3 dev.py start``: the embedded SQLite database under ``var_dir``, the platform's
-    own settings (not the tests')."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "CPOM_"))}
-    return environment | {"CPOM_VAR_DIR": str(var_dir), "DJANGO_SETTINGS_MODULE": "cpom.config.settings", **extra}
+def pytest_collection_modifyitems(config, items):
+    start_building(config, items, lambda item: "demo_var" in getattr(item, "fixturenames", ()))
 
 
 @pytest.fixture(scope="session")
 def demo_var(tmp_path_factory) -> Path:
-    """Built once for the session: the concurrent writes add rows that the other tests never read."""
-    var_dir = tmp_path_factory.mktemp("var")
-    subprocess.run(
-        [str(CPOM), "demo"], env=quickstart_environment(var_dir), check=True, capture_output=True, timeout=300
-    )
-    return var_dir
+    """The quick start's var folder, copied once for the session: the concurrent writes add rows that the other
+    tests never read."""
+    return copy_of_demo(tmp_path_factory, tmp_path_factory.mktemp("var"))
 
 
 def _free_port() -> int:
