@@ -5,6 +5,8 @@ Plain functions rather than factory_boy: the objects are few. What they cover:
 
 - the registry and the accounts: managing bodies, authorities, establishments (valid SIREN and FINESS), users with
   their membership, contacts, the platform's administrator;
+- a contract with its parties (``contract``, programmed by the lead authority) and a finding of its diagnostic
+  (``finding``);
 - a contract's content, made through the services as its parties make it: ``complete_operational_objective`` (an
   objective that passes every readiness rule, agreed by every party), ``reference_budget`` (pre-filled from the
   accounts, its growth set by the lead authority), ``full_contract`` (a row in every table a signature freezes:
@@ -114,26 +116,58 @@ def platform_administrator(username: str = "admin"):
     return user
 
 
+def contract(lead_user, managing_body: ManagingBody, lead_authority: Authority, co_signatories=(), **frame):
+    """A contract with its parties, as the lead authority's ``lead_user`` programs it: the whole perimeter of
+    ``managing_body`` unless ``establishments`` says otherwise, a five-year frame unless ``frame`` says otherwise."""
+    from datetime import date
+
+    from cpom.contracts.services import program_contract
+
+    start = frame.pop("start_date", date(2027, 1, 1))
+    duration = frame.pop("duration_years", 5)
+    data = {
+        "reference": frame.pop("reference", None) or f"CPOM-TEST-{_next():04d}",
+        "title": frame.pop("title", None) or f"CPOM de {managing_body.name}",
+        "legal_basis": frame.pop("legal_basis", "L313-12-2"),
+        "duration_years": duration,
+        "start_date": start,
+        "end_date": frame.pop("end_date", date(start.year + duration - 1, 12, 31)),
+        "target_signature_date": frame.pop("target_signature_date", None),
+        "establishments": frame.pop("establishments", None) or list(managing_body.establishments.order_by("finess")),
+        "managing_body": managing_body,
+        "lead_authority": lead_authority,
+        "co_signatories": list(co_signatories),
+    }
+    return program_contract(lead_user, {**data, **frame})
+
+
+def finding(contract, text: str = "Absentéisme élevé des équipes", section_code: str = "1.3.4", **fields):
+    """A finding of the contract's shared diagnostic, in the section ``section_code`` of its frame."""
+    from cpom.diagnostic.models import Finding
+    from cpom.diagnostic.services import diagnostic_for
+
+    diagnostic = diagnostic_for(contract)
+    return Finding.objects.create(
+        diagnostic=diagnostic,
+        section=diagnostic.template.sections.get(code=section_code),
+        text=text,
+        nature=fields.pop("nature", "difficulty"),
+        level=fields.pop("level", "managing_body"),
+        organisation_label=fields.pop("organisation_label", str(contract.managing_body)),
+        **fields,
+    )
+
+
 def complete_operational_objective(contract, users, number_suffix="", agree=True, priorities=()):
     """A strategic objective and an operational one that pass every readiness rule, agreed by every party; the
     operational one answers ``priorities`` (regional priorities of the contract's authorities) when given."""
     from datetime import date
 
-    from cpom.diagnostic.models import Finding
-    from cpom.diagnostic.services import diagnostic_for
     from cpom.objectives import negotiation, services
     from cpom.objectives.models import Level
 
     proposer = users["asso"] if contract.managing_body.members.filter(user=users["asso"]).exists() else users["ehpad"]
-    diagnostic = diagnostic_for(contract)
-    finding = Finding.objects.create(
-        diagnostic=diagnostic,
-        section=diagnostic.template.sections.get(code="1.3.4"),
-        text="Absentéisme élevé des équipes",
-        nature="difficulty",
-        level="managing_body",
-        organisation_label=str(contract.managing_body),
-    )
+    finding_ = finding(contract)
     strategic = services.propose(
         contract, proposer, {"level": Level.STRATEGIC, "title": f"Qualité de vie au travail{number_suffix}"}
     )
@@ -145,7 +179,7 @@ def complete_operational_objective(contract, users, number_suffix="", agree=True
             "parent": strategic,
             "title": f"Réduire l'absentéisme{number_suffix}",
             "due_year": 2,
-            "findings": [finding],
+            "findings": [finding_],
             "establishments": list(contract.establishments.all()[:1]),
             "priorities": list(priorities),
         },

@@ -22,7 +22,6 @@ import factories
 from cpom.access import Role
 from cpom.contracts import lifecycle
 from cpom.contracts.models import Contract, State
-from cpom.contracts.services import program_contract
 from cpom.demo.clock import fixed_clock, moment
 from cpom.demo.indicator_data import load_demo_indicators
 from cpom.diagnostic.frames import load_template
@@ -131,15 +130,8 @@ def _contacts(organisations) -> None:
 
 def _programmed(users, organisations, body: str, co_signatory: str, on: date, **frame) -> Contract:
     with fixed_clock(moment(on)):
-        return program_contract(
-            users["ars"],
-            {
-                **frame,
-                "managing_body": organisations[body],
-                "establishments": list(organisations[body].establishments.order_by("finess")),
-                "lead_authority": organisations["ars"],
-                "co_signatories": [organisations[co_signatory]],
-            },
+        return factories.contract(
+            users["ars"], organisations[body], organisations["ars"], [organisations[co_signatory]], **frame
         )
 
 

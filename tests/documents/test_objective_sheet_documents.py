@@ -181,3 +181,26 @@ def test_pdf_annex_starts_each_fiche_on_a_new_page(operational, intention, read_
 def test_an_annex_without_objective_says_so(read_docx, read_pdf):
     assert read_docx(sheets_docx([])).lines == [("Normal", "Aucune fiche objectif.")]
     assert "Aucune fiche objectif." in read_pdf(sheets_pdf([]))[0]
+
+
+def test_a_strategic_objective_has_no_fiche_and_a_rejected_one_stays_out_of_the_annex(
+    client_for, association_contract, read_docx
+):
+    from django.urls import reverse
+
+    from cpom.objectives.models import Level, Status
+
+    strategic = association_contract.objectives.get(level=Level.STRATEGIC)
+    operational = association_contract.objectives.get(level=Level.OPERATIONAL)
+    client = client_for("asso")
+    refused = client.get(
+        reverse(
+            "documents:sheet",
+            kwargs={"contract_id": association_contract.pk, "objective_id": strategic.pk, "extension": "docx"},
+        )
+    )
+    assert refused.status_code == 404
+    annex = reverse("documents:annex", kwargs={"contract_id": association_contract.pk, "extension": "docx"})
+    assert f"Objectif : {operational.title}" in [text for _, text in read_docx(client.get(annex).content).lines]
+    type(operational).objects.filter(pk=operational.pk).update(status=Status.REJECTED)
+    assert read_docx(client.get(annex).content).lines == [("Normal", "Aucune fiche objectif.")]

@@ -9,9 +9,9 @@ from django.shortcuts import get_object_or_404
 from cpom.contracts.pages import contract_page
 from cpom.diagnostic import services as diagnostic_services
 from cpom.diagnostic.views import diagnostic_page
-from cpom.objectives.models import Level, Status
 from cpom.objectives.readiness import number_order
 
+from . import rules
 from .http import document_response
 from .objective_sheet import sheet_docx, sheet_pdf, sheets_docx, sheets_pdf
 from .synthesis import synthesis_docx, synthesis_pdf
@@ -30,15 +30,13 @@ def synthesis(request, diagnostic, extension):
 @contract_page("objectives")
 def objective_sheet(request, contract, objective_id, extension):
     objective = get_object_or_404(contract.objectives.select_related("contract", "parent"), pk=objective_id)
-    if objective.level != Level.OPERATIONAL:
-        raise Http404("Seuls les objectifs opérationnels ont une fiche objectif.")
+    if refusal := rules.sheet_refusal(objective):
+        raise Http404(refusal)
     name = f"fiche-objectif-{contract.reference}-{objective.number}"
     return document_response(SHEET_WRITERS[extension](objective), name, extension)
 
 
 @contract_page("objectives")
 def objective_annex(request, contract, extension):
-    operational = sorted(
-        contract.objectives.filter(level=Level.OPERATIONAL).exclude(status=Status.REJECTED), key=number_order
-    )
+    operational = sorted(filter(rules.in_annex, contract.objectives.all()), key=number_order)
     return document_response(ANNEX_WRITERS[extension](operational), f"fiches-objectifs-{contract.reference}", extension)
