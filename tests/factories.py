@@ -375,3 +375,38 @@ def full_contract(contract, users, pdf=b"%PDF-1.4\n% organigramme\n"):
     )
     contract.refresh_from_db()
     return contract
+
+
+# The pure core's worked example (tests/finance/trajectory/test_trajectory.py): an IME and a MAS, in euros.
+WORKED_EXAMPLE_LINES = [
+    ("IME", "ars_am", "expense", 1, "200000"),
+    ("IME", "ars_am", "expense", 2, "700000"),
+    ("IME", "ars_am", "expense", 3, "100000"),
+    ("IME", "ars_am", "income", 1, "960000"),
+    ("IME", "other", "income", 2, "30000"),
+    ("IME", "other", "income", 3, "20000"),
+    ("MAS", "ars_am", "expense", 1, "300000"),
+    ("MAS", "ars_am", "expense", 2, "1400000"),
+    ("MAS", "ars_am", "expense", 3, "200000"),
+    ("MAS", "ars_am", "income", 1, "2000000"),
+    ("MAS", "other", "income", 2, "20000"),
+]
+
+
+def worked_example_budget(contract):
+    """``contract``'s reference budget replaced by the worked example's: base year 2026, a 1,2 % growth rate, the
+    lines of its IME and its MAS (the MAS's envelope is 50 000 € a place). Written with the ORM, line by line, as the
+    figures of the example are given, not as a party would type them (``save_lines`` checks them per establishment);
+    the contract's budget and its scenarios are deleted first."""
+    from decimal import Decimal
+
+    from cpom.finance.models import BudgetLine, ReferenceBudget
+
+    ReferenceBudget.objects.filter(contract=contract).delete()
+    budget = ReferenceBudget.objects.create(contract=contract, base_year=2026, growth_rate=Decimal("1.2"))
+    by_category = {c: contract.establishments.get(category=c) for c in {c for c, *_ in WORKED_EXAMPLE_LINES}}
+    BudgetLine.objects.bulk_create(
+        BudgetLine(budget=budget, establishment=by_category[c], funder=f, side=s, group=g, amount=Decimal(a))
+        for c, f, s, g, a in WORKED_EXAMPLE_LINES
+    )
+    return budget
