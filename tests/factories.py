@@ -1,7 +1,19 @@
-"""Factories for the main objects of the tests: each makes one valid object, with what the rules ask of it.
+"""Factories for the objects of the tests: each makes one valid object, or one state of a contract, with what the
+rules ask of it.
 
-Plain functions rather than factory_boy: the objects are few, and the ones whose rules matter are made through the
-services (the lifecycle, the objectives) by the helpers of ``support`` and ``conftest``.
+Plain functions rather than factory_boy: the objects are few. What they cover:
+
+- the registry and the accounts: managing bodies, authorities, establishments (valid SIREN and FINESS), users with
+  their membership, contacts, the platform's administrator;
+- a contract with its parties (``contract``, programmed by the lead authority) and a finding of its diagnostic
+  (``finding``);
+- a contract's content, made through the services as its parties make it: ``complete_operational_objective`` (an
+  objective that passes every readiness rule, agreed by every party), ``reference_budget`` (pre-filled from the
+  accounts, its growth set by the lead authority), ``full_contract`` (a row in every table a signature freezes:
+  diagnostic with its documents, findings and synthesis, objectives with their priorities and negotiation, budget,
+  activity, scenarios and new measures).
+
+``world`` builds the shared test database with them; ``support`` takes a contract through its lifecycle.
 """
 
 import unicodedata
@@ -146,8 +158,9 @@ def finding(contract, text: str = "Absentéisme élevé des équipes", section_c
     )
 
 
-def complete_operational_objective(contract, users, number_suffix="", agree=True):
-    """A strategic objective and an operational one that pass every readiness rule, agreed by every party."""
+def complete_operational_objective(contract, users, number_suffix="", agree=True, priorities=()):
+    """A strategic objective and an operational one that pass every readiness rule, agreed by every party; the
+    operational one answers ``priorities`` (regional priorities of the contract's authorities) when given."""
     from datetime import date
 
     from cpom.objectives import negotiation, services
@@ -168,6 +181,7 @@ def complete_operational_objective(contract, users, number_suffix="", agree=True
             "due_year": 2,
             "findings": [finding_],
             "establishments": list(contract.establishments.all()[:1]),
+            "priorities": list(priorities),
         },
         sheet={
             "pilot": "Directrice des ressources humaines",
@@ -225,3 +239,174 @@ def reference_budget(contract, user, base_year: int, growth_mode: str, growth_ra
     return services.set_growth(
         budget, authority_user or user, growth_mode, Decimal(str(growth_rate)), 0, budget.version
     )
+
+
+def _managing_body_user(contract, users):
+    """The one user of ``users`` who speaks for the contract's managing body."""
+    return next(u for u in users.values() if contract.managing_body.members.filter(user=u).exists())
+
+
+def _lead_user(contract, users):
+    """The one user of ``users`` who speaks for the contract's lead authority."""
+    return next(u for u in users.values() if u.membership.authority_id == contract.lead_authority_id)
+
+
+def full_contract(contract, users, pdf=b"%PDF-1.4\n% organigramme\n"):
+    """``contract`` (open: launched, in diagnostic or in negotiation) given a row in every table a signature freezes
+    (``cpom.contracts.freeze.FROZEN``), each written as its parties write it, through the real services:
+
+    - diagnostic: the managing body's analysis of a section with a document attached, the lead authority's remark on
+      it, the lead authority's finding with an indicator and that document in evidence, the synthesis' perspectives
+      for an axis;
+    - objectives: one more complete objective (``complete_operational_objective``) answering a regional priority of
+      the lead authority, agreed by every party, and a message in its negotiation;
+    - finance: the reference budget (pre-filled from the accounts when the contract has none), an establishment's
+      forecast days, a scenario with a new measure taken from the objective.
+
+    The regional priority is the one piece written with the ORM: the authorities' schemes have no service (they are
+    reference data, entered by the platform team in the admin). The uploaded file goes to ``MEDIA_ROOT``.
+    """
+    from decimal import Decimal
+
+    from cpom.diagnostic import services as diagnostic_services
+    from cpom.diagnostic.models import AttachmentKind, FindingLevel, Nature, Priority
+    from cpom.finance.budget import services as budget_services
+    from cpom.finance.models import DeficitRule, GrowthMode, ReferenceBudget, SurplusRule
+    from cpom.finance.trajectory import services as trajectory_services
+    from cpom.indicators.models import Indicator
+    from cpom.objectives import negotiation
+    from cpom.objectives.models import RegionalPriority
+
+    body_user, lead_user = _managing_body_user(contract, users), _lead_user(contract, users)
+    diagnostic = diagnostic_services.diagnostic_for(contract)
+    section = diagnostic.template.sections.get(code="1.3.4")
+    entry = diagnostic_services.entry_for(diagnostic, section)
+    diagnostic_services.save_analysis(
+        diagnostic,
+        section,
+        None,
+        body_user,
+        "Un absentéisme au-dessus de la médiane régionale, concentré sur les équipes de nuit.",
+        entry.version if entry else 1,
+    )
+    attachment = diagnostic_services.add_attachment(
+        diagnostic,
+        section,
+        None,
+        body_user,
+        "organigramme.pdf",
+        pdf,
+        AttachmentKind.ORGANISATION_CHART,
+        "Organigramme",
+    )
+    diagnostic_services.add_remark(diagnostic, section, None, lead_user, "Préciser la part des arrêts de longue durée.")
+    diagnostic_services.save_finding(
+        diagnostic,
+        lead_user,
+        {
+            "section": section,
+            "text": "Des équipes de nuit sans encadrement de proximité",
+            "nature": Nature.PROBLEM,
+            "level": FindingLevel.MANAGING_BODY,
+            "establishment": None,
+            "evidence": "Organigramme joint.",
+            "causes": "Postes de cadres de nuit vacants.",
+            "consequences": "Absentéisme et glissements de tâches.",
+            "lever_exists": True,
+            "priority": Priority.HIGH,
+            "evidence_indicators": [Indicator.objects.get(catalogue__authority=None, code="tdb-absenteisme")],
+            "evidence_attachments": [attachment],
+        },
+    )
+    diagnostic.refresh_from_db()
+    diagnostic_services.save_synthesis(
+        diagnostic,
+        lead_user,
+        "L'absentéisme pèse sur la continuité des accompagnements.",
+        {section.axis: "Stabiliser les équipes de nuit sur la durée du contrat."},
+        diagnostic.version,
+    )
+
+    # No service writes the authorities' schemes (see above): the ORM, as the admin would.
+    priority, _ = RegionalPriority.objects.get_or_create(
+        authority_id=contract.lead_authority_id,
+        code="PRS-3.2",
+        defaults={"label": "Attractivité des métiers du grand âge et du handicap", "source": "PRS 2023-2028"},
+    )
+    _, operational = complete_operational_objective(contract, users, " (contrat complet)", priorities=[priority])
+    negotiation.comment(operational, lead_user, "Accord sur les cibles, à revoir au bilan à mi-parcours.")
+
+    budget = ReferenceBudget.objects.filter(contract=contract).first()
+    budget = budget or reference_budget(contract, body_user, 2025, GrowthMode.REGIONAL_RATE, "1.2", lead_user)
+    line = budget.lines.select_related("establishment").order_by("establishment__finess").first()
+    amounts = {
+        (funder, side, group): amount
+        for funder, side, group, amount in budget.lines.filter(establishment=line.establishment).values_list(
+            "funder", "side", "group", "amount"
+        )
+    }
+    days = line.establishment.installed_places * line.establishment.opening_days
+    budget = budget_services.save_lines(budget, body_user, line.establishment, amounts, days, budget.version)
+    scenario = trajectory_services.save_scenario(
+        budget,
+        body_user,
+        {
+            "name": "Taux régional et équipes de nuit",
+            "envelope_rates": {0: Decimal("1.2")},
+            "expense_rates": {0: Decimal("1.4")},
+            "convergence_target": None,
+            "convergence_years": 3,
+            "surplus_rule": SurplusRule.RESERVES,
+            "deficit_rule": DeficitRule.RESERVE,
+            "opening_reserves": Decimal("50000"),
+        },
+    )
+    trajectory_services.add_measure(
+        scenario,
+        body_user,
+        {
+            "objective": operational,
+            "establishment": line.establishment,
+            "label": f"{operational.number} {operational.title}",
+            "start_year": 1,
+            "managing_body_means": Decimal("8000"),
+            "authority_means": Decimal("24000"),
+        },
+    )
+    contract.refresh_from_db()
+    return contract
+
+
+# The pure core's worked example (tests/finance/trajectory/test_trajectory.py): an IME and a MAS, in euros.
+WORKED_EXAMPLE_LINES = [
+    ("IME", "ars_am", "expense", 1, "200000"),
+    ("IME", "ars_am", "expense", 2, "700000"),
+    ("IME", "ars_am", "expense", 3, "100000"),
+    ("IME", "ars_am", "income", 1, "960000"),
+    ("IME", "other", "income", 2, "30000"),
+    ("IME", "other", "income", 3, "20000"),
+    ("MAS", "ars_am", "expense", 1, "300000"),
+    ("MAS", "ars_am", "expense", 2, "1400000"),
+    ("MAS", "ars_am", "expense", 3, "200000"),
+    ("MAS", "ars_am", "income", 1, "2000000"),
+    ("MAS", "other", "income", 2, "20000"),
+]
+
+
+def worked_example_budget(contract):
+    """``contract``'s reference budget replaced by the worked example's: base year 2026, a 1,2 % growth rate, the
+    lines of its IME and its MAS (the MAS's envelope is 50 000 € a place). Written with the ORM, line by line, as the
+    figures of the example are given, not as a party would type them (``save_lines`` checks them per establishment);
+    the contract's budget and its scenarios are deleted first."""
+    from decimal import Decimal
+
+    from cpom.finance.models import BudgetLine, ReferenceBudget
+
+    ReferenceBudget.objects.filter(contract=contract).delete()
+    budget = ReferenceBudget.objects.create(contract=contract, base_year=2026, growth_rate=Decimal("1.2"))
+    by_category = {c: contract.establishments.get(category=c) for c in {c for c, *_ in WORKED_EXAMPLE_LINES}}
+    BudgetLine.objects.bulk_create(
+        BudgetLine(budget=budget, establishment=by_category[c], funder=f, side=s, group=g, amount=Decimal(a))
+        for c, f, s, g, a in WORKED_EXAMPLE_LINES
+    )
+    return budget

@@ -9,10 +9,10 @@ import pytest
 from django.apps import apps
 from django.db import DatabaseError, connection, transaction
 
+import factories
 from cpom.audit.models import AuditEntry
 from cpom.contracts import freeze
 from cpom.contracts.models import SIGNED_STATES, Contract, ContractParty, State, Transition
-from cpom.diagnostic.models import Attachment
 from cpom.registry.models import Authority, Establishment
 from support import walk_to
 
@@ -42,22 +42,10 @@ def _rows_of(spec, contract):
 
 
 @pytest.fixture
-def full_contract(association_contract, users):
-    """The association's contract with a row in every frozen table (the demo attaches no document)."""
-    entry = association_contract.diagnostic.entries.first()
-    attachment = Attachment.objects.create(
-        entry=entry,
-        kind="other",
-        label="Organigramme",
-        file="diagnostic/2026/organigramme.pdf",
-        original_name="organigramme.pdf",
-        size=10,
-        sha256="0" * 64,
-        uploaded_by=users["asso"],
-        organisation_label="Association Les Chemins de Loire",
-    )
-    association_contract.diagnostic.findings.first().evidence_attachments.add(attachment)
-    return association_contract
+def full_contract(association_contract, users, settings, tmp_path):
+    """The association's contract with a row in every frozen table, written through the services."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return factories.full_contract(association_contract, users)
 
 
 @pytest.fixture

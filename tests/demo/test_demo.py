@@ -1,4 +1,5 @@
 from collections import Counter
+from decimal import Decimal as D
 
 import pytest
 from django.apps import apps
@@ -7,10 +8,13 @@ from django.core.management import call_command
 from django.db import models
 from django.test import RequestFactory
 
+import factories
 from cpom.audit.services import entries_for
 from cpom.contracts.models import Contract, State
+from cpom.demo.finance_scenarios import load_demo_scenarios
 from cpom.diagnostic.models import Finding, FindingLevel, Nature, SectionEntry
 from cpom.diagnostic.services import checklist
+from cpom.finance.trajectory import services as scenarios
 from cpom.indicators.models import IndicatorValue
 from cpom.objectives import negotiation, readiness
 from cpom.objectives.models import Agreement, Funding, Level, Message, Milestone, Objective, Status
@@ -231,3 +235,21 @@ def test_section_entries_are_written_by_the_managing_body(association_contract, 
     entries = SectionEntry.objects.filter(diagnostic__contract=association_contract)
     assert set(entries.values_list("updated_by__username", flat=True)) == {"asso"}
     assert not entries.filter(version__lt=2).exists()
+
+
+def test_the_demo_scenarios_load_twice_to_the_same_three(association_contract):
+    # The demo's own fiches on the worked example's budget (tests/finance/trajectory), whose MAS has a known cost.
+    budget = factories.worked_example_budget(association_contract)
+    first = load_demo_scenarios(budget.contract)
+    second = load_demo_scenarios(budget.contract)
+    assert [s.pk for s in first] == [s.pk for s in second]
+    assert [s.name for s in second] == [
+        "Taux régional 1,2 %",
+        "Taux zéro deux ans puis 1 %",
+        "Convergence vers la médiane",
+    ]
+    # The demo's agreed, funded fiches with means give the measures; the MAS (50 000 a place) is the one to converge.
+    assert all(s.measures.exists() for s in second)
+    assert second[2].convergence_target == D("48000")
+    runs = scenarios.runs(budget)
+    assert len(runs) == 3 and all(len(r.trajectory.years) == 5 for r in runs)

@@ -7,9 +7,9 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
+import factories
 from cpom.audit.models import AuditEntry
-from cpom.demo.finance_scenarios import load_demo_scenarios
-from cpom.finance.models import BudgetLine, NewMeasure, ReferenceBudget, Scenario
+from cpom.finance.models import NewMeasure, ReferenceBudget, Scenario
 from cpom.finance.trajectory import services as scenarios
 from cpom.objectives.models import Level, ObjectiveSheet
 from support import assert_stale
@@ -23,27 +23,7 @@ def euros(text: str) -> str:
 @pytest.fixture
 def budget(association_contract):
     """The association's reference budget rebuilt for the tests: the IME and the MAS of the pure core's worked example."""
-    ReferenceBudget.objects.filter(contract=association_contract).delete()
-    budget = ReferenceBudget.objects.create(contract=association_contract, base_year=2026, growth_rate=D("1.2"))
-    ime = association_contract.establishments.get(category="IME")
-    mas = association_contract.establishments.get(category="MAS")
-    lines = [
-        (ime, "ars_am", "expense", 1, "200000"),
-        (ime, "ars_am", "expense", 2, "700000"),
-        (ime, "ars_am", "expense", 3, "100000"),
-        (ime, "ars_am", "income", 1, "960000"),
-        (ime, "other", "income", 2, "30000"),
-        (ime, "other", "income", 3, "20000"),
-        (mas, "ars_am", "expense", 1, "300000"),
-        (mas, "ars_am", "expense", 2, "1400000"),
-        (mas, "ars_am", "expense", 3, "200000"),
-        (mas, "ars_am", "income", 1, "2000000"),
-        (mas, "other", "income", 2, "20000"),
-    ]
-    BudgetLine.objects.bulk_create(
-        [BudgetLine(budget=budget, establishment=e, funder=f, side=s, group=g, amount=D(a)) for e, f, s, g, a in lines]
-    )
-    return budget
+    return factories.worked_example_budget(association_contract)
 
 
 def _post(**overrides) -> dict:
@@ -338,22 +318,6 @@ def test_without_a_reference_budget_the_page_says_so(client_for, association_con
     assert "Pas encore de budget de référence" in client.get(_base(association_contract)).content.decode()
     response = client.get(f"{_base(association_contract)}nouveau/", follow=True)
     assert "Le budget de référence du contrat n&#x27;est pas encore établi" in response.content.decode()
-
-
-def test_the_demo_scenarios_load_twice_to_the_same_three(budget):
-    first = load_demo_scenarios(budget.contract)
-    second = load_demo_scenarios(budget.contract)
-    assert [s.pk for s in first] == [s.pk for s in second]
-    assert [s.name for s in second] == [
-        "Taux régional 1,2 %",
-        "Taux zéro deux ans puis 1 %",
-        "Convergence vers la médiane",
-    ]
-    # The demo's agreed, funded fiches with means give the measures; the MAS (50 000 a place) is the one to converge.
-    assert all(s.measures.exists() for s in second)
-    assert second[2].convergence_target == D("48000")
-    runs = scenarios.runs(budget)
-    assert len(runs) == 3 and all(len(r.trajectory.years) == 5 for r in runs)
 
 
 @pytest.fixture
