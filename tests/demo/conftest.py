@@ -4,6 +4,7 @@ from django.db import connection, transaction
 
 from cpom.contracts import freeze
 from cpom.demo.loader import load_demo
+from quickstart import start_building
 
 
 @pytest.fixture(scope="module")
@@ -29,3 +30,7 @@ def demo_database(django_db_setup, django_db_blocker):
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+
+
+def pytest_collection_modifyitems(config, items):
+    start_building(config, items, lambda item: item.name == "test_the_quick_start_plays_the_stories_to_the_same_dates")

@@ -1,4 +1,6 @@
+import sqlite3
 from collections import Counter
+from datetime import UTC, datetime
 from decimal import Decimal as D
 
 import pytest
@@ -11,6 +13,7 @@ from django.test import RequestFactory
 import factories
 from cpom.audit.services import entries_for
 from cpom.contracts.models import Contract, State
+from cpom.demo.clock import PARIS
 from cpom.demo.finance_scenarios import load_demo_scenarios
 from cpom.diagnostic.models import Finding, FindingLevel, Nature, SectionEntry
 from cpom.diagnostic.services import checklist
@@ -21,6 +24,7 @@ from cpom.objectives.models import Agreement, Funding, Level, Message, Milestone
 from cpom.objectives.values import normalise
 from cpom.registry.identifiers import validate_finess
 from cpom.registry.models import Establishment
+from quickstart import DATABASE, pristine_demo
 
 # The demo's own tests: they stand on the demo as `cpom demo` loads it (tests/demo/conftest.py).
 pytestmark = pytest.mark.usefixtures("demo_database")
@@ -253,3 +257,53 @@ def test_the_demo_scenarios_load_twice_to_the_same_three(association_contract):
     assert second[2].convergence_target == D("48000")
     runs = scenarios.runs(budget)
     assert len(runs) == 3 and all(len(r.trajectory.years) == 5 for r in runs)
+
+
+# --- The stories played again -------------------------------------------------------------------------------
+
+
+def _history_and_journal(cursor):
+    cursor.execute(
+        "SELECT c.reference, t.from_state, t.to_state, u.username, t.organisation_label, t.comment, t.at "
+        "FROM contracts_transition t JOIN contracts_contract c ON c.id = t.contract_id "
+        "JOIN auth_user u ON u.id = t.user_id ORDER BY t.id"
+    )
+    history = [(*row[:-1], _utc(row[-1])) for row in cursor.fetchall()]
+    cursor.execute("SELECT action, object_type, organisation_label, at FROM audit_auditentry ORDER BY id")
+    journal = [(*row[:-1], _utc(row[-1])) for row in cursor.fetchall()]
+    return history, journal
+
+
+def _utc(value):
+    if isinstance(value, str):  # SQLite answers text, in UTC
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(PARIS).isoformat()
+
+
+def test_the_quick_start_plays_the_stories_to_the_same_dates(db, tmp_path_factory):
+    """``cpom demo`` in a process of its own, on an empty embedded database (the quick start's build, made once for
+    the run), writes the history and the journal the demo loaded here has: each step is played at its own date."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        expected = _history_and_journal(cursor)
+    build = sqlite3.connect(pristine_demo(tmp_path_factory) / DATABASE)
+    try:
+        assert _history_and_journal(build.cursor()) == expected
+    finally:
+        build.close()
+    history, journal = expected
+    assert [row[-1] for row in history][:2] == ["2025-11-03T10:00:00+01:00", "2026-01-19T10:00:00+01:00"]
+    assert history[-1][2:4] == (State.IN_FORCE, "ars")  # the EHPAD's contract, signed last
+
+
+def test_a_second_run_says_the_demo_is_already_there(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("demo", stdout=out)
+    assert out.getvalue().startswith("La démonstration est déjà dans la base : rien n'a été modifié.")

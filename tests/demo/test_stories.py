@@ -1,9 +1,7 @@
 """The demo's stories are data (src/cpom/demo/stories/*.toml), played through the real services under a fixed clock."""
 
-import os
-import subprocess
 import sys
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -12,7 +10,6 @@ from cpom.contracts.models import State, Transition
 from cpom.demo.clock import PARIS, fixed_clock, moment
 from cpom.demo.loader import DEMO_USERS, StoryStepFailed, play
 from cpom.demo.story import STORIES, StoryFileError, read_stories, read_story
-from support import empty_database
 
 USERS = {username for username, *_ in DEMO_USERS}
 STATES = set(State.values)
@@ -140,43 +137,6 @@ def test_a_story_step_taken_by_a_user_who_may_not_take_it_fails_naming_the_step(
     assert str(failed.value).startswith("essai.toml, étape 2 (transition vers « launched » par cd44 le 09/02/2026) : ")
 
 
-def _history_and_journal(cursor):
-    cursor.execute(
-        "SELECT c.reference, t.from_state, t.to_state, u.username, t.organisation_label, t.comment, t.at "
-        "FROM contracts_transition t JOIN contracts_contract c ON c.id = t.contract_id "
-        "JOIN auth_user u ON u.id = t.user_id ORDER BY t.id"
-    )
-    history = [(*row[:-1], _utc(row[-1])) for row in cursor.fetchall()]
-    cursor.execute("SELECT action, object_type, organisation_label, at FROM audit_auditentry ORDER BY id")
-    journal = [(*row[:-1], _utc(row[-1])) for row in cursor.fetchall()]
-    return history, journal
-
-
-def _utc(value):
-    if isinstance(value, str):  # SQLite answers text, in UTC
-        value = datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(PARIS).isoformat()
-
-
-@pytest.mark.usefixtures("demo_database")
-def test_playing_the_stories_again_on_an_empty_database_gives_the_same_dates(db, tmp_path):
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        expected = _history_and_journal(cursor)
-    with empty_database("demo_again", tmp_path) as again:
-        environment = {**os.environ, "DATABASE_URL": again.cpom_url, "CPOM_VAR_DIR": str(tmp_path / "var")}
-        result = subprocess.run([CPOM, "demo"], env=environment, capture_output=True, text=True)
-        assert result.returncode == 0, result.stderr
-        with again.cursor() as cursor:
-            assert _history_and_journal(cursor) == expected
-    history, journal = expected
-    assert [row[-1] for row in history][:2] == ["2025-11-03T10:00:00+01:00", "2026-01-19T10:00:00+01:00"]
-    assert history[-1][2:4] == (State.IN_FORCE, "ars")  # the EHPAD's contract, signed last
-
-
 def test_a_negotiation_event_the_rules_refuse_stops_the_demo_naming_the_objective_and_the_day(
     association_contract, users
 ):
@@ -224,14 +184,3 @@ def test_the_demo_command_reports_a_wrong_story_on_standard_error_and_writes_not
         "Démonstration non chargée : essai.toml, étape 2 : « on » doit être une date (AAAA-MM-JJ), pas « demain »."
     )
     assert Contract.objects.count() == before
-
-
-@pytest.mark.usefixtures("demo_database")
-def test_a_second_run_says_the_demo_is_already_there(db):
-    from io import StringIO
-
-    from django.core.management import call_command
-
-    out = StringIO()
-    call_command("demo", stdout=out)
-    assert out.getvalue().startswith("La démonstration est déjà dans la base : rien n'a été modifié.")
