@@ -1,9 +1,8 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-import factories
 from cpom.contracts.models import Contract
-from world import build_world
+from world import ASSOCIATION_REFERENCE, EHPAD_REFERENCE, build_world
 
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server"}
 
@@ -32,12 +31,12 @@ def users(db):
 
 @pytest.fixture
 def association_contract(db):
-    return Contract.objects.get(reference="CPOM-PDL-2027-044-01")
+    return Contract.objects.get(reference=ASSOCIATION_REFERENCE)
 
 
 @pytest.fixture
 def ehpad_contract(db):
-    return Contract.objects.get(reference="CPOM-PDL-2024-049-07")
+    return Contract.objects.get(reference=EHPAD_REFERENCE)
 
 
 @pytest.fixture
@@ -50,10 +49,7 @@ def client_for(client, users):
 
 
 @pytest.fixture
-def ready_association_contract(db, users):
-    """The association's contract with one complete, agreed objective and nothing else: ready for signature."""
-    association_contract = Contract.objects.get(reference="CPOM-PDL-2027-044-01")
-    association_contract.objectives.all().delete()
-    factories.complete_operational_objective(association_contract, users)
-    association_contract.refresh_from_db()
-    return association_contract
+def ready_association_contract(db):
+    """The association's contract with one complete, agreed objective and nothing else: ready for signature. The
+    world built it so (``world``); a test that changes the objectives rolls its changes back."""
+    return Contract.objects.get(reference=ASSOCIATION_REFERENCE)
