@@ -36,7 +36,11 @@ def ensure_environment() -> None:
 
 
 def run(*command: str) -> int:
-    return subprocess.run(command, cwd=ROOT).returncode
+    # Python keeps each module compiled once (__pycache__) unless told not to; some machines tell it not to
+    # (PYTHONDONTWRITEBYTECODE), and then every process of the suite (its two workers, each ``cpom`` it starts, the
+    # browser journeys' servers) compiles cpom and rewrites the tests again: seconds each, minutes in all.
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return subprocess.run(command, cwd=ROOT, env=environment).returncode
 
 
 def start() -> int:
