@@ -233,9 +233,11 @@ def reference_budget(contract, user, base_year: int, growth_mode: str, growth_ra
 
     from cpom.finance.budget import services
 
-    budget = services.get_or_create_budget(contract)
+    # As the budget page does: the budget as read (unsaved before the first write), then the pre-fill against its
+    # version, which creates it.
+    budget = services.reference_budget(contract)
     services.prefill_from_accounts(budget, base_year, user, budget.version, accept_partial=True)
-    budget.refresh_from_db()
+    budget = services.reference_budget(contract)
     return services.set_growth(
         budget, authority_user or user, growth_mode, Decimal(str(growth_rate)), 0, budget.version
     )
