@@ -1,4 +1,4 @@
-"""« cpom sauvegarde » and « cpom restauration »: the demo, with its signed contract, comes back whole and still frozen."""
+"""« cpom sauvegarde » and « cpom restauration »: a database with a signed contract comes back whole and still frozen."""
 
 import hashlib
 import io
@@ -34,8 +34,8 @@ def media(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def archive_of_the_demo(django_db_setup, django_db_blocker, media, tmp_path_factory):
-    """One backup of the demo as the session loaded it (committed), for every test of the module."""
+def archive_of_the_database(django_db_setup, django_db_blocker, media, tmp_path_factory):
+    """One backup of the test world as the session built it (committed), for every test of the module."""
     with django_db_blocker.unblock():
         return backup(connection, tmp_path_factory.mktemp("archive") / "sauvegarde.tar.gz", media).archive
 
@@ -54,10 +54,10 @@ def _checksums(root):
     }
 
 
-def test_the_demo_comes_back_table_by_table_and_file_by_file(db, archive_of_the_demo, media, tmp_path):
+def test_the_database_comes_back_table_by_table_and_file_by_file(db, archive_of_the_database, media, tmp_path):
     restored_media = tmp_path / "restauré"
     with empty_database("restored", tmp_path) as restored:
-        outcome = restore(restored, archive_of_the_demo, restored_media)
+        outcome = restore(restored, archive_of_the_database, restored_media)
         tables = sorted(connection.introspection.table_names())
         assert sorted(restored.introspection.table_names()) == tables
         compared = 0
@@ -65,7 +65,7 @@ def test_the_demo_comes_back_table_by_table_and_file_by_file(db, archive_of_the_
             source = _rows(connection, table)
             assert _rows(restored, table) == source, table
             compared += len(source)
-        assert compared > 100_000  # the demo's five years of figures are in
+        assert compared > 100_000  # the five years of figures are in
         assert _checksums(restored_media) == _checksums(media) and len(_checksums(media)) == 2
         assert outcome.files == 2
         # The triggers came back with the data: the signed contract is still frozen, the journal append-only.
@@ -78,15 +78,15 @@ def test_the_demo_comes_back_table_by_table_and_file_by_file(db, archive_of_the_
         assert CONTENT_MESSAGE in str(refused.value)
 
 
-def test_the_manifest_lists_every_member_with_its_checksum(db, archive_of_the_demo):
-    with tarfile.open(archive_of_the_demo) as tar:
+def test_the_manifest_lists_every_member_with_its_checksum(db, archive_of_the_database):
+    with tarfile.open(archive_of_the_database) as tar:
         manifest = json.loads(tar.extractfile(archive.MANIFEST).read())
         names = sorted(m.name for m in tar.getmembers() if m.name != archive.MANIFEST)
         for member in manifest["members"]:
             assert hashlib.sha256(tar.extractfile(member["path"]).read()).hexdigest() == member["sha256"]
     assert sorted(m["path"] for m in manifest["members"]) == names
     assert manifest["database"] == connection.vendor and manifest["migrations"]["contracts"].startswith("00")
-    assert oct(archive_of_the_demo.stat().st_mode & 0o777) == "0o600"
+    assert oct(archive_of_the_database.stat().st_mode & 0o777) == "0o600"
 
 
 @pytest.fixture
@@ -163,15 +163,15 @@ def test_a_file_that_is_not_an_archive_is_refused(db, tmp_path):
         restore(connection, fake, tmp_path / "media")
 
 
-def test_a_restore_never_writes_over_a_database_in_use(db, archive_of_the_demo, tmp_path):
+def test_a_restore_never_writes_over_a_database_in_use(db, archive_of_the_database, tmp_path):
     with pytest.raises(BackupRefused, match="La base de destination n'est pas vide"):
-        restore(connection, archive_of_the_demo, tmp_path / "vide")
+        restore(connection, archive_of_the_database, tmp_path / "vide")
 
 
-def test_a_restore_never_writes_over_stored_files(db, archive_of_the_demo, media, tmp_path):
+def test_a_restore_never_writes_over_stored_files(db, archive_of_the_database, media, tmp_path):
     with empty_database("restored", tmp_path) as restored:
         with pytest.raises(BackupRefused, match="n'est pas vide : restaurez dans un dossier vide"):
-            restore(restored, archive_of_the_demo, media)
+            restore(restored, archive_of_the_database, media)
         assert restored.introspection.table_names() == []
 
 
