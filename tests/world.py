@@ -16,6 +16,7 @@ diagnostic, objectives and scenarios are not here: the tests that read such cont
 so that each says what it stands on.
 """
 
+from dataclasses import dataclass, field
 from datetime import date
 
 import factories
@@ -106,9 +107,8 @@ def build_world() -> dict:
         ),
         PEERS_PER_CATEGORY,
     )
-    association = _association_contract(organisations, users)
-    ehpad = _ehpad_contract(organisations, users)
-    return {"users": users, "organisations": organisations, "contracts": (association, ehpad)}
+    contracts = [_contract(spec, organisations, users) for spec in CONTRACTS]
+    return {"users": users, "organisations": organisations, "contracts": contracts}
 
 
 # first name, last name, role, organisation, start, end: the association's general direction changed hands in 2021.
@@ -128,82 +128,90 @@ def _contacts(organisations) -> None:
         factories.contact(organisations[organisation], first, last, role, start, end)
 
 
-def _programmed(users, organisations, body: str, co_signatory: str, on: date, **frame) -> Contract:
-    with fixed_clock(moment(on)):
-        return factories.contract(
-            users["ars"], organisations[body], organisations["ars"], [organisations[co_signatory]], **frame
-        )
+@dataclass(frozen=True)
+class ContractSpec:
+    """One contract of the world: who programs it with whom, its frame, and its life up to where the tests find it."""
+
+    body: str
+    co_signatory: str
+    programmed_on: date
+    frame: dict
+    before_content: list  # (state, username, date), the steps up to the negotiation
+    content_on: date  # the complete objective agreed and the budget pre-filled that day
+    budget: tuple  # (username who pre-fills, base year, growth mode, growth rate)
+    after_content: list = field(default_factory=list)
 
 
-def _walk(contract: Contract, steps) -> Contract:
-    for state, user, on in steps:
+CONTRACTS = [
+    ContractSpec(
+        body="association",
+        co_signatory="cd44",
+        programmed_on=date(2025, 11, 3),
+        frame={
+            "reference": ASSOCIATION_REFERENCE,
+            "title": "CPOM de l'Association Les Chemins de Loire",
+            "legal_basis": "L313-12-2",
+            "start_date": date(2027, 1, 1),
+            "target_signature_date": date(2026, 12, 15),
+        },
+        before_content=[
+            (State.LAUNCHED, "ars", date(2026, 1, 19)),
+            (State.DIAGNOSTIC, "asso", date(2026, 3, 2)),
+            (State.NEGOTIATION, "ars", date(2026, 9, 14)),
+        ],
+        content_on=date(2026, 9, 21),
+        budget=("asso", 2025, GrowthMode.REGIONAL_RATE, "1.2"),
+    ),
+    ContractSpec(
+        body="ehpad",
+        co_signatory="cd49",
+        programmed_on=date(2023, 1, 16),
+        frame={
+            "reference": EHPAD_REFERENCE,
+            "title": "CPOM tripartite de l'EHPAD Les Tilleuls",
+            "legal_basis": "L313-12-IVter",
+            "start_date": date(2024, 1, 1),
+        },
+        before_content=[
+            (State.LAUNCHED, "ars", date(2023, 3, 6)),
+            (State.DIAGNOSTIC, "ehpad", date(2023, 4, 3)),
+            (State.NEGOTIATION, "ehpad", date(2023, 6, 12)),
+        ],
+        content_on=date(2023, 9, 4),
+        budget=("ehpad", 2023, GrowthMode.AUTHORITY_RATE, "1.5"),
+        # Signed once its content is complete, as the parties did: from here the database freezes it.
+        after_content=[
+            (State.READY_FOR_SIGNATURE, "ars", date(2023, 10, 23)),
+            (State.SIGNED, "ars", date(2023, 12, 8)),
+            (State.IN_FORCE, "ars", date(2024, 1, 2)),
+        ],
+    ),
+]
+
+
+def _walk(contract: Contract, steps, users) -> None:
+    for state, username, on in steps:
         with fixed_clock(moment(on)):
             contract.refresh_from_db()
-            lifecycle.transition(contract, state, user, "")
+            lifecycle.transition(contract, state, users[username], "")
+
+
+def _contract(spec: ContractSpec, organisations, users) -> Contract:
+    """The contract programmed by the ARS, walked to its negotiation, given its content, then walked on."""
+    with fixed_clock(moment(spec.programmed_on)):
+        contract = factories.contract(
+            users["ars"],
+            organisations[spec.body],
+            organisations["ars"],
+            [organisations[spec.co_signatory]],
+            **spec.frame,
+        )
+    _walk(contract, spec.before_content, users)
+    contract.refresh_from_db()
+    by, year, mode, rate = spec.budget
+    with fixed_clock(moment(spec.content_on)):
+        factories.complete_operational_objective(contract, users)
+        factories.reference_budget(contract, users[by], year, mode, rate, users["ars"])
+    _walk(contract, spec.after_content, users)
     contract.refresh_from_db()
     return contract
-
-
-def _association_contract(organisations, users) -> Contract:
-    contract = _programmed(
-        users,
-        organisations,
-        "association",
-        "cd44",
-        date(2025, 11, 3),
-        reference=ASSOCIATION_REFERENCE,
-        title="CPOM de l'Association Les Chemins de Loire",
-        legal_basis="L313-12-2",
-        duration_years=5,
-        start_date=date(2027, 1, 1),
-        end_date=date(2031, 12, 31),
-        target_signature_date=date(2026, 12, 15),
-    )
-    contract = _walk(
-        contract,
-        [
-            (State.LAUNCHED, users["ars"], date(2026, 1, 19)),
-            (State.DIAGNOSTIC, users["asso"], date(2026, 3, 2)),
-            (State.NEGOTIATION, users["ars"], date(2026, 9, 14)),
-        ],
-    )
-    with fixed_clock(moment(date(2026, 9, 21))):
-        factories.complete_operational_objective(contract, users)
-        factories.reference_budget(contract, users["asso"], 2025, GrowthMode.REGIONAL_RATE, "1.2", users["ars"])
-    return contract
-
-
-def _ehpad_contract(organisations, users) -> Contract:
-    contract = _programmed(
-        users,
-        organisations,
-        "ehpad",
-        "cd49",
-        date(2023, 1, 16),
-        reference=EHPAD_REFERENCE,
-        title="CPOM tripartite de l'EHPAD Les Tilleuls",
-        legal_basis="L313-12-IVter",
-        duration_years=5,
-        start_date=date(2024, 1, 1),
-        end_date=date(2028, 12, 31),
-        target_signature_date=None,
-    )
-    contract = _walk(
-        contract,
-        [
-            (State.LAUNCHED, users["ars"], date(2023, 3, 6)),
-            (State.DIAGNOSTIC, users["ehpad"], date(2023, 4, 3)),
-            (State.NEGOTIATION, users["ehpad"], date(2023, 6, 12)),
-        ],
-    )
-    with fixed_clock(moment(date(2023, 9, 4))):
-        factories.complete_operational_objective(contract, users)
-        factories.reference_budget(contract, users["ehpad"], 2023, GrowthMode.AUTHORITY_RATE, "1.5", users["ars"])
-    return _walk(
-        contract,
-        [
-            (State.READY_FOR_SIGNATURE, users["ars"], date(2023, 10, 23)),
-            (State.SIGNED, users["ars"], date(2023, 12, 8)),
-            (State.IN_FORCE, users["ars"], date(2024, 1, 2)),
-        ],
-    )
