@@ -375,6 +375,18 @@ def full_contract(contract, users, pdf=b"%PDF-1.4\n% organigramme\n"):
             "authority_means": Decimal("24000"),
         },
     )
+    # Until the signature circuit's service records consultations, the row the freeze covers is written directly.
+    from cpom.signing.models import Consultation, ConsultationKind, Outcome
+
+    Consultation.objects.create(
+        contract=contract,
+        kind=ConsultationKind.BOARD,
+        body=f"Conseil d'administration de {contract.managing_body.name}",
+        held_on=contract.start_date.replace(year=contract.start_date.year - 1),
+        outcome=Outcome.ADOPTED,
+        recorded_by=body_user,
+        organisation_label=contract.managing_body.name,
+    )
     contract.refresh_from_db()
     return contract
 

@@ -12,7 +12,7 @@ from django.db import DatabaseError, connection, transaction
 import factories
 from cpom.audit.models import AuditEntry
 from cpom.contracts import freeze
-from cpom.contracts.models import SIGNED_STATES, Contract, ContractParty, State, Transition
+from cpom.contracts.models import FROZEN_STATES, Contract, ContractParty, State, Transition
 from cpom.registry.models import Authority, Establishment
 from support import walk_to
 
@@ -75,6 +75,18 @@ def test_every_row_the_signature_covers_refuses_update_delete_and_insert(signed_
     assert model.objects.filter(pk=row.pk).exists()
 
 
+def test_a_contract_sent_for_signature_is_frozen_like_a_signed_one(full_contract):
+    in_signature = walk_to(full_contract, State.IN_SIGNATURE)
+    target = _rows_of(freeze.Frozen("objectives.Target", "indicator__objective__contract"), in_signature).first()
+    _refused(
+        lambda: _sql("UPDATE objectives_target SET value = value WHERE id = %s", [target.pk]), freeze.CONTENT_MESSAGE
+    )
+    _refused(
+        lambda: Contract.objects.filter(pk=in_signature.pk).update(title="Réécrit pendant la signature"),
+        freeze.FRAME_MESSAGE,
+    )
+
+
 @pytest.mark.parametrize("spec", SPECS)
 def test_the_same_rows_stay_editable_before_signature(full_contract, spec):
     model = _model_of(spec)
@@ -112,6 +124,7 @@ def test_no_column_of_a_signed_contract_frame_changes(ehpad_contract, column):
     value = {
         "id": 9999,
         "managing_body_id": Contract.objects.get(reference="CPOM-PDL-2027-044-01").managing_body_id,
+        "predecessor_id": Contract.objects.get(reference="CPOM-PDL-2027-044-01").pk,
         "duration_years": 4,
         "start_date": "2024-02-01",
         "end_date": "2029-12-31",
@@ -238,7 +251,7 @@ def test_truncate_is_refused(db, table, message):
 
 
 def test_the_state_lists_in_the_database_are_the_python_ones(db):
-    signed = "(" + ", ".join(f"'{s}'" for s in sorted(SIGNED_STATES)) + ")"
+    signed = "(" + ", ".join(f"'{s}'" for s in sorted(FROZEN_STATES)) + ")"
     generated = freeze.statements(connection.vendor)
     for spec in freeze.FROZEN:
         table = _model_of(spec)._meta.db_table

@@ -111,6 +111,8 @@ INSTALLED_APPS = [
     "cpom.diagnostic",
     "cpom.objectives",
     "cpom.finance",
+    "cpom.signing",
+    "cpom.amendments",
     "cpom.api",
     "cpom.backups",
     "cpom.demo",

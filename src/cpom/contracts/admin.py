@@ -6,8 +6,8 @@ from .models import Contract, ContractParty, Transition
 
 
 def _unsigned(obj) -> bool:
-    """The database freezes a signed contract: the admin does not offer to change it."""
-    return obj is None or not obj.is_signed
+    """The database freezes a contract sent for signature or signed: the admin does not offer to change it."""
+    return obj is None or not obj.is_frozen
 
 
 class PartyInline(admin.TabularInline):

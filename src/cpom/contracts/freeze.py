@@ -9,7 +9,9 @@ database (admin, shell, raw SQL, a future bug):
 - every row of what the signature covers (perimeter, parties, diagnostic, objectives and their fiches, indicators,
   targets, milestones, negotiation, reference budget, activity, scenarios) is frozen while its contract is signed;
 - the establishments of a contract in force keep their FINESS, category, places, managing body and funders;
-- the history of transitions and the audit journal are append-only.
+- the history of transitions and the audit journal are append-only;
+- a version sent for signature never changes its content, a sealed version does not change at all, no version is
+  deleted; a signature is append-only and names the content hash of the version sent, while it is still sent.
 
 :func:`statements` writes the SQL from these definitions; a migration installs it, and a test compares what the
 database holds with what this module writes today, so the two cannot drift apart.
@@ -18,7 +20,7 @@ database holds with what this module writes today, so the two cannot drift apart
 from dataclasses import dataclass
 
 from .lifecycle import RULES
-from .models import COVERING_STATES, SIGNED_STATES
+from .models import COVERING_STATES, FROZEN_STATES
 
 PREFIX = "cpom_"
 
@@ -32,6 +34,14 @@ CREATED_SIGNED_MESSAGE = "Un contrat se crée avant sa signature, puis suit son 
 HISTORY_MESSAGE = "L'historique des changements d'état d'un contrat ne se modifie pas et ne s'efface pas."
 HISTORY_CHAIN_MESSAGE = "Un changement d'état part de l'état actuel du contrat."
 AUDIT_MESSAGE = "Le journal des modifications ne se modifie pas et ne s'efface pas."
+VERSION_MESSAGE = (
+    "Version du contrat : son contenu et ses documents ne changent pas une fois envoyés pour signature ; "
+    "signée ou annulée, elle ne change plus du tout ; aucune version ne s'efface."
+)
+SIGNATURE_MESSAGE = "Une signature enregistrée ne se modifie pas et ne s'efface pas."
+SIGNATURE_TARGET_MESSAGE = (
+    "Signature refusée : elle porte sur une version en cours de signature, et sur l'empreinte de cette version."
+)
 ESTABLISHMENT_MESSAGE = (
     "Établissement couvert par un contrat signé : son FINESS, sa catégorie, ses places, son organisme gestionnaire "
     "et ses financeurs sont figés (passer par un avenant)."
@@ -89,11 +99,16 @@ FROZEN = (
     Frozen("finance.ActivityForecast", "budget__contract"),
     Frozen("finance.Scenario", "budget__contract"),
     Frozen("finance.NewMeasure", "scenario__budget__contract"),
+    Frozen("signing.Consultation", "contract"),
 )
 EXEMPT = {
     "contracts.Contract": "its own triggers: frame frozen, state along the lifecycle",
     "contracts.Transition": "append-only for every contract, signed or not",
+    "signing.ContractVersion": "its own triggers: content fixed once sent, nothing once sealed, never deleted",
+    "signing.Signature": "append-only, on the version sent and its hash",
 }
+# What may still move on a version sent for signature: its outcome. Everything else is what the parties sign.
+VERSION_MOVING_COLUMNS = ("status", "sealed_at", "effective_date", "voided_at", "void_reason")
 
 
 def _sql_list(values) -> str:
@@ -141,7 +156,7 @@ def _contract_id(row: str, chain) -> str:
 def _signed(row: str, chain, false: str) -> str:
     return (
         f"COALESCE((SELECT state FROM contracts_contract WHERE id = {_contract_id(row, chain)}) "
-        f"IN {_sql_list(SIGNED_STATES)}, {false})"
+        f"IN {_sql_list(FROZEN_STATES)}, {false})"
     )
 
 
@@ -158,6 +173,23 @@ def _frame_changed(apps, distinct: str) -> str:
     columns = sorted(f.column for f in apps.get_model("contracts.Contract")._meta.concrete_fields)
     frozen = [c for c in columns if c not in CONTRACT_MOVING_COLUMNS]
     return " OR ".join(f"OLD.{c} {distinct} NEW.{c}" for c in frozen)
+
+
+def _version_content_changed(apps, distinct: str) -> str | None:
+    """The SQL telling that a version's signed content changed, or None before the versions exist."""
+    try:
+        model = apps.get_model("signing.ContractVersion")
+    except LookupError:
+        return None
+    columns = sorted(f.column for f in model._meta.concrete_fields if f.column not in VERSION_MOVING_COLUMNS)
+    return " OR ".join(f"OLD.{c} {distinct} NEW.{c}" for c in columns)
+
+
+# A signature goes on a version still sent for signature, and a signature (not a refusal) names that version's hash.
+_SIGNATURE_OFF_TARGET = (
+    "NOT EXISTS (SELECT 1 FROM signing_contractversion v WHERE v.id = NEW.version_id AND v.status = 'sent' "
+    "AND (NEW.decision <> 'signed' OR v.content_sha256 = NEW.signed_hash))"
+)
 
 
 def _covered(row: str) -> str:
@@ -178,7 +210,7 @@ def _sqlite_trigger(name: str, when: str, table: str, condition: str, message: s
 
 
 def _sqlite(apps) -> list[str]:
-    signed = _sql_list(SIGNED_STATES)
+    signed = _sql_list(FROZEN_STATES)
     pairs = _sql_list(_allowed_pairs())
     statements = [
         _sqlite_trigger(
@@ -249,6 +281,25 @@ def _sqlite(apps) -> list[str]:
             ESTABLISHMENT_MESSAGE,
         )
     )
+    if (changed := _version_content_changed(apps, "IS NOT")) is not None:
+        statements += [
+            _sqlite_trigger(
+                "version_sent_first", "INSERT", "signing_contractversion", "NEW.status IS NOT 'sent'", VERSION_MESSAGE
+            ),
+            _sqlite_trigger(
+                "version_content_fixed",
+                "UPDATE",
+                "signing_contractversion",
+                f"OLD.status IS NOT 'sent' OR {changed}",
+                VERSION_MESSAGE,
+            ),
+            _sqlite_trigger("version_not_deleted", "DELETE", "signing_contractversion", "1", VERSION_MESSAGE),
+            _sqlite_trigger(
+                "signature_on_target", "INSERT", "signing_signature", _SIGNATURE_OFF_TARGET, SIGNATURE_TARGET_MESSAGE
+            ),
+            _sqlite_trigger("signature_not_updated", "UPDATE", "signing_signature", "1", SIGNATURE_MESSAGE),
+            _sqlite_trigger("signature_not_deleted", "DELETE", "signing_signature", "1", SIGNATURE_MESSAGE),
+        ]
     for table in _frozen_tables(apps):
         message = FRAME_MESSAGE if table.name in _FRAME_TABLES else CONTENT_MESSAGE
         old, new = _signed("OLD", table.fk_chain, "0"), _signed("NEW", table.fk_chain, "0")
@@ -289,7 +340,7 @@ def _pg_trigger(name: str, events: str, table: str, function: str, level: str = 
 
 
 def _postgresql(apps) -> list[str]:
-    signed = _sql_list(SIGNED_STATES)
+    signed = _sql_list(FROZEN_STATES)
     pairs = _sql_list(_allowed_pairs())
     contract_body = f"""
   IF TG_OP = 'INSERT' THEN
@@ -365,6 +416,7 @@ def _postgresql(apps) -> list[str]:
         ),
         _pg_trigger("audit_not_truncated", "TRUNCATE", "audit_auditentry", "audit_not_truncated", "STATEMENT"),
     ]
+    statements += _postgresql_versions(apps)
     content_tables = ["contracts_contract", "registry_establishment", "registry_establishment_funders"]
     for table in _frozen_tables(apps):
         message = FRAME_MESSAGE if table.name in _FRAME_TABLES else CONTENT_MESSAGE
@@ -386,6 +438,38 @@ def _postgresql(apps) -> list[str]:
         for table in content_tables
     ]
     return statements
+
+
+def _postgresql_versions(apps) -> list[str]:
+    changed = _version_content_changed(apps, "IS DISTINCT FROM")
+    if changed is None:
+        return []
+    version_body = f"""
+  IF TG_OP = 'INSERT' THEN
+    IF NEW.status IS DISTINCT FROM 'sent' THEN {_raise(VERSION_MESSAGE)} END IF;
+    RETURN NEW;
+  END IF;
+  IF TG_OP = 'DELETE' OR OLD.status IS DISTINCT FROM 'sent' OR {changed} THEN {_raise(VERSION_MESSAGE)} END IF;
+  RETURN NEW;"""
+    signature_body = f"""
+  IF TG_OP = 'INSERT' THEN
+    IF {_SIGNATURE_OFF_TARGET} THEN {_raise(SIGNATURE_TARGET_MESSAGE)} END IF;
+    RETURN NEW;
+  END IF;
+  {_raise(SIGNATURE_MESSAGE)}"""
+    return [
+        _pg_function("version_sealed", version_body),
+        _pg_trigger("version_sealed", "INSERT OR UPDATE OR DELETE", "signing_contractversion", "version_sealed"),
+        _pg_function("signature_append_only", signature_body),
+        _pg_trigger(
+            "signature_append_only", "INSERT OR UPDATE OR DELETE", "signing_signature", "signature_append_only"
+        ),
+        _pg_function("versions_not_truncated", f"  {_raise(VERSION_MESSAGE)}"),
+        _pg_trigger(
+            "version_not_truncated", "TRUNCATE", "signing_contractversion", "versions_not_truncated", "STATEMENT"
+        ),
+        _pg_trigger("signature_not_truncated", "TRUNCATE", "signing_signature", "versions_not_truncated", "STATEMENT"),
+    ]
 
 
 def _postgresql_drop(connection) -> list[str]:

@@ -2,6 +2,9 @@
 
 The table :data:`RULES` is the whole policy. :func:`transition` is the only way
 a contract changes state; it records who did it, when, from which state and why.
+
+The later stages that own a step (the signature circuit, the amendments, the termination) add their own checks to
+it with :func:`register_check`: the lifecycle cannot import them, and a step they own must not be taken around them.
 """
 
 from collections.abc import Callable
@@ -132,6 +135,10 @@ _TERMINATE = Rule(
     danger=True,
 )
 _CLOSE = Rule("Clore le contrat à son terme", frozenset({LEAD}), Role.VALIDATE, (end_date_reached,))
+# A signed amendment or a prorogation is applied in one transaction, from the state the contract is in and back to it.
+_APPLY = Rule("Appliquer une modification signée", BOTH_SIDES, Role.VALIDATE)
+_APPLIED = Rule("Terminer l'application de la modification signée", BOTH_SIDES, Role.VALIDATE)
+AMENDABLE_STATES = (State.SIGNED, State.IN_FORCE, State.RENEWAL)
 
 RULES: dict[tuple[str, str], Rule] = {
     (State.PROGRAMMED, State.LAUNCHED): Rule("Lancer la démarche", frozenset({LEAD}), Role.VALIDATE, PERIMETER_CHECKS),
@@ -153,6 +160,23 @@ RULES: dict[tuple[str, str], Rule] = {
     (State.READY_FOR_SIGNATURE, State.SIGNED): Rule(
         "Enregistrer la signature", frozenset({LEAD}), Role.VALIDATE, SIGNATURE_CHECKS
     ),
+    (State.READY_FOR_SIGNATURE, State.IN_SIGNATURE): Rule(
+        "Envoyer la version finale pour signature",
+        frozenset({LEAD}),
+        Role.VALIDATE,
+        (*SIGNATURE_CHECKS, ready_for_signature),
+    ),
+    (State.IN_SIGNATURE, State.NEGOTIATION): Rule(
+        "Refuser de signer",
+        BOTH_SIDES,
+        Role.VALIDATE,
+        comment_required=True,
+        comment_hint="Indiquez pourquoi la version envoyée ne peut pas être signée.",
+        danger=True,
+    ),
+    (State.IN_SIGNATURE, State.SIGNED): Rule(
+        "Constater la signature de toutes les parties", BOTH_SIDES, Role.VALIDATE, SIGNATURE_CHECKS
+    ),
     (State.SIGNED, State.IN_FORCE): Rule(
         "Constater l'entrée en vigueur", frozenset({LEAD}), Role.VALIDATE, (start_date_reached,)
     ),
@@ -164,11 +188,30 @@ RULES: dict[tuple[str, str], Rule] = {
     (State.SIGNED, State.TERMINATED): _TERMINATE,
     (State.IN_FORCE, State.TERMINATED): _TERMINATE,
     (State.RENEWAL, State.TERMINATED): _TERMINATE,
+    **{(state, State.AMENDING): _APPLY for state in AMENDABLE_STATES},
+    **{(State.AMENDING, state): _APPLIED for state in AMENDABLE_STATES},
     **{
         (state, State.CLOSED): _ABANDON
         for state in (State.PROGRAMMED, State.LAUNCHED, State.DIAGNOSTIC, State.NEGOTIATION, State.READY_FOR_SIGNATURE)
     },
 }
+
+
+_EXTRA_CHECKS: dict[tuple[str, str], list[Check]] = {}
+
+
+def register_check(from_state: str, to_state: str, check: Check) -> None:
+    """Adds ``check`` to the step ``from_state`` → ``to_state`` (a later stage's condition, such as « every party
+    has signed the version sent »)."""
+    if (from_state, to_state) not in RULES:
+        raise ValueError(f"{from_state} → {to_state} n'est pas une étape du cycle de vie.")
+    checks = _EXTRA_CHECKS.setdefault((from_state, to_state), [])
+    if check not in checks:
+        checks.append(check)
+
+
+def _checks(from_state: str, to_state: str) -> tuple[Check, ...]:
+    return (*RULES[(from_state, to_state)].checks, *_EXTRA_CHECKS.get((from_state, to_state), ()))
 
 
 def _actors_of(contract: Contract, user) -> set[str]:
@@ -215,7 +258,7 @@ def refusal_reasons(contract: Contract, to_state: str, user, comment: str = "", 
         reasons.append(f"Cette action demande le rôle « {Role(rule.role).label} ».")
     if rule.comment_required and not comment.strip():
         reasons.append("Un commentaire est obligatoire pour cette action.")
-    for check in rule.checks:
+    for check in _checks(contract.state, to_state):
         reasons.extend(check(contract, today))
     return reasons
 

@@ -15,14 +15,20 @@ class State(models.TextChoices):
     DIAGNOSTIC = "diagnostic", "Diagnostic partagé"
     NEGOTIATION = "negotiation", "En négociation"
     READY_FOR_SIGNATURE = "ready_for_signature", "Prêt pour signature"
+    IN_SIGNATURE = "in_signature", "En signature"
     SIGNED = "signed", "Signé"
     IN_FORCE = "in_force", "En vigueur"
     RENEWAL = "renewal", "En renouvellement"
     CLOSED = "closed", "Clos"
     TERMINATED = "terminated", "Dénoncé"
+    # Only inside the transaction that applies a signed amendment or a prorogation to the contract's rows: no other
+    # transaction ever sees it, and the history records the step like any other.
+    AMENDING = "amending", "Modification en cours d'application"
 
 
 SIGNED_STATES = {State.SIGNED, State.IN_FORCE, State.RENEWAL, State.CLOSED, State.TERMINATED}
+# Sent for signature, the content is the one every party signs: the database freezes it as it freezes a signed one.
+FROZEN_STATES = SIGNED_STATES | {State.IN_SIGNATURE}
 # A contract in these states still binds its establishments: what its perimeter depends on cannot change under it.
 COVERING_STATES = {State.SIGNED, State.IN_FORCE, State.RENEWAL}
 # The states in which the contract's content (diagnostic, objectives, reference budget, trajectory scenarios) is open
@@ -61,6 +67,15 @@ class Contract(VersionedModel):
     establishments = models.ManyToManyField(
         Establishment, related_name="contracts", blank=True, verbose_name="périmètre"
     )
+    # The contract this one renews: its final assessment is the successor's starting material.
+    predecessor = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="successor",
+        verbose_name="contrat renouvelé",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -83,6 +98,11 @@ class Contract(VersionedModel):
     @property
     def is_signed(self) -> bool:
         return self.state in SIGNED_STATES
+
+    @property
+    def is_frozen(self) -> bool:
+        """Sent for signature or signed: its content changes only through an amendment."""
+        return self.state in FROZEN_STATES
 
     @property
     def is_open(self) -> bool:

@@ -21,7 +21,7 @@ def can_create_contract(user) -> bool:
 def can_edit_contract(user, contract: Contract) -> bool:
     """The lead authority (or the platform) keeps the contract's frame up to date until signature."""
     membership = membership_of(user)
-    if membership is None or not membership.has_role(Role.CONTRIBUTE) or contract.is_signed:
+    if membership is None or not membership.has_role(Role.CONTRIBUTE) or contract.is_frozen:
         return False
     if membership.side == Side.PLATFORM:
         return True
@@ -94,4 +94,4 @@ def edit_refusal(user, contract: Contract) -> str | None:
 
 def may_answer_party_requests(user, contract: Contract) -> bool:
     """The buttons accepting or declining a co-signatory: before signature only."""
-    return can_answer_party_request(user, contract) and not contract.is_signed
+    return can_answer_party_request(user, contract) and not contract.is_frozen

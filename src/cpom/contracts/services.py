@@ -82,7 +82,7 @@ def _awaiting_answer(contract: Contract, party_id: int, user) -> tuple[Contract,
                 "un cosignataire."
             ]
         )
-    if current.is_signed:
+    if current.is_frozen:
         raise PartiesRefused(
             [f"Le contrat est à l'état « {current.get_state_display()} » : ses parties ne changent plus."]
         )

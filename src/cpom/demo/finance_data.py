@@ -44,7 +44,7 @@ def load_demo_budgets(contracts: dict[str, Contract]) -> None:
 
 
 def _load(contract: Contract, spec: DemoBudget) -> None:
-    if Contract.objects.get(pk=contract.pk).is_signed:
+    if Contract.objects.get(pk=contract.pk).is_frozen:
         return
     # A demo loaded without its figures has no accounts: the budget then keeps its settings and no line.
     plan = plan_prefill(contract, spec.base_year)

@@ -77,7 +77,7 @@ def diagnostic_for(contract: Contract) -> Diagnostic:
     existing = Diagnostic.objects.filter(contract=contract).select_related("template").first()
     if existing:
         return existing
-    if contract.is_signed:
+    if contract.is_frozen:
         raise NoDiagnostic("Ce contrat a été signé sans diagnostic partagé enregistré dans cpom.")
     template = template_for(contract)
     if template is None:
