@@ -246,6 +246,20 @@ MEDIA_ROOT = VAR_DIR / "media"
 # Uploads: a file is read at most up to CPOM_MAX_UPLOAD_BYTES (the largest FEC accepted), never spooled whole
 # beyond it; the other fields of a form take at most 2.5 MB together (Django's default, stated here on purpose).
 CPOM_MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+
+# The life of a signed contract, where the sources disagree or are silent (seed-contract-followup §3): the notice of a
+# termination (PdL model: six months), the renewal window (ANAP: 18 months ideally, 12 at least), the parties'
+# intentions (PdL model: three months before the end), the legal bases whose contracts may be prorogated by a light
+# form (only the EHPAD's L.313-12 IV ter says so). An authority's own values, by « ARS-52 » or « CD-49 » (its kind and
+# territory), stand for these on the contracts it leads.
+CPOM_CONTRACT_LIFE = {
+    "termination_notice_months": 6,
+    "renewal_ideal_months": 18,
+    "renewal_minimum_months": 12,
+    "intentions_months": 3,
+    "prorogation_legal_bases": ["L313-12-IVter"],
+}
+CPOM_CONTRACT_LIFE_BY_AUTHORITY: dict[str, dict] = {}
 FILE_UPLOAD_HANDLERS = [
     "cpom.uploads.BoundedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

@@ -2,12 +2,16 @@
 
 Model contract (seed 000): management reviews at least in years 3 and 5; the
 parties state their intentions three months before expiry; renewal is prepared
-18 months before the end (ANAP guidance, at least 12).
+18 months before the end (ANAP guidance, at least 12). The months are settings
+(``CPOM_CONTRACT_LIFE``), which the lead authority may set for its own contracts
+(``CPOM_CONTRACT_LIFE_BY_AUTHORITY``): :func:`life_rule` reads them.
 """
 
 import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+from django.conf import settings
 
 from .models import SIGNED_STATES, State
 
@@ -20,6 +24,22 @@ def add_months(day: date, months: int) -> date:
 
 def default_end_date(start: date, duration_years: int) -> date:
     return add_months(start, 12 * duration_years) - timedelta(days=1)
+
+
+def authority_code(authority) -> str:
+    """How the settings name an authority: « ARS-52 », « CD-49 »."""
+    return f"{authority.kind}-{authority.territory}"
+
+
+def life_rule(contract, name: str):
+    """A rule of the signed contract's life (``CPOM_CONTRACT_LIFE``), the lead authority's own value first."""
+    lead = next((p.authority for p in contract.parties.all() if p.is_lead), None)
+    own = settings.CPOM_CONTRACT_LIFE_BY_AUTHORITY.get(authority_code(lead), {}) if lead else {}
+    return own[name] if name in own else settings.CPOM_CONTRACT_LIFE[name]
+
+
+def renewal_opens(contract) -> date:
+    return add_months(contract.end_date, -life_rule(contract, "renewal_ideal_months"))
 
 
 @dataclass(frozen=True)
@@ -40,9 +60,16 @@ def deadlines(contract) -> list[Deadline]:
             items.append(
                 Deadline(add_months(start, 12 * year) - timedelta(days=1), f"Dialogue de gestion de l'année {year}")
             )
+    ideal, minimum, intentions = (
+        life_rule(contract, name) for name in ("renewal_ideal_months", "renewal_minimum_months", "intentions_months")
+    )
     items += [
-        Deadline(add_months(end, -18), "Préparation du renouvellement (18 mois avant la fin)"),
-        Deadline(add_months(end, -3), "Intentions des parties (3 mois avant la fin)"),
+        Deadline(renewal_opens(contract), f"Préparation du renouvellement ({ideal} mois avant la fin, idéalement)"),
+        Deadline(add_months(end, -minimum), f"Renouvellement engagé au plus tard ({minimum} mois avant la fin)"),
+        Deadline(
+            add_months(end, -intentions),
+            f"Intentions des parties : renouvellement ou dénonciation ({intentions} mois avant la fin)",
+        ),
         Deadline(end, "Fin du contrat"),
     ]
     return sorted(items, key=lambda d: d.day)

@@ -106,6 +106,13 @@ EXEMPT = {
     "contracts.Transition": "append-only for every contract, signed or not",
     "signing.ContractVersion": "its own triggers: content fixed once sent, nothing once sealed, never deleted",
     "signing.Signature": "append-only, on the version sent and its hash",
+    # The life of a signed contract is drafted beside it, after signature: it changes the contract only through the
+    # sealed version an amendment is signed as, applied while the contract is « amending ».
+    "amendments.Amendment": "drafted after signature; applied only through its sealed version",
+    "amendments.Change": "an amendment's draft content, fixed once its version is sent (the service refuses)",
+    "amendments.AmendmentAgreement": "the parties' agreement to an amendment's draft",
+    "amendments.Prorogation": "a decision taken after signature, applied while the contract is « amending »",
+    "amendments.Termination": "a decision taken after signature; the contract stays in force until its notice ends",
 }
 # What may still move on a version sent for signature: its outcome. Everything else is what the parties sign.
 VERSION_MOVING_COLUMNS = ("status", "sealed_at", "effective_date", "voided_at", "void_reason")

@@ -20,7 +20,7 @@ from cpom.core.locking import STALE_MESSAGE, StaleWrite
 from cpom.core.text import of, the
 
 from . import guards
-from .deadlines import add_months
+from .deadlines import life_rule, renewal_opens
 from .models import Contract, State, Transition
 
 MANAGING_BODY = "managing_body"
@@ -87,9 +87,10 @@ def start_date_reached(contract: Contract, today: date) -> list[str]:
 
 
 def renewal_window_open(contract: Contract, today: date) -> list[str]:
-    opens = add_months(contract.end_date, -18)
+    opens = renewal_opens(contract)
     if today < opens:
-        return [f"Le renouvellement se prépare 18 mois avant la fin du contrat, soit à partir du {_fmt(opens)}."]
+        months = life_rule(contract, "renewal_ideal_months")
+        return [f"Le renouvellement se prépare {months} mois avant la fin du contrat, soit à partir du {_fmt(opens)}."]
     return []
 
 

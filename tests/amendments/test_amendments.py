@@ -1,0 +1,212 @@
+"""An amendment from its draft to its application: changes, agreement, signature, the hash check, and the refusals."""
+
+import json
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from conftest import TODAY, agree_all, capacity_extension, draft, seal, tariff_line
+
+import factories
+from cpom.access import Role
+from cpom.amendments import life, services
+from cpom.amendments.models import Amendment, AmendmentStatus, Change, ChangeKind
+from cpom.contracts import lifecycle
+from cpom.contracts.models import State
+from cpom.registry.models import Establishment
+from cpom.signing.models import ContractVersion
+
+pytestmark = pytest.mark.django_db
+
+
+def _sent(contract, users, ssiad, amount="450000"):
+    amendment = capacity_extension(contract, users, ssiad)
+    line = tariff_line(contract, ssiad)
+    services.save_change(
+        amendment, users["ehpad"], ChangeKind.BUDGET_LINE, {"budget_line": line.pk, "new_value": amount}, amendment.version
+    )
+    amendment = agree_all(amendment, users)
+    version = services.send_for_signature(amendment, users["ars"], amendment.version, today=TODAY)
+    amendment.refresh_from_db()
+    return amendment, version, line
+
+
+def test_amendments_are_numbered_per_contract(ehpad_contract, users):
+    first = draft(ehpad_contract, users["ehpad"])
+    second = draft(ehpad_contract, users["ars"], summary="Actualisation de l'enveloppe 2026.")
+    assert (first.number, second.number) == (1, 2)
+    assert str(second) == "Avenant n° 2"
+
+
+def test_capacity_above_the_authorised_places_is_refused_and_nothing_saved(ehpad_contract, users, ssiad):
+    amendment = draft(ehpad_contract, users["ehpad"])
+    with pytest.raises(services.AmendmentRefused) as refused:
+        services.save_change(
+            amendment,
+            users["ehpad"],
+            ChangeKind.PLACES,
+            {"establishment": ssiad.pk, "field": "installed_places", "new_value": "42"},
+            amendment.version,
+        )
+    assert "Places installées : SSIAD du Baugeois aurait 42 places installées pour 40 places autorisées" in str(refused.value)
+    assert not Change.objects.filter(amendment=amendment).exists()
+    amendment.refresh_from_db()
+    assert amendment.version == 1
+
+
+def test_installed_places_may_follow_the_authorised_ones_raised_by_the_same_amendment(ehpad_contract, users, ssiad):
+    amendment = capacity_extension(ehpad_contract, users, ssiad, authorised=45, installed=45)
+    assert [(c.label, c.old_value, c.new_value) for c in amendment.changes.all()] == [
+        ("SSIAD du Baugeois (49000802" + ssiad.finess[8:] + ") : places autorisées", "40", "45"),
+        ("SSIAD du Baugeois (49000802" + ssiad.finess[8:] + ") : places installées", "38", "45"),
+    ]
+
+
+def test_an_edit_makes_the_agreements_lapse(ehpad_contract, users, ssiad):
+    amendment = agree_all(capacity_extension(ehpad_contract, users, ssiad), users, names=("ehpad", "ars"))
+    assert [p.agreement is not None for p in services.agreement_state(amendment)] == [True, True, False]
+    services.save_change(
+        amendment,
+        users["cd49"],
+        ChangeKind.PLACES,
+        {"establishment": ssiad.pk, "field": "installed_places", "new_value": "44"},
+        amendment.version,
+    )
+    amendment.refresh_from_db()
+    assert [p.agreement for p in services.agreement_state(amendment)] == [None, None, None]
+    assert amendment.changes.get(field="installed_places").new_value == "44"  # replaced, not added twice
+
+
+def test_a_stale_draft_is_refused(ehpad_contract, users, ssiad):
+    amendment = capacity_extension(ehpad_contract, users, ssiad)
+    with pytest.raises(services.StaleAmendment):
+        services.agree(amendment, users["ars"], amendment.version - 1)
+
+
+def test_sending_needs_every_party_agreement(ehpad_contract, users, ssiad):
+    amendment = agree_all(capacity_extension(ehpad_contract, users, ssiad), users, names=("ehpad",))
+    with pytest.raises(services.AmendmentRefused) as refused:
+        services.send_for_signature(amendment, users["ars"], amendment.version, today=TODAY)
+    waiting = [p.label for p in services.agreement_state(amendment) if p.agreement is None]
+    assert len(waiting) == 2
+    assert refused.value.reasons == [f"Accord attendu de : {', '.join(waiting)}."]
+    assert not ContractVersion.objects.filter(contract=ehpad_contract).exists()
+
+
+def test_the_version_sent_holds_the_content_after_the_changes_and_the_contract_is_untouched(ehpad_contract, users, ssiad):
+    amendment, version, line = _sent(ehpad_contract, users, ssiad)
+    assert (version.number, version.status, amendment.status) == (1, "sent", AmendmentStatus.IN_SIGNATURE)
+    snapshot = json.loads(version.snapshot)
+    ssiad_after = next(e for e in snapshot["perimeter"] if e["finess"] == ssiad.finess)
+    assert (ssiad_after["authorised_places"], ssiad_after["installed_places"]) == (45, 43)
+    ssiad.refresh_from_db()
+    assert (ssiad.authorised_places, ssiad.installed_places) == (40, 38)
+    line.refresh_from_db()
+    assert line.amount != Decimal("450000")
+    assert version.signature_order[0] == "managing_body"
+    assert version.pdf.startswith(b"%PDF") if isinstance(version.pdf, bytes) else bytes(version.pdf).startswith(b"%PDF")
+    ehpad_contract.refresh_from_db()
+    assert ehpad_contract.state == State.IN_FORCE
+    assert ehpad_contract.transitions.filter(to_state=State.AMENDING).count() == 0
+
+
+def test_a_sealed_amendment_is_applied_through_amending_and_back(ehpad_contract, users, ssiad):
+    amendment, version, line = _sent(ehpad_contract, users, ssiad)
+    seal(version, users)
+    services.apply_signed(version, users["ars"])
+    amendment.refresh_from_db()
+    ssiad.refresh_from_db()
+    line.refresh_from_db()
+    assert amendment.status == AmendmentStatus.APPLIED
+    assert (ssiad.authorised_places, ssiad.installed_places, line.amount) == (45, 43, Decimal("450000.00"))
+    steps = list(ehpad_contract.transitions.order_by("-pk").values_list("from_state", "to_state")[:2])
+    assert steps == [(State.AMENDING, State.IN_FORCE), (State.IN_FORCE, State.AMENDING)]
+    ehpad_contract.refresh_from_db()
+    assert ehpad_contract.state == State.IN_FORCE
+
+
+def test_the_applied_content_must_be_the_one_signed(ehpad_contract, users, ssiad):
+    amendment, version, line = _sent(ehpad_contract, users, ssiad)
+    # Between the sending and the last signature, a prorogation moves the end date: the signed content is no more.
+    life.prorogate(
+        ehpad_contract,
+        users["ars"],
+        {"decided_on": TODAY, "decision": "Décision conjointe du 2 mars 2026", "agreed": [p.label for p in services.parties(ehpad_contract)]},
+        today=TODAY,
+    )
+    seal(version, users)
+    with pytest.raises(services.AmendmentRefused) as refused:
+        services.apply_signed(version, users["ars"])
+    assert "n'est pas celui que les parties ont signé" in str(refused.value)
+    ssiad.refresh_from_db()
+    assert ssiad.authorised_places == 40
+    amendment.refresh_from_db()
+    assert amendment.status == AmendmentStatus.IN_SIGNATURE
+
+
+def test_an_amendment_effective_before_its_signature_is_refused(ehpad_contract, users, ssiad):
+    amendment, version, _ = _sent(ehpad_contract, users, ssiad)
+    seal(version, users, signed_on=date(2026, 11, 5))  # signed after the effective date of 1 October 2026
+    with pytest.raises(services.AmendmentRefused) as refused:
+        services.apply_signed(version, users["ars"])
+    assert str(refused.value) == (
+        "L'avenant n° 1 prendrait effet le 01/10/2026, avant sa signature le 05/11/2026 : un avenant ne prend pas "
+        "effet avant d'être signé."
+    )
+    ssiad.refresh_from_db()
+    assert ssiad.authorised_places == 40
+
+
+def test_an_effective_date_already_past_is_refused_at_drafting(ehpad_contract, users):
+    with pytest.raises(services.AmendmentRefused) as refused:
+        draft(ehpad_contract, users["ehpad"], effective_date=date(2026, 1, 1))
+    assert refused.value.reasons == [
+        "Date d'effet : un avenant ne prend pas effet avant sa signature ; le 01/01/2026 est déjà passé."
+    ]
+    assert not Amendment.objects.filter(contract=ehpad_contract).exists()
+
+
+def test_nobody_takes_the_contract_to_amending_by_hand(ehpad_contract, users):
+    with pytest.raises(lifecycle.TransitionRefused) as refused:
+        lifecycle.transition(ehpad_contract, State.AMENDING, users["ars"])
+    assert "ne s'applique au contrat qu'à la signature d'un avenant ou par une prorogation" in str(refused.value)
+
+
+@pytest.mark.parametrize("who", ["reader", "outsider", "platform"])
+def test_a_read_only_member_a_non_party_and_the_platform_cannot_draft_or_agree(ehpad_contract, users, ssiad, who):
+    body = ehpad_contract.managing_body
+    user = {
+        "reader": lambda: factories.member(body, Role.READ),
+        "outsider": lambda: users["cd44"],
+        "platform": lambda: factories.platform_administrator("plateforme-avenant"),
+    }[who]()
+    with pytest.raises(services.AmendmentRefused):
+        draft(ehpad_contract, user)
+    amendment = capacity_extension(ehpad_contract, users, ssiad)
+    with pytest.raises(services.AmendmentRefused):
+        services.agree(amendment, user, amendment.version)
+    with pytest.raises(services.AmendmentRefused):
+        services.send_for_signature(amendment, user, amendment.version, today=TODAY)
+
+
+def test_only_the_lead_sends_for_signature(ehpad_contract, users, ssiad):
+    amendment = agree_all(capacity_extension(ehpad_contract, users, ssiad), users)
+    with pytest.raises(services.AmendmentRefused) as refused:
+        services.send_for_signature(amendment, users["ehpad"], amendment.version, today=TODAY)
+    assert str(refused.value) == "Seule l'autorité cheffe de file envoie un avenant pour signature."
+
+
+def test_the_envelope_effect_is_computed(ehpad_contract, users, ssiad):
+    amendment = capacity_extension(ehpad_contract, users, ssiad)
+    line = tariff_line(ehpad_contract, ssiad)
+    services.save_change(
+        amendment, users["ehpad"], ChangeKind.BUDGET_LINE, {"budget_line": line.pk, "new_value": "450 000"}, amendment.version
+    )
+    amendment.refresh_from_db()
+    seen = services.preview(amendment)
+    row = next(r for r in seen.envelope_rows() if any(name == ssiad.name for name, _, _ in r["shares"]))
+    old_share = next(old for name, old, _ in row["shares"] if name == ssiad.name)
+    new_share = next(new for name, _, new in row["shares"] if name == ssiad.name)
+    assert (old_share, new_share) == (line.amount, Decimal("450000.00"))
+    assert row["new"] - row["old"] == Decimal("450000.00") - line.amount
+    assert Establishment.objects.get(pk=ssiad.pk).authorised_places == 40  # the preview was rolled back
