@@ -34,15 +34,17 @@ def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
-def _identity(items: list) -> str | None:
-    """The key that names every record of ``items`` uniquely, if there is one."""
+def _names_uniquely(key: str, items: list) -> bool:
+    values = [item.get(key) for item in items]
+    return all(value is not None for value in values) and len(set(map(str, values))) == len(values)
+
+
+def _identity(old: list, new: list) -> str | None:
+    """The key that names every record of each list uniquely, if there is one."""
+    items = old + new
     if not items or not all(isinstance(item, dict) for item in items):
         return None
-    for key in IDENTITY_KEYS:
-        values = [item.get(key) for item in items]
-        if all(value is not None for value in values) and len(set(map(str, values))) == len(values):
-            return key
-    return None
+    return next((key for key in IDENTITY_KEYS if _names_uniquely(key, old) and _names_uniquely(key, new)), None)
 
 
 def _walk(old: Any, new: Any, path: str, out: list[Difference]) -> None:
@@ -51,7 +53,7 @@ def _walk(old: Any, new: Any, path: str, out: list[Difference]) -> None:
             _walk(old.get(key, MISSING), new.get(key, MISSING), _join(path, str(key)), out)
         return
     if isinstance(old, list) and isinstance(new, list):
-        key = _identity(old + new) if _identity(old) == _identity(new) else None
+        key = _identity(old, new)
         if key is not None:
             before = {str(item[key]): item for item in old}
             after = {str(item[key]): item for item in new}

@@ -236,7 +236,9 @@ def renew(contract: Contract, user, data: dict, today: date | None = None) -> Co
     if contract.state == State.IN_FORCE:
         contract.refresh_from_db()
         try:
-            lifecycle.transition(contract, State.RENEWAL, user, "Renouvellement préparé : nouveau contrat programmé.")
+            lifecycle.transition(
+                contract, State.RENEWAL, user, "Renouvellement préparé : nouveau contrat programmé.", today=today
+            )
         except lifecycle.TransitionRefused as refused:
             raise LifeRefused(refused.reasons) from None
     start = renewal_start(contract)
