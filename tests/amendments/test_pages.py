@@ -1,0 +1,151 @@
+"""The pages of the signed contract's life, as its parties and outsiders meet them."""
+
+import json
+from datetime import date
+
+import pytest
+from conftest import TODAY, agree_all, capacity_extension, seal
+from support import element, page_text, rows_of, text_of
+
+import factories
+from cpom.access import Role
+from cpom.amendments import circuit, services
+from cpom.amendments.models import Amendment, Change, Termination
+from cpom.demo.clock import fixed_clock, moment
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def on_today():
+    with fixed_clock(moment(TODAY)):
+        yield
+
+
+def test_the_signed_contract_page_offers_the_actions_after_signature(client_for, ehpad_contract):
+    page = client_for("ehpad").get(ehpad_contract.get_absolute_url())
+    actions = text_of(element(page, "//ul[@data-testid='contract-actions']"))
+    for action in ("Avenants", "Prorogation", "Dénonciation", "Renouvellement", "Historique des versions"):
+        assert action in actions
+
+
+def test_the_contract_before_signature_offers_none_of_them(client_for, association_contract):
+    page = client_for("asso").get(association_contract.get_absolute_url())
+    assert "Vie du contrat" not in page_text(page)
+
+
+def test_an_amendment_is_drafted_and_changed_from_its_pages(client_for, ehpad_contract, ssiad, on_today):
+    client = client_for("ehpad")
+    response = client.post(
+        f"/contrats/{ehpad_contract.pk}/avenants/nouveau/",
+        {
+            "trigger": "capacity_extension",
+            "summary": "Extension de 5 places du SSIAD.",
+            "effective_date": "2026-10-01",
+        },
+    )
+    amendment = Amendment.objects.get(contract=ehpad_contract)
+    assert response.url == amendment.get_absolute_url()
+    response = client.post(
+        amendment.get_absolute_url(),
+        {
+            "kind": "places",
+            "places-kind": "places",
+            "places-version": amendment.version,
+            "places-establishment": ssiad.pk,
+            "places-place_field": "authorised_places",
+            "places-places": "45",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(amendment.get_absolute_url())
+    assert rows_of(page, "//table[@data-testid='changes']")[1][:3] == [
+        f"SSIAD du Baugeois ({ssiad.finess}) : places autorisées",
+        "40",
+        "45",
+    ]
+    deadlines = text_of(element(page, "//ul[@data-testid='procedure-deadlines']"))
+    assert "Signature de l'avenant (au plus tard six mois avant la mise en œuvre de l'extension) : au plus tard le 01/04/2026" in deadlines
+
+
+def test_capacity_above_the_authorised_places_is_said_on_the_page_and_nothing_saved(
+    client_for, ehpad_contract, users, ssiad, on_today
+):
+    amendment = services.create_amendment(
+        ehpad_contract,
+        users["ehpad"],
+        {"trigger": "capacity_extension", "summary": "Extension", "effective_date": date(2026, 10, 1)},
+        today=TODAY,
+    )
+    response = client_for("ehpad").post(
+        amendment.get_absolute_url(),
+        {
+            "kind": "places",
+            "places-kind": "places",
+            "places-version": amendment.version,
+            "places-establishment": ssiad.pk,
+            "places-place_field": "installed_places",
+            "places-places": "41",
+        },
+    )
+    assert response.status_code == 400
+    assert "une extension de capacité ne peut pas dépasser les places autorisées" in page_text(response)
+    assert not Change.objects.filter(amendment=amendment).exists()
+
+
+def test_a_read_only_member_is_refused_the_drafting_page(client, ehpad_contract):
+    reader = factories.member(ehpad_contract.managing_body, Role.READ)
+    client.force_login(reader)
+    response = client.get(f"/contrats/{ehpad_contract.pk}/avenants/nouveau/")
+    assert response.status_code == 403
+    assert "Cette action demande le rôle « Contribution »." in page_text(response)
+
+
+def test_a_non_party_does_not_see_the_amendments(client_for, ehpad_contract):
+    assert client_for("cd44").get(f"/contrats/{ehpad_contract.pk}/avenants/").status_code == 404
+
+
+def test_a_termination_without_a_ground_is_refused_on_the_page(client_for, ehpad_contract, on_today):
+    response = client_for("ehpad").post(
+        f"/contrats/{ehpad_contract.pk}/denonciation/",
+        {"ground": "", "letter_sent_on": "2026-02-20", "letter_presented_on": "2026-02-23", "budget_regime": "x"},
+    )
+    assert response.status_code == 400
+    assert "Motif : une dénonciation a un motif" in page_text(response)
+    assert not Termination.objects.filter(contract=ehpad_contract).exists()
+
+
+def test_the_history_shows_what_a_signed_amendment_changed(client_for, ehpad_contract, users, ssiad):
+    # Version 0 as the signature circuit stores it (cpom.signing), then avenant n° 1 signed and applied.
+    snapshot = circuit.contract_snapshot(ehpad_contract)
+    seal(circuit.send_version(ehpad_contract, 0, "Contrat", snapshot, b"docx", b"%PDF-1.4", users["ars"]), users, date(2023, 12, 8))
+    amendment = agree_all(capacity_extension(ehpad_contract, users, ssiad), users)
+    version = services.send_for_signature(amendment, users["ars"], amendment.version, today=TODAY)
+    services.apply_signed(seal(version, users), users["ars"])
+    page = client_for("cd49").get(f"/contrats/{ehpad_contract.pk}/versions/historique/")
+    assert [row[:3] for row in rows_of(page, "//table[@data-testid='versions']")][1:] == [
+        ["0", "Contrat", "Signée par toutes les parties"],
+        ["1", "Avenant n° 1 – Extension de capacité", "Signée par toutes les parties"],
+    ]
+    assert rows_of(page, "//table[@data-testid='diff']")[1:] == [
+        [f"perimeter[{ssiad.finess}].authorised_places", "40", "45"],
+        [f"perimeter[{ssiad.finess}].installed_places", "38", "43"],
+    ]
+    assert json.loads(version.snapshot)["perimeter"] == circuit.contract_snapshot(ehpad_contract)["perimeter"]
+
+
+def test_the_amendment_document_says_what_changes(client_for, ehpad_contract, users, ssiad):
+    from io import BytesIO
+
+    from docx import Document
+
+    amendment = capacity_extension(ehpad_contract, users, ssiad)
+    response = client_for("ehpad").get(f"/contrats/{ehpad_contract.pk}/avenants/1/avenant.docx")
+    word = Document(BytesIO(response.content))
+    text = "\n".join(p.text for p in word.paragraphs)
+    assert text.startswith(f"Avenant n° 1 au contrat pluriannuel d'objectifs et de moyens {ehpad_contract.reference}")
+    assert "PROJET" in text
+    rows = [[c.text for c in row.cells] for row in word.tables[0].rows]
+    assert rows[1:] == [[c.label, c.old_value, c.new_value] for c in amendment.changes.all()]
+    assert "Le présent avenant prend effet le 01/10/2026." in text
+    assert sum(1 for p in word.paragraphs if p.text.startswith("Pour")) == 3
