@@ -26,6 +26,7 @@ QUALIFIERS = {
     "extension",
     "scenario_id",
     "party_id",
+    "number",
 }
 
 
@@ -82,6 +83,10 @@ def test_enumeration_finds_the_pages_and_api_routes():
         "documents:annex",
         "contracts:party_accept",
         "contracts:party_decline",
+        "amendments:detail",
+        "amendments:send",
+        "amendments:termination",
+        "amendments:version_history",
     } <= names
 
 
@@ -156,8 +161,10 @@ def _url(name, kwargs, contract):
         "indicator_id": computed.indicator_id,
         "year": computed.year,
         "extension": "pdf",
+        # An amendment's number: the contract is looked up among those the user sees before its amendment is.
+        "number": 1,
     }
-    if kwargs & (QUALIFIERS - {"indicator_id", "year", "extension"}):
+    if kwargs & (QUALIFIERS - {"indicator_id", "year", "extension", "number"}):
         values.update(_contract_objects(contract))
     if name.startswith("contract-"):
         return reverse(name, kwargs={"pk": contract.pk})

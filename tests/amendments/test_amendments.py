@@ -5,9 +5,9 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from conftest import TODAY, agree_all, capacity_extension, draft, seal, tariff_line
 
 import factories
+from amendment_steps import TODAY, agree_all, capacity_extension, draft, seal, tariff_line
 from cpom.access import Role
 from cpom.amendments import life, services
 from cpom.amendments.models import Amendment, AmendmentStatus, Change, ChangeKind
@@ -23,7 +23,11 @@ def _sent(contract, users, ssiad, amount="450000"):
     amendment = capacity_extension(contract, users, ssiad)
     line = tariff_line(contract, ssiad)
     services.save_change(
-        amendment, users["ehpad"], ChangeKind.BUDGET_LINE, {"budget_line": line.pk, "new_value": amount}, amendment.version
+        amendment,
+        users["ehpad"],
+        ChangeKind.BUDGET_LINE,
+        {"budget_line": line.pk, "new_value": amount},
+        amendment.version,
     )
     amendment = agree_all(amendment, users)
     version = services.send_for_signature(amendment, users["ars"], amendment.version, today=TODAY)
@@ -48,7 +52,9 @@ def test_capacity_above_the_authorised_places_is_refused_and_nothing_saved(ehpad
             {"establishment": ssiad.pk, "field": "installed_places", "new_value": "42"},
             amendment.version,
         )
-    assert "Places installées : SSIAD du Baugeois aurait 42 places installées pour 40 places autorisées" in str(refused.value)
+    assert "Places installées : SSIAD du Baugeois aurait 42 places installées pour 40 places autorisées" in str(
+        refused.value
+    )
     assert not Change.objects.filter(amendment=amendment).exists()
     amendment.refresh_from_db()
     assert amendment.version == 1
@@ -93,7 +99,9 @@ def test_sending_needs_every_party_agreement(ehpad_contract, users, ssiad):
     assert not ContractVersion.objects.filter(contract=ehpad_contract).exists()
 
 
-def test_the_version_sent_holds_the_content_after_the_changes_and_the_contract_is_untouched(ehpad_contract, users, ssiad):
+def test_the_version_sent_holds_the_content_after_the_changes_and_the_contract_is_untouched(
+    ehpad_contract, users, ssiad
+):
     amendment, version, line = _sent(ehpad_contract, users, ssiad)
     assert (version.number, version.status, amendment.status) == (1, "sent", AmendmentStatus.IN_SIGNATURE)
     snapshot = json.loads(version.snapshot)
@@ -131,7 +139,11 @@ def test_the_applied_content_must_be_the_one_signed(ehpad_contract, users, ssiad
     life.prorogate(
         ehpad_contract,
         users["ars"],
-        {"decided_on": TODAY, "decision": "Décision conjointe du 2 mars 2026", "agreed": [p.label for p in services.parties(ehpad_contract)]},
+        {
+            "decided_on": TODAY,
+            "decision": "Décision conjointe du 2 mars 2026",
+            "agreed": [p.label for p in services.parties(ehpad_contract)],
+        },
         today=TODAY,
     )
     seal(version, users)
@@ -200,7 +212,11 @@ def test_the_envelope_effect_is_computed(ehpad_contract, users, ssiad):
     amendment = capacity_extension(ehpad_contract, users, ssiad)
     line = tariff_line(ehpad_contract, ssiad)
     services.save_change(
-        amendment, users["ehpad"], ChangeKind.BUDGET_LINE, {"budget_line": line.pk, "new_value": "450 000"}, amendment.version
+        amendment,
+        users["ehpad"],
+        ChangeKind.BUDGET_LINE,
+        {"budget_line": line.pk, "new_value": "450 000"},
+        amendment.version,
     )
     amendment.refresh_from_db()
     seen = services.preview(amendment)

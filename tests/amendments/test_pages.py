@@ -4,14 +4,14 @@ import json
 from datetime import date
 
 import pytest
-from conftest import TODAY, agree_all, capacity_extension, seal
-from support import element, page_text, rows_of, text_of
 
 import factories
+from amendment_steps import TODAY, agree_all, capacity_extension, seal
 from cpom.access import Role
 from cpom.amendments import circuit, services
 from cpom.amendments.models import Amendment, Change, Termination
 from cpom.demo.clock import fixed_clock, moment
+from support import element, page_text, rows_of, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,10 @@ def test_an_amendment_is_drafted_and_changed_from_its_pages(client_for, ehpad_co
         "45",
     ]
     deadlines = text_of(element(page, "//ul[@data-testid='procedure-deadlines']"))
-    assert "Signature de l'avenant (au plus tard six mois avant la mise en œuvre de l'extension) : au plus tard le 01/04/2026" in deadlines
+    assert (
+        "Signature de l'avenant (au plus tard six mois avant la mise en œuvre de l'extension) : au plus tard le 01/04/2026"
+        in deadlines
+    )
 
 
 def test_capacity_above_the_authorised_places_is_said_on_the_page_and_nothing_saved(
@@ -118,7 +121,11 @@ def test_a_termination_without_a_ground_is_refused_on_the_page(client_for, ehpad
 def test_the_history_shows_what_a_signed_amendment_changed(client_for, ehpad_contract, users, ssiad):
     # Version 0 as the signature circuit stores it (cpom.signing), then avenant n° 1 signed and applied.
     snapshot = circuit.contract_snapshot(ehpad_contract)
-    seal(circuit.send_version(ehpad_contract, 0, "Contrat", snapshot, b"docx", b"%PDF-1.4", users["ars"]), users, date(2023, 12, 8))
+    seal(
+        circuit.send_version(ehpad_contract, 0, "Contrat", snapshot, b"docx", b"%PDF-1.4", users["ars"]),
+        users,
+        date(2023, 12, 8),
+    )
     amendment = agree_all(capacity_extension(ehpad_contract, users, ssiad), users)
     version = services.send_for_signature(amendment, users["ars"], amendment.version, today=TODAY)
     services.apply_signed(seal(version, users), users["ars"])

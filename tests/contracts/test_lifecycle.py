@@ -20,8 +20,11 @@ EVERYONE = {"asso", "ehpad", "ars", "cd44", "cd49", "admin"}
 
 
 @pytest.fixture
-def association_contract(ready_association_contract):
-    """The table's own checks are under test here: the objectives are complete and agreed."""
+def association_contract(ready_association_contract, monkeypatch):
+    """The table's own checks are under test here: the objectives are complete and agreed. The conditions a later
+    stage adds to a step (register_check: a termination's notice, the application of a signed amendment) are that
+    stage's tests' subject (tests/amendments): the table is tested without them."""
+    monkeypatch.setattr(lifecycle, "_EXTRA_CHECKS", {})
     return ready_association_contract
 
 

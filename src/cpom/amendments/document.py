@@ -75,7 +75,10 @@ def amendment_document(amendment: Amendment, preview: Preview, content_hash: str
     for row in rows:
         table_rows = [["Total de l'enveloppe", _amount(row["old"]), _amount(row["new"])]]
         table_rows += [[f"Quote-part : {name}", _amount(old), _amount(new)] for name, old, new in row["shares"]]
-        blocks += [Text(row["label"], label="Financeur"), Table(["", "Avant l'avenant", "Après l'avenant"], table_rows, (4, 2, 2))]
+        blocks += [
+            Text(row["label"], label="Financeur"),
+            Table(["", "Avant l'avenant", "Après l'avenant"], table_rows, (4, 2, 2)),
+        ]
     blocks += [
         Heading("Article 4 – Date d'effet", 1),
         Text(
@@ -85,7 +88,7 @@ def amendment_document(amendment: Amendment, preview: Preview, content_hash: str
         ),
         Text(UNCHANGED),
         Heading("Signatures", 1),
-        Text(f"Fait en {len(parties(contract)) } exemplaires originaux."),
+        Text(f"Fait en {len(parties(contract))} exemplaires originaux."),
     ]
     for party in parties(contract):
         blocks += [

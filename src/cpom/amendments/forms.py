@@ -29,9 +29,7 @@ class AmendmentForm(DsfrForm):
         "Date de première présentation de la lettre", "La réunion des parties se tient dans les deux mois."
     )
     meeting_on = _date("Date de la réunion des parties")
-    note_sent_on = _date(
-        "Date d'envoi de la note de l'organisme gestionnaire", "Au moins huit jours avant la réunion."
-    )
+    note_sent_on = _date("Date d'envoi de la note de l'organisme gestionnaire", "Au moins huit jours avant la réunion.")
     effective_date = _date(
         "Date d'effet", "Une extension de capacité se signe au plus tard six mois avant sa mise en œuvre."
     )
@@ -110,14 +108,18 @@ class ChangeForm(DsfrForm):
                 )
             else:
                 candidates = contract.establishments.all()
-            self.fields["establishment"].choices = [(e.pk, f"{e.name} ({e.finess})") for e in candidates.order_by("name")]
+            self.fields["establishment"].choices = [
+                (e.pk, f"{e.name} ({e.finess})") for e in candidates.order_by("name")
+            ]
         if "budget_line" in self.fields:
             from cpom.finance.models import BudgetLine
 
             lines = BudgetLine.objects.filter(budget__contract=contract, establishment__contracts=contract)
             self.fields["budget_line"].choices = [
                 (line.pk, budget_line_label(line))
-                for line in lines.select_related("establishment").order_by("establishment__name", "funder", "side", "group")
+                for line in lines.select_related("establishment").order_by(
+                    "establishment__name", "funder", "side", "group"
+                )
             ]
         if "new_value" in self.fields:
             self.fields["new_value"].label = NEW_VALUE_LABELS.get(kind, "Nouvelle valeur")
@@ -164,7 +166,9 @@ class TerminationForm(DsfrForm):
     )
     letter_sent_on = forms.DateField(label="Date de la lettre recommandée avec accusé de réception", widget=DateInput())
     letter_presented_on = forms.DateField(
-        label="Date de première présentation de la lettre", widget=DateInput(), help_text="Le préavis court de cette date."
+        label="Date de première présentation de la lettre",
+        widget=DateInput(),
+        help_text="Le préavis court de cette date.",
     )
     budget_regime = forms.CharField(
         label="Régime budgétaire après la dénonciation", max_length=300, initial=DEFAULT_BUDGET_REGIME

@@ -90,7 +90,9 @@ def prorogate(contract: Contract, user, data: dict, today: date | None = None) -
     elif decided_on > today:
         reasons.append("Date de la décision : elle ne peut pas être dans le futur.")
     elif decided_on > contract.end_date:
-        reasons.append(f"Date de la décision : le contrat a pris fin le {_fmt(contract.end_date)} ; il ne se proroge plus.")
+        reasons.append(
+            f"Date de la décision : le contrat a pris fin le {_fmt(contract.end_date)} ; il ne se proroge plus."
+        )
     if not decision:
         reasons.append("Décision : indiquez la référence de la décision de prorogation.")
     labels = [p.label for p in parties(contract)]
@@ -202,7 +204,9 @@ def notice_reached(contract: Contract, today: date) -> list[str]:
     """Registered on every step to « Dénoncé »: the contract ends when the notice of its termination does."""
     termination = Termination.objects.filter(contract_id=contract.pk).first()
     if termination is None:
-        return ["Enregistrez d'abord la dénonciation (motif, lettre recommandée) : le préavis court de sa présentation."]
+        return [
+            "Enregistrez d'abord la dénonciation (motif, lettre recommandée) : le préavis court de sa présentation."
+        ]
     if today < termination.ends_on:
         return [f"Le contrat reste en vigueur jusqu'à la fin du préavis, le {_fmt(termination.ends_on)}."]
     return []
@@ -378,7 +382,9 @@ def take_up(successor: Contract, user, key: str) -> Finding:
         if finding is None:
             raise LifeRefused("Ce constat n'est pas un constat du contrat précédent.")
         in_perimeter = finding.establishment_id and successor.establishments.filter(pk=finding.establishment_id)
-        level = finding.level if finding.level != FindingLevel.ESTABLISHMENT or in_perimeter else FindingLevel.MANAGING_BODY
+        level = (
+            finding.level if finding.level != FindingLevel.ESTABLISHMENT or in_perimeter else FindingLevel.MANAGING_BODY
+        )
         data = {
             "section": _section_for(diagnostic, finding.section.code),
             "text": finding.text,

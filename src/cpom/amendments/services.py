@@ -170,7 +170,9 @@ def amendment_snapshot(amendment: Amendment) -> dict:
         str(Amendment._meta.get_field(name).verbose_name): str(getattr(amendment, name) or "")
         for name in AMENDMENT_FIELDS
     }
-    data["modifications"] = [f"{c.label} : {c.old_value or '—'} → {c.new_value or '—'}" for c in amendment.changes.all()]
+    data["modifications"] = [
+        f"{c.label} : {c.old_value or '—'} → {c.new_value or '—'}" for c in amendment.changes.all()
+    ]
     return data
 
 
@@ -373,7 +375,11 @@ def _describe(amendment: Amendment, kind: str, data: dict) -> dict:
             raise AmendmentRefused(
                 f"Nouvelle date de fin : elle prolonge le contrat, au-delà du {_fmt(contract.end_date)}."
             )
-        return {"label": "Date de fin du contrat", "old_value": contract.end_date.isoformat(), "new_value": end.isoformat()}
+        return {
+            "label": "Date de fin du contrat",
+            "old_value": contract.end_date.isoformat(),
+            "new_value": end.isoformat(),
+        }
     raise AmendmentRefused("Nature de la modification : choisissez-en une de la liste.")
 
 
@@ -643,8 +649,7 @@ def send_for_signature(amendment: Amendment, user, expected_version: int, today:
         reasons.append("Date d'effet : indiquez la date à laquelle l'avenant prend effet.")
     elif current.effective_date < today:
         reasons.append(
-            f"Date d'effet : l'avenant ne peut pas prendre effet le {_fmt(current.effective_date)}, avant sa "
-            "signature."
+            f"Date d'effet : l'avenant ne peut pas prendre effet le {_fmt(current.effective_date)}, avant sa signature."
         )
     if ContractVersion.objects.filter(contract=contract, status=VersionStatus.SENT).exists():
         reasons.append("Une autre version du contrat est déjà en cours de signature.")
@@ -707,7 +712,9 @@ def apply_signed(version: ContractVersion, user) -> Amendment | None:
     before = amendment_snapshot(amendment)
     amendment.status, amendment.applied_at = AmendmentStatus.APPLIED, timezone.now()
     amendment.save(update_fields=["status", "applied_at"])
-    record(user, contract, f"Avenant n° {amendment.number} : appliqué au contrat", before, amendment_snapshot(amendment))
+    record(
+        user, contract, f"Avenant n° {amendment.number} : appliqué au contrat", before, amendment_snapshot(amendment)
+    )
     return amendment
 
 

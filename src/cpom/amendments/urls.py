@@ -13,7 +13,9 @@ urlpatterns = [
     path("avenants/<int:number>/retirer/", views.change_remove, name="change_remove"),
     path("avenants/<int:number>/accord/", views.amendment_agree, name="agree"),
     path("avenants/<int:number>/envoyer/", views.amendment_send, name="send"),
-    re_path(r"^avenants/(?P<number>[0-9]+)/avenant\.(?P<extension>docx|pdf)$", views.amendment_document, name="document"),
+    re_path(
+        r"^avenants/(?P<number>[0-9]+)/avenant\.(?P<extension>docx|pdf)$", views.amendment_document, name="document"
+    ),
     path("prorogation/", views.prorogation, name="prorogation"),
     path("denonciation/", views.termination, name="termination"),
     path("renouvellement/", views.renewal, name="renewal"),

@@ -26,7 +26,9 @@ WRITERS = {"docx": amendment_docx, "pdf": amendment_pdf}
 
 
 def _amendment(contract, number: int) -> Amendment:
-    amendment = get_object_or_404(Amendment.objects.select_related("contract", "version_sent"), contract=contract, number=number)
+    amendment = get_object_or_404(
+        Amendment.objects.select_related("contract", "version_sent"), contract=contract, number=number
+    )
     if amendment.version_sent_id:
         services.returned_to_draft(amendment)
     return amendment
@@ -60,7 +62,9 @@ def amendment_create(request, contract):
         except services.AmendmentRefused as refused:
             _form_refused(form, refused)
         else:
-            messages.success(request, f"L'avenant n° {amendment.number} est en préparation : ajoutez ses modifications.")
+            messages.success(
+                request, f"L'avenant n° {amendment.number} est en préparation : ajoutez ses modifications."
+            )
             return redirect(amendment)
     return render(
         request,
@@ -116,7 +120,9 @@ def amendment_detail(request, contract, number):
             except services.AmendmentRefused as refused:
                 _form_refused(bound, refused)
             else:
-                messages.success(request, f"Modification enregistrée : {change.label}. Les accords donnés sont à renouveler.")
+                messages.success(
+                    request, f"Modification enregistrée : {change.label}. Les accords donnés sont à renouveler."
+                )
                 return redirect(amendment)
         status = 400
     changes = [(c, shown_value(c, c.old_value), shown_value(c, c.new_value)) for c in amendment.changes.all()]
@@ -179,7 +185,9 @@ def change_remove(request, contract, number):
 @contract_page("contract")
 @require_POST
 def amendment_agree(request, contract, number):
-    return _button(request, contract, number, services.agree, "Votre accord sur cette version de l'avenant est enregistré.")
+    return _button(
+        request, contract, number, services.agree, "Votre accord sur cette version de l'avenant est enregistré."
+    )
 
 
 @contract_page("contract")
@@ -222,7 +230,9 @@ def prorogation(request, contract):
         except services.AmendmentRefused as refused:
             _form_refused(form, refused)
         else:
-            messages.success(request, f"Le contrat est prorogé d'une année : il prend fin le {done.new_end_date:%d/%m/%Y}.")
+            messages.success(
+                request, f"Le contrat est prorogé d'une année : il prend fin le {done.new_end_date:%d/%m/%Y}."
+            )
             return redirect(contract)
     return render(
         request,
