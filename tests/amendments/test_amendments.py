@@ -5,6 +5,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import DatabaseError, transaction
+from django.utils import timezone
 
 import factories
 from amendment_steps import TODAY, agree_all, capacity_extension, draft, seal, tariff_line
@@ -226,3 +228,24 @@ def test_the_envelope_effect_is_computed(ehpad_contract, users, ssiad):
     assert (old_share, new_share) == (line.amount, Decimal("450000.00"))
     assert row["new"] - row["old"] == Decimal("450000.00") - line.amount
     assert Establishment.objects.get(pk=ssiad.pk).authorised_places == 40  # the preview was rolled back
+
+
+def test_a_refused_signature_sends_the_amendment_back_to_its_draft(ehpad_contract, users, ssiad):
+    amendment, version, _ = _sent(ehpad_contract, users, ssiad)
+    # What the circuit does when a party refuses (cpom.signing): the version is voided, then the hook runs.
+    ContractVersion.objects.filter(pk=version.pk).update(
+        status="voided", voided_at=timezone.now(), void_reason="Montant à revoir"
+    )
+    services.return_to_draft(version, users["cd49"])
+    amendment.refresh_from_db()
+    assert amendment.status == AmendmentStatus.DRAFT
+    assert [p.agreement for p in services.agreement_state(amendment)] == [None, None, None]
+
+
+def test_the_database_refuses_the_changes_outside_their_application(ehpad_contract, users, ssiad):
+    """The signed contract stays frozen: the same writes are refused unless the contract is « amending »."""
+    amendment = capacity_extension(ehpad_contract, users, ssiad)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        services._apply_changes(amendment, ehpad_contract)
+    ssiad.refresh_from_db()
+    assert ssiad.authorised_places == 40

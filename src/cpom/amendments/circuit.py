@@ -10,7 +10,8 @@ TEMPORARY ADAPTER, until the coordinator merges the ``doc`` and ``sign`` branche
 - :func:`send_version` stores the amendment's version as sent for signature (number n, its snapshot, hash, documents,
   signature order) the way the circuit stores the contract's version 0: when cpom.signing.services exists, its own
   ``send_version`` does it (and checks the order, the consultations and the signatures, then seals);
-- :func:`connect` registers :func:`cpom.amendments.services.apply_signed` on the circuit's ``on_sealed`` hook.
+- :func:`connect` registers :func:`cpom.amendments.services.apply_signed` on the circuit's ``on_sealed`` hook and
+  :func:`cpom.amendments.services.return_to_draft` on its ``on_voided`` one (``callback(version, user)``).
 """
 
 import hashlib
@@ -137,12 +138,19 @@ def signature_order(contract: Contract) -> list[str]:
 
 
 def send_version(
-    contract: Contract, number: int, label: str, snapshot: dict, docx: bytes, pdf: bytes, user
+    contract: Contract, number: int, label: str, snapshot: dict, docx: bytes, pdf: bytes, user, effective_date=None
 ) -> ContractVersion:
     """The amendment's version n, sent for signature: the content every party signs is fixed from here."""
     if signing_services is not None and hasattr(signing_services, "send_version"):  # pragma: no cover - sign merged
         return signing_services.send_version(
-            contract, number=number, label=label, snapshot=snapshot, docx=docx, pdf=pdf, user=user
+            contract,
+            user,
+            number=number,
+            label=label,
+            snapshot=snapshot,
+            docx=docx,
+            pdf=pdf,
+            effective_date=effective_date,
         )
     return ContractVersion.objects.create(
         contract=contract,
@@ -158,6 +166,7 @@ def send_version(
         sent_at=timezone.now(),
         sent_by=user,
         organisation_label=membership_of(user).organisation_label,
+        effective_date=effective_date,
     )
 
 
@@ -167,7 +176,9 @@ def signature_day(version: ContractVersion):
     return max(days) if days else (version.sealed_at.date() if version.sealed_at else None)
 
 
-def connect(apply_signed) -> None:
-    """Once the circuit has its ``on_sealed`` registry, a sealed amendment's version is applied to the contract."""
+def connect(apply_signed, return_to_draft) -> None:
+    """Once the circuit has its hooks, a sealed amendment's version is applied to the contract (in the sealing
+    transaction), and a voided one (a party refused to sign) sends the amendment back to its draft."""
     if signing_services is not None and hasattr(signing_services, "on_sealed"):  # pragma: no cover - sign merged
         signing_services.on_sealed(apply_signed)
+        signing_services.on_voided(return_to_draft)

@@ -659,7 +659,9 @@ def send_for_signature(amendment: Amendment, user, expected_version: int, today:
     label = f"Avenant n° {current.number} – {current.get_trigger_display()}"
     docx = amendment_docx(current, seen, content_hash=seen.content_hash)
     pdf = amendment_pdf(current, seen, content_hash=seen.content_hash)
-    version = circuit.send_version(contract, current.number, label, seen.snapshot, docx, pdf, user)
+    version = circuit.send_version(
+        contract, current.number, label, seen.snapshot, docx, pdf, user, effective_date=current.effective_date
+    )
     before = amendment_snapshot(current)
     current.status, current.version_sent = AmendmentStatus.IN_SIGNATURE, version
     current.save(update_fields=["status", "version_sent"])
@@ -667,15 +669,16 @@ def send_for_signature(amendment: Amendment, user, expected_version: int, today:
     return version
 
 
-def returned_to_draft(amendment: Amendment) -> bool:
-    """A refused signature voids the version: the amendment is a draft again, to be agreed anew."""
-    if amendment.status == AmendmentStatus.IN_SIGNATURE and amendment.version_sent.status == VersionStatus.VOIDED:
-        Amendment.objects.filter(pk=amendment.pk, status=AmendmentStatus.IN_SIGNATURE).update(
-            status=AmendmentStatus.DRAFT, version=amendment.version + 1
-        )
-        amendment.refresh_from_db()
-        return True
-    return False
+def return_to_draft(version: ContractVersion, user) -> Amendment | None:
+    """The circuit's ``on_voided`` hook: a party refused to sign, the amendment is a draft again, to be agreed anew
+    (its version moves on, so the agreements given lapse). None for a version that is no amendment."""
+    amendment = Amendment.objects.select_for_update().filter(version_sent=version).first()
+    if amendment is None or amendment.status != AmendmentStatus.IN_SIGNATURE:
+        return None
+    before = amendment_snapshot(amendment)
+    amendment.status = AmendmentStatus.DRAFT
+    amendment.save(update_fields=["status"])
+    return _edited(amendment, user, before, "signature refusée, retour en préparation")
 
 
 @transaction.atomic

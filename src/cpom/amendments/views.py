@@ -26,12 +26,9 @@ WRITERS = {"docx": amendment_docx, "pdf": amendment_pdf}
 
 
 def _amendment(contract, number: int) -> Amendment:
-    amendment = get_object_or_404(
+    return get_object_or_404(
         Amendment.objects.select_related("contract", "version_sent"), contract=contract, number=number
     )
-    if amendment.version_sent_id:
-        services.returned_to_draft(amendment)
-    return amendment
 
 
 def _form_refused(form, refused: services.AmendmentRefused) -> None:
