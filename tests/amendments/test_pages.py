@@ -12,6 +12,7 @@ from cpom.amendments import circuit, services
 from cpom.amendments.models import Amendment, Change, Termination
 from cpom.demo.clock import fixed_clock, moment
 from support import element, page_text, rows_of, text_of
+from support import elements as page_elements
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +51,6 @@ def test_an_amendment_is_drafted_and_changed_from_its_pages(client_for, ehpad_co
         amendment.get_absolute_url(),
         {
             "kind": "places",
-            "places-kind": "places",
             "places-version": amendment.version,
             "places-establishment": ssiad.pk,
             "places-place_field": "authorised_places",
@@ -84,7 +84,6 @@ def test_capacity_above_the_authorised_places_is_said_on_the_page_and_nothing_sa
         amendment.get_absolute_url(),
         {
             "kind": "places",
-            "places-kind": "places",
             "places-version": amendment.version,
             "places-establishment": ssiad.pk,
             "places-place_field": "installed_places",
@@ -156,3 +155,28 @@ def test_the_amendment_document_says_what_changes(client_for, ehpad_contract, us
     assert rows[1:] == [[c.label, c.old_value, c.new_value] for c in amendment.changes.all()]
     assert "Le présent avenant prend effet le 01/10/2026." in text
     assert sum(1 for p in word.paragraphs if p.text.startswith("Pour")) == 3
+
+
+def test_the_draft_offers_each_kind_of_change_that_has_something_to_change(client_for, ehpad_contract, users, on_today):
+    amendment = services.create_amendment(
+        ehpad_contract,
+        users["ehpad"],
+        {"trigger": "capacity_extension", "summary": "Extension", "effective_date": date(2026, 10, 1)},
+        today=TODAY,
+    )
+    page = client_for("ehpad").get(amendment.get_absolute_url())
+    offered = [text_of(node) for node in page_elements(page, "//details[starts-with(@data-testid, 'change-')]/summary")]
+    # Every establishment of the EHPAD's managing body is in the perimeter already: none to add.
+    assert offered == [
+        "Cible d'un indicateur",
+        "Intitulé d'un objectif",
+        "Rubrique d'une fiche objectif",
+        "Places d'un établissement",
+        "Sortie d'un établissement du périmètre",
+        "Montant d'une ligne du budget de référence",
+        "Date de fin du contrat",
+    ]
+    reader = factories.member(ehpad_contract.managing_body, Role.READ)
+    client = client_for("ehpad")
+    client.force_login(reader)
+    assert page_elements(client.get(amendment.get_absolute_url()), "//details") == []

@@ -61,7 +61,6 @@ NEW_VALUE_LABELS = {
 class ChangeForm(DsfrForm):
     """One kind of change: only that kind's fields are kept (:data:`CHANGE_FIELDS`)."""
 
-    kind = forms.CharField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput)
     indicator = forms.TypedChoiceField(label="Indicateur", coerce=int)
     due_year = forms.TypedChoiceField(label="Échéance", coerce=int, choices=DUE_YEAR_CHOICES)
@@ -82,10 +81,11 @@ class ChangeForm(DsfrForm):
     end_date = forms.DateField(label="Nouvelle date de fin", widget=DateInput())
 
     def __init__(self, amendment: Amendment, kind: str, data=None):
-        super().__init__(data, initial={"kind": kind, "version": amendment.version}, prefix=kind)
-        self.kind = kind
-        self.label = ChangeKind(kind).label
-        keep = {"kind", "version", *CHANGE_FIELDS[kind]}
+        super().__init__(data, initial={"version": amendment.version}, prefix=kind)
+        # Not « kind »: a template reads form.kind as the field of that name.
+        self.change_kind = kind
+        self.change_label = ChangeKind(kind).label
+        keep = {"version", *CHANGE_FIELDS[kind]}
         for name in list(self.fields):
             if name not in keep:
                 del self.fields[name]
@@ -128,15 +128,15 @@ class ChangeForm(DsfrForm):
     def is_available(self) -> bool:
         """A kind with nothing to choose from (no indicator, no establishment to add) is not offered."""
         return all(
-            getattr(self.fields[name], "choices", [None]) for name in self.fields if name not in ("kind", "version")
+            getattr(self.fields[name], "choices", [None]) for name in self.fields if name != "version"
         )
 
     def service_data(self) -> dict:
         """The cleaned data as :func:`cpom.amendments.services.save_change` reads it."""
-        data = dict(self.cleaned_data)
-        if self.kind == ChangeKind.SHEET_FIELD:
+        data = {name: value for name, value in self.cleaned_data.items() if name != "version"}
+        if self.change_kind == ChangeKind.SHEET_FIELD:
             data["new_value"] = data.pop("new_text")
-        if self.kind == ChangeKind.PLACES:
+        if self.change_kind == ChangeKind.PLACES:
             data["field"], data["new_value"] = data.pop("place_field"), str(data.pop("places"))
         return data
 

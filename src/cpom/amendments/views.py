@@ -106,7 +106,7 @@ def amendment_detail(request, contract, number):
         if kind not in CHANGE_FIELDS:
             raise Http404("Nature de modification inconnue.")
         bound = ChangeForm(amendment, kind, request.POST)
-        forms = [bound if f.kind == kind else f for f in forms]
+        forms = [bound if f.change_kind == kind else f for f in forms]
         if bound.is_valid():
             try:
                 change = services.save_change(
