@@ -127,9 +127,7 @@ class ChangeForm(DsfrForm):
     @property
     def is_available(self) -> bool:
         """A kind with nothing to choose from (no indicator, no establishment to add) is not offered."""
-        return all(
-            getattr(self.fields[name], "choices", [None]) for name in self.fields if name != "version"
-        )
+        return all(getattr(self.fields[name], "choices", [None]) for name in self.fields if name != "version")
 
     def service_data(self) -> dict:
         """The cleaned data as :func:`cpom.amendments.services.save_change` reads it."""
