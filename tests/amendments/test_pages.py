@@ -9,7 +9,7 @@ import factories
 from amendment_steps import TODAY, agree_all, capacity_extension, seal
 from cpom.access import Role
 from cpom.amendments import circuit, services
-from cpom.amendments.models import Amendment, Change, Termination
+from cpom.amendments.models import Amendment, Change, ChangeKind, Termination
 from cpom.demo.clock import fixed_clock, moment
 from support import element, page_text, rows_of, text_of
 from support import elements as page_elements
@@ -180,3 +180,82 @@ def test_the_draft_offers_each_kind_of_change_that_has_something_to_change(clien
     client = client_for("ehpad")
     client.force_login(reader)
     assert page_elements(client.get(amendment.get_absolute_url()), "//details") == []
+
+
+def test_a_draft_edited_meanwhile_is_not_overwritten(client_for, ehpad_contract, users, ssiad, on_today):
+    amendment = capacity_extension(ehpad_contract, users, ssiad)
+    seen = amendment.version
+    services.agree(amendment, users["ehpad"], seen)  # the agreement does not move the draft on…
+    services.save_change(
+        amendment,
+        users["cd49"],
+        ChangeKind.PLACES,
+        {"establishment": ssiad.pk, "field": "installed_places", "new_value": "44"},
+        seen,
+    )  # …an edit does
+    response = client_for("ehpad").post(
+        f"/contrats/{ehpad_contract.pk}/avenants/1/procedure/",
+        {"trigger": "capacity_extension", "summary": "Autre objet", "effective_date": "2026-10-01", "version": seen},
+    )
+    assert response.status_code == 409
+    amendment.refresh_from_db()
+    assert amendment.summary.startswith("Extension de 5 places")
+
+
+def test_the_prorogation_page_records_the_decision(client_for, ehpad_contract, on_today):
+    from cpom.objectives.negotiation import parties
+
+    client = client_for("ars")
+    page = client.get(f"/contrats/{ehpad_contract.pk}/prorogation/")
+    assert "Le contrat prend fin le 31/12/2028" in page_text(page)
+    response = client.post(
+        f"/contrats/{ehpad_contract.pk}/prorogation/",
+        {
+            "decided_on": "2026-03-02",
+            "decision": "Décision conjointe du 2 mars 2026",
+            "agreed": [p.label for p in parties(ehpad_contract)],
+        },
+    )
+    assert response.status_code == 302
+    ehpad_contract.refresh_from_db()
+    assert ehpad_contract.end_date == date(2029, 12, 31)
+    page = client.get(f"/contrats/{ehpad_contract.pk}/prorogation/")
+    assert "une seconde prorogation ne se fait que par avenant" in text_of(
+        element(page, "//*[@data-testid='blockers']")
+    )
+
+
+def test_only_the_lead_records_a_prorogation_or_prepares_the_renewal(client_for, ehpad_contract):
+    for url in ("prorogation", "renouvellement"):
+        response = client_for("ehpad").get(f"/contrats/{ehpad_contract.pk}/{url}/")
+        assert response.status_code == 403
+        assert "Seule l'autorité cheffe de file" in page_text(response)
+
+
+def test_the_renewal_page_programs_the_successor_and_its_assessment_page(client_for, ehpad_contract):
+    from cpom.contracts.models import Contract
+
+    with fixed_clock(moment(date(2027, 7, 1))):
+        response = client_for("ars").post(
+            f"/contrats/{ehpad_contract.pk}/renouvellement/",
+            {
+                "reference": "CPOM-PDL-2029-049-08",
+                "title": "CPOM tripartite de l'EHPAD Les Tilleuls (2029-2033)",
+                "duration_years": "5",
+                "establishments": [e.pk for e in ehpad_contract.establishments.all()],
+                "co_signatories": [p.authority_id for p in ehpad_contract.parties.all() if not p.is_lead],
+            },
+        )
+    assert response.status_code == 302, page_text(response)
+    successor = Contract.objects.get(reference="CPOM-PDL-2029-049-08")
+    assert response.url == successor.get_absolute_url()
+    page = client_for("ehpad").get(successor.get_absolute_url())
+    assert "Bilan du contrat précédent (CPOM-PDL-2024-049-07)" in text_of(
+        element(page, "//ul[@data-testid='contract-actions']")
+    )
+    page = client_for("ehpad").get(f"/contrats/{successor.pk}/renouvellement/bilan/")
+    assert "n'existe pas encore dans cpom" in page_text(page)
+    assert rows_of(page, "//table[@data-testid='assessment']")[1][:2] == ["Objectif", "1.1 Réduire l'absentéisme"]
+    assert "son diagnostic partagé s'ouvre au lancement" in text_of(
+        element(page, "//*[@data-testid='take-up-refusal']")
+    )

@@ -126,8 +126,9 @@ def amending(contract: Contract, user, what: str):
 
 
 def _locked(amendment: Amendment, expected_version: int | None) -> Amendment:
+    """The draft, locked, if it is still the version the user saw (no version sent back is a stale copy too)."""
     current = Amendment.objects.select_for_update().select_related("contract").get(pk=amendment.pk)
-    if expected_version is not None and current.version != expected_version:
+    if expected_version is None or current.version != expected_version:
         raise StaleAmendment
     return current
 

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cpom.contracts.models import LegalBasis
 from cpom.contracts.pages import contract_page
 from cpom.core.locking import StaleWrite
 from cpom.documents.http import document_response
@@ -238,7 +239,7 @@ def prorogation(request, contract):
             "contract": contract,
             "form": form,
             "blockers": life.prorogation_blockers(contract),
-            "bases": life.prorogation_bases(contract),
+            "bases": [LegalBasis(basis).label for basis in life.prorogation_bases(contract)],
             "prorogations": contract.prorogations.all(),
         },
         status=400 if form.errors else 200,
