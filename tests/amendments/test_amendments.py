@@ -249,3 +249,28 @@ def test_the_database_refuses_the_changes_outside_their_application(ehpad_contra
         services._apply_changes(amendment, ehpad_contract)
     ssiad.refresh_from_db()
     assert ssiad.authorised_places == 40
+
+
+def test_the_procedure_deadlines_are_computed_from_the_dates_recorded(ehpad_contract, users):
+    amendment = draft(
+        ehpad_contract,
+        users["ehpad"],
+        letter_sent_on=date(2026, 1, 12),
+        letter_presented_on=date(2026, 1, 14),
+        meeting_on=date(2026, 3, 20),
+        note_sent_on=date(2026, 3, 16),
+        effective_date=date(2026, 9, 1),
+    )
+    assert [(d.label, d.due, d.kept) for d in services.procedure_deadlines(amendment)] == [
+        (
+            "Réunion des parties (au plus tard deux mois après la première présentation de la lettre)",
+            date(2026, 3, 14),
+            False,  # met on 20 March: six days late
+        ),
+        ("Note de l'organisme gestionnaire (au moins huit jours avant la réunion)", date(2026, 3, 12), False),
+        (
+            "Signature de l'avenant (au plus tard six mois avant la mise en œuvre de l'extension)",
+            date(2026, 3, 1),
+            None,  # not signed yet
+        ),
+    ]
