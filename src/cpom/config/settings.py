@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "cpom.diagnostic",
     "cpom.objectives",
     "cpom.finance",
+    "cpom.documents",
     "cpom.api",
     "cpom.backups",
     "cpom.demo",

@@ -89,6 +89,7 @@ FROZEN = (
     Frozen("finance.ActivityForecast", "budget__contract"),
     Frozen("finance.Scenario", "budget__contract"),
     Frozen("finance.NewMeasure", "scenario__budget__contract"),
+    Frozen("documents.Drafting", "contract"),
 )
 EXEMPT = {
     "contracts.Contract": "its own triggers: frame frozen, state along the lifecycle",
