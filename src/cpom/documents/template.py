@@ -83,7 +83,7 @@ SOURCES = {
 # The data a ``bound`` choice is picked by.
 BINDINGS = {"growth_mode"}
 
-PLACEHOLDER = re.compile(r"\{(\?)?([a-z_][a-z0-9_]*)((?:\|[^{}|]*){2})?\}")
+PLACEHOLDER = re.compile(r"\{(\?)?([a-z_][a-z0-9_]*)((?:\|[^{}|]*)*)\}")
 STRAY = re.compile(r"[{}]")
 
 
@@ -348,7 +348,7 @@ def _vocabulary(parameters: dict[str, Parameter], repeat: str) -> tuple[set[str]
 def _check_text(text: str, texts: set[str], flags: set[str], prefix: str) -> None:
     for match in PLACEHOLDER.finditer(text):
         agreement, name, forms = match.group(1), match.group(2), match.group(3)
-        if agreement and not forms:
+        if agreement and forms.count("|") != 2:
             raise ValueError(f"{prefix}accord « {match.group(0)} » : il faut deux formes, {{?nom|forme 1|forme 2}}.")
         if agreement and name not in flags:
             raise ValueError(f"{prefix}accord sur une donnée inconnue « {name} ».")

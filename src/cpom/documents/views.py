@@ -156,6 +156,10 @@ def drafting_page(request, contract_):
     )
 
 
+# The page's h1 is its own title: the document's title and Titres are h2, articles h3, their parts h4.
+HTML_LEVELS = {0: 2, 1: 2, 2: 3, 3: 4}
+
+
 def html_blocks(blocks) -> list[dict]:
     """The document's blocks as the page shows them (the same text as the files, article by article)."""
     shown = []
@@ -163,7 +167,7 @@ def html_blocks(blocks) -> list[dict]:
         match block:
             case Heading():
                 shown.append(
-                    {"kind": "heading", "level": min(block.level + 2, 6), "text": block.text, "id": f"b{len(shown)}"}
+                    {"kind": "heading", "level": HTML_LEVELS[block.level], "text": block.text, "id": f"b{len(shown)}"}
                 )
             case Text():
                 shown.append({"kind": "text", "label": block.label, "text": block.text})
