@@ -80,6 +80,9 @@ def test_enumeration_finds_the_pages_and_api_routes():
         "objectives:milestone_delete",
         "documents:sheet",
         "documents:annex",
+        "documents:contract",
+        "documents:contract_file",
+        "documents:drafting",
         "contracts:party_accept",
         "contracts:party_decline",
     } <= names
