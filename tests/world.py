@@ -10,6 +10,8 @@ and two contracts taken through the lifecycle by their parties:
 - ``CPOM-PDL-2024-049-07``, the EHPAD's tripartite contract with the ARS and the department of Maine-et-Loire,
   signed with one complete objective and in force.
 
+Both are drafted by the ARS on the ARS Pays de la Loire model of 2011, its representatives named.
+
 Each establishment has five years of synthetic figures (2021-2025, computed by the engine) beside a few peers per
 category for the benchmarks, and each contract its reference budget pre-filled from the accounts. The demo's
 diagnostic, objectives and scenarios are not here: the tests that read such content make their own (``factories``),
@@ -212,6 +214,7 @@ def _contract(spec: ContractSpec, organisations, users) -> Contract:
     with fixed_clock(moment(spec.content_on)):
         factories.complete_operational_objective(contract, users)
         factories.reference_budget(contract, users[by], year, mode, rate, users["ars"])
+        factories.drafting(contract, users)
     _walk(contract, spec.after_content, users)
     contract.refresh_from_db()
     return contract
