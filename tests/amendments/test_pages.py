@@ -133,7 +133,9 @@ def test_the_history_shows_what_a_signed_amendment_changed(client_for, ehpad_con
         ["0", "Contrat", "Signée par toutes les parties"],
         ["1", "Avenant n° 1 – Extension de capacité", "Signée par toutes les parties"],
     ]
+    # The SSIAD's places, and the places the ARS's envelope covers (86 + 40 → 86 + 45).
     assert rows_of(page, "//table[@data-testid='diff']")[1:] == [
+        ["budget.envelopes[ars_am].places", "126", "131"],
         [f"perimeter[{ssiad.finess}].authorised_places", "40", "45"],
         [f"perimeter[{ssiad.finess}].installed_places", "38", "43"],
     ]
@@ -150,11 +152,35 @@ def test_the_amendment_document_says_what_changes(client_for, ehpad_contract, us
     word = Document(BytesIO(response.content))
     text = "\n".join(p.text for p in word.paragraphs)
     assert text.startswith(f"Avenant n° 1 au contrat pluriannuel d'objectifs et de moyens {ehpad_contract.reference}")
-    assert "PROJET" in text
+    assert 'string="PROJET"' in word.sections[0].header._element.xml
     rows = [[c.text for c in row.cells] for row in word.tables[0].rows]
     assert rows[1:] == [[c.label, c.old_value, c.new_value] for c in amendment.changes.all()]
     assert "Le présent avenant prend effet le 01/10/2026." in text
-    assert sum(1 for p in word.paragraphs if p.text.startswith("Pour")) == 3
+    signing = [line for p in word.paragraphs for line in p.text.split("\n") if line.startswith("Pour ")]
+    assert signing == [f"Pour {label}" for label in signatory_labels(ehpad_contract)]
+
+
+def signatory_labels(contract):
+    """The managing body first, the co-signing council, the lead authority last."""
+    parties = list(contract.parties.select_related("authority"))
+    return [
+        contract.managing_body.name,
+        *[p.authority.name for p in parties if not p.is_lead],
+        *[p.authority.name for p in parties if p.is_lead],
+    ]
+
+
+def test_the_document_sent_for_signature_prints_the_content_hash_and_no_watermark(ehpad_contract, users, ssiad):
+    from io import BytesIO
+
+    from docx import Document
+
+    amendment = agree_all(capacity_extension(ehpad_contract, users, ssiad), users)
+    version = services.send_for_signature(amendment, users["ars"], amendment.version, today=TODAY)
+    word = Document(BytesIO(bytes(version.docx)))
+    footer = "\n".join(p.text for p in word.sections[0].footer.paragraphs)
+    assert f"Empreinte SHA-256 : {version.content_sha256}" in footer
+    assert "PROJET" not in word.sections[0].header._element.xml
 
 
 def test_the_draft_offers_each_kind_of_change_that_has_something_to_change(client_for, ehpad_contract, users, on_today):

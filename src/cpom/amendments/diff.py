@@ -1,7 +1,7 @@
 """The field-by-field difference between two snapshots of a contract (two versions' canonical JSON, read back).
 
 Pure: two plain dicts in, a list of :class:`Difference` out, nothing of Django. Dicts are compared key by key; a list
-of records that carry an identity (« finess », « id », « number », « code », « reference ») is compared record by
+of records that carry an identity (« finess », « number », « code », « funder », « year »…) is compared record by
 record by that identity, so that an establishment entering the perimeter is one added record and not every later
 row shifted; any other list is compared position by position.
 """
@@ -9,7 +9,7 @@ row shifted; any other list is compared position by position.
 from dataclasses import dataclass
 from typing import Any
 
-IDENTITY_KEYS = ("finess", "id", "number", "code", "reference")
+IDENTITY_KEYS = ("finess", "id", "number", "code", "reference", "funder", "year")
 # A field absent on one side (a JSON null is a value, not an absence).
 MISSING = object()
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"

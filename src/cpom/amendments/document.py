@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from cpom.core.formatting import french_date, money
-from cpom.documents.layout import Banner, Document, Heading, Table, Text
+from cpom.documents.layout import Document, Heading, Signature, Table, Text
 from cpom.documents.pdf import to_pdf
 from cpom.documents.word import to_docx
 from cpom.objectives.negotiation import parties
@@ -32,16 +32,25 @@ def _amount(value: Decimal | None) -> str:
     return "—" if value is None else money(value)
 
 
+def _signatories(contract) -> list[tuple[str, str]]:
+    """Every party in the order they sign: the managing body, the co-signing councils, the lead authority last."""
+    leads = {p.authority_id for p in contract.parties.all() if p.is_lead}
+    body, *authorities = parties(contract)
+    ordered = [a for a in authorities if a.authority_id not in leads] + [
+        a for a in authorities if a.authority_id in leads
+    ]
+    return [("L'organisme gestionnaire", body.label)] + [
+        ("L'autorité cheffe de file" if a.authority_id in leads else "L'autorité cosignataire", a.label)
+        for a in ordered
+    ]
+
+
 def amendment_document(amendment: Amendment, preview: Preview, content_hash: str | None = None) -> Document:
     contract = amendment.contract
+    signatories = _signatories(contract)
     title = f"Avenant n° {amendment.number} au contrat pluriannuel d'objectifs et de moyens {contract.reference}"
     footer = f"Avenant n° {amendment.number} – {contract.reference}"
-    if content_hash:
-        footer += f" – Empreinte SHA-256 : {content_hash}"
-    blocks = [Heading(title, 0), Text(contract.title)]
-    if content_hash is None:
-        blocks.append(Banner("PROJET – document de travail, non signé"))
-    blocks.append(Heading("Entre les parties", 1))
+    blocks = [Heading(title, 0), Text(contract.title), Heading("Entre les parties", 1)]
     for party in parties(contract):
         blocks.append(Text(party.label))
     blocks += [
@@ -88,14 +97,18 @@ def amendment_document(amendment: Amendment, preview: Preview, content_hash: str
         ),
         Text(UNCHANGED),
         Heading("Signatures", 1),
-        Text(f"Fait en {len(parties(contract))} exemplaires originaux."),
+        Text(f"Fait en {len(signatories)} exemplaires originaux."),
     ]
-    for party in parties(contract):
-        blocks += [
-            Text(party.label, label="Pour"),
-            Text("Nom, qualité, date et signature : ………………………………………………"),
-        ]
-    return Document(title, footer, blocks)
+    blocks += [Signature(role, (f"Pour {label}", "Nom et qualité du signataire :")) for role, label in signatories]
+    # The version sent for signature prints its content's hash on every page; until then the draft says so.
+    return Document(
+        title,
+        footer,
+        blocks,
+        watermark="" if content_hash else "PROJET",
+        fingerprint=content_hash or "",
+        page_total=True,
+    )
 
 
 def amendment_docx(amendment: Amendment, preview: Preview, content_hash: str | None = None) -> bytes:
