@@ -13,6 +13,7 @@ from amendment_steps import TODAY, agree_all, capacity_extension, draft, seal, t
 from cpom.access import Role
 from cpom.amendments import life, services
 from cpom.amendments.models import Amendment, AmendmentStatus, Change, ChangeKind
+from cpom.audit.services import entries_for
 from cpom.contracts import lifecycle
 from cpom.contracts.models import State
 from cpom.registry.models import Establishment
@@ -133,6 +134,19 @@ def test_a_sealed_amendment_is_applied_through_amending_and_back(ehpad_contract,
     assert steps == [(State.AMENDING, State.IN_FORCE), (State.IN_FORCE, State.AMENDING)]
     ehpad_contract.refresh_from_db()
     assert ehpad_contract.state == State.IN_FORCE
+    journal = list(entries_for(ehpad_contract).order_by("pk").values_list("action", flat=True))
+    assert journal[-9:] == [
+        "Avenant n° 1 : préparation",
+        f"Avenant n° 1 : modification « SSIAD du Baugeois ({ssiad.finess}) : places autorisées »",
+        f"Avenant n° 1 : modification « SSIAD du Baugeois ({ssiad.finess}) : places installées »",
+        "Avenant n° 1 : modification « Budget de référence : SSIAD du Baugeois, ARS – assurance maladie, recettes du "
+        "groupe 1 »",
+        "Avenant n° 1 : accord de l'EHPAD public Les Tilleuls (version 4)",
+        "Avenant n° 1 : accord de l'ARS Pays de la Loire (version 4)",
+        "Avenant n° 1 : accord du Conseil départemental de Maine-et-Loire (version 4)",
+        "Avenant n° 1 : envoi pour signature",
+        "Avenant n° 1 : appliqué au contrat",
+    ]
 
 
 def test_the_applied_content_must_be_the_one_signed(ehpad_contract, users, ssiad):

@@ -195,3 +195,15 @@ def test_the_predecessor_assessment_is_taken_up_in_the_successor_diagnostic(ehpa
     with pytest.raises(life.LifeRefused, match="déjà repris"):
         life.take_up(successor, users["ehpad"], objective.key)
     assert Finding.objects.filter(diagnostic__contract=successor).count() == 1
+
+
+def test_the_contract_page_says_it_is_terminated_until_the_notice_ends(ehpad_contract, users, client_for):
+    from support import element, text_of
+
+    life.terminate(ehpad_contract, users["cd49"], _letter(ground=TerminationGround.ENVELOPE_CHANGE), today=TODAY)
+    page = client_for("ehpad").get(ehpad_contract.get_absolute_url())
+    assert text_of(element(page, "//*[@data-testid='contract-termination']")) == (
+        "Dénoncé par le Conseil départemental de Maine-et-Loire (modification de l'enveloppe) : en vigueur jusqu'à "
+        "la fin du préavis, le 23/08/2026. Ensuite : retour à la procédure contradictoire annuelle d'élaboration des "
+        "budgets."
+    )

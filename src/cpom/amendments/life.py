@@ -26,6 +26,7 @@ from cpom.contracts import services as contract_services
 from cpom.contracts.deadlines import add_months, default_end_date, life_rule
 from cpom.contracts.models import Contract, LegalBasis, State
 from cpom.contracts.rules import contract_side
+from cpom.core.text import the
 from cpom.diagnostic import services as diagnostic_services
 from cpom.diagnostic.models import Diagnostic, Finding, FindingLevel, Nature, Priority
 from cpom.objectives.models import Level, Objective, Status
@@ -186,7 +187,7 @@ def terminate(contract: Contract, user, data: dict, today: date | None = None) -
     record(
         user,
         contract,
-        f"Dénonciation du contrat par {side.label}",
+        f"Dénonciation du contrat par {the(side.label)}",
         None,
         {
             "motif": termination.get_ground_display(),

@@ -26,6 +26,7 @@ from cpom.contracts.rules import contract_side
 from cpom.core.formatting import money
 from cpom.core.locking import StaleWrite
 from cpom.core.numbers import read_decimal
+from cpom.core.text import of
 from cpom.finance.budget import services as budget_services
 from cpom.finance.models import BudgetLine, ReferenceBudget
 from cpom.objectives.models import DUE_YEAR_LABELS, FollowUpIndicator, Objective, ObjectiveSheet, Target
@@ -476,7 +477,7 @@ def agree(amendment: Amendment, user, expected_version: int) -> AmendmentAgreeme
     record(
         user,
         current.contract,
-        f"Avenant n° {current.number} : accord de {side.label} (version {current.version})",
+        f"Avenant n° {current.number} : accord {of(side.label)} (version {current.version})",
         None,
         amendment_snapshot(current),
     )
