@@ -99,7 +99,7 @@ def test_sending_needs_every_party_agreement(ehpad_contract, users, ssiad):
     waiting = [p.label for p in services.agreement_state(amendment) if p.agreement is None]
     assert len(waiting) == 2
     assert refused.value.reasons == [f"Accord attendu de : {', '.join(waiting)}."]
-    assert not ContractVersion.objects.filter(contract=ehpad_contract).exists()
+    assert not ContractVersion.objects.filter(contract=ehpad_contract, number=1).exists()
 
 
 def test_the_version_sent_holds_the_content_after_the_changes_and_the_contract_is_untouched(
@@ -134,8 +134,12 @@ def test_a_sealed_amendment_is_applied_through_amending_and_back(ehpad_contract,
     assert steps == [(State.AMENDING, State.IN_FORCE), (State.IN_FORCE, State.AMENDING)]
     ehpad_contract.refresh_from_db()
     assert ehpad_contract.state == State.IN_FORCE
-    journal = list(entries_for(ehpad_contract).order_by("pk").values_list("action", flat=True))
-    assert journal[-9:] == [
+    journal = [
+        action
+        for action in entries_for(ehpad_contract).order_by("pk").values_list("action", flat=True)
+        if action.startswith("Avenant n° 1 : ")
+    ]
+    assert journal == [
         "Avenant n° 1 : préparation",
         f"Avenant n° 1 : modification « SSIAD du Baugeois ({ssiad.finess}) : places autorisées »",
         f"Avenant n° 1 : modification « SSIAD du Baugeois ({ssiad.finess}) : places installées »",
