@@ -1,6 +1,6 @@
 """An amendment in a real browser: the EHPAD drafts a capacity extension of its SSIAD, every party agrees, the ARS
 sends it for signature, the three parties sign it in the circuit's order, and the history of versions shows what it
-changed (its places, 40 → 45)."""
+changed (the SSIAD's authorised places, five more)."""
 
 from datetime import timedelta
 
@@ -25,6 +25,9 @@ def _signing_pages_exist(contract_id: int) -> bool:
 def test_an_amendment_is_drafted_agreed_signed_and_the_diff_shows_what_it_changed(browser, demo_server):
     contract = Contract.objects.using(demo_server.db).get(reference=EHPAD)
     ssiad = contract.establishments.using(demo_server.db).get(category="SSIAD")
+    # The demo's contract may carry its own signed capacity extension already: this one comes after it.
+    number = contract.amendments.using(demo_server.db).count() + 1
+    before, after = str(ssiad.authorised_places), str(ssiad.authorised_places + 5)
     effective = timezone.localdate() + timedelta(days=240)
 
     # The managing body drafts the amendment and its change.
@@ -36,16 +39,16 @@ def test_an_amendment_is_drafted_agreed_signed_and_the_diff_shows_what_it_change
     page.get_by_label("Objet de l'avenant").fill("Extension de 5 places du SSIAD du Baugeois.")
     page.get_by_label("Date d'effet").fill(effective.isoformat())
     page.get_by_role("button", name="Enregistrer").click()
-    assert page.get_by_test_id("amendment-title").inner_text() == f"Avenant n° 1 au contrat {EHPAD}"
+    assert page.get_by_test_id("amendment-title").inner_text() == f"Avenant n° {number} au contrat {EHPAD}"
     places = page.get_by_test_id("change-places")
     places.locator("summary").click()
     places.get_by_label("Établissement").select_option(label=f"SSIAD du Baugeois ({ssiad.finess})")
     places.get_by_label("Places", exact=True).select_option(label="Places autorisées")
-    places.get_by_label("Nouveau nombre de places").fill("45")
+    places.get_by_label("Nouveau nombre de places").fill(after)
     places.get_by_role("button", name="Ajouter à l'avenant").click()
     change = page.get_by_test_id("changes").locator("tbody tr").first
     assert change.locator("td").nth(0).inner_text() == f"SSIAD du Baugeois ({ssiad.finess}) : places autorisées"
-    assert [change.locator("td").nth(i).inner_text() for i in (1, 2)] == ["40", "45"]
+    assert [change.locator("td").nth(i).inner_text() for i in (1, 2)] == [before, after]
     page.get_by_role("button", name="Donner l'accord de mon organisation").click()
     amendment_url = page.url
     page.close()
@@ -86,6 +89,6 @@ def test_an_amendment_is_drafted_agreed_signed_and_the_diff_shows_what_it_change
     page.get_by_role("link", name="Historique des versions du contrat").click()
     rows = page.get_by_test_id("diff").locator("tbody tr")
     changed = [[rows.nth(i).locator("td").nth(c).inner_text() for c in range(3)] for i in range(rows.count())]
-    assert any(ssiad.finess in path and (old, new) == ("40", "45") for path, old, new in changed), changed
+    assert any(ssiad.finess in path and (old, new) == (before, after) for path, old, new in changed), changed
     ssiad.refresh_from_db(using=demo_server.db)
-    assert ssiad.authorised_places == 45
+    assert ssiad.authorised_places == int(after)
