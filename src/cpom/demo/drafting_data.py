@@ -1,7 +1,10 @@
 """The demo contracts' drafting: both on the ARS Pays de la Loire model of 2011, every parameter filled by the ARS
 (lead authority) as it would before sending the contract for signature. The names are the demo's own people."""
 
+from datetime import date
+
 from cpom.contracts.models import Contract
+from cpom.demo.clock import fixed_clock, moment
 from cpom.documents import drafting
 from cpom.documents.contract import authority_code
 from cpom.documents.models import ContractModel
@@ -17,6 +20,9 @@ AUTHORITIES = {
     "CD-44": ("M.", "Yann Le Goff", "Président", "3 quai Ceineray, CS 94109 – 44041 Nantes CEDEX 1"),
     "CD-49": ("Mme", "Catherine Roussel", "Présidente", "Place Michel Debré, CS 94104 – 49941 Angers CEDEX 9"),
 }
+# When the ARS drafted each contract (the journal carries the story's dates): the EHPAD's before it was declared
+# ready for signature, the association's during its negotiation.
+DRAFTED_ON = {"association": date(2026, 10, 5), "ehpad": date(2023, 10, 16)}
 OPTIONS = {"budget-principes": True, "copil": True, "evaluation": True, "denonciation": True, "modification": True}
 
 
@@ -34,12 +40,13 @@ def load_demo_draftings(contracts: dict[str, Contract], users: dict) -> None:
             "rep_title": {code: AUTHORITIES[code][2] for code in codes},
             "authority_address": {code: AUTHORITIES[code][3] for code in codes},
         }
-        drafting.save_drafting(
-            contract,
-            users["ars"],
-            model=model,
-            choices={"procedure-contradictoire": "oui", "affectation": "libre", "budget-objet": "reconduction"},
-            options=OPTIONS,
-            parameters=parameters,
-            expected_version=None,
-        )
+        with fixed_clock(moment(DRAFTED_ON[key])):
+            drafting.save_drafting(
+                contract,
+                users["ars"],
+                model=model,
+                choices={"procedure-contradictoire": "oui", "affectation": "libre", "budget-objet": "reconduction"},
+                options=OPTIONS,
+                parameters=parameters,
+                expected_version=None,
+            )
