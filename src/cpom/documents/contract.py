@@ -69,6 +69,12 @@ def authority_code(authority) -> str:
 
 def contract_snapshot(contract: Contract) -> dict:
     """The whole content of ``contract`` as plain data; the same data always gives the same dict."""
+    return _snapshot(contract, content=True)
+
+
+def _snapshot(contract: Contract, content: bool) -> dict:
+    """Without ``content``, the diagnostic and the objectives are left out: what the drafting's parameters depend on
+    (parties, perimeter, budget) is all the readiness guard reads, on every contract page."""
     from .drafting import drafting_of
 
     parties = list(
@@ -113,8 +119,8 @@ def contract_snapshot(contract: Contract) -> dict:
             for p in parties
         ],
         "perimeter": [_establishment(e) for e in establishments],
-        "diagnostic": _diagnostic(contract),
-        **_objectives(contract),
+        "diagnostic": _diagnostic(contract) if content else None,
+        **(_objectives(contract) if content else {"strategic_objectives": [], "objectives": [], "intentions": []}),
         "budget": _budget(contract, establishments),
         "drafting": _drafting(drafting) if drafting else None,
         "context": {key: context[key] for key in sorted(context)},
@@ -550,7 +556,7 @@ def missing_parameters(contract) -> list[Blocker]:
     url = reverse("documents:drafting", kwargs={"contract_id": contract.pk})
     return [
         Blocker("drafting_parameter", f"Rédaction du contrat : « {label_} » n'est pas renseigné.", url)
-        for _, label_ in missing_from_snapshot(contract_snapshot(contract))
+        for _, label_ in missing_from_snapshot(_snapshot(contract, content=False))
     ]
 
 
