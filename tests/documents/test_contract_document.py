@@ -319,3 +319,17 @@ def test_the_national_model_renders_its_articles(association_contract, users, re
     assert "Annexe : Abrégé du dernier rapport d'évaluation externe" not in text
     for instruction in instructions_of("national-2017.toml"):
         assert instruction not in text
+
+
+def test_an_address_missing_from_the_registry_blocks_with_the_registry_page(association_contract):
+    body = association_contract.managing_body
+    body.street = body.postal_code = body.city = ""
+    body.save()
+    found = documents.missing_parameters(association_contract)
+    assert [(b.message, b.url) for b in found] == [
+        (
+            "Rédaction du contrat : « Adresse de l'organisme gestionnaire (fiche de l'organisme au registre) » "
+            "n'est pas renseigné.",
+            body.get_absolute_url(),
+        )
+    ]
