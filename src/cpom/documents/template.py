@@ -37,7 +37,6 @@ SCOPES = ("contract", "party")
 DATA_TEXTS = {
     "og_name",
     "og_address",
-    "og_article",  # « l' », « la » or « le » before the managing body's kind, unused if empty
     "period",
     "start_year",
     "end_year",
