@@ -11,6 +11,7 @@ Each figure is printed as ``bench: NAME VALUE UNIT``. Goal: under 2 s each.
 """
 
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -23,6 +24,13 @@ RUNS = 3
 
 def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="cpom-bench-document-"))
+    try:
+        measure(folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def measure(folder: Path) -> None:
     os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'cpom.sqlite3'}"
     os.environ["CPOM_VAR_DIR"] = str(folder)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cpom.config.settings")
