@@ -302,10 +302,6 @@ def _objective_finding_text(objective: Objective) -> str:
     return f"{prefix} du contrat précédent : {objective.title}"[:300]
 
 
-def _finding_text(finding: Finding) -> str:
-    return finding.text
-
-
 def _successor_texts(successor: Contract) -> set[str]:
     return set(Finding.objects.filter(diagnostic__contract=successor).values_list("text", flat=True))
 
@@ -341,7 +337,7 @@ def assessment(successor: Contract) -> list[Material]:
                 "Constat non repris en objectif",
                 finding.text,
                 f"{finding.get_nature_display()} · {where} · {finding.section}",
-                _finding_text(finding) in taken,
+                finding.text in taken,
             )
         )
     return items

@@ -23,7 +23,6 @@ from cpom.contracts import lifecycle
 from cpom.contracts.deadlines import add_months
 from cpom.contracts.models import Contract, State, Transition
 from cpom.contracts.rules import contract_side
-from cpom.core.formatting import money
 from cpom.core.locking import StaleWrite
 from cpom.core.numbers import read_decimal
 from cpom.core.text import of
@@ -771,7 +770,3 @@ def procedure_deadlines(amendment: Amendment) -> list[ProcedureDeadline]:
             )
         )
     return items
-
-
-def money_or_dash(value: Decimal | None) -> str:
-    return "—" if value is None else money(value)
