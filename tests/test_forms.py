@@ -14,6 +14,8 @@ from django import forms
 from django.test import RequestFactory
 
 import cpom
+from cpom.amendments.forms import CHANGE_FORMS
+from cpom.amendments.models import Amendment
 from cpom.contracts.views import _form_choices
 from cpom.core.numbers import grouped
 from cpom.diagnostic.services import diagnostic_for, synthesis
@@ -90,6 +92,12 @@ def build(association_contract, users):
             "spec": ContractModelSpec.from_json(ContractModel.objects.get(authority=None, code="pdl-2011").clauses),
             "parties": [("ARS-52", "ARS Pays de la Loire"), ("CD-44", "Conseil départemental de Loire-Atlantique")],
         },
+        **{
+            form.__name__: lambda data: {"amendment": Amendment(contract=contract, version=1), "data": data}
+            for form in CHANGE_FORMS.values()
+        },
+        "ProrogationForm": lambda data: {"labels": ["ARS Pays de la Loire"], "data": data},
+        "RenewalForm": lambda data: {"contract": contract, "data": data},
     }
 
     def form(cls, data=None):

@@ -20,7 +20,7 @@ from cpom.web.refusals import forbid
 from . import life, rules, services
 from .diff import diff
 from .document import amendment_docx, amendment_pdf, shown_value
-from .forms import CHANGE_FIELDS, AmendmentForm, ChangeForm, ProrogationForm, RenewalForm, TerminationForm
+from .forms import CHANGE_FORMS, AmendmentForm, ProrogationForm, RenewalForm, TerminationForm
 from .models import Amendment, AmendmentStatus, Termination
 
 WRITERS = {"docx": amendment_docx, "pdf": amendment_pdf}
@@ -99,14 +99,14 @@ def amendment_update(request, contract, number):
 def amendment_detail(request, contract, number):
     amendment = _amendment(contract, number)
     may_draft = amendment.is_draft and rules.draft_refusal(request.user, contract) is None
-    forms = [ChangeForm(amendment, kind) for kind in CHANGE_FIELDS] if may_draft else []
+    forms = [form(amendment) for form in CHANGE_FORMS.values()] if may_draft else []
     status = 200
     if request.method == "POST":
         forbid(rules.draft_refusal(request.user, contract))
         kind = request.POST.get("kind", "")
-        if kind not in CHANGE_FIELDS:
+        if kind not in CHANGE_FORMS:
             raise Http404("Nature de modification inconnue.")
-        bound = ChangeForm(amendment, kind, request.POST)
+        bound = CHANGE_FORMS[kind](amendment, request.POST)
         forms = [bound if f.change_kind == kind else f for f in forms]
         if bound.is_valid():
             try:
