@@ -21,10 +21,17 @@ EVERYONE = {"asso", "ehpad", "ars", "cd44", "cd49", "admin"}
 
 @pytest.fixture
 def association_contract(ready_association_contract, monkeypatch):
-    """The table's own checks are under test here: the objectives are complete and agreed. The conditions a later
-    stage adds to a step (register_check: a termination's notice, the application of a signed amendment) are that
-    stage's tests' subject (tests/amendments): the table is tested without them."""
-    monkeypatch.setattr(lifecycle, "_EXTRA_CHECKS", {})
+    """The table's own checks are under test here: the objectives are complete and agreed. The conditions the life of
+    the signed contract adds to its steps (register_check: a termination's notice, nobody into « amending » by hand)
+    are its own tests' subject (tests/amendments): the table is tested without them."""
+    monkeypatch.setattr(
+        lifecycle,
+        "_EXTRA_CHECKS",
+        {
+            step: [check for check in checks if not check.__module__.startswith("cpom.amendments")]
+            for step, checks in lifecycle._EXTRA_CHECKS.items()
+        },
+    )
     return ready_association_contract
 
 
