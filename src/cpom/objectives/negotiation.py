@@ -21,7 +21,7 @@ from cpom.core.locking import StaleWrite
 from cpom.core.text import the
 from cpom.registry.models import Establishment
 
-from .models import Agreement, Funding, Message, Objective, Status
+from .models import Agreement, Funding, Level, Message, Objective, Status
 from .snapshots import objective_snapshot
 
 # Action → the statuses it may start from.
@@ -68,15 +68,24 @@ def parties(contract: Contract) -> list[Party]:
     return result
 
 
+def _named(objective: Objective) -> list[Establishment]:
+    return list(objective.establishments.prefetch_related("funders"))
+
+
 def concerned_establishments(objective: Objective) -> list[Establishment]:
-    """What an objective is about: the establishments it names, else its parent's, else the whole perimeter (an
-    objective of the managing body)."""
-    for level in (objective, objective.parent):
-        if level is not None:
-            named = list(level.establishments.prefetch_related("funders"))
-            if named:
-                return named
-    return list(objective.contract.establishments.prefetch_related("funders"))
+    """What an objective is about: the establishments it names; else, for a strategic objective, those of its
+    operational objectives, for another, those its parent names; else the whole perimeter (the managing body's)."""
+    named = _named(objective)
+    if named:
+        return named
+    perimeter = list(objective.contract.establishments.prefetch_related("funders"))
+    if objective.level == Level.STRATEGIC:
+        children = list(objective.children.exclude(status=Status.REJECTED))
+        if children:
+            return list({e.pk: e for child in children for e in (_named(child) or perimeter)}.values())
+    elif objective.parent is not None:
+        return _named(objective.parent) or perimeter
+    return perimeter
 
 
 def concerns(objective: Objective, authority_id: int) -> bool:
