@@ -22,7 +22,7 @@ from cpom.finance.models import (
 )
 from cpom.finance.trajectory import services
 from cpom.registry.models import Authority, Establishment
-from support import element, elements, text_of
+from support import element, elements, rows_of, text_of
 
 AM, CD = FunderKind.ARS_HEALTH_INSURANCE, FunderKind.CD
 
@@ -84,6 +84,21 @@ def test_the_trajectory_grows_the_council_s_part_at_the_council_s_rate(fam_budge
         D("1040724.80"),
         D("1057499.30"),
         D("1074568.89"),
+    ]
+
+
+def test_the_scenario_page_shows_the_council_s_own_rates(client_for, fam_budget, users):
+    scenario = _scenario(fam_budget, users["asso"])
+    page = client_for("cd44").get(reverse("finance:trajectory_detail", args=[fam_budget.contract.pk, scenario.pk]))
+    rows = rows_of(page, "//table[@data-testid='rates']")
+    assert rows[1][0] == "Enveloppe (autorité cheffe de file)"
+    assert rows[2] == [
+        "Part du Conseil départemental de Loire-Atlantique (son propre mode d'évolution)",
+        "0\xa0%",
+        "0\xa0%",
+        "1\xa0%",
+        "1\xa0%",
+        "1\xa0%",
     ]
 
 

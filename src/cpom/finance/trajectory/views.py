@@ -138,6 +138,12 @@ def trajectory_detail(request, contract, scenario_id):
                     strict=True,
                 )
             ),
+            # The other funders' parts grow at their own rates (the budget's growth), beside the scenario's.
+            "funder_rates": [
+                (growth.authority, [numbers.rate(r) for r in run.trajectory.assumptions.funder_envelope_rates[key]])
+                for growth in scenarios.growth_by_funder(scenario.budget)
+                if (key := str(growth.authority.pk)) in run.trajectory.assumptions.funder_envelope_rates
+            ],
             "establishments": establishments,
             "contract_lines": _lines([y.sums for y in trajectory.years], trajectory.totals) + _allocation_lines(run),
             "money_chart": line_chart(
