@@ -322,7 +322,7 @@ def set_growth(
         refusal = growth_refusal(user, contract, authority)
         if refusal:
             raise BudgetRefused(refusal)
-        growth, _ = FunderGrowth.objects.select_for_update().get_or_create(
+        growth, created = FunderGrowth.objects.select_for_update().get_or_create(
             budget=current,
             authority=authority,
             defaults={"growth_rate": ZERO, "contradictory_procedure": True},
@@ -331,7 +331,7 @@ def set_growth(
             check_version(growth.version, expected_version)
         except StaleWrite:
             raise StaleBudget from None
-        before = _growth_snapshot(growth)
+        before = None if created else _growth_snapshot(growth)  # a first choice replaces no earlier one
         growth.growth_mode, growth.growth_rate, growth.zero_rate_years = mode, rate, zero_rate_years
         growth.contradictory_procedure = contradictory
         growth.bump_version("growth_mode", "growth_rate", "zero_rate_years", "contradictory_procedure")
