@@ -26,6 +26,7 @@ QUALIFIERS = {
     "extension",
     "scenario_id",
     "party_id",
+    "authority_id",
 }
 
 
@@ -136,6 +137,7 @@ def _contract_objects(contract) -> dict:
     scenario = budget.scenarios.first() or Scenario.objects.create(budget=budget, name="Scénario")
     return {
         "party_id": contract.parties.order_by("pk").last().pk,
+        "authority_id": contract.lead_authority_id,
         "section_code": section.code,
         "finding_id": finding.pk,
         "attachment_id": attachment.pk,

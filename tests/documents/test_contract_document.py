@@ -349,3 +349,22 @@ def test_the_board_deliberation_date_comes_from_the_stage_that_records_it(drafte
         "relative au contrat d'objectifs et de moyens entre Association Les Chemins de Loire et l'Agence Régionale "
         "de Santé des Pays de la Loire, pour la période de 2027 à 2031." in text
     )
+
+
+def test_each_funder_s_growth_is_printed_as_it_chose_it(drafted, users, read_docx):
+    from cpom.core.numbers import rate
+    from cpom.finance.budget import services
+    from cpom.finance.models import GrowthMode, ReferenceBudget
+
+    budget = ReferenceBudget.objects.get(contract=drafted)
+    council = users["cd44"].membership.authority
+    growth = services.growth_of(budget, council)
+    services.set_growth(
+        budget, users["cd44"], council, GrowthMode.AUTHORITY_RATE, Decimal("0.8"), 0, None, growth.version
+    )
+    growths = services.growth_by_funder(budget)
+    assert len({g.rate for g in growths}) == 2
+    text = read_docx(documents.contract_docx(documents.contract_snapshot(drafted))).text
+    for growth in growths:
+        row = f"{growth.authority.name} | {growth.label} | {rate(growth.rate)}"
+        assert row.replace("\u00a0", " ") in text.replace("\u00a0", " "), row

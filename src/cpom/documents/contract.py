@@ -281,7 +281,7 @@ def _objective(o, start_year: int) -> dict:
 def _budget(contract: Contract, establishments) -> dict | None:
     from cpom.finance.budget import services as budget
     from cpom.finance.budget.envelope import booked
-    from cpom.finance.models import FunderKind, GrowthMode, ReferenceBudget
+    from cpom.finance.models import FunderKind, ReferenceBudget
 
     reference = ReferenceBudget.objects.filter(contract=contract).first()
     if reference is None:
@@ -303,7 +303,8 @@ def _budget(contract: Contract, establishments) -> dict | None:
     envelopes = [
         {
             "funder": e.funder,
-            "funder_label": e.label,
+            # Two councils each pay their own money of the same kind: the authority names the envelope.
+            "funder_label": f"{e.label} – {e.authority.name}" if e.authority else e.label,
             "amount": str(e.amount),
             "places": e.places,
             "instalment": str(e.instalments.regular),
@@ -337,12 +338,24 @@ def _budget(contract: Contract, establishments) -> dict | None:
         }
         for p in budget.daily_prices(reference, establishments)
     ]
+    # Each funder sets the growth of its own envelope; the model's Titre 3.8 choice follows the lead's (listed first).
+    growth = [
+        {
+            "authority": g.authority.name,
+            "mode": g.mode or "",
+            "mode_label": g.label,
+            "rate": str(g.rate),
+            "zero_rate_years": g.zero_rate_years,
+            "contradictory": g.contradictory,
+        }
+        for g in budget.growth_by_funder(reference)
+    ]
+    lead = growth[0] if growth else {"mode": "", "zero_rate_years": 0}
     return {
         "base_year": reference.base_year,
-        "growth_mode": reference.growth_mode,
-        "growth_mode_label": GrowthMode(reference.growth_mode).label,
-        "growth_rate": str(reference.growth_rate),
-        "zero_rate_years": reference.zero_rate_years,
+        "growth_mode": lead["mode"],
+        "zero_rate_years": lead["zero_rate_years"],
+        "growth": growth,
         "tables": tables,
         "envelopes": envelopes,
         "daily_prices": prices,
@@ -956,9 +969,23 @@ def _growth(snapshot: dict) -> list[Block]:
     budget = snapshot["budget"]
     if not budget:
         return []
-    blocks: list[Block] = [Text(budget["growth_mode_label"], "Mode d'évolution retenu")]
-    if budget["growth_mode"] != "annual_amendment":
-        blocks.append(Text(rate(Decimal(budget["growth_rate"])), "Taux d'évolution annuel"))
+    rows = [
+        [
+            g["authority"],
+            g["mode_label"],
+            "" if g["mode"] in ("", "annual_amendment") else rate(Decimal(g["rate"])),
+            str(g["zero_rate_years"]) if g["mode"] == "zero_rate" else "",
+            {True: "oui", False: "non", None: ""}[g["contradictory"]],
+        ]
+        for g in budget["growth"]
+    ]
+    blocks: list[Block] = [
+        Table(
+            ["Financeur", "Mode d'évolution retenu", "Taux annuel", "Années à taux zéro", "Procédure contradictoire"],
+            rows,
+            (2.2, 2.6, 1, 1, 1.2),
+        )
+    ]
     for envelope in budget["envelopes"]:
         rows = [
             [
