@@ -73,9 +73,17 @@ def build_world() -> dict:
         "cd44": factories.authority(AuthorityKind.CD, "44", "Conseil départemental de Loire-Atlantique"),
         "cd49": factories.authority(AuthorityKind.CD, "49", "Conseil départemental de Maine-et-Loire"),
         "association": factories.managing_body(
-            "Association Les Chemins de Loire", city="Nantes", head_office_authorised=True
+            "Association Les Chemins de Loire",
+            city="Nantes",
+            head_office_authorised=True,
+            legal_finess=factories.finess("44"),
         ),
-        "ehpad": factories.managing_body("EHPAD public Les Tilleuls", legal_status=LegalStatus.PUBLIC, city="Baugé"),
+        "ehpad": factories.managing_body(
+            "EHPAD public Les Tilleuls",
+            legal_status=LegalStatus.PUBLIC,
+            city="Baugé",
+            legal_finess=factories.finess("49"),
+        ),
     }
     for body, specs in (("association", ASSOCIATION_ESTABLISHMENTS), ("ehpad", EHPAD_ESTABLISHMENTS)):
         for prefix, name, category, sector, audience, authorised, installed, days, city, funders in specs:

@@ -368,3 +368,20 @@ def test_each_funder_s_growth_is_printed_as_it_chose_it(drafted, users, read_doc
     for growth in growths:
         row = f"{growth.authority.name} | {growth.label} | {rate(growth.rate)}"
         assert row.replace("\u00a0", " ") in text.replace("\u00a0", " "), row
+
+
+def test_the_fiche_signaletique_names_the_legal_finess_and_its_absence_blocks(drafted, read_pdf):
+    body = drafted.managing_body
+    text = " ".join(read_pdf(documents.contract_pdf(documents.contract_snapshot(drafted))))
+    assert f"FINESS juridique : {body.legal_finess}" in re.sub(r"\s+", " ", text).replace("\u00a0", " ")
+    assert "registry_legal_finess" not in [b.rule for b in documents.missing_parameters(drafted)]
+    body.legal_finess = ""
+    body.save()
+    found = [(b.message, b.url) for b in documents.missing_parameters(drafted) if b.rule == "registry_legal_finess"]
+    assert found == [
+        (
+            "Fiche signalétique : le FINESS juridique de l'organisme gestionnaire n'est pas renseigné "
+            "(fiche de l'organisme au registre).",
+            body.get_absolute_url(),
+        )
+    ]

@@ -82,6 +82,7 @@ def _managing_bodies() -> dict[str, ManagingBody]:
         defaults=dict(
             name="Association Les Chemins de Loire",
             legal_status=LegalStatus.ASSOCIATION,
+            legal_finess=finess_with_key("44000500"),
             street="12 rue de Strasbourg",
             postal_code="44000",
             city="Nantes",
@@ -93,6 +94,7 @@ def _managing_bodies() -> dict[str, ManagingBody]:
         defaults=dict(
             name="EHPAD public Les Tilleuls",
             legal_status=LegalStatus.PUBLIC,
+            legal_finess=finess_with_key("49000800"),
             street="3 avenue de la Boissière",
             postal_code="49150",
             city="Baugé-en-Anjou",

@@ -106,6 +106,7 @@ def _snapshot(contract: Contract, content: bool) -> dict:
             "legal_status": body.legal_status,
             "legal_status_label": body.get_legal_status_display(),
             "siren": body.siren,
+            "legal_finess": body.legal_finess,
             "street": body.street,
             "postal_code": body.postal_code,
             "city": body.city,
@@ -573,7 +574,20 @@ def missing_parameters(contract) -> list[Blocker]:
     """Readiness guard: each parameter the chosen model needs and nobody filled, with the form that fills it."""
     drafting_url = reverse("documents:drafting", kwargs={"contract_id": contract.pk})
     registry_url = contract.managing_body.get_absolute_url()
-    return [
+    # The fiche signalétique names the legal entity by its FINESS (seed 004's annex): the registry must hold it.
+    legal_finess = (
+        []
+        if contract.managing_body.legal_finess
+        else [
+            Blocker(
+                "registry_legal_finess",
+                "Fiche signalétique : le FINESS juridique de l'organisme gestionnaire n'est pas renseigné "
+                "(fiche de l'organisme au registre).",
+                registry_url,
+            )
+        ]
+    )
+    return legal_finess + [
         Blocker(
             "drafting_parameter",
             f"Rédaction du contrat : « {label_} » n'est pas renseigné.",
@@ -700,6 +714,7 @@ def _perimeter(snapshot: dict) -> list[Block]:
     return [
         Text(body["name"], "Organisme gestionnaire"),
         Text(body["legal_status_label"], "Statut juridique"),
+        Text(filled(body["legal_finess"]), "FINESS juridique"),
         Text(body["siren"], "SIREN"),
         Text(filled(address), "Adresse"),
         Table(
