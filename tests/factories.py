@@ -9,7 +9,8 @@ Plain functions rather than factory_boy: the objects are few. What they cover:
   (``finding``);
 - a contract's content, made through the services as its parties make it: ``complete_operational_objective`` (an
   objective that passes every readiness rule, agreed by every party), ``reference_budget`` (pre-filled from the
-  accounts, its growth set by the lead authority), ``full_contract`` (a row in every table a signature freezes:
+  accounts, each funder setting its own growth), ``retained_scenario``, ``synthesis`` (the diagnostic's salient
+  issues and perspectives), ``full_contract`` (a row in every table a signature freezes:
   diagnostic with its documents, findings and synthesis, objectives with their priorities and negotiation, budget,
   activity, scenarios and new measures).
 
@@ -159,8 +160,8 @@ def finding(contract, text: str = "Absentéisme élevé des équipes", section_c
 
 
 def complete_operational_objective(contract, users, number_suffix="", agree=True, priorities=()):
-    """A strategic objective and an operational one that pass every readiness rule, agreed by every party; the
-    operational one answers ``priorities`` (regional priorities of the contract's authorities) when given."""
+    """A strategic objective and an operational one (about the perimeter's first establishment) that pass every
+    readiness rule, agreed by every party they concern; the operational one answers ``priorities`` (regional priorities of the contract's authorities) when given."""
     from datetime import date
 
     from cpom.objectives import negotiation, services
@@ -220,26 +221,79 @@ def complete_operational_objective(contract, users, number_suffix="", agree=True
                 u
                 for u in ("ars", "cd44", "cd49")
                 if contract.parties.filter(authority__members__user__username=u).exists()
+                and negotiation.concerns(objective, users[u].membership.authority_id)
             ]:
                 negotiation.agree(objective, users[username], objective.version)
     operational.refresh_from_db()
     return strategic, operational
 
 
-def reference_budget(contract, user, base_year: int, growth_mode: str, growth_rate, authority_user=None):
+def reference_budget(contract, user, base_year: int, growth_mode: str, growth_rate, authority_users=()):
     """The contract's reference budget as its parties make it: pre-filled by ``user`` from the accounts of
-    ``base_year``, its growth chosen by the lead authority's ``authority_user``."""
+    ``base_year``, then each of ``authority_users`` (a member of a funder: the lead, a council) sets its own
+    envelope's growth to ``growth_mode`` and ``growth_rate`` (the contradictory procedure kept where the mode asks)."""
     from decimal import Decimal
 
     from cpom.finance.budget import services
+    from cpom.finance.models import CONTRADICTORY_MODES
 
     # As the budget page does: the budget as read (unsaved before the first write), then the pre-fill against its
     # version, which creates it.
     budget = services.reference_budget(contract)
     services.prefill_from_accounts(budget, base_year, user, budget.version, accept_partial=True)
     budget = services.reference_budget(contract)
-    return services.set_growth(
-        budget, authority_user or user, growth_mode, Decimal(str(growth_rate)), 0, budget.version
+    contradictory = True if growth_mode in CONTRADICTORY_MODES else None
+    for authority_user in authority_users:
+        authority = authority_user.membership.authority
+        growth = services.growth_of(budget, authority)
+        services.set_growth(
+            budget,
+            authority_user,
+            authority,
+            growth_mode,
+            Decimal(str(growth_rate)),
+            0,
+            contradictory,
+            growth.version,
+        )
+    return budget
+
+
+def retained_scenario(budget, user, name: str = "Scénario retenu"):
+    """A trajectory scenario on the lead's growth, retained by ``user`` (a party), as the trajectory pages do."""
+    from decimal import Decimal
+
+    from cpom.finance.models import DeficitRule, SurplusRule
+    from cpom.finance.trajectory import services
+
+    scenario = services.save_scenario(
+        budget,
+        user,
+        {
+            "name": name,
+            "envelope_rates": services.default_envelope_rates(budget),
+            "expense_rates": {0: Decimal("1.4")},
+            "convergence_target": None,
+            "convergence_years": 3,
+            "surplus_rule": SurplusRule.RESERVES,
+            "deficit_rule": DeficitRule.RESERVE,
+            "opening_reserves": Decimal("0"),
+        },
+    )
+    return services.retain_scenario(scenario, user, services.fingerprint(scenario))
+
+
+def synthesis(contract, user, salient_issues: str = "L'absentéisme pèse sur la continuité des accompagnements."):
+    """The diagnostic's synthesis written by ``user``: the salient issues and the perspectives of axis 1.3."""
+    from cpom.diagnostic import services
+
+    diagnostic = services.diagnostic_for(contract)
+    return services.save_synthesis(
+        diagnostic,
+        user,
+        salient_issues,
+        {"1.3": "Stabiliser les équipes sur la durée du contrat."},
+        diagnostic.version,
     )
 
 
@@ -377,7 +431,7 @@ def full_contract(contract, users, pdf=b"%PDF-1.4\n% organigramme\n"):
     negotiation.comment(operational, lead_user, "Accord sur les cibles, à revoir au bilan à mi-parcours.")
 
     budget = ReferenceBudget.objects.filter(contract=contract).first()
-    budget = budget or reference_budget(contract, body_user, 2025, GrowthMode.REGIONAL_RATE, "1.2", lead_user)
+    budget = budget or reference_budget(contract, body_user, 2025, GrowthMode.REGIONAL_RATE, "1.2", [lead_user])
     line = budget.lines.select_related("establishment").order_by("establishment__finess").first()
     amounts = {
         (funder, side, group): amount
@@ -446,16 +500,27 @@ WORKED_EXAMPLE_LINES = [
 
 
 def worked_example_budget(contract):
-    """``contract``'s reference budget replaced by the worked example's: base year 2026, a 1,2 % growth rate, the
+    """``contract``'s reference budget replaced by the worked example's: base year 2026, every funder's 1,2 % growth, the
     lines of its IME and its MAS (the MAS's envelope is 50 000 € a place). Written with the ORM, line by line, as the
     figures of the example are given, not as a party would type them (``save_lines`` checks them per establishment);
     the contract's budget and its scenarios are deleted first."""
     from decimal import Decimal
 
-    from cpom.finance.models import BudgetLine, ReferenceBudget
+    from cpom.finance.models import BudgetLine, FunderGrowth, GrowthMode, ReferenceBudget
+    from cpom.finance.rules import funder_authorities
 
     ReferenceBudget.objects.filter(contract=contract).delete()
-    budget = ReferenceBudget.objects.create(contract=contract, base_year=2026, growth_rate=Decimal("1.2"))
+    budget = ReferenceBudget.objects.create(contract=contract, base_year=2026)
+    FunderGrowth.objects.bulk_create(
+        FunderGrowth(
+            budget=budget,
+            authority=authority,
+            growth_mode=GrowthMode.REGIONAL_RATE,
+            growth_rate=Decimal("1.2"),
+            contradictory_procedure=True,
+        )
+        for authority in funder_authorities(contract)
+    )
     by_category = {c: contract.establishments.get(category=c) for c in {c for c, *_ in WORKED_EXAMPLE_LINES}}
     BudgetLine.objects.bulk_create(
         BudgetLine(budget=budget, establishment=by_category[c], funder=f, side=s, group=g, amount=Decimal(a))

@@ -27,6 +27,7 @@ QUALIFIERS = {
     "scenario_id",
     "party_id",
     "number",
+    "authority_id",
 }
 
 
@@ -141,6 +142,7 @@ def _contract_objects(contract) -> dict:
     scenario = budget.scenarios.first() or Scenario.objects.create(budget=budget, name="Scénario")
     return {
         "party_id": contract.parties.order_by("pk").last().pk,
+        "authority_id": contract.lead_authority_id,
         "section_code": section.code,
         "finding_id": finding.pk,
         "attachment_id": attachment.pk,

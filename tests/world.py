@@ -6,7 +6,8 @@ Loire-Atlantique, a public EHPAD with two in Maine-et-Loire), the ARS and two de
 and two contracts taken through the lifecycle by their parties:
 
 - ``CPOM-PDL-2027-044-01``, the association's contract with the ARS (lead) and the department of Loire-Atlantique,
-  in negotiation, with a diagnostic holding two findings and one complete objective agreed by every party;
+  in negotiation, with a diagnostic holding two findings and its synthesis, one complete objective agreed by every
+  party, each funder's growth and a retained scenario: ready for signature;
 - ``CPOM-PDL-2024-049-07``, the EHPAD's tripartite contract with the ARS and the department of Maine-et-Loire,
   signed with one complete objective and in force.
 
@@ -72,9 +73,17 @@ def build_world() -> dict:
         "cd44": factories.authority(AuthorityKind.CD, "44", "Conseil départemental de Loire-Atlantique"),
         "cd49": factories.authority(AuthorityKind.CD, "49", "Conseil départemental de Maine-et-Loire"),
         "association": factories.managing_body(
-            "Association Les Chemins de Loire", city="Nantes", head_office_authorised=True
+            "Association Les Chemins de Loire",
+            city="Nantes",
+            head_office_authorised=True,
+            legal_finess=factories.finess("44"),
         ),
-        "ehpad": factories.managing_body("EHPAD public Les Tilleuls", legal_status=LegalStatus.PUBLIC, city="Baugé"),
+        "ehpad": factories.managing_body(
+            "EHPAD public Les Tilleuls",
+            legal_status=LegalStatus.PUBLIC,
+            city="Baugé",
+            legal_finess=factories.finess("49"),
+        ),
     }
     for body, specs in (("association", ASSOCIATION_ESTABLISHMENTS), ("ehpad", EHPAD_ESTABLISHMENTS)):
         for prefix, name, category, sector, audience, authorised, installed, days, city, funders in specs:
@@ -140,7 +149,7 @@ class ContractSpec:
     frame: dict
     before_content: list  # (state, username, date), the steps up to the negotiation
     content_on: date  # the complete objective agreed and the budget pre-filled that day
-    budget: tuple  # (username who pre-fills, base year, growth mode, growth rate)
+    budget: tuple  # (username who pre-fills and retains a scenario, base year, growth mode and rate of every funder)
     after_content: list = field(default_factory=list)
 
 
@@ -213,7 +222,10 @@ def _contract(spec: ContractSpec, organisations, users) -> Contract:
     by, year, mode, rate = spec.budget
     with fixed_clock(moment(spec.content_on)):
         factories.complete_operational_objective(contract, users)
-        factories.reference_budget(contract, users[by], year, mode, rate, users["ars"])
+        factories.synthesis(contract, users["ars"])
+        funders = [users["ars"], users[spec.co_signatory]]
+        budget = factories.reference_budget(contract, users[by], year, mode, rate, funders)
+        factories.retained_scenario(budget, users[by])
         factories.drafting(contract, users)
     _walk(contract, spec.after_content, users)
     contract.refresh_from_db()

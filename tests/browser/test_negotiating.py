@@ -16,7 +16,7 @@ def test_an_objective_is_proposed_discussed_and_agreed_by_all_three_parties(brow
     page.get_by_role("link", name="Objectifs et indicateurs").click()
     page.locator("section[data-number='1']").get_by_role("link", name="Proposer un objectif opérationnel").click()
     page.get_by_label("Objectif", exact=True).fill("Développer l'accueil séquentiel des jeunes adultes")
-    page.get_by_label("Échéance").select_option(label="N+2")
+    page.get_by_label("Échéance").select_option(label="N+2 (2029)")
     page.get_by_label("Pilotage").fill("Directeur du pôle enfance")
     page.get_by_role("button", name="Proposer").click()
     assert "est proposé aux autres parties" in page.get_by_role("status").inner_text()

@@ -349,3 +349,39 @@ def test_the_board_deliberation_date_comes_from_the_stage_that_records_it(drafte
         "relative au contrat d'objectifs et de moyens entre Association Les Chemins de Loire et l'Agence Régionale "
         "de Santé des Pays de la Loire, pour la période de 2027 à 2031." in text
     )
+
+
+def test_each_funder_s_growth_is_printed_as_it_chose_it(drafted, users, read_docx):
+    from cpom.core.numbers import rate
+    from cpom.finance.budget import services
+    from cpom.finance.models import GrowthMode, ReferenceBudget
+
+    budget = ReferenceBudget.objects.get(contract=drafted)
+    council = users["cd44"].membership.authority
+    growth = services.growth_of(budget, council)
+    services.set_growth(
+        budget, users["cd44"], council, GrowthMode.AUTHORITY_RATE, Decimal("0.8"), 0, None, growth.version
+    )
+    growths = services.growth_by_funder(budget)
+    assert len({g.rate for g in growths}) == 2
+    text = read_docx(documents.contract_docx(documents.contract_snapshot(drafted))).text
+    for growth in growths:
+        row = f"{growth.authority.name} | {growth.label} | {rate(growth.rate)}"
+        assert row.replace("\u00a0", " ") in text.replace("\u00a0", " "), row
+
+
+def test_the_fiche_signaletique_names_the_legal_finess_and_its_absence_blocks(drafted, read_pdf):
+    body = drafted.managing_body
+    text = " ".join(read_pdf(documents.contract_pdf(documents.contract_snapshot(drafted))))
+    assert f"FINESS juridique : {body.legal_finess}" in re.sub(r"\s+", " ", text).replace("\u00a0", " ")
+    assert "registry_legal_finess" not in [b.rule for b in documents.missing_parameters(drafted)]
+    body.legal_finess = ""
+    body.save()
+    found = [(b.message, b.url) for b in documents.missing_parameters(drafted) if b.rule == "registry_legal_finess"]
+    assert found == [
+        (
+            "Fiche signalétique : le FINESS juridique de l'organisme gestionnaire n'est pas renseigné "
+            "(fiche de l'organisme au registre).",
+            body.get_absolute_url(),
+        )
+    ]

@@ -31,7 +31,17 @@ def test_the_budget_lines_and_its_growth_belong_to_different_sides(users, associ
     association_contract.state = "negotiation"
     assert rules.lines_refusal(users["asso"], association_contract) is None
     assert rules.lines_refusal(users["ars"], association_contract) == rules.LINES_REFUSAL
-    assert rules.growth_refusal(users["asso"], association_contract) == rules.GROWTH_REFUSAL
+    ars, cd44 = users["ars"].membership.authority, users["cd44"].membership.authority
+    assert rules.growth_refusal(users["ars"], association_contract, ars) is None
+    assert rules.growth_refusal(users["cd44"], association_contract, cd44) is None
+    by_the_ars = "fixés par l'ARS Pays de la Loire (rôle validation) : chaque financeur décide"
+    by_the_council = "fixés par le Conseil départemental de Loire-Atlantique (rôle validation) : chaque financeur"
+    for user, funder, said in (
+        (users["asso"], ars, by_the_ars),
+        (users["cd44"], ars, by_the_ars),
+        (users["ars"], cd44, by_the_council),
+    ):
+        assert said in rules.growth_refusal(user, association_contract, funder)
     assert rules.scenario_refusal(users["asso"], association_contract) is None
 
 

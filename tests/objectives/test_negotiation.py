@@ -244,9 +244,9 @@ def test_transitions_outside_the_table_are_refused(proposal, users, action, star
 
 
 def test_a_party_admitted_after_the_agreement_still_gives_its_word(proposal, users):
-    """Agreed by the association, the ARS and the council; then the lead adds cd49, whom the association accepts."""
+    """Agreed by the association, the ARS and the council; then the registry records cd49 as a funder of the FAM
+    (competent, it takes part at once) and the lead adds it: the objective, about the whole perimeter, concerns it."""
     from cpom.contracts.parties import set_parties
-    from cpom.contracts.services import accept_party
     from cpom.objectives import readiness
 
     for username in AUTHORITIES:
@@ -255,8 +255,8 @@ def test_a_party_admitted_after_the_agreement_still_gives_its_word(proposal, use
     contract = proposal.contract
     lead = contract.parties.get(is_lead=True).authority
     cd44, cd49 = users["cd44"].membership.authority, users["cd49"].membership.authority
+    contract.establishments.get(category="FAM").funders.add(cd49)
     set_parties(contract, users["ars"], lead, [cd44, cd49])
-    accept_party(contract, contract.parties.get(authority=cd49).pk, users["asso"])
     blockers = [
         b.message
         for b in readiness.blockers(contract)

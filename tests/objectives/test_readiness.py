@@ -190,3 +190,18 @@ def test_readiness_page_lists_the_blockers_with_links(client_for, ready):
     page = client_for("cd44").get(f"/contrats/{ready.pk}/objectifs/verification/").content.decode()
     assert "1 point bloque la signature." in page
     assert f'href="{_operational(ready).get_absolute_url()}#indicateurs"' in page
+
+
+def test_the_diagnostic_s_salient_issues_and_synthesis_must_be_written(ready):
+    from cpom.diagnostic.models import AxisPerspective, Diagnostic
+
+    synthesis_url = f"/contrats/{ready.pk}/diagnostic/synthese/"
+    Diagnostic.objects.filter(contract=ready).update(salient_issues="  ")
+    assert [(b.rule, b.message, b.url) for b in readiness.blockers(ready)] == [
+        ("no_salient_issues", "Diagnostic partagé : les problématiques saillantes ne sont pas rédigées.", synthesis_url)
+    ]
+    AxisPerspective.objects.filter(diagnostic__contract=ready).update(text="")
+    assert _rules(ready) == [
+        ("no_salient_issues", "Diagnostic partagé : les problématiques saillantes ne sont pas rédigées."),
+        ("no_synthesis", "Diagnostic partagé : la synthèse n'est pas rédigée (perspectives d'aucun axe)."),
+    ]

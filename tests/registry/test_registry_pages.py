@@ -1,5 +1,7 @@
 """Registry screens: who may create and edit, and bad input that saves nothing."""
 
+from html import unescape
+
 import pytest
 from django.urls import reverse
 
@@ -155,3 +157,35 @@ def test_establishment_search_filters_as_you_type(client_for):
     body = response.content.decode()
     assert "SESSAD Estuaire" in body and "MAS Les Hauts" not in body
     assert "<html" not in body  # htmx gets the table only
+
+
+def _managing_body_post(body, **changes):
+    data = {
+        "name": body.name,
+        "legal_status": body.legal_status,
+        "siren": body.siren,
+        "legal_finess": body.legal_finess,
+        "street": body.street,
+        "postal_code": body.postal_code,
+        "city": body.city,
+        "version": body.version,
+    }
+    return {**data, **changes}
+
+
+def test_the_legal_finess_is_checked_and_held_once(client_for):
+    body = ManagingBody.objects.get(name="Association Les Chemins de Loire")
+    other = ManagingBody.objects.get(name__startswith="EHPAD")
+    url = reverse("registry:managing_body_update", kwargs={"managing_body_id": body.pk})
+    before = body.legal_finess
+    wrong_key = body.legal_finess[:8] + str((int(body.legal_finess[8]) + 1) % 10)
+    page = client_for("asso").post(url, _managing_body_post(body, legal_finess=wrong_key)).content.decode()
+    assert f"Le numéro FINESS « {wrong_key} » est invalide" in unescape(page)
+    page = client_for("asso").post(url, _managing_body_post(body, legal_finess=other.legal_finess)).content.decode()
+    assert "Un organisme gestionnaire porte déjà ce FINESS juridique." in unescape(page)
+    body.refresh_from_db()
+    assert body.legal_finess == before
+    new = finess_with_key("44000999")
+    client_for("asso").post(url, _managing_body_post(body, legal_finess=new))
+    body.refresh_from_db()
+    assert body.legal_finess == new

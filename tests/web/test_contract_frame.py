@@ -16,6 +16,7 @@ STAGE_PAGES = [
     ("contracts:indicators", "Indicateurs"),
     ("finance:budget_detail", "Moyens"),
     ("finance:trajectory_list", "Trajectoire"),
+    ("documents:contract", "Texte du contrat"),
 ]
 
 

@@ -4,11 +4,12 @@ from django.db.models.signals import post_migrate
 FREEZE_MIGRATION = ("contracts", "0004_signature_freezes_content")
 
 
-def reinstall_freeze(sender, using, plan=None, **kwargs):
+def reinstall_freeze(sender, using, plan=None, apps=None, **kwargs):
     """After every migrate, the triggers are put back as cpom.contracts.freeze writes them today.
 
     SQLite rebuilds a table to alter it (a column added with a default, say), and the rebuilt table has lost its
-    triggers: without this, a later migration of a frozen table would silently unfreeze it.
+    triggers: without this, a later migration of a frozen table would silently unfreeze it. The models are those of
+    the migrated state (``apps``): migrated back before a frozen table exists, its trigger is not written.
     """
     from django.db import connections
     from django.db.migrations.recorder import MigrationRecorder
@@ -24,7 +25,7 @@ def reinstall_freeze(sender, using, plan=None, **kwargs):
         .exists()
     ):
         return  # migrated back before the freeze: leave the database without it
-    freeze.install(connection)
+    freeze.install(connection, apps)
 
 
 class ContractsConfig(AppConfig):

@@ -7,7 +7,7 @@ database (admin, shell, raw SQL, a future bug):
   recorded beforehand in its history (the last transition says from where to where);
 - once signed, its frame cannot change and it cannot be deleted;
 - every row of what the signature covers (perimeter, parties, diagnostic, objectives and their fiches, indicators,
-  targets, milestones, negotiation, reference budget, activity, scenarios) is frozen while its contract is signed;
+  targets, milestones, negotiation, reference budget, growth of each funder, activity, scenarios) is frozen while its contract is signed;
 - the establishments of a contract in force keep their FINESS, category, places, managing body and funders;
 - the history of transitions and the audit journal are append-only;
 - a version sent for signature never changes its content, a sealed version does not change at all, no version is
@@ -95,6 +95,7 @@ FROZEN = (
     Frozen("objectives.Agreement", "objective__contract"),
     Frozen("objectives.Message", "objective__contract"),
     Frozen("finance.ReferenceBudget", "contract"),
+    Frozen("finance.FunderGrowth", "budget__contract"),
     Frozen("finance.BudgetLine", "budget__contract"),
     Frozen("finance.ActivityForecast", "budget__contract"),
     Frozen("finance.Scenario", "budget__contract"),

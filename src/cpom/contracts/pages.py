@@ -33,6 +33,7 @@ STAGES = (
     Stage("indicators", "Indicateurs", "contracts:indicators"),
     Stage("budget", "Moyens", "finance:budget_detail"),
     Stage("trajectory", "Trajectoire", "finance:trajectory_list"),
+    Stage("document", "Texte du contrat", "documents:contract"),
 )
 STAGE_CODES = {stage.code: stage for stage in STAGES}
 

@@ -1,8 +1,8 @@
 """The demo contracts' content: shared diagnostic, findings, territorial priorities and negotiated objectives.
 
 The association's contract (in negotiation) tells the method end to end: findings with their
-causes and evidence, objectives answering them, eight objectives agreed by the three parties,
-two still discussed, one just proposed by the ARS, one kept as a fiche d'intention, and exactly
+causes and evidence, objectives answering them, eight objectives agreed by the parties they
+concern (the council of Loire-Atlantique where it funds an establishment), two still discussed, one just proposed by the ARS, one kept as a fiche d'intention, and exactly
 one content problem left for the readiness check (a target « à préciser »). The EHPAD's
 contract (in force since 2024) is short and complete.
 
@@ -1094,7 +1094,6 @@ jeunes de 16 ans et plus à chaque dialogue de gestion.""",
         ),
         agreements=(
             ("ars", D(2026, 10, 6), None),
-            ("cd44", D(2026, 10, 12), None),
             ("association", D(2026, 10, 15), None),
         ),
     ),
@@ -1148,7 +1147,6 @@ jeunes de 16 ans et plus à chaque dialogue de gestion.""",
         agreements=(
             ("association", D(2026, 10, 1), None),
             ("ars", D(2026, 10, 7), None),
-            ("cd44", D(2026, 10, 8), None),
         ),
     ),
     ObjectiveSpec(
@@ -1303,7 +1301,6 @@ l'ARS auront arrêté la rédaction.""",
         agreements=(
             ("association", D(2026, 10, 1), None),
             ("ars", D(2026, 10, 7), None),
-            ("cd44", D(2026, 10, 8), None),
         ),
     ),
     ObjectiveSpec(
@@ -1589,7 +1586,6 @@ L'ARS propose de suivre aussi le taux de rotation des personnels, qui dépasse l
         agreements=(
             ("association", D(2026, 10, 2), None),
             ("ars", D(2026, 10, 7), None),
-            ("cd44", D(2026, 10, 8), None),
         ),
     ),
     ObjectiveSpec(
@@ -1718,7 +1714,6 @@ Accord de l'ARS sur le principe et le calendrier. Le démarrage de la tranche 1 
         agreements=(
             ("association", D(2026, 10, 21), None),
             ("ars", D(2026, 10, 29), None),
-            ("cd44", D(2026, 10, 30), None),
         ),
     ),
     ObjectiveSpec(
@@ -2184,7 +2179,7 @@ EHPAD_OPERATIONAL = (
                 source="Logiciel de planification du SSIAD",
             ),
         ),
-        agreements=(("ars", D(2023, 9, 12), None), ("ehpad", D(2023, 9, 19), None), ("cd49", D(2023, 10, 3), None)),
+        agreements=(("ars", D(2023, 9, 12), None), ("ehpad", D(2023, 9, 19), None)),
     ),
     ObjectiveSpec(
         "2.1",

@@ -1,8 +1,10 @@
 """The demo contracts' reference budgets, pre-filled from the demo's synthetic account balances.
 
-The association's contract (in negotiation) takes its 2025 accounts, the latest closed year, with the regional
-rate of 1,2 %; the EHPAD's contract (in force since 2024) took its 2023 accounts, with a rate set by the
-authority. Forecast days come from the synthetic « journées prévues » of the base year.
+The association's contract (in negotiation) takes its 2025 accounts, the latest closed year; the ARS applies the
+regional rate of 1,2 % (the yearly tariff still under the contradictory procedure), the council of Loire-Atlantique
+its own rate of 0,8 %. The EHPAD's contract (in force since 2024) took its 2023 accounts, with a rate set by each
+authority: 1,5 % for the ARS, 1 % for the council of Maine-et-Loire. Forecast days come from the synthetic
+« journées prévues » of the base year.
 
 Rows are written with the ORM, not through the services (which need a user), but they are the ones the pre-fill
 would write. Every call gives the same budgets (idempotent): the budget is found by its contract and updated in
@@ -17,22 +19,42 @@ from django.db import transaction
 
 from cpom.contracts.models import Contract
 from cpom.finance.budget.services import PER_DAY_CATEGORIES, plan_prefill
-from cpom.finance.models import ActivityForecast, BudgetLine, GrowthMode, ReferenceBudget
+from cpom.finance.models import ActivityForecast, BudgetLine, FunderGrowth, GrowthMode, ReferenceBudget
+from cpom.finance.rules import funder_authorities
 from cpom.indicators.models import DataValue
+from cpom.registry.models import AuthorityKind
 
 FORECAST_ELEMENT = "journees_prevues"
 
 
 @dataclass(frozen=True)
+class DemoGrowth:
+    mode: str
+    rate: Decimal
+    contradictory: bool | None = None  # asked by the zero and regional rates only
+
+
+@dataclass(frozen=True)
 class DemoBudget:
     base_year: int
-    growth_mode: str
-    growth_rate: Decimal
+    growths: dict[str, DemoGrowth]  # by the funder's kind of authority: each funder sets its own
 
 
 DEMO_BUDGETS = {
-    "association": DemoBudget(2025, GrowthMode.REGIONAL_RATE, Decimal("1.2")),
-    "ehpad": DemoBudget(2023, GrowthMode.AUTHORITY_RATE, Decimal("1.5")),
+    "association": DemoBudget(
+        2025,
+        {
+            AuthorityKind.ARS: DemoGrowth(GrowthMode.REGIONAL_RATE, Decimal("1.2"), True),
+            AuthorityKind.CD: DemoGrowth(GrowthMode.AUTHORITY_RATE, Decimal("0.8")),
+        },
+    ),
+    "ehpad": DemoBudget(
+        2023,
+        {
+            AuthorityKind.ARS: DemoGrowth(GrowthMode.AUTHORITY_RATE, Decimal("1.5")),
+            AuthorityKind.CD: DemoGrowth(GrowthMode.AUTHORITY_RATE, Decimal("1.0")),
+        },
+    ),
 }
 
 
@@ -52,14 +74,21 @@ def _load(contract: Contract, spec: DemoBudget) -> None:
         raise ValueError(f"Démonstration, comptes {spec.base_year} de {contract.reference} : {' '.join(plan.problems)}")
     budget, _ = ReferenceBudget.objects.update_or_create(
         contract=contract,
-        defaults={
-            "base_year": spec.base_year,
-            "growth_mode": spec.growth_mode,
-            "growth_rate": spec.growth_rate,
-            "zero_rate_years": 0,
-            "version": 1,
-        },
+        defaults={"base_year": spec.base_year, "version": 1},
     )
+    for authority in funder_authorities(contract):
+        growth = spec.growths[authority.kind]
+        FunderGrowth.objects.update_or_create(
+            budget=budget,
+            authority=authority,
+            defaults={
+                "growth_mode": growth.mode,
+                "growth_rate": growth.rate,
+                "zero_rate_years": 0,
+                "contradictory_procedure": growth.contradictory,
+                "version": 1,
+            },
+        )
     budget.lines.all().delete()
     BudgetLine.objects.bulk_create(
         BudgetLine(budget=budget, establishment_id=e, funder=f, side=s, group=g, amount=a)

@@ -1,4 +1,5 @@
-"""The demo's trajectory scenarios for the association's contract: three sets of assumptions to compare side by side.
+"""The demo's trajectory scenarios: for the association's contract three sets of assumptions to compare side by side,
+none retained yet (the negotiation goes on); for the EHPAD's, the one it was signed on, retained.
 
 They start from the contract's reference budget (loaded before them) and take their new measures from the demo's
 fiches objectifs, as a user would with « Importer les mesures nouvelles des fiches objectifs », then set aside, as
@@ -71,3 +72,29 @@ def load_demo_scenarios(contract: Contract) -> list[Scenario]:
         scenario.measures.filter(objective__theme__in=INVESTMENT_THEMES).delete()
         scenarios.append(scenario)
     return scenarios
+
+
+EHPAD_SCENARIO = {
+    "name": "Taux de l'autorité 1,5 %",
+    "envelope_rates": {"0": "1.5"},
+    "expense_rates": GVT,
+    "opening_reserves": Decimal("40000.00"),
+    "convergence_target": None,
+    "convergence_years": 3,
+    "surplus_rule": SurplusRule.RESERVES,
+    "deficit_rule": DeficitRule.RESERVE,
+    "retained": True,
+}
+
+
+@transaction.atomic
+def load_demo_retained_scenario(contract: Contract) -> Scenario | None:
+    """The EHPAD's retained scenario, before its signature (the readiness check asks for one); a signed contract's
+    scenarios are frozen and left as they are."""
+    budget = ReferenceBudget.objects.filter(contract=contract).first()
+    if budget is None or Contract.objects.get(pk=contract.pk).is_signed:
+        return None
+    spec = dict(EHPAD_SCENARIO)
+    name = spec.pop("name")
+    scenario, _ = Scenario.objects.update_or_create(budget=budget, name=name, defaults=spec)
+    return scenario

@@ -21,7 +21,7 @@ from cpom.demo.clock import fixed_clock, moment
 from cpom.demo.contract_content import load_contract_content
 from cpom.demo.drafting_data import load_demo_draftings
 from cpom.demo.finance_data import load_demo_budgets
-from cpom.demo.finance_scenarios import load_demo_scenarios
+from cpom.demo.finance_scenarios import load_demo_retained_scenario, load_demo_scenarios
 from cpom.demo.indicator_data import load_demo_indicators
 from cpom.demo.story import Story, read_stories
 from cpom.diagnostic.frames import load_template
@@ -82,6 +82,7 @@ def _managing_bodies() -> dict[str, ManagingBody]:
         defaults=dict(
             name="Association Les Chemins de Loire",
             legal_status=LegalStatus.ASSOCIATION,
+            legal_finess=finess_with_key("44000500"),
             street="12 rue de Strasbourg",
             postal_code="44000",
             city="Nantes",
@@ -93,6 +94,7 @@ def _managing_bodies() -> dict[str, ManagingBody]:
         defaults=dict(
             name="EHPAD public Les Tilleuls",
             legal_status=LegalStatus.PUBLIC,
+            legal_finess=finess_with_key("49000800"),
             street="3 avenue de la Boissière",
             postal_code="49150",
             city="Baugé-en-Anjou",
@@ -271,9 +273,10 @@ def load_demo(indicators: bool = True) -> dict:
     # After the figures: the objectives' baselines come from the computed indicators when there are some.
     contracts = {"association": association_contract, "ehpad": ehpad_contract}
     load_contract_content(contracts, users, authorities)
-    # The reference budgets are pre-filled from the accounts above; the scenarios build on the association's budget.
+    # The reference budgets are pre-filled from the accounts above; the scenarios build on them.
     load_demo_budgets(contracts)
     load_demo_scenarios(association_contract)
+    load_demo_retained_scenario(ehpad_contract)
     # The ARS drafts both contracts on its model: the document's parameters are part of what signature needs.
     load_demo_draftings(contracts, users)
     # The steps after the content (the EHPAD's signature) come last, as the parties did: from here the database

@@ -106,6 +106,7 @@ def _snapshot(contract: Contract, content: bool) -> dict:
             "legal_status": body.legal_status,
             "legal_status_label": body.get_legal_status_display(),
             "siren": body.siren,
+            "legal_finess": body.legal_finess,
             "street": body.street,
             "postal_code": body.postal_code,
             "city": body.city,
@@ -281,7 +282,7 @@ def _objective(o, start_year: int) -> dict:
 def _budget(contract: Contract, establishments) -> dict | None:
     from cpom.finance.budget import services as budget
     from cpom.finance.budget.envelope import booked
-    from cpom.finance.models import FunderKind, GrowthMode, ReferenceBudget
+    from cpom.finance.models import FunderKind, ReferenceBudget
 
     reference = ReferenceBudget.objects.filter(contract=contract).first()
     if reference is None:
@@ -303,7 +304,8 @@ def _budget(contract: Contract, establishments) -> dict | None:
     envelopes = [
         {
             "funder": e.funder,
-            "funder_label": e.label,
+            # Two councils each pay their own money of the same kind: the authority names the envelope.
+            "funder_label": f"{e.label} – {e.authority.name}" if e.authority else e.label,
             "amount": str(e.amount),
             "places": e.places,
             "instalment": str(e.instalments.regular),
@@ -337,12 +339,24 @@ def _budget(contract: Contract, establishments) -> dict | None:
         }
         for p in budget.daily_prices(reference, establishments)
     ]
+    # Each funder sets the growth of its own envelope; the model's Titre 3.8 choice follows the lead's (listed first).
+    growth = [
+        {
+            "authority": g.authority.name,
+            "mode": g.mode or "",
+            "mode_label": g.label,
+            "rate": str(g.rate),
+            "zero_rate_years": g.zero_rate_years,
+            "contradictory": g.contradictory,
+        }
+        for g in budget.growth_by_funder(reference)
+    ]
+    lead = growth[0] if growth else {"mode": "", "zero_rate_years": 0}
     return {
         "base_year": reference.base_year,
-        "growth_mode": reference.growth_mode,
-        "growth_mode_label": GrowthMode(reference.growth_mode).label,
-        "growth_rate": str(reference.growth_rate),
-        "zero_rate_years": reference.zero_rate_years,
+        "growth_mode": lead["mode"],
+        "zero_rate_years": lead["zero_rate_years"],
+        "growth": growth,
         "tables": tables,
         "envelopes": envelopes,
         "daily_prices": prices,
@@ -560,7 +574,20 @@ def missing_parameters(contract) -> list[Blocker]:
     """Readiness guard: each parameter the chosen model needs and nobody filled, with the form that fills it."""
     drafting_url = reverse("documents:drafting", kwargs={"contract_id": contract.pk})
     registry_url = contract.managing_body.get_absolute_url()
-    return [
+    # The fiche signalétique names the legal entity by its FINESS (seed 004's annex): the registry must hold it.
+    legal_finess = (
+        []
+        if contract.managing_body.legal_finess
+        else [
+            Blocker(
+                "registry_legal_finess",
+                "Fiche signalétique : le FINESS juridique de l'organisme gestionnaire n'est pas renseigné "
+                "(fiche de l'organisme au registre).",
+                registry_url,
+            )
+        ]
+    )
+    return legal_finess + [
         Blocker(
             "drafting_parameter",
             f"Rédaction du contrat : « {label_} » n'est pas renseigné.",
@@ -687,6 +714,7 @@ def _perimeter(snapshot: dict) -> list[Block]:
     return [
         Text(body["name"], "Organisme gestionnaire"),
         Text(body["legal_status_label"], "Statut juridique"),
+        Text(filled(body["legal_finess"]), "FINESS juridique"),
         Text(body["siren"], "SIREN"),
         Text(filled(address), "Adresse"),
         Table(
@@ -956,9 +984,23 @@ def _growth(snapshot: dict) -> list[Block]:
     budget = snapshot["budget"]
     if not budget:
         return []
-    blocks: list[Block] = [Text(budget["growth_mode_label"], "Mode d'évolution retenu")]
-    if budget["growth_mode"] != "annual_amendment":
-        blocks.append(Text(rate(Decimal(budget["growth_rate"])), "Taux d'évolution annuel"))
+    rows = [
+        [
+            g["authority"],
+            g["mode_label"],
+            "" if g["mode"] in ("", "annual_amendment") else rate(Decimal(g["rate"])),
+            str(g["zero_rate_years"]) if g["mode"] == "zero_rate" else "",
+            {True: "oui", False: "non", None: ""}[g["contradictory"]],
+        ]
+        for g in budget["growth"]
+    ]
+    blocks: list[Block] = [
+        Table(
+            ["Financeur", "Mode d'évolution retenu", "Taux annuel", "Années à taux zéro", "Procédure contradictoire"],
+            rows,
+            (2.2, 2.6, 1, 1, 1.2),
+        )
+    ]
     for envelope in budget["envelopes"]:
         rows = [
             [

@@ -59,7 +59,7 @@ def _parties(contract_) -> list[tuple[str, str]]:
     ]
 
 
-@contract_page("contract")
+@contract_page("document")
 def contract_text(request, contract_):
     """The contract article by article, from the same blocks as the Word and PDF files, and what is missing."""
     snapshot = contract.current_snapshot(contract_)
@@ -78,7 +78,7 @@ def contract_text(request, contract_):
     )
 
 
-@contract_page("contract")
+@contract_page("document")
 def contract_file(request, contract_, extension):
     snapshot = contract.current_snapshot(contract_)
     data = CONTRACT_WRITERS[extension](snapshot, draft=not contract_.is_signed)
@@ -98,7 +98,7 @@ def drafting_refusal(user, contract_) -> str | None:
     return None
 
 
-@contract_page("contract")
+@contract_page("document")
 def drafting_page(request, contract_):
     """The lead authority picks the model and fills its choices and parameters; the others read them."""
     current = drafting.drafting_of(contract_)

@@ -112,11 +112,35 @@ class GrowthMode(models.TextChoices):
     REGIONAL_RATE = "regional_rate", "Taux d'évolution régional (taux directeur)"
 
 
+# The modes after which the model contract asks whether the yearly tariff goes through the contradictory procedure
+# (Titre 3.8, options 2 and 4: « préciser si la fixation annuelle du tarif est soumise ou non à la procédure
+# contradictoire »); the other two leave the question unasked.
+CONTRADICTORY_MODES = (GrowthMode.ZERO_RATE, GrowthMode.REGIONAL_RATE)
+
+
 class ReferenceBudget(VersionedModel):
     """The contract's reference budget: expenses and income by functional group, per establishment and funder."""
 
     contract = models.OneToOneField(Contract, on_delete=models.CASCADE, related_name="reference_budget")
     base_year = models.PositiveSmallIntegerField("exercice de référence")
+
+    class Meta:
+        verbose_name = "budget de référence"
+        verbose_name_plural = "budgets de référence"
+
+    def __str__(self) -> str:
+        return f"Budget de référence {self.base_year} – {self.contract.reference}"
+
+
+class FunderGrowth(VersionedModel):
+    """How one funding authority's envelope evolves (Titre 3.8 of the model contract): each funder chooses its own.
+
+    An ARS and a council fix their rates apart (the council's own vote of its budget), so the contract carries one
+    choice per funding authority, made by that authority's members.
+    """
+
+    budget = models.ForeignKey(ReferenceBudget, on_delete=models.CASCADE, related_name="growths")
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+", verbose_name="financeur")
     growth_mode = models.CharField(
         "mode d'évolution", max_length=20, choices=GrowthMode.choices, default=GrowthMode.REGIONAL_RATE
     )
@@ -124,17 +148,26 @@ class ReferenceBudget(VersionedModel):
     zero_rate_years = models.PositiveSmallIntegerField(
         "années à taux zéro", default=0, validators=[MaxValueValidator(5)]
     )
+    # None where the mode does not ask the question (see CONTRADICTORY_MODES).
+    contradictory_procedure = models.BooleanField("tarif soumis à la procédure contradictoire", null=True)
 
     class Meta:
-        verbose_name = "budget de référence"
-        verbose_name_plural = "budgets de référence"
+        verbose_name = "évolution de la dotation d'un financeur"
+        verbose_name_plural = "évolutions de la dotation par financeur"
+        ordering = ["budget", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(zero_rate_years__lte=5), name="budget_zero_rate_years_max_5"),
-            models.CheckConstraint(condition=Q(growth_rate__gt=-100), name="budget_growth_rate_above_minus_100"),
+            models.UniqueConstraint(fields=["budget", "authority"], name="growth_once_per_funder"),
+            models.CheckConstraint(condition=Q(zero_rate_years__lte=5), name="growth_zero_rate_years_max_5"),
+            models.CheckConstraint(condition=Q(growth_rate__gt=-100), name="growth_rate_above_minus_100"),
+            models.CheckConstraint(
+                condition=Q(growth_mode__in=CONTRADICTORY_MODES, contradictory_procedure__isnull=False)
+                | (~Q(growth_mode__in=CONTRADICTORY_MODES) & Q(contradictory_procedure__isnull=True)),
+                name="growth_contradictory_asked_by_its_modes",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"Budget de référence {self.base_year} – {self.contract.reference}"
+        return f"Évolution de la dotation – {self.authority}"
 
 
 class BudgetLine(models.Model):
@@ -215,6 +248,8 @@ class Scenario(models.Model):
         "affectation des déficits", max_length=14, choices=DeficitRule.choices, default=DeficitRule.RESERVE
     )
     opening_reserves = models.DecimalField("réserves au début du contrat (€)", **MONEY, default=0)
+    # The scenario the parties retain: the trajectory the contract is signed on (one per budget at most).
+    retained = models.BooleanField("scénario retenu", default=False)
 
     class Meta:
         verbose_name = "scénario de trajectoire"
@@ -222,6 +257,9 @@ class Scenario(models.Model):
         ordering = ["budget", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["budget", "name"], name="scenario_name_unique"),
+            models.UniqueConstraint(
+                fields=["budget"], condition=Q(retained=True), name="scenario_one_retained_per_budget"
+            ),
             models.CheckConstraint(
                 condition=Q(convergence_years__gte=1, convergence_years__lte=5),
                 name="scenario_convergence_1_to_5_years",

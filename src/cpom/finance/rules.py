@@ -9,7 +9,8 @@ from django.db.models import QuerySet
 from cpom.access import Role, Side, membership_of
 from cpom.contracts.models import Contract
 from cpom.contracts.rules import can_contribute, contract_side
-from cpom.registry.models import AuthorityKind, Establishment
+from cpom.core.text import the
+from cpom.registry.models import Authority, AuthorityKind, Establishment
 from cpom.registry.rules import can_edit_establishment
 
 IMPORT_REFUSAL = (
@@ -18,7 +19,6 @@ IMPORT_REFUSAL = (
 )
 MEAN_COSTS_REFUSAL = "Seules l'équipe de la plateforme et les ARS (rôle validation) saisissent les coûts moyens."
 LINES_REFUSAL = "Seul l'organisme gestionnaire (rôle contribution ou plus) propose les lignes du budget de référence."
-GROWTH_REFUSAL = "Seule l'autorité cheffe de file (rôle validation) fixe le mode et le taux d'évolution de la dotation."
 SCENARIO_REFUSAL = (
     "Seules les parties au contrat (rôle contribution) modifient les scénarios, et seulement avant signature."
 )
@@ -89,13 +89,40 @@ def lines_refusal(user, contract: Contract) -> str | None:
     return _budget_state_refusal(contract)
 
 
-def growth_refusal(user, contract: Contract) -> str | None:
-    """Why ``user`` may not set the growth mode and rate now; None when they may."""
+def funder_authorities(contract: Contract) -> list[Authority]:
+    """The authorities whose envelope the budget holds, each of which sets its own growth: the lead, then every other
+    admitted authority party that funds an establishment of the perimeter (a party that funds none has no envelope)."""
+    parties = [p for p in contract.parties.select_related("authority").order_by("-is_lead", "pk") if p.is_admitted]
+    funding = set(contract.establishments.values_list("funders", flat=True).exclude(funders=None))
+    return [p.authority for p in parties if p.is_lead or p.authority_id in funding]
+
+
+def growth_refusal(user, contract: Contract, authority: Authority) -> str | None:
+    """Why ``user`` may not set how ``authority``'s envelope grows now; None when they may.
+
+    Each funder decides for its own money: only its members with the validation role, never another party (the lead
+    does not set a council's rate, nor a council the ARS's).
+    """
+    if authority not in funder_authorities(contract):
+        return (
+            f"Aucun établissement du contrat n'est financé par {the(str(authority))} : "
+            "pas de dotation dont fixer l'évolution."
+        )
     side = contract_side(user, contract)
-    lead = side is not None and side.authority_id is not None and side.authority_id == contract.lead_authority_id
-    if not lead or not membership_of(user).has_role(Role.VALIDATE):
-        return GROWTH_REFUSAL
+    if side is None or side.authority_id != authority.pk or not membership_of(user).has_role(Role.VALIDATE):
+        return (
+            f"Le mode et le taux d'évolution de cette dotation sont fixés par {the(str(authority))} (rôle "
+            "validation) : chaque financeur décide de l'évolution de ses propres crédits."
+        )
     return _budget_state_refusal(contract)
+
+
+def own_funder(user, contract: Contract) -> Authority | None:
+    """The funder ``user`` speaks for on this contract, if any: whose growth the budget page offers them to set."""
+    side = contract_side(user, contract)
+    if side is None or side.authority_id is None:
+        return None
+    return next((a for a in funder_authorities(contract) if a.pk == side.authority_id), None)
 
 
 def scenario_refusal(user, contract: Contract) -> str | None:

@@ -1,6 +1,6 @@
 """The objectives' tags and filters of the template library (``{% load cpom %}``)."""
 
-from cpom.objectives.models import DUE_YEAR_LABELS
+from cpom.objectives.models import DUE_YEAR_LABELS, due_year_in_calendar
 from cpom.web.templatetags.cpom import register
 
 STATUS_BADGES = {
@@ -24,5 +24,6 @@ def target_for(indicator, due_year):
 
 
 @register.filter
-def due_label(due_year):
-    return DUE_YEAR_LABELS[due_year]
+def due_label(due_year, contract=None):
+    """« N+2 », or « N+2 (2029) » given the contract: the calendar year beside the contract year."""
+    return DUE_YEAR_LABELS[due_year] if contract is None else due_year_in_calendar(due_year, contract)

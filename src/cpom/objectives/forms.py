@@ -5,7 +5,15 @@ from cpom.indicators.models import Indicator, ValueType
 from cpom.web.forms import DateInput, DsfrForm, DsfrModelForm, MoneyField
 from cpom.web.inputs import MESSAGE, years_around_today
 
-from .models import DUE_YEAR_LABELS, FollowUpIndicator, Level, Milestone, Objective, ObjectiveSheet, RegionalPriority
+from .models import (
+    FollowUpIndicator,
+    Level,
+    Milestone,
+    Objective,
+    ObjectiveSheet,
+    RegionalPriority,
+    due_year_in_calendar,
+)
 from .services import INDICATOR_FIELDS, check_within_contract
 from .snapshots import SHEET_FIELDS
 from .values import ValueRefused, normalise
@@ -63,7 +71,9 @@ class ObjectiveForm(VersionedForm):
                 authority__contract_parties__in=contract.parties.admitted()
             )
         if "due_year" in self.fields:
-            self.fields["due_year"].choices = [("", "—")] + list(enumerate(DUE_YEAR_LABELS[: contract.duration_years]))
+            self.fields["due_year"].choices = [("", "—")] + [
+                (year, due_year_in_calendar(year, contract)) for year in range(contract.duration_years)
+            ]
 
 
 MONEY_FIELDS = ("constant_means_value", "managing_body_means", "authority_means")
@@ -123,7 +133,7 @@ class IndicatorForm(VersionedForm):
         existing = {t.due_year: t.value for t in self.instance.targets.all()} if self.instance.pk else {}
         for year in range(objective.contract.duration_years):
             self.fields[f"target_{year}"] = forms.CharField(
-                label=f"Cible {DUE_YEAR_LABELS[year]}",
+                label=f"Cible {due_year_in_calendar(year, objective.contract)}",
                 required=False,
                 max_length=100,
                 initial=existing.get(year, ""),

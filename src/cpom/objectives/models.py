@@ -14,6 +14,12 @@ DUE_YEAR_LABELS = ["N", "N+1", "N+2", "N+3", "N+4"]
 DUE_YEAR_CHOICES = list(enumerate(DUE_YEAR_LABELS))
 
 
+def due_year_in_calendar(due_year: int, contract: Contract) -> str:
+    """« N+2 (2029) »: a contract year with the calendar year it falls in; year N is the year of the contract's start
+    date (cpom.contracts.deadlines counts the contract's years from it too)."""
+    return f"{DUE_YEAR_LABELS[due_year]} ({contract.start_date.year + due_year})"
+
+
 class Level(models.TextChoices):
     STRATEGIC = "strategic", "Objectif stratégique"
     OPERATIONAL = "operational", "Objectif opérationnel"
@@ -161,6 +167,10 @@ class Objective(VersionedModel):
     @property
     def due_year_label(self) -> str:
         return DUE_YEAR_LABELS[self.due_year] if self.due_year is not None else ""
+
+    @property
+    def due_year_in_calendar(self) -> str:
+        return due_year_in_calendar(self.due_year, self.contract) if self.due_year is not None else ""
 
     @property
     def is_in_force_candidate(self) -> bool:

@@ -1,9 +1,12 @@
 """Negotiating objectives: who may do what to an objective in which status, and the record of it.
 
 Both sides see the same objective. Only the side that proposed it edits it; every
-party comments, agrees, rejects or reopens. An objective is agreed when every party
-(the managing body and each authority of the contract) has agreed to its current
-version: an edit makes earlier agreements lapse. Proposing a version is agreeing to it.
+party comments. An objective is agreed when every party it concerns (the managing body,
+the lead authority, and each other authority of the contract whose competence or money
+it touches) has agreed to its current version: an edit makes earlier agreements lapse.
+Proposing a version is agreeing to it. An authority it does not concern (a council and an
+objective of an IME the ARS alone funds) neither agrees, rejects nor reopens it: its word
+is neither required nor accepted.
 """
 
 from collections.abc import Callable
@@ -16,8 +19,9 @@ from cpom.contracts.models import Contract
 from cpom.contracts.rules import ContractSide, can_contribute, contract_side
 from cpom.core.locking import StaleWrite
 from cpom.core.text import the
+from cpom.registry.models import Establishment
 
-from .models import Agreement, Funding, Message, Objective, Status
+from .models import Agreement, Funding, Level, Message, Objective, Status
 from .snapshots import objective_snapshot
 
 # Action → the statuses it may start from.
@@ -29,6 +33,8 @@ ALLOWED_FROM = {
     "comment": set(Status.values),
 }
 SETTLED = {Status.AGREED, Status.INTENTION}
+# What a party says about the objective itself, only for the parties it concerns (commenting is open to all).
+WORD_ACTIONS = {"agree", "reject", "reopen"}
 ACTION_LABELS = {
     "edit": "modifier",
     "agree": "donner son accord",
@@ -62,6 +68,43 @@ def parties(contract: Contract) -> list[Party]:
     return result
 
 
+def _named(objective: Objective) -> list[Establishment]:
+    return list(objective.establishments.prefetch_related("funders"))
+
+
+def concerned_establishments(objective: Objective) -> list[Establishment]:
+    """What an objective is about: the establishments it names; else, for a strategic objective, those of its
+    operational objectives, for another, those its parent names; else the whole perimeter (the managing body's)."""
+    named = _named(objective)
+    if named:
+        return named
+    perimeter = list(objective.contract.establishments.prefetch_related("funders"))
+    if objective.level == Level.STRATEGIC:
+        children = list(objective.children.exclude(status=Status.REJECTED))
+        if children:
+            return list({e.pk: e for child in children for e in (_named(child) or perimeter)}.values())
+    elif objective.parent is not None:
+        return _named(objective.parent) or perimeter
+    return perimeter
+
+
+def concerns(objective: Objective, authority_id: int) -> bool:
+    """Whether the objective touches an authority's competence or money: the lead authority steers every objective
+    and the proposer stands by its own; any other authority is concerned when it funds (the registry's funders: its
+    tariff competence) one of the establishments the objective is about, and so pays for the means it brings."""
+    contract = objective.contract
+    if authority_id in (contract.lead_authority_id, objective.proposed_by_authority_id):
+        return True
+    return any(authority_id in {a.pk for a in e.funders.all()} for e in concerned_establishments(objective))
+
+
+def unconcerned(objective: Objective) -> list[Party]:
+    """The authority parties this objective does not concern, shown as « ne concerne pas … »."""
+    return [
+        p for p in parties(objective.contract) if p.authority_id is not None and not concerns(objective, p.authority_id)
+    ]
+
+
 def is_proposer(side: ContractSide | None, objective: Objective) -> bool:
     if side is None:
         return False
@@ -82,7 +125,13 @@ def refusal(objective: Objective, user, action: str) -> str | None:
             f"Cet objectif ne peut être modifié que par {the(objective.proposer_label)}, qui l'a proposé ; "
             "les autres parties en discutent."
         )
-    agreed = action == "agree" and _key(contract_side(user, contract)) in _agreed_parties(objective)
+    side = contract_side(user, contract)
+    if action in WORD_ACTIONS and side.authority_id is not None and not concerns(objective, side.authority_id):
+        return (
+            f"Cet objectif ne concerne pas {the(side.label)} : il ne porte sur aucun établissement financé par "
+            "cette autorité, ni sur ses crédits. Son accord n'est ni requis ni recueilli."
+        )
+    agreed = action == "agree" and _key(side) in _agreed_parties(objective)
     # A party admitted after the others agreed still gives its word on the settled version.
     late_party = action == "agree" and objective.status in SETTLED and not agreed
     if objective.status not in ALLOWED_FROM[action] and not late_party:
@@ -105,11 +154,16 @@ def _agreed_parties(objective: Objective) -> set[tuple]:
 
 
 def agreement_state(objective: Objective) -> list[tuple[Party, Agreement | None]]:
-    """Each party with its agreement to the current version, if given."""
+    """Each party whose agreement the objective needs (see :func:`concerns`), with its agreement to the current
+    version, if given."""
     current = {
         (a.managing_body_id, a.authority_id): a for a in objective.agreements.all() if a.version == objective.version
     }
-    return [(party, current.get(_key(party))) for party in parties(objective.contract)]
+    return [
+        (party, current.get(_key(party)))
+        for party in parties(objective.contract)
+        if party.authority_id is None or concerns(objective, party.authority_id)
+    ]
 
 
 def _locked(objective: Objective, user, action: str, expected_version: int | None = None) -> Objective:

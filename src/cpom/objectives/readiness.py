@@ -1,4 +1,5 @@
-"""What blocks signature: each rule says, in French, what is missing and where to fix it.
+"""What blocks signature: each rule says, in French, what is missing and where to fix it: the diagnostic's synthesis
+the contract's Titre 1 prints, then the objectives.
 
 The same list is shown on the objectives page, printed by ``cpom contrats verification``
 and checked by the lifecycle before a contract may be declared ready for signature (registered as a guard of
@@ -9,6 +10,7 @@ from django.urls import reverse
 
 from cpom.contracts.guards import Blocker
 from cpom.contracts.models import Contract
+from cpom.diagnostic.models import Diagnostic
 
 from . import negotiation
 from .models import DUE_YEAR_LABELS, Funding, Level, Objective, ObjectiveLimits, Status
@@ -184,6 +186,29 @@ def _target_rules(objective: Objective, indicator, where: str, url: str) -> list
     return blockers
 
 
+def _synthesis_rules(contract: Contract) -> list[Blocker]:
+    """The contract's Titre 1 ends on the diagnostic's salient issues and its synthesis (the parties' perspectives
+    per axis, beside the strengths and weaknesses the findings give): both must be written."""
+    diagnostic = Diagnostic.objects.filter(contract=contract).prefetch_related("perspectives").first()
+    url = reverse("diagnostic:synthesis", kwargs={"contract_id": contract.pk})
+    blockers = []
+    if diagnostic is None or not diagnostic.salient_issues.strip():
+        blockers.append(
+            Blocker(
+                "no_salient_issues", "Diagnostic partagé : les problématiques saillantes ne sont pas rédigées.", url
+            )
+        )
+    if diagnostic is None or not any(p.text.strip() for p in diagnostic.perspectives.all()):
+        blockers.append(
+            Blocker(
+                "no_synthesis",
+                "Diagnostic partagé : la synthèse n'est pas rédigée (perspectives d'aucun axe).",
+                url,
+            )
+        )
+    return blockers
+
+
 def number_order(objective: Objective) -> list[tuple[int, int | str]]:
     """« 1.10 » comes after « 1.9 »."""
     return [(0, int(p)) if p.isdigit() else (1, p) for p in objective.number.split(".")]
@@ -197,7 +222,7 @@ def blockers(contract: Contract) -> list[Blocker]:
         .prefetch_related("indicators__targets", "milestones", "findings", "priorities")
         .order_by("number")
     )
-    result = _count_rules(contract, objectives)
+    result = _synthesis_rules(contract) + _count_rules(contract, objectives)
     for objective in sorted(objectives, key=number_order):
         if objective.level == Level.ACTION:
             continue

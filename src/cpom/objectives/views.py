@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from cpom.audit.services import entries_for
+from cpom.contracts import guards
 from cpom.contracts.models import Contract
 from cpom.contracts.pages import contract_page
 from cpom.contracts.rules import contract_side
@@ -57,7 +58,7 @@ def objective_list(request, contract):
             "operational_count": sum(
                 1 for o in operational if o.funding == Funding.FUNDED and o.status != Status.REJECTED
             ),
-            "blockers": readiness.blockers(contract),
+            "blockers": guards.blockers(contract),
             "matrix": priority_matrix([o for o in operational if o.status != Status.REJECTED]),
             "can_propose": rules.may_propose(request.user, contract),
         },
@@ -66,9 +67,7 @@ def objective_list(request, contract):
 
 @contract_page("readiness")
 def readiness_page(request, contract):
-    return render(
-        request, "objectives/readiness.html", {"contract": contract, "blockers": readiness.blockers(contract)}
-    )
+    return render(request, "objectives/readiness.html", {"contract": contract, "blockers": guards.blockers(contract)})
 
 
 @contract_page("objectives")
@@ -165,6 +164,7 @@ def objective_detail(request, contract, objective_id):
             "due_years": list(range(contract.duration_years)),
             "milestones": objective.milestones.all(),
             "agreements": negotiation.agreement_state(objective),
+            "unconcerned": negotiation.unconcerned(objective),
             "thread": objective.messages.select_related("author"),
             "history": history,
             "blockers": [b for b in readiness.blockers(contract) if b.url.startswith(objective.get_absolute_url())],

@@ -16,10 +16,22 @@ NEGATIVE_PLACES = "Le nombre de places ne peut pas être négatif."
 class ManagingBodyForm(VersionedModelForm):
     class Meta:
         model = ManagingBody
-        fields = ["name", "legal_status", "siren", "street", "postal_code", "city", "head_office_authorised"]
+        fields = [
+            "name",
+            "legal_status",
+            "siren",
+            "legal_finess",
+            "street",
+            "postal_code",
+            "city",
+            "head_office_authorised",
+        ]
 
     def clean_siren(self):
         return "".join(self.cleaned_data["siren"].split())
+
+    def clean_legal_finess(self):
+        return normalise_finess(self.cleaned_data["legal_finess"])
 
     def clean_postal_code(self):
         code = self.cleaned_data["postal_code"].strip()

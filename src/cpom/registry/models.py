@@ -35,6 +35,15 @@ class ManagingBody(VersionedModel):
         validators=[validate_siren],
         error_messages={"unique": "Un organisme gestionnaire porte déjà ce SIREN."},
     )
+    # The FINESS of the legal entity (FINESS EJ), beside each establishment's (FINESS ET): the contract's fiche
+    # signalétique names both.
+    legal_finess = models.CharField(
+        "FINESS juridique",
+        max_length=9,
+        blank=True,
+        validators=[validate_finess],
+        help_text="Numéro FINESS de l'entité juridique (FINESS EJ), 9 caractères.",
+    )
     street = models.CharField("adresse", max_length=200, blank=True)
     postal_code = models.CharField("code postal", max_length=5, blank=True)
     city = models.CharField("commune", max_length=100, blank=True)
@@ -48,6 +57,14 @@ class ManagingBody(VersionedModel):
         verbose_name = "organisme gestionnaire"
         verbose_name_plural = "organismes gestionnaires"
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["legal_finess"],
+                condition=~Q(legal_finess=""),
+                name="managing_body_legal_finess_once",
+                violation_error_message="Un organisme gestionnaire porte déjà ce FINESS juridique.",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -178,18 +178,40 @@ def test_the_table_adds_up_per_establishment_and_for_the_perimeter(hand_worked, 
     ],
 )
 def test_growth_modes_over_five_years(mode, rate, zero_years, expected_rates, expected_amounts):
-    budget = ReferenceBudget(growth_mode=mode, growth_rate=D(rate), zero_rate_years=zero_years)
-    years = service.envelope_growth(D("1000000.00"), service.yearly_rates(budget, 5), 2027)
+    growth = service.GrowthChoice(None, mode, D(rate), zero_years, None)
+    years = service.envelope_growth(D("1000000.00"), service.yearly_rates(growth, 5), 2027)
     assert [y.label for y in years] == ["N", "N+1", "N+2", "N+3", "N+4"]
     assert [y.year for y in years] == [2027, 2028, 2029, 2030, 2031]
     assert [y.rate for y in years] == [None if r is None else D(r) for r in expected_rates]
     assert [y.amount for y in years] == [None if a is None else D(a) for a in expected_amounts]
 
 
+def _ars(users):
+    return users["ars"].membership.authority
+
+
+def _cd44(users):
+    return users["cd44"].membership.authority
+
+
 def test_zero_rate_years_beyond_the_contract_are_refused(contract, users):
     with pytest.raises(service.BudgetRefused, match="Le taux zéro porte sur 1 à 5 années"):
-        service.set_growth(service.reference_budget(contract), users["ars"], GrowthMode.ZERO_RATE, D("1"), 6, 1)
+        service.set_growth(
+            service.reference_budget(contract), users["ars"], _ars(users), GrowthMode.ZERO_RATE, D("1"), 6, True, 1
+        )
     assert not ReferenceBudget.objects.filter(contract=contract).exists()
+
+
+def test_the_zero_and_regional_rates_ask_about_the_contradictory_procedure(contract, users):
+    for mode in (GrowthMode.ZERO_RATE, GrowthMode.REGIONAL_RATE):
+        with pytest.raises(service.BudgetRefused, match="Procédure contradictoire : précisez si la fixation"):
+            service.set_growth(service.reference_budget(contract), users["ars"], _ars(users), mode, D("1"), 2, None, 1)
+    assert not ReferenceBudget.objects.filter(contract=contract).exists()
+    # Asked by these two modes only: the authority's rate keeps no answer to a question it does not ask.
+    growth = service.set_growth(
+        service.reference_budget(contract), users["ars"], _ars(users), GrowthMode.AUTHORITY_RATE, D("1"), 0, True, 1
+    )
+    assert growth.contradictory_procedure is None
 
 
 # --- Pre-fill from the accounts -------------------------------------------------------------------------------
@@ -396,20 +418,96 @@ def test_the_managing_body_proposes_the_lines_the_authorities_do_not(contract, s
     assert _lines(budget, sites["ime"]) == line
 
 
-def test_the_lead_authority_sets_the_growth_mode_no_one_else(contract, users):
-    for username in ("asso", "cd44"):
-        with pytest.raises(service.BudgetRefused, match="Seule l'autorité cheffe de file"):
-            service.set_growth(
-                service.reference_budget(contract), users[username], GrowthMode.AUTHORITY_RATE, D("2"), 0, 1
-            )
-    budget = service.set_growth(service.reference_budget(contract), users["ars"], GrowthMode.ZERO_RATE, D("1.25"), 2, 1)
-    budget.refresh_from_db()
-    assert (budget.growth_mode, budget.growth_rate, budget.zero_rate_years) == (GrowthMode.ZERO_RATE, D("1.25"), 2)
-    assert entries_for(budget).first().after == {
-        "mode": "Taux zéro sur plusieurs années",
-        "taux (%)": "1.25",
-        "années à taux zéro": "2",
-    }
+def test_each_funder_sets_its_own_growth_and_no_one_else(contract, users):
+    budget = service.reference_budget(contract)
+    for username, authority in (
+        ("asso", _ars(users)),
+        ("cd44", _ars(users)),
+        ("asso", _cd44(users)),
+        ("ars", _cd44(users)),
+    ):
+        with pytest.raises(
+            service.BudgetRefused, match="chaque financeur décide de l'évolution de ses propres crédits"
+        ):
+            service.set_growth(budget, users[username], authority, GrowthMode.AUTHORITY_RATE, D("2"), 0, None, 1)
+    assert not ReferenceBudget.objects.filter(contract=contract).exists()
+    service.set_growth(budget, users["ars"], _ars(users), GrowthMode.ZERO_RATE, D("1.25"), 2, False, 1)
+    service.set_growth(budget, users["cd44"], _cd44(users), GrowthMode.AUTHORITY_RATE, D("0.8"), 0, None, 1)
+    budget = service.reference_budget(contract)
+    assert [
+        (g.authority, g.mode, g.rate, g.zero_rate_years, g.contradictory) for g in service.growth_by_funder(budget)
+    ] == [
+        (_ars(users), GrowthMode.ZERO_RATE, D("1.25"), 2, False),
+        (_cd44(users), GrowthMode.AUTHORITY_RATE, D("0.8"), 0, None),
+    ]
+    assert [(e.action, e.user, e.after) for e in entries_for(budget).filter(action__contains="mode d'évolution")] == [
+        (
+            "Budget de référence : mode d'évolution de la dotation du Conseil départemental de Loire-Atlantique",
+            users["cd44"],
+            {
+                "mode": "Taux d'évolution annuel fixé par l'autorité",
+                "taux (%)": "0.8",
+                "années à taux zéro": "0",
+                "procédure contradictoire": "sans objet",
+            },
+        ),
+        (
+            "Budget de référence : mode d'évolution de la dotation de l'ARS Pays de la Loire",
+            users["ars"],
+            {
+                "mode": "Taux zéro sur plusieurs années",
+                "taux (%)": "1.25",
+                "années à taux zéro": "2",
+                "procédure contradictoire": "non",
+            },
+        ),
+    ]
+
+
+def test_an_authority_that_funds_nothing_has_no_growth_to_set(contract, users):
+    from cpom.contracts.parties import set_parties
+    from cpom.contracts.services import accept_party
+
+    cd49 = users["cd49"].membership.authority
+    set_parties(contract, users["ars"], _ars(users), [_cd44(users), cd49])
+    accept_party(contract, contract.parties.get(authority=cd49).pk, users["asso"])
+    assert [g.authority for g in service.growth_by_funder(service.reference_budget(contract))] == [
+        _ars(users),
+        _cd44(users),
+    ]
+    with pytest.raises(service.BudgetRefused, match="Aucun établissement du contrat n'est financé par le Conseil"):
+        service.set_growth(
+            service.reference_budget(contract), users["cd49"], cd49, GrowthMode.AUTHORITY_RATE, D("1"), 0, None, 1
+        )
+
+
+def test_a_stale_growth_is_refused_and_changes_nothing(contract, users):
+    budget = service.reference_budget(contract)
+    service.set_growth(budget, users["cd44"], _cd44(users), GrowthMode.AUTHORITY_RATE, D("0.8"), 0, None, 1)
+    with pytest.raises(service.StaleBudget):
+        service.set_growth(budget, users["cd44"], _cd44(users), GrowthMode.AUTHORITY_RATE, D("3"), 0, None, 1)
+    assert service.growth_of(service.reference_budget(contract), _cd44(users)).growth_rate == D("0.8")
+
+
+def test_each_envelope_grows_at_its_own_funder_rate(hand_worked, users):
+    """The FAM's care (ARS) and accommodation (council) parts, and the foyer de vie's: each envelope follows the
+    growth its funder chose; an envelope whose funder has not chosen yet has no projection."""
+    budget = service.set_growth(
+        hand_worked, users["cd44"], _cd44(users), GrowthMode.AUTHORITY_RATE, D("0.5"), 0, None, 1
+    ).budget
+    envelopes = _envelopes(budget)
+    # 123 450 + 876 550 = 1 000 000 € for the council, × 1,005 a year; the ARS has not chosen: no projection.
+    assert envelopes[CD].authority == _cd44(users)
+    assert [y.amount for y in envelopes[CD].years] == [
+        D("1005000.00"),
+        D("1010025.00"),
+        D("1015075.13"),
+        D("1020150.51"),
+        D("1025251.26"),
+    ]
+    assert envelopes[AM].authority == _ars(users) and envelopes[AM].growth is None and envelopes[AM].years == []
+    service.set_growth(budget, users["ars"], _ars(users), GrowthMode.AUTHORITY_RATE, D("2"), 0, None, 1)
+    assert [y.amount for y in _envelopes(budget)[AM].years][:2] == [D("387600.00"), D("395352.00")]
 
 
 def test_a_signed_contract_budget_is_read_only(ehpad_contract, users):
@@ -418,11 +516,14 @@ def test_a_signed_contract_budget_is_read_only(ehpad_contract, users):
     ehpad = ehpad_contract.establishments.get(category="EHPAD")
     with pytest.raises(service.BudgetRefused, match="ne se modifie qu'avant la signature"):
         service.save_lines(budget, users["ehpad"], ehpad, {(AM, E, 1): D("1.00")}, None, budget.version)
+    ars = _ars(users)
+    version = service.growth_of(budget, ars).version
     with pytest.raises(service.BudgetRefused, match="ne se modifie qu'avant la signature"):
-        service.set_growth(budget, users["ars"], GrowthMode.REGIONAL_RATE, D("1"), 0, budget.version)
+        service.set_growth(budget, users["ars"], ars, GrowthMode.REGIONAL_RATE, D("1"), 0, True, version)
     budget.refresh_from_db()
     assert sorted(budget.lines.values_list("establishment", "funder", "side", "group", "amount")) == lines
-    assert (budget.growth_mode, budget.growth_rate) == (GrowthMode.AUTHORITY_RATE, D("1.5"))
+    growth = service.growth_of(budget, ars)
+    assert (growth.growth_mode, growth.growth_rate) == (GrowthMode.AUTHORITY_RATE, D("1.5"))
 
 
 def test_a_stale_version_is_refused_and_changes_nothing(contract, sites, users):
@@ -466,7 +567,11 @@ def test_demo_budgets_come_from_the_demo_accounts(association_contract, ehpad_co
         == first
     )
     budget = ReferenceBudget.objects.get(contract=association_contract)
-    assert (budget.base_year, budget.growth_mode, budget.growth_rate) == (2025, GrowthMode.REGIONAL_RATE, D("1.2"))
+    assert budget.base_year == 2025
+    assert [(g.authority.name, g.mode, g.rate, g.contradictory) for g in service.growth_by_funder(budget)] == [
+        ("ARS Pays de la Loire", GrowthMode.REGIONAL_RATE, D("1.2"), True),
+        ("Conseil départemental de Loire-Atlantique", GrowthMode.AUTHORITY_RATE, D("0.8"), None),
+    ]
     envelopes = _envelopes(budget)
     assert list(envelopes) == [AM, ETAT, CD]
     assert [s.establishment for s in envelopes[ETAT].shares] == [sites["esat"]]
@@ -478,5 +583,6 @@ def test_demo_budgets_come_from_the_demo_accounts(association_contract, ehpad_co
     assert {p.establishment.category for p in prices} == {"IME", "MAS", "FAM", "FV"}
     assert all(p.price is not None and p.price > 0 for p in prices)
     ehpad_budget = ReferenceBudget.objects.get(contract=ehpad_contract)
-    assert (ehpad_budget.base_year, ehpad_budget.growth_mode) == (2023, GrowthMode.AUTHORITY_RATE)
+    assert ehpad_budget.base_year == 2023
+    assert {g.mode for g in service.growth_by_funder(ehpad_budget)} == {GrowthMode.AUTHORITY_RATE}
     assert list(_envelopes(ehpad_budget)) == [AM, CD]

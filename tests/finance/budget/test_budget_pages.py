@@ -112,10 +112,15 @@ def test_the_envelope_is_presented_in_the_model_layout(client_for, contract, fam
         )
         in body
     )
-    assert "Taux d&#x27;évolution régional (taux directeur)." in body  # the default until the ARS chooses
+    # Until the ARS chooses, its envelope has no projection, and each funder reads what is not chosen yet.
+    assert "L'évolution de cette dotation n'est pas encore fixée par l&#x27;ARS Pays de la Loire" in body
+    assert "L&#x27;ARS Pays de la Loire n&#x27;a pas encore fixé l&#x27;évolution de sa dotation." in body
+    assert "Le Conseil départemental de Loire-Atlantique n&#x27;a pas encore fixé" in body
     assert "Pré-remplir à partir des comptes N-1" not in body  # the département only reads
+    assert "Fixer le mode d'évolution de la dotation du Conseil départemental de Loire-Atlantique" in body
     budget = ReferenceBudget.objects.get(contract=contract)
-    service.set_growth(budget, users["ars"], GrowthMode.ANNUAL_AMENDMENT, Decimal("0"), 0, budget.version)
+    ars = users["ars"].membership.authority
+    service.set_growth(budget, users["ars"], ars, GrowthMode.ANNUAL_AMENDMENT, Decimal("0"), 0, None, 1)
     body = _body(client_for("asso").get(_url("budget_detail", contract)))
     assert "font l&#x27;objet d&#x27;un avenant annuel : pas d&#x27;évolution automatique." in body
     assert body.count("fixée par avenant") == 5  # N to N+4
@@ -164,23 +169,48 @@ def test_a_stale_form_is_refused(client_for, contract, fam):
     )
 
 
-def test_the_lead_authority_sets_the_growth_mode_through_the_form(client_for, contract):
+def _growth_url(contract, username, users):
+    return _url("budget_growth", contract, authority_id=users[username].membership.authority_id)
+
+
+def test_each_funder_sets_its_growth_mode_through_the_form(client_for, contract, users):
     response = client_for("ars").post(
-        _url("budget_growth", contract),
-        {"growth_mode": GrowthMode.ZERO_RATE, "growth_rate": "1,5", "zero_rate_years": "2", "version": 1},
+        _growth_url(contract, "ars", users),
+        {
+            "growth_mode": GrowthMode.ZERO_RATE,
+            "growth_rate": "1,5",
+            "zero_rate_years": "2",
+            "contradictory_procedure": "non",
+            "version": 1,
+        },
         follow=True,
     )
     body = _body(response)
-    assert "Le mode d&#x27;évolution de la dotation est enregistré." in body
-    assert euros("Le taux directeur annuel est fixé à 0 sur 2 années, puis à 1,5 %.") in body
-    budget = contract.reference_budget
-    assert (budget.growth_mode, budget.growth_rate, budget.zero_rate_years) == (GrowthMode.ZERO_RATE, Decimal("1.5"), 2)
+    assert "Le mode d&#x27;évolution de la dotation de l&#x27;ARS Pays de la Loire est enregistré." in body
+    assert (
+        euros(
+            "Le taux directeur annuel est fixé à 0 sur 2 années, puis à 1,5 %. La fixation annuelle du tarif n&#x27;est "
+            "pas soumise à la procédure contradictoire."
+        )
+        in body
+    )
+    response = client_for("cd44").post(
+        _growth_url(contract, "cd44", users),
+        {"growth_mode": GrowthMode.AUTHORITY_RATE, "growth_rate": "0,8", "zero_rate_years": "", "version": 1},
+        follow=True,
+    )
+    body = _body(response)
+    assert euros("Le taux d&#x27;évolution annuel fixé par l&#x27;autorité est de 0,8 % chaque année") in body
+    assert [(g.authority.name, g.mode, g.rate) for g in service.growth_by_funder(contract.reference_budget)] == [
+        ("ARS Pays de la Loire", GrowthMode.ZERO_RATE, Decimal("1.5")),
+        ("Conseil départemental de Loire-Atlantique", GrowthMode.AUTHORITY_RATE, Decimal("0.8")),
+    ]
 
 
-def test_a_rate_that_is_not_a_number_is_refused(client_for, contract):
+def test_a_rate_that_is_not_a_number_is_refused(client_for, contract, users):
     body = _body(
         client_for("ars").post(
-            _url("budget_growth", contract),
+            _growth_url(contract, "ars", users),
             {"growth_mode": GrowthMode.AUTHORITY_RATE, "growth_rate": "un peu", "zero_rate_years": "", "version": 1},
         )
     )
@@ -188,28 +218,51 @@ def test_a_rate_that_is_not_a_number_is_refused(client_for, contract):
     assert not ReferenceBudget.objects.filter(contract=contract).exists()
 
 
+def test_the_regional_rate_without_an_answer_on_the_contradictory_procedure_saves_nothing(client_for, contract, users):
+    body = _body(
+        client_for("ars").post(
+            _growth_url(contract, "ars", users),
+            {"growth_mode": GrowthMode.REGIONAL_RATE, "growth_rate": "1,2", "zero_rate_years": "", "version": 1},
+        )
+    )
+    assert "Procédure contradictoire : précisez si la fixation annuelle du tarif y est soumise ou non" in body
+    assert not ReferenceBudget.objects.filter(contract=contract).exists()
+
+
+REFUSED_GROWTH = "chaque financeur décide de l&#x27;évolution de ses propres crédits"
+
+
 @pytest.mark.parametrize(
     "username, page, forbidden",
     [
         ("ars", "budget_lines", "Seul l&#x27;organisme gestionnaire"),
         ("cd44", "budget_prefill", "Seul l&#x27;organisme gestionnaire"),
-        ("asso", "budget_growth", "Seule l&#x27;autorité cheffe de file"),
-        ("cd44", "budget_growth", "Seule l&#x27;autorité cheffe de file"),
+        ("asso", "budget_growth:ars", REFUSED_GROWTH),
+        ("cd44", "budget_growth:ars", REFUSED_GROWTH),
+        ("ars", "budget_growth:cd44", REFUSED_GROWTH),
+        ("asso", "budget_growth:cd44", REFUSED_GROWTH),
     ],
 )
-def test_each_party_only_does_its_part(client_for, contract, fam, username, page, forbidden):
+def test_each_party_only_does_its_part(client_for, contract, fam, users, username, page, forbidden):
+    page, _, funder = page.partition(":")
     kwargs = {"finess": fam.finess} if page == "budget_lines" else {}
+    if funder:
+        kwargs = {"authority_id": users[funder].membership.authority_id}
     response = client_for(username).get(_url(page, contract, **kwargs))
     assert response.status_code == 403 and forbidden in _body(response)
+    if funder:
+        post = {"growth_mode": GrowthMode.AUTHORITY_RATE, "growth_rate": "9", "zero_rate_years": "", "version": 1}
+        assert client_for(username).post(_url(page, contract, **kwargs), post).status_code == 403
+        assert not ReferenceBudget.objects.filter(contract=contract).exists()
 
 
 @pytest.mark.parametrize("username", ["ehpad", "cd49"])
-def test_outsiders_get_not_found(client_for, contract, fam, username):
+def test_outsiders_get_not_found(client_for, contract, fam, users, username):
     client = client_for(username)
     for url in (
         _url("budget_detail", contract),
         _url("budget_lines", contract, finess=fam.finess),
-        _url("budget_growth", contract),
+        _growth_url(contract, "ars", users),
         _url("budget_prefill", contract),
     ):
         assert client.get(url).status_code == 404, url

@@ -228,6 +228,49 @@ def test_convergence_never_goes_below_the_target_nor_raises_an_establishment_und
     assert [y.convergence for y in rows[5]] == [0, 0, 0]
 
 
+def test_each_funder_with_its_own_rates_grows_its_part_of_the_envelope():
+    """A FAM whose envelope the ARS (600 000, at the scenario's 2 %) and the council (400 000, at its own 0 % then
+    1 %) pay: each part grows at its own rate."""
+    fam = EstablishmentBase(
+        6, "FAM", 10, D("0"), D("1000000"), D("0"), funder_envelopes={"ars": D("600000"), "cd": D("400000")}
+    )
+    assumptions = Assumptions(
+        envelope_rates=(D("2"),) * 3,
+        expense_rates=(D(0),) * 3,
+        funder_envelope_rates={"cd": (D("0"), D("1"), D("1"))},
+    )
+    rows = simulate([fam], assumptions).rows[6]
+    # ARS: 612 000; 624 240; 636 724.80. Council: 400 000; 404 000; 408 040.
+    assert [y.envelope for y in rows] == [D("1012000.00"), D("1028240.00"), D("1044764.80")]
+    # A funder without rates of its own (the ARS here) follows the scenario's: the same as no split at all.
+    alone = Assumptions(envelope_rates=(D("2"),) * 3, expense_rates=(D(0),) * 3)
+    assert [y.envelope for y in simulate([fam], alone).rows[6]] == [
+        D("1020000.00"),
+        D("1040400.00"),
+        D("1061208.00"),
+    ]
+
+
+def test_convergence_measures_the_whole_envelope_and_takes_from_the_scenario_part():
+    fam = EstablishmentBase(7, "FAM", 1, D("0"), D("1300"), D("0"), funder_envelopes={"cd": D("300")})
+    assumptions = Assumptions(
+        envelope_rates=(D(0),) * 3,
+        expense_rates=(D(0),) * 3,
+        convergence_target=D("1000"),
+        convergence_years=3,
+        funder_envelope_rates={"cd": (D(0),) * 3},
+    )
+    rows = simulate([fam], assumptions).rows[7]
+    # Excess 300 on the whole 1 300: 100 a year, as without a split; the council's 300 are not cut.
+    assert [y.convergence for y in rows] == [D("-100.00")] * 3
+    assert [y.envelope for y in rows] == [D("1200.00"), D("1100.00"), D("1000.00")]
+
+
+def test_a_funder_s_rates_cover_the_contract_years():
+    with pytest.raises(ValueError):
+        Assumptions(envelope_rates=(D(0),) * 3, expense_rates=(D(0),) * 3, funder_envelope_rates={"cd": (D(0),)})
+
+
 def test_shares_add_up_exactly():
     assert shares(D("100"), 3) == [D("33.33"), D("33.33"), D("33.34")]
     assert shares(D("0.02"), 3) == [D("0.01"), D("0.01"), D("0.00")]

@@ -114,11 +114,12 @@ def test_a_scenario_typed_the_french_way_is_saved_and_simulated(client_for, budg
     ],
 )
 def test_a_bad_rate_says_why_in_french_and_saves_nothing(client_for, budget, typed, message):
+    journal = AuditEntry.objects.filter(object_type="finance.scenario").count()
     response = client_for("asso").post(f"{_base(budget.contract)}nouveau/", _post(expense_rate_2=typed))
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Scenario.objects.filter(budget=budget).exists()
-    assert not AuditEntry.objects.filter(object_type="finance.scenario").exists()
+    assert AuditEntry.objects.filter(object_type="finance.scenario").count() == journal
 
 
 def test_an_authority_edits_and_the_change_is_audited(client_for, worked):
@@ -309,7 +310,7 @@ def test_a_signed_contract_has_its_scenarios_frozen(client_for, ehpad_contract):
     page = client_for("ehpad").get(_base(ehpad_contract)).content.decode()
     assert "Nouveau scénario" not in page
     assert client_for("ehpad").post(f"{_base(ehpad_contract)}nouveau/", _post()).status_code == 403
-    assert not budget.scenarios.exists()
+    assert [s.name for s in budget.scenarios.all()] == ["Scénario retenu"]
 
 
 def test_without_a_reference_budget_the_page_says_so(client_for, association_contract):
@@ -325,7 +326,9 @@ def ready_for_signature(worked, ready_association_contract, users):
     """The worked scenario, then the contract declared ready for signature by the lead."""
     from cpom.contracts import lifecycle
     from cpom.contracts.models import State
+    from cpom.finance.trajectory import services
 
+    services.retain_scenario(worked, users["asso"], services.fingerprint(worked))
     lifecycle.transition(ready_association_contract, State.READY_FOR_SIGNATURE, users["ars"])
     worked.refresh_from_db()
     return worked

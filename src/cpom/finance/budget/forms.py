@@ -88,7 +88,17 @@ class GrowthForm(DsfrForm):
             "max_value": "Le contrat dure cinq ans au plus.",
         },
     )
+    contradictory_procedure = forms.ChoiceField(
+        label="La fixation annuelle du tarif est-elle soumise à la procédure contradictoire ?",
+        required=False,
+        choices=[("oui", "Oui"), ("non", "Non")],
+        widget=forms.RadioSelect,
+        help_text="Pour le taux zéro et le taux directeur régional, que le modèle de contrat demande de préciser.",
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean_contradictory_procedure(self) -> bool | None:
+        return {"oui": True, "non": False}.get(self.cleaned_data["contradictory_procedure"])
 
     def clean_growth_rate(self) -> Decimal:
         rate = self.cleaned_data["growth_rate"]

@@ -1,7 +1,7 @@
 """The contract's reference budget and its envelope (Titre 3 of the model contract).
 
 Who may change what: the managing body proposes the budget lines (by hand or pre-filled from the base year's
-accounts), the lead authority sets how the envelope grows; both only before signature. Every write is all or
+accounts), each funding authority sets how its own envelope grows; both only before signature. Every write is all or
 nothing, checks the version the user read (no silent lost update) and is journaled.
 
 What is computed from the lines:
@@ -12,7 +12,7 @@ What is computed from the lines:
 - each establishment's share (quote-part) of an envelope, in euros and in percent;
 - the monthly instalment (douzième);
 - an indicative daily price for the establishments that bill per day;
-- the envelope year by year under the growth mode chosen.
+- the envelope year by year under the growth mode its funder chose.
 
 Amounts are Decimal. The lines are in cents. A yearly envelope is rounded to the cent, half up, when it is set
 (an arrêté fixes an amount in euros and cents, and the next year's rate applies to that amount); shares, daily
@@ -52,15 +52,17 @@ from cpom.finance.budget.envelope import (
     monthly_instalment,
 )
 from cpom.finance.models import (
+    CONTRADICTORY_MODES,
     GROUP_LABELS,
     ActivityForecast,
     BudgetLine,
+    FunderGrowth,
     FunderKind,
     GrowthMode,
     ReferenceBudget,
     Side,
 )
-from cpom.finance.rules import growth_refusal, lines_refusal
+from cpom.finance.rules import funder_authorities, growth_refusal, lines_refusal
 from cpom.registry.models import Authority, AuthorityKind, Establishment
 
 ENVELOPE_FUNDERS = (FunderKind.ARS_HEALTH_INSURANCE, FunderKind.ARS_STATE, FunderKind.CD)
@@ -102,8 +104,7 @@ def default_base_year(contract: Contract) -> int:
 
 
 def _new_budget(contract: Contract) -> dict:
-    # The model's default rate is the integer 0; a Decimal keeps new and stored budgets computing alike.
-    return {"base_year": default_base_year(contract), "growth_rate": ZERO}
+    return {"base_year": default_base_year(contract)}
 
 
 def reference_budget(contract: Contract) -> ReferenceBudget:
@@ -252,47 +253,132 @@ def _days_snapshot(establishment: Establishment, days: int | None) -> dict[str, 
     return {f"{establishment.finess} · journées prévisionnelles": str(days)} if days else {}
 
 
+# --- Each funder's growth ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GrowthChoice:
+    """How one funder's envelope evolves, as the contract document prints it (Titre 3.8); mode None: not chosen yet."""
+
+    authority: Authority
+    mode: str | None
+    rate: Decimal
+    zero_rate_years: int
+    contradictory: bool | None  # None where the mode does not ask (see CONTRADICTORY_MODES)
+
+    @property
+    def label(self) -> str:
+        return GrowthMode(self.mode).label if self.mode else "Mode d'évolution non fixé"
+
+
+def stored_growths(budget: ReferenceBudget) -> dict[int, FunderGrowth]:
+    """The growth rows of the budget by authority id (none before the budget is saved)."""
+    return {g.authority_id: g for g in budget.growths.select_related("authority")} if budget.pk else {}
+
+
+def growth_of(budget: ReferenceBudget, authority: Authority) -> FunderGrowth:
+    """``authority``'s growth as stored, or the model's default (the regional rate, 0 %) it has not changed yet."""
+    return stored_growths(budget).get(authority.pk) or FunderGrowth(
+        budget=budget, authority=authority, growth_rate=ZERO, contradictory_procedure=True
+    )
+
+
+def growth_by_funder(budget: ReferenceBudget) -> list[GrowthChoice]:
+    """Each funder of the contract (the lead first) with the growth it chose for its envelope, or mode None."""
+    stored = stored_growths(budget)
+    choices = []
+    for authority in funder_authorities(budget.contract):
+        growth = stored.get(authority.pk)
+        if growth is None:
+            choices.append(GrowthChoice(authority, None, ZERO, 0, None))
+        else:
+            choices.append(
+                GrowthChoice(
+                    authority,
+                    growth.growth_mode,
+                    growth.growth_rate,
+                    growth.zero_rate_years,
+                    growth.contradictory_procedure,
+                )
+            )
+    return choices
+
+
 def set_growth(
-    budget: ReferenceBudget, user, mode: str, rate: Decimal, zero_rate_years: int, expected_version: int
-) -> ReferenceBudget:
-    """The lead authority's choice among the model contract's growth options."""
+    budget: ReferenceBudget,
+    user,
+    authority: Authority,
+    mode: str,
+    rate: Decimal,
+    zero_rate_years: int,
+    contradictory: bool | None,
+    expected_version: int,
+) -> FunderGrowth:
+    """``authority``'s choice among the model contract's growth options for its own envelope, by one of its members."""
     contract = budget.contract
-    rate, zero_rate_years = _checked_growth(contract, mode, rate, zero_rate_years)
+    rate, zero_rate_years, contradictory = _checked_growth(contract, mode, rate, zero_rate_years, contradictory)
     with transaction.atomic():
         current, contract = _locked(contract)
-        _check_write(current, expected_version, growth_refusal(user, contract))
-        before = _growth_snapshot(current)
-        current.growth_mode, current.growth_rate, current.zero_rate_years = mode, rate, zero_rate_years
-        _bump(current, "growth_mode", "growth_rate", "zero_rate_years")
-        record(
-            user, current, "Budget de référence : mode d'évolution de la dotation", before, _growth_snapshot(current)
+        refusal = growth_refusal(user, contract, authority)
+        if refusal:
+            raise BudgetRefused(refusal)
+        growth, created = FunderGrowth.objects.select_for_update().get_or_create(
+            budget=current,
+            authority=authority,
+            defaults={"growth_rate": ZERO, "contradictory_procedure": True},
         )
-    return current
+        try:
+            check_version(growth.version, expected_version)
+        except StaleWrite:
+            raise StaleBudget from None
+        before = None if created else _growth_snapshot(growth)  # a first choice replaces no earlier one
+        growth.growth_mode, growth.growth_rate, growth.zero_rate_years = mode, rate, zero_rate_years
+        growth.contradictory_procedure = contradictory
+        growth.bump_version("growth_mode", "growth_rate", "zero_rate_years", "contradictory_procedure")
+        record(
+            user,
+            current,
+            f"Budget de référence : mode d'évolution de la dotation {of(str(authority))}",
+            before,
+            _growth_snapshot(growth),
+        )
+    return growth
 
 
-def _checked_growth(contract: Contract, mode: str, rate: Decimal, zero_rate_years: int) -> tuple[Decimal, int]:
-    """The rate and zero-rate years that mean something for ``mode`` (the others are reset, not kept stale)."""
+def _checked_growth(
+    contract: Contract, mode: str, rate: Decimal, zero_rate_years: int, contradictory: bool | None
+) -> tuple[Decimal, int, bool | None]:
+    """The rate, zero-rate years and contradictory flag that mean something for ``mode`` (the others are reset, not
+    kept stale)."""
     if mode not in GrowthMode.values:
         raise BudgetRefused("Choisissez l'un des modes d'évolution du modèle de contrat.")
+    if mode in CONTRADICTORY_MODES and contradictory is None:
+        raise BudgetRefused(
+            "Procédure contradictoire : précisez si la fixation annuelle du tarif y est soumise ou non "
+            "(le modèle de contrat le demande pour ce mode)."
+        )
+    contradictory = contradictory if mode in CONTRADICTORY_MODES else None
     if mode == GrowthMode.ANNUAL_AMENDMENT:
-        return ZERO, 0
+        return ZERO, 0, contradictory
     if rate <= -HUNDRED or rate >= 1000:
         raise BudgetRefused("Le taux d'évolution doit être compris entre −100 % et 1 000 % (exclus).")
     if rate != rate.quantize(Decimal("0.0001")):
         raise BudgetRefused("Le taux d'évolution s'écrit avec quatre décimales au plus (par exemple 1,25).")
     if mode != GrowthMode.ZERO_RATE:
-        return rate, 0
+        return rate, 0, contradictory
     if not 1 <= zero_rate_years <= contract.duration_years:
         raise BudgetRefused(f"Le taux zéro porte sur 1 à {contract.duration_years} années du contrat.")
-    return rate, zero_rate_years
+    return rate, zero_rate_years, contradictory
 
 
-def _growth_snapshot(budget: ReferenceBudget) -> dict[str, str]:
+def _growth_snapshot(growth: FunderGrowth) -> dict[str, str]:
     # normalize(): the same rate reads the same whether it comes from the form (1.25) or the database (1.2500).
+    procedure = {True: "oui", False: "non", None: "sans objet"}[growth.contradictory_procedure]
     return {
-        "mode": GrowthMode(budget.growth_mode).label,
-        "taux (%)": f"{budget.growth_rate.normalize():f}",
-        "années à taux zéro": str(budget.zero_rate_years),
+        "mode": GrowthMode(growth.growth_mode).label,
+        "taux (%)": f"{Decimal(growth.growth_rate).normalize():f}",
+        "années à taux zéro": str(growth.zero_rate_years),
+        "procédure contradictoire": procedure,
     }
 
 
@@ -560,6 +646,15 @@ def funder_amounts(budget: ReferenceBudget, establishments: list[Establishment],
     return amounts_of([line for line in lines_of(budget) if line.funder == funder and line.establishment_id in ids])
 
 
+def envelope_amounts(
+    budget: ReferenceBudget, establishments: list[Establishment], envelope: "CommonEnvelope"
+) -> BudgetAmounts:
+    """The reference budget of one envelope: its funder kind's lines at the establishments its authority pays."""
+    funders = funder_authorities(budget.contract)
+    paid = [e for e in establishments if paying_authority(e, envelope.funder, funders) == envelope.authority]
+    return funder_amounts(budget, paid, envelope.funder)
+
+
 def lines_outside(budget: ReferenceBudget, establishments: list[Establishment]) -> list[Establishment]:
     """Establishments left the perimeter whose lines are still stored: they count in no total, the page says so."""
     ids = {e.pk for e in establishments}
@@ -572,12 +667,16 @@ def lines_outside(budget: ReferenceBudget, establishments: list[Establishment]) 
 
 @dataclass(frozen=True)
 class CommonEnvelope:
-    """A funder's dotation globalisée commune over the perimeter."""
+    """A funder's dotation globalisée commune over the perimeter: the money of one kind (health insurance, State,
+    département) one authority pays, grown under that authority's own choice (``growth`` None: not chosen yet, so
+    no projection)."""
 
     funder: str
+    authority: Authority | None  # None: no party to the contract pays this money
     amount: Decimal
     shares: list[EnvelopeShare]
     instalments: MonthlyInstalments
+    growth: GrowthChoice | None
     years: list[EnvelopeYear]
 
     @property
@@ -589,27 +688,51 @@ class CommonEnvelope:
         return sum(share.establishment.authorised_places for share in self.shares)
 
 
+def paying_authority(establishment: Establishment, funder: str, funders: list[Authority]) -> Authority | None:
+    """Which of the contract's funders pays ``establishment``'s money of kind ``funder``: the council for the
+    département's money, the ARS for health insurance and the State; among several of that kind, the one the
+    registry records as the establishment's funder (the lead first, as ``funders`` comes)."""
+    kind = AuthorityKind.CD if funder == FunderKind.CD else AuthorityKind.ARS
+    candidates = [a for a in funders if a.kind == kind]
+    own = {a.pk for a in establishment.funders.all()}
+    return next((a for a in candidates if a.pk in own), candidates[0] if candidates else None)
+
+
 def common_envelopes(budget: ReferenceBudget, establishments: list[Establishment]) -> list[CommonEnvelope]:
-    """One envelope per funder that pays tariff income to the perimeter, with each establishment's share."""
+    """One envelope per funder kind and paying authority with tariff income in the perimeter, each establishment's
+    share in it, and its years under the paying authority's growth."""
     contract = budget.contract
     columns = budget_columns(budget, establishments)[:-1]
+    funders = funder_authorities(contract)
+    choices = {choice.authority.pk: choice for choice in growth_by_funder(budget)}
     envelopes = []
     for funder in ENVELOPE_FUNDERS:
-        amounts = [(c.establishment, c.amounts.tariff[funder]) for c in columns if c.amounts.tariff.get(funder)]
-        if not amounts:
-            continue
-        total = sum((amount for _, amount in amounts), ZERO)
-        years = envelope_growth(total, yearly_rates(budget, contract.duration_years), contract.start_date.year)
-        envelopes.append(CommonEnvelope(funder, total, envelope_shares(amounts), monthly_instalment(total), years))
+        by_payer: dict[Authority | None, list[tuple[Establishment, Decimal]]] = {}
+        for column in columns:
+            if column.amounts.tariff.get(funder):
+                payer = paying_authority(column.establishment, funder, funders)
+                by_payer.setdefault(payer, []).append((column.establishment, column.amounts.tariff[funder]))
+        for payer, amounts in by_payer.items():
+            total = sum((amount for _, amount in amounts), ZERO)
+            growth = choices.get(payer.pk) if payer else None
+            growth = growth if growth is not None and growth.mode else None
+            years = (
+                envelope_growth(total, yearly_rates(growth, contract.duration_years), contract.start_date.year)
+                if growth
+                else []
+            )
+            envelopes.append(
+                CommonEnvelope(funder, payer, total, envelope_shares(amounts), monthly_instalment(total), growth, years)
+            )
     return envelopes
 
 
 # --- Growth --------------------------------------------------------------------------------------------------
 
 
-def yearly_rates(budget: ReferenceBudget, duration: int) -> list[Decimal | None]:
-    """The rate (%) applied each contract year under the budget's growth mode; None where an amendment sets it."""
-    return growth_rates(budget.growth_mode, budget.growth_rate, budget.zero_rate_years, duration)
+def yearly_rates(growth: GrowthChoice, duration: int) -> list[Decimal | None]:
+    """The rate (%) applied each contract year under a funder's growth mode; None where an amendment sets it."""
+    return growth_rates(growth.mode, growth.rate, growth.zero_rate_years, duration)
 
 
 # --- Indicative daily prices ----------------------------------------------------------------------------------

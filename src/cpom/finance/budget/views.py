@@ -18,7 +18,7 @@ from cpom.contracts.models import Contract
 from cpom.contracts.pages import contract_page
 from cpom.core import numbers
 from cpom.core.formatting import money
-from cpom.core.text import of
+from cpom.core.text import of, the
 from cpom.finance import rules
 from cpom.finance.budget import services as service
 from cpom.finance.budget.forms import ROWS, BudgetLinesForm, GrowthForm, PrefillForm
@@ -30,6 +30,7 @@ from cpom.finance.budget.services import (
     MonthlyInstalments,
 )
 from cpom.finance.models import GROUP_LABELS, FunderKind, GrowthMode, Side
+from cpom.registry.models import Authority
 from cpom.web.refusals import flash_refusal, show_refusal
 
 
@@ -154,23 +155,31 @@ def envelope_summary(envelope: CommonEnvelope) -> str:
     )
 
 
-def growth_clause(budget) -> str:
-    """The model contract's clause for the mode chosen, with its figures."""
-    rate = numbers.rate(budget.growth_rate)
-    if budget.growth_mode == GrowthMode.AUTHORITY_RATE:
-        return f"Le taux d'évolution annuel fixé par l'autorité est de {rate} chaque année du contrat."
-    if budget.growth_mode == GrowthMode.ZERO_RATE:
-        years = budget.zero_rate_years
-        return f"Le taux directeur annuel est fixé à 0 sur {years} année{'s' if years > 1 else ''}, puis à {rate}."
-    if budget.growth_mode == GrowthMode.ANNUAL_AMENDMENT:
-        return (
+def growth_clause(growth: service.GrowthChoice) -> str:
+    """The model contract's clause for the mode a funder chose, with its figures (Titre 3.8)."""
+    rate = numbers.rate(growth.rate)
+    if growth.mode is None:
+        who = the(str(growth.authority))
+        return f"{who[:1].upper()}{who[1:]} n'a pas encore fixé l'évolution de sa dotation."
+    if growth.mode == GrowthMode.AUTHORITY_RATE:
+        clause = f"Le taux d'évolution annuel fixé par l'autorité est de {rate} chaque année du contrat."
+    elif growth.mode == GrowthMode.ZERO_RATE:
+        years = growth.zero_rate_years
+        clause = f"Le taux directeur annuel est fixé à 0 sur {years} année{'s' if years > 1 else ''}, puis à {rate}."
+    elif growth.mode == GrowthMode.ANNUAL_AMENDMENT:
+        clause = (
             "Les modalités d'actualisation annuelle de la dotation globalisée commune font l'objet d'un avenant "
             "annuel : pas d'évolution automatique."
         )
-    return (
-        f"Le taux directeur attribué chaque année correspond au taux directeur régional ; la projection "
-        f"applique le taux connu, {rate}."
-    )
+    else:
+        clause = (
+            f"Le taux directeur attribué chaque année correspond au taux directeur régional ; la projection "
+            f"applique le taux connu, {rate}."
+        )
+    if growth.contradictory is None:
+        return clause
+    procedure = "est soumise" if growth.contradictory else "n'est pas soumise"
+    return f"{clause} La fixation annuelle du tarif {procedure} à la procédure contradictoire."
 
 
 def _daily_price_row(price: DailyPrice) -> tuple[str, str, str, str, str, str]:
@@ -192,6 +201,7 @@ def budget_detail(request, contract):
     establishments = service.perimeter(contract)
     columns = service.budget_columns(budget, establishments)
     envelopes = service.common_envelopes(budget, establishments)
+    own = rules.own_funder(request.user, contract)
     return render(
         request,
         "finance/budget/detail.html",
@@ -200,15 +210,12 @@ def budget_detail(request, contract):
             "budget": budget,
             "columns": [c.establishment for c in columns],
             "rows": budget_rows([c.amounts for c in columns]),
-            "envelopes": [
-                _envelope_view(e, service.funder_amounts(budget, establishments, e.funder)) for e in envelopes
-            ],
+            "envelopes": [_envelope_view(e, service.envelope_amounts(budget, establishments, e)) for e in envelopes],
             "daily_prices": [_daily_price_row(p) for p in service.daily_prices(budget, establishments)],
-            "growth_clause": growth_clause(budget),
-            "growth_label": GrowthMode(budget.growth_mode).label,
+            "growths": [(g, growth_clause(g)) for g in service.growth_by_funder(budget)],
             "outside": service.lines_outside(budget, establishments),
             "can_edit_lines": rules.lines_refusal(request.user, contract) is None,
-            "can_set_growth": rules.growth_refusal(request.user, contract) is None,
+            "own_funder": own if own and rules.growth_refusal(request.user, contract, own) is None else None,
             "editable": contract.is_open,
         },
     )
@@ -263,32 +270,45 @@ def budget_lines(request, contract, finess):
     )
 
 
-def _growth_initial(budget) -> dict:
+def _growth_initial(growth) -> dict:
     return {
-        "growth_mode": budget.growth_mode,
-        "growth_rate": budget.growth_rate,
-        "zero_rate_years": budget.zero_rate_years,
-        "version": budget.version,
+        "growth_mode": growth.growth_mode,
+        "growth_rate": growth.growth_rate,
+        "zero_rate_years": growth.zero_rate_years,
+        "contradictory_procedure": {True: "oui", False: "non", None: ""}[growth.contradictory_procedure],
+        "version": growth.version,
     }
 
 
 @contract_page("budget")
-def budget_growth(request, contract):
-    _require(rules.growth_refusal(request.user, contract))
+def budget_growth(request, contract, authority_id):
+    authority = get_object_or_404(Authority, pk=authority_id, contract_parties__contract=contract)
+    _require(rules.growth_refusal(request.user, contract, authority))
     budget = service.reference_budget(contract)
-    form = GrowthForm(request.POST or None, initial=_growth_initial(budget))
+    form = GrowthForm(request.POST or None, initial=_growth_initial(service.growth_of(budget, authority)))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             service.set_growth(
-                budget, request.user, data["growth_mode"], data["growth_rate"], data["zero_rate_years"], data["version"]
+                budget,
+                request.user,
+                authority,
+                data["growth_mode"],
+                data["growth_rate"],
+                data["zero_rate_years"],
+                data["contradictory_procedure"],
+                data["version"],
             )
         except service.BudgetRefused as refused:
             show_refusal(request, form, refused)
         else:
-            messages.success(request, "Le mode d'évolution de la dotation est enregistré.")
+            messages.success(request, f"Le mode d'évolution de la dotation {of(str(authority))} est enregistré.")
             return redirect(_detail_url(contract, "evolution"))
-    return render(request, "finance/budget/growth.html", {"contract": contract, "form": form, "modes": GrowthMode})
+    return render(
+        request,
+        "finance/budget/growth.html",
+        {"contract": contract, "authority": authority, "form": form, "modes": GrowthMode},
+    )
 
 
 # --- Pre-filling from the accounts ----------------------------------------------------------------------------

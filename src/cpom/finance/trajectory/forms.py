@@ -14,6 +14,7 @@ from cpom.finance.trajectory.services import (
     default_envelope_rates,
     fingerprint,
     given_rates,
+    lead_growth,
     parse_rate,
 )
 from cpom.objectives.models import DUE_YEAR_LABELS
@@ -82,7 +83,7 @@ class ScenarioForm(DsfrForm):
 
     def _initial(self, budget: ReferenceBudget, scenario: Scenario | None) -> dict:
         if scenario is None:
-            envelope, expense = default_envelope_rates(budget), {0: budget.growth_rate}
+            envelope, expense = default_envelope_rates(budget), {0: lead_growth(budget).rate}
             initial = {"convergence_years": min(3, self.duration), "opening_reserves": Decimal(0)}
         else:
             envelope, expense = given_rates(scenario.envelope_rates), given_rates(scenario.expense_rates)

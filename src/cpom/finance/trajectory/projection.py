@@ -15,7 +15,9 @@ The rules, in plain words:
    expenses are the previous year's expenses grown by that year's expense rate. A rate is a percentage; the rates are
    given per year and a year without a rate of its own takes the rate of the year before (year N without one: 0 %).
    Year N grows the reference budget. Other income stays at its reference amount: the scenario makes no assumption on
-   it.
+   it. Each funder sets the growth of its own envelope: the part of an establishment's envelope paid by a funder
+   with rates of its own (``funder_envelope_rates``, e.g. a council beside the ARS) grows at that funder's rates; the
+   rest grows at the scenario's envelope rates.
 
 2. New measures. A new measure (the cost of an objective) starts in a given year at one establishment, with a yearly
    amount brought by the managing body and a yearly amount brought by the authorities. In its first year its whole
@@ -28,7 +30,8 @@ The rules, in plain words:
    target × places in one of the first ``convergence_years`` years gives back part of the excess that year: an equal
    share of what remains over the years left, that is excess ÷ (convergence years − year). With zero rates this is
    the same amount each year (a straight line); in the last convergence year the envelope lands exactly on
-   target × places, and it is never brought below it. An establishment at or under the target is not raised.
+   target × places, and it is never brought below it. The excess is measured on the whole envelope and given back
+   from the part at the scenario's rates (convergence is the scenario's assumption, not the other funders'). An establishment at or under the target is not raised.
    Convergence only touches the establishment's base envelope: the authorities' means for new measures fund new
    actions agreed in the contract and are kept whole. After the convergence years, the envelope grows again from
    where convergence left it.
@@ -52,7 +55,7 @@ what they covered. The tests hold the computation to both.
 """
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
@@ -99,6 +102,8 @@ class EstablishmentBase:
     expenses: Decimal
     envelope: Decimal
     other_income: Decimal
+    # The parts of ``envelope`` each funder pays, by funder key; only those with rates of their own matter (rule 1).
+    funder_envelopes: Mapping[str, Decimal] = field(default_factory=dict)
 
     @property
     def cost_per_place(self) -> Decimal | None:
@@ -116,6 +121,8 @@ class Assumptions:
     surplus: SurplusAllocation = SurplusAllocation.RESERVES
     deficit: DeficitAllocation = DeficitAllocation.RESERVE
     opening_reserves: Decimal = ZERO
+    # Funder key → that funder's own envelope rates, one per contract year (rule 1).
+    funder_envelope_rates: Mapping[str, tuple[Decimal, ...]] = field(default_factory=dict)
 
     @property
     def duration(self) -> int:
@@ -124,6 +131,8 @@ class Assumptions:
     def __post_init__(self):
         if len(self.expense_rates) != len(self.envelope_rates):
             raise ValueError("The envelope and expense rates must cover the same years.")
+        if any(len(rates) != len(self.envelope_rates) for rates in self.funder_envelope_rates.values()):
+            raise ValueError("Each funder's envelope rates must cover the contract's years.")
 
 
 @dataclass(frozen=True)
@@ -272,14 +281,17 @@ def _establishment_years(
     base: EstablishmentBase, a: Assumptions, measures: list[Measure]
 ) -> tuple[EstablishmentYear, ...]:
     target = booked(a.convergence_target * base.places) if a.convergence_target is not None else None
-    # The base and the measures are booked apart: convergence touches only the base (rule 3).
-    base_envelope, measures_envelope = booked(base.envelope), ZERO
+    # The base and the measures are booked apart: convergence touches only the base (rule 3). The base is split
+    # between the funders with rates of their own and the rest, at the scenario's rates (rule 1).
+    own = {key: booked(amount) for key, amount in base.funder_envelopes.items() if key in a.funder_envelope_rates}
+    base_envelope, measures_envelope = booked(base.envelope) - sum(own.values(), ZERO), ZERO
     base_expenses, measures_expenses = booked(base.expenses), ZERO
     years = []
     for year in range(a.duration):
         starting = [m for m in measures if m.start_year == year]
+        own = {key: grown(amount, a.funder_envelope_rates[key][year]) for key, amount in own.items()}
         before_convergence = grown(base_envelope, a.envelope_rates[year])
-        convergence = _convergence(before_convergence, target, year, a.convergence_years)
+        convergence = _convergence(before_convergence + sum(own.values(), ZERO), target, year, a.convergence_years)
         base_envelope = before_convergence + convergence
         measures_envelope = grown(measures_envelope, a.envelope_rates[year]) + sum(
             (booked(m.authority_means) for m in starting), ZERO
@@ -289,7 +301,7 @@ def _establishment_years(
         years.append(
             EstablishmentYear(
                 year,
-                base_envelope,
+                base_envelope + sum(own.values(), ZERO),
                 convergence,
                 measures_envelope,
                 booked(base.other_income),

@@ -16,8 +16,15 @@ from cpom.audit.services import record
 from cpom.contracts.models import Contract
 from cpom.core import locking, numbers
 from cpom.core.locking import StaleWrite
+from cpom.finance.budget.services import (
+    ENVELOPE_FUNDERS,
+    GrowthChoice,
+    growth_by_funder,
+    paying_authority,
+)
+from cpom.finance.budget.services import yearly_rates as yearly_growth_rates
 from cpom.finance.models import DeficitRule, NewMeasure, ReferenceBudget, Scenario, Side, SurplusRule
-from cpom.finance.rules import scenario_refusal
+from cpom.finance.rules import funder_authorities, scenario_refusal
 from cpom.finance.trajectory.projection import (
     Assumptions,
     DeficitAllocation,
@@ -91,11 +98,28 @@ def _stored_rates(rates: dict[int, Decimal], duration: int) -> dict[str, str]:
     }
 
 
+def lead_growth(budget: ReferenceBudget) -> GrowthChoice:
+    """The lead authority's growth: a scenario's envelope rates are assumptions on the lead's money (the other
+    funders' parts follow their own choice, see :func:`funder_rates`)."""
+    return growth_by_funder(budget)[0]
+
+
 def default_envelope_rates(budget: ReferenceBudget) -> dict[int, Decimal]:
-    """What the reference budget's growth mode says: its zero-rate years, then its growth rate."""
-    rates = {year: Decimal(0) for year in range(budget.zero_rate_years)}
-    rates[budget.zero_rate_years] = budget.growth_rate
+    """What the lead's growth mode says: its zero-rate years, then its growth rate."""
+    growth = lead_growth(budget)
+    rates = {year: Decimal(0) for year in range(growth.zero_rate_years)}
+    rates[growth.zero_rate_years] = growth.rate
     return rates
+
+
+def funder_rates(budget: ReferenceBudget, duration: int) -> dict[str, tuple[Decimal, ...]]:
+    """Each funder but the lead that chose its growth, by key, with its rates year by year. A year an amendment sets
+    projects no automatic growth (0 %): the amendment's amount is not known in advance."""
+    return {
+        str(growth.authority.pk): tuple(rate or Decimal(0) for rate in yearly_growth_rates(growth, duration))
+        for growth in growth_by_funder(budget)[1:]
+        if growth.mode
+    }
 
 
 # ---------------------------------------------------------------------------------------------------- running
@@ -122,8 +146,17 @@ def establishment_bases(budget: ReferenceBudget, extra: Iterable[int] = ()) -> l
 
     The amounts are added up here, in Decimal, rather than by the database: SQLite would add them as floats.
     """
+    lines = list(budget.lines.all())
+    establishments = (
+        Establishment.objects.filter(pk__in={line.establishment_id for line in lines} | set(extra))
+        .prefetch_related("funders")
+        .order_by("name")
+    )
+    funders = funder_authorities(budget.contract)
+    by_id = {e.pk: e for e in establishments}
     amounts: dict[int, dict[str, Decimal]] = {}
-    for line in budget.lines.all():
+    paid: dict[int, dict[str, Decimal]] = {}  # each funder's part of the envelope, by establishment
+    for line in lines:
         parts = amounts.setdefault(
             line.establishment_id, {"expenses": Decimal(0), "envelope": Decimal(0), "other_income": Decimal(0)}
         )
@@ -131,14 +164,24 @@ def establishment_bases(budget: ReferenceBudget, extra: Iterable[int] = ()) -> l
             parts["expenses"] += line.amount
         elif line.group == TARIFF_INCOME_GROUP:
             parts["envelope"] += line.amount
+            payer = paying_authority(by_id[line.establishment_id], line.funder, funders)
+            if payer is not None and line.funder in ENVELOPE_FUNDERS:
+                own = paid.setdefault(line.establishment_id, {})
+                own[str(payer.pk)] = own.get(str(payer.pk), Decimal(0)) + line.amount
         else:
             parts["other_income"] += line.amount
     zero = {"expenses": Decimal(0), "envelope": Decimal(0), "other_income": Decimal(0)}
-    establishments = Establishment.objects.filter(pk__in=set(amounts) | set(extra)).order_by("name")
-    return [EstablishmentBase(e.pk, e.name, e.installed_places, **amounts.get(e.pk, zero)) for e in establishments]
+    return [
+        EstablishmentBase(
+            e.pk, e.name, e.installed_places, **amounts.get(e.pk, zero), funder_envelopes=paid.get(e.pk, {})
+        )
+        for e in establishments
+    ]
 
 
-def assumptions_for(scenario: Scenario, duration: int) -> Assumptions:
+def assumptions_for(scenario: Scenario, duration: int, others: dict[str, tuple[Decimal, ...]]) -> Assumptions:
+    """The scenario's assumptions, with the other funders' own envelope rates (``others``, from
+    :func:`funder_rates`, the same for every scenario of the budget) beside the scenario's (the lead's)."""
     return Assumptions(
         envelope_rates=yearly_rates(given_rates(scenario.envelope_rates), duration),
         expense_rates=yearly_rates(given_rates(scenario.expense_rates), duration),
@@ -147,6 +190,7 @@ def assumptions_for(scenario: Scenario, duration: int) -> Assumptions:
         surplus=SurplusAllocation(scenario.surplus_rule),
         deficit=DeficitAllocation(scenario.deficit_rule),
         opening_reserves=scenario.opening_reserves,
+        funder_envelope_rates=others,
     )
 
 
@@ -161,12 +205,13 @@ def runs(budget: ReferenceBudget) -> list[ScenarioRun]:
     bases = establishment_bases(budget, {m.establishment_id for s in scenarios for m in s.measures.all()})
     establishments = Establishment.objects.in_bulk([b.key for b in bases])
     labels = tuple(year_label(contract, year) for year in range(contract.duration_years))
+    others = funder_rates(budget, contract.duration_years)
     return [
         ScenarioRun(
             scenario,
             simulate(
                 bases,
-                assumptions_for(scenario, contract.duration_years),
+                assumptions_for(scenario, contract.duration_years, others),
                 [_measure(m) for m in scenario.measures.all()],
             ),
             establishments,
@@ -230,6 +275,7 @@ SCENARIO_LABELS = {
     "surplus_rule": "Affectation des excédents",
     "deficit_rule": "Affectation des déficits",
     "opening_reserves": "Réserves au début du contrat",
+    "retained": "Scénario retenu",
 }
 
 
@@ -253,6 +299,7 @@ def scenario_snapshot(scenario: Scenario) -> dict:
         SCENARIO_LABELS["surplus_rule"]: SurplusRule(scenario.surplus_rule).label,
         SCENARIO_LABELS["deficit_rule"]: DeficitRule(scenario.deficit_rule).label,
         SCENARIO_LABELS["opening_reserves"]: numbers.grouped(scenario.opening_reserves),
+        SCENARIO_LABELS["retained"]: "oui" if scenario.retained else "non",
     }
 
 
@@ -289,6 +336,36 @@ def save_scenario(
             user, current, "Scénario créé" if before is None else "Scénario modifié", before, scenario_snapshot(current)
         )
     return current
+
+
+def retain_scenario(scenario: Scenario, user, read_as: str) -> Scenario:
+    """Makes ``scenario`` the one the contract is signed on; the scenario retained before, if any, no longer is.
+
+    ``read_as`` is the fingerprint of the scenario as the user read it: retaining assumptions someone has just
+    changed is refused, as an edit would be.
+    """
+    budget = scenario.budget
+    _require_editor(user, budget.contract)
+    with transaction.atomic():
+        current = Scenario.objects.select_for_update().get(pk=scenario.pk, budget=budget)
+        if fingerprint(current) != read_as:
+            raise StaleScenario
+        if current.retained:
+            raise ScenarioRefused(f"Le scénario « {current.name} » est déjà le scénario retenu.")
+        for former in budget.scenarios.select_for_update().filter(retained=True):
+            before = scenario_snapshot(former)
+            former.retained = False
+            former.save(update_fields=["retained"])
+            record(user, former, f"Scénario qui n'est plus retenu : {former.name}", before, scenario_snapshot(former))
+        before = scenario_snapshot(current)
+        current.retained = True
+        current.save(update_fields=["retained"])
+        record(user, current, f"Scénario retenu : {current.name}", before, scenario_snapshot(current))
+    return current
+
+
+def retained_scenario(budget: ReferenceBudget | None) -> Scenario | None:
+    return budget.scenarios.filter(retained=True).first() if budget is not None and budget.pk else None
 
 
 def delete_scenario(scenario: Scenario, user) -> None:

@@ -12,6 +12,7 @@ urlpatterns = [
     path(SCENARIO, views.trajectory_detail, name="trajectory_detail"),
     path(SCENARIO + "modifier/", views.trajectory_update, name="trajectory_update"),
     path(SCENARIO + "supprimer/", views.trajectory_delete, name="trajectory_delete"),
+    path(SCENARIO + "retenir/", views.trajectory_retain, name="trajectory_retain"),
     path(SCENARIO + "mesures/", views.trajectory_measures, name="trajectory_measures"),
     path(SCENARIO + "mesures/retirer/", views.trajectory_measure_delete, name="trajectory_measure_delete"),
     path(SCENARIO + "mesures/importer/", views.trajectory_measures_import, name="trajectory_measures_import"),

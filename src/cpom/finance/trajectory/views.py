@@ -138,6 +138,12 @@ def trajectory_detail(request, contract, scenario_id):
                     strict=True,
                 )
             ),
+            # The other funders' parts grow at their own rates (the budget's growth), beside the scenario's.
+            "funder_rates": [
+                (growth.authority, [numbers.rate(r) for r in run.trajectory.assumptions.funder_envelope_rates[key]])
+                for growth in scenarios.growth_by_funder(scenario.budget)
+                if (key := str(growth.authority.pk)) in run.trajectory.assumptions.funder_envelope_rates
+            ],
             "establishments": establishments,
             "contract_lines": _lines([y.sums for y in trajectory.years], trajectory.totals) + _allocation_lines(run),
             "money_chart": line_chart(
@@ -150,6 +156,7 @@ def trajectory_detail(request, contract, scenario_id):
             "reserves_chart": bar_chart(labels, [y.reserves for y in trajectory.years], "Réserves en fin d'année"),
             "history": entries_for(scenario)[:20],
             "can_edit": rules.scenario_refusal(request.user, contract) is None,
+            "read_as": scenarios.fingerprint(scenario),
         },
     )
 
@@ -205,6 +212,21 @@ def trajectory_create(request, contract):
 def trajectory_update(request, contract, scenario_id):
     scenario = _scenario(contract, scenario_id)
     return _save(request, scenario.budget.contract, scenario.budget, scenario)
+
+
+@contract_page("trajectory")
+@require_POST
+def trajectory_retain(request, contract, scenario_id):
+    scenario = _scenario(contract, scenario_id)
+    contract = scenario.budget.contract
+    _require_editor(request, contract)
+    try:
+        scenarios.retain_scenario(scenario, request.user, request.POST.get("read_as", ""))
+    except ScenarioRefused as refused:
+        flash_refusal(request, refused)
+    else:
+        messages.success(request, f"Le scénario « {scenario.name} » est le scénario retenu pour le contrat.")
+    return redirect("finance:trajectory_detail", contract.pk, scenario.pk)
 
 
 @contract_page("trajectory")
