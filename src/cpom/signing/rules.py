@@ -12,7 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from cpom.access import Role, Side, membership_of
 from cpom.contracts.models import OPEN_STATES, Contract, State
-from cpom.core.text import the
+from cpom.core.text import of, the
 
 from .models import MANAGING_BODY_KEY, ConsultationKind, party_key
 
@@ -46,13 +46,16 @@ def signature_order(contract: Contract) -> list[str]:
     return [key for group in order_groups() for key in by_group[group]]
 
 
-def party_name(contract: Contract, key: str) -> str:
-    """« l'organisme gestionnaire EHPAD public Les Tilleuls », « l'ARS Pays de la Loire »."""
+def party_name(contract: Contract, key: str, of_it: bool = False) -> str:
+    """« l'organisme gestionnaire EHPAD public Les Tilleuls », « l'ARS Pays de la Loire »; with ``of_it``, « de
+    l'organisme gestionnaire… », « du Conseil départemental… »."""
     if key == MANAGING_BODY_KEY:
-        return f"l'organisme gestionnaire {contract.managing_body.name}"
+        return f"{'de ' if of_it else ''}l'organisme gestionnaire {contract.managing_body.name}"
     authority_id = int(key.split(":", 1)[1])
     party = next((p for p in contract.parties.all() if p.authority_id == authority_id), None)
-    return the(party.authority.name) if party else "une autorité qui n'est plus partie au contrat"
+    if party is None:
+        return f"{'d' if of_it else ''}une autorité qui n'est plus partie au contrat"
+    return (of if of_it else the)(party.authority.name)
 
 
 def party_of(user, contract: Contract) -> str | None:

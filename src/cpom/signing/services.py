@@ -76,6 +76,11 @@ class StaleSigning(StaleWrite, SigningRefused):
         self.errors = [(None, str(self))]
 
 
+def _capital(text: str) -> str:
+    """The first letter in capital, the rest as written (« L'organisme gestionnaire Association Les Chemins… »)."""
+    return text[:1].upper() + text[1:]
+
+
 def _refuse(message: str, field: str | None = None):
     raise SigningRefused([(field, message)])
 
@@ -341,11 +346,11 @@ def _party_checks(version: ContractVersion, contract: Contract, user) -> str:
         _refuse(f"Cette version n'est plus en signature : elle est « {version.get_status_display()} ».")
     key = rules.party_of(user, contract)
     if key not in version.signature_order:
-        _refuse(f"{rules.party_name(contract, key).capitalize()} n'est pas signataire de cette version.")
+        _refuse(f"{_capital(rules.party_name(contract, key))} n'est pas signataire de cette version.")
     done = version.signatures.filter(party_key=key).first()
     if done:
         _refuse(
-            f"{rules.party_name(contract, key).capitalize()} a déjà répondu pour cette version : "
+            f"{_capital(rules.party_name(contract, key))} a déjà répondu pour cette version : "
             f"{done.get_decision_display().lower()} le {french_date(done.signed_on)}."
         )
     return key
@@ -380,8 +385,8 @@ def _date_errors(version: ContractVersion, contract: Contract, signed_on: date |
         errors.append(
             (
                 "signed_on",
-                f"Date de signature : le {french_date(signed_on)} précède la signature de "
-                f"{rules.party_name(contract, previous.party_key)} ({french_date(previous.signed_on)}).",
+                f"Date de signature : le {french_date(signed_on)} précède la signature "
+                f"{rules.party_name(contract, previous.party_key, of_it=True)} ({french_date(previous.signed_on)}).",
             )
         )
     return errors
@@ -397,7 +402,7 @@ def sign(version: ContractVersion, user, data: dict, scan=None, today: date | No
         expected = progress(version).next_key
         if key != expected:
             _refuse(
-                f"{rules.party_name(contract, expected).capitalize()} doit signer avant "
+                f"{_capital(rules.party_name(contract, expected))} doit signer avant "
                 f"{rules.party_name(contract, key)} (ordre de signature fixé à l'envoi)."
             )
         errors = []
@@ -502,13 +507,14 @@ def refuse(version: ContractVersion, user, reason: str, today: date | None = Non
             recorded_at=timezone.now(),
         )
         party = rules.party_name(contract, key)
+        refusal = f"Refus de signer {rules.party_name(contract, key, of_it=True)} : {reason}"
         ContractVersion.objects.filter(pk=version.pk).update(
-            status=VersionStatus.VOIDED, voided_at=timezone.now(), void_reason=f"Refus de {party} : {reason}"
+            status=VersionStatus.VOIDED, voided_at=timezone.now(), void_reason=refusal
         )
         version.refresh_from_db()
         record(user, contract, f"{version.label} : signature refusée par {party}", None, {"motif": reason})
         if version.number == 0:
-            lifecycle.transition(contract, State.NEGOTIATION, user, f"Refus de signer de {party} : {reason}", today)
+            lifecycle.transition(contract, State.NEGOTIATION, user, refusal, today)
         for callback in _ON_VOIDED:
             callback(version, user)
     return signature
