@@ -15,7 +15,7 @@ from cpom.access import Role
 from cpom.audit.models import AuditEntry
 from cpom.contracts.models import State
 from cpom.signing import services
-from cpom.signing.models import Consultation, ContractVersion, Decision, Signature, VersionStatus
+from cpom.signing.models import Consultation, Decision, VersionStatus
 from signing.conftest import signature_data
 
 

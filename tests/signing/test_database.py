@@ -68,7 +68,9 @@ def test_a_sealed_version_and_its_documents_refuse_deletion(sealed):
 def test_the_content_of_a_version_sent_refuses_update_its_outcome_does_not(sent_version):
     for column, value in (("snapshot", '{"autre":1}'), ("content_sha256", "1" * 64), ("signature_order", "[]")):
         _refused(
-            lambda: _sql(f"UPDATE signing_contractversion SET {column} = %s WHERE id = %s", [value, sent_version.pk]),
+            lambda c=column, v=value: _sql(
+                f"UPDATE signing_contractversion SET {c} = %s WHERE id = %s", [v, sent_version.pk]
+            ),
             freeze.VERSION_MESSAGE,
         )
     _refused(lambda: ContractVersion.objects.filter(pk=sent_version.pk).update(docx=b"PK"), freeze.VERSION_MESSAGE)
