@@ -569,15 +569,15 @@ class HashCheck:
 
     digest: str
     name: str
-    matches: str  # « le contenu (JSON canonique) », « le document PDF »… or "" when it matches nothing
+    matches: str  # « au document PDF de la version »… or "" when it matches nothing
 
 
 def check_hash(version: ContractVersion, digest: str, name: str = "") -> HashCheck:
     digest = digest.strip().lower()
     known = {
-        version.content_sha256: "l'empreinte du contenu, imprimée en pied de page",
-        version.pdf_sha256: "le document PDF de la version",
-        version.docx_sha256: "le document Word de la version",
+        version.content_sha256: "à l'empreinte du contenu, imprimée en pied de page",
+        version.pdf_sha256: "au document PDF de la version",
+        version.docx_sha256: "au document Word de la version",
     }
     return HashCheck(digest, name, known.get(digest, ""))
 
