@@ -270,6 +270,16 @@ def pdf_upload(
     return SimpleUploadedFile(name, content, content_type=content_type)
 
 
+def signature_data(version, on, name="Claire Martin", title="Directrice générale", signed_hash=None):
+    """What a party types to sign ``version``: by default the hash printed on the document sent."""
+    return {
+        "signatory_name": name,
+        "signatory_title": title,
+        "signed_on": on,
+        "signed_hash": version.content_sha256 if signed_hash is None else signed_hash,
+    }
+
+
 def sign_contract(contract, sender, sent_on, signatures, effective_date=None):
     """``contract`` (ready for signature) sent by ``sender`` on ``sent_on`` then signed by each
     ``(user, on, signatory name, title)`` in turn, through the real services under the clock of each date."""

@@ -22,12 +22,3 @@ def ready_contract(ready_association_contract, users):
 def sent_version(ready_contract, users):
     """Its final version, sent for signature by the ARS today."""
     return services.send_for_signature(ready_contract, users["ars"])
-
-
-def signature_data(version, on, name="Claire Martin", title="Directrice générale", signed_hash=None):
-    return {
-        "signatory_name": name,
-        "signatory_title": title,
-        "signed_on": on,
-        "signed_hash": version.content_sha256 if signed_hash is None else signed_hash,
-    }

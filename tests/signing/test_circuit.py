@@ -16,7 +16,6 @@ from cpom.audit.models import AuditEntry
 from cpom.contracts.models import State
 from cpom.signing import services
 from cpom.signing.models import Consultation, Decision, VersionStatus
-from signing.conftest import signature_data
 
 
 def _keys(contract, users):
@@ -31,7 +30,7 @@ def _pdf_text(data: bytes) -> list[str]:
 
 def _sign_all(version, users, today):
     for username in ("asso", "cd44", "ars"):
-        services.sign(version, users[username], signature_data(version, today))
+        services.sign(version, users[username], factories.signature_data(version, today))
 
 
 def test_sending_stores_the_snapshot_its_hash_and_documents_printing_it_and_fixes_the_order(ready_contract, users):
@@ -83,19 +82,27 @@ def test_the_parties_sign_in_order_and_the_last_signature_seals_the_version_and_
     services.on_sealed(lambda version, user: sealed.append((version.pk, version.status, user)))
     today = timezone.localdate()
     with pytest.raises(services.SigningRefused) as refused:
-        services.sign(sent_version, users["ars"], signature_data(sent_version, today, "Nadia Benali", "Pour le DG"))
+        services.sign(
+            sent_version, users["ars"], factories.signature_data(sent_version, today, "Nadia Benali", "Pour le DG")
+        )
     assert refused.value.reasons == [
         "L'organisme gestionnaire Association Les Chemins de Loire doit signer avant l'ARS Pays de la Loire "
         "(ordre de signature fixé à l'envoi)."
     ]
-    services.sign(sent_version, users["asso"], signature_data(sent_version, today))
+    services.sign(sent_version, users["asso"], factories.signature_data(sent_version, today))
     with pytest.raises(services.SigningRefused) as refused:
-        services.sign(sent_version, users["ars"], signature_data(sent_version, today, "Nadia Benali", "Pour le DG"))
+        services.sign(
+            sent_version, users["ars"], factories.signature_data(sent_version, today, "Nadia Benali", "Pour le DG")
+        )
     assert refused.value.reasons[0].startswith("Le Conseil départemental de Loire-Atlantique doit signer avant")
-    services.sign(sent_version, users["cd44"], signature_data(sent_version, today, "Julien Moreau", "Vice-président"))
+    services.sign(
+        sent_version, users["cd44"], factories.signature_data(sent_version, today, "Julien Moreau", "Vice-président")
+    )
     sent_version.refresh_from_db()
     assert sent_version.status == VersionStatus.SENT and sent_version.contract.state == State.IN_SIGNATURE
-    services.sign(sent_version, users["ars"], signature_data(sent_version, today, "Nadia Benali", "Pour le DG"))
+    services.sign(
+        sent_version, users["ars"], factories.signature_data(sent_version, today, "Nadia Benali", "Pour le DG")
+    )
     sent_version.refresh_from_db()
     contract = sent_version.contract
     contract.refresh_from_db()
@@ -127,7 +134,7 @@ def test_a_hash_other_than_the_one_sent_is_refused_and_nothing_is_saved(sent_ver
     other = hashlib.sha256(b"un autre document").hexdigest()
     with pytest.raises(services.SigningRefused) as refused:
         services.sign(
-            sent_version, users["asso"], signature_data(sent_version, timezone.localdate(), signed_hash=other)
+            sent_version, users["asso"], factories.signature_data(sent_version, timezone.localdate(), signed_hash=other)
         )
     assert refused.value.errors == [("signed_hash", "Empreinte : l'empreinte ne correspond pas à la version envoyée.")]
     assert not sent_version.signatures.exists()
@@ -146,7 +153,9 @@ def test_a_hash_other_than_the_one_sent_is_refused_and_nothing_is_saved(sent_ver
 )
 def test_a_signature_by_someone_who_is_not_a_party_is_refused(sent_version, users, username, message):
     for action in (
-        lambda: services.sign(sent_version, users[username], signature_data(sent_version, timezone.localdate())),
+        lambda: services.sign(
+            sent_version, users[username], factories.signature_data(sent_version, timezone.localdate())
+        ),
         lambda: services.refuse(sent_version, users[username], "Désaccord."),
     ):
         with pytest.raises(services.SigningRefused) as refused:
@@ -158,16 +167,16 @@ def test_a_signature_by_someone_who_is_not_a_party_is_refused(sent_version, user
 def test_a_read_only_member_of_a_party_does_not_sign(sent_version, users):
     reader = factories.member(users["asso"].membership.managing_body, Role.READ, username="lecteur")
     with pytest.raises(services.SigningRefused) as refused:
-        services.sign(sent_version, reader, signature_data(sent_version, timezone.localdate()))
+        services.sign(sent_version, reader, factories.signature_data(sent_version, timezone.localdate()))
     assert refused.value.reasons == ["Signer au nom d'une partie demande le rôle « Validation et signature »."]
     assert not sent_version.signatures.exists()
 
 
 def test_a_party_signs_once(sent_version, users):
     today = timezone.localdate()
-    services.sign(sent_version, users["asso"], signature_data(sent_version, today))
+    services.sign(sent_version, users["asso"], factories.signature_data(sent_version, today))
     with pytest.raises(services.SigningRefused) as refused:
-        services.sign(sent_version, users["asso"], signature_data(sent_version, today))
+        services.sign(sent_version, users["asso"], factories.signature_data(sent_version, today))
     assert refused.value.reasons == [
         f"L'organisme gestionnaire Association Les Chemins de Loire a déjà répondu pour cette version : "
         f"signé le {today:%d/%m/%Y}."
@@ -176,7 +185,7 @@ def test_a_party_signs_once(sent_version, users):
 
 def test_a_signed_scan_that_is_not_a_pdf_is_refused_naming_the_file(sent_version, users):
     scan = factories.pdf_upload("signature.docx", b"PK\x03\x04 pas un PDF", "application/pdf")
-    data = signature_data(sent_version, timezone.localdate(), signed_hash="")
+    data = factories.signature_data(sent_version, timezone.localdate(), signed_hash="")
     with pytest.raises(services.SigningRefused) as refused:
         services.sign(sent_version, users["asso"], data, scan)
     assert refused.value.errors == [
@@ -196,7 +205,10 @@ def test_a_scan_above_the_size_bound_is_refused_before_it_is_read(sent_version, 
     scan = factories.pdf_upload("gros.pdf", b"%PDF-1.4\n" + b"x" * 20)
     with pytest.raises(services.SigningRefused) as refused:
         services.sign(
-            sent_version, users["asso"], signature_data(sent_version, timezone.localdate(), signed_hash=""), scan
+            sent_version,
+            users["asso"],
+            factories.signature_data(sent_version, timezone.localdate(), signed_hash=""),
+            scan,
         )
     assert refused.value.reasons == ["Exemplaire signé : gros.pdf dépasse la taille autorisée (0 Mo)."]
 
@@ -205,7 +217,7 @@ def test_a_signed_scan_stands_for_the_hash_of_the_document_sent(sent_version, us
     content = b"%PDF-1.4\n% exemplaire signe\n"
     scan = factories.pdf_upload("exemplaire.pdf", content)
     signature = services.sign(
-        sent_version, users["asso"], signature_data(sent_version, timezone.localdate(), signed_hash=""), scan
+        sent_version, users["asso"], factories.signature_data(sent_version, timezone.localdate(), signed_hash=""), scan
     )
     signature.refresh_from_db()
     assert signature.signed_hash == sent_version.content_sha256
@@ -219,7 +231,7 @@ def test_a_signed_scan_stands_for_the_hash_of_the_document_sent(sent_version, us
 def test_bad_dates_and_a_missing_signatory_are_refused_with_every_reason(sent_version, users):
     contract = sent_version.contract
     before_board = date(2026, 9, 27)
-    data = signature_data(sent_version, before_board, name=" ", title="")
+    data = factories.signature_data(sent_version, before_board, name=" ", title="")
     with pytest.raises(services.SigningRefused) as refused:
         services.sign(sent_version, users["asso"], data)
     sent_on = timezone.localdate(sent_version.sent_at)
@@ -238,7 +250,7 @@ def test_bad_dates_and_a_missing_signatory_are_refused_with_every_reason(sent_ve
     ]
     tomorrow = timezone.localdate() + timedelta(days=1)
     with pytest.raises(services.SigningRefused) as refused:
-        services.sign(sent_version, users["asso"], signature_data(sent_version, tomorrow))
+        services.sign(sent_version, users["asso"], factories.signature_data(sent_version, tomorrow))
     assert refused.value.reasons == [f"Date de signature : le {tomorrow:%d/%m/%Y} est dans le futur."]
     assert not sent_version.signatures.exists()
 
@@ -246,7 +258,7 @@ def test_bad_dates_and_a_missing_signatory_are_refused_with_every_reason(sent_ve
 def test_a_refusal_voids_the_version_and_sends_the_contract_back_to_negotiation(sent_version, users):
     voided = []
     services.on_voided(lambda version, user: voided.append(version.pk))
-    services.sign(sent_version, users["asso"], signature_data(sent_version, timezone.localdate()))
+    services.sign(sent_version, users["asso"], factories.signature_data(sent_version, timezone.localdate()))
     services.refuse(sent_version, users["cd44"], "Le taux d'évolution du département n'est pas celui voté.")
     sent_version.refresh_from_db()
     contract = sent_version.contract

@@ -7,10 +7,10 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+import factories
 from cpom.contracts import freeze
 from cpom.signing import services
 from cpom.signing.models import ContractVersion, Decision, Signature, VersionStatus
-from signing.conftest import signature_data
 
 
 def _refused(action, message):
@@ -135,7 +135,7 @@ def test_no_signature_goes_on_a_sealed_version(sealed):
 
 
 def test_signatures_refuse_update_and_delete(sealed, sent_version, users):
-    services.sign(sent_version, users["asso"], signature_data(sent_version, timezone.localdate()))
+    services.sign(sent_version, users["asso"], factories.signature_data(sent_version, timezone.localdate()))
     for signature in (sealed.signatures.first(), sent_version.signatures.get()):
         _refused(
             lambda s=signature: Signature.objects.filter(pk=s.pk).update(signatory_name="Autre"),
