@@ -244,6 +244,44 @@ def reference_budget(contract, user, base_year: int, growth_mode: str, growth_ra
     )
 
 
+DRAFTING_PARAMETERS = {
+    "og_rep_civility": "Mme",
+    "og_rep_name": "Claire Martin",
+    "og_rep_title": "Présidente",
+}
+# civility, name, title, address of each authority's representative
+REPRESENTATIVES = {
+    "ARS-52": ("Mme", "Nadia Benali", "Directrice Générale", "CS 56 233 – 44262 Nantes CEDEX 2"),
+    "CD-44": ("M.", "Julien Moreau", "Président", "3 quai Ceineray, 44000 Nantes"),
+    "CD-49": ("Mme", "Sophie Garnier", "Présidente", "Hôtel du Département, 49000 Angers"),
+}
+
+
+def drafting(contract, users, model_code: str = "pdl-2011"):
+    """The contract drafted by its lead authority on a shipped model, every parameter the model always needs filled."""
+    from cpom.documents import drafting as service
+    from cpom.documents.contract import authority_code
+    from cpom.documents.models import ContractModel
+
+    codes = [authority_code(p.authority) for p in contract.parties.admitted().select_related("authority")]
+    parameters = {
+        **DRAFTING_PARAMETERS,
+        **{
+            key: {code: REPRESENTATIVES[code][n] for code in codes}
+            for n, key in enumerate(("rep_civility", "rep_name", "rep_title", "authority_address"))
+        },
+    }
+    return service.save_drafting(
+        contract,
+        _lead_user(contract, users),
+        model=ContractModel.objects.get(authority=None, code=model_code),
+        choices={"procedure-contradictoire": "oui", "affectation": "libre"},
+        options={},
+        parameters=parameters,
+        expected_version=None,
+    )
+
+
 def _managing_body_user(contract, users):
     """The one user of ``users`` who speaks for the contract's managing body."""
     return next(u for u in users.values() if contract.managing_body.members.filter(user=u).exists())

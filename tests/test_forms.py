@@ -82,6 +82,7 @@ def build(association_contract, users):
         "IndicatorForm": lambda data: {"data": data, "objective": operational},
         "MilestoneForm": lambda data: {"data": data, "objective": operational},
         "EstablishmentForm": lambda data: {"data": data, "managing_bodies": ManagingBody.objects.all()},
+        "DraftingForm": lambda data: {"data": data, **_drafting_choices(contract)},
     }
 
     def form(cls, data=None):
@@ -89,6 +90,17 @@ def build(association_contract, users):
         return cls(**kwargs)
 
     return form
+
+
+def _drafting_choices(contract) -> dict:
+    from cpom.documents import drafting, template, views
+
+    current = drafting.drafting_of(contract)
+    return {
+        "models": drafting.models_for(contract),
+        "spec": template.ContractModelSpec.from_json(current.model.clauses),
+        "parties": views._parties(contract),
+    }
 
 
 def text_fields(form) -> list[str]:

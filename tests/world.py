@@ -12,6 +12,8 @@ and two contracts taken through the lifecycle by their parties:
   one complete objective, its consultations (CVS, CSE, board), signed through the circuit (sent by the ARS, signed by
   the EHPAD, the department, then the ARS: a sealed version) and in force.
 
+Both are drafted by the ARS on the ARS Pays de la Loire model of 2011, its representatives named.
+
 Each establishment has five years of synthetic figures (2021-2025, computed by the engine) beside a few peers per
 category for the benchmarks, and each contract its reference budget pre-filled from the accounts. The demo's
 diagnostic, objectives and scenarios are not here: the tests that read such content make their own (``factories``),
@@ -232,6 +234,7 @@ def _contract(spec: ContractSpec, organisations, users) -> Contract:
     with fixed_clock(moment(spec.content_on)):
         factories.complete_operational_objective(contract, users)
         factories.reference_budget(contract, users[by], year, mode, rate, users["ars"])
+        factories.drafting(contract, users)
     for kind, prefix, outcome, username, on in spec.consultations:
         where = contract.establishments.get(finess__startswith=prefix) if prefix else None
         with fixed_clock(moment(on)):

@@ -18,7 +18,8 @@ from cpom.contracts.models import Contract, State
 REFERENCE = "CPOM-PDL-2027-044-02"
 TESTS = Path(__file__).resolve().parents[1]
 # The contract the journey signs, made in the server's database as the world's association contract is made: a copy
-# of the demo association's frame, walked to its negotiation, with one complete objective agreed by every party.
+# of the demo association's frame, walked to its negotiation, with one complete objective agreed by every party and
+# its drafting on the ARS's model.
 PREPARE = f"""
 import django
 django.setup()
@@ -35,6 +36,7 @@ for state, username in (("launched", "ars"), ("diagnostic", "asso"), ("negotiati
     contract.refresh_from_db()
     lifecycle.transition(contract, state, users[username])
 factories.complete_operational_objective(contract, users)
+factories.drafting(contract, users)
 """
 
 

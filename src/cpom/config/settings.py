@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "cpom.diagnostic",
     "cpom.objectives",
     "cpom.finance",
+    "cpom.documents",
     "cpom.signing",
     "cpom.amendments",
     "cpom.api",

@@ -99,6 +99,7 @@ FROZEN = (
     Frozen("finance.ActivityForecast", "budget__contract"),
     Frozen("finance.Scenario", "budget__contract"),
     Frozen("finance.NewMeasure", "scenario__budget__contract"),
+    Frozen("documents.Drafting", "contract"),
     Frozen("signing.Consultation", "contract"),
 )
 EXEMPT = {

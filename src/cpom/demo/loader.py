@@ -19,6 +19,7 @@ from cpom.contracts.parties import PartiesRefused
 from cpom.contracts.services import FRAME_FIELDS, program_contract
 from cpom.demo.clock import fixed_clock, moment
 from cpom.demo.contract_content import load_contract_content
+from cpom.demo.drafting_data import load_demo_draftings
 from cpom.demo.finance_data import load_demo_budgets
 from cpom.demo.finance_scenarios import load_demo_scenarios
 from cpom.demo.indicator_data import load_demo_indicators
@@ -310,8 +311,10 @@ def load_demo(indicators: bool = True) -> dict:
     # The reference budgets are pre-filled from the accounts above; the scenarios build on the association's budget.
     load_demo_budgets(contracts)
     load_demo_scenarios(association_contract)
-    # The steps after the content (the EHPAD's consultations and signature circuit) come last, as the parties did: from here the database
-    # freezes the signed contract.
+    # The ARS drafts both contracts on its model: the document's parameters are part of what signature needs.
+    load_demo_draftings(contracts, users)
+    # The steps after the content (the EHPAD's consultations and signature circuit) come last, as the parties did:
+    # from here the database freezes the signed contract.
     for story in stories:
         play(story, story.after_content, context, played)
     return {**summary, "loaded": True}

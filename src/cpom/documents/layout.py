@@ -44,7 +44,20 @@ class PageBreak:
     """The next block starts a new page (between two fiches of the annex)."""
 
 
-Block = Heading | Text | Bullet | Banner | Table | PageBreak
+@dataclass(frozen=True)
+class TableOfContents:
+    """The headings of levels 1 and 2 with their pages (Word: a TOC field beside the written list)."""
+
+
+@dataclass(frozen=True)
+class Signature:
+    """A party's signature block: who signs (role), then the lines above the signature (« Pour … », title, name)."""
+
+    role: str
+    lines: tuple[str, ...]
+
+
+Block = Heading | Text | Bullet | Banner | Table | PageBreak | TableOfContents | Signature
 
 
 @dataclass
@@ -52,3 +65,14 @@ class Document:
     title: str
     footer: str  # printed at the bottom of every page, followed by the page number
     blocks: list[Block] = field(default_factory=list)
+    watermark: str = ""  # printed across every page (« PROJET » on a draft)
+    fingerprint: str = ""  # the content's SHA-256, printed in every page's footer
+    page_total: bool = False  # « page X sur Y » rather than « page X »
+
+    @property
+    def fingerprint_line(self) -> str:
+        return f"Empreinte SHA-256 : {self.fingerprint}" if self.fingerprint else ""
+
+    def contents(self) -> list[Heading]:
+        """The headings a table of contents lists."""
+        return [b for b in self.blocks if isinstance(b, Heading) and b.level in (1, 2)]

@@ -11,14 +11,16 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 from reportlab.platypus import PageBreak as PdfPageBreak
-from reportlab.platypus import Paragraph, SimpleDocTemplate, TableStyle
 from reportlab.platypus import Table as PdfTable
+from reportlab.platypus.tableofcontents import TableOfContents as PdfTableOfContents
 
 from cpom.core.formatting import label
 from cpom.core.text import clean_text
 
-from .layout import Banner, Bullet, Document, Heading, PageBreak, Table, Text
+from .layout import Banner, Bullet, Document, Heading, PageBreak, Signature, Table, TableOfContents, Text
 
 MARGIN = 2 * cm
 USABLE_WIDTH = A4[0] - 2 * MARGIN
@@ -81,7 +83,71 @@ TABLE_STYLE = TableStyle(
 )
 
 
+TOC_LEVELS = [
+    ParagraphStyle("toc1", BODY, fontName="Helvetica-Bold", leftIndent=0, firstLineIndent=0, spaceBefore=4),
+    ParagraphStyle("toc2", BODY, fontSize=9.5, leftIndent=14, firstLineIndent=0, spaceAfter=1),
+]
+SIGNATURE_ROLE = ParagraphStyle("signature_role", BODY, fontSize=8.5, textColor=GREY, spaceBefore=14)
+SIGNATURE_LINE = ParagraphStyle("signature_line", BODY, spaceAfter=1)
+
+
+class ContractTemplate(SimpleDocTemplate):
+    """Tells the table of contents where each heading of levels 1 and 2 fell (multiBuild runs until it settles)."""
+
+    def afterFlowable(self, flowable):
+        level = getattr(flowable, "toc_level", None)
+        if level is not None:
+            key = f"h{id(flowable)}"
+            self.canv.bookmarkPage(key)
+            self.notify("TOCEntry", (level, flowable.getPlainText(), self.page, key))
+
+
+def _page_canvas(document: Document):
+    """A canvas that holds its pages until the end, so each one can say « page X sur Y » and carry the watermark."""
+
+    class PageCanvas(Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pages = []
+
+        def showPage(self):
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._pages)
+            for page in self._pages:
+                self.__dict__.update(page)
+                _decorate(self, document, total)
+                super().showPage()
+            super().save()
+
+    return PageCanvas
+
+
+def _decorate(canvas, document: Document, total: int | None) -> None:
+    canvas.saveState()
+    if document.watermark:
+        canvas.setFont("Helvetica-Bold", 110)
+        canvas.setFillColor(colors.Color(0.75, 0.75, 0.75, alpha=0.35))
+        canvas.translate(A4[0] / 2, A4[1] / 2)
+        canvas.rotate(45)
+        canvas.drawCentredString(0, -35, clean_text(document.watermark))
+        canvas.restoreState()
+        canvas.saveState()
+    canvas.setFont("Helvetica", 8)
+    canvas.setFillColor(GREY)
+    page = f"page {canvas.getPageNumber()}" + (f" sur {total}" if total else "")
+    canvas.drawString(MARGIN, 1.2 * cm, f"{clean_text(document.footer)} – {page}")
+    if document.fingerprint:
+        canvas.setFont("Helvetica", 7)
+        canvas.drawString(MARGIN, 0.8 * cm, clean_text(document.fingerprint_line))
+    canvas.restoreState()
+
+
 def to_pdf(document: Document) -> bytes:
+    if document.page_total or document.watermark or any(isinstance(b, TableOfContents) for b in document.blocks):
+        return _contract_pdf(document)
     buffer = BytesIO()
     template = SimpleDocTemplate(
         buffer,
@@ -103,6 +169,35 @@ def to_pdf(document: Document) -> bytes:
         canvas.restoreState()
 
     template.build([_flowable(block) for block in document.blocks], onFirstPage=footer, onLaterPages=footer)
+    return buffer.getvalue()
+
+
+def _contract_pdf(document: Document) -> bytes:
+    """A long document: its table of contents, « page X sur Y », the watermark and the fingerprint on every page."""
+    buffer = BytesIO()
+    template = ContractTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN,
+        title=clean_text(document.title),
+        author="CPOM",
+        lang="fr-FR",
+    )
+    flowables = []
+    for block in document.blocks:
+        if isinstance(block, TableOfContents):
+            contents = PdfTableOfContents()
+            contents.levelStyles = TOC_LEVELS
+            flowables += [Paragraph("Sommaire", HEADINGS[0]), contents]
+            continue
+        flowable = _flowable(block)
+        if isinstance(block, Heading) and block.level in (1, 2):
+            flowable.toc_level = block.level - 1
+        flowables.append(flowable)
+    template.multiBuild(flowables, canvasmaker=_page_canvas(document))
     return buffer.getvalue()
 
 
@@ -129,6 +224,13 @@ def _flowable(block):
             return _table(block)
         case PageBreak():
             return PdfPageBreak()
+        case Signature():
+            lines = [Paragraph(markup(block.role), SIGNATURE_ROLE)]
+            lines += [
+                Paragraph(f"<b>{markup(line)}</b>" if n == 0 else markup(line), SIGNATURE_LINE)
+                for n, line in enumerate(block.lines)
+            ]
+            return KeepTogether([*lines, Paragraph("Date et signature :", SIGNATURE_LINE), Spacer(1, 1.6 * cm)])
 
 
 def _table(block: Table) -> PdfTable:

@@ -12,4 +12,7 @@ urlpatterns = [
     re_path(
         r"^objectifs/(?P<objective_id>[0-9]+)/fiche\.(?P<extension>docx|pdf)$", views.objective_sheet, name="sheet"
     ),
+    path("document/", views.contract_text, name="contract"),
+    re_path(r"^document/contrat\.(?P<extension>docx|pdf)$", views.contract_file, name="contract_file"),
+    path("document/redaction/", views.drafting_page, name="drafting"),
 ]

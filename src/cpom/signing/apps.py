@@ -17,3 +17,4 @@ class SigningConfig(AppConfig):
         lifecycle.register_check(State.IN_SIGNATURE, State.SIGNED, services.every_party_signed)
         lifecycle.register_check(State.IN_SIGNATURE, State.NEGOTIATION, services.refusal_recorded)
         rendering.register_context(services.deliberation_context)
+        rendering.register_sealed(services.sealed_for_documents)

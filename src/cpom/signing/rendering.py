@@ -1,43 +1,31 @@
 """The contract's content and documents as the signature circuit stores them: the one door to cpom.documents.
 
-TEMPORARY ADAPTER (until the documents branch, with ``cpom.documents.contract``, is merged): when that module exists
-its functions are used as they are; until then a minimal snapshot (frame, parties, perimeter, objectives) and a plain
-document carrying the content hash on every page stand in. Nothing else in cpom.signing imports cpom.documents'
-internals, so the merge changes this module only.
+The snapshot, its canonical JSON and hash, and the final Word and PDF (the hash printed on every page, no draft mark)
+come from ``cpom.documents.contract``; this module gives it back what the circuit knows: the board deliberation's date
+for the « Vu la délibération » line, and, once a version is sealed, its stored bytes, which the document command and
+download give instead of generating them again.
 """
 
 import hashlib
-import json
 
 from cpom.contracts.models import Contract
-
-try:
-    from cpom.documents import contract as _documents
-except ImportError:  # the documents branch is not merged yet
-    _documents = None
-
-FOOTER_HASH = "Empreinte SHA-256 du contenu : {hash}"
-_CONTEXT_HOOKS = []
+from cpom.documents import contract as documents
 
 
 def register_context(hook) -> None:
-    """Gives the snapshot's « context » what the consultations know (the board deliberation's date)."""
-    if _documents is not None:
-        _documents.register_context(hook)
-    elif hook not in _CONTEXT_HOOKS:
-        _CONTEXT_HOOKS.append(hook)
+    documents.register_context(hook)
+
+
+def register_sealed(hook) -> None:
+    documents.register_sealed(hook)
 
 
 def contract_snapshot(contract: Contract) -> dict:
-    if _documents is not None:
-        return _documents.contract_snapshot(contract)
-    return _minimal_snapshot(contract)
+    return documents.contract_snapshot(contract)
 
 
 def canonical_json(snapshot: dict) -> bytes:
-    if _documents is not None:
-        return _documents.canonical_json(snapshot)
-    return json.dumps(snapshot, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return documents.canonical_json(snapshot)
 
 
 def content_hash(snapshot: dict) -> str:
@@ -45,59 +33,8 @@ def content_hash(snapshot: dict) -> str:
 
 
 def contract_docx(snapshot: dict, content_hash: str) -> bytes:
-    if _documents is not None:
-        return _documents.contract_docx(snapshot, content_hash=content_hash, draft=False)
-    from cpom.documents.word import to_docx
-
-    return to_docx(_minimal_document(snapshot, content_hash))
+    return documents.contract_docx(snapshot, content_hash=content_hash, draft=False)
 
 
 def contract_pdf(snapshot: dict, content_hash: str) -> bytes:
-    if _documents is not None:
-        return _documents.contract_pdf(snapshot, content_hash=content_hash, draft=False)
-    from cpom.documents.pdf import to_pdf
-
-    return to_pdf(_minimal_document(snapshot, content_hash))
-
-
-# --- The stand-in, removed with the merge of the documents branch ---------------------------------------------------
-
-
-def _minimal_snapshot(contract: Contract) -> dict:
-    context = {}
-    for hook in _CONTEXT_HOOKS:
-        context.update(hook(contract))
-    return {
-        "reference": contract.reference,
-        "title": contract.title,
-        "start_date": contract.start_date.isoformat(),
-        "end_date": contract.end_date.isoformat(),
-        "managing_body": contract.managing_body.name,
-        "parties": [
-            {"authority": p.authority.name, "lead": p.is_lead}
-            for p in contract.parties.select_related("authority").order_by("-is_lead", "authority__name")
-        ],
-        "perimeter": [
-            {"finess": e.finess, "name": e.name, "category": e.category}
-            for e in contract.establishments.order_by("finess")
-        ],
-        "objectives": [{"number": o.number, "title": o.title} for o in contract.objectives.order_by("pk")],
-        "context": context,
-    }
-
-
-def _minimal_document(snapshot: dict, content_hash: str):
-    from cpom.documents.layout import Bullet, Document, Heading, Text
-
-    blocks = [
-        Heading(snapshot["title"], 0),
-        Text(snapshot["reference"]),
-        Heading("Parties", 1),
-        Bullet(f"Organisme gestionnaire : {snapshot['managing_body']}"),
-        *(Bullet(p["authority"]) for p in snapshot["parties"]),
-        Heading("Périmètre", 1),
-        *(Bullet(f"{e['finess']} {e['name']} ({e['category']})") for e in snapshot["perimeter"]),
-        Heading("Objectifs", 1),
-        *(Bullet(f"{o['number']} {o['title']}") for o in snapshot["objectives"]),
-    ]
-    return Document(snapshot["title"], FOOTER_HASH.format(hash=content_hash), blocks)
+    return documents.contract_pdf(snapshot, content_hash=content_hash, draft=False)

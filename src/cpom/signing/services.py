@@ -8,6 +8,7 @@ contract and runs in one transaction: a refusal saves nothing.
 """
 
 import hashlib
+import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -530,6 +531,19 @@ def sent_version(contract: Contract) -> ContractVersion | None:
 def current_version(contract: Contract) -> ContractVersion | None:
     """The version in force: the last sealed one (the contract, or its latest signed amendment)."""
     return contract.versions.filter(status=VersionStatus.SEALED).order_by("-number").first()
+
+
+def sealed_for_documents(contract: Contract) -> dict | None:
+    """The version in force for cpom.documents' command and downloads: its snapshot and its stored documents."""
+    version = current_version(contract)
+    if version is None:
+        return None
+    return {
+        "snapshot": json.loads(version.snapshot),
+        "pdf": bytes(version.pdf),
+        "docx": bytes(version.docx),
+        "content_hash": version.content_sha256,
+    }
 
 
 def every_party_signed(contract: Contract, today: date) -> list[str]:
