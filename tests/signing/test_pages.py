@@ -150,3 +150,28 @@ def test_a_contract_in_force_shows_its_version_and_the_year_it_is_in(ehpad_contr
     assert "Date d'effet : 01/01/2024" in panel
     assert "Année 3 sur 5 (2026)" in panel
     assert services.current_version(ehpad_contract).content_sha256 in panel
+
+
+def test_the_document_command_and_download_give_the_sealed_bytes_never_generated_again(
+    ehpad_contract, client_for, tmp_path
+):
+    import io
+
+    from django.core.management import call_command
+
+    version = services.current_version(ehpad_contract)
+    for extension, stored in (("pdf", bytes(version.pdf)), ("docx", bytes(version.docx))):
+        out = tmp_path / f"contrat.{extension}"
+        call_command(
+            "contrats",
+            "document",
+            ehpad_contract.reference,
+            "--format",
+            extension,
+            "--sortie",
+            str(out),
+            stdout=io.StringIO(),
+        )
+        assert out.read_bytes() == stored
+        url = reverse("documents:contract_file", kwargs={"contract_id": ehpad_contract.pk, "extension": extension})
+        assert client_for("cd49").get(url).content == stored
