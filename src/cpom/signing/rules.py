@@ -17,7 +17,6 @@ from cpom.core.text import of, the
 from .models import MANAGING_BODY_KEY, ConsultationKind, party_key
 
 ORDER_GROUPS = ("managing_body", "co_signatories", "lead")
-DEFAULT_SIGNATURE_ORDER = ORDER_GROUPS
 # The managing body's own bodies; any party records the assurance maladie's opinion or another consultation (the
 # health insurance's opinion reaches the lead authority as often as the managing body).
 MANAGING_BODY_KINDS = {ConsultationKind.CVS, ConsultationKind.STAFF, ConsultationKind.BOARD}
@@ -26,7 +25,7 @@ CONSULTATION_STATES = OPEN_STATES | {State.READY_FOR_SIGNATURE}
 
 
 def order_groups() -> tuple[str, ...]:
-    groups = tuple(getattr(settings, "CPOM_SIGNATURE_ORDER", DEFAULT_SIGNATURE_ORDER))
+    groups = tuple(settings.CPOM_SIGNATURE_ORDER)
     if sorted(groups) != sorted(ORDER_GROUPS):
         raise ImproperlyConfigured(
             "CPOM_SIGNATURE_ORDER doit nommer une fois chacun de « managing_body », « co_signatories » et « lead », "
