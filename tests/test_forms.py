@@ -17,6 +17,8 @@ import cpom
 from cpom.contracts.views import _form_choices
 from cpom.core.numbers import grouped
 from cpom.diagnostic.services import diagnostic_for, synthesis
+from cpom.documents.models import ContractModel
+from cpom.documents.template import ContractModelSpec
 from cpom.finance.models import ReferenceBudget
 from cpom.objectives.models import Level
 from cpom.registry.models import ManagingBody
@@ -83,7 +85,12 @@ def build(association_contract, users):
         "IndicatorForm": lambda data: {"data": data, "objective": operational},
         "MilestoneForm": lambda data: {"data": data, "objective": operational},
         "EstablishmentForm": lambda data: {"data": data, "managing_bodies": ManagingBody.objects.all()},
-        "DraftingForm": lambda data: {"data": data, **_drafting_choices(contract)},
+        "DraftingForm": lambda data: {
+            "data": data,
+            "models": list(ContractModel.objects.filter(authority=None)),
+            "spec": ContractModelSpec.from_json(ContractModel.objects.get(authority=None, code="pdl-2011").clauses),
+            "parties": [("ARS-52", "ARS Pays de la Loire"), ("CD-44", "Conseil départemental de Loire-Atlantique")],
+        },
     }
 
     def form(cls, data=None):
@@ -91,17 +98,6 @@ def build(association_contract, users):
         return cls(**kwargs)
 
     return form
-
-
-def _drafting_choices(contract) -> dict:
-    from cpom.documents import drafting, template, views
-
-    current = drafting.drafting_of(contract)
-    return {
-        "models": drafting.models_for(contract),
-        "spec": template.ContractModelSpec.from_json(current.model.clauses),
-        "parties": views._parties(contract),
-    }
 
 
 def text_fields(form) -> list[str]:

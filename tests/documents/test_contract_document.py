@@ -319,3 +319,33 @@ def test_the_national_model_renders_its_articles(association_contract, users, re
     assert "Annexe : Abrégé du dernier rapport d'évaluation externe" not in text
     for instruction in instructions_of("national-2017.toml"):
         assert instruction not in text
+
+
+def test_an_address_missing_from_the_registry_blocks_with_the_registry_page(association_contract):
+    body = association_contract.managing_body
+    body.street = body.postal_code = body.city = ""
+    body.save()
+    found = documents.missing_parameters(association_contract)
+    assert [(b.message, b.url) for b in found] == [
+        (
+            "Rédaction du contrat : « Adresse de l'organisme gestionnaire (fiche de l'organisme au registre) » "
+            "n'est pas renseigné.",
+            body.get_absolute_url(),
+        )
+    ]
+
+
+def test_the_board_deliberation_date_comes_from_the_stage_that_records_it(drafted, monkeypatch, read_docx):
+    text = read_docx(documents.contract_docx(documents.contract_snapshot(drafted))).text
+    assert "Vu la délibération en date du date à fixer du Conseil d'Administration" in text
+    # The consultations (a stage above the documents) register what they know of the contract.
+    monkeypatch.setattr(documents, "_CONTEXT_HOOKS", [])
+    documents.register_context(lambda contract: {"deliberation_date": "2026-11-20"})
+    snapshot = documents.contract_snapshot(drafted)
+    assert snapshot["context"] == {"deliberation_date": "2026-11-20"}
+    text = read_docx(documents.contract_docx(snapshot)).text
+    assert (
+        "Vu la délibération en date du 20/11/2026 du Conseil d'Administration de Association Les Chemins de Loire, "
+        "relative au contrat d'objectifs et de moyens entre Association Les Chemins de Loire et l'Agence Régionale "
+        "de Santé des Pays de la Loire, pour la période de 2027 à 2031." in text
+    )

@@ -69,10 +69,7 @@ def test_the_lead_authority_fills_the_drafting_and_it_is_journaled(client_for, a
     url = reverse("documents:drafting", kwargs={"contract_id": association_contract.pk})
     client = client_for("ars")
     page = client.get(url)
-    labels = [
-        text_of(label).removesuffix("\u00a0:").removesuffix("\u00a0(Optionnel)")
-        for label in elements(page, "//form//label")
-    ]
+    labels = [text_of(label).removesuffix("\u00a0:") for label in elements(page, "//form//label")]
     assert "Nom du représentant de l'autorité – Conseil départemental de Loire-Atlantique" in labels
     assert "Procédure contradictoire pour la fixation annuelle du tarif" in labels
     response = client.post(

@@ -20,14 +20,13 @@ AUTHORITIES = {
     "CD-44": ("M.", "Yann Le Goff", "Président", "3 quai Ceineray, CS 94109 – 44041 Nantes CEDEX 1"),
     "CD-49": ("Mme", "Catherine Roussel", "Présidente", "Place Michel Debré, CS 94104 – 49941 Angers CEDEX 9"),
 }
-# Each drafting is written at its own date, like every step of the demo: its journal entry says when.
-DRAFTED_ON = {"association": date(2026, 10, 20), "ehpad": date(2023, 10, 20)}
+# When the ARS drafted each contract (the journal carries the story's dates): the EHPAD's before it was declared
+# ready for signature, the association's during its negotiation.
+DRAFTED_ON = {"association": date(2026, 10, 5), "ehpad": date(2023, 10, 16)}
 OPTIONS = {"budget-principes": True, "copil": True, "evaluation": True, "denonciation": True, "modification": True}
 
 
 def load_demo_draftings(contracts: dict[str, Contract], users: dict) -> None:
-    # Reference data like the catalogue: a database flushed since its migrations has lost the shipped models.
-    drafting.load_shipped()
     model = ContractModel.objects.get(authority=None, code=MODEL_CODE)
     for key, contract in contracts.items():
         civility, name, title = REPRESENTATIVES[key]
@@ -41,17 +40,13 @@ def load_demo_draftings(contracts: dict[str, Contract], users: dict) -> None:
             "rep_title": {code: AUTHORITIES[code][2] for code in codes},
             "authority_address": {code: AUTHORITIES[code][3] for code in codes},
         }
-        with fixed_clock(moment(DRAFTED_ON[key], 11)):
-            _save(contract, users, model, parameters)
-
-
-def _save(contract: Contract, users: dict, model: ContractModel, parameters: dict) -> None:
-    drafting.save_drafting(
-        contract,
-        users["ars"],
-        model=model,
-        choices={"procedure-contradictoire": "oui", "affectation": "libre", "budget-objet": "reconduction"},
-        options=OPTIONS,
-        parameters=parameters,
-        expected_version=None,
-    )
+        with fixed_clock(moment(DRAFTED_ON[key])):
+            drafting.save_drafting(
+                contract,
+                users["ars"],
+                model=model,
+                choices={"procedure-contradictoire": "oui", "affectation": "libre", "budget-objet": "reconduction"},
+                options=OPTIONS,
+                parameters=parameters,
+                expected_version=None,
+            )

@@ -25,6 +25,7 @@ from cpom.demo.finance_scenarios import load_demo_scenarios
 from cpom.demo.indicator_data import load_demo_indicators
 from cpom.demo.story import Story, read_stories
 from cpom.diagnostic.frames import load_template
+from cpom.documents.drafting import load_shipped
 from cpom.indicators import catalogues
 from cpom.registry.identifiers import finess_with_key, luhn_check_digit
 from cpom.registry.models import Authority, AuthorityKind, Contact, Establishment, LegalStatus, ManagingBody
@@ -284,6 +285,8 @@ def load_demo(indicators: bool = True) -> dict:
     # The catalogue and the diagnostic frame are reference data: even a demo without figures needs them.
     catalogues.load_national()
     load_template()
+    # As the migration loads them: a database emptied by hand gets the shipped contract models back.
+    load_shipped()
     authorities = _authorities()
     bodies = _managing_bodies()
     users = _users(bodies, authorities)

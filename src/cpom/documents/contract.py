@@ -36,6 +36,8 @@ NUMBER_WORDS = {1: "une", 2: "deux", 3: "trois", 4: "quatre", 5: "cinq", 6: "six
 FEMININE_STATUSES = {LegalStatus.ASSOCIATION, LegalStatus.FOUNDATION, LegalStatus.COMMERCIAL}
 FEMININE_CIVILITY = "Mme"
 MISSING = "[à compléter : {label}]"
+# The data a model may print that the registry holds, and may lack: its label for the reader.
+REGISTRY_TEXTS = {"og_address": "Adresse de l'organisme gestionnaire (fiche de l'organisme au registre)"}
 MANAGING_BODY_MEANS = "Moyens apportés par l'organisme gestionnaire"
 AUTHORITY_MEANS = "Moyens apportés par l'autorité"
 
@@ -69,6 +71,12 @@ def authority_code(authority) -> str:
 
 def contract_snapshot(contract: Contract) -> dict:
     """The whole content of ``contract`` as plain data; the same data always gives the same dict."""
+    return _snapshot(contract, content=True)
+
+
+def _snapshot(contract: Contract, content: bool) -> dict:
+    """Without ``content``, the diagnostic and the objectives are left out: what the drafting's parameters depend on
+    (parties, perimeter, budget) is all the readiness guard reads, on every contract page."""
     from .drafting import drafting_of
 
     parties = list(
@@ -113,8 +121,8 @@ def contract_snapshot(contract: Contract) -> dict:
             for p in parties
         ],
         "perimeter": [_establishment(e) for e in establishments],
-        "diagnostic": _diagnostic(contract),
-        **_objectives(contract),
+        "diagnostic": _diagnostic(contract) if content else None,
+        **(_objectives(contract) if content else {"strategic_objectives": [], "objectives": [], "intentions": []}),
         "budget": _budget(contract, establishments),
         "drafting": _drafting(drafting) if drafting else None,
         "context": {key: context[key] for key in sorted(context)},
@@ -473,7 +481,7 @@ def _context(snapshot: dict, spec: template.ContractModelSpec) -> template.Conte
                 if p.kind == "civility":
                     item_flags[f"{p.id}_feminine"] = _feminine(value)
         authorities.append((item_texts, item_flags))
-    labels = {p.id: p.label for p in spec.parameters}
+    labels = {**REGISTRY_TEXTS, **{p.id: p.label for p in spec.parameters}}
     return template.Context(
         texts=texts,
         flags=flags,
@@ -547,10 +555,13 @@ def missing_from_snapshot(snapshot: dict) -> list[tuple[str, str]]:
         return [("model", "Modèle de contrat à choisir")]
     spec = _spec(snapshot)
     drafting = snapshot["drafting"]
-    used = template.used_parameters(
-        spec, drafting["choices"], drafting["options"], _bound(snapshot), _flags(snapshot, spec)
-    )
+    arguments = (spec, drafting["choices"], drafting["options"], _bound(snapshot), _flags(snapshot, spec))
+    used = template.used_parameters(*arguments)
     missing = []
+    texts = _context(snapshot, spec).texts
+    for name in sorted(template.used_names(*arguments) & set(REGISTRY_TEXTS)):
+        if not texts.get(name, "").strip():
+            missing.append((name, REGISTRY_TEXTS[name]))
     for parameter in used:
         value = drafting["parameters"].get(parameter.id)
         if parameter.scope == "party":
@@ -564,10 +575,15 @@ def missing_from_snapshot(snapshot: dict) -> list[tuple[str, str]]:
 
 def missing_parameters(contract) -> list[Blocker]:
     """Readiness guard: each parameter the chosen model needs and nobody filled, with the form that fills it."""
-    url = reverse("documents:drafting", kwargs={"contract_id": contract.pk})
+    drafting_url = reverse("documents:drafting", kwargs={"contract_id": contract.pk})
+    registry_url = contract.managing_body.get_absolute_url()
     return [
-        Blocker("drafting_parameter", f"Rédaction du contrat : « {label_} » n'est pas renseigné.", url)
-        for _, label_ in missing_from_snapshot(contract_snapshot(contract))
+        Blocker(
+            "drafting_parameter",
+            f"Rédaction du contrat : « {label_} » n'est pas renseigné.",
+            registry_url if name in REGISTRY_TEXTS else drafting_url,
+        )
+        for name, label_ in missing_from_snapshot(_snapshot(contract, content=False))
     ]
 
 

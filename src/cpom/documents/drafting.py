@@ -14,7 +14,9 @@ from django.db import IntegrityError, transaction
 from cpom.audit.services import record
 from cpom.contracts.models import Contract
 from cpom.core.locking import StaleWrite, check_version
+from cpom.core.numbers import grouped
 from cpom.registry.models import Authority
+from cpom.web.inputs import LONG_TEXT
 
 from . import template
 from .models import ContractModel, Drafting
@@ -150,8 +152,8 @@ def _check_values(
                     date.fromisoformat(value)
                 except ValueError:
                     raise DraftingRefused(f"« {parameter.label} » : date invalide.", field) from None
-            if len(value) > 4000:
-                raise DraftingRefused(f"« {parameter.label} » : 4 000 caractères au plus.", field)
+            if len(value) > LONG_TEXT:
+                raise DraftingRefused(f"« {parameter.label} » : {grouped(LONG_TEXT, 0)} caractères au plus.", field)
 
 
 def _audit_view(drafting: Drafting) -> dict:

@@ -3,19 +3,20 @@ parameters once per authority party), each labelled in French as the model file 
 
 from django import forms
 
-from cpom.web.forms import DsfrForm
+from cpom.web.inputs import DJANGO_EMPTY, TypedInputMixin
 
 from . import template
 from .models import ContractModel
 
-CIVILITY_CHOICES = [("", "—"), *((c, c) for c in template.CIVILITIES)]
+# The empty choice reads « Choisir… » (TypedInputMixin names it).
+CIVILITY_CHOICES = [("", DJANGO_EMPTY), *((c, c) for c in template.CIVILITIES)]
 
 
 def party_field(parameter_id: str, code: str) -> str:
     return f"{parameter_id}__{code}"
 
 
-class DraftingForm(DsfrForm):
+class DraftingForm(TypedInputMixin, forms.Form):
     model = forms.ModelChoiceField(
         queryset=ContractModel.objects.none(),
         label="Modèle de contrat",
@@ -60,13 +61,9 @@ class DraftingForm(DsfrForm):
                 widget=forms.DateInput(attrs={"type": "date"}),
                 error_messages={"invalid": f"« {label} » : date invalide (jj/mm/aaaa)."},
             )
+        # Its length is bounded by TypedInputMixin, as every text of cpom: a line, or a text area's LONG_TEXT.
         widget = forms.Textarea(attrs={"rows": 3}) if parameter.kind == "long_text" else forms.TextInput
-        return forms.CharField(
-            label=label,
-            required=False,
-            widget=widget,
-            help_text=parameter.help,
-        )
+        return forms.CharField(label=label, required=False, widget=widget, help_text=parameter.help)
 
     def drafting_values(self) -> tuple[dict, dict, dict]:
         data = self.cleaned_data

@@ -7,20 +7,25 @@ and escaped, since a Paragraph reads its text as markup."""
 from io import BytesIO
 from xml.sax.saxutils import escape
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 from reportlab.platypus import PageBreak as PdfPageBreak
 from reportlab.platypus import Table as PdfTable
-from reportlab.platypus.tableofcontents import TableOfContents as PdfTableOfContents
 
 from cpom.core.formatting import label
 from cpom.core.text import clean_text
 
 from .layout import Banner, Bullet, Document, Heading, PageBreak, Signature, Table, TableOfContents, Text
+
+# Compressed streams are written as they are, not re-encoded in ASCII85 (a text form of the 1990s' mail gateways):
+# the files are smaller and a long contract is written a fifth faster (reportlab's C accelerators are not installed).
+rl_config.useA85 = 0
 
 MARGIN = 2 * cm
 USABLE_WIDTH = A4[0] - 2 * MARGIN
@@ -74,8 +79,11 @@ BANNER = ParagraphStyle(
 )
 CELL = ParagraphStyle("cell", BODY, fontSize=9, leading=11, spaceAfter=0)
 HEADER_CELL = ParagraphStyle("header_cell", CELL, fontName="Helvetica-Bold")
+CELL_PADDING = 6  # reportlab's default left and right padding of a cell
 TABLE_STYLE = TableStyle(
     [
+        ("FONT", (0, 0), (-1, -1), CELL.fontName, CELL.fontSize, CELL.leading),
+        ("FONT", (0, 0), (-1, 0), HEADER_CELL.fontName, HEADER_CELL.fontSize, HEADER_CELL.leading),
         ("GRID", (0, 0), (-1, -1), 0.5, GREY),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8EDF7")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -83,6 +91,7 @@ TABLE_STYLE = TableStyle(
 )
 
 
+TOC_NUMBER_WIDTH = 1.2 * cm
 TOC_LEVELS = [
     ParagraphStyle("toc1", BODY, fontName="Helvetica-Bold", leftIndent=0, firstLineIndent=0, spaceBefore=4),
     ParagraphStyle("toc2", BODY, fontSize=9.5, leftIndent=14, firstLineIndent=0, spaceAfter=1),
@@ -92,18 +101,42 @@ SIGNATURE_LINE = ParagraphStyle("signature_line", BODY, spaceAfter=1)
 
 
 class ContractTemplate(SimpleDocTemplate):
-    """Tells the table of contents where each heading of levels 1 and 2 fell (multiBuild runs until it settles)."""
+    """Notes the page each heading of the table of contents falls on, and bookmarks it."""
+
+    def __init__(self, *args, pages: dict[str, int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.heading_pages = pages
 
     def afterFlowable(self, flowable):
-        level = getattr(flowable, "toc_level", None)
-        if level is not None:
-            key = f"h{id(flowable)}"
+        key = getattr(flowable, "toc_key", None)
+        if key is not None:
+            self.heading_pages[key] = self.page
             self.canv.bookmarkPage(key)
-            self.notify("TOCEntry", (level, flowable.getPlainText(), self.page, key))
 
 
-def _page_canvas(document: Document):
-    """A canvas that holds its pages until the end, so each one can say « page X sur Y » and carry the watermark."""
+class PageNumberOf(Flowable):
+    """The page a heading falls on, in the table of contents. The contents come before the headings, so the number
+    is a form XObject drawn here and written at the end, when every page is known: one pass instead of the two or
+    three reportlab's TableOfContents needs (it lays the whole document out again until the numbers settle)."""
+
+    def __init__(self, key: str, width: float):
+        super().__init__()
+        self.key, self.width, self.height = key, width, 11
+
+    def wrap(self, available_width, available_height):
+        return self.width, self.height
+
+    def draw(self):
+        self.canv.doForm(_form_name(self.key))
+
+
+def _form_name(key: str) -> str:
+    return f"cpom_page_of_{key}"
+
+
+def _page_canvas(document: Document, pages: dict[str, int]):
+    """A canvas that holds its pages until the end, so each one can say « page X sur Y » and carry the watermark,
+    and the table of contents gets its page numbers."""
 
     class PageCanvas(Canvas):
         def __init__(self, *args, **kwargs):
@@ -120,6 +153,11 @@ def _page_canvas(document: Document):
                 self.__dict__.update(page)
                 _decorate(self, document, total)
                 super().showPage()
+            for key, number in pages.items():
+                self.beginForm(_form_name(key))
+                self.setFont("Helvetica", 9.5)
+                self.drawRightString(TOC_NUMBER_WIDTH, 2, str(number))
+                self.endForm()
             super().save()
 
     return PageCanvas
@@ -175,8 +213,10 @@ def to_pdf(document: Document) -> bytes:
 def _contract_pdf(document: Document) -> bytes:
     """A long document: its table of contents, « page X sur Y », the watermark and the fingerprint on every page."""
     buffer = BytesIO()
+    pages: dict[str, int] = {}
     template = ContractTemplate(
         buffer,
+        pages=pages,
         pagesize=A4,
         leftMargin=MARGIN,
         rightMargin=MARGIN,
@@ -187,18 +227,33 @@ def _contract_pdf(document: Document) -> bytes:
         lang="fr-FR",
     )
     flowables = []
+    headings = {id(block): f"h{n}" for n, block in enumerate(document.contents())}
     for block in document.blocks:
         if isinstance(block, TableOfContents):
-            contents = PdfTableOfContents()
-            contents.levelStyles = TOC_LEVELS
-            flowables += [Paragraph("Sommaire", HEADINGS[0]), contents]
+            flowables += [Paragraph("Sommaire", HEADINGS[0]), _contents(document, headings)]
             continue
         flowable = _flowable(block)
-        if isinstance(block, Heading) and block.level in (1, 2):
-            flowable.toc_level = block.level - 1
+        if id(block) in headings:
+            flowable.toc_key = headings[id(block)]
         flowables.append(flowable)
-    template.multiBuild(flowables, canvasmaker=_page_canvas(document))
+    template.build(flowables, canvasmaker=_page_canvas(document, pages))
     return buffer.getvalue()
+
+
+def _contents(document: Document, headings: dict[int, str]) -> PdfTable:
+    rows = [
+        [
+            Paragraph(markup(block.text), TOC_LEVELS[block.level - 1]),
+            PageNumberOf(headings[id(block)], TOC_NUMBER_WIDTH),
+        ]
+        for block in document.contents()
+    ]
+    return PdfTable(
+        rows or [["", ""]],
+        colWidths=[USABLE_WIDTH - TOC_NUMBER_WIDTH - 12, TOC_NUMBER_WIDTH + 12],
+        style=TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LINEBELOW", (0, 0), (-1, -1), 0.25, GREY)]),
+        hAlign="LEFT",
+    )
 
 
 def markup(text: str) -> str:
@@ -234,8 +289,17 @@ def _flowable(block):
 
 
 def _table(block: Table) -> PdfTable:
-    rows = [[Paragraph(markup(text), HEADER_CELL) for text in block.header]]
-    rows += [[Paragraph(markup(text), CELL) for text in values] for values in block.rows]
     total = sum(block.widths)
     widths = [USABLE_WIDTH * weight / total for weight in block.widths]
+    rows = [[_cell(text, width, HEADER_CELL) for text, width in zip(block.header, widths, strict=True)]]
+    rows += [[_cell(text, width, CELL) for text, width in zip(values, widths, strict=True)] for values in block.rows]
     return PdfTable(rows, colWidths=widths, repeatRows=1, style=TABLE_STYLE, hAlign="LEFT", spaceAfter=0.3 * cm)
+
+
+def _cell(text: str, width: float, style: ParagraphStyle):
+    """A cell's text: a plain string when it holds on one line (reportlab draws it at once), a Paragraph that wraps
+    otherwise (laid out word by word, the cost of most of a long document)."""
+    text = clean_text(text)
+    if "\n" not in text and stringWidth(text, style.fontName, style.fontSize) <= width - 2 * CELL_PADDING:
+        return text
+    return Paragraph(markup(text), style)

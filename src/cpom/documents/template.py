@@ -37,7 +37,6 @@ SCOPES = ("contract", "party")
 DATA_TEXTS = {
     "og_name",
     "og_address",
-    "og_article",  # « l' », « la » or « le » before the managing body's kind, unused if empty
     "period",
     "start_year",
     "end_year",
@@ -405,6 +404,23 @@ def _clause_texts(clause: Clause, variant: str) -> list[str]:
     return texts
 
 
+def used_names(
+    spec: ContractModelSpec,
+    choices: Mapping[str, str],
+    options: Mapping[str, bool],
+    bound: Mapping[str, str],
+    flags: Mapping[str, bool],
+) -> set[str]:
+    """Every text the active clauses fill (data or parameter; an agreement counts for the parameter it follows)."""
+    names = set()
+    for clause, variant in active_clauses(spec, choices, options, bound, flags):
+        for text in _clause_texts(clause, variant):
+            for match in PLACEHOLDER.finditer(text):
+                name = match.group(2)
+                names.add(name.removesuffix("_feminine") if match.group(1) else name)
+    return names
+
+
 def used_parameters(
     spec: ContractModelSpec,
     choices: Mapping[str, str],
@@ -413,12 +429,7 @@ def used_parameters(
     flags: Mapping[str, bool],
 ) -> list[Parameter]:
     """The parameters the active clauses need, in the model's order: each one empty is a blocker."""
-    names = set()
-    for clause, variant in active_clauses(spec, choices, options, bound, flags):
-        for text in _clause_texts(clause, variant):
-            for match in PLACEHOLDER.finditer(text):
-                name = match.group(2)
-                names.add(name.removesuffix("_feminine") if match.group(1) else name)
+    names = used_names(spec, choices, options, bound, flags)
     return [p for p in spec.parameters if p.id in names]
 
 

@@ -122,6 +122,10 @@ def drafting_page(request, contract_):
         spec=spec,
         parties=parties,
     )
+    if refusal:
+        # The others read the drafting as the lead authority wrote it, without a field to type in.
+        for field in form.fields.values():
+            field.disabled = True
     if request.method == "POST":
         if refusal:
             forbid(refusal)
