@@ -175,3 +175,15 @@ def test_the_document_command_and_download_give_the_sealed_bytes_never_generated
         assert out.read_bytes() == stored
         url = reverse("documents:contract_file", kwargs={"contract_id": ehpad_contract.pk, "extension": extension})
         assert client_for("cd49").get(url).content == stored
+
+
+def test_sending_from_a_page_someone_else_changed_meanwhile_is_refused_not_lost(ready_contract, client_for):
+    from support import assert_stale
+
+    response = client_for("ars").post(
+        reverse("signing:send", kwargs={"contract_id": ready_contract.pk}),
+        {"version": ready_contract.version - 1, "effective_date": ""},
+    )
+    assert_stale(response)
+    ready_contract.refresh_from_db()
+    assert ready_contract.state == State.READY_FOR_SIGNATURE and not ready_contract.versions.exists()

@@ -27,7 +27,7 @@ from cpom.contracts import lifecycle
 from cpom.contracts.guards import Blocker
 from cpom.contracts.models import Contract, State
 from cpom.core.formatting import french_date
-from cpom.core.locking import StaleWrite
+from cpom.core.locking import STALE_MESSAGE, StaleWrite
 from cpom.core.numbers import grouped
 
 from . import rendering, rules
@@ -73,8 +73,7 @@ class SigningRefused(Exception):
 
 class StaleSigning(StaleWrite, SigningRefused):
     def __init__(self):
-        StaleWrite.__init__(self)
-        self.errors = [(None, str(self))]
+        SigningRefused.__init__(self, [(None, STALE_MESSAGE)])
 
 
 def _capital(text: str) -> str:
