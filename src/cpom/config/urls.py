@@ -44,6 +44,7 @@ urlpatterns = [
     path("contrats/<int:contract_id>/diagnostic/", include("cpom.diagnostic.urls")),
     path("contrats/<int:contract_id>/objectifs/", include("cpom.objectives.urls")),
     path("contrats/<int:contract_id>/", include("cpom.documents.urls")),
+    path("contrats/<int:contract_id>/", include("cpom.signing.urls")),
     path("", include("cpom.finance.urls")),
     path("", include("cpom.accounts.urls")),
     path("", include("cpom.indicators.urls")),
