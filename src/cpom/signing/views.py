@@ -25,7 +25,7 @@ def _errors_to_form(form, refused: services.SigningRefused) -> None:
         form.add_error(field if field in form.fields else None, message)
 
 
-@contract_page("contract")
+@contract_page("consultations")
 def consultations(request, contract):
     establishments = contract.establishments.order_by("name")
     form = ConsultationForm(request.POST or None, request.FILES or None, establishments=establishments)
@@ -59,7 +59,7 @@ def consultations(request, contract):
     )
 
 
-@contract_page("contract")
+@contract_page("consultations")
 def consultation_minutes(request, contract, consultation_id):
     consultation = get_object_or_404(contract.consultations, pk=consultation_id)
     return _download(consultation.minutes, consultation.minutes_name)
@@ -122,12 +122,12 @@ def _order_rows(contract, version, circuit) -> list[dict]:
     ]
 
 
-@contract_page("contract")
+@contract_page("signature")
 def versions(request, contract):
     return render(request, "signing/versions.html", _versions_context(request, contract))
 
 
-@contract_page("contract")
+@contract_page("signature")
 @require_POST
 def send(request, contract):
     form = SendForm(request.POST)
@@ -154,7 +154,7 @@ def _version(contract, version_id) -> ContractVersion:
     return get_object_or_404(contract.versions, pk=version_id)
 
 
-@contract_page("contract")
+@contract_page("signature")
 @require_POST
 def sign(request, contract, version_id):
     version = _version(contract, version_id)
@@ -173,7 +173,7 @@ def sign(request, contract, version_id):
     return render(request, "signing/versions.html", _versions_context(request, contract, {"sign": form}), status=400)
 
 
-@contract_page("contract")
+@contract_page("signature")
 @require_POST
 def refuse(request, contract, version_id):
     version = _version(contract, version_id)
@@ -192,7 +192,7 @@ def refuse(request, contract, version_id):
     return render(request, "signing/versions.html", _versions_context(request, contract, {"refuse": form}), status=400)
 
 
-@contract_page("contract")
+@contract_page("signature")
 def version_document(request, contract, version_id, extension):
     """The stored bytes, never generated again: what the parties signed is what is downloaded."""
     version = _version(contract, version_id)
@@ -201,13 +201,13 @@ def version_document(request, contract, version_id, extension):
     return document_response(data, f"{contract.reference}{suffix}-{version.status}", extension)
 
 
-@contract_page("contract")
+@contract_page("signature")
 def signature_scan(request, contract, version_id, signature_id):
     signature = get_object_or_404(_version(contract, version_id).signatures, pk=signature_id)
     return _download(signature.scan, signature.scan_name)
 
 
-@contract_page("contract")
+@contract_page("signature")
 @require_POST
 def check_hash(request, contract, version_id):
     """« Vérifier une empreinte »: a pasted hash or a file's, against the version's content, PDF and Word hashes."""
