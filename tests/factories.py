@@ -18,6 +18,7 @@ Plain functions rather than factory_boy: the objects are few. What they cover:
 """
 
 import unicodedata
+from datetime import date
 from itertools import count
 
 from django.contrib.auth import get_user_model
@@ -345,6 +346,58 @@ def _lead_user(contract, users):
     return next(u for u in users.values() if u.membership.authority_id == contract.lead_authority_id)
 
 
+def consultation(contract, user, kind: str, held_on, outcome: str, establishment=None, minutes=None, **data):
+    """A consultation recorded through the signature circuit's service (its body named as the form proposes)."""
+    from cpom.signing import services
+
+    fields = {"kind": kind, "held_on": held_on, "outcome": outcome, "establishment": establishment, **data}
+    return services.record_consultation(contract, user, fields, minutes)
+
+
+def pdf_upload(
+    name: str = "exemplaire-signe.pdf", content: bytes = b"%PDF-1.4\n% signe\n", content_type="application/pdf"
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def signature_data(version, on, name="Claire Martin", title="Directrice générale", signed_hash=None):
+    """What a party types to sign ``version``: by default the hash printed on the document sent."""
+    return {
+        "signatory_name": name,
+        "signatory_title": title,
+        "signed_on": on,
+        "signed_hash": version.content_sha256 if signed_hash is None else signed_hash,
+    }
+
+
+def sign_contract(contract, sender, sent_on, signatures, effective_date=None):
+    """``contract`` (ready for signature) sent by ``sender`` on ``sent_on`` then signed by each
+    ``(user, on, signatory name, title)`` in turn, through the real services under the clock of each date."""
+    from cpom.demo.clock import fixed_clock, moment
+    from cpom.signing import services
+
+    with fixed_clock(moment(sent_on)):
+        contract.refresh_from_db()
+        version = services.send_for_signature(contract, sender, effective_date=effective_date)
+    for user, on, name, title in signatures:
+        with fixed_clock(moment(on)):
+            services.sign(
+                version,
+                user,
+                {
+                    "signatory_name": name,
+                    "signatory_title": title,
+                    "signed_on": on,
+                    "signed_hash": version.content_sha256,
+                },
+            )
+    contract.refresh_from_db()
+    version.refresh_from_db()
+    return version
+
+
 def full_contract(contract, users, pdf=b"%PDF-1.4\n% organigramme\n"):
     """``contract`` (open: launched, in diagnostic or in negotiation) given a row in every table a signature freezes
     (``cpom.contracts.freeze.FROZEN``), each written as its parties write it, through the real services:
@@ -467,17 +520,12 @@ def full_contract(contract, users, pdf=b"%PDF-1.4\n% organigramme\n"):
             "authority_means": Decimal("24000"),
         },
     )
-    # Until the signature circuit's service records consultations, the row the freeze covers is written directly.
-    from cpom.signing.models import Consultation, ConsultationKind, Outcome
-
-    Consultation.objects.create(
-        contract=contract,
-        kind=ConsultationKind.BOARD,
-        body=f"Conseil d'administration de {contract.managing_body.name}",
-        held_on=contract.start_date.replace(year=contract.start_date.year - 1),
-        outcome=Outcome.ADOPTED,
-        recorded_by=body_user,
-        organisation_label=contract.managing_body.name,
+    consultation(
+        contract,
+        body_user,
+        "board",
+        min(contract.start_date.replace(year=contract.start_date.year - 1), date.today()),
+        "adopted",
     )
     contract.refresh_from_db()
     return contract

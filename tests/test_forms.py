@@ -82,6 +82,7 @@ def build(association_contract, users):
         "SectionForm": lambda data: {"data": data, "user": users["asso"]},
         "ScenarioForm": lambda data: {"data": data, "budget": budget},
         "MeasureForm": lambda data: {"data": data, "contract": contract},
+        "ConsultationForm": lambda data: {"data": data, "establishments": contract.establishments.all()},
         "ObjectiveForm": lambda data: {"data": data, "contract": contract, "level": Level.OPERATIONAL},
         "IndicatorForm": lambda data: {"data": data, "objective": operational},
         "MilestoneForm": lambda data: {"data": data, "objective": operational},

@@ -28,6 +28,9 @@ QUALIFIERS = {
     "party_id",
     "number",
     "authority_id",
+    "consultation_id",
+    "version_id",
+    "signature_id",
 }
 
 
@@ -85,6 +88,13 @@ def test_enumeration_finds_the_pages_and_api_routes():
         "documents:contract",
         "documents:contract_file",
         "documents:drafting",
+        "signing:consultations",
+        "signing:versions",
+        "signing:document",
+        "signing:scan",
+        "signing:check",
+        "contract-versions",
+        "contract-signatures",
         "contracts:party_accept",
         "contracts:party_decline",
         "amendments:detail",
@@ -102,6 +112,7 @@ def _contract_objects(contract) -> dict:
     from cpom.diagnostic.services import diagnostic_for
     from cpom.finance.models import ReferenceBudget, Scenario
     from cpom.objectives.models import FollowUpIndicator, Level, Milestone, Objective
+    from cpom.signing.models import Consultation, ContractVersion
 
     diagnostic = diagnostic_for(contract)
     section = diagnostic.template.sections.get(code="1.1.1")
@@ -140,7 +151,17 @@ def _contract_objects(contract) -> dict:
         contract=contract, defaults={"base_year": contract.start_date.year - 1}
     )[0]
     scenario = budget.scenarios.first() or Scenario.objects.create(budget=budget, name="Scénario")
+    consultation = contract.consultations.first() or Consultation.objects.create(
+        contract=contract, kind="other", body="Instance", held_on=contract.start_date, outcome="informed"
+    )
+    # A contract shown to an outsider is refused before its versions are looked up: the world's EHPAD version (or
+    # none) names the route as well as the contract's own would.
+    version = ContractVersion.objects.order_by("pk").first()
+    signature = version.signatures.order_by("pk").first() if version else None
     return {
+        "consultation_id": consultation.pk,
+        "version_id": version.pk if version else 1,
+        "signature_id": signature.pk if signature else 1,
         "party_id": contract.parties.order_by("pk").last().pk,
         "authority_id": contract.lead_authority_id,
         "section_code": section.code,

@@ -7,9 +7,11 @@ and two contracts taken through the lifecycle by their parties:
 
 - ``CPOM-PDL-2027-044-01``, the association's contract with the ARS (lead) and the department of Loire-Atlantique,
   in negotiation, with a diagnostic holding two findings and its synthesis, one complete objective agreed by every
-  party, each funder's growth and a retained scenario: ready for signature;
-- ``CPOM-PDL-2024-049-07``, the EHPAD's tripartite contract with the ARS and the department of Maine-et-Loire,
-  signed with one complete objective and in force.
+  party, each funder's growth, a retained scenario and its board's deliberation: ready to be declared ready for
+  signature;
+- ``CPOM-PDL-2024-049-07``, the EHPAD's tripartite contract with the ARS and the department of Maine-et-Loire, with
+  one complete objective, its consultations (CVS, CSE, board), signed through the circuit (sent by the ARS, signed by
+  the EHPAD, the department, then the ARS: a sealed version) and in force.
 
 Both are drafted by the ARS on the ARS Pays de la Loire model of 2011, its representatives named.
 
@@ -150,7 +152,12 @@ class ContractSpec:
     before_content: list  # (state, username, date), the steps up to the negotiation
     content_on: date  # the complete objective agreed and the budget pre-filled that day
     budget: tuple  # (username who pre-fills and retains a scenario, base year, growth mode and rate of every funder)
+    # (kind, first eight FINESS characters or None, outcome, username, date), recorded after the content
+    consultations: list = field(default_factory=list)
     after_content: list = field(default_factory=list)
+    # (sender, sent on, agreed effective date, [(username, signed on, signatory, title)]): the circuit, once ready
+    signing: tuple | None = None
+    after_signature: list = field(default_factory=list)
 
 
 CONTRACTS = [
@@ -172,6 +179,7 @@ CONTRACTS = [
         ],
         content_on=date(2026, 9, 21),
         budget=("asso", 2025, GrowthMode.REGIONAL_RATE, "1.2"),
+        consultations=[("board", None, "adopted", "asso", date(2026, 9, 28))],
     ),
     ContractSpec(
         body="ehpad",
@@ -190,12 +198,24 @@ CONTRACTS = [
         ],
         content_on=date(2023, 9, 4),
         budget=("ehpad", 2023, GrowthMode.AUTHORITY_RATE, "1.5"),
-        # Signed once its content is complete, as the parties did: from here the database freezes it.
-        after_content=[
-            (State.READY_FOR_SIGNATURE, "ars", date(2023, 10, 23)),
-            (State.SIGNED, "ars", date(2023, 12, 8)),
-            (State.IN_FORCE, "ars", date(2024, 1, 2)),
+        consultations=[
+            ("cvs", "49000801", "favourable", "ehpad", date(2023, 9, 25)),
+            ("staff", None, "favourable", "ehpad", date(2023, 10, 2)),
+            ("board", None, "adopted", "ehpad", date(2023, 10, 16)),
         ],
+        after_content=[(State.READY_FOR_SIGNATURE, "ars", date(2023, 10, 23))],
+        # Signed once its content is complete, as the parties did: from here the database freezes it.
+        signing=(
+            "ars",
+            date(2023, 11, 27),
+            date(2024, 1, 1),
+            [
+                ("ehpad", date(2023, 12, 1), "Paul Lefèvre", "Directeur"),
+                ("cd49", date(2023, 12, 5), "Sophie Garnier", "Pour la présidente du Conseil départemental"),
+                ("ars", date(2023, 12, 8), "Nadia Benali", "Pour le directeur général de l'ARS"),
+            ],
+        ),
+        after_signature=[(State.IN_FORCE, "ars", date(2024, 1, 2))],
     ),
 ]
 
@@ -227,6 +247,20 @@ def _contract(spec: ContractSpec, organisations, users) -> Contract:
         budget = factories.reference_budget(contract, users[by], year, mode, rate, funders)
         factories.retained_scenario(budget, users[by])
         factories.drafting(contract, users)
+    for kind, prefix, outcome, username, on in spec.consultations:
+        where = contract.establishments.get(finess__startswith=prefix) if prefix else None
+        with fixed_clock(moment(on)):
+            factories.consultation(contract, users[username], kind, on, outcome, establishment=where)
     _walk(contract, spec.after_content, users)
+    if spec.signing:
+        sender, sent_on, effective, signatures = spec.signing
+        factories.sign_contract(
+            contract,
+            users[sender],
+            sent_on,
+            [(users[u], on, name, title) for u, on, name, title in signatures],
+            effective_date=effective,
+        )
+    _walk(contract, spec.after_signature, users)
     contract.refresh_from_db()
     return contract

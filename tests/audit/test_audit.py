@@ -163,7 +163,8 @@ def test_the_admin_cannot_write_the_history_of_a_contract(client_for, ehpad_cont
         f for f in response.context["inline_admin_formsets"] if f.opts.model._meta.model_name == "transition"
     )
     assert not history.has_add_permission and not history.has_delete_permission and not history.has_change_permission
-    assert ehpad_contract.transitions.count() == 7
+    # programmed, launched, diagnostic, negotiation, ready, in signature, signed, in force
+    assert ehpad_contract.transitions.count() == 8
 
 
 def test_the_admin_shows_a_signed_contract_and_what_it_binds_read_only(client_for, ehpad_contract):

@@ -1,6 +1,6 @@
 import sqlite3
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal as D
 
 import pytest
@@ -199,6 +199,29 @@ def test_each_demo_funder_chose_its_growth_and_the_ehpad_signed_on_its_retained_
     assert scenarios.retained_scenario(ehpad_contract.reference_budget).name == "Taux de l'autorité 1,5 %"
     # The association's negotiation goes on: three scenarios compared, none retained yet.
     assert [b.rule for b in money.blockers(association_contract)] == ["no_retained_scenario"]
+
+
+def test_the_ehpad_contract_is_signed_through_the_circuit_at_its_dates(ehpad_contract):
+    from cpom.signing import services as signing
+    from cpom.signing.models import VersionStatus
+
+    consultations = list(ehpad_contract.consultations.values_list("kind", "held_on", "outcome"))
+    assert consultations == [
+        ("cvs", date(2023, 10, 9), "favourable"),
+        ("staff", date(2023, 10, 12), "favourable"),
+        ("board", date(2023, 10, 19), "adopted"),
+    ]
+    version = signing.current_version(ehpad_contract)
+    assert (version.number, version.status, version.effective_date) == (0, VersionStatus.SEALED, date(2024, 1, 1))
+    assert version.sent_at.astimezone(PARIS).date() == date(2023, 11, 27)
+    assert [(s.signatory_name, s.signed_on) for s in version.signatures.order_by("signed_on")] == [
+        ("Paul Lefèvre", date(2023, 12, 1)),
+        ("Sophie Garnier", date(2023, 12, 5)),
+        ("Nadia Benali", date(2023, 12, 8)),
+    ]
+    assert '"deliberation_date":"2023-10-19"' in version.snapshot
+    states = [t.to_state for t in ehpad_contract.transitions.all()]
+    assert states[-4:] == [State.READY_FOR_SIGNATURE, State.IN_SIGNATURE, State.SIGNED, State.IN_FORCE]
 
 
 def test_every_agreed_objective_has_one_agreement_per_party_concerned_at_its_current_version(db):

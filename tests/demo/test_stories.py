@@ -52,7 +52,22 @@ def test_the_demo_stories_are_read_in_order_with_their_users_and_dates():
     assert (association.name, ehpad.name) == ("association", "ehpad")
     assert [s.action for s in association.steps] == ["programmer", "transition", "transition", "transition", "contenu"]
     assert association.steps[0].by == "ars" and association.steps[0].on == date(2025, 11, 3)
-    assert [s.to for s in ehpad.after_content] == ["ready_for_signature", "signed", "in_force"]
+    assert [(s.action, s.to or s.detail("kind", "")) for s in ehpad.after_content] == [
+        ("consultation", "cvs"),
+        ("consultation", "staff"),
+        ("consultation", "board"),
+        ("transition", "ready_for_signature"),
+        ("envoyer", ""),
+        ("signer", ""),
+        ("signer", ""),
+        ("signer", ""),
+        ("transition", "in_force"),
+    ]
+    assert [(s.by, s.on) for s in ehpad.after_content if s.action == "signer"] == [
+        ("ehpad", date(2023, 12, 1)),
+        ("cd49", date(2023, 12, 5)),
+        ("ars", date(2023, 12, 8)),
+    ]
     assert sorted(p.name for p in STORIES.glob("*.toml")) == ["association.toml", "ehpad.toml"]
 
 
@@ -70,7 +85,12 @@ def test_the_demo_stories_are_read_in_order_with_their_users_and_dates():
             "essai.toml, étape 2 : « on » doit être une date (AAAA-MM-JJ), pas « 9 février 2026 ».",
         ),
         (('to = "launched"\n', ""), "essai.toml, étape 2 : la clé « to » manque."),
-        (('action = "transition"', 'action = "signer"'), "essai.toml, étape 2 : action « signer » inconnue"),
+        (('action = "transition"', 'action = "signer"'), "essai.toml, étape 2 : la clé « signatory » manque."),
+        (('action = "transition"', 'action = "signature"'), "essai.toml, étape 2 : action « signature » inconnue"),
+        (
+            ('action = "transition"\nto = "launched"', 'action = "envoyer"\neffective_date = "demain"'),
+            "essai.toml, étape 2 : « effective_date » doit être une date (AAAA-MM-JJ), pas « demain ».",
+        ),
         (
             ('action = "programmer"', 'action = "transition"\nto = "launched"'),
             "essai.toml, étape 1 (transition vers « launched » par ars le 02/02/2026) : la première étape doit être « programmer ».",

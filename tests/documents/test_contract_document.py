@@ -336,10 +336,14 @@ def test_an_address_missing_from_the_registry_blocks_with_the_registry_page(asso
 
 
 def test_the_board_deliberation_date_comes_from_the_stage_that_records_it(drafted, monkeypatch, read_docx):
+    # The world's board deliberation, recorded through the consultations (cpom.signing), dates the line.
+    text = read_docx(documents.contract_docx(documents.contract_snapshot(drafted))).text
+    assert "Vu la délibération en date du 28/09/2026 du Conseil d'Administration" in text
+    # Without a stage that knows it, the date is to be set.
+    monkeypatch.setattr(documents, "_CONTEXT_HOOKS", [])
     text = read_docx(documents.contract_docx(documents.contract_snapshot(drafted))).text
     assert "Vu la délibération en date du date à fixer du Conseil d'Administration" in text
     # The consultations (a stage above the documents) register what they know of the contract.
-    monkeypatch.setattr(documents, "_CONTEXT_HOOKS", [])
     documents.register_context(lambda contract: {"deliberation_date": "2026-11-20"})
     snapshot = documents.contract_snapshot(drafted)
     assert snapshot["context"] == {"deliberation_date": "2026-11-20"}

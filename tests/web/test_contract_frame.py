@@ -17,6 +17,8 @@ STAGE_PAGES = [
     ("finance:budget_detail", "Moyens"),
     ("finance:trajectory_list", "Trajectoire"),
     ("documents:contract", "Texte du contrat"),
+    ("signing:consultations", "Consultations"),
+    ("signing:versions", "Signature"),
 ]
 
 

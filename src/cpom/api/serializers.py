@@ -2,6 +2,8 @@ from rest_framework import serializers
 
 from cpom.contracts.models import Contract, ContractParty
 from cpom.registry.models import Authority, Establishment, ManagingBody
+from cpom.signing import rules as signing_rules
+from cpom.signing.models import ContractVersion, Signature
 
 
 class ManagingBodySerializer(serializers.ModelSerializer):
@@ -75,4 +77,60 @@ class ContractSerializer(serializers.ModelSerializer):
             "state",
             "state_label",
             "establishments",
+        ]
+
+
+class VersionSerializer(serializers.ModelSerializer):
+    """A version sent for signature (the contract is number 0, each amendment the next), without its documents: they
+    are downloaded from the versions page, as stored."""
+
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = ContractVersion
+        fields = [
+            "id",
+            "number",
+            "label",
+            "status",
+            "status_label",
+            "content_sha256",
+            "pdf_sha256",
+            "docx_sha256",
+            "signature_order",
+            "sent_at",
+            "sealed_at",
+            "effective_date",
+            "voided_at",
+            "void_reason",
+        ]
+
+
+class SignatureSerializer(serializers.ModelSerializer):
+    version = serializers.PrimaryKeyRelatedField(read_only=True)
+    version_number = serializers.IntegerField(source="version.number", read_only=True)
+    party = serializers.CharField(source="party_key", read_only=True)
+    party_name = serializers.SerializerMethodField()
+    decision_label = serializers.CharField(source="get_decision_display", read_only=True)
+
+    def get_party_name(self, signature) -> str:
+        """« l'organisme gestionnaire … », « l'ARS Pays de la Loire »."""
+        return signing_rules.party_name(signature.version.contract, signature.party_key)
+
+    class Meta:
+        model = Signature
+        fields = [
+            "id",
+            "version",
+            "version_number",
+            "party",
+            "party_name",
+            "decision",
+            "decision_label",
+            "signatory_name",
+            "signatory_title",
+            "signed_on",
+            "signed_hash",
+            "reason",
+            "recorded_at",
         ]

@@ -1,10 +1,13 @@
 from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from cpom.access import visible
 from cpom.contracts.models import Contract
 from cpom.registry.models import Establishment
+from cpom.signing.models import Signature
 
-from .serializers import ContractSerializer, EstablishmentSerializer
+from .serializers import ContractSerializer, EstablishmentSerializer, SignatureSerializer, VersionSerializer
 
 
 class ContractViewSet(viewsets.ReadOnlyModelViewSet):
@@ -17,6 +20,25 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
             "parties__authority", "establishments"
         )
         return visible(self.request.user, queryset)
+
+    @action(detail=True, serializer_class=VersionSerializer)
+    def versions(self, request, pk=None):
+        """The contract's versions sent for signature, sealed or voided, oldest first."""
+        contract = self.get_object()
+        versions = contract.versions.order_by("sent_at", "pk")
+        return Response(VersionSerializer(versions, many=True).data)
+
+    @action(detail=True, serializer_class=SignatureSerializer)
+    def signatures(self, request, pk=None):
+        """Every party's decision on every version of the contract, in the order they were recorded."""
+        contract = self.get_object()
+        signatures = (
+            Signature.objects.filter(version__contract=contract)
+            .select_related("version__contract__managing_body")
+            .prefetch_related("version__contract__parties__authority")
+            .order_by("version__sent_at", "recorded_at", "pk")
+        )
+        return Response(SignatureSerializer(signatures, many=True).data)
 
 
 class EstablishmentViewSet(viewsets.ReadOnlyModelViewSet):

@@ -267,6 +267,10 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
+# The order in which the parties sign a version sent for signature (cpom.signing.rules): the managing body first, the
+# co-signing council(s), the lead authority last, as the sources give it (seed-contract-followup §2.2); they are
+# silent on a council signing before or after the ARS, hence a setting. Fixed on each version when it is sent.
+CPOM_SIGNATURE_ORDER = ("managing_body", "co_signatories", "lead")
 # Imports reading their file at once, across the platform's processes (cpom.import_slots).
 CPOM_MAX_CONCURRENT_IMPORTS = int(os.environ.get("CPOM_MAX_CONCURRENT_IMPORTS", "2"))
 

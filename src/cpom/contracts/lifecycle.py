@@ -158,9 +158,6 @@ RULES: dict[tuple[str, str], Rule] = {
         comment_required=True,
         comment_hint="Indiquez ce qui doit être renégocié.",
     ),
-    (State.READY_FOR_SIGNATURE, State.SIGNED): Rule(
-        "Enregistrer la signature", frozenset({LEAD}), Role.VALIDATE, SIGNATURE_CHECKS
-    ),
     (State.READY_FOR_SIGNATURE, State.IN_SIGNATURE): Rule(
         "Envoyer la version finale pour signature",
         frozenset({LEAD}),

@@ -34,6 +34,8 @@ STAGES = (
     Stage("budget", "Moyens", "finance:budget_detail"),
     Stage("trajectory", "Trajectoire", "finance:trajectory_list"),
     Stage("document", "Texte du contrat", "documents:contract"),
+    Stage("consultations", "Consultations", "signing:consultations"),
+    Stage("signature", "Signature", "signing:versions"),
 )
 STAGE_CODES = {stage.code: stage for stage in STAGES}
 

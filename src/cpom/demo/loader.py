@@ -29,6 +29,7 @@ from cpom.documents.drafting import load_shipped
 from cpom.indicators import catalogues
 from cpom.registry.identifiers import finess_with_key, luhn_check_digit
 from cpom.registry.models import Authority, AuthorityKind, Contact, Establishment, LegalStatus, ManagingBody
+from cpom.signing import services as signing
 
 DEMO_PASSWORD = "cpom-demo-2026"
 ASSOCIATION_REFERENCE = "CPOM-PDL-2027-044-01"
@@ -211,9 +212,48 @@ def play(story: Story, steps, context: dict, contracts: dict) -> None:
                 else:
                     contract = contracts[story.name]
                     contract.refresh_from_db()
-                    lifecycle.transition(contract, step.to, user, step.comment)
-        except (TransitionRefused, PartiesRefused) as error:
+                    SIGNATURE_STEPS.get(step.action, _transition)(contract, user, step)
+        except (TransitionRefused, PartiesRefused, signing.SigningRefused) as error:
             raise StoryStepFailed(f"{story.name}.toml, {step} : {' '.join(error.reasons)}") from error
+
+
+def _transition(contract, user, step) -> None:
+    lifecycle.transition(contract, step.to, user, step.comment)
+
+
+def _consultation(contract, user, step) -> None:
+    prefix = step.detail("establishment")
+    establishment = contract.establishments.get(finess__startswith=prefix) if prefix else None
+    data = {
+        "kind": step.detail("kind"),
+        "outcome": step.detail("outcome"),
+        "establishment": establishment,
+        "body": step.detail("body", ""),
+        "held_on": step.on,
+        "comment": step.comment,
+    }
+    signing.record_consultation(contract, user, data)
+
+
+def _send(contract, user, step) -> None:
+    signing.send_for_signature(contract, user, effective_date=step.detail("effective_date"))
+
+
+def _sign(contract, user, step) -> None:
+    """The party signs the document sent: the hash it types is the one printed on every page of that document."""
+    version = signing.sent_version(contract)
+    if version is None:
+        raise signing.SigningRefused([(None, "Aucune version n'est en signature.")])
+    data = {
+        "signatory_name": step.detail("signatory"),
+        "signatory_title": step.detail("title"),
+        "signed_on": step.on,
+        "signed_hash": version.content_sha256,
+    }
+    signing.sign(version, user, data)
+
+
+SIGNATURE_STEPS = {"consultation": _consultation, "envoyer": _send, "signer": _sign}
 
 
 def _program(story: Story, user, bodies, authorities, comment: str) -> Contract:
@@ -279,8 +319,8 @@ def load_demo(indicators: bool = True) -> dict:
     load_demo_retained_scenario(ehpad_contract)
     # The ARS drafts both contracts on its model: the document's parameters are part of what signature needs.
     load_demo_draftings(contracts, users)
-    # The steps after the content (the EHPAD's signature) come last, as the parties did: from here the database
-    # freezes the signed contract.
+    # The steps after the content (the EHPAD's consultations and signature circuit) come last, as the parties did:
+    # from here the database freezes the signed contract.
     for story in stories:
         play(story, story.after_content, context, played)
     return {**summary, "loaded": True}

@@ -6,7 +6,11 @@ as that user under a clock fixed at that date. Actions:
 
 - « programmer »: the first step, the contract is programmed (frame, perimeter, parties);
 - « transition »: the contract moves to the state ``to``, through the lifecycle and its rules;
-- « contenu »: the diagnostic and the negotiated objectives are written here (at their own dates).
+- « contenu »: the diagnostic and the negotiated objectives are written here (at their own dates);
+- « consultation »: a consultation before signature (``kind``, ``outcome``, optionally ``establishment``, the first
+  eight characters of its FINESS, ``body`` and ``comment``), recorded through the signature circuit;
+- « envoyer »: the final version sent for signature (optionally the agreed ``effective_date``);
+- « signer »: the party of ``by`` signs the version sent (``signatory``, ``title``), the hash of the version sent.
 
 A wrong file is refused with a French message naming the file and the step (:class:`StoryFileError`).
 """
@@ -20,7 +24,15 @@ from datetime import date
 from pathlib import Path
 
 STORIES = Path(__file__).parent / "stories"
-ACTIONS = ("programmer", "transition", "contenu")
+ACTIONS = ("programmer", "transition", "contenu", "consultation", "envoyer", "signer")
+# Each action's keys beyond « action », « on », « by » and « comment »: (required, optional), with their types.
+ACTION_KEYS = {
+    "programmer": ({}, {}),
+    "transition": ({"to": str}, {}),
+    "consultation": ({"kind": str, "outcome": str}, {"establishment": str, "body": str}),
+    "envoyer": ({}, {"effective_date": date}),
+    "signer": ({"signatory": str, "title": str}, {}),
+}
 CONTRACT_KEYS = {
     "reference": str,
     "title": str,
@@ -47,6 +59,10 @@ class Step:
     by: str = ""
     to: str = ""
     comment: str = ""
+    details: tuple[tuple[str, object], ...] = ()  # the action's own keys (ACTION_KEYS), in file order
+
+    def detail(self, key: str, default=None):
+        return dict(self.details).get(key, default)
 
     def __str__(self) -> str:
         what = f"transition vers « {self.to} »" if self.action == "transition" else f"« {self.action} »"
@@ -142,8 +158,9 @@ def _step(name: str, number: int, raw: dict, users: set[str], states: set[str]) 
         if extra:
             raise StoryFileError(f"{where} : l'étape « contenu » ne prend pas de clé « {extra[0]} ».")
         return Step(number, action)
-    allowed = {"action", "on", "by", "comment"} | ({"to"} if action == "transition" else set())
-    for key in sorted({"on", "by"} | ({"to"} if action == "transition" else set())):
+    required, optional = ACTION_KEYS[action]
+    allowed = {"action", "on", "by", "comment"} | set(required) | set(optional)
+    for key in sorted({"on", "by"} | set(required)):
         if key not in raw:
             raise StoryFileError(f"{where} : la clé « {key} » manque.")
     unknown = sorted(set(raw) - allowed)
@@ -157,7 +174,9 @@ def _step(name: str, number: int, raw: dict, users: set[str], states: set[str]) 
     if action == "transition" and to not in states:
         raise StoryFileError(f"{where} : état « {to} » inconnu.")
     comment = _typed(raw.get("comment", ""), str, where, "comment")
-    return Step(number, action, on=on, by=by, to=to, comment=comment)
+    types = {**required, **optional}
+    details = tuple((key, _typed(raw[key], types[key], where, key)) for key in raw if key in types and key != "to")
+    return Step(number, action, on=on, by=by, to=to, comment=comment, details=details)
 
 
 def read_stories(users: set[str], states: set[str], folder: Path = STORIES) -> list[Story]:

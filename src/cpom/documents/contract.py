@@ -380,10 +380,27 @@ def _drafting(drafting) -> dict:
     }
 
 
+# The version the parties signed lives in cpom.signing, above the documents: it registers how to find it.
+SealedHook = Callable[[Contract], dict | None]
+_SEALED_HOOKS: list[SealedHook] = []
+
+
+def register_sealed(hook: SealedHook) -> None:
+    """``hook(contract)`` gives the sealed version in force as {"snapshot": dict, "pdf": bytes, "docx": bytes,
+    "content_hash": str}, or None when the contract has none."""
+    if hook not in _SEALED_HOOKS:
+        _SEALED_HOOKS.append(hook)
+
+
+def sealed_document(contract: Contract) -> dict | None:
+    """The sealed version in force, as stored: its documents are given as signed, never generated again."""
+    return next((found for hook in _SEALED_HOOKS if (found := hook(contract)) is not None), None)
+
+
 def current_snapshot(contract: Contract) -> dict:
-    """The content the contract's document shows today. THE one place the signing will change: once a sealed
-    version exists, it is that version's snapshot that the command and the page give."""
-    return contract_snapshot(contract)
+    """The content the contract's document shows today: once a sealed version exists, that version's snapshot."""
+    sealed = sealed_document(contract)
+    return sealed["snapshot"] if sealed else contract_snapshot(contract)
 
 
 def canonical_json(snapshot: dict) -> bytes:

@@ -80,8 +80,11 @@ def contract_text(request, contract_):
 
 @contract_page("document")
 def contract_file(request, contract_, extension):
-    snapshot = contract.current_snapshot(contract_)
-    data = CONTRACT_WRITERS[extension](snapshot, draft=not contract_.is_signed)
+    sealed = contract.sealed_document(contract_)
+    if sealed:  # the bytes the parties signed, as stored
+        data = sealed[extension]
+    else:
+        data = CONTRACT_WRITERS[extension](contract.current_snapshot(contract_), draft=not contract_.is_signed)
     return document_response(data, f"contrat-{contract_.reference}", extension)
 
 
