@@ -16,6 +16,7 @@ from cpom.amendments.models import Amendment, AmendmentStatus, Change, ChangeKin
 from cpom.audit.services import entries_for
 from cpom.contracts import lifecycle
 from cpom.contracts.models import State
+from cpom.demo.clock import fixed_clock, moment
 from cpom.registry.models import Establishment
 from cpom.signing.models import ContractVersion
 
@@ -292,3 +293,50 @@ def test_the_procedure_deadlines_are_computed_from_the_dates_recorded(ehpad_cont
             None,  # not signed yet
         ),
     ]
+
+
+def _sign(version, user, day):
+    from cpom.signing import services as signing
+
+    version.refresh_from_db()
+    return signing.sign(
+        version,
+        user,
+        {
+            "signatory_name": user.get_full_name(),
+            "signatory_title": "Signataire",
+            "signed_on": day,
+            "signed_hash": version.content_sha256,
+        },
+        today=day,
+    )
+
+
+def test_signed_through_the_circuit_the_amendment_is_applied_when_the_last_party_signs(ehpad_contract, users, ssiad):
+    with fixed_clock(moment(TODAY)):
+        amendment, version, _ = _sent(ehpad_contract, users, ssiad)
+    for name in ("ehpad", "cd49"):
+        _sign(version, users[name], date(2026, 3, 10))
+    ssiad.refresh_from_db()
+    assert ssiad.authorised_places == 40  # not before every party has signed
+    _sign(version, users["ars"], date(2026, 3, 12))
+    amendment.refresh_from_db()
+    ssiad.refresh_from_db()
+    assert (amendment.status, ssiad.authorised_places, ssiad.installed_places) == (AmendmentStatus.APPLIED, 45, 43)
+
+
+def test_the_last_signature_after_the_effective_date_is_refused_by_the_circuit(ehpad_contract, users, ssiad):
+    from cpom.signing.services import SigningRefused
+
+    with fixed_clock(moment(TODAY)):
+        amendment, version, _ = _sent(ehpad_contract, users, ssiad)
+    for name in ("ehpad", "cd49"):
+        _sign(version, users[name], date(2026, 10, 2))
+    with pytest.raises(SigningRefused) as refused:
+        _sign(version, users["ars"], date(2026, 10, 2))
+    assert refused.value.reasons == [
+        "L'avenant n° 1 prendrait effet le 01/10/2026, avant sa signature le 02/10/2026 : un avenant ne prend pas "
+        "effet avant d'être signé."
+    ]
+    version.refresh_from_db()
+    assert (version.status, version.signatures.count()) == ("sent", 2)

@@ -202,7 +202,6 @@ def test_each_demo_funder_chose_its_growth_and_the_ehpad_signed_on_its_retained_
 
 
 def test_the_ehpad_contract_is_signed_through_the_circuit_at_its_dates(ehpad_contract):
-    from cpom.signing import services as signing
     from cpom.signing.models import VersionStatus
 
     consultations = list(ehpad_contract.consultations.values_list("kind", "held_on", "outcome"))
@@ -211,7 +210,8 @@ def test_the_ehpad_contract_is_signed_through_the_circuit_at_its_dates(ehpad_con
         ("staff", date(2023, 10, 12), "favourable"),
         ("board", date(2023, 10, 19), "adopted"),
     ]
-    version = signing.current_version(ehpad_contract)
+    # The contract as signed, version 0; its avenant n° 1 came later (test_the_ehpad_contract_carries_its_amendment).
+    version = ehpad_contract.versions.get(number=0)
     assert (version.number, version.status, version.effective_date) == (0, VersionStatus.SEALED, date(2024, 1, 1))
     assert version.sent_at.astimezone(PARIS).date() == date(2023, 11, 27)
     assert [(s.signatory_name, s.signed_on) for s in version.signatures.order_by("signed_on")] == [
@@ -221,7 +221,24 @@ def test_the_ehpad_contract_is_signed_through_the_circuit_at_its_dates(ehpad_con
     ]
     assert '"deliberation_date":"2023-10-19"' in version.snapshot
     states = [t.to_state for t in ehpad_contract.transitions.all()]
-    assert states[-4:] == [State.READY_FOR_SIGNATURE, State.IN_SIGNATURE, State.SIGNED, State.IN_FORCE]
+    assert states[-6:-2] == [State.READY_FOR_SIGNATURE, State.IN_SIGNATURE, State.SIGNED, State.IN_FORCE]
+
+
+def test_the_ehpad_contract_carries_its_amendment(ehpad_contract):
+    """Avenant n° 1, the SSIAD's capacity extension, signed through the circuit and applied: the version in force."""
+    from cpom.signing import services as signing
+
+    version = signing.current_version(ehpad_contract)
+    assert (version.number, version.label) == (1, "Avenant n° 1 – Extension de capacité")
+    assert [(s.signatory_name, s.signed_on) for s in version.signatures.order_by("signed_on")] == [
+        ("Paul Lefèvre", date(2026, 2, 16)),
+        ("Sophie Garnier", date(2026, 2, 19)),
+        ("Nadia Benali", date(2026, 2, 23)),
+    ]
+    ssiad = ehpad_contract.establishments.get(category="SSIAD")
+    assert (ssiad.authorised_places, ssiad.installed_places) == (45, 43)
+    states = [t.to_state for t in ehpad_contract.transitions.all()]
+    assert states[-2:] == [State.AMENDING, State.IN_FORCE]
 
 
 def test_every_agreed_objective_has_one_agreement_per_party_concerned_at_its_current_version(db):

@@ -11,7 +11,7 @@ class AmendmentsConfig(AppConfig):
 
         from . import circuit
         from .life import notice_reached
-        from .services import apply_signed, back_where_it_was, only_while_applying, return_to_draft
+        from .services import AmendmentRefused, apply_signed, back_where_it_was, only_while_applying, return_to_draft
 
         for state in lifecycle.AMENDABLE_STATES:
             # Nobody steps into « amending » by hand; out of it, the contract goes back where it was.
@@ -20,4 +20,4 @@ class AmendmentsConfig(AppConfig):
             # A termination ends the contract at its notice's end, not before.
             if (state, State.TERMINATED) in lifecycle.RULES:
                 lifecycle.register_check(state, State.TERMINATED, notice_reached)
-        circuit.connect(apply_signed, return_to_draft)
+        circuit.connect(apply_signed, return_to_draft, AmendmentRefused)

@@ -17,6 +17,7 @@ from cpom.contracts.lifecycle import TransitionRefused
 from cpom.contracts.models import Contract, State
 from cpom.contracts.parties import PartiesRefused
 from cpom.contracts.services import FRAME_FIELDS, program_contract
+from cpom.demo.amendment_story import load_demo_amendment
 from cpom.demo.clock import fixed_clock, moment
 from cpom.demo.contract_content import load_contract_content
 from cpom.demo.drafting_data import load_demo_draftings
@@ -323,4 +324,6 @@ def load_demo(indicators: bool = True) -> dict:
     # from here the database freezes the signed contract.
     for story in stories:
         play(story, story.after_content, context, played)
+    # In force, the EHPAD's contract is amended: its SSIAD's capacity extension, signed through the circuit.
+    load_demo_amendment(ehpad_contract, context["users"])
     return {**summary, "loaded": True}
