@@ -63,7 +63,8 @@ def agree_all(amendment, users, names=("ehpad", "ars", "cd49")):
 
 
 def seal(version, users, signed_on=date(2026, 3, 20)):
-    """What the signature circuit does when every party has signed the version's hash (cpom.signing)."""
+    """The version as the circuit leaves it once every party has signed its hash, written directly so that the hook
+    (services.apply_signed) is tested on its own; tests/amendments/test_amendments.py signs through the circuit too."""
     names = {MANAGING_BODY_KEY: "ehpad"}
     contract = version.contract
     for party in contract.parties.select_related("authority"):

@@ -118,12 +118,7 @@ def test_a_termination_without_a_ground_is_refused_on_the_page(client_for, ehpad
 
 
 def test_the_history_shows_what_a_signed_amendment_changed(client_for, ehpad_contract, users, ssiad):
-    # Version 0, the contract as signed: stored here as the signature circuit stores it until the world signs the
-    # EHPAD's contract through the circuit (cpom.signing), then the world's own.
-    if not ehpad_contract.versions.exists():
-        snapshot = circuit.contract_snapshot(ehpad_contract)
-        version_0 = circuit.send_version(ehpad_contract, 0, "Contrat", snapshot, b"docx", b"%PDF-1.4", users["ars"])
-        seal(version_0, users, date(2023, 12, 8))
+    # Version 0 is the contract as the world signed it through the circuit; avenant n° 1 is signed and applied.
     amendment = agree_all(capacity_extension(ehpad_contract, users, ssiad), users)
     version = services.send_for_signature(amendment, users["ars"], amendment.version, today=TODAY)
     services.apply_signed(seal(version, users), users["ars"])

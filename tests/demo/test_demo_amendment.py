@@ -1,5 +1,5 @@
 """The demo's avenant n° 1 (cpom.demo.amendment_story), played on the test world's EHPAD contract, which has the
-demo's cast and establishments: it needs the signature circuit's ``sign`` (cpom.signing.services)."""
+demo's cast and establishments, signed through the circuit (cpom.signing.services.sign)."""
 
 from decimal import Decimal
 
@@ -12,7 +12,6 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_ehpad_contract_carries_its_signed_capacity_extension(ehpad_contract, users):
-    pytest.importorskip("cpom.signing.services", reason="le circuit de signature (branche sign) n'est pas fusionné")
     from cpom.demo.amendment_story import _care_line, load_demo_amendment
 
     ssiad = ehpad_contract.establishments.get(category="SSIAD")
