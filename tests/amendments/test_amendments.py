@@ -340,3 +340,40 @@ def test_the_last_signature_after_the_effective_date_is_refused_by_the_circuit(e
     ]
     version.refresh_from_db()
     assert (version.status, version.signatures.count()) == ("sent", 2)
+
+
+def test_after_an_amendment_the_contract_served_is_the_consolidated_text_not_the_amendment(
+    ehpad_contract, users, ssiad, client_for, tmp_path
+):
+    import io
+
+    import docx
+    from django.core.management import call_command
+    from django.urls import reverse
+    from pypdf import PdfReader
+
+    with fixed_clock(moment(TODAY)):
+        amendment, version, _ = _sent(ehpad_contract, users, ssiad)
+    for name, day in (("ehpad", 10), ("cd49", 10), ("ars", 12)):
+        _sign(version, users[name], date(2026, 3, day))
+    version.refresh_from_db()
+    url = reverse("documents:contract_file", kwargs={"contract_id": ehpad_contract.pk, "extension": "docx"})
+    served = client_for("cd49").get(url).content
+    assert served != bytes(version.docx)  # the amendment alone is on the versions page, not here
+    word = docx.Document(io.BytesIO(served))
+    text = "\n".join(p.text for p in word.paragraphs) + "\n".join(
+        c.text for t in word.tables for row in t.rows for c in row.cells
+    )
+    assert "Version consolidée : contrat signé le" in text
+    assert "modifié par l'avenant n° 1 (en vigueur le 01/10/2026)" in text
+    assert "SSIAD du Baugeois" in text and "45" in text  # the places after the change
+    footer = " ".join(p.text for p in word.sections[0].footer.paragraphs)
+    assert version.content_sha256 in footer and "version consolidée" in footer
+    out = tmp_path / "contrat.pdf"
+    call_command(
+        "contrats", "document", ehpad_contract.reference, "--format", "pdf", "--sortie", str(out), stdout=io.StringIO()
+    )
+    first_page = PdfReader(out).pages[0].extract_text().replace("\u00a0", " ")
+    assert "Version consolidée" in first_page and "avenant n° 1" in first_page
+    page = client_for("ehpad").get(f"/contrats/{ehpad_contract.pk}/document/")
+    assert "Version consolidée : contrat signé le" in page.content.decode()

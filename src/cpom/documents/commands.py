@@ -25,12 +25,7 @@ def _document(command, reference, format, output=None, **options) -> None:
     out = getattr(command.stdout, "_out", command.stdout)
     if output is None and (not hasattr(out, "buffer") or out.isatty()):
         raise CommandError("Un document Word ou PDF s'écrit dans un fichier : nommez-le avec --sortie FICHIER.")
-    sealed = documents.sealed_document(contract)
-    if sealed:  # the bytes the parties signed, as stored
-        data = sealed[format]
-    else:
-        writer = documents.contract_docx if format == "docx" else documents.contract_pdf
-        data = writer(documents.current_snapshot(contract), draft=not contract.is_signed)
+    data = documents.contract_file(contract, format)
     with command.result(output, binary=True) as handle:
         handle.write(data)
     command.report(f"{contract.reference} : contrat écrit dans {output or 'la sortie standard'} ({format}).", output)

@@ -386,21 +386,17 @@ _SEALED_HOOKS: list[SealedHook] = []
 
 
 def register_sealed(hook: SealedHook) -> None:
-    """``hook(contract)`` gives the sealed version in force as {"snapshot": dict, "pdf": bytes, "docx": bytes,
-    "content_hash": str}, or None when the contract has none."""
+    """``hook(contract)`` gives the sealed version in force as {"snapshot": dict, "content_hash": str, "consolidation":
+    str, "file": Callable[[str], bytes]}, or None when the contract has none. ``file("pdf")`` gives the bytes to serve:
+    those the parties signed for the contract itself, the consolidated contract once an amendment changed it, whose
+    « consolidation » line says which signed versions it consolidates."""
     if hook not in _SEALED_HOOKS:
         _SEALED_HOOKS.append(hook)
 
 
 def sealed_document(contract: Contract) -> dict | None:
-    """The sealed version in force, as stored: its documents are given as signed, never generated again."""
+    """The sealed version in force, as its circuit gives it (see :func:`register_sealed`)."""
     return next((found for hook in _SEALED_HOOKS if (found := hook(contract)) is not None), None)
-
-
-def current_snapshot(contract: Contract) -> dict:
-    """The content the contract's document shows today: once a sealed version exists, that version's snapshot."""
-    sealed = sealed_document(contract)
-    return sealed["snapshot"] if sealed else contract_snapshot(contract)
 
 
 def canonical_json(snapshot: dict) -> bytes:
@@ -620,12 +616,16 @@ TITRE = re.compile(r"^TITRE (\d+)")
 NUMBERED = re.compile(r"^(\d|Article|Annexe)")
 
 
-def contract_document(snapshot: dict, *, content_hash: str | None, draft: bool) -> Document:
-    """The contract as a layout.Document, from ``snapshot`` alone, with the model it chose."""
+def contract_document(
+    snapshot: dict, *, content_hash: str | None, draft: bool, consolidation: str = ""
+) -> Document:
+    """The contract as a layout.Document, from ``snapshot`` alone, with the model it chose. ``consolidation`` says,
+    on the title page and in the footer, that this is the text consolidated from the signed contract and amendments."""
     frame, body = snapshot["contract"], snapshot["managing_body"]
     title = f"Contrat pluriannuel d'objectifs et de moyens – {frame['reference']}"
     footer = f"{frame['reference']} – {body['name']}" + (" – projet" if draft else "")
-    blocks = _title_page(snapshot, draft)
+    footer += " – version consolidée" if consolidation else ""
+    blocks = _title_page(snapshot, draft, consolidation)
     if snapshot["drafting"]:
         spec = _spec(snapshot)
         drafting = snapshot["drafting"]
@@ -648,7 +648,7 @@ def contract_document(snapshot: dict, *, content_hash: str | None, draft: bool) 
     )
 
 
-def _title_page(snapshot: dict, draft: bool) -> list[Block]:
+def _title_page(snapshot: dict, draft: bool, consolidation: str) -> list[Block]:
     frame, body = snapshot["contract"], snapshot["managing_body"]
     model = (snapshot["drafting"] or {}).get("model")
     blocks: list[Block] = [
@@ -670,6 +670,8 @@ def _title_page(snapshot: dict, draft: bool) -> list[Block]:
         blocks.append(Text(f"{model['title']}, version {model['version']}", "Modèle"))
     if draft:
         blocks.append(Banner("Projet de contrat : document de travail, non signé."))
+    if consolidation:
+        blocks.append(Banner(consolidation))
     blocks += [PageBreak(), TableOfContents(), PageBreak()]
     return blocks
 
@@ -1051,9 +1053,21 @@ SOURCES: dict[str, Callable[[dict], list[Block]]] = {
 assert set(SOURCES) | {"signatures"} == template.SOURCES
 
 
-def contract_docx(snapshot: dict, *, content_hash: str | None = None, draft: bool = True) -> bytes:
-    return to_docx(contract_document(snapshot, content_hash=content_hash, draft=draft))
+def contract_docx(snapshot: dict, *, content_hash: str | None = None, draft: bool = True, consolidation: str = "") -> bytes:
+    return to_docx(contract_document(snapshot, content_hash=content_hash, draft=draft, consolidation=consolidation))
 
 
-def contract_pdf(snapshot: dict, *, content_hash: str | None = None, draft: bool = True) -> bytes:
-    return to_pdf(contract_document(snapshot, content_hash=content_hash, draft=draft))
+def contract_pdf(snapshot: dict, *, content_hash: str | None = None, draft: bool = True, consolidation: str = "") -> bytes:
+    return to_pdf(contract_document(snapshot, content_hash=content_hash, draft=draft, consolidation=consolidation))
+
+
+CONTRACT_WRITERS = {"docx": contract_docx, "pdf": contract_pdf}
+
+
+def contract_file(contract: Contract, extension: str) -> bytes:
+    """The file the command and the download give: the sealed version in force as its circuit serves it, else the
+    contract generated now from its content (a draft until it is signed)."""
+    sealed = sealed_document(contract)
+    if sealed:
+        return sealed["file"](extension)
+    return CONTRACT_WRITERS[extension](contract_snapshot(contract), draft=not contract.is_signed)

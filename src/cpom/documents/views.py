@@ -49,7 +49,6 @@ def objective_annex(request, contract, extension):
 
 # --- The contract's document -------------------------------------------------------------------------------------
 
-CONTRACT_WRITERS = {"docx": contract.contract_docx, "pdf": contract.contract_pdf}
 
 
 def _parties(contract_) -> list[tuple[str, str]]:
@@ -62,8 +61,12 @@ def _parties(contract_) -> list[tuple[str, str]]:
 @contract_page("document")
 def contract_text(request, contract_):
     """The contract article by article, from the same blocks as the Word and PDF files, and what is missing."""
-    snapshot = contract.current_snapshot(contract_)
-    document = contract.contract_document(snapshot, content_hash=None, draft=not contract_.is_signed)
+    sealed = contract.sealed_document(contract_)
+    snapshot = sealed["snapshot"] if sealed else contract.contract_snapshot(contract_)
+    consolidation = sealed["consolidation"] if sealed else ""
+    document = contract.contract_document(
+        snapshot, content_hash=None, draft=not contract_.is_signed, consolidation=consolidation
+    )
     return render(
         request,
         "documents/contract.html",
@@ -80,11 +83,7 @@ def contract_text(request, contract_):
 
 @contract_page("document")
 def contract_file(request, contract_, extension):
-    sealed = contract.sealed_document(contract_)
-    if sealed:  # the bytes the parties signed, as stored
-        data = sealed[extension]
-    else:
-        data = CONTRACT_WRITERS[extension](contract.current_snapshot(contract_), draft=not contract_.is_signed)
+    data = contract.contract_file(contract_, extension)
     return document_response(data, f"contrat-{contract_.reference}", extension)
 
 

@@ -2,8 +2,8 @@
 
 The snapshot, its canonical JSON and hash, and the final Word and PDF (the hash printed on every page, no draft mark)
 come from ``cpom.documents.contract``; this module gives it back what the circuit knows: the board deliberation's date
-for the « Vu la délibération » line, and, once a version is sealed, its stored bytes, which the document command and
-download give instead of generating them again.
+for the « Vu la délibération » line, and, once a version is sealed, its stored bytes (or, after an amendment, the
+consolidated text rendered from its snapshot), which the document command and download give.
 """
 
 import hashlib
@@ -32,9 +32,9 @@ def content_hash(snapshot: dict) -> str:
     return hashlib.sha256(canonical_json(snapshot)).hexdigest()
 
 
-def contract_docx(snapshot: dict, content_hash: str) -> bytes:
-    return documents.contract_docx(snapshot, content_hash=content_hash, draft=False)
+def contract_docx(snapshot: dict, content_hash: str, consolidation: str = "") -> bytes:
+    return documents.contract_docx(snapshot, content_hash=content_hash, draft=False, consolidation=consolidation)
 
 
-def contract_pdf(snapshot: dict, content_hash: str) -> bytes:
-    return documents.contract_pdf(snapshot, content_hash=content_hash, draft=False)
+def contract_pdf(snapshot: dict, content_hash: str, consolidation: str = "") -> bytes:
+    return documents.contract_pdf(snapshot, content_hash=content_hash, draft=False, consolidation=consolidation)

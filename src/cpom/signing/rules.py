@@ -9,9 +9,11 @@ under way.
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
 
 from cpom.access import Role, Side, membership_of
 from cpom.contracts.models import OPEN_STATES, Contract, State
+from cpom.core.formatting import french_date
 from cpom.core.text import of, the
 
 from .models import MANAGING_BODY_KEY, ConsultationKind, party_key
@@ -108,3 +110,17 @@ def signing_refusal(user, contract: Contract) -> str | None:
     if not membership_of(user).has_role(Role.VALIDATE):
         return f"Signer au nom d'une partie demande le rôle « {Role.VALIDATE.label} »."
     return None
+
+
+def consolidation_line(sealed) -> str:
+    """What the consolidated contract says of itself: the signed versions it brings together, oldest first. Only
+    those signed documents are binding; the consolidated text is for reading the contract as it stands."""
+    contract, *amendments = sealed
+    signed = f"Version consolidée : contrat signé le {french_date(timezone.localdate(contract.sealed_at))}"
+    changes = ", ".join(
+        f"l'avenant n° {v.number} (en vigueur le {french_date(v.effective_date or timezone.localdate(v.sealed_at))})" for v in amendments
+    )
+    return (
+        f"{signed}, modifié par {changes}. Seuls les documents signés font foi : "
+        "ils se téléchargent sur la page « Versions et signatures »."
+    )

@@ -533,15 +533,29 @@ def current_version(contract: Contract) -> ContractVersion | None:
 
 
 def sealed_for_documents(contract: Contract) -> dict | None:
-    """The version in force for cpom.documents' command and downloads: its snapshot and its stored documents."""
+    """The version in force for cpom.documents' command, page and downloads. The contract as signed is served as its
+    stored bytes; once an amendment is in force, its stored document is the amendment alone, so the contract is the
+    consolidated text rendered from that version's snapshot (the content after the changes), carrying its hash."""
     version = current_version(contract)
     if version is None:
         return None
+    snapshot = json.loads(version.snapshot)
+    if version.number == 0:
+        return {
+            "snapshot": snapshot,
+            "content_hash": version.content_sha256,
+            "consolidation": "",
+            "file": lambda extension: bytes(getattr(version, extension)),
+        }
+    consolidation = rules.consolidation_line(
+        list(contract.versions.filter(status=VersionStatus.SEALED).order_by("number"))
+    )
+    writers = {"pdf": rendering.contract_pdf, "docx": rendering.contract_docx}
     return {
-        "snapshot": json.loads(version.snapshot),
-        "pdf": bytes(version.pdf),
-        "docx": bytes(version.docx),
+        "snapshot": snapshot,
         "content_hash": version.content_sha256,
+        "consolidation": consolidation,
+        "file": lambda extension: writers[extension](snapshot, version.content_sha256, consolidation),
     }
 
 
