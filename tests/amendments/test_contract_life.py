@@ -207,3 +207,22 @@ def test_the_contract_page_says_it_is_terminated_until_the_notice_ends(ehpad_con
         "la fin du préavis, le 23/08/2026. Ensuite : retour à la procédure contradictoire annuelle d'élaboration des "
         "budgets."
     )
+
+
+def test_the_contract_page_offers_the_end_of_a_terminated_contract_only_when_its_notice_has_run(
+    ehpad_contract, users, client_for
+):
+    from cpom.demo.clock import fixed_clock, moment
+    from support import elements
+
+    def buttons(day):
+        with fixed_clock(moment(day)):
+            page = client_for("ars").get(ehpad_contract.get_absolute_url())
+        return [b.get("data-testid") for b in elements(page, "//form[starts-with(@data-testid, 'transition-')]")]
+
+    before = buttons(TODAY)
+    # Neither the application of an amendment nor the end of an unrecorded termination is a button nobody can press.
+    assert "transition-amending" not in before and "transition-terminated" not in before
+    life.terminate(ehpad_contract, users["ehpad"], _letter(), today=TODAY)
+    assert "transition-terminated" not in buttons(date(2026, 8, 22))
+    assert "transition-terminated" in buttons(date(2026, 8, 23))

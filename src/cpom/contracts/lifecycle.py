@@ -114,6 +114,9 @@ class Rule:
     comment_required: bool = False
     comment_hint: str = ""
     danger: bool = field(default=False)
+    # The step ends a procedure led on its own pages (an amendment's application, a termination's notice): the
+    # contract page offers it only once nothing blocks it, rather than as a button nobody can press.
+    procedure: bool = False
 
 
 PERIMETER_CHECKS = (perimeter_not_empty, perimeter_belongs_to_managing_body, funders_are_parties)
@@ -128,17 +131,18 @@ _ABANDON = Rule(
     danger=True,
 )
 _TERMINATE = Rule(
-    "Dénoncer le contrat",
+    "Constater la fin du contrat dénoncé",
     BOTH_SIDES,
     Role.VALIDATE,
     comment_required=True,
-    comment_hint="Motif de la dénonciation (lettre recommandée, préavis de 6 mois).",
+    comment_hint="Par exemple : préavis de la dénonciation échu, date de la lettre recommandée.",
     danger=True,
+    procedure=True,
 )
 _CLOSE = Rule("Clore le contrat à son terme", frozenset({LEAD}), Role.VALIDATE, (end_date_reached,))
 # A signed amendment or a prorogation is applied in one transaction, from the state the contract is in and back to it.
-_APPLY = Rule("Appliquer une modification signée", BOTH_SIDES, Role.VALIDATE)
-_APPLIED = Rule("Terminer l'application de la modification signée", BOTH_SIDES, Role.VALIDATE)
+_APPLY = Rule("Appliquer une modification signée", BOTH_SIDES, Role.VALIDATE, procedure=True)
+_APPLIED = Rule("Terminer l'application de la modification signée", BOTH_SIDES, Role.VALIDATE, procedure=True)
 AMENDABLE_STATES = (State.SIGNED, State.IN_FORCE, State.RENEWAL)
 
 RULES: dict[tuple[str, str], Rule] = {
@@ -276,7 +280,10 @@ def options_for(contract: Contract, user, today: date | None = None) -> list[Opt
         if from_state != contract.state or not actors & rule.actors:
             continue
         # The comment is asked for in the action's own form, so it is not a blocker here.
-        options.append(Option(to_state, rule, refusal_reasons(contract, to_state, user, comment="-", today=today)))
+        blockers = refusal_reasons(contract, to_state, user, comment="-", today=today)
+        if rule.procedure and blockers:
+            continue
+        options.append(Option(to_state, rule, blockers))
     return options
 
 
