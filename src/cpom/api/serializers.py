@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from cpom.amendments.models import Amendment, Change, Prorogation, Termination
 from cpom.contracts.models import Contract, ContractParty
 from cpom.registry.models import Authority, Establishment, ManagingBody
 from cpom.signing import rules as signing_rules
@@ -134,3 +135,73 @@ class SignatureSerializer(serializers.ModelSerializer):
             "reason",
             "recorded_at",
         ]
+
+
+class ChangeSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Change
+        fields = ["kind", "kind_label", "label", "old_value", "new_value"]
+
+
+class AmendmentSerializer(serializers.ModelSerializer):
+    """An amendment with its structured changes; its signed document is a version (see the versions route)."""
+
+    trigger_label = serializers.CharField(source="get_trigger_display", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    changes = ChangeSerializer(many=True, read_only=True)
+    version_sent = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = Amendment
+        fields = [
+            "id",
+            "number",
+            "trigger",
+            "trigger_label",
+            "summary",
+            "status",
+            "status_label",
+            "effective_date",
+            "version_sent",
+            "created_at",
+            "applied_at",
+            "changes",
+        ]
+
+
+class ProrogationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Prorogation
+        fields = ["number", "decided_on", "decision", "old_end_date", "new_end_date", "recorded_at"]
+
+
+class TerminationSerializer(serializers.ModelSerializer):
+    ground_label = serializers.CharField(source="get_ground_display", read_only=True)
+
+    class Meta:
+        model = Termination
+        fields = [
+            "initiator",
+            "ground",
+            "ground_label",
+            "explanation",
+            "letter_sent_on",
+            "letter_presented_on",
+            "notice_months",
+            "ends_on",
+            "budget_regime",
+            "recorded_at",
+        ]
+
+
+class ContractLifeSerializer(serializers.Serializer):
+    """What changed the contract after its signature: its amendments, prorogations, termination, and the contracts
+    before and after it."""
+
+    amendments = AmendmentSerializer(many=True)
+    prorogations = ProrogationSerializer(many=True)
+    termination = TerminationSerializer(allow_null=True)
+    predecessor = serializers.IntegerField(allow_null=True)
+    successor = serializers.IntegerField(allow_null=True)

@@ -3,11 +3,18 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cpom.access import visible
+from cpom.amendments.models import Termination
 from cpom.contracts.models import Contract
 from cpom.registry.models import Establishment
 from cpom.signing.models import Signature
 
-from .serializers import ContractSerializer, EstablishmentSerializer, SignatureSerializer, VersionSerializer
+from .serializers import (
+    ContractLifeSerializer,
+    ContractSerializer,
+    EstablishmentSerializer,
+    SignatureSerializer,
+    VersionSerializer,
+)
 
 
 class ContractViewSet(viewsets.ReadOnlyModelViewSet):
@@ -39,6 +46,24 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
             .order_by("version__sent_at", "recorded_at", "pk")
         )
         return Response(SignatureSerializer(signatures, many=True).data)
+
+    @action(detail=True, serializer_class=ContractLifeSerializer)
+    def life(self, request, pk=None):
+        """The contract's life after signature: amendments (with their changes), prorogations, termination, and the
+        contracts it renews and that renew it."""
+        contract = self.get_object()
+        # The contracts before and after, only where the caller may see them.
+        linked = visible(request.user, Contract.objects.all())
+        successor = linked.filter(predecessor=contract).values_list("pk", flat=True).first()
+        predecessor = linked.filter(pk=contract.predecessor_id).values_list("pk", flat=True).first()
+        life = {
+            "amendments": contract.amendments.order_by("number").prefetch_related("changes"),
+            "prorogations": contract.prorogations.order_by("number"),
+            "termination": Termination.objects.filter(contract=contract).first(),
+            "predecessor": predecessor,
+            "successor": successor,
+        }
+        return Response(ContractLifeSerializer(life).data)
 
 
 class EstablishmentViewSet(viewsets.ReadOnlyModelViewSet):
