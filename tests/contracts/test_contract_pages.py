@@ -112,7 +112,9 @@ def test_managing_bodies_and_councils_without_validation_role_cannot_program(cli
     assert client_for("asso").get(reverse("contracts:create")).status_code == 403
     users["cd44"].membership.role = "contribute"
     users["cd44"].membership.save()
+    before = Contract.objects.count()
     assert client_for("cd44").post(reverse("contracts:create"), _new_contract_post()).status_code == 403
+    assert Contract.objects.count() == before
 
 
 def test_perimeter_choices_follow_the_managing_body(client_for):
@@ -174,6 +176,7 @@ def test_the_other_party_and_the_managing_body_cannot_edit_the_frame(client_for,
 def test_a_signed_contract_frame_is_frozen(client_for, ehpad_contract):
     url = reverse("contracts:update", kwargs={"contract_id": ehpad_contract.pk})
     assert client_for("ars").post(url, _edit_post(ehpad_contract, title="Autre")).status_code == 403
+    assert type(ehpad_contract).objects.get(pk=ehpad_contract.pk).title == ehpad_contract.title
 
 
 def test_home_lists_my_contracts_with_state_and_next_deadline(client_for, ehpad_contract):

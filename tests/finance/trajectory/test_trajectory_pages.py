@@ -300,9 +300,11 @@ def test_outsiders_get_404(client_for, worked, username):
 def test_the_platform_team_reads_but_does_not_write(client_for, worked):
     client = client_for("admin")
     base = _base(worked.budget.contract)
-    assert client.get(f"{base}{worked.pk}/").status_code == 200
+    page = client.get(f"{base}{worked.pk}/").content.decode()
+    assert worked.name in page and "Supprimer" not in page
     assert client.get(f"{base}nouveau/").status_code == 403
     assert client.post(f"{base}{worked.pk}/supprimer/").status_code == 403
+    assert type(worked).objects.filter(pk=worked.pk).exists()
 
 
 def test_a_signed_contract_has_its_scenarios_frozen(client_for, ehpad_contract):
