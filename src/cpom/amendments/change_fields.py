@@ -29,7 +29,7 @@ NEW_VALUE_LABELS = {
 
 
 class ChangeForm(DsfrForm):
-    """The fields of every kind of change; each kind's form below keeps only its own (:data:`CHANGE_FIELDS`)."""
+    """The fields of every kind of change; each kind's form (amendments.forms.CHANGE_FORMS) keeps only its own (:data:`CHANGE_FIELDS`)."""
 
     change_kind = ""  # not « kind »: a template reads form.kind as a field of that name
 

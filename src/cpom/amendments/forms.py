@@ -40,52 +40,9 @@ class AmendmentForm(DsfrForm):
         return cls(data, initial={**initial, "version": amendment.version})
 
 
-class TargetChangeForm(ChangeForm):
-    change_kind = ChangeKind.TARGET
-
-
-class ObjectiveTitleChangeForm(ChangeForm):
-    change_kind = ChangeKind.OBJECTIVE_TITLE
-
-
-class SheetFieldChangeForm(ChangeForm):
-    change_kind = ChangeKind.SHEET_FIELD
-
-
-class PlacesChangeForm(ChangeForm):
-    change_kind = ChangeKind.PLACES
-
-
-class PerimeterAddChangeForm(ChangeForm):
-    change_kind = ChangeKind.PERIMETER_ADD
-
-
-class PerimeterRemoveChangeForm(ChangeForm):
-    change_kind = ChangeKind.PERIMETER_REMOVE
-
-
-class BudgetLineChangeForm(ChangeForm):
-    change_kind = ChangeKind.BUDGET_LINE
-
-
-class EndDateChangeForm(ChangeForm):
-    change_kind = ChangeKind.END_DATE
-
-
-# In the order the draft's page offers them.
-CHANGE_FORMS = {
-    form.change_kind: form
-    for form in (
-        TargetChangeForm,
-        ObjectiveTitleChangeForm,
-        SheetFieldChangeForm,
-        PlacesChangeForm,
-        PerimeterAddChangeForm,
-        PerimeterRemoveChangeForm,
-        BudgetLineChangeForm,
-        EndDateChangeForm,
-    )
-}
+# One form per kind of change, in ChangeKind's order (the order the draft's page offers them): the fields a kind asks
+# for are ChangeForm's, kept by its change_kind.
+CHANGE_FORMS = {kind: type(f"ChangeForm_{kind}", (ChangeForm,), {"change_kind": kind}) for kind in ChangeKind}
 
 
 class ProrogationForm(DsfrForm):

@@ -25,6 +25,7 @@ from cpom.contracts.models import Contract, State, Transition
 from cpom.contracts.rules import contract_side
 from cpom.core.locking import StaleWrite
 from cpom.core.numbers import read_decimal
+from cpom.core.refusals import Refused
 from cpom.core.text import of
 from cpom.finance.budget import services as budget_services
 from cpom.finance.models import BudgetLine, ReferenceBudget
@@ -59,10 +60,8 @@ AMENDMENT_FIELDS = (
 )
 
 
-class AmendmentRefused(Exception):
-    def __init__(self, reasons: list[str] | str):
-        self.reasons = [reasons] if isinstance(reasons, str) else reasons
-        super().__init__(" ".join(self.reasons))
+class AmendmentRefused(Refused):
+    pass
 
 
 class StaleAmendment(StaleWrite, AmendmentRefused):

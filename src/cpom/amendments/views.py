@@ -11,11 +11,10 @@ from django.views.decorators.http import require_POST
 
 from cpom.contracts.models import LegalBasis
 from cpom.contracts.pages import contract_page
-from cpom.core.locking import StaleWrite
 from cpom.documents.http import document_response
 from cpom.objectives.negotiation import parties
 from cpom.signing.models import ContractVersion, VersionStatus
-from cpom.web.refusals import forbid
+from cpom.web.refusals import flash_refusal, forbid, show_refusal
 
 from . import life, rules, services
 from .diff import diff
@@ -30,11 +29,6 @@ def _amendment(contract, number: int) -> Amendment:
     return get_object_or_404(
         Amendment.objects.select_related("contract", "version_sent"), contract=contract, number=number
     )
-
-
-def _form_refused(form, refused: services.AmendmentRefused) -> None:
-    for reason in refused.reasons:
-        form.add_error(None, reason)
 
 
 @contract_page("contract")
@@ -58,7 +52,7 @@ def amendment_create(request, contract):
         try:
             amendment = services.create_amendment(contract, request.user, form.cleaned_data)
         except services.AmendmentRefused as refused:
-            _form_refused(form, refused)
+            show_refusal(request, form, refused)
         else:
             messages.success(
                 request, f"L'avenant n° {amendment.number} est en préparation : ajoutez ses modifications."
@@ -83,7 +77,7 @@ def amendment_update(request, contract, number):
         except services.StaleAmendment:
             raise
         except services.AmendmentRefused as refused:
-            _form_refused(form, refused)
+            show_refusal(request, form, refused)
         else:
             messages.success(request, "La procédure de l'avenant est enregistrée.")
             return redirect(amendment)
@@ -116,7 +110,7 @@ def amendment_detail(request, contract, number):
             except services.StaleAmendment:
                 raise
             except services.AmendmentRefused as refused:
-                _form_refused(bound, refused)
+                show_refusal(request, bound, refused)
             else:
                 messages.success(
                     request, f"Modification enregistrée : {change.label}. Les accords donnés sont à renouveler."
@@ -158,10 +152,7 @@ def _button(request, contract, number, action, done: str):
     try:
         action(amendment, request.user, int(version) if version.isdigit() else None)
     except services.AmendmentRefused as refused:
-        if isinstance(refused, StaleWrite):
-            raise
-        for reason in refused.reasons:
-            messages.error(request, reason)
+        flash_refusal(request, refused)
     else:
         messages.success(request, done)
     return redirect(amendment)
@@ -211,8 +202,7 @@ def amendment_document(request, contract, number, extension):
     try:
         seen = services.preview(amendment)
     except services.AmendmentRefused as refused:
-        for reason in refused.reasons:
-            messages.error(request, reason)
+        flash_refusal(request, refused)
         return redirect(amendment)
     return document_response(WRITERS[extension](amendment, seen), name, extension)
 
@@ -226,7 +216,7 @@ def prorogation(request, contract):
         try:
             done = life.prorogate(contract, request.user, form.cleaned_data)
         except services.AmendmentRefused as refused:
-            _form_refused(form, refused)
+            show_refusal(request, form, refused)
         else:
             messages.success(
                 request, f"Le contrat est prorogé d'une année : il prend fin le {done.new_end_date:%d/%m/%Y}."
@@ -257,7 +247,7 @@ def termination(request, contract):
             try:
                 done = life.terminate(contract, request.user, form.cleaned_data)
             except services.AmendmentRefused as refused:
-                _form_refused(form, refused)
+                show_refusal(request, form, refused)
             else:
                 messages.success(
                     request,
@@ -287,7 +277,7 @@ def renewal(request, contract):
         try:
             successor = life.renew(contract, request.user, form.cleaned_data)
         except services.AmendmentRefused as refused:
-            _form_refused(form, refused)
+            show_refusal(request, form, refused)
         else:
             messages.success(
                 request,
@@ -312,8 +302,7 @@ def assessment(request, contract):
         try:
             finding = life.take_up(contract, request.user, request.POST.get("item", ""))
         except services.AmendmentRefused as refused:
-            for reason in refused.reasons:
-                messages.error(request, reason)
+            flash_refusal(request, refused)
         else:
             messages.success(request, f"Repris dans le diagnostic partagé : « {finding.text} ».")
         return redirect("amendments:assessment", contract_id=contract.pk)

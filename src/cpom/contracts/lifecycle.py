@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 
 from cpom.access import Role, Side, membership_of
 from cpom.core.locking import STALE_MESSAGE, StaleWrite
+from cpom.core.refusals import Refused
 from cpom.core.text import of, the
 
 from . import guards
@@ -30,10 +31,8 @@ LEAD = "lead"
 Check = Callable[[Contract, date], list[str]]
 
 
-class TransitionRefused(Exception):
-    def __init__(self, reasons: list[str]):
-        super().__init__(" ".join(reasons))
-        self.reasons = reasons
+class TransitionRefused(Refused):
+    pass
 
 
 class StaleContract(StaleWrite, TransitionRefused):

@@ -10,6 +10,7 @@ checked on every change of parties or perimeter; :mod:`cpom.contracts.visibility
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from cpom.core.refusals import Refused
 from cpom.registry.models import Authority, AuthorityKind, Establishment, ManagingBody
 from cpom.registry.territories import region_of
 
@@ -17,10 +18,8 @@ from .models import Contract, ContractParty
 from .rules import speaks_for
 
 
-class PartiesRefused(Exception):
-    def __init__(self, reasons: list[str]):
-        super().__init__(" ".join(reasons))
-        self.reasons = reasons
+class PartiesRefused(Refused):
+    pass
 
 
 def competence_scope(managing_body: ManagingBody | None, establishments) -> list[Establishment]:

@@ -6,11 +6,10 @@ from django.views.decorators.http import require_POST
 
 from cpom.access import Side, membership_of, visible
 from cpom.audit.services import entries_for
-from cpom.core.locking import StaleWrite
 from cpom.indicators.models import IndicatorValue
 from cpom.indicators.services import consolidated_for
 from cpom.registry.models import Authority, Establishment, ManagingBody
-from cpom.web.refusals import forbid, show_refusal
+from cpom.web.refusals import flash_refusal, forbid, show_refusal
 
 from . import guards, lifecycle, parties, rules, services
 from .deadlines import deadlines, next_deadline
@@ -170,8 +169,7 @@ def _answer_party(request, contract, party_id, answer, done: str):
     try:
         party = answer(contract, party_id, request.user)
     except parties.PartiesRefused as refused:
-        for reason in refused.reasons:
-            messages.error(request, reason)
+        flash_refusal(request, refused)
     else:
         messages.success(request, f"{party.authority} {done}.")
     return redirect("contracts:detail", contract_id=contract.pk)
@@ -209,10 +207,7 @@ def contract_transition(request, contract):
     try:
         lifecycle.transition(contract, form.cleaned_data["to_state"], request.user, form.cleaned_data["comment"])
     except lifecycle.TransitionRefused as refused:
-        if isinstance(refused, StaleWrite):
-            raise
-        for reason in refused.reasons:
-            messages.error(request, reason)
+        flash_refusal(request, refused)
     else:
         messages.success(request, f"Le contrat est maintenant « {contract.get_state_display()} ».")
     return redirect("contracts:detail", contract_id=contract.pk)

@@ -616,9 +616,7 @@ TITRE = re.compile(r"^TITRE (\d+)")
 NUMBERED = re.compile(r"^(\d|Article|Annexe)")
 
 
-def contract_document(
-    snapshot: dict, *, content_hash: str | None, draft: bool, consolidation: str = ""
-) -> Document:
+def contract_document(snapshot: dict, *, content_hash: str | None, draft: bool, consolidation: str = "") -> Document:
     """The contract as a layout.Document, from ``snapshot`` alone, with the model it chose. ``consolidation`` says,
     on the title page and in the footer, that this is the text consolidated from the signed contract and amendments."""
     frame, body = snapshot["contract"], snapshot["managing_body"]
@@ -1053,11 +1051,15 @@ SOURCES: dict[str, Callable[[dict], list[Block]]] = {
 assert set(SOURCES) | {"signatures"} == template.SOURCES
 
 
-def contract_docx(snapshot: dict, *, content_hash: str | None = None, draft: bool = True, consolidation: str = "") -> bytes:
+def contract_docx(
+    snapshot: dict, *, content_hash: str | None = None, draft: bool = True, consolidation: str = ""
+) -> bytes:
     return to_docx(contract_document(snapshot, content_hash=content_hash, draft=draft, consolidation=consolidation))
 
 
-def contract_pdf(snapshot: dict, *, content_hash: str | None = None, draft: bool = True, consolidation: str = "") -> bytes:
+def contract_pdf(
+    snapshot: dict, *, content_hash: str | None = None, draft: bool = True, consolidation: str = ""
+) -> bytes:
     return to_pdf(contract_document(snapshot, content_hash=content_hash, draft=draft, consolidation=consolidation))
 
 

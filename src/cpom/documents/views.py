@@ -50,7 +50,6 @@ def objective_annex(request, contract, extension):
 # --- The contract's document -------------------------------------------------------------------------------------
 
 
-
 def _parties(contract_) -> list[tuple[str, str]]:
     return [
         (contract.authority_code(p.authority), p.authority.name)

@@ -118,7 +118,8 @@ def consolidation_line(sealed) -> str:
     contract, *amendments = sealed
     signed = f"Version consolidée : contrat signé le {french_date(timezone.localdate(contract.sealed_at))}"
     changes = ", ".join(
-        f"l'avenant n° {v.number} (en vigueur le {french_date(v.effective_date or timezone.localdate(v.sealed_at))})" for v in amendments
+        f"l'avenant n° {v.number} (en vigueur le {french_date(v.effective_date or timezone.localdate(v.sealed_at))})"
+        for v in amendments
     )
     return (
         f"{signed}, modifié par {changes}. Seuls les documents signés font foi : "
