@@ -173,3 +173,18 @@ def test_milestones_are_late_done_or_to_come_at_the_reviewed_year(followed, user
     ]
     services.save_milestone(followed, users["asso"], late.pk, date(2024, 9, 1), "Adopté en septembre.", 0)
     assert grid_for(followed).milestones[0].state == levels.DONE
+
+
+def test_the_snapshot_holds_every_line_as_shown_and_hashes_the_same_twice(followed):
+    from cpom.followup.snapshot import canonical, content_hash, grid_snapshot
+
+    services.recompute(followed)
+    grid = grid_for(followed)
+    data = grid_snapshot(grid)
+    lines = [line for s in data["objectives"] for row in s["operational"] for line in row["lines"]]
+    assert len(lines) == len(grid.lines)
+    for shown, line in zip(lines, grid.lines, strict=True):
+        assert shown["level"] == line.level
+        assert [v["shown"] for v in shown["values"]] == [v.shown for v in line.values]
+    assert content_hash(grid_snapshot(grid_for(followed))) == content_hash(data)
+    assert canonical(data).startswith("{")
