@@ -4,20 +4,30 @@ the shared conclusions and their signatures, the sealed documents. Thin: the ser
 import mimetypes
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from cpom.access import membership_of
 from cpom.contracts.pages import contract_page
 from cpom.signing.rules import party_name, party_of
 from cpom.web.refusals import flash_refusal, forbid, show_refusal
 
 from . import levels, rules, services
-from .forms import ConclusionsForm, ConfirmForm, EntryForm, MilestoneProgressForm, OpenCampaignForm, SignForm
+from .forms import (
+    ConclusionsForm,
+    ConfirmForm,
+    EntryForm,
+    FramingNoteForm,
+    MilestoneProgressForm,
+    OpenCampaignForm,
+    SignForm,
+)
 from .grid import grid_for
-from .models import Campaign, CampaignStatus
+from .models import Campaign, CampaignStatus, FramingNote
 
 
 def _campaign(contract, campaign_id: int) -> Campaign:
@@ -269,3 +279,27 @@ def sealed_document(request, contract, campaign_id, kind):
     response["Content-Disposition"] = content_disposition_header(True, document.file_name)
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+def framing_notes(request, note_id=None):
+    """An authority's notes de cadrage, one per year: its priority themes, shown on each campaign it opens."""
+    forbid(rules.framing_note_refusal(request.user))
+    authority_id = membership_of(request.user).authority_id
+    note = get_object_or_404(FramingNote, pk=note_id, authority_id=authority_id) if note_id else None
+    initial = {"year": note.year, "themes": note.themes, "text": note.text, "version": note.version} if note else {}
+    form = FramingNoteForm(request.POST or None, initial=initial or {"year": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_framing_note(request.user, form.cleaned_data, note, form.cleaned_data["version"])
+        except services.FollowUpRefused as refused:
+            show_refusal(request, form, refused)
+        else:
+            messages.success(request, f"La note de cadrage {saved.year} est enregistrée.")
+            return redirect("framing:list")
+    return render(
+        request,
+        "followup/framing_notes.html",
+        {"notes": FramingNote.objects.filter(authority_id=authority_id), "form": form, "note": note},
+        status=400 if form.errors else 200,
+    )
