@@ -27,6 +27,7 @@ def _line(n: int, **changes) -> SheetLine:
         "situation": Decimal("96.1"),
         "situation_is_input": False,
         "target": "95",
+        "details": "",
         "comment": "",
         "baseline": Decimal("91.5"),
         "values": {2024: Decimal("93.2"), 2025: Decimal("96.1")},
@@ -108,6 +109,7 @@ def test_the_workbook_is_laid_out_like_the_authoritys_grid():
     assert ws[f"{situation}9"].protection.locked is False  # the declared indicator
     assert ws[f"{situation}7"].protection.locked is True  # the engine's value
     assert ws[f"{comment}7"].protection.locked is False
+    assert ws[f"{_column(sheet.DETAILS, ws)}7"].protection.locked is False
     assert ws[f"{_column('Indicateurs', ws)}7"].protection.locked is True
     assert ws[f"{_column('EC', ws)}7"].value == "X" and ws[f"{_column('N+2', ws)}7"].value == "X"
     assert ws[f"{_column('2025', ws)}7"].value == pytest.approx(96.1)
@@ -148,7 +150,7 @@ def _problems(content, expected=None) -> list[str]:
 def test_a_computed_cell_edited_is_named():
     content = _filled(write_grid(_grid()), lambda ws: ws.__setitem__(f"{_column('Cible', ws)}8", "80"))
     [problem] = _problems(content)
-    assert problem.startswith("feuille « Suivi du CPOM », ligne 8, colonne N (Cible) : cellule calculée par cpom")
+    assert problem.startswith("feuille « Suivi du CPOM », ligne 8, colonne O (Cible) : cellule calculée par cpom")
     assert "« 80 » au lieu de « 95 »" in problem
 
 
@@ -161,17 +163,17 @@ def test_each_bad_cell_is_named_and_nothing_is_read():
     # openpyxl refuses to write a control character: the file gets it the way Excel stores one.
     problems = _problems(_patched(_filled(write_grid(_grid()), spoil), b"bipBELL", b"bip_x0007_"))
     assert problems == [
-        "feuille « Suivi du CPOM », ligne 7, colonne O (Commentaires) : caractère de contrôle invisible dans la "
+        "feuille « Suivi du CPOM », ligne 7, colonne P (Commentaires) : caractère de contrôle invisible dans la "
         "cellule : retapez le texte",
         "feuille « Suivi du CPOM », ligne 9, colonne M (Situation actuelle) : « 12 » n'est pas une date au format "
         "JJ/MM/AAAA.",
-        "feuille « Suivi du CPOM », ligne 10, colonne S (Clé de ligne (ne pas modifier)) : ligne inconnue « L99 » : "
+        "feuille « Suivi du CPOM », ligne 10, colonne T (Clé de ligne (ne pas modifier)) : ligne inconnue « L99 » : "
         "elle n'est pas dans la grille de cette campagne",
     ]
 
 
 def test_a_missing_column_and_a_file_that_is_no_workbook():
-    content = _filled(write_grid(_grid()), lambda ws: ws.delete_cols(15))
+    content = _filled(write_grid(_grid()), lambda ws: ws.delete_cols(16))
     assert _problems(content) == [
         "feuille « Suivi du CPOM », ligne 6 : colonne « Commentaires » absente : ne supprimez aucune colonne de la "
         "grille"

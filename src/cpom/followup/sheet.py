@@ -44,6 +44,7 @@ OPERATIONAL = "Objectifs opérationnels"
 INDICATOR = "Indicateurs"
 CATEGORY = "Catégorie"
 SITUATION = "Situation actuelle"
+DETAILS = "Précisions sur la situation"
 TARGET = "Cible"
 COMMENT = "Commentaires"
 BASELINE = "Valeur initiale"
@@ -51,8 +52,19 @@ KEY = "Clé de ligne (ne pas modifier)"
 FINGERPRINT = "Contrôle (ne pas modifier)"
 IDENTITY = "Grille cpom"  # the hidden cell that names the campaign, above the key column
 
-FIXED_BEFORE = [STRATEGIC, OPERATIONAL, *DUE_LABELS, *LEVEL_LABELS, INDICATOR, CATEGORY, SITUATION, TARGET, COMMENT]
-INPUTS = (SITUATION, COMMENT)
+FIXED_BEFORE = [
+    STRATEGIC,
+    OPERATIONAL,
+    *DUE_LABELS,
+    *LEVEL_LABELS,
+    INDICATOR,
+    CATEGORY,
+    SITUATION,
+    DETAILS,
+    TARGET,
+    COMMENT,
+]
+INPUTS = (SITUATION, DETAILS, COMMENT)
 REQUIRED = [*FIXED_BEFORE, BASELINE, KEY, FINGERPRINT]
 
 TITLE_ROW, SUBTITLE_ROW, CONTEXT_ROW = 1, 2, 3
@@ -76,13 +88,23 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
 OPEN = Protection(locked=False)
-WIDTHS = {STRATEGIC: 28, OPERATIONAL: 32, INDICATOR: 40, CATEGORY: 16, SITUATION: 16, TARGET: 16, COMMENT: 40}
+WIDTHS = {
+    STRATEGIC: 28,
+    OPERATIONAL: 32,
+    INDICATOR: 40,
+    CATEGORY: 16,
+    SITUATION: 16,
+    DETAILS: 30,
+    TARGET: 16,
+    COMMENT: 40,
+}
 
 
 @dataclass(frozen=True)
 class SheetLine:
-    """One row of the grid as the workbook shows it; ``situation`` is typed in the file when ``situation_is_input``
-    (a declared indicator), else it is the engine's value, as is every year of ``values``."""
+    """One row of the grid as the workbook shows it: ``situation`` (the reviewed year's value) is typed in the file
+    when ``situation_is_input`` (a declared indicator), else it is the engine's, as is every year of ``values``;
+    ``details`` (what explains the situation) and ``comment`` are typed on every line."""
 
     key: str
     strategic: str
@@ -94,6 +116,7 @@ class SheetLine:
     situation: object
     situation_is_input: bool
     target: str
+    details: str
     comment: str
     baseline: object = None
     values: dict[int, object] = field(default_factory=dict)
@@ -116,7 +139,8 @@ class ReadLine:
 
     key: str
     row: int
-    situation: str  # normalised by the caller's rule for the line's value type
+    situation: str  # normalised by the caller's rule for the line's value type; empty on a computed line
+    details: str
     comment: str
 
 
@@ -160,6 +184,7 @@ def _row_cells(line: SheetLine, years: list[int], first_of_strategic: bool, firs
         INDICATOR: line.indicator,
         CATEGORY: line.category,
         SITUATION: line.situation,
+        DETAILS: line.details,
         TARGET: line.target,
         COMMENT: line.comment,
         BASELINE: line.baseline,
@@ -258,7 +283,7 @@ def write_grid(grid: SheetGrid) -> bytes:
         for label, value in cells.items():
             cell = write(sheet, row, index[label], value)
             cell.border, cell.alignment = BORDER, CENTRE if label in DUE_LABELS + LEVEL_LABELS else WRAP
-            if label == COMMENT or (label == SITUATION and line.situation_is_input):
+            if label in (DETAILS, COMMENT) or (label == SITUATION and line.situation_is_input):
                 cell.protection, cell.fill = OPEN, INPUT_FILL
             elif label not in (STRATEGIC, OPERATIONAL):
                 cell.fill = COMPUTED_FILL
@@ -426,6 +451,7 @@ def read_grid(
             _changed_cells(problems, number, row, computed, labels, line, years)
             continue
         situation = _input(problems, number, labels, SITUATION, _at(row, labels[SITUATION]), MAX_SITUATION_LENGTH)
+        details = _input(problems, number, labels, DETAILS, _at(row, labels[DETAILS]), MAX_COMMENT_LENGTH)
         comment = _input(problems, number, labels, COMMENT, _at(row, labels[COMMENT]), MAX_COMMENT_LENGTH)
         if situation and line.situation_is_input:
             try:
@@ -433,7 +459,7 @@ def read_grid(
             except ValueError as refused:
                 problems.add(number, labels[SITUATION] + 1, SITUATION, str(refused))
                 continue
-        read.append(ReadLine(key, number, situation if line.situation_is_input else "", comment or ""))
+        read.append(ReadLine(key, number, situation if line.situation_is_input else "", details or "", comment or ""))
     if problems.error.problems:
         raise problems.error
     return ReadGrid(identity, read)
