@@ -75,6 +75,8 @@ HEADER_SEARCH_ROWS = 30
 # A grid has a few hundred lines; a comment is a paragraph or two (the sources ask for comments that explain gaps).
 MAX_COMMENT_LENGTH = 4000
 MAX_SITUATION_LENGTH = 100  # the declared value's column
+# The grid of a 7-establishment contract weighs some 30 kB: far below, a file has nothing of a grid.
+MAX_FILE_BYTES = 5 * 2**20
 
 # Excel writes a control character of a text as « _x0007_ » and shows it back as the character; openpyxl leaves the
 # escape as it is, so a control character reaches the import in this form.
@@ -384,6 +386,46 @@ def _changed_cells(problems, line_row, row, computed, labels, expected: SheetLin
     )
 
 
+NOT_A_GRID = (
+    f"feuille « {SHEET_TITLE} », ligne {HEADER_ROW} : en-tête de la grille introuvable (colonne « {INDICATOR} ») : "
+    "ce classeur n'est pas une grille de suivi téléchargée depuis cpom"
+)
+
+
+def _layout(content: bytes, file_name: str) -> tuple[list[list], int, dict[str, int], str]:
+    """The sheet's rows, the index of its first header row, its columns by label and the identity it names."""
+    if len(content) > MAX_FILE_BYTES:
+        raise DataImportError(
+            file_name,
+            [f"fichier de {len(content) // 2**20} Mo, {MAX_FILE_BYTES // 2**20} Mo au plus pour une grille de suivi"],
+        )
+    try:
+        rows = list(workbooks.first_sheet_rows(content))
+    except workbooks.WorkbookRefused as refused:
+        raise DataImportError(
+            file_name, [f"{refused} (le fichier doit être la grille téléchargée depuis cpom)"]
+        ) from None
+    group_at = _group_row(rows)
+    if group_at is None or group_at + 1 >= len(rows):
+        raise DataImportError(file_name, [NOT_A_GRID])
+    labels = _labels(rows[group_at], rows[group_at + 1])
+    problems = _Problems(file_name)
+    for label in REQUIRED:
+        if label not in labels:
+            problems.add(
+                group_at + 2, None, None, f"colonne « {label} » absente : ne supprimez aucune colonne de la grille"
+            )
+    if problems.error.problems:
+        raise problems.error
+    identity_row = next((row for row in rows[:group_at] if cell_text(_at(row, labels[KEY])) == IDENTITY), None)
+    return rows, group_at, labels, cell_text(_at(identity_row, labels[FINGERPRINT])) if identity_row else ""
+
+
+def identity_of(content: bytes, file_name: str) -> str:
+    """Which campaign a grid file names (« campagne 12 »), or DataImportError when it is no grid."""
+    return _layout(content, file_name)[3]
+
+
 def read_grid(
     content: bytes,
     file_name: str,
@@ -395,36 +437,11 @@ def read_grid(
     ``expected`` is the grid as it stands (its keys are the lines the file may carry); ``normalise(key, text)``
     returns a declared value as stored, or raises ValueError with a French message (the indicator's value type).
     """
-    try:
-        rows = list(workbooks.first_sheet_rows(content))
-    except workbooks.WorkbookRefused as refused:
-        raise DataImportError(
-            file_name, [f"{refused} (le fichier doit être la grille téléchargée depuis cpom)"]
-        ) from None
-    problems = _Problems(file_name)
-    group_at = _group_row(rows)
-    if group_at is None or group_at + 1 >= len(rows):
-        problems.add(
-            HEADER_ROW,
-            None,
-            None,
-            f"en-tête de la grille introuvable (colonne « {INDICATOR} ») : ce classeur n'est pas une grille de suivi "
-            "téléchargée depuis cpom",
-        )
-        raise problems.error
+    rows, group_at, labels, identity = _layout(content, file_name)
     header_at = group_at + 1
-    labels = _labels(rows[group_at], rows[header_at])
-    missing = [label for label in REQUIRED if label not in labels]
-    if missing:
-        for label in missing:
-            problems.add(
-                header_at + 1, None, None, f"colonne « {label} » absente : ne supprimez aucune colonne de la grille"
-            )
-        raise problems.error
     years = sorted(int(label) for label in labels if label.isdigit() and len(label) == 4)
     computed = _computed_columns(years)
-    identity_row = next((row for row in rows[:group_at] if cell_text(_at(row, labels[KEY])) == IDENTITY), None)
-    identity = cell_text(_at(identity_row, labels[FINGERPRINT])) if identity_row else ""
+    problems = _Problems(file_name)
     by_key = {line.key: line for line in expected}
     seen: dict[str, int] = {}
     read: list[ReadLine] = []

@@ -1,0 +1,242 @@
+"""The Excel round trip of a campaign's grid: the export laid out like the authority's grid, the import back.
+
+The layout and the reading of the cells are pure (cpom.followup.sheet); this module turns a campaign's grid into the
+sheet's lines, checks a filled file against the grid of today and writes what it changes.
+
+Import, all or nothing. The file is read within the bounds of every import (cpom.core.workbooks: size, parts, rows,
+cells; one of the platform's import slots while it is read); every problem names the sheet, the row and the column,
+and a refused file writes nothing. An accepted file gives a preview (old → new per line), nothing written yet; the
+confirmation writes each changed line through the follow-up's own service (``save_entry``: its rule, its lock, its
+audit), all in one transaction, then one audit entry for the import. The preview carries the version of every line
+it shows: a line changed in between (on the page, by another import) refuses the whole confirmation (409).
+"""
+
+from dataclasses import dataclass
+
+from django.core import signing
+from django.db import transaction
+
+from cpom.audit.services import record
+from cpom.core.importing import DataImportError
+from cpom.core.numbers import read_decimal_or_none
+from cpom.import_slots import import_slot
+from cpom.indicators.models import ValueType
+from cpom.objectives.values import ValueRefused, normalise
+
+from . import rules, sheet
+from .grid import Grid, Line, grid_for
+from .models import Campaign, GridEntry
+from .services import FollowUpRefused, StaleFollowUp, save_entry
+
+CONSOLIDATED_KEY = "ensemble"
+IDENTITY = "campagne {pk}"
+PREVIEW_SALT = "cpom.followup.workbook.preview"
+FIELDS = {
+    "declared_value": sheet.SITUATION,
+    "current_situation": sheet.DETAILS,
+    "comment": sheet.COMMENT,
+}
+NUMERIC = (ValueType.NUMBER, ValueType.PERCENTAGE)
+
+
+def line_key(line: Line) -> str:
+    """« 12/EHPAD », « 12/ensemble »: the follow-up indicator and the category, stable across recomputations."""
+    return f"{line.indicator.pk}/{line.category or CONSOLIDATED_KEY}"
+
+
+def file_name(campaign: Campaign) -> str:
+    return f"suivi-{campaign.contract.reference}-{campaign.year}.xlsx"
+
+
+def _cell(value_type: str, text: str):
+    """A value as the cell holds it: a number stays a number (Excel sums it), anything else the stored text."""
+    if value_type in NUMERIC and text:
+        number = read_decimal_or_none(text)
+        return number if number is not None else text
+    return text or None
+
+
+def _strategic(objective) -> str:
+    return f"{objective.number} {objective.title}"
+
+
+def sheet_lines(grid: Grid) -> list[sheet.SheetLine]:
+    lines = []
+    for strategic in grid.strategic:
+        for row in strategic.rows:
+            operational = "" if row.objective.pk == strategic.objective.pk else _strategic(row.objective)
+            for line in row.lines:
+                value_type, reviewed = line.indicator.value_type, line.value_of(grid.reviewed_year)
+                lines.append(
+                    sheet.SheetLine(
+                        key=line_key(line),
+                        strategic=_strategic(strategic.objective),
+                        operational=operational,
+                        due_offset=line.due_offset,
+                        level=line.level,
+                        indicator=line.indicator.label,
+                        category=line.category_label,
+                        situation=_cell(value_type, reviewed.text if reviewed else ""),
+                        situation_is_input=not line.computed,
+                        target=line.target,
+                        details=line.current_situation,
+                        comment=line.comment,
+                        baseline=_cell(value_type, line.baseline),
+                        values={v.year: _cell(value_type, v.text) for v in line.values if v.year != grid.reviewed_year},
+                        unit=line.indicator.unit,
+                    )
+                )
+    return lines
+
+
+def _parties(campaign: Campaign) -> list[tuple[str, str]]:
+    signed = {s.party_key: s for s in campaign.signatures.all()}
+    parties = [("managing_body", "Etablissement")] + [
+        (f"authority-{p.authority_id}", str(p.authority))
+        for p in campaign.contract.parties.select_related("authority")
+        if p.authority_id
+    ]
+    return [
+        (
+            label,
+            f"{signed[key].signatory_name}, {signed[key].signatory_title}, le {signed[key].signed_on:%d/%m/%Y}"
+            if key in signed
+            else "",
+        )
+        for key, label in parties
+    ]
+
+
+def sheet_grid(grid: Grid) -> sheet.SheetGrid:
+    campaign = grid.campaign
+    return sheet.SheetGrid(
+        identity=IDENTITY.format(pk=campaign.pk),
+        title=f"{campaign.contract.reference} – campagne {campaign.year} (exercice {campaign.reviewed_year})",
+        years=[year for year in grid.years if year != grid.reviewed_year],
+        lines=sheet_lines(grid),
+        conclusions=campaign.conclusions,
+        signatures=_parties(campaign),
+    )
+
+
+def grid_workbook(campaign: Campaign) -> bytes:
+    """The campaign's grid as the authority's workbook, from the data as it is now."""
+    return sheet.write_grid(sheet_grid(grid_for(campaign)))
+
+
+# --- Import -------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    entry_id: int
+    version: int
+    line: str  # « Taux d'occupation (EHPAD) »
+    row: int
+    field: str  # declared_value, current_situation, comment
+    old: str
+    new: str
+
+    @property
+    def column(self) -> str:
+        return FIELDS[self.field]
+
+
+@dataclass(frozen=True)
+class Preview:
+    campaign: Campaign
+    file_name: str
+    changes: list[Change]
+    token: str  # what the confirmation sends back, signed: the changes and the versions they were read against
+
+
+def _normaliser(lines_by_key: dict[str, Line]):
+    def check(key: str, text: str) -> str:
+        try:
+            return normalise(lines_by_key[key].indicator.value_type, text)
+        except ValueRefused as refused:
+            raise ValueError(str(refused)) from None
+
+    return check
+
+
+def preview_import(campaign: Campaign, user, content: bytes, name: str) -> Preview:
+    """What the file would change on the campaign's grid, nothing written; DataImportError names every bad cell,
+    FollowUpRefused says who may not import or when."""
+    refusal = rules.entry_refusal(user, campaign)
+    if refusal:
+        raise FollowUpRefused(refusal)
+    grid = grid_for(campaign)
+    by_key = {line_key(line): line for line in grid.lines}
+    with import_slot(name):
+        read = sheet.read_grid(content, name, sheet_lines(grid), _normaliser(by_key))
+    if read.identity != IDENTITY.format(pk=campaign.pk):
+        raise DataImportError(
+            name,
+            [
+                f"feuille « {sheet.SHEET_TITLE} », ligne {sheet.CONTEXT_ROW} : ce classeur n'est pas la grille de la "
+                f"campagne {campaign.year} de {campaign.contract.reference} (téléchargez la grille de cette campagne)"
+            ],
+        )
+    changes = []
+    for found in read.lines:
+        line = by_key[found.key]
+        entry = line.entry
+        typed = {"declared_value": found.situation, "current_situation": found.details, "comment": found.comment}
+        for field, new in typed.items():
+            if field == "declared_value" and line.computed:
+                continue
+            old = getattr(entry, field) if entry else ""
+            if new != old:
+                changes.append(
+                    Change(
+                        entry.pk,
+                        entry.version,
+                        f"{line.indicator.label} ({line.category_label})",
+                        found.row,
+                        field,
+                        old,
+                        new,
+                    )
+                )
+    token = signing.dumps(
+        {"campaign": campaign.pk, "file": name, "changes": [[c.entry_id, c.version, c.field, c.new] for c in changes]},
+        salt=PREVIEW_SALT,
+        compress=True,
+    )
+    return Preview(campaign, name, changes, token)
+
+
+@transaction.atomic
+def confirm_import(campaign: Campaign, user, token: str) -> int:
+    """Writes what a preview showed, or nothing: StaleFollowUp when a line changed since the preview."""
+    try:
+        payload = signing.loads(token, salt=PREVIEW_SALT)
+    except signing.BadSignature:
+        raise FollowUpRefused("Cet aperçu n'est pas valable : importez de nouveau le fichier.") from None
+    if payload["campaign"] != campaign.pk:
+        raise FollowUpRefused("Cet aperçu porte sur une autre campagne : importez de nouveau le fichier.")
+    by_entry: dict[int, tuple[int, dict]] = {}
+    for entry_id, version, field, new in payload["changes"]:
+        by_entry.setdefault(entry_id, (version, {}))[1][field] = new
+    # Checked all at once before any write, so a stale line refuses the whole file rather than half of it.
+    current = dict(GridEntry.objects.filter(campaign=campaign, pk__in=by_entry).values_list("pk", "version"))
+    if any(current.get(entry_id) != version for entry_id, (version, _) in by_entry.items()):
+        raise StaleFollowUp
+    for entry_id, (version, data) in by_entry.items():
+        save_entry(campaign, user, entry_id, data, version)
+    record(
+        user,
+        campaign.contract,
+        f"Campagne {campaign.year} : grille importée du fichier {payload['file']} "
+        f"({len(payload['changes'])} cellule{'s' if len(payload['changes']) > 1 else ''} modifiée"
+        f"{'s' if len(payload['changes']) > 1 else ''})",
+        None,
+        {"fichier": payload["file"], "lignes": sorted(by_entry)},
+    )
+    return len(payload["changes"])
+
+
+def sealed_workbook(campaign: Campaign) -> bytes:
+    """The grid's workbook as signed, for the campaign's sealed documents."""
+    return grid_workbook(campaign)
