@@ -26,7 +26,7 @@ from cpom.objectives.values import ValueRefused, normalise
 from . import rules, sheet
 from .grid import Grid, Line, grid_for
 from .models import Campaign, GridEntry
-from .services import FollowUpRefused, StaleFollowUp, save_entry
+from .services import FollowUpRefused, StaleFollowUp, recompute, save_entry
 
 CONSOLIDATED_KEY = "ensemble"
 IDENTITY = "campagne {pk}"
@@ -39,9 +39,13 @@ FIELDS = {
 NUMERIC = (ValueType.NUMBER, ValueType.PERCENTAGE)
 
 
-def line_key(line: Line) -> str:
+def key_of(indicator_id: int, category: str) -> str:
     """« 12/EHPAD », « 12/ensemble »: the follow-up indicator and the category, stable across recomputations."""
-    return f"{line.indicator.pk}/{line.category or CONSOLIDATED_KEY}"
+    return f"{indicator_id}/{category or CONSOLIDATED_KEY}"
+
+
+def line_key(line: Line) -> str:
+    return key_of(line.indicator.pk, line.category)
 
 
 def file_name(campaign: Campaign) -> str:
@@ -129,8 +133,8 @@ def grid_workbook(campaign: Campaign) -> bytes:
 
 @dataclass(frozen=True)
 class Change:
-    entry_id: int
-    version: int
+    key: str
+    version: int | None  # None: the line has no entry yet (a line added since the last computation)
     line: str  # « Taux d'occupation (EHPAD) »
     row: int
     field: str  # declared_value, current_situation, comment
@@ -190,8 +194,8 @@ def preview_import(campaign: Campaign, user, content: bytes, name: str) -> Previ
             if new != old:
                 changes.append(
                     Change(
-                        entry.pk,
-                        entry.version,
+                        found.key,
+                        entry.version if entry else None,
                         f"{line.indicator.label} ({line.category_label})",
                         found.row,
                         field,
@@ -200,7 +204,7 @@ def preview_import(campaign: Campaign, user, content: bytes, name: str) -> Previ
                     )
                 )
     token = signing.dumps(
-        {"campaign": campaign.pk, "file": name, "changes": [[c.entry_id, c.version, c.field, c.new] for c in changes]},
+        {"campaign": campaign.pk, "file": name, "changes": [[c.key, c.version, c.field, c.new] for c in changes]},
         salt=PREVIEW_SALT,
         compress=True,
     )
@@ -216,15 +220,27 @@ def confirm_import(campaign: Campaign, user, token: str) -> int:
         raise FollowUpRefused("Cet aperçu n'est pas valable : importez de nouveau le fichier.") from None
     if payload["campaign"] != campaign.pk:
         raise FollowUpRefused("Cet aperçu porte sur une autre campagne : importez de nouveau le fichier.")
-    by_entry: dict[int, tuple[int, dict]] = {}
-    for entry_id, version, field, new in payload["changes"]:
-        by_entry.setdefault(entry_id, (version, {}))[1][field] = new
-    # Checked all at once before any write, so a stale line refuses the whole file rather than half of it.
-    current = dict(GridEntry.objects.filter(campaign=campaign, pk__in=by_entry).values_list("pk", "version"))
-    if any(current.get(entry_id) != version for entry_id, (version, _) in by_entry.items()):
-        raise StaleFollowUp
-    for entry_id, (version, data) in by_entry.items():
-        save_entry(campaign, user, entry_id, data, version)
+    by_key: dict[str, tuple[int | None, dict]] = {}
+    for key, version, field, new in payload["changes"]:
+        by_key.setdefault(key, (version, {}))[1][field] = new
+    if any(version is None for version, _ in by_key.values()):
+        recompute(campaign)  # gives every line its entry, as opening the campaign did
+    entries = {
+        key_of(e.indicator_id, e.category): e
+        for e in GridEntry.objects.filter(campaign=campaign).only("pk", "indicator_id", "category", "version", *FIELDS)
+    }
+    # Checked all at once before any write, so a stale line refuses the whole file rather than half of it; a line
+    # without an entry at the preview must still be blank.
+    for key, (version, _) in by_key.items():
+        entry = entries.get(key)
+        if entry is None:
+            raise StaleFollowUp
+        if version is None and any(getattr(entry, name) for name in FIELDS):
+            raise StaleFollowUp
+        if version is not None and entry.version != version:
+            raise StaleFollowUp
+    for key, (_, data) in by_key.items():
+        save_entry(campaign, user, entries[key].pk, data, entries[key].version)
     record(
         user,
         campaign.contract,
@@ -232,7 +248,7 @@ def confirm_import(campaign: Campaign, user, token: str) -> int:
         f"({len(payload['changes'])} cellule{'s' if len(payload['changes']) > 1 else ''} modifiée"
         f"{'s' if len(payload['changes']) > 1 else ''})",
         None,
-        {"fichier": payload["file"], "lignes": sorted(by_entry)},
+        {"fichier": payload["file"], "lignes": sorted(by_key)},
     )
     return len(payload["changes"])
 
