@@ -22,11 +22,13 @@ from cpom.core.numbers import read_decimal_or_none
 from cpom.import_slots import import_slot
 from cpom.indicators.models import ValueType
 from cpom.objectives.values import ValueRefused, normalise
+from cpom.signing.models import MANAGING_BODY_KEY, party_key
 
 from . import rules, sheet
-from .grid import Grid, Line, grid_for
+from .grid import Line, grid_for
 from .models import Campaign, GridEntry
 from .services import FollowUpRefused, StaleFollowUp, recompute, save_entry
+from .snapshot import grid_snapshot
 
 CONSOLIDATED_KEY = "ensemble"
 IDENTITY = "campagne {pk}"
@@ -60,72 +62,84 @@ def _cell(value_type: str, text: str):
     return text or None
 
 
-def _strategic(objective) -> str:
-    return f"{objective.number} {objective.title}"
+def _numbered(objective: dict) -> str:
+    return f"{objective['number']} {objective['title']}"
 
 
-def sheet_lines(grid: Grid) -> list[sheet.SheetLine]:
+def sheet_lines(snapshot: dict) -> list[sheet.SheetLine]:
+    """The sheet's rows from the grid as plain data (cpom.followup.snapshot): the same for the live grid and the
+    sealed one, so the signed workbook is the one the managing body filled, frozen."""
+    reviewed = snapshot["campaign"]["reviewed_year"]
     lines = []
-    for strategic in grid.strategic:
-        for row in strategic.rows:
-            operational = "" if row.objective.pk == strategic.objective.pk else _strategic(row.objective)
-            for line in row.lines:
-                value_type, reviewed = line.indicator.value_type, line.value_of(grid.reviewed_year)
+    for strategic in snapshot["objectives"]:
+        for row in strategic["operational"]:
+            operational = "" if row["strategic_itself"] else _numbered(row)
+            for line in row["lines"]:
+                value_type = line["value_type"]
+                values = {v["year"]: v["text"] for v in line["values"]}
                 lines.append(
                     sheet.SheetLine(
-                        key=line_key(line),
-                        strategic=_strategic(strategic.objective),
+                        key=key_of(line["indicator_id"], line["category"]),
+                        strategic=_numbered(strategic),
                         operational=operational,
-                        due_offset=line.due_offset,
-                        level=line.level,
-                        indicator=line.indicator.label,
-                        category=line.category_label,
-                        situation=_cell(value_type, reviewed.text if reviewed else ""),
-                        situation_is_input=not line.computed,
-                        target=line.target,
-                        details=line.current_situation,
-                        comment=line.comment,
-                        baseline=_cell(value_type, line.baseline),
-                        values={v.year: _cell(value_type, v.text) for v in line.values if v.year != grid.reviewed_year},
-                        unit=line.indicator.unit,
+                        due_offset=line["due_offset"],
+                        level=line["level"],
+                        indicator=line["indicator"],
+                        category=line["category_label"],
+                        situation=_cell(value_type, values.get(reviewed, "")),
+                        situation_is_input=not line["computed"],
+                        target=line["target"],
+                        details=line["current_situation"],
+                        comment=line["comment"],
+                        baseline=_cell(value_type, line["baseline"]),
+                        values={year: _cell(value_type, text) for year, text in values.items() if year != reviewed},
+                        unit=line["unit"],
                     )
                 )
     return lines
 
 
-def _parties(campaign: Campaign) -> list[tuple[str, str]]:
+def _signatures(campaign: Campaign) -> list[tuple[str, str]]:
+    """The signature blocks: « Etablissement », then each authority party, with who signed and when."""
     signed = {s.party_key: s for s in campaign.signatures.all()}
-    parties = [("managing_body", "Etablissement")] + [
-        (f"authority-{p.authority_id}", str(p.authority))
-        for p in campaign.contract.parties.select_related("authority")
-        if p.authority_id
+    parties = [(MANAGING_BODY_KEY, "Etablissement")] + [
+        (party_key(party.authority), str(party.authority))
+        for party in campaign.contract.parties.select_related("authority").order_by("pk")
+        if party.authority_id
     ]
-    return [
-        (
-            label,
-            f"{signed[key].signatory_name}, {signed[key].signatory_title}, le {signed[key].signed_on:%d/%m/%Y}"
-            if key in signed
-            else "",
+    blocks = []
+    for key, label in parties:
+        signature = signed.get(key)
+        who = (
+            f"{signature.signatory_name}, {signature.signatory_title}, le {signature.signed_on:%d/%m/%Y}"
+            if signature
+            else ""
         )
-        for key, label in parties
-    ]
+        blocks.append((label, who))
+    return blocks
 
 
-def sheet_grid(grid: Grid) -> sheet.SheetGrid:
-    campaign = grid.campaign
+def sheet_grid(snapshot: dict, campaign: Campaign) -> sheet.SheetGrid:
+    reviewed = snapshot["campaign"]["reviewed_year"]
     return sheet.SheetGrid(
-        identity=IDENTITY.format(pk=campaign.pk),
-        title=f"{campaign.contract.reference} – campagne {campaign.year} (exercice {campaign.reviewed_year})",
-        years=[year for year in grid.years if year != grid.reviewed_year],
-        lines=sheet_lines(grid),
-        conclusions=campaign.conclusions,
-        signatures=_parties(campaign),
+        identity=IDENTITY.format(pk=snapshot["campaign"]["id"]),
+        title=f"{snapshot['contract']['reference']} – campagne {snapshot['campaign']['year']} (exercice {reviewed})",
+        years=[year for year in snapshot["years"] if year != reviewed],
+        lines=sheet_lines(snapshot),
+        conclusions=snapshot["conclusions"],
+        signatures=_signatures(campaign),
     )
 
 
 def grid_workbook(campaign: Campaign) -> bytes:
     """The campaign's grid as the authority's workbook, from the data as it is now."""
-    return sheet.write_grid(sheet_grid(grid_for(campaign)))
+    return sheet.write_grid(sheet_grid(grid_snapshot(grid_for(campaign)), campaign))
+
+
+def sealed_workbook(snapshot: dict) -> tuple[str, bytes]:
+    """The signed grid's workbook, for the campaign's sealed documents (cpom.followup.snapshot's registry)."""
+    campaign = Campaign.objects.select_related("contract").get(pk=snapshot["campaign"]["id"])
+    return file_name(campaign), sheet.write_grid(sheet_grid(snapshot, campaign))
 
 
 # --- Import -------------------------------------------------------------------------------------------------------
@@ -173,7 +187,7 @@ def preview_import(campaign: Campaign, user, content: bytes, name: str) -> Previ
     grid = grid_for(campaign)
     by_key = {line_key(line): line for line in grid.lines}
     with import_slot(name):
-        read = sheet.read_grid(content, name, sheet_lines(grid), _normaliser(by_key))
+        read = sheet.read_grid(content, name, sheet_lines(grid_snapshot(grid)), _normaliser(by_key))
     if read.identity != IDENTITY.format(pk=campaign.pk):
         raise DataImportError(
             name,
@@ -251,8 +265,3 @@ def confirm_import(campaign: Campaign, user, token: str) -> int:
         {"fichier": payload["file"], "lignes": sorted(by_key)},
     )
     return len(payload["changes"])
-
-
-def sealed_workbook(campaign: Campaign) -> bytes:
-    """The grid's workbook as signed, for the campaign's sealed documents."""
-    return grid_workbook(campaign)
