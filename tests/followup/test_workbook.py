@@ -38,7 +38,9 @@ def _columns(ws) -> dict[str, str]:
 
 def _rows_by_key(ws) -> dict[str, int]:
     key = _columns(ws)[sheet.KEY]
-    return {ws[f"{key}{row}"].value: row for row in range(sheet.FIRST_LINE_ROW, ws.max_row + 1) if ws[f"{key}{row}"].value}
+    return {
+        ws[f"{key}{row}"].value: row for row in range(sheet.FIRST_LINE_ROW, ws.max_row + 1) if ws[f"{key}{row}"].value
+    }
 
 
 def _fill(content: bytes, edit) -> bytes:
@@ -90,7 +92,9 @@ def test_export_fill_import_and_the_grid_shows_it(campaign, users):
     assert lines[declared].current_situation == "Adopté en conseil d'administration le 12 mars"
     assert lines[declared].assessment.level == "R", "the declared value meets its target « oui » at its due year"
     assert lines[computed].comment == "Écart dû aux travaux de l'aile B"
-    audit = list(AuditEntry.objects.filter(action__startswith=f"Campagne {campaign.year} : ").values_list("action", flat=True))
+    audit = list(
+        AuditEntry.objects.filter(action__startswith=f"Campagne {campaign.year} : ").values_list("action", flat=True)
+    )
     assert f"Campagne {campaign.year} : grille importée du fichier grille.xlsx (3 cellules modifiées)" in audit
     assert sum("renseignée" in action for action in audit) == 2
     # Exported again, the file holds what was imported.
@@ -121,7 +125,9 @@ def test_the_exported_grid_has_the_merged_cells_the_protection_and_the_blocks(ca
     assert {"ELEMENTS CONCLUSIFS PARTAGES", "Signature :", "Etablissement", *authorities} <= texts
     # The engine's value of the reviewed year, as the grid holds it.
     line = next(line for line in grid_for(campaign).lines if workbook.line_key(line) == _computed_key(campaign))
-    assert ws[f"{columns[sheet.SITUATION]}{computed}"].value == pytest.approx(float(line.value_of(2024).engine_value), abs=0.01)
+    assert ws[f"{columns[sheet.SITUATION]}{computed}"].value == pytest.approx(
+        float(line.value_of(2024).engine_value), abs=0.01
+    )
 
 
 def test_one_bad_cell_among_a_hundred_changes_nothing_and_is_named(campaign, users):
@@ -215,7 +221,11 @@ def _bad_files(campaign, other):
             "(Situation actuelle) : « 12 » : répondez par oui ou non.",
         ),
         "contrôle": (
-            _spoiled(edit(lambda ws, c, r: ws.__setitem__(f"{c[sheet.COMMENT]}{r[declared]}", "bipBELL")), b"bipBELL", b"bip_x0007_"),
+            _spoiled(
+                edit(lambda ws, c, r: ws.__setitem__(f"{c[sheet.COMMENT]}{r[declared]}", "bipBELL")),
+                b"bipBELL",
+                b"bip_x0007_",
+            ),
             "(Commentaires) : caractère de contrôle invisible dans la cellule",
         ),
         "autre campagne": (workbook.grid_workbook(other), "ce classeur n'est pas la grille de la campagne 2025"),
@@ -270,7 +280,9 @@ def test_the_pages_download_preview_confirm_and_a_stale_preview_is_refused(campa
     token = preview.context["preview"].token
     confirm = reverse("followup:grid_import_confirm", args=[contract.pk, campaign.pk])
     # Meanwhile the same line is changed on the page: the preview is stale.
-    entry = GridEntry.objects.get(campaign=campaign, indicator_id=int(computed.split("/")[0]), category=computed.split("/")[1])
+    entry = GridEntry.objects.get(
+        campaign=campaign, indicator_id=int(computed.split("/")[0]), category=computed.split("/")[1]
+    )
     services.save_entry(campaign, users["asso"], entry.pk, {"comment": "Écrit sur la page"}, entry.version)
     assert_stale(client.post(confirm, {"token": token}))
     entry.refresh_from_db()

@@ -163,7 +163,9 @@ def _drop(connection) -> list[str]:
     pattern = PREFIX.replace("_", "!_") + "%"
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s ESCAPE '!'", [pattern])
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s ESCAPE '!'", [pattern]
+            )
             return [f"DROP TRIGGER {name}" for (name,) in cursor.fetchall()]
         cursor.execute(
             "SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "

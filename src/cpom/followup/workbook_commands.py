@@ -11,7 +11,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 
-from cpom.contracts.management.commands.contrats import REFERENCE_HELP, contract_by_reference
+from cpom.contracts.management.commands.contrats import REFERENCE_HELP, Action, contract_by_reference
 from cpom.core.importing import DataImportError
 from cpom.import_slots import ImportsBusy
 
@@ -95,3 +95,19 @@ def import_grid(command, file, username, confirm=False, **options) -> None:
             f"- ligne {change.row}, {change.line}, {change.column} : « {change.old} » → « {change.new} »"
         )
     command.stdout.write("Enregistré." if confirm else "Rien n'est enregistré : relancez avec --confirmer.")
+
+
+ACTIONS = (
+    Action(
+        "grille",
+        "Écrit la grille de suivi d'une campagne (Excel), telle que l'autorité la présente.",
+        grid_arguments,
+        grid,
+    ),
+    Action(
+        "importer-grille",
+        "Importe une grille de suivi remplie : aperçu des changements, enregistrés avec --confirmer (tout ou rien).",
+        import_arguments,
+        import_grid,
+    ),
+)
