@@ -320,3 +320,21 @@ def test_the_commands_write_the_grid_and_import_it(campaign, tmp_path, capsys):
     assert GridEntry.objects.filter(campaign=campaign, comment="Par la commande").count() == 1
     with pytest.raises(CommandError, match="Seules les parties|autorité confirme"):
         call_command("suivi", "importer-grille", str(path), "--utilisateur", "ars", stdout=io.StringIO())
+
+
+def test_the_sealed_workbook_is_written_from_the_signed_snapshot_alone(campaign, users):
+    from cpom.followup.snapshot import grid_snapshot, sealed_kinds
+
+    computed = _computed_key(campaign)
+    entry = GridEntry.objects.get(
+        campaign=campaign, indicator_id=int(computed.split("/")[0]), category=computed.split("/")[1]
+    )
+    services.save_entry(campaign, users["asso"], entry.pk, {"comment": "Tel que signé"}, entry.version)
+    signed = grid_snapshot(grid_for(campaign))
+    entry.refresh_from_db()
+    services.save_entry(campaign, users["asso"], entry.pk, {"comment": "Écrit après"}, entry.version)
+    [kind] = [k for k in sealed_kinds() if k.kind == "grille-xlsx"]
+    name, content = kind.writer(signed)
+    assert name == f"suivi-{campaign.contract.reference}-2025.xlsx"
+    ws = load_workbook(BytesIO(content)).active
+    assert ws[f"{_columns(ws)[sheet.COMMENT]}{_rows_by_key(ws)[computed]}"].value == "Tel que signé"
