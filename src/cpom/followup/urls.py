@@ -1,11 +1,22 @@
 from django.urls import path
 
-from . import workbook_views
+from . import views, workbook_views
 
 app_name = "followup"
 
 # Mounted under contrats/<contract_id>/, beside the contract's other stages.
 urlpatterns = [
+    path("suivi/", views.campaign_list, name="list"),
+    path("suivi/ouvrir/", views.campaign_open, name="open"),
+    path("suivi/<int:campaign_id>/", views.campaign_detail, name="campaign"),
+    path("suivi/<int:campaign_id>/lignes/<int:entry_id>/", views.entry_save, name="entry"),
+    path("suivi/<int:campaign_id>/lignes/<int:entry_id>/niveau/", views.level_confirm, name="confirm"),
+    path("suivi/<int:campaign_id>/jalons/<int:milestone_id>/", views.milestone_save, name="milestone"),
+    path("suivi/<int:campaign_id>/transmettre/", views.campaign_submit, name="submit"),
+    path("suivi/<int:campaign_id>/conclusions/", views.conclusions_save, name="conclusions"),
+    path("suivi/<int:campaign_id>/envoyer/", views.conclusions_send, name="send"),
+    path("suivi/<int:campaign_id>/signer/", views.conclusions_sign, name="sign"),
+    path("suivi/<int:campaign_id>/documents/<slug:kind>/", views.sealed_document, name="document"),
     path("suivi/<int:campaign_id>/grille.xlsx", workbook_views.grid_download, name="grid_download"),
     path("suivi/<int:campaign_id>/importer-grille/", workbook_views.grid_import, name="grid_import"),
     path(
