@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 from openpyxl import load_workbook
+from openpyxl.utils import column_index_from_string
 
 from cpom.audit.models import AuditEntry
 from cpom.followup import services, sheet, workbook
@@ -204,6 +205,8 @@ def _zip_bomb() -> bytes:
 def _bad_files(campaign, other):
     grid = workbook.grid_workbook(campaign)
     declared = _declared_key(campaign)
+    exported = load_workbook(BytesIO(grid)).active
+    row, key_column = _rows_by_key(exported)[declared], _columns(exported)[sheet.KEY]
 
     def edit(change):
         return _fill(grid, change)
@@ -211,10 +214,13 @@ def _bad_files(campaign, other):
     return {
         "pdf": (b"%PDF-1.7\n", "ce classeur Excel (.xlsx) est illisible ou endommagé"),
         "bombe": (_zip_bomb(), "une fois décompressé, ce classeur ferait 80 Mo, 64 Mo au plus"),
-        "colonne": (edit(lambda ws, c, r: ws.delete_cols(17)), "ligne 6 : colonne « Commentaires » absente"),
+        "colonne": (
+            edit(lambda ws, c, r: ws.delete_cols(column_index_from_string(c[sheet.COMMENT]))),
+            "ligne 6 : colonne « Commentaires » absente",
+        ),
         "clé": (
             edit(lambda ws, c, r: ws.__setitem__(f"{c[sheet.KEY]}{r[declared]}", "999999/EHPAD")),
-            f"ligne {sheet.FIRST_LINE_ROW}, colonne",
+            f"ligne {row}, colonne {key_column} (Clé de ligne (ne pas modifier)) : ligne inconnue « 999999/EHPAD »",
         ),
         "booléen": (
             edit(lambda ws, c, r: ws.__setitem__(f"{c[sheet.SITUATION]}{r[declared]}", 12)),
@@ -275,7 +281,7 @@ def test_the_pages_download_preview_confirm_and_a_stale_preview_is_refused(campa
     upload = io.BytesIO(content)
     upload.name = "grille.xlsx"
     preview = client.post(reverse("followup:grid_import", args=[contract.pk, campaign.pk]), {"file": upload})
-    rows = rows_of(preview, "//table[@data-testid='grid-changes']/tbody/tr")
+    rows = rows_of(preview, "//table[@data-testid='grid-changes']/tbody")
     assert len(rows) == 1 and rows[0][2:] == ["Commentaires", "(vide)", "Vu en comité"]
     token = preview.context["preview"].token
     confirm = reverse("followup:grid_import_confirm", args=[contract.pk, campaign.pk])
