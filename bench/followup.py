@@ -12,7 +12,9 @@ Then, timed (the median of three runs):
 
 - ``followup_grids_100``: ``grid_for`` of the 100 campaigns, every line with its values of every year, their files
   and its proposed level (goal: under 5 s);
-- ``followup_recompute_100``: ``recompute`` of the 100 campaigns, which also stores every proposal.
+- ``followup_recompute_100``: ``recompute`` of the 100 campaigns, which also stores every proposal;
+- ``followup_grid_export``: one campaign's grid written as the authority's workbook (cpom.followup.workbook: the grid,
+  its plain data, the .xlsx), 144 lines (goal: under 1 s).
 
 Each figure is printed as ``bench: NAME VALUE UNIT``; the helpers of the follow-up add theirs here, one function per
 figure.
@@ -190,6 +192,15 @@ def recompute_all(campaigns) -> None:
     print(f"bench: followup_recompute_{len(campaigns)} {median:.2f} s", flush=True)
 
 
+def grid_export(campaigns) -> None:
+    from cpom.followup.workbook import grid_workbook
+
+    sizes = []
+    median, walls = _median_of_runs(lambda: sizes.append(len(grid_workbook(campaigns[0]))))
+    print(f"classeur de {sizes[-1] // 1024} ko ; essais : {', '.join(f'{w:.2f}' for w in walls)} s")
+    print(f"bench: followup_grid_export {median:.2f} s", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--contracts", type=int, default=100)
@@ -203,6 +214,7 @@ def main() -> None:
         print(f"données préparées en {time.perf_counter() - started:.1f} s (non chronométré)", flush=True)
         grids(campaigns)
         recompute_all(campaigns)
+        grid_export(campaigns)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
