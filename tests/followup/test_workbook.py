@@ -17,7 +17,7 @@ from cpom.followup import services, sheet, workbook
 from cpom.followup.grid import grid_for
 from cpom.followup.models import GridEntry
 from cpom.objectives.models import FollowUpIndicator, Target
-from support import assert_stale, page_text, rows_of
+from support import assert_stale, page_text, rows_of, with_bytes_replaced
 
 pytestmark = pytest.mark.django_db
 
@@ -187,14 +187,6 @@ def test_a_grid_recomputed_since_the_export_still_imports(campaign, users):
     assert [c.new for c in preview.changes] == ["Vu"]
 
 
-def _spoiled(content: bytes, old: bytes, new: bytes) -> bytes:
-    source, out = zipfile.ZipFile(BytesIO(content)), BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for member in source.infolist():
-            target.writestr(member, source.read(member).replace(old, new))
-    return out.getvalue()
-
-
 def _zip_bomb() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -227,7 +219,7 @@ def _bad_files(campaign, other):
             "(Situation actuelle) : « 12 » : répondez par oui ou non.",
         ),
         "contrôle": (
-            _spoiled(
+            with_bytes_replaced(
                 edit(lambda ws, c, r: ws.__setitem__(f"{c[sheet.COMMENT]}{r[declared]}", "bipBELL")),
                 b"bipBELL",
                 b"bip_x0007_",

@@ -1,6 +1,5 @@
 """The grid's workbook without the database: its layout as the authority's grid, and the reading of a filled file."""
 
-import zipfile
 from datetime import date
 from decimal import Decimal
 from io import BytesIO
@@ -11,6 +10,7 @@ from openpyxl import load_workbook
 from cpom.core.importing import DataImportError
 from cpom.followup import sheet
 from cpom.followup.sheet import SheetGrid, SheetLine, read_grid, write_grid
+from support import with_bytes_replaced
 
 pytestmark = pytest.mark.pure
 
@@ -67,14 +67,6 @@ def _filled(content: bytes, edit) -> bytes:
     edit(workbook.active)
     out = BytesIO()
     workbook.save(out)
-    return out.getvalue()
-
-
-def _patched(content: bytes, old: bytes, new: bytes) -> bytes:
-    source, out = zipfile.ZipFile(BytesIO(content)), BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for member in source.infolist():
-            target.writestr(member, source.read(member).replace(old, new))
     return out.getvalue()
 
 
@@ -161,7 +153,7 @@ def test_each_bad_cell_is_named_and_nothing_is_read():
         ws[f"{_column(sheet.KEY, ws)}10"] = "L99"
 
     # openpyxl refuses to write a control character: the file gets it the way Excel stores one.
-    problems = _problems(_patched(_filled(write_grid(_grid()), spoil), b"bipBELL", b"bip_x0007_"))
+    problems = _problems(with_bytes_replaced(_filled(write_grid(_grid()), spoil), b"bipBELL", b"bip_x0007_"))
     assert problems == [
         "feuille « Suivi du CPOM », ligne 7, colonne P (Commentaires) : caractère de contrôle invisible dans la "
         "cellule : retapez le texte",
