@@ -254,7 +254,10 @@ def confirm_import(campaign: Campaign, user, token: str) -> int:
         if version is not None and entry.version != version:
             raise StaleFollowUp
     for key, (_, data) in by_key.items():
-        save_entry(campaign, user, entries[key].pk, data, entries[key].version)
+        save_entry(campaign, user, entries[key].pk, data, entries[key].version, recompute_after=False)
+    if any("declared_value" in data for _, data in by_key.values()):
+        # The proposals follow the declared values: computed once for the whole file rather than once per line.
+        recompute(campaign)
     record(
         user,
         campaign.contract,
