@@ -4,20 +4,30 @@ the shared conclusions and their signatures, the sealed documents. Thin: the ser
 import mimetypes
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from cpom.access import membership_of
 from cpom.contracts.pages import contract_page
 from cpom.signing.rules import party_name, party_of
 from cpom.web.refusals import flash_refusal, forbid, show_refusal
 
 from . import levels, rules, services
-from .forms import ConclusionsForm, ConfirmForm, EntryForm, MilestoneForm, OpenCampaignForm, SignForm
+from .forms import (
+    ConclusionsForm,
+    ConfirmForm,
+    EntryForm,
+    FramingNoteForm,
+    MilestoneProgressForm,
+    OpenCampaignForm,
+    SignForm,
+)
 from .grid import grid_for
-from .models import Campaign, CampaignStatus
+from .models import Campaign, CampaignStatus, FramingNote
 
 
 def _campaign(contract, campaign_id: int) -> Campaign:
@@ -109,8 +119,8 @@ def _form_errors(request, form) -> None:
             messages.error(request, f"{label} : {error}" if label else error)
 
 
-@require_POST
 @contract_page("followup")
+@require_POST
 def entry_save(request, contract, campaign_id, entry_id):
     campaign = _campaign(contract, campaign_id)
     forbid(rules.entry_refusal(request.user, campaign))
@@ -128,8 +138,8 @@ def entry_save(request, contract, campaign_id, entry_id):
     return _back(campaign, f"ligne-{entry_id}")
 
 
-@require_POST
 @contract_page("followup")
+@require_POST
 def level_confirm(request, contract, campaign_id, entry_id):
     campaign = _campaign(contract, campaign_id)
     forbid(rules.confirm_refusal(request.user, campaign))
@@ -153,12 +163,12 @@ def level_confirm(request, contract, campaign_id, entry_id):
     return _back(campaign, f"ligne-{entry_id}")
 
 
-@require_POST
 @contract_page("followup")
+@require_POST
 def milestone_save(request, contract, campaign_id, milestone_id):
     campaign = _campaign(contract, campaign_id)
     forbid(rules.entry_refusal(request.user, campaign))
-    form = MilestoneForm(request.POST)
+    form = MilestoneProgressForm(request.POST)
     if not form.is_valid():
         _form_errors(request, form)
         return _back(campaign, "jalons")
@@ -194,8 +204,8 @@ def _version(request):
     return form.cleaned_data.get("version")
 
 
-@require_POST
 @contract_page("followup")
+@require_POST
 def campaign_submit(request, contract, campaign_id):
     campaign = _campaign(contract, campaign_id)
     forbid(rules.submit_refusal(request.user, campaign))
@@ -204,8 +214,8 @@ def campaign_submit(request, contract, campaign_id):
     )
 
 
-@require_POST
 @contract_page("followup")
+@require_POST
 def conclusions_save(request, contract, campaign_id):
     campaign = _campaign(contract, campaign_id)
     forbid(rules.conclusions_refusal(request.user, campaign))
@@ -223,8 +233,8 @@ def conclusions_save(request, contract, campaign_id):
     )
 
 
-@require_POST
 @contract_page("followup")
+@require_POST
 def conclusions_send(request, contract, campaign_id):
     campaign = _campaign(contract, campaign_id)
     forbid(rules.send_conclusions_refusal(request.user, campaign))
@@ -237,8 +247,8 @@ def conclusions_send(request, contract, campaign_id):
     )
 
 
-@require_POST
 @contract_page("followup")
+@require_POST
 def conclusions_sign(request, contract, campaign_id):
     campaign = _campaign(contract, campaign_id)
     forbid(
@@ -269,3 +279,27 @@ def sealed_document(request, contract, campaign_id, kind):
     response["Content-Disposition"] = content_disposition_header(True, document.file_name)
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+def framing_notes(request, note_id=None):
+    """An authority's notes de cadrage, one per year: its priority themes, shown on each campaign it opens."""
+    forbid(rules.framing_note_refusal(request.user))
+    authority_id = membership_of(request.user).authority_id
+    note = get_object_or_404(FramingNote, pk=note_id, authority_id=authority_id) if note_id else None
+    initial = {"year": note.year, "themes": note.themes, "text": note.text, "version": note.version} if note else {}
+    form = FramingNoteForm(request.POST or None, initial=initial or {"year": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_framing_note(request.user, form.cleaned_data, note, form.cleaned_data["version"])
+        except services.FollowUpRefused as refused:
+            show_refusal(request, form, refused)
+        else:
+            messages.success(request, f"La note de cadrage {saved.year} est enregistrée.")
+            return redirect("framing:list")
+    return render(
+        request,
+        "followup/framing_notes.html",
+        {"notes": FramingNote.objects.filter(authority_id=authority_id), "form": form, "note": note},
+        status=400 if form.errors else 200,
+    )
