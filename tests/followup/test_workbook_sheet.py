@@ -120,8 +120,8 @@ def test_filled_inputs_are_read_back_by_their_key():
         ws[f"{_column('Commentaires', ws)}10"] = "Écart expliqué par les travaux"
 
     read = read_grid(_filled(content, fill), "grille.xlsx", _grid().lines, _normalise)
-    assert read.identity == "campagne 7"
-    by_key = {line.key: line for line in read.lines}
+    assert sheet.identity_of(content, "grille.xlsx") == "campagne 7"
+    by_key = {line.key: line for line in read}
     assert by_key["L2"].situation == "12/05/2026" and by_key["L2"].row == 9
     assert by_key["L3"].comment == "Écart expliqué par les travaux"
     assert by_key["L0"].situation == "" and by_key["L0"].comment == ""
@@ -130,7 +130,7 @@ def test_filled_inputs_are_read_back_by_their_key():
 def test_a_grid_recomputed_since_the_export_is_not_an_edit():
     content = write_grid(_grid())
     today = [_line(0, values={2024: Decimal("93.2"), 2025: Decimal("97")}), *_grid().lines[1:]]
-    assert len(read_grid(content, "grille.xlsx", today, _normalise).lines) == 4
+    assert len(read_grid(content, "grille.xlsx", today, _normalise)) == 4
 
 
 def _problems(content, expected=None) -> list[str]:

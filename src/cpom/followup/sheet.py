@@ -146,12 +146,6 @@ class ReadLine:
     comment: str
 
 
-@dataclass(frozen=True)
-class ReadGrid:
-    identity: str
-    lines: list[ReadLine]
-
-
 def cell_text(value) -> str:
     """A cell's value as one text, the same whether written by cpom or read back from the file: a number as
     « 12,5 », a date as « 30/06/2026 », a text as it is (trimmed), nothing as « »."""
@@ -431,13 +425,13 @@ def read_grid(
     file_name: str,
     expected: list[SheetLine],
     normalise: Callable[[str, str], str],
-) -> ReadGrid:
+) -> list[ReadLine]:
     """The file's input cells, line by line, or :class:`DataImportError` naming every bad cell.
 
     ``expected`` is the grid as it stands (its keys are the lines the file may carry); ``normalise(key, text)``
     returns a declared value as stored, or raises ValueError with a French message (the indicator's value type).
     """
-    rows, group_at, labels, identity = _layout(content, file_name)
+    rows, group_at, labels, _ = _layout(content, file_name)
     header_at = group_at + 1
     years = sorted(int(label) for label in labels if label.isdigit() and len(label) == 4)
     computed = _computed_columns(years)
@@ -479,7 +473,7 @@ def read_grid(
         read.append(ReadLine(key, number, situation if line.situation_is_input else "", details or "", comment or ""))
     if problems.error.problems:
         raise problems.error
-    return ReadGrid(identity, read)
+    return read
 
 
 def _input(problems, number: int, labels: dict, label: str, value, limit: int) -> str | None:

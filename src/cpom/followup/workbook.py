@@ -187,17 +187,19 @@ def preview_import(campaign: Campaign, user, content: bytes, name: str) -> Previ
     grid = grid_for(campaign)
     by_key = {line_key(line): line for line in grid.lines}
     with import_slot(name):
+        # Another campaign's grid is said as such first, rather than as every one of its lines unknown here.
+        if sheet.identity_of(content, name) != IDENTITY.format(pk=campaign.pk):
+            raise DataImportError(
+                name,
+                [
+                    f"feuille « {sheet.SHEET_TITLE} », ligne {sheet.CONTEXT_ROW} : ce classeur n'est pas la grille de "
+                    f"la campagne {campaign.year} de {campaign.contract.reference} (téléchargez la grille de cette "
+                    "campagne)"
+                ],
+            )
         read = sheet.read_grid(content, name, sheet_lines(grid_snapshot(grid)), _normaliser(by_key))
-    if read.identity != IDENTITY.format(pk=campaign.pk):
-        raise DataImportError(
-            name,
-            [
-                f"feuille « {sheet.SHEET_TITLE} », ligne {sheet.CONTEXT_ROW} : ce classeur n'est pas la grille de la "
-                f"campagne {campaign.year} de {campaign.contract.reference} (téléchargez la grille de cette campagne)"
-            ],
-        )
     changes = []
-    for found in read.lines:
+    for found in read:
         line = by_key[found.key]
         entry = line.entry
         typed = {"declared_value": found.situation, "current_situation": found.details, "comment": found.comment}
