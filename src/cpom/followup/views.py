@@ -25,6 +25,7 @@ from .forms import (
     MilestoneProgressForm,
     OpenCampaignForm,
     SignForm,
+    VersionedForm,
 )
 from .grid import grid_for
 from .models import Campaign, CampaignStatus, FramingNote
@@ -112,11 +113,22 @@ def _back(campaign: Campaign, anchor: str = ""):
     return redirect(campaign.get_absolute_url() + (f"#{anchor}" if anchor else ""))
 
 
-def _form_errors(request, form) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label} : {error}" if label else error)
+def _posted(request, campaign: Campaign, form, anchor: str, write, done):
+    """A button's form on the campaign's page: its errors or the rule's refusal said as messages (a stale one stops
+    with 409), else ``done`` (a text, or a function of what ``write`` returned); back to the page at ``anchor``."""
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label} : {error}" if label else error)
+        return _back(campaign, anchor)
+    try:
+        written = write(form.cleaned_data)
+    except services.FollowUpRefused as refused:
+        flash_refusal(request, refused)
+    else:
+        messages.success(request, done(written) if callable(done) else done)
+    return _back(campaign, anchor)
 
 
 @contract_page("followup")
@@ -124,18 +136,20 @@ def _form_errors(request, form) -> None:
 def entry_save(request, contract, campaign_id, entry_id):
     campaign = _campaign(contract, campaign_id)
     forbid(rules.entry_refusal(request.user, campaign))
-    form = EntryForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _back(campaign, f"ligne-{entry_id}")
-    data = {name: form.cleaned_data[name] for name in services.ENTRY_FIELDS if name in request.POST}
-    try:
-        services.save_entry(campaign, request.user, entry_id, data, form.cleaned_data["version"])
-    except services.FollowUpRefused as refused:
-        flash_refusal(request, refused)
-    else:
-        messages.success(request, "La ligne est enregistrée ; le niveau proposé est recalculé.")
-    return _back(campaign, f"ligne-{entry_id}")
+    return _posted(
+        request,
+        campaign,
+        EntryForm(request.POST),
+        f"ligne-{entry_id}",
+        lambda data: services.save_entry(
+            campaign,
+            request.user,
+            entry_id,
+            {name: data[name] for name in services.ENTRY_FIELDS if name in request.POST},
+            data["version"],
+        ),
+        "La ligne est enregistrée ; le niveau proposé est recalculé.",
+    )
 
 
 @contract_page("followup")
@@ -143,24 +157,16 @@ def entry_save(request, contract, campaign_id, entry_id):
 def level_confirm(request, contract, campaign_id, entry_id):
     campaign = _campaign(contract, campaign_id)
     forbid(rules.confirm_refusal(request.user, campaign))
-    form = ConfirmForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _back(campaign, f"ligne-{entry_id}")
-    try:
-        entry = services.confirm_level(
-            campaign,
-            request.user,
-            entry_id,
-            form.cleaned_data["level"],
-            form.cleaned_data["override_comment"],
-            form.cleaned_data["version"],
-        )
-    except services.FollowUpRefused as refused:
-        flash_refusal(request, refused)
-    else:
-        messages.success(request, f"Niveau {entry.confirmed_level} retenu pour « {entry} ».")
-    return _back(campaign, f"ligne-{entry_id}")
+    return _posted(
+        request,
+        campaign,
+        ConfirmForm(request.POST),
+        f"ligne-{entry_id}",
+        lambda data: services.confirm_level(
+            campaign, request.user, entry_id, data["level"], data["override_comment"], data["version"]
+        ),
+        lambda entry: f"Niveau {entry.confirmed_level} retenu pour « {entry} ».",
+    )
 
 
 @contract_page("followup")
@@ -168,40 +174,16 @@ def level_confirm(request, contract, campaign_id, entry_id):
 def milestone_save(request, contract, campaign_id, milestone_id):
     campaign = _campaign(contract, campaign_id)
     forbid(rules.entry_refusal(request.user, campaign))
-    form = MilestoneProgressForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _back(campaign, "jalons")
-    try:
-        services.save_milestone(
-            campaign,
-            request.user,
-            milestone_id,
-            form.cleaned_data["done_on"],
-            form.cleaned_data["comment"],
-            form.cleaned_data["version"],
-        )
-    except services.FollowUpRefused as refused:
-        flash_refusal(request, refused)
-    else:
-        messages.success(request, "L'avancement du jalon est enregistré.")
-    return _back(campaign, "jalons")
-
-
-def _campaign_action(request, campaign, action, done: str, *args):
-    try:
-        action(campaign, request.user, *args)
-    except services.FollowUpRefused as refused:
-        flash_refusal(request, refused)
-    else:
-        messages.success(request, done)
-    return _back(campaign)
-
-
-def _version(request):
-    form = ConclusionsForm(request.POST)
-    form.is_valid()
-    return form.cleaned_data.get("version")
+    return _posted(
+        request,
+        campaign,
+        MilestoneProgressForm(request.POST),
+        "jalons",
+        lambda data: services.save_milestone(
+            campaign, request.user, milestone_id, data["done_on"], data["comment"], data["version"]
+        ),
+        "L'avancement du jalon est enregistré.",
+    )
 
 
 @contract_page("followup")
@@ -209,8 +191,13 @@ def _version(request):
 def campaign_submit(request, contract, campaign_id):
     campaign = _campaign(contract, campaign_id)
     forbid(rules.submit_refusal(request.user, campaign))
-    return _campaign_action(
-        request, campaign, services.submit, "La grille est transmise à l'autorité.", _version(request)
+    return _posted(
+        request,
+        campaign,
+        VersionedForm(request.POST),
+        "",
+        lambda data: services.submit(campaign, request.user, data["version"]),
+        "La grille est transmise à l'autorité.",
     )
 
 
@@ -219,17 +206,13 @@ def campaign_submit(request, contract, campaign_id):
 def conclusions_save(request, contract, campaign_id):
     campaign = _campaign(contract, campaign_id)
     forbid(rules.conclusions_refusal(request.user, campaign))
-    form = ConclusionsForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _back(campaign, "conclusions")
-    return _campaign_action(
+    return _posted(
         request,
         campaign,
-        services.save_conclusions,
+        ConclusionsForm(request.POST),
+        "conclusions",
+        lambda data: services.save_conclusions(campaign, request.user, data["conclusions"], data["version"]),
         "Les éléments conclusifs partagés sont enregistrés.",
-        form.cleaned_data["conclusions"],
-        form.cleaned_data["version"],
     )
 
 
@@ -238,12 +221,13 @@ def conclusions_save(request, contract, campaign_id):
 def conclusions_send(request, contract, campaign_id):
     campaign = _campaign(contract, campaign_id)
     forbid(rules.send_conclusions_refusal(request.user, campaign))
-    return _campaign_action(
+    return _posted(
         request,
         campaign,
-        services.send_conclusions,
+        VersionedForm(request.POST),
+        "",
+        lambda data: services.send_conclusions(campaign, request.user, data["version"]),
         "La grille et les conclusions sont envoyées pour signature ; leur contenu est fixé.",
-        _version(request),
     )
 
 
@@ -251,22 +235,15 @@ def conclusions_send(request, contract, campaign_id):
 @require_POST
 def conclusions_sign(request, contract, campaign_id):
     campaign = _campaign(contract, campaign_id)
-    forbid(
-        rules.sign_conclusions_refusal(
-            request.user, campaign, party_of(request.user, contract), services.signed_parties(campaign)
-        )
-    )
-    form = SignForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _back(campaign, "signatures")
-    return _campaign_action(
+    party = party_of(request.user, contract)
+    forbid(rules.sign_conclusions_refusal(request.user, campaign, party, services.signed_parties(campaign)))
+    return _posted(
         request,
         campaign,
-        services.sign_conclusions,
+        SignForm(request.POST),
+        "signatures",
+        lambda data: services.sign_conclusions(campaign, request.user, data, data["version"]),
         "Votre signature des conclusions est enregistrée.",
-        form.cleaned_data,
-        form.cleaned_data["version"],
     )
 
 
