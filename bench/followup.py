@@ -12,7 +12,11 @@ Then, timed (the median of three runs):
 
 - ``followup_grids_100``: ``grid_for`` of the 100 campaigns, every line with its values of every year, their files
   and its proposed level (goal: under 5 s);
-- ``followup_recompute_100``: ``recompute`` of the 100 campaigns, which also stores every proposal.
+- ``followup_recompute_100``: ``recompute`` of the 100 campaigns, which also stores every proposal;
+- ``followup_grid_export``: one campaign's grid written as the authority's workbook (cpom.followup.workbook: the grid,
+  its plain data, the .xlsx), 144 lines (goal: under 1 s);
+- ``followup_grid_import``: that workbook filled on every line (a comment each, « oui » for the 48 lines of declared
+  indicators) read back with its preview, then confirmed (one run: the confirmation changes the grid).
 
 Each figure is printed as ``bench: NAME VALUE UNIT``; the helpers of the follow-up add theirs here, one function per
 figure.
@@ -194,6 +198,49 @@ def recompute_all(campaigns) -> None:
     print(f"bench: followup_recompute_{len(campaigns)} {median:.2f} s", flush=True)
 
 
+def grid_export(campaigns) -> None:
+    from cpom.followup.workbook import grid_workbook
+
+    sizes = []
+    median, walls = _median_of_runs(lambda: sizes.append(len(grid_workbook(campaigns[0]))))
+    print(f"classeur de {sizes[-1] // 1024} ko ; essais : {', '.join(f'{w:.2f}' for w in walls)} s")
+    print(f"bench: followup_grid_export {median:.2f} s", flush=True)
+
+
+def grid_import(campaigns) -> None:
+    from io import BytesIO
+
+    from django.contrib.auth import get_user_model
+    from openpyxl import load_workbook
+
+    from cpom.access import Role
+    from cpom.accounts.models import Membership
+    from cpom.followup import sheet
+    from cpom.followup.workbook import confirm_import, grid_workbook, preview_import
+
+    campaign = campaigns[0]
+    user = get_user_model().objects.create_user("banc-og", password=None)
+    Membership.objects.create(user=user, managing_body=campaign.contract.managing_body, role=Role.VALIDATE)
+    book = load_workbook(BytesIO(grid_workbook(campaign)))
+    ws = book.active
+    columns = {c.value: c.column for row in (sheet.GROUP_ROW, sheet.HEADER_ROW) for c in ws[row] if c.value}
+    for row in range(sheet.FIRST_LINE_ROW, ws.max_row + 1):
+        if ws.cell(row, columns[sheet.KEY]).value:
+            ws.cell(row, columns[sheet.COMMENT]).value = f"Commentaire de la ligne {row}"
+            if not ws.cell(row, columns[sheet.SITUATION]).protection.locked:
+                ws.cell(row, columns[sheet.SITUATION]).value = "oui"
+    out = BytesIO()
+    book.save(out)
+    started = time.perf_counter()
+    preview = preview_import(campaign, user, out.getvalue(), "grille.xlsx")
+    read = time.perf_counter() - started
+    started = time.perf_counter()
+    written = confirm_import(campaign, user, preview.token)
+    confirmed = time.perf_counter() - started
+    print(f"{written} cellules ; aperçu {read:.2f} s, confirmation {confirmed:.2f} s")
+    print(f"bench: followup_grid_import {read + confirmed:.2f} s", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--contracts", type=int, default=100)
@@ -207,6 +254,8 @@ def main() -> None:
         print(f"données préparées en {time.perf_counter() - started:.1f} s (non chronométré)", flush=True)
         grids(campaigns)
         recompute_all(campaigns)
+        grid_export(campaigns)
+        grid_import(campaigns)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

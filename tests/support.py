@@ -3,8 +3,10 @@
 import html
 import os
 import re
+import zipfile
 from collections import deque
 from contextlib import contextmanager
+from io import BytesIO
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -203,3 +205,13 @@ def empty_database(name: str, folder: Path):
         connection.close()
         if database:
             postgres_admin(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+
+
+def with_bytes_replaced(content: bytes, old: bytes, new: bytes) -> bytes:
+    """A zip file (an .xlsx) with ``old`` replaced by ``new`` in every part: what a tool other than openpyxl may write,
+    such as Excel's « _x0007_ » escape of a control character, which openpyxl refuses to write."""
+    source, out = zipfile.ZipFile(BytesIO(content)), BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for member in source.infolist():
+            target.writestr(member, source.read(member).replace(old, new))
+    return out.getvalue()

@@ -7,7 +7,12 @@ class FollowupConfig(AppConfig):
     verbose_name = "Suivi annuel du contrat signé"
 
     def ready(self):
-        from . import seal
+        from . import seal, workbook, workbook_commands
+        from .management.commands.suivi import register_action
+        from .snapshot import register_sealed_document
 
         # SQLite rebuilds a table it alters and loses its triggers: they are put back after every migrate.
         post_migrate.connect(seal.reinstall, sender=self)
+        for action in workbook_commands.ACTIONS:
+            register_action(action)
+        register_sealed_document("grille-xlsx", "Grille de suivi signée (Excel)", workbook.sealed_workbook)

@@ -185,8 +185,11 @@ def entry_changes(entry: GridEntry, data: dict) -> dict:
 
 
 @transaction.atomic
-def save_entry(campaign: Campaign, user, entry_id: int, data: dict, expected_version: int | None) -> GridEntry:
-    """The managing body's declared value, « situation actuelle » and comment on one line; the proposals follow."""
+def save_entry(
+    campaign: Campaign, user, entry_id: int, data: dict, expected_version: int | None, recompute_after: bool = True
+) -> GridEntry:
+    """The managing body's declared value, « situation actuelle » and comment on one line; the proposals follow
+    (``recompute_after=False``: the caller saves many lines and recomputes once, as the grid's import does)."""
     campaign = Campaign.objects.select_related("contract").get(pk=campaign.pk)
     _require(rules.entry_refusal(user, campaign))
     entry = _entry(campaign, entry_id, expected_version)
@@ -198,7 +201,7 @@ def save_entry(campaign: Campaign, user, entry_id: int, data: dict, expected_ver
         setattr(entry, name, value)
     entry.bump_version(*changes)
     record(user, campaign.contract, f"Campagne {campaign.year} : ligne « {entry} » renseignée", before, snapshot(entry))
-    if "declared_value" in changes:
+    if "declared_value" in changes and recompute_after:
         recompute(campaign)
         entry.refresh_from_db()
     return entry

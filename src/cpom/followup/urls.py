@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, workbook_views
 
 app_name = "followup"
 
@@ -17,4 +17,11 @@ urlpatterns = [
     path("suivi/<int:campaign_id>/envoyer/", views.conclusions_send, name="send"),
     path("suivi/<int:campaign_id>/signer/", views.conclusions_sign, name="sign"),
     path("suivi/<int:campaign_id>/documents/<slug:kind>/", views.sealed_document, name="document"),
+    path("suivi/<int:campaign_id>/grille.xlsx", workbook_views.grid_download, name="grid_download"),
+    path("suivi/<int:campaign_id>/importer-grille/", workbook_views.grid_import, name="grid_import"),
+    path(
+        "suivi/<int:campaign_id>/importer-grille/confirmer/",
+        workbook_views.grid_import_confirm,
+        name="grid_import_confirm",
+    ),
 ]
