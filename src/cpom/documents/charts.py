@@ -104,7 +104,9 @@ def indicator_png(chart: IndicatorChart) -> bytes:
         _dashed(draw, (LEFT, y(chart.target)), WIDTH - RIGHT, RED, 4)
         draw.text((WIDTH - RIGHT, y(chart.target) - 8), "cible", fill=RED, font=small, anchor="rb")
 
-    points = [(xs[year], y(value), value) for year, value in zip(chart.years, chart.values, strict=True) if value is not None]
+    points = [
+        (xs[year], y(value), value) for year, value in zip(chart.years, chart.values, strict=True) if value is not None
+    ]
     for (x1, y1, _), (x2, y2, _) in zip(points, points[1:], strict=False):
         draw.line([(x1, y1), (x2, y2)], fill=NAVY, width=6)
     for x, y_, value in points:
@@ -124,7 +126,9 @@ def _legend(draw: ImageDraw.ImageDraw, font, band: bool, target: bool) -> None:
     x += 300
     if band:
         draw.rectangle([x, 16, x + 40, 40], fill=BAND)
-        draw.text((x + 52, 28), "la catégorie dans la région : 1er à 3e quartile, médiane", fill=GREY, font=font, anchor="lm")
+        draw.text(
+            (x + 52, 28), "la catégorie dans la région : 1er à 3e quartile, médiane", fill=GREY, font=font, anchor="lm"
+        )
         x += 740
     if target:
         _dashed(draw, (x, 28), x + 40, RED, 4)
