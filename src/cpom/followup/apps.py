@@ -7,7 +7,9 @@ class FollowupConfig(AppConfig):
     verbose_name = "Suivi annuel du contrat signé"
 
     def ready(self):
-        from . import seal
+        from . import report, seal
+
+        report.register()
 
         # SQLite rebuilds a table it alters and loses its triggers: they are put back after every migrate.
         post_migrate.connect(seal.reinstall, sender=self)
