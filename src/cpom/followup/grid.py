@@ -134,11 +134,20 @@ class OperationalRow:
     def level(self) -> str:
         return levels.combined([line.level for line in self.lines])
 
+    @property
+    def span(self) -> int:
+        """The table rows it takes (its merged cell): one per line, one when it has none."""
+        return max(1, len(self.lines))
+
 
 @dataclass
 class StrategicRow:
     objective: Objective
     rows: list[OperationalRow]
+
+    @property
+    def span(self) -> int:
+        return max(1, sum(row.span for row in self.rows))
 
     @property
     def level(self) -> str:

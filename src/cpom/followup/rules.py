@@ -100,3 +100,41 @@ def override_refusal(proposed: str, confirmed: str, comment: str) -> str | None:
             "indiquez le motif de l'écart dans le commentaire."
         )
     return None
+
+
+def conclusions_refusal(user, campaign: Campaign) -> str | None:
+    """Both sides write the shared conclusions, until they are sent for signature."""
+    refusal = _editable(
+        campaign,
+        (CampaignStatus.OPEN, CampaignStatus.SUBMITTED),
+        "les conclusions ne changent plus une fois envoyées pour signature.",
+    )
+    return refusal or _side(user, campaign.contract, "écrivent les conclusions partagées", Role.CONTRIBUTE)[1]
+
+
+def send_conclusions_refusal(user, campaign: Campaign) -> str | None:
+    refusal = _editable(
+        campaign, (CampaignStatus.SUBMITTED,), "les conclusions s'envoient pour signature une fois la grille transmise."
+    )
+    if refusal:
+        return refusal
+    if not campaign.conclusions.strip():
+        return "Écrivez les éléments conclusifs partagés avant de les envoyer pour signature."
+    side = contract_side(user, campaign.contract)
+    if side is None or side.authority_id is None or side.authority_id != campaign.contract.lead_authority_id:
+        return "Seule l'autorité cheffe de file envoie les conclusions pour signature."
+    return _role_refusal(user, Role.VALIDATE)
+
+
+def sign_conclusions_refusal(user, campaign: Campaign, party: str | None, signed: set[str]) -> str | None:
+    refusal = _editable(campaign, (CampaignStatus.SIGNING,), "ses conclusions ne sont pas en signature.")
+    if refusal:
+        return refusal
+    if party is None or party not in campaign.signature_order:
+        return NOT_A_PARTY.format(action="signent les conclusions")
+    if party in signed:
+        return "Votre organisation a déjà signé ces conclusions."
+    waiting = next(key for key in campaign.signature_order if key not in signed)
+    if waiting != party:
+        return "Les conclusions se signent dans l'ordre du contrat : une autre partie signe d'abord."
+    return _role_refusal(user, Role.VALIDATE)

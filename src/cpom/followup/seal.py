@@ -159,18 +159,21 @@ def statements(vendor: str) -> list[str]:
 
 
 def _drop(connection) -> list[str]:
+    # « _ » is a wildcard in LIKE: escaped, so that only this module's names match.
+    pattern = PREFIX.replace("_", "!_") + "%"
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'followup!_%' ESCAPE '!'"
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s ESCAPE '!'", [pattern]
             )
             return [f"DROP TRIGGER {name}" for (name,) in cursor.fetchall()]
         cursor.execute(
             "SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-            "WHERE NOT t.tgisinternal AND t.tgname LIKE 'followup!_%%' ESCAPE '!'"
+            "WHERE NOT t.tgisinternal AND t.tgname LIKE %s ESCAPE '!'",
+            [pattern],
         )
         triggers = [f"DROP TRIGGER {name} ON {table}" for name, table in cursor.fetchall()]
-        cursor.execute("SELECT proname FROM pg_proc WHERE proname LIKE 'followup!_%%' ESCAPE '!'")
+        cursor.execute("SELECT proname FROM pg_proc WHERE proname LIKE %s ESCAPE '!'", [pattern])
         return triggers + [f"DROP FUNCTION {name}()" for (name,) in cursor.fetchall()]
 
 

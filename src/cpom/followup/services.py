@@ -6,6 +6,8 @@ A campaign is opened with its calendar (the settings ``CPOM_FOLLOW_UP``, the lea
 changed proposal shows beside the confirmed level until a person confirms again.
 """
 
+import hashlib
+import json
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -19,11 +21,22 @@ from cpom.core.locking import StaleWrite, locked
 from cpom.core.refusals import Refused
 from cpom.objectives.models import Milestone
 from cpom.objectives.values import ValueRefused, normalise
+from cpom.signing.rules import MANAGING_BODY_KEY, party_name, party_of, signature_order
 from cpom.signing.services import current_version
 
 from . import rules
 from .grid import Grid, grid_for
-from .models import AchievementLevel, Campaign, CampaignStatus, FramingNote, GridEntry, MilestoneProgress
+from .models import (
+    AchievementLevel,
+    Campaign,
+    CampaignStatus,
+    ConclusionSignature,
+    FramingNote,
+    GridEntry,
+    MilestoneProgress,
+    SealedDocument,
+)
+from .snapshot import canonical, content_hash, grid_snapshot, sealed_kinds
 
 
 class FollowUpRefused(Refused):
@@ -72,6 +85,26 @@ def _lock_campaign(campaign: Campaign, expected_version: int | None) -> Campaign
         raise StaleFollowUp from None
 
 
+def _opened(contract: Contract, year: int, values: dict, today: date, user, note, at=None) -> Campaign:
+    """The campaign open with its calendar, reading the version in force, its grid's proposals stored."""
+    version = current_version(contract)
+    note = note or FramingNote.objects.filter(authority_id=contract.lead_authority_id, year=year).first()
+    campaign, _ = Campaign.objects.update_or_create(
+        contract=contract,
+        year=year,
+        defaults={
+            **values,
+            "status": CampaignStatus.OPEN,
+            "opened_on": today,
+            "opened_by": user,
+            "framing_note": note,
+            "contract_version": version.number if version else None,
+        },
+    )
+    recompute(campaign, at=at)
+    return campaign
+
+
 @transaction.atomic
 def open_campaign(contract: Contract, user, data: dict, today: date | None = None, at: datetime | None = None):
     """Opens the year's campaign of a contract in force, with its calendar and its grid computed."""
@@ -91,24 +124,7 @@ def open_campaign(contract: Contract, user, data: dict, today: date | None = Non
         errors.append("La date limite du bilan est à venir.")
     if errors:
         raise FollowUpRefused(errors)
-    version = current_version(contract)
-    note = (
-        data.get("framing_note")
-        or FramingNote.objects.filter(authority_id=contract.lead_authority_id, year=year).first()
-    )
-    campaign, _ = Campaign.objects.update_or_create(
-        contract=contract,
-        year=year,
-        defaults={
-            **values,
-            "status": CampaignStatus.OPEN,
-            "opened_on": today,
-            "opened_by": user,
-            "framing_note": note,
-            "contract_version": version.number if version else None,
-        },
-    )
-    recompute(campaign, at=at)
+    campaign = _opened(contract, year, values, today, user, data.get("framing_note"), at)
     record(user, contract, f"Campagne de suivi {year} : ouverte", None, campaign_snapshot(campaign), at=at)
     return campaign
 
@@ -273,5 +289,152 @@ def submit(campaign: Campaign, user, expected_version: int | None, at: datetime 
     campaign.bump_version("status", "submitted_at", "submitted_by")
     record(
         user, campaign.contract, f"Campagne de suivi {campaign.year} : transmise", before, campaign_snapshot(campaign)
+    )
+    return campaign
+
+
+@transaction.atomic
+def save_conclusions(campaign: Campaign, user, text: str, expected_version: int | None) -> Campaign:
+    """The shared conclusions, written by either side until they are sent for signature."""
+    campaign = _lock_campaign(campaign, expected_version)
+    _require(rules.conclusions_refusal(user, campaign))
+    before = campaign_snapshot(campaign)
+    campaign.conclusions = text.strip()
+    campaign.bump_version("conclusions")
+    record(
+        user,
+        campaign.contract,
+        f"Campagne de suivi {campaign.year} : conclusions partagées",
+        before,
+        campaign_snapshot(campaign),
+    )
+    return campaign
+
+
+@transaction.atomic
+def send_conclusions(campaign: Campaign, user, expected_version: int | None, at: datetime | None = None) -> Campaign:
+    """The lead authority sends the grid and the conclusions for signature: their snapshot and its hash are fixed
+    (the database keeps them from here), with the order the parties sign in (``CPOM_SIGNATURE_ORDER``)."""
+    campaign = _lock_campaign(campaign, expected_version)
+    _require(rules.send_conclusions_refusal(user, campaign))
+    before = campaign_snapshot(campaign)
+    grid = recompute(campaign, at=at)
+    data = grid_snapshot(grid)
+    campaign.snapshot, campaign.content_sha256 = canonical(data), content_hash(data)
+    campaign.signature_order = signature_order(campaign.contract)
+    campaign.status = CampaignStatus.SIGNING
+    campaign.bump_version("snapshot", "content_sha256", "signature_order", "status")
+    record(
+        user,
+        campaign.contract,
+        f"Campagne de suivi {campaign.year} : conclusions envoyées pour signature",
+        before,
+        campaign_snapshot(campaign),
+    )
+    return campaign
+
+
+def signed_parties(campaign: Campaign) -> set[str]:
+    return set(campaign.signatures.values_list("party_key", flat=True))
+
+
+@transaction.atomic
+def sign_conclusions(
+    campaign: Campaign, user, data: dict, expected_version: int | None, today: date | None = None, at=None
+) -> ConclusionSignature:
+    """One party signs the conclusions and the grid (the hash it read); the last signature closes the campaign and
+    seals its documents."""
+    campaign = _lock_campaign(campaign, expected_version)
+    party = party_of(user, campaign.contract)
+    signed = signed_parties(campaign)
+    _require(rules.sign_conclusions_refusal(user, campaign, party, signed))
+    errors = [
+        f"Indiquez {label} du signataire."
+        for name, label in (("signatory_name", "le nom"), ("signatory_title", "la qualité"))
+        if not (data.get(name) or "").strip()
+    ]
+    if (data.get("signed_hash") or campaign.content_sha256) != campaign.content_sha256:
+        errors.append("L'empreinte signée n'est pas celle des conclusions en signature : rechargez la page.")
+    if errors:
+        raise FollowUpRefused(errors)
+    moment = at or timezone.now()
+    signature = ConclusionSignature.objects.create(
+        campaign=campaign,
+        authority_id=None if party == MANAGING_BODY_KEY else int(party.split(":", 1)[1]),
+        party_key=party,
+        signatory_name=data["signatory_name"].strip(),
+        signatory_title=data["signatory_title"].strip(),
+        signed_on=today or timezone.localdate(),
+        signed_hash=campaign.content_sha256,
+        recorded_by=user,
+        organisation_label=rules.contract_side(user, campaign.contract).label,
+        recorded_at=moment,
+    )
+    record(
+        user,
+        campaign.contract,
+        f"Campagne de suivi {campaign.year} : conclusions signées par {party_name(campaign.contract, party)}",
+        None,
+        {"empreinte": campaign.content_sha256, "signataire": signature.signatory_name},
+        at=at,
+    )
+    if signed | {party} >= set(campaign.signature_order):
+        _close(campaign, user, moment)
+    return signature
+
+
+def _close(campaign: Campaign, user, moment: datetime) -> None:
+    """Every party signed: the registered documents are written from the signed snapshot and stored with their
+    hash, then the campaign is closed (the database holds it as it is from here)."""
+    data = json.loads(campaign.snapshot)
+    for kind in sealed_kinds():
+        file_name, content = kind.writer(data)
+        SealedDocument.objects.create(
+            campaign=campaign,
+            kind=kind.kind,
+            label=kind.label,
+            file_name=file_name,
+            content=content,
+            sha256=hashlib.sha256(content).hexdigest(),
+        )
+    before = campaign_snapshot(campaign)
+    campaign.status, campaign.closed_at = CampaignStatus.CLOSED, moment
+    campaign.bump_version("status", "closed_at")
+    record(
+        user,
+        campaign.contract,
+        f"Campagne de suivi {campaign.year} : close, grille et conclusions scellées",
+        before,
+        campaign_snapshot(campaign),
+        at=moment,
+    )
+
+
+def open_due_campaigns(today: date) -> list[Campaign]:
+    """The year's campaigns of the contracts in force whose lead authority opens them on a set day
+    (``automatic_opening`` « MM-DD »), opened once that day has come: the command ``cpom suivi ouvrir-campagnes``."""
+    opened = []
+    for contract in Contract.objects.filter(state__in=rules.FOLLOWED_STATES).prefetch_related("parties__authority"):
+        day = follow_up_rule(contract, "automatic_opening")
+        if not day or not contract.start_date.year <= today.year <= contract.end_date.year:
+            continue
+        month, dom = (int(part) for part in day.split("-"))
+        if today < date(today.year, month, dom):
+            continue
+        if Campaign.objects.filter(contract=contract, year=today.year).exclude(status=CampaignStatus.PLANNED).exists():
+            continue
+        opened.append(_open_automatically(contract, today))
+    return opened
+
+
+@transaction.atomic
+def _open_automatically(contract: Contract, today: date) -> Campaign:
+    campaign = _opened(contract, today.year, calendar_for(contract, today.year, today), today, None, None)
+    record(
+        None,
+        contract,
+        f"Campagne de suivi {today.year} : ouverte automatiquement à la date fixée par l'autorité",
+        None,
+        campaign_snapshot(campaign),
     )
     return campaign
