@@ -2,20 +2,25 @@
 level as the grid stores them; the financial execution equals the accounts and the retained trajectory; the sealed
 report is served as stored; a control character stored in a comment breaks neither file."""
 
-from datetime import UTC, datetime
+import hashlib
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
+from django.urls import reverse
+from pypdf import PdfReader
 
 # The readers that open the produced files for real are the documents' tests' fixtures (tests/ is on the path; a
 # fixture bound to a module's name is that module's fixture).
 import documents.conftest as produced_files
 from cpom.finance.trajectory.services import budget_of, run
-from cpom.followup import report
+from cpom.followup import report, services
 from cpom.followup.grid import grid_for
 from cpom.followup.models import Campaign, CampaignStatus, GridEntry, SealedDocument
 from cpom.followup.snapshot import grid_snapshot
 from cpom.indicators.models import DataValue
+from support import elements
 
 pytestmark = pytest.mark.django_db
 read_docx, read_pdf = produced_files.read_docx, produced_files.read_pdf
@@ -159,3 +164,50 @@ def test_the_report_writers_are_registered_for_sealing():
 
     kinds = {kind.kind: kind for kind in sealed_kinds()}
     assert {"rapport-docx", "rapport-pdf"} <= set(kinds)
+
+
+def _campaign_url(campaign, name="followup:campaign", **kwargs):
+    return reverse(name, kwargs={"contract_id": campaign.contract_id, "campaign_id": campaign.pk, **kwargs})
+
+
+def test_the_campaign_page_downloads_the_draft_then_the_signed_report_as_stored(client_for, ehpad_contract, users):
+    campaign = services.open_campaign(ehpad_contract, users["ars"], {"year": 2025}, today=date(2025, 5, 5))
+    page = client_for("ehpad").get(_campaign_url(campaign))
+    links = {a.get("data-testid"): a.get("href") for a in elements(page, "//a[starts-with(@data-testid, 'report-')]")}
+    assert set(links) == {"report-docx", "report-pdf"}
+    draft = client_for("ehpad").get(links["report-pdf"])
+    assert draft["Content-Type"] == "application/pdf"
+    assert "PROJET" in "".join(produced_files._plain(p.extract_text()) for p in PdfReader(BytesIO(draft.content)).pages)
+    assert client_for("cd44").get(links["report-pdf"]).status_code == 404  # not a party: the contract is not visible
+
+    services.submit(campaign, users["ehpad"], campaign.version)
+    campaign.refresh_from_db()
+    campaign = services.save_conclusions(
+        campaign, users["ars"], "Objectifs tenus\x07 pour l'essentiel.", campaign.version
+    )
+    campaign = services.send_conclusions(campaign, users["ars"], campaign.version)
+    for username in ("ehpad", "cd49", "ars"):
+        campaign.refresh_from_db()
+        services.sign_conclusions(
+            campaign,
+            users[username],
+            {
+                "signatory_name": f"Signataire {username}",
+                "signatory_title": "Direction",
+                "signed_hash": campaign.content_sha256,
+            },
+            campaign.version,
+            today=date(2025, 7, 1),
+        )
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.CLOSED
+    for extension in ("docx", "pdf"):
+        stored = SealedDocument.objects.get(campaign=campaign, kind=f"rapport-{extension}")
+        assert stored.sha256 == hashlib.sha256(bytes(stored.content)).hexdigest()
+        served = client_for("cd49").get(_campaign_url(campaign, "followup:report", extension=extension))
+        assert served.content == bytes(stored.content)
+    pages = _plain("\n".join(p.extract_text() for p in PdfReader(BytesIO(served.content)).pages))
+    assert "PROJET" not in pages
+    assert f"Empreinte SHA-256 : {campaign.content_sha256}" in pages
+    assert "Objectifs tenus pour l'essentiel." in pages
+    assert "Signataire cd49" in pages

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import report_views, views
 
 app_name = "followup"
 
@@ -17,4 +17,5 @@ urlpatterns = [
     path("suivi/<int:campaign_id>/envoyer/", views.conclusions_send, name="send"),
     path("suivi/<int:campaign_id>/signer/", views.conclusions_sign, name="sign"),
     path("suivi/<int:campaign_id>/documents/<slug:kind>/", views.sealed_document, name="document"),
+    path("suivi/<int:campaign_id>/rapport.<str:extension>", report_views.report_download, name="report"),
 ]
