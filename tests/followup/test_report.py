@@ -3,11 +3,13 @@ level as the grid stores them; the financial execution equals the accounts and t
 report is served as stored; a control character stored in a comment breaks neither file."""
 
 import hashlib
+import io
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from io import BytesIO
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -211,3 +213,27 @@ def test_the_campaign_page_downloads_the_draft_then_the_signed_report_as_stored(
     assert f"Empreinte SHA-256 : {campaign.content_sha256}" in pages
     assert "Objectifs tenus pour l'essentiel." in pages
     assert "Signataire cd49" in pages
+
+
+def test_the_command_writes_the_report_and_names_what_is_wrong(ehpad_contract, users, tmp_path, read_docx):
+    services.open_campaign(ehpad_contract, users["ars"], {"year": 2025}, today=date(2025, 5, 5))
+    out = io.StringIO()
+    target = tmp_path / "rapport.docx"
+    call_command(
+        "suivi",
+        "rapport",
+        ehpad_contract.reference,
+        "--annee",
+        "2025",
+        "--format",
+        "docx",
+        "--sortie",
+        str(target),
+        stdout=out,
+    )
+    assert out.getvalue().strip() == (
+        f"{ehpad_contract.reference} : rapport annuel 2025 (projet) écrit dans {target} (docx)."
+    )
+    assert "Exécution financière de l'exercice 2024" in read_docx(target.read_bytes()).text
+    with pytest.raises(CommandError, match=r"n'a pas de campagne de suivi 2023 ouverte \(campagnes : 2025\)\."):
+        call_command("suivi", "rapport", ehpad_contract.reference, "--annee", "2023", "--sortie", str(target))

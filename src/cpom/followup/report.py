@@ -407,6 +407,7 @@ def register() -> None:
     """Hands the report's two files to the follow-up's registry of sealed documents (called in the app's ready)."""
     register_sealed_document(KINDS["docx"], "Rapport annuel (Word)", sealed_writer("docx"))
     register_sealed_document(KINDS["pdf"], "Rapport annuel (PDF)", sealed_writer("pdf"))
+    from . import report_commands  # noqa: F401 - registers « cpom suivi rapport »; it imports this module
 
 
 def report_file(campaign: Campaign, extension: str) -> tuple[str, bytes]:
