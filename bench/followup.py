@@ -12,7 +12,8 @@ Then, timed (the median of three runs):
 
 - ``followup_grids_100``: ``grid_for`` of the 100 campaigns, every line with its values of every year, their files
   and its proposed level (goal: under 5 s);
-- ``followup_recompute_100``: ``recompute`` of the 100 campaigns, which also stores every proposal.
+- ``followup_recompute_100``: ``recompute`` of the 100 campaigns, which also stores every proposal;
+- ``followup_report_docx``, ``followup_report_pdf``: one campaign's annual report, written as its download does.
 
 Each figure is printed as ``bench: NAME VALUE UNIT``; the helpers of the follow-up add theirs here, one function per
 figure.
@@ -66,7 +67,11 @@ def _population(contracts: int):
     rows = []
     for index, category in enumerate(CATEGORIES):
         population = generate_population(
-            contracts, [2021], seed=90 + index, departments=["44", "49"], categories=[category],
+            contracts,
+            [2021],
+            seed=90 + index,
+            departments=["44", "49"],
+            categories=[category],
             finess_offset=500000 + 1000 * index,
         ).establishments
         rows += [(number, row) for number, row in enumerate(population.iter_rows(named=True))]
@@ -190,6 +195,20 @@ def recompute_all(campaigns) -> None:
     print(f"bench: followup_recompute_{len(campaigns)} {median:.2f} s", flush=True)
 
 
+def report_documents(campaigns) -> None:
+    """The annual report of one campaign (18 indicators × 8 lines, a chart per line with values): Word, then PDF,
+    each written from the grid as a download writes it (the grid, the report's facts and the file)."""
+    from cpom.followup.report import report_file
+
+    for extension, name in (("docx", "followup_report_docx"), ("pdf", "followup_report_pdf")):
+        sizes = []
+        median, walls = _median_of_runs(
+            lambda extension=extension: sizes.append(len(report_file(campaigns[0], extension)[1]))
+        )
+        print(f"rapport {extension} : {sizes[-1] / 1e6:.2f} Mo ; essais : {', '.join(f'{w:.2f}' for w in walls)} s")
+        print(f"bench: {name} {median:.2f} s", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--contracts", type=int, default=100)
@@ -203,6 +222,7 @@ def main() -> None:
         print(f"données préparées en {time.perf_counter() - started:.1f} s (non chronométré)", flush=True)
         grids(campaigns)
         recompute_all(campaigns)
+        report_documents(campaigns)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

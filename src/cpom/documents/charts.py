@@ -3,7 +3,8 @@ years, the regional quartile band of its category behind them and its target as 
 
 Pillow draws them (it is already reportlab's own dependency: no chart library is installed), with the Bitstream Vera
 font reportlab ships, so that the picture is the same on every machine. The picture is drawn at twice the size it is
-printed, for a sharp print. Plain computation, no Django.
+printed, for a sharp print, in a palette of a few colours (no anti-aliasing: a report holds one chart per line and
+a full-colour picture would cost a tenth of a second each to write and again to embed). Plain computation, no Django.
 """
 
 from dataclasses import dataclass, field
@@ -61,7 +62,8 @@ def _dashed(draw: ImageDraw.ImageDraw, start: tuple[float, float], end: float, c
 def indicator_png(chart: IndicatorChart) -> bytes:
     font = ImageFont.truetype(str(FONT), 26)
     small = ImageFont.truetype(str(FONT), 22)
-    picture = Image.new("RGB", (WIDTH, HEIGHT), WHITE)
+    # A palette image: a dozen colours, so the file is small and quick to write, and to embed in a PDF.
+    picture = Image.new("P", (WIDTH, HEIGHT), WHITE)
     draw = ImageDraw.Draw(picture)
     known = [v for v in chart.values if v is not None]
     reach = known + [q for b in chart.bands.values() for q in (b.q1, b.q3)]
@@ -115,7 +117,7 @@ def indicator_png(chart: IndicatorChart) -> bytes:
 
     _legend(draw, small, bool(banded), chart.target is not None)
     buffer = BytesIO()
-    picture.save(buffer, format="PNG", optimize=True)
+    picture.save(buffer, format="PNG")
     return buffer.getvalue()
 
 
