@@ -201,10 +201,12 @@ def report_documents(campaigns) -> None:
     from cpom.followup.report import report_file
 
     for extension, name in (("docx", "followup_report_docx"), ("pdf", "followup_report_pdf")):
-        sizes = []
-        median, walls = _median_of_runs(
-            lambda extension=extension: sizes.append(len(report_file(campaigns[0], extension)[1]))
-        )
+        sizes: list[int] = []
+
+        def write(extension=extension, sizes=sizes) -> None:
+            sizes.append(len(report_file(campaigns[0], extension)[1]))
+
+        median, walls = _median_of_runs(write)
         print(f"rapport {extension} : {sizes[-1] / 1e6:.2f} Mo ; essais : {', '.join(f'{w:.2f}' for w in walls)} s")
         print(f"bench: {name} {median:.2f} s", flush=True)
 
