@@ -31,6 +31,9 @@ QUALIFIERS = {
     "consultation_id",
     "version_id",
     "signature_id",
+    "campaign_id",
+    "entry_id",
+    "kind",
 }
 
 
@@ -101,6 +104,9 @@ def test_enumeration_finds_the_pages_and_api_routes():
         "amendments:send",
         "amendments:termination",
         "amendments:version_history",
+        "followup:campaign",
+        "followup:entry",
+        "followup:document",
     } <= names
 
 
@@ -111,6 +117,7 @@ def _contract_objects(contract) -> dict:
     from cpom.diagnostic.models import Attachment, Finding, SectionEntry
     from cpom.diagnostic.services import diagnostic_for
     from cpom.finance.models import ReferenceBudget, Scenario
+    from cpom.followup.models import Campaign, GridEntry
     from cpom.objectives.models import FollowUpIndicator, Level, Milestone, Objective
     from cpom.signing.models import Consultation, ContractVersion
 
@@ -158,7 +165,14 @@ def _contract_objects(contract) -> dict:
     # none) names the route as well as the contract's own would.
     version = ContractVersion.objects.order_by("pk").first()
     signature = version.signatures.order_by("pk").first() if version else None
+    campaign = Campaign.objects.get_or_create(
+        contract=contract, year=contract.start_date.year, defaults={"reviewed_year": contract.start_date.year - 1}
+    )[0]
+    entry = GridEntry.objects.get_or_create(campaign=campaign, indicator=follow_up, category="")[0]
     return {
+        "campaign_id": campaign.pk,
+        "entry_id": entry.pk,
+        "kind": "grille-xlsx",
         "consultation_id": consultation.pk,
         "version_id": version.pk if version else 1,
         "signature_id": signature.pk if signature else 1,
