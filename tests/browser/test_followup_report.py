@@ -2,17 +2,12 @@
 closed campaign of the demo EHPAD's contract, the council's user opens the campaign page and downloads the report
 in PDF and in Word; each file is, byte for byte, the one stored when the campaign was sealed."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-from django.db import connections
-from journeys import log_in
+from journeys import log_in, prepare
 
 from cpom.followup.models import SealedDocument
 
-TESTS = Path(__file__).resolve().parents[1]
 # A closed campaign of the EHPAD's contract: the demo's own when it has one, else the 2025 campaign opened, submitted,
 # concluded and signed by the three parties through the services, as the pages do.
 PREPARE = """
@@ -42,27 +37,8 @@ print(campaign.pk)
 """
 
 
-def _database_url(alias: str) -> str:
-    settings = connections.settings[alias]
-    if settings["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{settings['NAME']}"
-    return f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT'] or 5432}/{settings['NAME']}"
-
-
-def _closed_campaign(server, tmp_path) -> int:
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(server.db),
-        "CPOM_VAR_DIR": str(tmp_path / "var"),
-        "DJANGO_SETTINGS_MODULE": "cpom.config.settings",
-        "PYTHONPATH": os.pathsep.join([str(TESTS), *sys.path]),
-    }
-    done = subprocess.run([sys.executable, "-c", PREPARE], env=env, check=True, capture_output=True, text=True)
-    return int(done.stdout.split()[-1])
-
-
 def test_the_signed_report_downloads_as_it_was_sealed(browser, demo_server, tmp_path):
-    campaign_id = _closed_campaign(demo_server, tmp_path)
+    campaign_id = int(prepare(demo_server, tmp_path, PREPARE).split()[-1])
     documents = list(
         SealedDocument.objects.using(demo_server.db).select_related("campaign").filter(campaign_id=campaign_id)
     )
