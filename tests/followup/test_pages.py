@@ -153,3 +153,23 @@ def test_submit_conclude_and_sign_on_the_pages(client_for, campaign):
     assert text_of(element(page, "//*[@data-testid='hash']")) == campaign.content_sha256
     assert "En bonne voie." in page_text(page)
     assert len(grid_for(campaign).lines) == 1
+
+
+def test_an_authority_writes_its_framing_note_and_the_campaign_shows_its_themes(client_for, ehpad_contract):
+    client = client_for("ars")
+    response = client.post(
+        reverse("framing:list"),
+        {"year": 2026, "themes": "Qualité de vie au travail\nPrévention des chutes", "text": ""},
+        follow=True,
+    )
+    assert "La note de cadrage 2026 est enregistrée." in page_text(response)
+    client.post(reverse("followup:open", kwargs={"contract_id": ehpad_contract.pk}), {"year": 2026})
+    campaign = Campaign.objects.get(contract=ehpad_contract, year=2026)
+    page = client_for("ehpad").get(_url(campaign))
+    assert [text_of(li) for li in elements(page, "//ul[@data-testid='themes']/li")] == [
+        "Qualité de vie au travail",
+        "Prévention des chutes",
+    ]
+    refused = client_for("ehpad").post(reverse("framing:list"), {"year": 2027, "themes": "Autre"})
+    assert refused.status_code == 403
+    assert "Seule une autorité" in page_text(refused)

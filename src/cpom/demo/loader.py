@@ -23,6 +23,7 @@ from cpom.demo.contract_content import load_contract_content
 from cpom.demo.drafting_data import load_demo_draftings
 from cpom.demo.finance_data import load_demo_budgets
 from cpom.demo.finance_scenarios import load_demo_retained_scenario, load_demo_scenarios
+from cpom.demo.followup_story import AFTER_AMENDMENT, BEFORE_AMENDMENT, load_demo_follow_up
 from cpom.demo.indicator_data import load_demo_indicators
 from cpom.demo.story import Story, read_stories
 from cpom.diagnostic.frames import load_template
@@ -324,6 +325,9 @@ def load_demo(indicators: bool = True) -> dict:
     # from here the database freezes the signed contract.
     for story in stories:
         play(story, story.after_content, context, played)
-    # In force, the EHPAD's contract is amended: its SSIAD's capacity extension, signed through the circuit.
+    # In force, its yearly follow-up: the campaigns of 2024 and 2025 closed and signed, the one of 2026 open; and in
+    # 2026 it is amended (its SSIAD's capacity extension, signed through the circuit) before that campaign opens.
+    load_demo_follow_up(ehpad_contract, context["users"], BEFORE_AMENDMENT)
     load_demo_amendment(ehpad_contract, context["users"])
+    load_demo_follow_up(ehpad_contract, context["users"], AFTER_AMENDMENT)
     return {**summary, "loaded": True}

@@ -138,3 +138,11 @@ def sign_conclusions_refusal(user, campaign: Campaign, party: str | None, signed
     if waiting != party:
         return "Les conclusions se signent dans l'ordre du contrat : une autre partie signe d'abord."
     return _role_refusal(user, Role.VALIDATE)
+
+
+def framing_note_refusal(user) -> str | None:
+    """An authority writes its own notes de cadrage (validation role)."""
+    membership = membership_of(user)
+    if membership is None or membership.authority_id is None:
+        return "Seule une autorité (ARS, conseil départemental) écrit ses notes de cadrage."
+    return _role_refusal(user, Role.VALIDATE)

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from cpom.access import membership_of
 from cpom.audit.services import record, snapshot
 from cpom.contracts.deadlines import add_months, authority_code
 from cpom.contracts.models import Contract
@@ -438,3 +439,28 @@ def _open_automatically(contract: Contract, today: date) -> Campaign:
         campaign_snapshot(campaign),
     )
     return campaign
+
+
+@transaction.atomic
+def save_framing_note(user, data: dict, note: FramingNote | None = None, expected_version=None) -> FramingNote:
+    """An authority's note de cadrage for a year (its priority themes), reused by every campaign it opens that year."""
+    _require(rules.framing_note_refusal(user))
+    authority_id = membership_of(user).authority_id
+    if note is None:
+        if FramingNote.objects.filter(authority_id=authority_id, year=data["year"]).exists():
+            raise FollowUpRefused(f"Votre note de cadrage {data['year']} existe déjà : modifiez-la.")
+        note = FramingNote(authority_id=authority_id, year=data["year"])
+        before = None
+    else:
+        try:
+            note = locked(FramingNote.objects, expected_version, pk=note.pk, authority_id=authority_id)
+        except StaleWrite:
+            raise StaleFollowUp from None
+        before = snapshot(note)
+    note.themes, note.text = data["themes"].strip(), (data.get("text") or "").strip()
+    if note.pk:
+        note.bump_version("themes", "text")
+    else:
+        note.save()
+    record(user, note, f"Note de cadrage {note.year}", before, snapshot(note))
+    return note

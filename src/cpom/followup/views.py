@@ -4,20 +4,31 @@ the shared conclusions and their signatures, the sealed documents. Thin: the ser
 import mimetypes
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from cpom.access import membership_of
 from cpom.contracts.pages import contract_page
 from cpom.signing.rules import party_name, party_of
 from cpom.web.refusals import flash_refusal, forbid, show_refusal
 
 from . import levels, rules, services
-from .forms import ConclusionsForm, ConfirmForm, EntryForm, MilestoneProgressForm, OpenCampaignForm, SignForm
+from .forms import (
+    ConclusionsForm,
+    ConfirmForm,
+    EntryForm,
+    FramingNoteForm,
+    MilestoneProgressForm,
+    OpenCampaignForm,
+    SignForm,
+    VersionedForm,
+)
 from .grid import grid_for
-from .models import Campaign, CampaignStatus
+from .models import Campaign, CampaignStatus, FramingNote
 
 
 def _campaign(contract, campaign_id: int) -> Campaign:
@@ -102,11 +113,22 @@ def _back(campaign: Campaign, anchor: str = ""):
     return redirect(campaign.get_absolute_url() + (f"#{anchor}" if anchor else ""))
 
 
-def _form_errors(request, form) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label} : {error}" if label else error)
+def _posted(request, campaign: Campaign, form, anchor: str, write, done):
+    """A button's form on the campaign's page: its errors or the rule's refusal said as messages (a stale one stops
+    with 409), else ``done`` (a text, or a function of what ``write`` returned); back to the page at ``anchor``."""
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label} : {error}" if label else error)
+        return _back(campaign, anchor)
+    try:
+        written = write(form.cleaned_data)
+    except services.FollowUpRefused as refused:
+        flash_refusal(request, refused)
+    else:
+        messages.success(request, done(written) if callable(done) else done)
+    return _back(campaign, anchor)
 
 
 @contract_page("followup")
@@ -114,18 +136,20 @@ def _form_errors(request, form) -> None:
 def entry_save(request, contract, campaign_id, entry_id):
     campaign = _campaign(contract, campaign_id)
     forbid(rules.entry_refusal(request.user, campaign))
-    form = EntryForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _back(campaign, f"ligne-{entry_id}")
-    data = {name: form.cleaned_data[name] for name in services.ENTRY_FIELDS if name in request.POST}
-    try:
-        services.save_entry(campaign, request.user, entry_id, data, form.cleaned_data["version"])
-    except services.FollowUpRefused as refused:
-        flash_refusal(request, refused)
-    else:
-        messages.success(request, "La ligne est enregistrée ; le niveau proposé est recalculé.")
-    return _back(campaign, f"ligne-{entry_id}")
+    return _posted(
+        request,
+        campaign,
+        EntryForm(request.POST),
+        f"ligne-{entry_id}",
+        lambda data: services.save_entry(
+            campaign,
+            request.user,
+            entry_id,
+            {name: data[name] for name in services.ENTRY_FIELDS if name in request.POST},
+            data["version"],
+        ),
+        "La ligne est enregistrée ; le niveau proposé est recalculé.",
+    )
 
 
 @contract_page("followup")
@@ -133,24 +157,16 @@ def entry_save(request, contract, campaign_id, entry_id):
 def level_confirm(request, contract, campaign_id, entry_id):
     campaign = _campaign(contract, campaign_id)
     forbid(rules.confirm_refusal(request.user, campaign))
-    form = ConfirmForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _back(campaign, f"ligne-{entry_id}")
-    try:
-        entry = services.confirm_level(
-            campaign,
-            request.user,
-            entry_id,
-            form.cleaned_data["level"],
-            form.cleaned_data["override_comment"],
-            form.cleaned_data["version"],
-        )
-    except services.FollowUpRefused as refused:
-        flash_refusal(request, refused)
-    else:
-        messages.success(request, f"Niveau {entry.confirmed_level} retenu pour « {entry} ».")
-    return _back(campaign, f"ligne-{entry_id}")
+    return _posted(
+        request,
+        campaign,
+        ConfirmForm(request.POST),
+        f"ligne-{entry_id}",
+        lambda data: services.confirm_level(
+            campaign, request.user, entry_id, data["level"], data["override_comment"], data["version"]
+        ),
+        lambda entry: f"Niveau {entry.confirmed_level} retenu pour « {entry} ».",
+    )
 
 
 @contract_page("followup")
@@ -158,40 +174,16 @@ def level_confirm(request, contract, campaign_id, entry_id):
 def milestone_save(request, contract, campaign_id, milestone_id):
     campaign = _campaign(contract, campaign_id)
     forbid(rules.entry_refusal(request.user, campaign))
-    form = MilestoneProgressForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _back(campaign, "jalons")
-    try:
-        services.save_milestone(
-            campaign,
-            request.user,
-            milestone_id,
-            form.cleaned_data["done_on"],
-            form.cleaned_data["comment"],
-            form.cleaned_data["version"],
-        )
-    except services.FollowUpRefused as refused:
-        flash_refusal(request, refused)
-    else:
-        messages.success(request, "L'avancement du jalon est enregistré.")
-    return _back(campaign, "jalons")
-
-
-def _campaign_action(request, campaign, action, done: str, *args):
-    try:
-        action(campaign, request.user, *args)
-    except services.FollowUpRefused as refused:
-        flash_refusal(request, refused)
-    else:
-        messages.success(request, done)
-    return _back(campaign)
-
-
-def _version(request):
-    form = ConclusionsForm(request.POST)
-    form.is_valid()
-    return form.cleaned_data.get("version")
+    return _posted(
+        request,
+        campaign,
+        MilestoneProgressForm(request.POST),
+        "jalons",
+        lambda data: services.save_milestone(
+            campaign, request.user, milestone_id, data["done_on"], data["comment"], data["version"]
+        ),
+        "L'avancement du jalon est enregistré.",
+    )
 
 
 @contract_page("followup")
@@ -199,8 +191,13 @@ def _version(request):
 def campaign_submit(request, contract, campaign_id):
     campaign = _campaign(contract, campaign_id)
     forbid(rules.submit_refusal(request.user, campaign))
-    return _campaign_action(
-        request, campaign, services.submit, "La grille est transmise à l'autorité.", _version(request)
+    return _posted(
+        request,
+        campaign,
+        VersionedForm(request.POST),
+        "",
+        lambda data: services.submit(campaign, request.user, data["version"]),
+        "La grille est transmise à l'autorité.",
     )
 
 
@@ -209,17 +206,13 @@ def campaign_submit(request, contract, campaign_id):
 def conclusions_save(request, contract, campaign_id):
     campaign = _campaign(contract, campaign_id)
     forbid(rules.conclusions_refusal(request.user, campaign))
-    form = ConclusionsForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _back(campaign, "conclusions")
-    return _campaign_action(
+    return _posted(
         request,
         campaign,
-        services.save_conclusions,
+        ConclusionsForm(request.POST),
+        "conclusions",
+        lambda data: services.save_conclusions(campaign, request.user, data["conclusions"], data["version"]),
         "Les éléments conclusifs partagés sont enregistrés.",
-        form.cleaned_data["conclusions"],
-        form.cleaned_data["version"],
     )
 
 
@@ -228,12 +221,13 @@ def conclusions_save(request, contract, campaign_id):
 def conclusions_send(request, contract, campaign_id):
     campaign = _campaign(contract, campaign_id)
     forbid(rules.send_conclusions_refusal(request.user, campaign))
-    return _campaign_action(
+    return _posted(
         request,
         campaign,
-        services.send_conclusions,
+        VersionedForm(request.POST),
+        "",
+        lambda data: services.send_conclusions(campaign, request.user, data["version"]),
         "La grille et les conclusions sont envoyées pour signature ; leur contenu est fixé.",
-        _version(request),
     )
 
 
@@ -241,22 +235,15 @@ def conclusions_send(request, contract, campaign_id):
 @require_POST
 def conclusions_sign(request, contract, campaign_id):
     campaign = _campaign(contract, campaign_id)
-    forbid(
-        rules.sign_conclusions_refusal(
-            request.user, campaign, party_of(request.user, contract), services.signed_parties(campaign)
-        )
-    )
-    form = SignForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _back(campaign, "signatures")
-    return _campaign_action(
+    party = party_of(request.user, contract)
+    forbid(rules.sign_conclusions_refusal(request.user, campaign, party, services.signed_parties(campaign)))
+    return _posted(
         request,
         campaign,
-        services.sign_conclusions,
+        SignForm(request.POST),
+        "signatures",
+        lambda data: services.sign_conclusions(campaign, request.user, data, data["version"]),
         "Votre signature des conclusions est enregistrée.",
-        form.cleaned_data,
-        form.cleaned_data["version"],
     )
 
 
@@ -269,3 +256,27 @@ def sealed_document(request, contract, campaign_id, kind):
     response["Content-Disposition"] = content_disposition_header(True, document.file_name)
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+def framing_notes(request, note_id=None):
+    """An authority's notes de cadrage, one per year: its priority themes, shown on each campaign it opens."""
+    forbid(rules.framing_note_refusal(request.user))
+    authority_id = membership_of(request.user).authority_id
+    note = get_object_or_404(FramingNote, pk=note_id, authority_id=authority_id) if note_id else None
+    initial = {"year": note.year, "themes": note.themes, "text": note.text, "version": note.version} if note else {}
+    form = FramingNoteForm(request.POST or None, initial=initial or {"year": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_framing_note(request.user, form.cleaned_data, note, form.cleaned_data["version"])
+        except services.FollowUpRefused as refused:
+            show_refusal(request, form, refused)
+        else:
+            messages.success(request, f"La note de cadrage {saved.year} est enregistrée.")
+            return redirect("framing:list")
+    return render(
+        request,
+        "followup/framing_notes.html",
+        {"notes": FramingNote.objects.filter(authority_id=authority_id), "form": form, "note": note},
+        status=400 if form.errors else 200,
+    )
