@@ -78,3 +78,15 @@ def test_bad_kind_or_category_is_refused(db, tmp_path):
     body = INDICATOR.format(numerator="journees_realisees") + 'categories = ["USLD"]\n'
     with pytest.raises(CatalogueError, match="catégorie inconnue USLD"):
         load_catalogue(_write(tmp_path, body))
+
+
+def test_a_tolerance_is_a_number_of_the_value_unit_and_a_negative_one_is_refused(db, tmp_path):
+    load_elements()
+    body = INDICATOR.format(numerator="journees_realisees") + "tolerance = 0.5\n"
+    assert load_catalogue(_write(tmp_path, body)).indicators.get().tolerance == pytest.approx(0.5)
+    for bad in ("-1", '"un peu"'):
+        body = INDICATOR.format(numerator="journees_realisees") + f"tolerance = {bad}\n"
+        with pytest.raises(
+            CatalogueError, match="indicateur ars-1 : la tolérance .* doit être un nombre positif ou nul"
+        ):
+            load_catalogue(_write(tmp_path, body))

@@ -259,7 +259,7 @@ class FollowUpIndicator(models.Model):
         max_digits=12,
         decimal_places=4,
         default=0,
-        help_text="Écart à la cible encore accepté, dans l'unité de la valeur (en jours pour une date).",
+        help_text="Écart à la cible encore accepté, mesuré comme la valeur (en jours pour une date).",
     )
     baseline_value = models.CharField("situation actuelle", max_length=100, blank=True)
     baseline_date = models.DateField("date de la situation actuelle", null=True, blank=True)

@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='followupindicator',
             name='tolerance',
-            field=models.DecimalField(decimal_places=4, default=0, help_text="Écart à la cible encore accepté, dans l'unité de la valeur (en jours pour une date).", max_digits=12, verbose_name='tolérance'),
+            field=models.DecimalField(decimal_places=4, default=0, help_text="Écart à la cible encore accepté, mesuré comme la valeur (en jours pour une date).", max_digits=12, verbose_name='tolérance'),
         ),
         migrations.AddConstraint(
             model_name='followupindicator',
