@@ -17,6 +17,7 @@ Then, timed (the median of three runs):
   its plain data, the .xlsx), 144 lines (goal: under 1 s);
 - ``followup_grid_import``: that workbook filled on every line (a comment each, « oui » for the 48 lines of declared
   indicators) read back with its preview, then confirmed (one run: the confirmation changes the grid).
+- ``followup_report_docx``, ``followup_report_pdf``: one campaign's annual report, written as its download does.
 
 Each figure is printed as ``bench: NAME VALUE UNIT``; the helpers of the follow-up add theirs here, one function per
 figure.
@@ -239,6 +240,20 @@ def grid_import(campaigns) -> None:
     confirmed = time.perf_counter() - started
     print(f"{written} cellules ; aperçu {read:.2f} s, confirmation {confirmed:.2f} s")
     print(f"bench: followup_grid_import {read + confirmed:.2f} s", flush=True)
+def report_documents(campaigns) -> None:
+    """The annual report of one campaign (18 indicators × 8 lines, a chart per line with values): Word, then PDF,
+    each written from the grid as a download writes it (the grid, the report's facts and the file)."""
+    from cpom.followup.report import report_file
+
+    for extension, name in (("docx", "followup_report_docx"), ("pdf", "followup_report_pdf")):
+        sizes: list[int] = []
+
+        def write(extension=extension, sizes=sizes) -> None:
+            sizes.append(len(report_file(campaigns[0], extension)[1]))
+
+        median, walls = _median_of_runs(write)
+        print(f"rapport {extension} : {sizes[-1] / 1e6:.2f} Mo ; essais : {', '.join(f'{w:.2f}' for w in walls)} s")
+        print(f"bench: {name} {median:.2f} s", flush=True)
 
 
 def main() -> None:
@@ -256,6 +271,7 @@ def main() -> None:
         recompute_all(campaigns)
         grid_export(campaigns)
         grid_import(campaigns)
+        report_documents(campaigns)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -1,6 +1,36 @@
-"""What the browser journeys share: signing in, and ticking a DSFR checkbox as a person does."""
+"""What the browser journeys share: signing in, ticking a DSFR checkbox as a person does, and preparing the server's
+database with a script."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.db import connections
 
 from cpom.demo.loader import DEMO_PASSWORD
+
+TESTS = Path(__file__).resolve().parents[1]
+
+
+def _database_url(alias: str) -> str:
+    settings = connections.settings[alias]
+    if settings["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{settings['NAME']}"
+    return f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT'] or 5432}/{settings['NAME']}"
+
+
+def prepare(server, tmp_path, script: str) -> str:
+    """Runs ``script`` (Python, with tests/ on the path) against the server's database, as the server would write it
+    (a process of its own: the server reads what it commits); returns what the script printed."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(server.db),
+        "CPOM_VAR_DIR": str(tmp_path / "var"),
+        "DJANGO_SETTINGS_MODULE": "cpom.config.settings",
+        "PYTHONPATH": os.pathsep.join([str(TESTS), *sys.path]),
+    }
+    return subprocess.run([sys.executable, "-c", script], env=env, check=True, capture_output=True, text=True).stdout
 
 
 def log_in(browser, server, username, locale=None):

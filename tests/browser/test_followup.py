@@ -3,6 +3,7 @@ fills a declared indicator and a comment, sees the proposed level, submits; the 
 sends them; the three parties sign in order and the sealed campaign shows its hash."""
 
 from journeys import log_in
+from pypdf import PdfReader
 
 from cpom.contracts.models import Contract
 from cpom.followup.models import CampaignStatus
@@ -59,3 +60,8 @@ def test_the_open_campaign_is_filled_submitted_concluded_signed_and_sealed(brows
     assert page.get_by_test_id("status").inner_text() == "Close (conclusions signées)"
     assert page.get_by_test_id("hash").inner_text() == digest
     assert page.get_by_test_id("signatures").locator("li").count() == 3
+    # The signed report downloads: its PDF carries the hash the parties signed.
+    with page.expect_download() as download:
+        page.get_by_test_id("report-pdf").click()
+    report = "".join(p.extract_text() for p in PdfReader(download.value.path()).pages).replace("\u00a0", " ")
+    assert f"Empreinte SHA-256 : {digest}" in report and "PROJET" not in report

@@ -4,19 +4,14 @@ and the ARS sign in order; the contract reads « Signé », its PDF downloads wi
 can no longer be edited."""
 
 import hashlib
-import os
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
-from django.db import connections
-from journeys import log_in
+from journeys import log_in, prepare
 
 from cpom.contracts.models import Contract, State
 
 REFERENCE = "CPOM-PDL-2027-044-02"
-TESTS = Path(__file__).resolve().parents[1]
 # The contract the journey signs, made in the server's database as the world's association contract is made: a copy
 # of the demo association's frame, walked to its negotiation, with one complete objective agreed by every party, the
 # diagnostic's synthesis, its reference budget with each funder's growth and a retained scenario, and its drafting on
@@ -47,22 +42,8 @@ factories.drafting(contract, users)
 """
 
 
-def _database_url(alias: str) -> str:
-    settings = connections.settings[alias]
-    if settings["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{settings['NAME']}"
-    return f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT'] or 5432}/{settings['NAME']}"
-
-
 def _prepare(server, tmp_path) -> Contract:
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(server.db),
-        "CPOM_VAR_DIR": str(tmp_path / "var"),
-        "DJANGO_SETTINGS_MODULE": "cpom.config.settings",
-        "PYTHONPATH": os.pathsep.join([str(TESTS), *sys.path]),
-    }
-    subprocess.run([sys.executable, "-c", PREPARE], env=env, check=True, capture_output=True)
+    prepare(server, tmp_path, PREPARE)
     return Contract.objects.using(server.db).get(reference=REFERENCE)
 
 

@@ -57,7 +57,29 @@ class Signature:
     lines: tuple[str, ...]
 
 
-Block = Heading | Text | Bullet | Banner | Table | PageBreak | TableOfContents | Signature
+@dataclass(frozen=True)
+class Image:
+    """A PNG picture (a chart) drawn at ``width_cm``, its caption below: the caption says in words what the picture
+    shows, for a reader who cannot see it (it is also the picture's alternative text in Word)."""
+
+    png: bytes
+    width_cm: float
+    caption: str = ""
+
+    @property
+    def pixels(self) -> tuple[int, int]:
+        """Width and height in pixels, read from the PNG's header (IHDR, right after the 8-byte signature)."""
+        if self.png[:8] != b"\x89PNG\r\n\x1a\n" or self.png[12:16] != b"IHDR":
+            raise ValueError("An Image block holds a PNG file.")
+        return int.from_bytes(self.png[16:20], "big"), int.from_bytes(self.png[20:24], "big")
+
+    @property
+    def height_cm(self) -> float:
+        width, height = self.pixels
+        return self.width_cm * height / width
+
+
+Block = Heading | Text | Bullet | Banner | Table | PageBreak | TableOfContents | Signature | Image
 
 
 @dataclass

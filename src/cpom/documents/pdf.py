@@ -15,13 +15,14 @@ from reportlab.lib.units import cm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+from reportlab.platypus import Image as PdfImage
 from reportlab.platypus import PageBreak as PdfPageBreak
 from reportlab.platypus import Table as PdfTable
 
 from cpom.core.formatting import label
 from cpom.core.text import clean_text
 
-from .layout import Banner, Bullet, Document, Heading, PageBreak, Signature, Table, TableOfContents, Text
+from .layout import Banner, Bullet, Document, Heading, Image, PageBreak, Signature, Table, TableOfContents, Text
 
 # Compressed streams are written as they are, not re-encoded in ASCII85 (a text form of the 1990s' mail gateways):
 # the files are smaller and a long contract is written a fifth faster (reportlab's C accelerators are not installed).
@@ -96,6 +97,7 @@ TOC_LEVELS = [
     ParagraphStyle("toc1", BODY, fontName="Helvetica-Bold", leftIndent=0, firstLineIndent=0, spaceBefore=4),
     ParagraphStyle("toc2", BODY, fontSize=9.5, leftIndent=14, firstLineIndent=0, spaceAfter=1),
 ]
+CAPTION = ParagraphStyle("caption", BODY, fontName="Helvetica-Oblique", fontSize=8.5, textColor=GREY, spaceAfter=8)
 SIGNATURE_ROLE = ParagraphStyle("signature_role", BODY, fontSize=8.5, textColor=GREY, spaceBefore=14)
 SIGNATURE_LINE = ParagraphStyle("signature_line", BODY, spaceAfter=1)
 
@@ -286,6 +288,11 @@ def _flowable(block):
                 for n, line in enumerate(block.lines)
             ]
             return KeepTogether([*lines, Paragraph("Date et signature :", SIGNATURE_LINE), Spacer(1, 1.6 * cm)])
+        case Image():
+            picture = PdfImage(BytesIO(block.png), width=block.width_cm * cm, height=block.height_cm * cm)
+            picture.hAlign = "LEFT"
+            caption = [Paragraph(markup(block.caption), CAPTION)] if block.caption else []
+            return KeepTogether([picture, *caption])
 
 
 def _table(block: Table) -> PdfTable:

@@ -15,7 +15,7 @@ from docx.shared import Cm, Emu, Pt, RGBColor
 from cpom.core.formatting import label
 from cpom.core.text import clean_text
 
-from .layout import Banner, Bullet, Document, Heading, PageBreak, Signature, Table, TableOfContents, Text
+from .layout import Banner, Bullet, Document, Heading, Image, PageBreak, Signature, Table, TableOfContents, Text
 
 MARGIN = Cm(2)
 USABLE_WIDTH = Cm(21) - 2 * MARGIN
@@ -70,6 +70,8 @@ def _write(word, block) -> None:
             word.add_page_break()
         case Signature():
             _signature(word, block)
+        case Image():
+            _image(word, block)
 
 
 def _set_up(word, document: Document) -> None:
@@ -195,6 +197,17 @@ def _signature(word, block: Signature) -> None:
     space.add_run("Date et signature :")
     for _ in range(3):
         space.add_run().add_break(WD_BREAK.LINE)
+
+
+def _image(word, block: Image) -> None:
+    paragraph = word.add_paragraph()
+    paragraph.paragraph_format.keep_with_next = True
+    picture = paragraph.add_run().add_picture(BytesIO(block.png), width=Cm(block.width_cm))
+    # The alternative text a screen reader says, in the drawing's properties (wp:docPr), as Word stores it.
+    picture._inline.docPr.set("descr", clean_text(block.caption))
+    if block.caption:
+        caption = word.add_paragraph().add_run(clean_text(block.caption))
+        caption.italic, caption.font.size, caption.font.color.rgb = True, Pt(9), GREY
 
 
 def _bullet(word, block: Bullet) -> None:

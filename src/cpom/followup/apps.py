@@ -7,9 +7,11 @@ class FollowupConfig(AppConfig):
     verbose_name = "Suivi annuel du contrat signé"
 
     def ready(self):
-        from . import seal, workbook, workbook_commands
+        from . import report, seal, workbook, workbook_commands
         from .management.commands.suivi import register_action
         from .snapshot import register_sealed_document
+
+        report.register()
 
         # SQLite rebuilds a table it alters and loses its triggers: they are put back after every migrate.
         post_migrate.connect(seal.reinstall, sender=self)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, workbook_views
+from . import report_views, views, workbook_views
 
 app_name = "followup"
 
@@ -24,4 +24,5 @@ urlpatterns = [
         workbook_views.grid_import_confirm,
         name="grid_import_confirm",
     ),
+    path("suivi/<int:campaign_id>/rapport.<str:extension>", report_views.report_download, name="report"),
 ]

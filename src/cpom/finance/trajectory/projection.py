@@ -320,22 +320,50 @@ def _convergence(envelope: Decimal, target: Decimal | None, year: int, convergen
     return ZERO - booked((envelope - target) / (convergence_years - year))
 
 
+@dataclass(frozen=True)
+class Allocation:
+    """Where one year's amount to allocate goes (rule 5), and the reserves' balance after it."""
+
+    to_reserves: Decimal
+    to_investment: Decimal
+    covered_by_reserves: Decimal
+    carried_out: Decimal
+    reserves: Decimal
+
+
+def allocate(to_allocate: Decimal, reserves: Decimal, a: Assumptions) -> Allocation:
+    """Rule 5 for one year: ``to_allocate`` (the result plus what the year before carried forward) by the scenario's
+    surplus and deficit rules, with ``reserves`` the balance at the start of the year."""
+    to_reserves = to_investment = covered = ZERO
+    carried_out = to_allocate  # what no rule takes goes to the next year
+    if to_allocate >= 0 and a.surplus == SurplusAllocation.RESERVES:
+        to_reserves, carried_out = to_allocate, ZERO
+    elif to_allocate >= 0 and a.surplus == SurplusAllocation.INVESTMENT:
+        to_investment, carried_out = to_allocate, ZERO
+    elif to_allocate < 0 and a.deficit == DeficitAllocation.RESERVE:
+        covered = min(-to_allocate, max(reserves, ZERO))
+        carried_out = to_allocate + covered
+    return Allocation(to_reserves, to_investment, covered, carried_out, reserves + to_reserves - covered)
+
+
 def _allocate(rows: Mapping[int, tuple[EstablishmentYear, ...]], a: Assumptions) -> tuple[ContractYear, ...]:
     reserves, carried = booked(a.opening_reserves), ZERO
     years = []
     for year in range(a.duration):
         sums = Sums.of([establishment_years[year] for establishment_years in rows.values()])
-        to_allocate = sums.result + carried
-        to_reserves = to_investment = covered = ZERO
-        carried_out = to_allocate  # what no rule takes goes to the next year
-        if to_allocate >= 0 and a.surplus == SurplusAllocation.RESERVES:
-            to_reserves, carried_out = to_allocate, ZERO
-        elif to_allocate >= 0 and a.surplus == SurplusAllocation.INVESTMENT:
-            to_investment, carried_out = to_allocate, ZERO
-        elif to_allocate < 0 and a.deficit == DeficitAllocation.RESERVE:
-            covered = min(-to_allocate, max(reserves, ZERO))
-            carried_out = to_allocate + covered
-        reserves = reserves + to_reserves - covered
-        years.append(ContractYear(year, sums, carried, to_reserves, to_investment, covered, carried_out, reserves))
-        carried = carried_out
+        done = allocate(sums.result + carried, reserves, a)
+        reserves = done.reserves
+        years.append(
+            ContractYear(
+                year,
+                sums,
+                carried,
+                done.to_reserves,
+                done.to_investment,
+                done.covered_by_reserves,
+                done.carried_out,
+                reserves,
+            )
+        )
+        carried = done.carried_out
     return tuple(years)
