@@ -46,6 +46,7 @@ urlpatterns = [
     path("contrats/<int:contract_id>/", include("cpom.documents.urls")),
     path("contrats/<int:contract_id>/", include("cpom.amendments.urls")),
     path("contrats/<int:contract_id>/", include("cpom.signing.urls")),
+    path("", include("cpom.alerts.urls")),
     path("", include("cpom.finance.urls")),
     path("", include("cpom.accounts.urls")),
     path("", include("cpom.indicators.urls")),
