@@ -19,6 +19,7 @@ from datetime import date
 from decimal import Decimal
 
 from cpom.core.numbers import measure, money
+from cpom.core.text import of
 
 INDICATOR = "indicator"
 MILESTONE = "milestone"
@@ -106,7 +107,7 @@ def implausible_values(values: Iterable[ValueFact], flag: str) -> list[Finding]:
     return [
         Finding(
             IMPLAUSIBLE,
-            f"{v.indicator_code}/{v.finess}/{v.year}",
+            f"{v.indicator_code}-{v.indicator_id}/{v.finess}/{v.year}",
             v.year,
             f"Valeur invraisemblable pour {v.establishment} en {v.year} : {v.indicator} = "
             f"{measure(v.value, v.unit) if v.value is not None else 'non calculée'} ({v.flag}).",
@@ -124,9 +125,9 @@ def under_activity(values: Iterable[ValueFact], threshold: Decimal) -> list[Find
     return [
         Finding(
             UNDER_ACTIVITY,
-            f"{v.indicator_code}/{v.finess}/{v.year}",
+            f"{v.indicator_code}-{v.indicator_id}/{v.finess}/{v.year}",
             v.year,
-            f"Sous-activité de {v.establishment} en {v.year} : {v.indicator.lower()} de {measure(v.value, v.unit)}, "
+            f"Sous-activité {of(v.establishment)} en {v.year} : {v.indicator.lower()} de {measure(v.value, v.unit)}, "
             f"sous le seuil de {measure(threshold, '%')}.",
             "indicators:detail",
             _value_cause(v),
