@@ -31,6 +31,7 @@ QUALIFIERS = {
     "consultation_id",
     "version_id",
     "signature_id",
+    "alert_id",
 }
 
 
@@ -101,13 +102,18 @@ def test_enumeration_finds_the_pages_and_api_routes():
         "amendments:send",
         "amendments:termination",
         "amendments:version_history",
+        "alerts:contract",
+        "alerts:acknowledge",
+        "contract-alerts",
     } <= names
 
 
 def _contract_objects(contract) -> dict:
     """One object of each kind the contract's routes name, made here when the demo has none."""
     from django.core.files.base import ContentFile
+    from django.utils import timezone
 
+    from cpom.alerts.models import Alert
     from cpom.diagnostic.models import Attachment, Finding, SectionEntry
     from cpom.diagnostic.services import diagnostic_for
     from cpom.finance.models import ReferenceBudget, Scenario
@@ -158,7 +164,22 @@ def _contract_objects(contract) -> dict:
     # none) names the route as well as the contract's own would.
     version = ContractVersion.objects.order_by("pk").first()
     signature = version.signatures.order_by("pk").first() if version else None
+    now = timezone.now()
+    alert = Alert.objects.get_or_create(
+        contract=contract,
+        kind="milestone",
+        key=f"jalon-{milestone.pk}",
+        defaults=dict(
+            year=2025,
+            message="Jalon en retard",
+            cause_url_name="objectives:detail",
+            cause_args=[contract.pk, objective.pk],
+            first_seen_at=now,
+            last_seen_at=now,
+        ),
+    )[0]
     return {
+        "alert_id": alert.pk,
         "consultation_id": consultation.pk,
         "version_id": version.pk if version else 1,
         "signature_id": signature.pk if signature else 1,

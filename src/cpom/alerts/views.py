@@ -71,8 +71,8 @@ def alert_list(request):
     )
 
 
-@require_POST
 @contract_page("alerts")
+@require_POST
 def acknowledge(request, contract, alert_id):
     alert = get_object_or_404(ALERTS, contract=contract, pk=alert_id)
     form = AcknowledgeForm(request.POST)
