@@ -45,7 +45,7 @@ def _all_parsers():
 
 
 def test_the_commands_of_cpom_are_named_in_french():
-    assert OURS == ["contrats", "demo", "diagnostic", "finance", "indicateurs", "restauration", "sauvegarde"]
+    assert OURS == ["contrats", "demo", "diagnostic", "finance", "indicateurs", "restauration", "sauvegarde", "suivi"]
 
 
 def test_every_command_and_sub_command_helps_in_french():

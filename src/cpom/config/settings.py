@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "cpom.documents",
     "cpom.signing",
     "cpom.amendments",
+    "cpom.followup",
     "cpom.alerts",
     "cpom.api",
     "cpom.backups",
@@ -272,6 +273,19 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
 # co-signing council(s), the lead authority last, as the sources give it (seed-contract-followup §2.2); they are
 # silent on a council signing before or after the ARS, hence a setting. Fixed on each version when it is sent.
 CPOM_SIGNATURE_ORDER = ("managing_body", "co_signatories", "lead")
+# The yearly follow-up (cpom.followup), where the sources are silent or only suggest (seed-contract-followup §4): a
+# campaign reviews the last closed financial year (« reviewed_year_lag » years before the campaign's); the managing
+# body's yearly report is due one month after the opening letter (seed 000 L885-886); the dialogue de gestion runs
+# May to October (L346), given as the review period's default months; « automatic_opening » (« MM-DD », or None for
+# by hand only) is the day `cpom suivi ouvrir-campagnes` opens the year's campaigns of contracts in force. The lead
+# authority's own values, by « ARS-52 » or « CD-49 », stand for these on the contracts it leads.
+CPOM_FOLLOW_UP = {
+    "reviewed_year_lag": 1,
+    "report_deadline_months": 1,
+    "review_months": (5, 10),
+    "automatic_opening": None,
+}
+CPOM_FOLLOW_UP_BY_AUTHORITY: dict[str, dict] = {}
 # The follow-up's alerts (cpom.alerts), where the sources are silent (seed-contract-followup §7): the days before a
 # campaign's report deadline from which missing data raises an alert (the two weeks), the indicator read as
 # the occupancy rate and the threshold below which it is under-activity (the sources give none: 95 % is chosen). An

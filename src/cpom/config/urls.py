@@ -45,6 +45,7 @@ urlpatterns = [
     path("contrats/<int:contract_id>/objectifs/", include("cpom.objectives.urls")),
     path("contrats/<int:contract_id>/", include("cpom.documents.urls")),
     path("contrats/<int:contract_id>/", include("cpom.amendments.urls")),
+    path("contrats/<int:contract_id>/", include("cpom.followup.urls")),
     path("contrats/<int:contract_id>/", include("cpom.signing.urls")),
     path("", include("cpom.alerts.urls")),
     path("", include("cpom.finance.urls")),

@@ -115,6 +115,12 @@ EXEMPT = {
     "amendments.AmendmentAgreement": "the parties' agreement to an amendment's draft",
     "amendments.Prorogation": "a decision taken after signature, applied while the contract is « amending »",
     "amendments.Termination": "a decision taken after signature; the contract stays in force until its notice ends",
+    # The yearly follow-up happens after signature; a closed campaign is sealed by its own triggers (followup.seal).
+    "followup.Campaign": "the yearly follow-up of a signed contract; sealed once its conclusions are signed",
+    "followup.GridEntry": "written during a campaign; frozen with its campaign once closed",
+    "followup.MilestoneProgress": "written during a campaign; frozen with its campaign once closed",
+    "followup.ConclusionSignature": "append-only, on the campaign's signed hash",
+    "followup.SealedDocument": "written once at closing, never changed",
 }
 # What may still move on a version sent for signature: its outcome. Everything else is what the parties sign.
 VERSION_MOVING_COLUMNS = ("status", "sealed_at", "effective_date", "voided_at", "void_reason")

@@ -36,6 +36,7 @@ STAGES = (
     Stage("document", "Texte du contrat", "documents:contract"),
     Stage("consultations", "Consultations", "signing:consultations"),
     Stage("signature", "Signature", "signing:versions"),
+    Stage("followup", "Suivi annuel", "followup:list"),
     Stage("alerts", "Alertes", "alerts:contract"),
 )
 STAGE_CODES = {stage.code: stage for stage in STAGES}

@@ -36,6 +36,7 @@ INDICATOR_FIELDS = [
     "categories",
     "default_target",
     "direction",
+    "tolerance",
     "source",
     "plausible_min",
     "plausible_max",
@@ -70,6 +71,11 @@ def _check_indicator(path: Path, raw: dict) -> None:
             raise CatalogueError(
                 f"{where} : « {raw[name]} » n'est pas une valeur permise pour {name} ({', '.join(choices)})."
             )
+    tolerance = raw.get("tolerance", 0)
+    if isinstance(tolerance, bool) or not isinstance(tolerance, int | float) or tolerance < 0:
+        raise CatalogueError(
+            f"{where} : la tolérance « {tolerance} » doit être un nombre positif ou nul, dans l'unité de la valeur."
+        )
     unknown = [c for c in raw.get("categories", []) if c not in CATEGORY_BY_CODE]
     if unknown:
         raise CatalogueError(

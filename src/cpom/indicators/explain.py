@@ -15,7 +15,7 @@ from cpom.registry.models import Establishment
 
 from . import formula as f
 from .engine import ACCOUNT_PREFIX, IndicatorSpec, compile_catalogue, compute
-from .models import DEMO_BATCH_KIND, DataElement, DataValue, Indicator
+from .models import DEMO_BATCH_KIND, DataElement, DataValue, ImportBatch, Indicator
 
 FUNCTION_WORDS = {
     "debit": "solde débiteur net des comptes",
@@ -154,7 +154,12 @@ def _provenance(value: DataValue | None) -> str:
         return "non fournie"
     if value.batch is None:
         return "saisie"
-    if value.batch.kind == DEMO_BATCH_KIND:
-        return f"{value.batch.file_name} (chargées le {value.batch.at:%d/%m/%Y}, sans import de fichier)"
-    who = value.batch.user.get_full_name() if value.batch.user else "import en ligne de commande"
-    return f"{value.batch.file_name}, importé le {value.batch.at:%d/%m/%Y} ({who})"
+    return batch_text(value.batch)
+
+
+def batch_text(batch: ImportBatch) -> str:
+    """Where data came from, as users read it: the file, when, who (the follow-up grid shows it too)."""
+    if batch.kind == DEMO_BATCH_KIND:
+        return f"{batch.file_name} (chargées le {batch.at:%d/%m/%Y}, sans import de fichier)"
+    who = batch.user.get_full_name() if batch.user else "import en ligne de commande"
+    return f"{batch.file_name}, importé le {batch.at:%d/%m/%Y} ({who})"

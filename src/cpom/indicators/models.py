@@ -99,6 +99,8 @@ class Indicator(models.Model):
     categories = models.JSONField("catégories concernées", default=list, blank=True)
     default_target = models.CharField("cible par défaut", max_length=100, blank=True)
     direction = models.CharField("sens", max_length=10, choices=Direction.choices, default=Direction.NONE)
+    # How far from a target a value still meets it, in the value's unit (days for a date): cpom.followup.levels.
+    tolerance = models.DecimalField("tolérance", max_digits=12, decimal_places=4, default=0)
     source = models.TextField("source des données", blank=True)
     plausible_min = models.FloatField("minimum plausible", null=True, blank=True)
     plausible_max = models.FloatField("maximum plausible", null=True, blank=True)
@@ -118,6 +120,7 @@ class Indicator(models.Model):
             models.CheckConstraint(
                 condition=Q(declared=True) | ~Q(numerator=""), name="computed_indicator_has_numerator"
             ),
+            models.CheckConstraint(condition=Q(tolerance__gte=0), name="indicator_tolerance_not_negative"),
         ]
 
     def __str__(self) -> str:

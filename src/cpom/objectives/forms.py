@@ -130,6 +130,7 @@ class IndicatorForm(VersionedForm):
         # Required for a contract's own indicator only: a catalogue indicator brings its own (checked in clean()).
         for name in ("label", "kind"):
             self.fields[name].required = False
+        self.fields["tolerance"].required = False
         existing = {t.due_year: t.value for t in self.instance.targets.all()} if self.instance.pk else {}
         for year in range(objective.contract.duration_years):
             self.fields[f"target_{year}"] = forms.CharField(

@@ -253,6 +253,14 @@ class FollowUpIndicator(models.Model):
     unit = models.CharField("unité", max_length=40, blank=True)
     data_source = models.TextField("source des données", blank=True)
     direction = models.CharField("sens", max_length=10, choices=Direction.choices, default=Direction.NONE)
+    # How far from its target a value still meets it, in the value's unit (days for a date): cpom.followup.levels.
+    tolerance = models.DecimalField(
+        "tolérance",
+        max_digits=12,
+        decimal_places=4,
+        default=0,
+        help_text="Écart à la cible encore accepté, dans l'unité de la valeur (en jours pour une date).",
+    )
     baseline_value = models.CharField("situation actuelle", max_length=100, blank=True)
     baseline_date = models.DateField("date de la situation actuelle", null=True, blank=True)
     baseline_note = models.CharField("origine de la situation actuelle", max_length=300, blank=True)
@@ -262,6 +270,9 @@ class FollowUpIndicator(models.Model):
         verbose_name = "indicateur de suivi"
         verbose_name_plural = "indicateurs de suivi"
         ordering = ["objective", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(tolerance__gte=0), name="follow_up_tolerance_not_negative"),
+        ]
 
     def __str__(self) -> str:
         return self.label

@@ -6,6 +6,7 @@ version, recorded with what changed, and only the proposing side may make it.
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Max
@@ -42,6 +43,7 @@ INDICATOR_FIELDS = [
     "unit",
     "data_source",
     "direction",
+    "tolerance",
     "baseline_value",
     "baseline_date",
 ]
@@ -170,6 +172,7 @@ def _catalogue_fields(indicator: Indicator) -> dict:
         "method": indicator.definition,
         "data_source": indicator.source,
         "direction": indicator.direction,
+        "tolerance": indicator.tolerance,
     }
 
 
@@ -195,6 +198,8 @@ def save_indicator(
     """Adds or changes a follow-up indicator with its targets; a catalogue indicator takes its method from the catalogue."""
     catalogue = data.get("catalogue_indicator")
     fields = {name: data.get(name) for name in INDICATOR_FIELDS}
+    # Left empty, a value must meet its target exactly (cpom.followup.levels).
+    fields["tolerance"] = fields["tolerance"] or Decimal(0)
     if catalogue is not None:
         fields.update(_catalogue_fields(catalogue))
         if not fields["baseline_value"]:

@@ -229,7 +229,7 @@ def indicator_edit(request, contract, objective_id, follow_up_id=None):
             "objective": objective,
             "form": form,
             "indicator": indicator,
-            "own_fields": ["label", "kind", "value_type", "method", "unit", "data_source", "direction"],
+            "own_fields": ["label", "kind", "value_type", "method", "unit", "data_source", "direction", "tolerance"],
         },
     )
 
