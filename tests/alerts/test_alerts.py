@@ -121,11 +121,11 @@ def test_an_import_recomputes_the_alerts_of_the_contracts_it_concerns(
 
 
 def test_the_command_computes_the_contracts_in_force_and_says_what_changed(ehpad_contract, capsys):
-    call_command("alertes", "calculer")
+    call_command("suivi", "alertes")
     first = capsys.readouterr().out.strip()
     count = Alert.objects.filter(contract=ehpad_contract).count()
     assert first.startswith(f"1 contrat en vigueur examiné : {count} nouvelles alertes, 0 alerte toujours ouverte")
-    call_command("alertes", "calculer", "--contrat", ehpad_contract.reference)
+    call_command("suivi", "alertes", "--contrat", ehpad_contract.reference)
     assert f"0 nouvelle alerte, {count} alertes toujours ouvertes, 0 alerte levée" in capsys.readouterr().out
 
 
@@ -133,7 +133,7 @@ def test_the_command_names_a_contract_that_has_no_alerts(association_contract):
     from django.core.management.base import CommandError
 
     with pytest.raises(CommandError, match="seuls les contrats en vigueur ont des alertes"):
-        call_command("alertes", "calculer", "--contrat", association_contract.reference)
+        call_command("suivi", "alertes", "--contrat", association_contract.reference)
 
 
 # --- Acknowledgement --------------------------------------------------------------------------------------------

@@ -11,8 +11,9 @@ class AlertsConfig(AppConfig):
         from cpom import import_slots
         from cpom.access import register, rule_for
         from cpom.contracts.models import Contract
+        from cpom.followup.management.commands.suivi import register_action
 
-        from . import services
+        from . import commands, services
 
         # An alert is seen by whoever sees its contract.
         register(
@@ -20,3 +21,4 @@ class AlertsConfig(AppConfig):
         )
         # The lower layers announce their imports without knowing this app: each one recomputes the alerts.
         import_slots.after_import(services.refresh_after_import)
+        register_action(commands.ACTION)

@@ -8,9 +8,10 @@ The rules, where the sources are silent (seed-contract-followup §7), are the se
   occupancy rate as the activity indicator but give no threshold: 95 % is a chosen default);
 - a deficit against the trajectory: a year's result from the accounts below zero and below the result the retained
   scenario planned for that year (a deficit the parties planned, met or bettered, is no alert);
-- missing data: a follow-up line without a value for the reviewed year, from the given days before the report
-  deadline of an open campaign until it is submitted;
-- an indicator not met (level NR) or in progress but off track, as the follow-up's level rule proposes it.
+- missing data: a line of an open campaign's grid without a value for the reviewed year, from ``missing_data_days``
+  (two weeks) before the managing body's report deadline until the campaign is submitted;
+- an indicator not met (NR) or in progress but off track, on the latest campaign's grid: the level confirmed by a
+  person, else the one the follow-up's rule (cpom.followup.levels) proposes.
 """
 
 from collections.abc import Iterable
@@ -151,4 +152,77 @@ def deficits(results: Iterable[ResultFact]) -> list[Finding]:
         )
         for r in results
         if r.actual < 0 and r.actual < r.planned
+    ]
+
+
+@dataclass(frozen=True)
+class LineFact:
+    """A line of a campaign's grid: its level (confirmed, else proposed), the proposal's track, and whether the
+    reviewed year has a value."""
+
+    contract_id: int
+    campaign_id: int
+    reviewed_year: int
+    indicator_id: int
+    indicator: str
+    category: str  # "" for the consolidated line
+    category_label: str
+    level: str  # R, NR or EC
+    track: str  # on_track, off_track or ""
+    explanation: str
+    has_value: bool
+
+
+NOT_MET = "NR"
+IN_PROGRESS = "EC"
+OFF_TRACK = "off_track"
+
+
+def _line_key(line: LineFact) -> str:
+    return f"{line.indicator_id}/{line.category or 'consolide'}"
+
+
+def _line_cause(line: LineFact) -> tuple:
+    return (line.contract_id, line.campaign_id)
+
+
+def indicators_off_track(lines: Iterable[LineFact]) -> list[Finding]:
+    found = []
+    for line in lines:
+        if line.level == NOT_MET:
+            state = "non atteint"
+        elif line.level == IN_PROGRESS and line.track == OFF_TRACK:
+            state = "hors trajectoire"
+        else:
+            continue
+        because = f" : {line.explanation}" if line.explanation else ""
+        found.append(
+            Finding(
+                INDICATOR,
+                _line_key(line),
+                line.reviewed_year,
+                f"Indicateur {state} ({line.category_label}) : {line.indicator}{because}.",
+                "followup:campaign",
+                _line_cause(line),
+            )
+        )
+    return found
+
+
+def missing_data(lines: Iterable[LineFact], deadline: date, today: date, days_before: int) -> list[Finding]:
+    """Lines without a value for the reviewed year, from ``days_before`` days before the report's deadline on."""
+    if (deadline - today).days > days_before:
+        return []
+    return [
+        Finding(
+            MISSING_DATA,
+            f"{line.campaign_id}/{_line_key(line)}",
+            line.reviewed_year,
+            f"Donnée manquante pour {line.reviewed_year} ({line.category_label}) : {line.indicator} ; le bilan est "
+            f"attendu le {_french_date(deadline)}.",
+            "followup:campaign",
+            _line_cause(line),
+        )
+        for line in lines
+        if not line.has_value
     ]

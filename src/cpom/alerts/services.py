@@ -22,6 +22,9 @@ from cpom.core.locking import locked
 from cpom.core.refusals import Refused
 from cpom.core.text import plural
 from cpom.finance.trajectory.services import retained_scenario, run
+from cpom.followup.grid import grid_for
+from cpom.followup.models import Campaign, CampaignStatus, MilestoneProgress
+from cpom.followup.services import recompute
 from cpom.indicators.benchmarks import OUT_OF_BOUNDS
 from cpom.indicators.engine import ACCOUNT_PREFIX
 from cpom.indicators.models import DataValue, IndicatorValue
@@ -65,10 +68,43 @@ def _milestone_facts(contract: Contract) -> list[findings.MilestoneFact]:
     rows = Milestone.objects.filter(objective__contract=contract).values_list(
         "objective_id", "objective__number", "objective__title", "pk", "label", "due_date"
     )
+    # Done at any campaign is done: a later campaign does not undo a step recorded as made.
+    done = set(
+        MilestoneProgress.objects.filter(campaign__contract=contract, done_on__isnull=False).values_list(
+            "milestone_id", flat=True
+        )
+    )
     return [
-        findings.MilestoneFact(contract.pk, objective, f"objectif {number} {title}", pk, label, due, done=False)
+        findings.MilestoneFact(contract.pk, objective, f"objectif {number} {title}", pk, label, due, pk in done)
         for objective, number, title, pk, label, due in rows
     ]
+
+
+def _latest_campaign(contract: Contract) -> Campaign | None:
+    return contract.campaigns.exclude(status=CampaignStatus.PLANNED).order_by("-year").first()
+
+
+def _line_facts(campaign: Campaign) -> list[findings.LineFact]:
+    grid = grid_for(campaign)
+    facts = []
+    for line in grid.lines:
+        value = line.value_of(grid.reviewed_year)
+        facts.append(
+            findings.LineFact(
+                campaign.contract_id,
+                campaign.pk,
+                grid.reviewed_year,
+                line.indicator.pk,
+                line.indicator.label,
+                line.category,
+                line.category_label,
+                line.level,
+                line.assessment.track if line.level == line.assessment.level else "",
+                line.assessment.explanation if line.level == line.assessment.level else "",
+                bool(value and value.text),
+            )
+        )
+    return facts
 
 
 def _result_facts(contract: Contract) -> list[findings.ResultFact]:
@@ -104,9 +140,22 @@ def _result_facts(contract: Contract) -> list[findings.ResultFact]:
     ]
 
 
+def _campaign_findings(contract: Contract, today: date) -> list[findings.Finding]:
+    campaign = _latest_campaign(contract)
+    if campaign is None:
+        return []
+    lines = _line_facts(campaign)
+    found = findings.indicators_off_track(lines)
+    if campaign.status == CampaignStatus.OPEN and campaign.report_deadline is not None:
+        days = alert_rule(contract, "missing_data_days")
+        found += findings.missing_data(lines, campaign.report_deadline, today, days)
+    return found
+
+
 def findings_for(contract: Contract, today: date) -> list[findings.Finding]:
     occupancy = _value_facts(contract, indicator__code=alert_rule(contract, "occupancy_indicator"))
     return [
+        *_campaign_findings(contract, today),
         *findings.overdue_milestones(_milestone_facts(contract), today),
         *findings.implausible_values(_value_facts(contract, flag=OUT_OF_BOUNDS), OUT_OF_BOUNDS),
         *findings.under_activity(occupancy, Decimal(str(alert_rule(contract, "occupancy_threshold")))),
@@ -217,8 +266,14 @@ def compute_all(now: datetime | None = None, contracts=None) -> tuple[int, Recon
 
 
 def refresh_after_import(establishment_ids: list[int], years: list[int]) -> None:
-    """After an import: the contracts in force whose perimeter holds one of these establishments."""
-    compute_all(contracts=contracts_in_force().filter(establishments__in=establishment_ids).distinct())
+    """After an import: the contracts in force whose perimeter holds one of these establishments, their open
+    campaigns' proposed levels first (the follow-up's rule on the new values), then their alerts."""
+    contracts = list(contracts_in_force().filter(establishments__in=establishment_ids).distinct())
+    for campaign in Campaign.objects.filter(
+        contract__in=contracts, status__in=(CampaignStatus.OPEN, CampaignStatus.SUBMITTED)
+    ):
+        recompute(campaign)
+    compute_all(contracts=contracts)
 
 
 def summary_text(count: int, total: Reconciled) -> str:
