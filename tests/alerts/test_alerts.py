@@ -84,7 +84,7 @@ def test_a_value_the_engine_flags_as_implausible_is_raised_and_resolved_with_its
     assert flagged.message == (
         f"Valeur invraisemblable pour EHPAD Les Tilleuls en 2024 : Taux d'occupation = 92,85\u00a0% ({OUT_OF_BOUNDS})."
     )
-    assert flagged.cause_url() == reverse("indicators:detail", args=[tilleuls.finess, value.indicator_id, 2024])
+    assert flagged.cause_url() == reverse("indicators:establishment", args=[tilleuls.finess]) + "?annee=2024"
     value.flag = ""
     value.save()
     services.compute_for(ehpad_contract, NOW)

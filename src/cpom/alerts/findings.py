@@ -39,6 +39,7 @@ class Finding:
     cause_url_name: str
     cause_args: tuple
     establishment_id: int | None = None
+    cause_query: str = ""  # « annee=2025 »: what the cause's page is asked to show
 
 
 @dataclass(frozen=True)
@@ -99,8 +100,12 @@ def overdue_milestones(milestones: Iterable[MilestoneFact], today: date) -> list
     ]
 
 
+# A value's cause is its establishment's indicators page for that year (the value's own detail is a fragment of it).
+VALUE_PAGE = "indicators:establishment"
+
+
 def _value_cause(value: ValueFact) -> tuple:
-    return (value.finess, value.indicator_id, value.year)
+    return (value.finess,)
 
 
 def implausible_values(values: Iterable[ValueFact], flag: str) -> list[Finding]:
@@ -112,9 +117,10 @@ def implausible_values(values: Iterable[ValueFact], flag: str) -> list[Finding]:
             v.year,
             f"Valeur invraisemblable pour {v.establishment} en {v.year} : {v.indicator} = "
             f"{measure(v.value, v.unit) if v.value is not None else 'non calculée'} ({v.flag}).",
-            "indicators:detail",
+            VALUE_PAGE,
             _value_cause(v),
             v.establishment_id,
+            f"annee={v.year}",
         )
         for v in values
         if v.flag == flag
@@ -130,9 +136,10 @@ def under_activity(values: Iterable[ValueFact], threshold: Decimal) -> list[Find
             v.year,
             f"Sous-activité {of(v.establishment)} en {v.year} : {v.indicator.lower()} de {measure(v.value, v.unit)}, "
             f"sous le seuil de {measure(threshold, '%')}.",
-            "indicators:detail",
+            VALUE_PAGE,
             _value_cause(v),
             v.establishment_id,
+            f"annee={v.year}",
         )
         for v in values
         if v.value is not None and Decimal(repr(v.value)) < threshold

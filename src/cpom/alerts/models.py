@@ -52,6 +52,7 @@ class Alert(VersionedModel):
     # The cause is linked by URL name and arguments, resolved when shown: the page of a lower app, never imported.
     cause_url_name = models.CharField("page de la cause", max_length=80)
     cause_args = models.JSONField("paramètres de la page", default=list)
+    cause_query = models.CharField("requête de la page", max_length=200, blank=True)
     first_seen_at = models.DateTimeField("relevée le")
     last_seen_at = models.DateTimeField("vue pour la dernière fois le")
     resolved_at = models.DateTimeField("levée le", null=True, blank=True)
@@ -94,6 +95,7 @@ class Alert(VersionedModel):
 
     def cause_url(self) -> str:
         try:
-            return reverse(self.cause_url_name, args=self.cause_args)
+            url = reverse(self.cause_url_name, args=self.cause_args)
         except NoReverseMatch:  # the cause's page is not mounted in this configuration
             return ""
+        return f"{url}?{self.cause_query}" if self.cause_query else url

@@ -185,7 +185,7 @@ def compute_for(contract: Contract, now: datetime | None = None) -> Reconciled:
     found = {(f.kind, f.key): f for f in findings_for(contract, timezone.localdate(now))}
     existing = {(a.kind, a.key): a for a in Alert.objects.select_for_update().filter(contract=contract)}
     summary = Reconciled()
-    new, changed = [], []
+    new, changed, seen, raised, resolved = [], [], [], [], []
     for identity, finding in found.items():
         alert = existing.get(identity)
         if alert is None:
@@ -199,20 +199,34 @@ def compute_for(contract: Contract, now: datetime | None = None) -> Reconciled:
                     message=finding.message[:500],
                     cause_url_name=finding.cause_url_name,
                     cause_args=list(finding.cause_args),
+                    cause_query=finding.cause_query,
                     first_seen_at=now,
                     last_seen_at=now,
                 )
             )
+            continue
+        described = (
+            finding.message[:500],
+            finding.year,
+            finding.cause_url_name,
+            list(finding.cause_args),
+            finding.cause_query,
+        )
+        shown = (alert.message, alert.year, alert.cause_url_name, alert.cause_args, alert.cause_query)
+        if alert.resolved_at is None and described == shown:
+            # Most alerts of a night are the same as the night before's: only their last sighting moves.
+            seen.append(alert.pk)
+            summary.updated += 1
             continue
         if alert.resolved_at is not None:
             # A cause that comes back is to be looked at again: its former acknowledgement stays in the journal.
             alert.resolved_at = None
             alert.acknowledged_at, alert.acknowledged_by, alert.acknowledgement_comment = None, None, ""
             summary.raised += 1
+            raised.append(finding.message)
         else:
             summary.updated += 1
-        alert.message, alert.year = finding.message[:500], finding.year
-        alert.cause_url_name, alert.cause_args = finding.cause_url_name, list(finding.cause_args)
+        alert.message, alert.year, alert.cause_url_name, alert.cause_args, alert.cause_query = described
         alert.last_seen_at = now
         alert.version += 1
         changed.append(alert)
@@ -222,8 +236,11 @@ def compute_for(contract: Contract, now: datetime | None = None) -> Reconciled:
             alert.version += 1
             changed.append(alert)
             summary.resolved += 1
+            resolved.append(alert.message)
+    Alert.objects.filter(pk__in=seen).update(last_seen_at=now)
     Alert.objects.bulk_create(new)
     summary.raised += len(new)
+    raised += [alert.message for alert in new]
     Alert.objects.bulk_update(
         changed,
         [
@@ -231,6 +248,7 @@ def compute_for(contract: Contract, now: datetime | None = None) -> Reconciled:
             "year",
             "cause_url_name",
             "cause_args",
+            "cause_query",
             "last_seen_at",
             "resolved_at",
             "acknowledged_at",
@@ -246,7 +264,7 @@ def compute_for(contract: Contract, now: datetime | None = None) -> Reconciled:
             f"Alertes recalculées : {plural(summary.raised, 'nouvelle alerte', 'nouvelles alertes')}, "
             f"{plural(summary.resolved, 'alerte levée', 'alertes levées')}",
             None,
-            {"nouvelles": sorted(f"{k[0]}:{k[1]}" for k in found if k not in existing or existing[k] in changed)},
+            {"relevées": sorted(raised), "levées": sorted(resolved)},
             at=now,
         )
     return summary
