@@ -249,3 +249,15 @@ def test_the_api_gives_the_alerts_read_only(client_for, ehpad_contract, alert):
     assert mine["message"] == alert.message and mine["cause_url"] == alert.cause_url()
     assert client.post("/api/alerts/", {}).status_code == 405
     assert client.get("/api/alerts/").json()["count"] == len(listed)
+
+
+def test_the_database_keeps_a_recorded_acknowledgement(alert, users):
+    from django.db import DatabaseError, transaction
+
+    services.acknowledge(users["ehpad"], alert, "Accueil de jour ouvert.", alert.version)
+    with pytest.raises(DatabaseError, match="une prise en compte enregistrée ne se réécrit pas"), transaction.atomic():
+        Alert.objects.filter(pk=alert.pk).update(acknowledgement_comment="Autre chose.")
+    alert.refresh_from_db()
+    assert alert.acknowledgement_comment == "Accueil de jour ouvert."
+    # Cleared when its cause comes back, the acknowledgement is what the journal keeps.
+    Alert.objects.filter(pk=alert.pk).update(acknowledged_at=None, acknowledged_by=None, acknowledgement_comment="")

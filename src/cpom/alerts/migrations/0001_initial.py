@@ -4,6 +4,16 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from cpom.alerts import kept
+
+
+def install(apps, schema_editor):
+    kept.install(schema_editor.connection)
+
+
+def uninstall(apps, schema_editor):
+    kept.uninstall(schema_editor.connection)
+
 
 class Migration(migrations.Migration):
 
@@ -44,4 +54,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('contract', 'kind', 'key'), name='alert_one_per_contract_kind_key'), models.CheckConstraint(condition=models.Q(models.Q(('acknowledged_at__isnull', True), ('acknowledged_by__isnull', True), ('acknowledgement_comment', '')), models.Q(('acknowledged_at__isnull', False), ('acknowledged_by__isnull', False), models.Q(('acknowledgement_comment', ''), _negated=True)), _connector='OR'), name='alert_acknowledgement_whole'), models.CheckConstraint(condition=models.Q(('kind__in', ['indicator', 'milestone', 'missing_data', 'implausible', 'under_activity', 'deficit'])), name='alert_known_kind')],
             },
         ),
+        migrations.RunPython(install, uninstall),
     ]
