@@ -66,7 +66,11 @@ def _population(contracts: int):
     rows = []
     for index, category in enumerate(CATEGORIES):
         population = generate_population(
-            contracts, [2021], seed=90 + index, departments=["44", "49"], categories=[category],
+            contracts,
+            [2021],
+            seed=90 + index,
+            departments=["44", "49"],
+            categories=[category],
             finess_offset=500000 + 1000 * index,
         ).establishments
         rows += [(number, row) for number, row in enumerate(population.iter_rows(named=True))]

@@ -32,6 +32,9 @@ QUALIFIERS = {
     "version_id",
     "signature_id",
     "alert_id",
+    "campaign_id",
+    "entry_id",
+    "kind",
 }
 
 
@@ -105,6 +108,9 @@ def test_enumeration_finds_the_pages_and_api_routes():
         "alerts:contract",
         "alerts:acknowledge",
         "contract-alerts",
+        "followup:campaign",
+        "followup:entry",
+        "followup:document",
     } <= names
 
 
@@ -117,6 +123,7 @@ def _contract_objects(contract) -> dict:
     from cpom.diagnostic.models import Attachment, Finding, SectionEntry
     from cpom.diagnostic.services import diagnostic_for
     from cpom.finance.models import ReferenceBudget, Scenario
+    from cpom.followup.models import Campaign, GridEntry
     from cpom.objectives.models import FollowUpIndicator, Level, Milestone, Objective
     from cpom.signing.models import Consultation, ContractVersion
 
@@ -178,8 +185,15 @@ def _contract_objects(contract) -> dict:
             last_seen_at=now,
         ),
     )[0]
+    campaign = Campaign.objects.get_or_create(
+        contract=contract, year=contract.start_date.year, defaults={"reviewed_year": contract.start_date.year - 1}
+    )[0]
+    entry = GridEntry.objects.get_or_create(campaign=campaign, indicator=follow_up, category="")[0]
     return {
         "alert_id": alert.pk,
+        "campaign_id": campaign.pk,
+        "entry_id": entry.pk,
+        "kind": "grille-xlsx",
         "consultation_id": consultation.pk,
         "version_id": version.pk if version else 1,
         "signature_id": signature.pk if signature else 1,

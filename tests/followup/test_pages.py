@@ -4,11 +4,11 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
-from support import assert_stale, element, elements, page_text, text_of
 
 from cpom.followup import services
 from cpom.followup.grid import grid_for
 from cpom.followup.models import Campaign, CampaignStatus, GridEntry
+from support import assert_stale, element, elements, page_text, text_of
 
 pytestmark = pytest.mark.django_db
 

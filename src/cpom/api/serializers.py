@@ -3,6 +3,7 @@ from rest_framework import serializers
 from cpom.alerts.models import Alert
 from cpom.amendments.models import Amendment, Change, Prorogation, Termination
 from cpom.contracts.models import Contract, ContractParty
+from cpom.followup.models import Campaign
 from cpom.registry.models import Authority, Establishment, ManagingBody
 from cpom.signing import rules as signing_rules
 from cpom.signing.models import ContractVersion, Signature
@@ -234,3 +235,34 @@ class AlertSerializer(serializers.ModelSerializer):
             "acknowledged_by",
             "acknowledgement_comment",
         ]
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    """A yearly follow-up campaign; its grid is at /api/campaigns/<id>/grid/."""
+
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    themes = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "id",
+            "contract",
+            "year",
+            "reviewed_year",
+            "status",
+            "status_label",
+            "opened_on",
+            "report_deadline",
+            "review_start",
+            "review_end",
+            "themes",
+            "contract_version",
+            "submitted_at",
+            "conclusions",
+            "content_sha256",
+            "closed_at",
+        ]
+
+    def get_themes(self, campaign) -> list[str]:
+        return campaign.framing_note.theme_list if campaign.framing_note_id else []

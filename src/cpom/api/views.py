@@ -1,3 +1,5 @@
+import json
+
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -6,11 +8,15 @@ from cpom.access import visible
 from cpom.alerts.models import Alert
 from cpom.amendments.models import Termination
 from cpom.contracts.models import Contract
+from cpom.followup.grid import grid_for
+from cpom.followup.models import Campaign, CampaignStatus
+from cpom.followup.snapshot import grid_snapshot
 from cpom.registry.models import Establishment
 from cpom.signing.models import Signature
 
 from .serializers import (
     AlertSerializer,
+    CampaignSerializer,
     ContractLifeSerializer,
     ContractSerializer,
     EstablishmentSerializer,
@@ -67,6 +73,13 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
         }
         return Response(ContractLifeSerializer(life).data)
 
+    @action(detail=True, serializer_class=CampaignSerializer)
+    def campaigns(self, request, pk=None):
+        """The contract's yearly follow-up campaigns, the latest first."""
+        contract = self.get_object()
+        campaigns = contract.campaigns.exclude(status=CampaignStatus.PLANNED).select_related("framing_note")
+        return Response(CampaignSerializer(campaigns.order_by("-year"), many=True).data)
+
     @action(detail=True, serializer_class=AlertSerializer)
     def alerts(self, request, pk=None):
         """The contract's alerts, open and resolved, with their acknowledgement."""
@@ -84,6 +97,41 @@ class AlertViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return visible(self.request.user, ALERTS.all())
+
+
+class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
+    """Follow-up campaigns of the contracts the caller may see; ``grid`` gives their lines as computed now (or as
+    signed, once the conclusions are in signature)."""
+
+    serializer_class = CampaignSerializer
+
+    def get_queryset(self):
+        contracts = visible(self.request.user, Contract.objects.all())
+        return (
+            Campaign.objects.filter(contract__in=contracts)
+            .exclude(status=CampaignStatus.PLANNED)
+            .select_related("contract", "framing_note")
+            .order_by("contract", "-year")
+        )
+
+    @action(detail=True)
+    def grid(self, request, pk=None):
+        campaign = self.get_object()
+        data = json.loads(campaign.snapshot) if campaign.snapshot else grid_snapshot(grid_for(campaign))
+        lines = [
+            {"objective": row["number"], "strategic_objective": objective["number"], **line}
+            for objective in data["objectives"]
+            for row in objective["operational"]
+            for line in row["lines"]
+        ]
+        return Response(
+            {
+                "campaign": campaign.pk,
+                "years": data["years"],
+                "achievement_rate": data["achievement_rate"],
+                "lines": lines,
+            }
+        )
 
 
 class EstablishmentViewSet(viewsets.ReadOnlyModelViewSet):

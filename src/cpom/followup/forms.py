@@ -2,7 +2,7 @@
 
 from django import forms
 
-from cpom.web.forms import DsfrForm
+from cpom.web.forms import DsfrForm, FrenchIntegerField
 
 from .models import AchievementLevel, FramingNote
 
@@ -12,8 +12,8 @@ class VersionedForm(DsfrForm):
 
 
 class OpenCampaignForm(DsfrForm):
-    year = forms.IntegerField(label="Année de la campagne")
-    reviewed_year = forms.IntegerField(
+    year = FrenchIntegerField(label="Année de la campagne", min_value=2000, max_value=2100)
+    reviewed_year = FrenchIntegerField(
         label="Exercice examiné", required=False, help_text="Par défaut l'exercice clos."
     )
     report_deadline = forms.DateField(
@@ -45,7 +45,7 @@ class ConfirmForm(VersionedForm):
     )
 
 
-class MilestoneForm(VersionedForm):
+class MilestoneProgressForm(VersionedForm):
     done_on = forms.DateField(label="Réalisé le", required=False)
     comment = forms.CharField(label="Commentaire", required=False, widget=forms.Textarea)
 
@@ -61,6 +61,6 @@ class SignForm(VersionedForm):
 
 
 class FramingNoteForm(VersionedForm):
-    year = forms.IntegerField(label="Année")
+    year = FrenchIntegerField(label="Année", min_value=2000, max_value=2100)
     themes = forms.CharField(label="Thèmes prioritaires de l'année", widget=forms.Textarea, help_text="Un par ligne.")
     text = forms.CharField(label="Note de cadrage", widget=forms.Textarea, required=False)

@@ -15,7 +15,7 @@ from cpom.signing.rules import party_name, party_of
 from cpom.web.refusals import flash_refusal, forbid, show_refusal
 
 from . import levels, rules, services
-from .forms import ConclusionsForm, ConfirmForm, EntryForm, MilestoneForm, OpenCampaignForm, SignForm
+from .forms import ConclusionsForm, ConfirmForm, EntryForm, MilestoneProgressForm, OpenCampaignForm, SignForm
 from .grid import grid_for
 from .models import Campaign, CampaignStatus
 
@@ -109,8 +109,8 @@ def _form_errors(request, form) -> None:
             messages.error(request, f"{label} : {error}" if label else error)
 
 
-@require_POST
 @contract_page("followup")
+@require_POST
 def entry_save(request, contract, campaign_id, entry_id):
     campaign = _campaign(contract, campaign_id)
     forbid(rules.entry_refusal(request.user, campaign))
@@ -128,8 +128,8 @@ def entry_save(request, contract, campaign_id, entry_id):
     return _back(campaign, f"ligne-{entry_id}")
 
 
-@require_POST
 @contract_page("followup")
+@require_POST
 def level_confirm(request, contract, campaign_id, entry_id):
     campaign = _campaign(contract, campaign_id)
     forbid(rules.confirm_refusal(request.user, campaign))
@@ -153,12 +153,12 @@ def level_confirm(request, contract, campaign_id, entry_id):
     return _back(campaign, f"ligne-{entry_id}")
 
 
-@require_POST
 @contract_page("followup")
+@require_POST
 def milestone_save(request, contract, campaign_id, milestone_id):
     campaign = _campaign(contract, campaign_id)
     forbid(rules.entry_refusal(request.user, campaign))
-    form = MilestoneForm(request.POST)
+    form = MilestoneProgressForm(request.POST)
     if not form.is_valid():
         _form_errors(request, form)
         return _back(campaign, "jalons")
@@ -194,8 +194,8 @@ def _version(request):
     return form.cleaned_data.get("version")
 
 
-@require_POST
 @contract_page("followup")
+@require_POST
 def campaign_submit(request, contract, campaign_id):
     campaign = _campaign(contract, campaign_id)
     forbid(rules.submit_refusal(request.user, campaign))
@@ -204,8 +204,8 @@ def campaign_submit(request, contract, campaign_id):
     )
 
 
-@require_POST
 @contract_page("followup")
+@require_POST
 def conclusions_save(request, contract, campaign_id):
     campaign = _campaign(contract, campaign_id)
     forbid(rules.conclusions_refusal(request.user, campaign))
@@ -223,8 +223,8 @@ def conclusions_save(request, contract, campaign_id):
     )
 
 
-@require_POST
 @contract_page("followup")
+@require_POST
 def conclusions_send(request, contract, campaign_id):
     campaign = _campaign(contract, campaign_id)
     forbid(rules.send_conclusions_refusal(request.user, campaign))
@@ -237,8 +237,8 @@ def conclusions_send(request, contract, campaign_id):
     )
 
 
-@require_POST
 @contract_page("followup")
+@require_POST
 def conclusions_sign(request, contract, campaign_id):
     campaign = _campaign(contract, campaign_id)
     forbid(

@@ -2,7 +2,7 @@ from django import forms
 
 from cpom.diagnostic.models import Finding
 from cpom.indicators.models import Indicator, ValueType
-from cpom.web.forms import DateInput, DsfrForm, DsfrModelForm, MoneyField
+from cpom.web.forms import DateInput, DsfrForm, DsfrModelForm, FrenchDecimalField, MoneyField
 from cpom.web.inputs import MESSAGE, years_around_today
 
 from .models import (
@@ -122,6 +122,7 @@ class IndicatorForm(VersionedForm):
             "data_source": forms.Textarea(attrs={"rows": 2}),
         }
         labels = {"kind": "Type d'indicateur", "baseline_value": "Valeur", "baseline_date": "Date"}
+        field_classes = {"tolerance": FrenchDecimalField}
 
     def __init__(self, *args, objective, **kwargs):
         super().__init__(*args, **kwargs)
