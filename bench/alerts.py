@@ -10,6 +10,8 @@ budget pre-filled from the accounts with a retained trajectory scenario; each co
 
 Timed: :func:`cpom.alerts.services.compute_all` over the 100 contracts, first run (every alert raised) and second run
 (every alert found again and updated, none duplicated). Each figure is printed as ``bench: NAME VALUE UNIT``.
+``bench/followup.py`` gives ``alerts_100_contracts`` on its contracts with open campaigns (the grid's kinds); this
+one adds the reference budgets and retained trajectories, so that the deficit is computed too.
 """
 
 import os
@@ -99,7 +101,9 @@ def measure(folder: Path) -> None:
         count, total = services.compute_all()
         seconds = time.perf_counter() - began
         print(f"{run}: {services.summary_text(count, total)}")
-        print(f"bench: alerts_100_contracts{'' if run == 'first' else '_again'} {seconds:.2f} s", flush=True)
+        print(
+            f"bench: alerts_100_contracts_with_budgets{'' if run == 'first' else '_again'} {seconds:.2f} s", flush=True
+        )
     by_kind = {kind: Alert.objects.filter(kind=kind).count() for kind in Alert.objects.values_list("kind", flat=True)}
     print("alertes par type : " + ", ".join(f"{kind} {n}" for kind, n in sorted(by_kind.items())))
 

@@ -12,7 +12,9 @@ Then, timed (the median of three runs):
 
 - ``followup_grids_100``: ``grid_for`` of the 100 campaigns, every line with its values of every year, their files
   and its proposed level (goal: under 5 s);
-- ``followup_recompute_100``: ``recompute`` of the 100 campaigns, which also stores every proposal.
+- ``followup_recompute_100``: ``recompute`` of the 100 campaigns, which also stores every proposal;
+- ``alerts_100_contracts``: the alerts of the 100 contracts (every kind but the deficit, these contracts having no
+  retained trajectory: ``bench/alerts.py`` measures that one too).
 
 Each figure is printed as ``bench: NAME VALUE UNIT``; the helpers of the follow-up add theirs here, one function per
 figure.
@@ -194,6 +196,22 @@ def recompute_all(campaigns) -> None:
     print(f"bench: followup_recompute_{len(campaigns)} {median:.2f} s", flush=True)
 
 
+def alerts(campaigns) -> None:
+    """The alerts of the campaigns' contracts (``cpom suivi alertes``): the first run raises them, the next ones find
+    them again (none duplicated); the median of the three is reported, the first run beside it."""
+    from cpom.alerts import services
+    from cpom.contracts.models import Contract
+
+    contracts = Contract.objects.filter(pk__in=[c.contract_id for c in campaigns]).prefetch_related(
+        "parties__authority"
+    )
+    summaries = []
+    median, walls = _median_of_runs(lambda: summaries.append(services.compute_all(contracts=contracts)))
+    count, first = summaries[0]
+    print(f"{services.summary_text(count, first)} ; essais : {', '.join(f'{w:.2f}' for w in walls)} s")
+    print(f"bench: alerts_{len(campaigns)}_contracts {median:.2f} s", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--contracts", type=int, default=100)
@@ -207,6 +225,7 @@ def main() -> None:
         print(f"données préparées en {time.perf_counter() - started:.1f} s (non chronométré)", flush=True)
         grids(campaigns)
         recompute_all(campaigns)
+        alerts(campaigns)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
