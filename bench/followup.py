@@ -18,6 +18,8 @@ Then, timed (the median of three runs):
 - ``followup_grid_import``: that workbook filled on every line (a comment each, « oui » for the 48 lines of declared
   indicators) read back with its preview, then confirmed (one run: the confirmation changes the grid).
 - ``followup_report_docx``, ``followup_report_pdf``: one campaign's annual report, written as its download does.
+- ``alerts_100_contracts``: the alerts of the 100 contracts (every kind but the deficit, these contracts having no
+  retained trajectory: ``bench/alerts.py`` measures that one too).
 
 Each figure is printed as ``bench: NAME VALUE UNIT``; the helpers of the follow-up add theirs here, one function per
 figure.
@@ -240,6 +242,8 @@ def grid_import(campaigns) -> None:
     confirmed = time.perf_counter() - started
     print(f"{written} cellules ; aperçu {read:.2f} s, confirmation {confirmed:.2f} s")
     print(f"bench: followup_grid_import {read + confirmed:.2f} s", flush=True)
+
+
 def report_documents(campaigns) -> None:
     """The annual report of one campaign (18 indicators × 8 lines, a chart per line with values): Word, then PDF,
     each written from the grid as a download writes it (the grid, the report's facts and the file)."""
@@ -254,6 +258,22 @@ def report_documents(campaigns) -> None:
         median, walls = _median_of_runs(write)
         print(f"rapport {extension} : {sizes[-1] / 1e6:.2f} Mo ; essais : {', '.join(f'{w:.2f}' for w in walls)} s")
         print(f"bench: {name} {median:.2f} s", flush=True)
+
+
+def alerts(campaigns) -> None:
+    """The alerts of the campaigns' contracts (``cpom suivi alertes``): the first run raises them, the next ones find
+    them again (none duplicated); the median of the three is reported, the first run beside it."""
+    from cpom.alerts import services
+    from cpom.contracts.models import Contract
+
+    contracts = Contract.objects.filter(pk__in=[c.contract_id for c in campaigns]).prefetch_related(
+        "parties__authority"
+    )
+    summaries = []
+    median, walls = _median_of_runs(lambda: summaries.append(services.compute_all(contracts=contracts)))
+    count, first = summaries[0]
+    print(f"{services.summary_text(count, first)} ; essais : {', '.join(f'{w:.2f}' for w in walls)} s")
+    print(f"bench: alerts_{len(campaigns)}_contracts {median:.2f} s", flush=True)
 
 
 def main() -> None:
@@ -272,6 +292,7 @@ def main() -> None:
         grid_export(campaigns)
         grid_import(campaigns)
         report_documents(campaigns)
+        alerts(campaigns)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -161,3 +161,40 @@ def test_the_trajectories_list(client_for, association_contract):
 
     url = reverse("finance:trajectory_list", kwargs={"contract_id": association_contract.pk})
     _assert_no_query_per_row(client_for("asso"), url, add)
+
+
+def _add_alerts(contract, acknowledged_by=None):
+    from django.utils import timezone
+
+    from cpom.alerts.models import Alert
+
+    def add():
+        now = timezone.now()
+        establishment = contract.establishments.order_by("pk").first()
+        for number in range(ADDED):
+            Alert.objects.create(
+                contract=contract,
+                establishment=establishment,
+                kind="under_activity",
+                year=2025,
+                key=f"test-{now.timestamp()}-{number}",
+                message=f"Sous-activité {number}",
+                cause_url_name="indicators:detail",
+                cause_args=[establishment.finess, 1, 2025],
+                first_seen_at=now,
+                last_seen_at=now,
+                acknowledged_at=now if acknowledged_by else None,
+                acknowledged_by=acknowledged_by,
+                acknowledgement_comment="Vu." if acknowledged_by else "",
+            )
+
+    return add
+
+
+def test_the_alerts_lists(client_for, ehpad_contract, users):
+    add = _add_alerts(ehpad_contract, acknowledged_by=users["ehpad"])
+    add()  # rows to start from: the list with rows against the list with more rows
+    _assert_no_query_per_row(client_for("ars"), reverse("alerts:list"), add)
+    url = reverse("alerts:contract", kwargs={"contract_id": ehpad_contract.pk})
+    _assert_no_query_per_row(client_for("ehpad"), url, _add_alerts(ehpad_contract))
+    _assert_no_query_per_row(client_for("ehpad"), ehpad_contract.get_absolute_url(), _add_alerts(ehpad_contract))

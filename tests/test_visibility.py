@@ -31,6 +31,7 @@ QUALIFIERS = {
     "consultation_id",
     "version_id",
     "signature_id",
+    "alert_id",
     "campaign_id",
     "entry_id",
     "kind",
@@ -104,6 +105,9 @@ def test_enumeration_finds_the_pages_and_api_routes():
         "amendments:send",
         "amendments:termination",
         "amendments:version_history",
+        "alerts:contract",
+        "alerts:acknowledge",
+        "contract-alerts",
         "followup:campaign",
         "followup:entry",
         "followup:document",
@@ -113,7 +117,9 @@ def test_enumeration_finds_the_pages_and_api_routes():
 def _contract_objects(contract) -> dict:
     """One object of each kind the contract's routes name, made here when the demo has none."""
     from django.core.files.base import ContentFile
+    from django.utils import timezone
 
+    from cpom.alerts.models import Alert
     from cpom.diagnostic.models import Attachment, Finding, SectionEntry
     from cpom.diagnostic.services import diagnostic_for
     from cpom.finance.models import ReferenceBudget, Scenario
@@ -165,11 +171,26 @@ def _contract_objects(contract) -> dict:
     # none) names the route as well as the contract's own would.
     version = ContractVersion.objects.order_by("pk").first()
     signature = version.signatures.order_by("pk").first() if version else None
+    now = timezone.now()
+    alert = Alert.objects.get_or_create(
+        contract=contract,
+        kind="milestone",
+        key=f"jalon-{milestone.pk}",
+        defaults=dict(
+            year=2025,
+            message="Jalon en retard",
+            cause_url_name="objectives:detail",
+            cause_args=[contract.pk, objective.pk],
+            first_seen_at=now,
+            last_seen_at=now,
+        ),
+    )[0]
     campaign = Campaign.objects.get_or_create(
         contract=contract, year=contract.start_date.year, defaults={"reviewed_year": contract.start_date.year - 1}
     )[0]
     entry = GridEntry.objects.get_or_create(campaign=campaign, indicator=follow_up, category="")[0]
     return {
+        "alert_id": alert.pk,
         "campaign_id": campaign.pk,
         "entry_id": entry.pk,
         "kind": "grille-xlsx",

@@ -8,11 +8,12 @@ its slot with its file descriptors. When every slot is taken the import is refus
 person tries again a moment later rather than waiting on a page that may time out.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
 
 try:
     import fcntl
@@ -52,3 +53,22 @@ def import_slot(file_name: str) -> Iterator[None]:
             handle.close()  # closing the descriptor releases the lock
         return
     raise ImportsBusy(f"Fichier {file_name} : trop d'imports en cours, réessayez dans un instant.")
+
+
+# What runs after a successful import (the alerts recompute): registered by the apps above, so that the importers
+# announce what they stored without importing them.
+ImportHook = Callable[[list[int], list[int]], None]  # (establishment ids, years) → None
+_AFTER_IMPORT: list[ImportHook] = []
+
+
+def after_import(hook: ImportHook) -> None:
+    if hook not in _AFTER_IMPORT:
+        _AFTER_IMPORT.append(hook)
+
+
+def imported(establishment_ids, years) -> None:
+    """Announces data stored for these establishments and years, once the import's transaction is committed (a
+    refused import announces nothing)."""
+    establishments, stored_years = sorted(set(establishment_ids)), sorted(set(years))
+    for hook in _AFTER_IMPORT:
+        transaction.on_commit(lambda hook=hook: hook(establishments, stored_years))

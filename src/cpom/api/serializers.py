@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from cpom.alerts.models import Alert
 from cpom.amendments.models import Amendment, Change, Prorogation, Termination
 from cpom.contracts.models import Contract, ContractParty
 from cpom.followup.models import Campaign
@@ -206,6 +207,34 @@ class ContractLifeSerializer(serializers.Serializer):
     termination = TerminationSerializer(allow_null=True)
     predecessor = serializers.IntegerField(allow_null=True)
     successor = serializers.IntegerField(allow_null=True)
+
+
+class AlertSerializer(serializers.ModelSerializer):
+    contract = serializers.CharField(source="contract.reference")
+    establishment = serializers.CharField(source="establishment.finess", allow_null=True, default=None)
+    kind_label = serializers.CharField(source="get_kind_display")
+    cause_url = serializers.CharField()
+    acknowledged_by = serializers.CharField(source="acknowledged_by.username", allow_null=True, default=None)
+
+    class Meta:
+        model = Alert
+        fields = [
+            "id",
+            "contract",
+            "establishment",
+            "kind",
+            "kind_label",
+            "year",
+            "key",
+            "message",
+            "cause_url",
+            "first_seen_at",
+            "last_seen_at",
+            "resolved_at",
+            "acknowledged_at",
+            "acknowledged_by",
+            "acknowledgement_comment",
+        ]
 
 
 class CampaignSerializer(serializers.ModelSerializer):

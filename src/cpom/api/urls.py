@@ -2,10 +2,11 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from .views import CampaignViewSet, ContractViewSet, EstablishmentViewSet
+from .views import AlertViewSet, CampaignViewSet, ContractViewSet, EstablishmentViewSet
 
 router = DefaultRouter()
 router.register("contracts", ContractViewSet, basename="contract")
+router.register("alerts", AlertViewSet, basename="alert")
 router.register("campaigns", CampaignViewSet, basename="campaign")
 router.register("establishments", EstablishmentViewSet, basename="establishment")
 

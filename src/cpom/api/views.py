@@ -5,6 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cpom.access import visible
+from cpom.alerts.models import Alert
 from cpom.amendments.models import Termination
 from cpom.contracts.models import Contract
 from cpom.followup.grid import grid_for
@@ -14,6 +15,7 @@ from cpom.registry.models import Establishment
 from cpom.signing.models import Signature
 
 from .serializers import (
+    AlertSerializer,
     CampaignSerializer,
     ContractLifeSerializer,
     ContractSerializer,
@@ -77,6 +79,24 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
         contract = self.get_object()
         campaigns = contract.campaigns.exclude(status=CampaignStatus.PLANNED).select_related("framing_note")
         return Response(CampaignSerializer(campaigns.order_by("-year"), many=True).data)
+
+    @action(detail=True, serializer_class=AlertSerializer)
+    def alerts(self, request, pk=None):
+        """The contract's alerts, open and resolved, with their acknowledgement."""
+        contract = self.get_object()
+        return Response(AlertSerializer(ALERTS.filter(contract=contract), many=True).data)
+
+
+ALERTS = Alert.objects.select_related("contract", "establishment", "acknowledged_by").order_by("contract", "pk")
+
+
+class AlertViewSet(viewsets.ReadOnlyModelViewSet):
+    """The alerts of every contract the caller sees."""
+
+    serializer_class = AlertSerializer
+
+    def get_queryset(self):
+        return visible(self.request.user, ALERTS.all())
 
 
 class CampaignViewSet(viewsets.ReadOnlyModelViewSet):

@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "cpom.signing",
     "cpom.amendments",
     "cpom.followup",
+    "cpom.alerts",
     "cpom.api",
     "cpom.backups",
     "cpom.demo",
@@ -285,6 +286,12 @@ CPOM_FOLLOW_UP = {
     "automatic_opening": None,
 }
 CPOM_FOLLOW_UP_BY_AUTHORITY: dict[str, dict] = {}
+# The follow-up's alerts (cpom.alerts), where the sources are silent (seed-contract-followup §7): the days before a
+# campaign's report deadline from which missing data raises an alert (the two weeks), the indicator read as
+# the occupancy rate and the threshold below which it is under-activity (the sources give none: 95 % is chosen). An
+# authority's own values, by « ARS-52 » or « CD-49 », stand for these on the contracts it leads.
+CPOM_ALERTS = {"missing_data_days": 14, "occupancy_indicator": "i-25", "occupancy_threshold": "95"}
+CPOM_ALERTS_BY_AUTHORITY: dict[str, dict] = {}
 # Imports reading their file at once, across the platform's processes (cpom.import_slots).
 CPOM_MAX_CONCURRENT_IMPORTS = int(os.environ.get("CPOM_MAX_CONCURRENT_IMPORTS", "2"))
 

@@ -48,6 +48,7 @@ urlpatterns = [
     path("contrats/<int:contract_id>/", include("cpom.followup.urls")),
     path("", include("cpom.followup.framing_urls")),
     path("contrats/<int:contract_id>/", include("cpom.signing.urls")),
+    path("", include("cpom.alerts.urls")),
     path("", include("cpom.finance.urls")),
     path("", include("cpom.accounts.urls")),
     path("", include("cpom.indicators.urls")),

@@ -121,6 +121,7 @@ EXEMPT = {
     "followup.MilestoneProgress": "written during a campaign; frozen with its campaign once closed",
     "followup.ConclusionSignature": "append-only, on the campaign's signed hash",
     "followup.SealedDocument": "written once at closing, never changed",
+    "alerts.Alert": "computed from a signed contract's data after signature; its acknowledgement kept by alerts' triggers",
 }
 # What may still move on a version sent for signature: its outcome. Everything else is what the parties sign.
 VERSION_MOVING_COLUMNS = ("status", "sealed_at", "effective_date", "voided_at", "void_reason")

@@ -37,6 +37,7 @@ STAGES = (
     Stage("consultations", "Consultations", "signing:consultations"),
     Stage("signature", "Signature", "signing:versions"),
     Stage("followup", "Suivi annuel", "followup:list"),
+    Stage("alerts", "Alertes", "alerts:contract"),
 )
 STAGE_CODES = {stage.code: stage for stage in STAGES}
 

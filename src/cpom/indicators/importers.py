@@ -22,7 +22,7 @@ from cpom.core.importing import MAX_REPORTED_ERRORS, DataImportError
 from cpom.core.numbers import read_decimal_or_none
 from cpom.core.text import agreed, plural
 from cpom.core.workbooks import append
-from cpom.import_slots import import_slot
+from cpom.import_slots import import_slot, imported
 from cpom.registry.models import Establishment, ManagingBody
 
 from .catalogues import known_element
@@ -281,6 +281,12 @@ def store(rows: list[Row], file_name: str, kind: str, user=None, level: str = "e
         {"valeurs": replaced},
         {"valeurs": {_key(r.holder, r.year, r.element): r.value for r in rows}, "porteurs": holders},
     )
+    concerned = (
+        ids.values()
+        if level == "establishment"
+        else Establishment.objects.filter(managing_body_id__in=ids.values()).values_list("pk", flat=True)
+    )
+    imported(concerned, {r.year for r in rows})
     return ImportReport(batch, len(to_create), len(to_update))
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from cpom.core.workbooks import append
+from cpom.import_slots import imported
 from cpom.registry.models import Establishment
 from cpom.registry.territories import region_of
 
@@ -108,6 +109,8 @@ def compute_and_store(
     benchmarks, values = compute_benchmarks(values, establishments, specs)
     progress("Enregistrement des valeurs et des références")
     _store(values, benchmarks, establishments, indicators, years)
+    # The computed values (their flags above all) are what the alerts read: announced as an import is.
+    imported(establishments["id"].to_list(), years)
     computable = values.filter(pl.col("value").is_not_null()).height
     flagged = values.filter(pl.col("flag").is_not_null()).height
     return ComputeSummary(years, values.height, computable, flagged, benchmarks.height, time.perf_counter() - started)

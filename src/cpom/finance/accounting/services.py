@@ -34,7 +34,7 @@ from cpom.finance.accounting.grouping import NATIONAL_CHART_FILE, Chart, ChartEr
 from cpom.finance.accounting.trial_balance import AccountTotal, TrialBalance
 from cpom.finance.models import ChartOfAccounts, GroupRule, SectionMapping
 from cpom.finance.rules import importable_establishments, section_refusal
-from cpom.import_slots import import_slot
+from cpom.import_slots import import_slot, imported
 from cpom.indicators.engine import ACCOUNT_PREFIX
 from cpom.indicators.importers import YEAR_RANGE, record_import
 from cpom.indicators.models import DataValue, ImportBatch
@@ -304,6 +304,7 @@ def store(balance: TrialBalance, establishment: Establishment, year: int, user=N
         {**where, "soldes": before},
         {**where, "soldes": {f"{ACCOUNT_PREFIX}{a.number}": a.balance for a in accounts}},
     )
+    imported([establishment.pk], [year])
     return batch
 
 
