@@ -28,6 +28,7 @@ from cpom.demo.indicator_data import load_demo_indicators
 from cpom.demo.story import Story, read_stories
 from cpom.diagnostic.frames import load_template
 from cpom.documents.drafting import load_shipped
+from cpom.import_slots import announcements_held
 from cpom.indicators import catalogues
 from cpom.registry.identifiers import finess_with_key, luhn_check_digit
 from cpom.registry.models import Authority, AuthorityKind, Contact, Establishment, LegalStatus, ManagingBody
@@ -279,8 +280,14 @@ def is_loaded() -> bool:
     return Contract.objects.filter(reference__in=DEMO_REFERENCES).exists()
 
 
-@transaction.atomic
 def load_demo(indicators: bool = True) -> dict:
+    """See :func:`_load_demo`; the alerts are computed by the nightly run (``cpom suivi alertes``), not here."""
+    with announcements_held():
+        return _load_demo(indicators)
+
+
+@transaction.atomic
+def _load_demo(indicators: bool = True) -> dict:
     """Loads the demo into a database that does not hold it yet; on one that does, only refreshes the accounts.
 
     A second run changes nothing else: the EHPAD's contract is signed, so the database freezes it, and the journal
