@@ -33,12 +33,14 @@ class ContractsConfig(AppConfig):
     verbose_name = "Contrats"
 
     def ready(self):
+        from cpom import deadline_sources
         from cpom.registry import bindings
 
-        from . import display  # noqa: F401 (its tags join the template library)
+        from . import deadlines, display  # noqa: F401 (display's tags join the template library)
         from .bindings import signed_contracts
         from .visibility import register_rules
 
         post_migrate.connect(reinstall_freeze, sender=self)
         bindings.register(signed_contracts)
         register_rules()
+        deadline_sources.register(deadlines.source, *deadlines.KINDS)

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.db.models import prefetch_related_objects
+
+from cpom.deadline_sources import Due, Kind
 
 from .models import SIGNED_STATES, State
 
@@ -46,13 +49,27 @@ def renewal_opens(contract) -> date:
 class Deadline:
     day: date
     label: str
+    kind: str = ""  # a kind of cpom.deadline_sources (KINDS below); "" for a date that calls for no act
+
+
+# The contract's own deadlines, as people choose them in their preferences, each told this many days before.
+KINDS = (
+    Kind("target_signature", "Signature visée d'un contrat programmé", 30),
+    Kind("renewal", "Fenêtres du renouvellement (préparer, engager)", 60),
+    Kind("intentions", "Intentions des parties avant la fin du contrat", 30),
+    Kind("contract_end", "Fin d'un contrat", 60),
+)
 
 
 def deadlines(contract) -> list[Deadline]:
     if contract.state in (State.CLOSED, State.TERMINATED):
         return []
     if contract.state not in SIGNED_STATES:
-        return [Deadline(contract.target_signature_date, "Signature visée")] if contract.target_signature_date else []
+        return (
+            [Deadline(contract.target_signature_date, "Signature visée", "target_signature")]
+            if contract.target_signature_date
+            else []
+        )
     start, end = contract.start_date, contract.end_date
     items = [Deadline(start, "Entrée en vigueur")]
     for year in (3, 5):
@@ -64,15 +81,38 @@ def deadlines(contract) -> list[Deadline]:
         life_rule(contract, name) for name in ("renewal_ideal_months", "renewal_minimum_months", "intentions_months")
     )
     items += [
-        Deadline(renewal_opens(contract), f"Préparation du renouvellement ({ideal} mois avant la fin, idéalement)"),
-        Deadline(add_months(end, -minimum), f"Renouvellement engagé au plus tard ({minimum} mois avant la fin)"),
+        Deadline(
+            renewal_opens(contract), f"Préparation du renouvellement ({ideal} mois avant la fin, idéalement)", "renewal"
+        ),
+        Deadline(
+            add_months(end, -minimum), f"Renouvellement engagé au plus tard ({minimum} mois avant la fin)", "renewal"
+        ),
         Deadline(
             add_months(end, -intentions),
             f"Intentions des parties : renouvellement ou dénonciation ({intentions} mois avant la fin)",
+            "intentions",
         ),
-        Deadline(end, "Fin du contrat"),
+        Deadline(end, "Fin du contrat", "contract_end"),
     ]
     return sorted(items, key=lambda d: d.day)
+
+
+def source(contracts) -> list[Due]:
+    """The contracts' own deadlines for :mod:`cpom.deadline_sources` (parties prefetched here, once for all)."""
+    prefetch_related_objects(list(contracts), "parties__authority")
+    return [
+        Due(
+            contract_id=contract.pk,
+            day=item.day,
+            kind=item.kind,
+            label=f"{contract.reference} — {item.label}",
+            url=contract.get_absolute_url(),
+            key=f"{item.kind}:{contract.pk}:{item.day.isoformat()}",
+        )
+        for contract in contracts
+        for item in deadlines(contract)
+        if item.kind
+    ]
 
 
 def next_deadline(contract, today: date) -> Deadline | None:
