@@ -25,6 +25,11 @@ from cpom.demo.finance_data import load_demo_budgets
 from cpom.demo.finance_scenarios import load_demo_retained_scenario, load_demo_scenarios
 from cpom.demo.followup_story import AFTER_AMENDMENT, BEFORE_AMENDMENT, load_demo_follow_up
 from cpom.demo.indicator_data import load_demo_indicators
+from cpom.demo.launch_story import load_demo_launch
+from cpom.demo.newcomer_story import load_demo_newcomer
+from cpom.demo.notifications_story import load_demo_notifications
+from cpom.demo.programming_story import load_demo_programming
+from cpom.demo.review_story import load_demo_review
 from cpom.demo.story import Story, read_stories
 from cpom.diagnostic.frames import load_template
 from cpom.documents.drafting import load_shipped
@@ -337,4 +342,12 @@ def _load_demo(indicators: bool = True) -> dict:
     load_demo_follow_up(ehpad_contract, context["users"], BEFORE_AMENDMENT)
     load_demo_amendment(ehpad_contract, context["users"])
     load_demo_follow_up(ehpad_contract, context["users"], AFTER_AMENDMENT)
+    # Its year-3 management review, held in October 2026 on the follow-up above; one decision opens avenant n° 2.
+    load_demo_review(ehpad_contract, context)
+    # The authority's side: the region's programming, and a newcomer who reads it all on their first day.
+    load_demo_programming(context)
+    load_demo_newcomer(context)
+    # The association's contract, in negotiation, has its launch kit; then everyone's deadlines reach them.
+    load_demo_launch(association_contract, context)
+    load_demo_notifications(context)
     return {**summary, "loaded": True}

@@ -1,0 +1,3 @@
+app_name = "launch"
+
+urlpatterns: list = []

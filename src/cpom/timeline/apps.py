@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TimelineConfig(AppConfig):
+    name = "cpom.timeline"
+    verbose_name = "Historique des contrats"
