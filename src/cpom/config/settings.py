@@ -334,3 +334,29 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("CPOM_LOG_LEVEL", "WARNING")},
 }
+
+# --- Management reviews (cpom.reviews, issue 13) ------------------------------------------------------------------
+# The sources (seed-contract-followup §5.1): a yearly dialogue « de mai à octobre » where the authority holds them
+# yearly (seed 000 L346, L884), at least one at mid-term (year 3) and one at the end (year 5) (seed 003 L5833-5836),
+# a supplementary one in the 4th year « en cas de difficultés particulières » (here: when alerts are open, seed 003
+# L5836), the N+4 one that prepares the next contract (seed 002 L317: here the year before the last). Choices where
+# they are silent: the day in the window (15 October: the demo's authorities meet in October), a contract shorter
+# than five years ending with its own end-of-contract review, the place by default (« en délégation territoriale »,
+# seed 000 L887), the days a side has to sign the relevé (30) and how early an owner is told of a decision (14).
+# An authority's own values, by « ARS-52 » or « CD-49 », stand for these on the contracts it leads.
+CPOM_REVIEWS = {
+    "yearly": True,
+    "window": (5, 10),
+    "preferred_month": 10,
+    "preferred_day": 15,
+    "mid_term_year": 3,
+    "final_year": 5,
+    "final_in_last_year": True,
+    "renewal_review": True,
+    "renewal_years_before_end": 1,
+    "extra_year": 4,
+    "extra_when_alerts": True,
+    "default_place": "Délégation territoriale de l'ARS",
+    "signature_days": 30,
+}
+CPOM_REVIEWS_BY_AUTHORITY: dict[str, dict] = {}

@@ -122,6 +122,13 @@ EXEMPT = {
     "followup.ConclusionSignature": "append-only, on the campaign's signed hash",
     "followup.SealedDocument": "written once at closing, never changed",
     "alerts.Alert": "computed from a signed contract's data after signature; its acknowledgement kept by alerts' triggers",
+    # The management reviews happen after signature; a relevé sent for signature is sealed by its own triggers.
+    "reviews.Review": "a review of a signed contract; its relevé sealed by reviews' triggers once signed",
+    "reviews.Participant": "drawn for a review; frozen with its relevé by reviews' triggers",
+    "reviews.Question": "the managing body's questions before a review",
+    "reviews.Decision": "a relevé's decision; its text frozen with the relevé, its status moves afterwards (audited)",
+    "reviews.Adjustment": "the managing body's proposals on a draft relevé and the answers, kept",
+    "reviews.MinutesSignature": "append-only, on the relevé's hash",
 }
 # What may still move on a version sent for signature: its outcome. Everything else is what the parties sign.
 VERSION_MOVING_COLUMNS = ("status", "sealed_at", "effective_date", "voided_at", "void_reason")
