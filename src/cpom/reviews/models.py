@@ -255,6 +255,9 @@ class Adjustment(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"Ajustement proposé : {self.text}"
+
 
 class MinutesSignature(models.Model):
     """One side's signature of the relevé: who, with which title, on which day, on which hash (append-only)."""

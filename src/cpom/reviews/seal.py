@@ -31,8 +31,16 @@ SIGNATURE_MESSAGE = (
 
 FROZEN_STATES = "('signing', 'sealed')"
 REVIEW_CONTENT = ("snapshot", "content_sha256", "summary", "day", "place", "contract_id", "year", "kind", "purposes")
-DECISION_CONTENT = ("review_id", "number", "kind", "text", "owner_side", "owner_authority_id", "owner_person_id",
-                    "due_date")  # fmt: skip
+DECISION_CONTENT = (
+    "review_id",
+    "number",
+    "kind",
+    "text",
+    "owner_side",
+    "owner_authority_id",
+    "owner_person_id",
+    "due_date",
+)
 
 
 def _quoted(message: str) -> str:
@@ -85,9 +93,12 @@ def _sqlite() -> list[str]:
             DECISIONS_MESSAGE,
         ),
         _sqlite_trigger(
-            "decision_delete", "DELETE", "reviews_decision", f"{_review_state('OLD')} IN {FROZEN_STATES}",
+            "decision_delete",
+            "DELETE",
+            "reviews_decision",
+            f"{_review_state('OLD')} IN {FROZEN_STATES}",
             DECISIONS_MESSAGE,
-        ),  # fmt: skip
+        ),
         _sqlite_trigger(
             "signature_on_target", "INSERT", "reviews_minutessignature", _SIGNATURE_OFF_TARGET, SIGNATURE_MESSAGE
         ),

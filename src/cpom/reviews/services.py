@@ -273,7 +273,8 @@ def owners(contract: Contract) -> list[tuple[str, str]]:
     """The owners a decision may have, as the form offers them: « managing_body » or « authority:<id> »."""
     choices = [(PartySide.MANAGING_BODY.value, contract.managing_body.name)]
     choices += [
-        (f"authority:{p.authority_id}", p.authority.name) for p in contract.parties.admitted().select_related("authority")
+        (f"authority:{p.authority_id}", p.authority.name)
+        for p in contract.parties.admitted().select_related("authority")
     ]
     return choices
 
@@ -578,9 +579,7 @@ def open_amendment(decision: Decision, user, expected_version: int | None):
     _require(rules.amendment_refusal(user, decision))
     review = decision.review
     summary = f"{decision.text} (décision n° {decision.number} du relevé du {french_date(review.day)})"
-    amendment = create_amendment(
-        review.contract, user, {"trigger": Trigger.MANAGEMENT_REVIEW, "summary": summary}
-    )
+    amendment = create_amendment(review.contract, user, {"trigger": Trigger.MANAGEMENT_REVIEW, "summary": summary})
     before = decision_journal(decision)
     decision.amendment = amendment
     decision.version += 1

@@ -85,18 +85,23 @@ def deadlines(contracts) -> list[Due]:
             )
         )
     decisions = Decision.objects.filter(review__contract_id__in=by_id, status="open").values_list(
-        "pk", "review_id", "review__contract_id", "review__year", "number", "text", "due_date", "owner_side",
+        "pk",
+        "review_id",
+        "review__contract_id",
+        "review__year",
+        "number",
+        "text",
+        "due_date",
+        "owner_side",
         "owner_person_id",
-    )  # fmt: skip
+    )
     for pk, review_id, contract_id, year, number, text, due, side, person in decisions:
         items.append(
             Due(
                 contract_id=contract_id,
                 day=due,
                 kind="decision",
-                label=(
-                    f"{by_id[contract_id].reference} — Décision n° {number} du dialogue de l'année {year} : {text}"
-                ),
+                label=(f"{by_id[contract_id].reference} — Décision n° {number} du dialogue de l'année {year} : {text}"),
                 url=url(contract_id, review_id) + f"#decision-{pk}",
                 key=f"decision:{pk}:{due.isoformat()}",
                 side=side,
@@ -154,12 +159,14 @@ def history(contract) -> list[Event]:
             )
         if review.sealed_at:
             events.append(
-                Event(review.sealed_at, "review", f"Relevé de décisions du dialogue de l'année {review.year} scellé",
-                      url=link)
-            )  # fmt: skip
-    decisions = {
-        str(d.pk): d for d in Decision.objects.filter(review__contract=contract).select_related("review")
-    }
+                Event(
+                    review.sealed_at,
+                    "review",
+                    f"Relevé de décisions du dialogue de l'année {review.year} scellé",
+                    url=link,
+                )
+            )
+    decisions = {str(d.pk): d for d in Decision.objects.filter(review__contract=contract).select_related("review")}
     entries = AuditEntry.objects.filter(object_type="reviews.decision", object_id__in=list(decisions)).select_related(
         "user"
     )
