@@ -35,6 +35,10 @@ QUALIFIERS = {
     "campaign_id",
     "entry_id",
     "kind",
+    # cpom.reviews
+    "review_id",
+    "decision_id",
+    "adjustment_id",
 }
 
 
@@ -111,6 +115,25 @@ def test_enumeration_finds_the_pages_and_api_routes():
         "followup:campaign",
         "followup:entry",
         "followup:document",
+        # cpom.reviews
+        "reviews:list",
+        "reviews:plan",
+        "reviews:detail",
+        "reviews:edit",
+        "reviews:hold",
+        "reviews:question",
+        "reviews:summary",
+        "reviews:decision_add",
+        "reviews:decision_edit",
+        "reviews:decision_remove",
+        "reviews:adjustment_propose",
+        "reviews:adjustment_answer",
+        "reviews:send",
+        "reviews:sign",
+        "reviews:decision_status",
+        "reviews:decision_amendment",
+        "reviews:pack",
+        "reviews:minutes",
     } <= names
 
 
@@ -189,7 +212,9 @@ def _contract_objects(contract) -> dict:
         contract=contract, year=contract.start_date.year, defaults={"reviewed_year": contract.start_date.year - 1}
     )[0]
     entry = GridEntry.objects.get_or_create(campaign=campaign, indicator=follow_up, category="")[0]
+    review_objects = _review_objects(contract)
     return {
+        **review_objects,
         "alert_id": alert.pk,
         "campaign_id": campaign.pk,
         "entry_id": entry.pk,
@@ -208,6 +233,53 @@ def _contract_objects(contract) -> dict:
         "extension": "pdf",
         "scenario_id": scenario.pk,
     }
+
+
+def _review_objects(contract) -> dict:
+    """cpom.reviews: a review held, with a decision and a proposed adjustment."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from cpom.reviews.models import Adjustment, Decision, Review
+
+    user = get_user_model().objects.order_by("pk").first()
+    review = Review.objects.get_or_create(
+        contract=contract,
+        year=1,
+        defaults=dict(
+            kind="annual",
+            purposes=["annual"],
+            day=contract.start_date,
+            place="Délégation",
+            state="held",
+            created_by=user,
+            organisation_label="x",
+            created_at=timezone.now(),
+        ),
+    )[0]
+    decision = Decision.objects.get_or_create(
+        review=review,
+        number=1,
+        defaults=dict(
+            kind="prepare_amendment",
+            text="Décision",
+            owner_side="managing_body",
+            due_date=contract.start_date,
+            created_at=timezone.now(),
+        ),
+    )[0]
+    adjustment = Adjustment.objects.get_or_create(
+        review=review,
+        decision=decision,
+        defaults=dict(
+            text="Autre",
+            previous_text="Décision",
+            proposed_by=user,
+            proposed_by_organisation="x",
+            proposed_at=timezone.now(),
+        ),
+    )[0]
+    return {"review_id": review.pk, "decision_id": decision.pk, "adjustment_id": adjustment.pk}
 
 
 def _url(name, kwargs, contract):

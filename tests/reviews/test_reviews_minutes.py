@@ -126,9 +126,7 @@ def test_a_decision_owned_by_a_person_of_another_organisation_is_refused(ehpad_c
     assert services.owner_label(decision) == "EHPAD public Les Tilleuls (Paul Lefèvre)"
 
 
-def test_the_managing_body_proposes_an_adjustment_the_authority_accepts_or_not_and_both_are_kept(
-    ehpad_contract, users
-):
+def test_the_managing_body_proposes_an_adjustment_the_authority_accepts_or_not_and_both_are_kept(ehpad_contract, users):
     review = _held(ehpad_contract, users)
     first = _decision(review, users)
     second = _decision(review, users, DecisionKind.DOCUMENT_TO_SEND, "Transmettre le bilan du SSIAD")
@@ -174,7 +172,9 @@ def test_both_sides_sign_the_hash_of_the_relevé_sent_then_it_is_sealed(ehpad_co
         "Nom du signataire : indiquez qui signe.",
         "Qualité du signataire : indiquez à quel titre il signe.",
     ]
-    services.sign(sent, users["ehpad"], {"signatory_name": "Paul Lefèvre", "signatory_title": "Directeur"}, sent.version)
+    services.sign(
+        sent, users["ehpad"], {"signatory_name": "Paul Lefèvre", "signatory_title": "Directeur"}, sent.version
+    )
     sent.refresh_from_db()
     assert sent.state == ReviewState.SIGNING
     with pytest.raises(services.ReviewRefused, match="déjà signé"):

@@ -53,6 +53,7 @@ class Parts:
 GRID_HEADER = ["Objectif", "Indicateur", "Catégorie", "Cible", "Échéance", "Niveau"]
 PEERS_HEADER = ["Indicateur", "Catégorie", "Année", "Valeur", "1er quartile", "Médiane", "3e quartile", "Position"]
 FINANCE_HEADER = ["Poste", "Trajectoire", "Réalisé", "Écart"]
+DECISION_WIDTHS = (1.3, 0.6, 1.8, 3.6, 2.2, 1.7, 1.4)
 DECISIONS_HEADER = ["Dialogue", "N°", "Type", "Décision", "Porteur", "Échéance", "État"]
 
 
@@ -178,12 +179,21 @@ def document(found: Parts) -> Document:
     else:
         campaign = found.agenda.campaign
         blocks.append(Text(f"Campagne {campaign.year}, exercice examiné {campaign.reviewed_year}.", "Campagne"))
-        header = GRID_HEADER + [str(y) for y in found.years]
-        widths = (3, 3, 2, 1.2, 1, 1.2, *(1.1,) * len(found.years))
-        blocks.append(Table(header, found.grid_rows, widths) if found.grid_rows else Text("La grille est vide."))
+        rows = [
+            [
+                f"{row[0]} : {row[1]}",
+                row[2],
+                f"{row[3]} ({row[4]})",
+                " ; ".join(f"{year} : {value}" for year, value in zip(found.years, row[6:], strict=True)),
+                row[5],
+            ]
+            for row in found.grid_rows
+        ]
+        header = ["Objectif : indicateur", "Catégorie", "Cible (échéance)", "Valeurs", "Niveau"]
+        blocks.append(Table(header, rows, (4, 2, 2, 4, 1.6)) if rows else Text("La grille est vide."))
         blocks.append(Heading("Chaque indicateur au regard des établissements comparables", 1))
         blocks.append(
-            Table(PEERS_HEADER, found.peers, (3, 2, 1, 1.2, 1.2, 1.2, 1.2, 2))
+            Table(PEERS_HEADER, found.peers, (3, 1.8, 1, 1.3, 1.3, 1.3, 1.3, 2))
             if found.peers
             else Text("Aucun indicateur.")
         )
@@ -194,15 +204,13 @@ def document(found: Parts) -> Document:
         blocks += [Text(note) for note in found.finance["notes"]]
     blocks.append(Heading("Décisions des dialogues précédents et leur état", 1))
     blocks.append(
-        Table(DECISIONS_HEADER, [_decision_row(d) for d in found.previous], (1.2, 0.6, 1.6, 4, 2, 1.2, 1.2))
+        Table(DECISIONS_HEADER, [_decision_row(d) for d in found.previous], DECISION_WIDTHS)
         if found.previous
         else Text("Aucun dialogue précédent n'a pris de décision.")
     )
     if found.decisions:
         blocks.append(Heading("Décisions de ce dialogue", 1))
-        blocks.append(
-            Table(DECISIONS_HEADER, [_decision_row(d) for d in found.decisions], (1.2, 0.6, 1.6, 4, 2, 1.2, 1.2))
-        )
+        blocks.append(Table(DECISIONS_HEADER, [_decision_row(d) for d in found.decisions], DECISION_WIDTHS))
     return Document(
         f"Dossier du dialogue de gestion – année {review.year}",
         f"{contract.reference} – dossier du dialogue de gestion de l'année {review.year}",
