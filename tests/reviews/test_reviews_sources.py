@@ -95,7 +95,7 @@ def test_the_history_tells_every_step_with_who_did_it(ehpad_contract, users):
         services.sign(review, users[name], {"signatory_name": who, "signatory_title": "Signataire"}, review.version)
     decision.refresh_from_db()
     services.set_status(decision, users["ehpad"], DecisionStatus.DONE, "", decision.version)
-    events = [e for e in history_sources.collect(ehpad_contract, ["review", "decision"])]
+    events = list(history_sources.collect(ehpad_contract, ["review", "decision"]))
     labels = [e.label for e in events]
     assert "Dialogue de gestion de l'année 3 (mi-parcours, annuel) planifié le 12/10/2026" in labels
     assert "Dialogue de gestion de l'année 3 (mi-parcours, annuel) tenu" in labels
