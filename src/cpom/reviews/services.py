@@ -179,7 +179,7 @@ def plan_review(contract: Contract, user, data: dict) -> Review:
 
 
 def _locked(review: Review, expected_version: int | None) -> Review:
-    current = Review.objects.select_for_update().select_related("contract").get(pk=review.pk)
+    current = Review.objects.select_for_update(of=("self",)).select_related("contract").get(pk=review.pk)
     _check(current.version, expected_version)
     return current
 
@@ -206,7 +206,7 @@ def update_review(review: Review, user, data: dict, expected_version: int | None
 
 @transaction.atomic
 def ask_question(review: Review, user, text: str) -> Question:
-    review = Review.objects.select_for_update().select_related("contract").get(pk=review.pk)
+    review = Review.objects.select_for_update(of=("self",)).select_related("contract").get(pk=review.pk)
     _require(rules.question_refusal(user, review))
     if not (text or "").strip():
         raise ReviewRefused("Question : écrivez la question ou le sujet à arbitrer.")
@@ -335,7 +335,7 @@ def add_decision(review: Review, user, data: dict, expected_version: int | None)
 
 def _locked_decision(decision: Decision, expected_version: int | None) -> Decision:
     current = (
-        Decision.objects.select_for_update()
+        Decision.objects.select_for_update(of=("self",))
         .select_related("review__contract__managing_body", "owner_authority", "owner_person", "amendment")
         .get(pk=decision.pk)
     )
@@ -404,7 +404,9 @@ def propose_adjustment(decision: Decision, user, text: str, reason: str = "") ->
 
 @transaction.atomic
 def answer_adjustment(adjustment: Adjustment, user, accept: bool, comment: str = "") -> Adjustment:
-    adjustment = Adjustment.objects.select_for_update().select_related("review__contract").get(pk=adjustment.pk)
+    adjustment = (
+        Adjustment.objects.select_for_update(of=("self",)).select_related("review__contract").get(pk=adjustment.pk)
+    )
     review = adjustment.review
     _require(rules.answer_refusal(user, review))
     if adjustment.answer != AdjustmentAnswer.PENDING:
