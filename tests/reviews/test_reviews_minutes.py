@@ -266,3 +266,12 @@ def test_a_decision_s_status_is_set_by_its_owner_side_or_the_lead_and_a_drop_say
     with pytest.raises(services.ReviewRefused, match="Commentaire : dites pourquoi la décision est abandonnée"):
         services.set_status(decision, users["ehpad"], DecisionStatus.DROPPED, "", decision.version)
     assert Decision.objects.get(pk=decision.pk).status == DecisionStatus.OPEN
+
+
+def test_the_lead_authority_s_own_rules_stand_for_the_platform_s(ehpad_contract, settings):
+    settings.CPOM_REVIEWS_BY_AUTHORITY = {"ARS-52": {"yearly": False, "preferred_month": 6}}
+    assert [(p.year, p.kind, p.day) for p in services.proposed(ehpad_contract)] == [
+        (3, "mid_term", date(2026, 6, 15)),
+        (4, "renewal", date(2027, 6, 15)),
+        (5, "final", date(2028, 6, 15)),
+    ]

@@ -71,7 +71,7 @@ def test_a_five_year_contract_from_january_has_its_five_meetings_named_as_the_so
         (
             4,
             date(2027, 10, 15),
-            "Dialogue de gestion de l'année 4 (préparation du renouvellement, supplémentaire (alertes ouvertes), annuel)",
+            "Dialogue de gestion de l'année 4 (préparation du renouvellement, supplémentaire, annuel)",
         ),
         (5, date(2028, 10, 15), "Dialogue de gestion de l'année 5 (fin de contrat, annuel)"),
     ]

@@ -18,9 +18,9 @@ class PlanForm(DsfrForm):
     )
     place = forms.CharField(label="Lieu", max_length=200, required=False)
 
-    def __init__(self, years: list[tuple[int, str]], data=None, initial=None):
+    def __init__(self, data=None, years: list[tuple[int, str]] = (), initial=None):
         super().__init__(data, initial=initial)
-        self.fields["year"].choices = years
+        self.fields["year"].choices = list(years)
 
 
 class EditForm(DsfrForm):
@@ -55,10 +55,11 @@ class DecisionForm(DsfrForm):
     due_date = forms.DateField(label="Échéance", widget=DateInput())
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, owners: list[tuple[str, str]], people, data=None, initial=None, prefix=None):
-        super().__init__(data, initial=initial, prefix=prefix)
+    def __init__(self, data=None, owners: list[tuple[str, str]] = (), people=None, initial=None):
+        super().__init__(data, initial=initial)
         self.fields["owner"].choices = [("", "Choisir le porteur"), *owners]
-        self.fields["owner_person"].queryset = people
+        if people is not None:
+            self.fields["owner_person"].queryset = people
         self.fields["owner_person"].label_from_instance = lambda user: (
             f"{user.get_full_name() or user.username} ({user.membership.organisation_label})"
         )

@@ -31,7 +31,7 @@ LABELS = {
     MID_TERM: "mi-parcours",
     FINAL: "fin de contrat",
     RENEWAL: "préparation du renouvellement",
-    EXTRA: "supplémentaire (alertes ouvertes)",
+    EXTRA: "supplémentaire",
 }
 
 

@@ -100,7 +100,7 @@ def review_plan(request, contract):
         "day": called[chosen].day if chosen in called else None,
         "place": services.review_rule(contract, "default_place"),
     }
-    form = PlanForm(years, request.POST or None, initial=initial)
+    form = PlanForm(request.POST or None, years, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             review = services.plan_review(contract, request.user, form.cleaned_data)
@@ -166,7 +166,7 @@ def _decision_form(review: Review, decision: Decision | None = None, data=None) 
             "due_date": decision.due_date,
             "version": decision.version,
         }
-    return DecisionForm(services.owners(review.contract), _people(review.contract), data, initial=initial)
+    return DecisionForm(data, services.owners(review.contract), _people(review.contract), initial=initial)
 
 
 @contract_page("reviews")
