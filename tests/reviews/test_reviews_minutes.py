@@ -275,3 +275,39 @@ def test_the_lead_authority_s_own_rules_stand_for_the_platform_s(ehpad_contract,
         (4, "renewal", date(2027, 6, 15)),
         (5, "final", date(2028, 6, 15)),
     ]
+
+
+def test_moving_a_planned_review_draws_its_participants_again_at_the_new_date(ehpad_contract, users):
+    from cpom.registry.models import Contact
+
+    review = _plan(ehpad_contract, users)
+    Contact.objects.filter(last_name="Garnier").update(end_date=date(2026, 12, 31))
+    Contact.objects.create(
+        first_name="Léa",
+        last_name="Robin",
+        role="Cheffe du service autonomie",
+        start_date=date(2027, 1, 1),
+        authority=Contact.objects.get(last_name="Garnier").authority,
+    )
+    moved = services.update_review(review, users["ars"], {"day": date(2027, 1, 18), "place": "Angers"}, review.version)
+    names = {p.name for p in moved.participants.all()}
+    assert "Léa Robin" in names and "Sophie Garnier" not in names
+    with pytest.raises(services.ReviewRefused, match="Lieu : indiquez où"):
+        services.update_review(moved, users["ars"], {"day": date(2027, 1, 18), "place": " "}, moved.version)
+
+
+def test_a_draft_decision_is_edited_or_removed_by_the_lead_until_the_relevé_is_sent(ehpad_contract, users):
+    review = _held(ehpad_contract, users)
+    decision = _decision(review, users)
+    data = {
+        "kind": DecisionKind.ADJUST_ACTION,
+        "text": "Revoir la fiche action 2.1",
+        "owner": "managing_body",
+        "due_date": date(2027, 6, 30),
+    }
+    edited = services.update_decision(decision, users["ars"], data, decision.version)
+    assert (edited.kind, edited.text) == (DecisionKind.ADJUST_ACTION, "Revoir la fiche action 2.1")
+    with pytest.raises(services.ReviewRefused, match="Seule l'autorité cheffe de file rédige"):
+        services.update_decision(edited, users["ehpad"], data, edited.version)
+    services.remove_decision(edited, users["ars"], edited.version)
+    assert not Decision.objects.filter(pk=decision.pk).exists()

@@ -106,3 +106,12 @@ def test_the_history_tells_every_step_with_who_did_it(ehpad_contract, users):
     assert (done.person, done.organisation) == ("Paul Lefèvre", "EHPAD public Les Tilleuls")
     planned = next(e for e in events if e.label.endswith("planifié le 12/10/2026"))
     assert (planned.person, planned.organisation) == ("Nadia Benali", "ARS Pays de la Loire")
+
+
+def test_a_held_review_s_relevé_is_for_the_authority_to_draft_within_its_days(ehpad_contract, users, settings):
+    settings.CPOM_REVIEWS_BY_AUTHORITY = {"ARS-52": {"minutes_days": 10}}
+    held = services.plan_review(ehpad_contract, users["ars"], {"year": 3, "day": DAY, "place": "Angers"})
+    services.hold(held, users["ars"], held.version, today=DAY)
+    (due,) = _ours(deadline_sources.collect([ehpad_contract]))
+    assert (due.kind, due.day, due.side) == ("review", date(2026, 10, 22), "authority")
+    assert due.label == "CPOM-PDL-2024-049-07 — Relevé de décisions du dialogue de l'année 3 à rédiger et envoyer"

@@ -342,7 +342,8 @@ LOGGING = {
 # L5836), the N+4 one that prepares the next contract (seed 002 L317: here the year before the last). Choices where
 # they are silent: the day in the window (15 October: the demo's authorities meet in October), a contract shorter
 # than five years ending with its own end-of-contract review, the place by default (« en délégation territoriale »,
-# seed 000 L887), the days a side has to sign the relevé (30) and how early an owner is told of a decision (14).
+# seed 000 L887), the days the lead has to send the relevé after the review (15),
+# the days a side has to sign it (30) and how early an owner is told of a decision (14).
 # An authority's own values, by « ARS-52 » or « CD-49 », stand for these on the contracts it leads.
 CPOM_REVIEWS = {
     "yearly": True,
@@ -358,5 +359,6 @@ CPOM_REVIEWS = {
     "extra_when_alerts": True,
     "default_place": "Délégation territoriale de l'ARS",
     "signature_days": 30,
+    "minutes_days": 15,
 }
 CPOM_REVIEWS_BY_AUTHORITY: dict[str, dict] = {}

@@ -2,7 +2,7 @@
 
 Deadlines, in bulk (one query per kind for all the contracts asked, one reverse() for all):
 
-- « review »: a review planned, to prepare (every party);
+- « review »: a review planned, to prepare (every party); held, its relevé to draft and send (the authority);
 - « minutes_signature »: a relevé sent for signature, to sign within ``signature_days`` (the sides that have not);
 - « decision »: each open decision by its due date, for the side that owns it, and for its person when one is named.
 
@@ -13,6 +13,7 @@ change of its status (from the audit journal), with the person and their organis
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 
 from cpom.audit.models import AuditEntry
@@ -38,21 +39,26 @@ def _review_url():
     )
 
 
-def _signature_days(contract) -> int:
+def _rule(contract, name: str) -> int:
+    """A rule of ``CPOM_REVIEWS``, the lead authority's own first (the contracts' parties are prefetched)."""
     lead = next((p.authority for p in contract.parties.all() if p.is_lead), None)
     if lead is not None:
         own = settings.CPOM_REVIEWS_BY_AUTHORITY.get(f"{lead.kind}-{lead.territory}", {})
-        if "signature_days" in own:
-            return own["signature_days"]
-    return settings.CPOM_REVIEWS["signature_days"]
+        if name in own:
+            return own[name]
+    return settings.CPOM_REVIEWS[name]
 
 
 def deadlines(contracts) -> list[Due]:
     contracts = list(contracts)
+    # The lead's own rules are read per contract: their parties once for all (nothing when already prefetched).
+    prefetch_related_objects(contracts, "parties__authority")
     by_id = {c.pk: c for c in contracts}
     url = _review_url()
     items = []
-    reviews = Review.objects.filter(contract_id__in=by_id, state__in=[ReviewState.PLANNED, ReviewState.SIGNING])
+    reviews = Review.objects.filter(
+        contract_id__in=by_id, state__in=[ReviewState.PLANNED, ReviewState.HELD, ReviewState.SIGNING]
+    )
     signing = [r.pk for r in reviews if r.state == ReviewState.SIGNING]
     signed = {}
     for review_id, side in MinutesSignature.objects.filter(review_id__in=signing).values_list("review_id", "side"):
@@ -71,8 +77,22 @@ def deadlines(contracts) -> list[Due]:
                 )
             )
             continue
+        if review.state == ReviewState.HELD:
+            day = review.day + timedelta(days=_rule(by_id[review.contract_id], "minutes_days"))
+            items.append(
+                Due(
+                    contract_id=review.contract_id,
+                    day=day,
+                    kind="review",
+                    label=f"{reference} — Relevé de décisions du dialogue de l'année {review.year} à rédiger et envoyer",
+                    url=url(review.contract_id, review.pk),
+                    key=f"minutes_draft:{review.pk}:{day.isoformat()}",
+                    side=PartySide.AUTHORITY,
+                )
+            )
+            continue
         missing = {PartySide.MANAGING_BODY, PartySide.AUTHORITY} - signed.get(review.pk, set())
-        day = review.sent_at.date() + timedelta(days=_signature_days(by_id[review.contract_id]))
+        day = review.sent_at.date() + timedelta(days=_rule(by_id[review.contract_id], "signature_days"))
         items.append(
             Due(
                 contract_id=review.contract_id,
