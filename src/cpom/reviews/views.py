@@ -174,6 +174,7 @@ def review_detail(request, contract, review_id):
     review = _review(contract, review_id)
     user = request.user
     decisions = list(review.decisions.select_related("owner_authority", "owner_person", "amendment"))
+    adjustments = list(review.adjustments.order_by("proposed_at", "pk"))
     for decision in decisions:
         decision.review = review
         decision.status_refusal = rules.status_refusal(user, decision)
@@ -181,7 +182,7 @@ def review_detail(request, contract, review_id):
             rules.amendment_refusal(user, decision) if decision.kind == DecisionKind.PREPARE_AMENDMENT else None
         )
         decision.owner_text = services.owner_label(decision)
-        decision.pending = [a for a in review.adjustments.all() if a.decision_id == decision.pk]
+        decision.pending = [a for a in adjustments if a.decision_id == decision.pk]
     return render(
         request,
         "reviews/review_detail.html",
@@ -191,7 +192,6 @@ def review_detail(request, contract, review_id):
             "agenda": services.agenda(review),
             "participants": review.participants.all(),
             "decisions": decisions,
-            "adjustments": review.adjustments.select_related("decision", "proposed_by", "answered_by"),
             "signatures": review.signatures.all(),
             "edit_refusal": rules.edit_refusal(user, review),
             "hold_refusal": rules.hold_refusal(user, review, timezone.localdate()),
@@ -356,7 +356,7 @@ def adjustment_answer(request, contract, review_id, adjustment_id):
     form = AnswerForm(request.POST)
     if not form.is_valid():
         _flash_errors(request, form)
-        return _back(review, "ajustements")
+        return _back(review, f"decision-{adjustment.decision_id}")
     accept = form.cleaned_data["answer"] == "accept"
     return _act(
         request,
@@ -365,7 +365,7 @@ def adjustment_answer(request, contract, review_id, adjustment_id):
         "L'ajustement est accepté : la décision prend la rédaction proposée."
         if accept
         else "L'ajustement n'est pas retenu ; votre commentaire est enregistré.",
-        "ajustements",
+        f"decision-{adjustment.decision_id}",
     )
 
 
