@@ -311,3 +311,22 @@ def test_a_draft_decision_is_edited_or_removed_by_the_lead_until_the_relevé_is_
         services.update_decision(edited, users["ehpad"], data, edited.version)
     services.remove_decision(edited, users["ars"], edited.version)
     assert not Decision.objects.filter(pk=decision.pk).exists()
+
+
+def test_the_database_holds_every_trigger_the_seal_writes_today():
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'reviews!_%' ESCAPE '!'"
+            )
+        else:
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE 'reviews!_%' ESCAPE '!'"
+            )
+        installed = {name for (name,) in cursor.fetchall()}
+    written = {
+        statement.split()[2]
+        for statement in seal.statements(connection.vendor)
+        if statement.startswith("CREATE TRIGGER")
+    }
+    assert installed == written and len(written) >= 4
