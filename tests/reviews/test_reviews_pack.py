@@ -132,3 +132,30 @@ def test_the_pack_is_built_in_reasonable_time(reviewed):
     started = time.perf_counter()
     pack.pack_zip(reviewed)
     assert time.perf_counter() - started < 20
+
+
+def test_the_relevé_pdf_is_a_draft_until_sent_then_carries_its_hash_and_its_signatures(ehpad_contract, users):
+    from cpom.reviews import services
+
+    review = services.plan_review(
+        ehpad_contract, users["ars"], {"year": 3, "day": date(2026, 10, 12), "place": "Angers"}
+    )
+    review = services.hold(review, users["ars"], review.version, today=date(2026, 10, 12))
+    data = {
+        "kind": "next_meeting",
+        "text": "Point d'étape en mars 2027",
+        "owner": "managing_body",
+        "due_date": date(2027, 3, 15),
+    }
+    services.add_decision(review, users["ars"], data, review.version)
+    draft = _text(pack.minutes_pdf(review)[1])
+    assert "PROJET" in draft and "Point d'étape en mars 2027" in draft
+    review.refresh_from_db()
+    review = services.send_for_signature(review, users["ars"], review.version)
+    services.sign(
+        review, users["ehpad"], {"signatory_name": "Paul Lefèvre", "signatory_title": "Directeur"}, review.version
+    )
+    sent = _text(pack.minutes_pdf(review)[1])
+    assert "PROJET" not in sent
+    assert review.content_sha256 in sent.replace(" ", "")
+    assert "Point d'étape en mars 2027" in sent and "Paul Lefèvre, Directeur" in sent
