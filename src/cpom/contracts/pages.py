@@ -38,6 +38,7 @@ STAGES = (
     Stage("signature", "Signature", "signing:versions"),
     Stage("followup", "Suivi annuel", "followup:list"),
     Stage("alerts", "Alertes", "alerts:contract"),
+    Stage("history", "Historique", "timeline:history"),
 )
 STAGE_CODES = {stage.code: stage for stage in STAGES}
 
