@@ -334,3 +334,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("CPOM_LOG_LEVEL", "WARNING")},
 }
+
+# The managing body's portfolio (cpom.roadmap). The sources give no dashboard layout (seed-contract-followup §7, §8.4
+# SILENT): how far ahead « what to send » looks by default is a choice (a year, the rhythm of the yearly campaign);
+# the page offers 30 days, 90 days, a year or everything to come.
+CPOM_ROADMAP = {"horizon_days": 365}
