@@ -97,6 +97,24 @@ def reviews_and_reports(users, association_contract, ehpad_contract):
                     f"d3:{contract.pk}",
                     person_id=ars_member.pk,
                 ),
+                deadline_sources.Due(
+                    contract.pk,
+                    TODAY - timedelta(days=12),
+                    "report_test",
+                    f"{ref} — Étape du rétroplanning : diagnostic partagé",
+                    url(contract.pk),
+                    f"s:{contract.pk}",
+                    side="managing_body",
+                ),
+                deadline_sources.Due(
+                    contract.pk,
+                    TODAY - timedelta(days=3),
+                    "report_test",
+                    f"{ref} — Étape du rétroplanning : lettre de cadrage",
+                    url(contract.pk),
+                    f"l:{contract.pk}",
+                    side="authority",
+                ),
             ]
         return items
 
@@ -244,3 +262,11 @@ def test_the_page_asks_as_many_queries_for_three_contracts_as_for_one(client_for
         response = _page(client, body)
     assert len(_table(response, "portfolio-contracts")) == 3
     assert len(three) == len(one)
+
+
+def test_a_deadline_its_stage_still_gives_past_its_day_is_late(client_for, ehpad_contract, reviews_and_reports):
+    rows = _table(_page(client_for("ehpad"), ehpad_contract.managing_body), "portfolio-late")
+    overdue = [row for row in rows if "Échéance dépassée" in row[2]]
+    assert [(row[0], row[3]) for row in overdue] == [("21/10/2026", "12 jours")]
+    assert f"{ehpad_contract.reference} — Étape du rétroplanning : diagnostic partagé" in overdue[0][2]
+    assert not any("lettre de cadrage" in row[2] for row in rows)  # the authority's step

@@ -133,6 +133,7 @@ def portfolio(user, managing_body, today: date, filters: Filters = Filters()) ->
     labels = {kind.code: kind.label for kind in deadline_sources.kinds()}
     members = set(managing_body.members.values_list("user_id", flat=True))
     next_due: dict[int, deadline_sources.Due] = {}
+    overdue: list[LateRow] = []
     until = today + timedelta(days=days) if days is not None else None
     for due in dues:
         if due.day >= today and due.contract_id not in next_due:
@@ -145,6 +146,23 @@ def portfolio(user, managing_body, today: date, filters: Filters = Filters()) ->
                 result.decisions.append(row)
         elif ours and due.day >= today and (until is None or due.day <= until):
             result.to_send.append(row)
+        elif (
+            ours and due.day < today and due.day >= today - timedelta(days=settings.CPOM_ROADMAP["late_lookback_days"])
+        ):
+            # A stage still gives a deadline past its day (a backward-schedule step not done, a target signature
+            # missed): the body is late on it.
+            overdue.append(
+                LateRow(
+                    references[due.contract_id],
+                    due.contract_id,
+                    labels.get(due.kind, due.kind),
+                    "Échéance dépassée",
+                    due.label,
+                    due.day,
+                    days_late(due.day, today),
+                    due.url,
+                )
+            )
     result.contracts = [
         ContractRow(
             contract,
@@ -153,7 +171,7 @@ def portfolio(user, managing_body, today: date, filters: Filters = Filters()) ->
         )
         for contract in contracts
     ]
-    result.late = late_actions(contracts, today)
+    result.late = sorted(late_actions(contracts, today) + overdue, key=lambda row: (row.due, row.reference, row.label))
     return result
 
 
