@@ -2,9 +2,10 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 from django.utils.text import slugify
 
 from cpom.access import visible
@@ -31,6 +32,8 @@ def _portfolio(request, managing_body):
 @login_required
 def portfolio(request, managing_body_id):
     managing_body = _managing_body(request, managing_body_id)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     result, errors = _portfolio(request, managing_body)
     for error in errors:
         messages.error(request, error)
@@ -52,6 +55,8 @@ def portfolio(request, managing_body_id):
 @login_required
 def portfolio_export(request, managing_body_id, table):
     managing_body = _managing_body(request, managing_body_id)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     if table not in TABLES:
         raise Http404
     result, _ = _portfolio(request, managing_body)
@@ -60,6 +65,7 @@ def portfolio_export(request, managing_body_id, table):
 
 
 @login_required
+@require_safe
 def establishment_sheet(request, finess):
     establishment = visible_or_404(request.user, Establishment.objects.select_related("managing_body"), finess=finess)
     return render(

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from cpom.contracts.pages import contract_page
 from cpom.documents.http import document_response
@@ -13,6 +14,7 @@ from .document import timeline_pdf, when
 
 
 @contract_page("history")
+@require_safe
 def history(request, contract):
     filters, errors = services.read_filters(contract, request.GET)
     for error in errors:
@@ -34,6 +36,7 @@ def history(request, contract):
 
 
 @contract_page("history")
+@require_safe
 def history_pdf(request, contract):
     filters, _ = services.read_filters(contract, request.GET)
     data = timeline_pdf(contract, services.history(contract, filters), filters, timezone.localdate())
