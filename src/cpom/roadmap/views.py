@@ -5,8 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.views.decorators.http import require_safe
 from django.utils.text import slugify
+from django.views.decorators.http import require_safe
 
 from cpom.access import visible
 from cpom.documents.http import document_response
