@@ -15,7 +15,7 @@ from cpom import history_sources
 from cpom.audit.services import record
 from cpom.signing.models import Consultation
 from cpom.timeline.people import People
-from support import element, page_text, rows_of
+from support import element, page_text, rows_of, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -149,3 +149,12 @@ def test_the_contract_frame_offers_the_history(client_for, ehpad_contract):
     page = client_for("ehpad").get(ehpad_contract.get_absolute_url())
     link = element(page, "//a[normalize-space()='Historique']")
     assert link.get("href") == reverse("timeline:history", kwargs={"contract_id": ehpad_contract.pk})
+
+
+def test_the_history_page_is_the_current_stage_of_the_contract_frame(client_for, association_contract):
+    response = _history(client_for("asso"), association_contract)
+    nav = element(response, '//nav[@data-testid="contract-navigation"]')
+    current = [a.text_content().strip() for a in nav.xpath(".//a[@aria-current='page']")]
+    assert current == ["Historique"]
+    crumbs = text_of(element(response, '//nav[contains(@class, "fr-breadcrumb")]'))
+    assert association_contract.reference in crumbs and "Historique" in crumbs

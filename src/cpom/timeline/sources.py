@@ -9,6 +9,7 @@ follow-up grid imported from a workbook, an alert taken into account.
 
 from datetime import datetime, time
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -18,7 +19,7 @@ from cpom.audit.models import AuditEntry
 from cpom.contracts.models import Transition
 from cpom.followup.models import Campaign, ConclusionSignature, SealedDocument
 from cpom.history_sources import Event, Kind
-from cpom.indicators.models import ImportBatch
+from cpom.indicators.models import DataValue, ImportBatch
 from cpom.signing.models import Consultation, ContractVersion, Decision, Signature
 
 from .people import people_for, related
@@ -278,14 +279,13 @@ def sealed_documents(contract) -> list[Event]:
 
 
 def imports(contract) -> list[Event]:
-    """The files of figures imported for the perimeter's establishments (accounts, activity, indicators)."""
+    """The files of figures imported for the perimeter's establishments or the managing body (accounts, activity,
+    indicators)."""
     people = people_for(contract)
-    batches = (
-        ImportBatch.objects.filter(values__establishment__in=contract.establishments.all())
-        .distinct()
-        .select_related(*related("user"))
-        .order_by("at")
-    )
+    used = DataValue.objects.filter(
+        Q(establishment__in=contract.establishments.all()) | Q(managing_body_id=contract.managing_body_id)
+    ).values("batch_id")
+    batches = ImportBatch.objects.filter(pk__in=used).select_related(*related("user")).order_by("at")
     return [
         Event(
             batch.at,
