@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cpom.roadmap.lateness import action_is_late, days_late, due_year_end, milestone_is_late
@@ -11,15 +11,19 @@ from cpom.timeline.dating import Period, person_label, role_on
 
 pytestmark = pytest.mark.pure
 
+# The machine is shared: generation may be slow, never the rules.
+relaxed = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 days = st.dates(min_value=date(2015, 1, 1), max_value=date(2040, 12, 31))
 
 
+@relaxed
 @given(days, days, st.one_of(st.none(), days))
 def test_a_milestone_is_late_only_past_its_day_and_not_done(due, today, done_on):
     assert milestone_is_late(due, done_on, today) == (done_on is None and due < today)
     assert not milestone_is_late(None, done_on, today)
 
 
+@relaxed
 @given(days, st.integers(min_value=0, max_value=4))
 def test_an_action_is_due_by_the_end_of_its_echeance_calendar_year(start, due_year):
     end = due_year_end(start, due_year)
@@ -27,6 +31,7 @@ def test_an_action_is_due_by_the_end_of_its_echeance_calendar_year(start, due_ye
     assert due_year_end(start, None) is None
 
 
+@relaxed
 @given(days, days, st.booleans(), st.lists(st.booleans(), max_size=4))
 def test_an_action_past_due_is_late_unless_realised_or_its_calendar_done(due, today, realised, milestones):
     late = action_is_late(due, today, realised, milestones)
@@ -40,6 +45,7 @@ def test_days_late_never_counts_backwards():
     assert days_late(date(2026, 1, 10), date(2026, 1, 1)) == 0
 
 
+@relaxed
 @given(days, st.integers(min_value=0, max_value=4000), st.integers(min_value=-30, max_value=4000))
 def test_the_role_held_is_that_of_the_period_holding_the_day(start, length, offset):
     period = Period("Directrice générale", start, start + timedelta(days=length))

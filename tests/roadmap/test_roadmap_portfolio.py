@@ -270,3 +270,18 @@ def test_a_deadline_its_stage_still_gives_past_its_day_is_late(client_for, ehpad
     assert [(row[0], row[3]) for row in overdue] == [("21/10/2026", "12 jours")]
     assert f"{ehpad_contract.reference} — Étape du rétroplanning : diagnostic partagé" in overdue[0][2]
     assert not any("lettre de cadrage" in row[2] for row in rows)  # the authority's step
+
+
+def test_the_state_filter_keeps_the_contracts_in_that_state(client_for, users, ehpad_contract):
+    from support import programmed_copy
+
+    programmed_copy(ehpad_contract, users["ars"], reference="CPOM-TEST-0009")
+    client = client_for("ehpad")
+    body = ehpad_contract.managing_body
+    programmed = _table(_page(client, body, etat="programmed"), "portfolio-contracts")
+    assert [row[0].split()[0] for row in programmed] == ["CPOM-TEST-0009"]
+    in_force = _table(_page(client, body, etat="in_force"), "portfolio-contracts")
+    assert [row[0].split()[0] for row in in_force] == [ehpad_contract.reference]
+    refused = _page(client, body, etat="perdu")
+    assert "État : « perdu » n'est pas un choix de la liste ; le filtre n'est pas appliqué." in page_text(refused)
+    assert len(_table(refused, "portfolio-contracts")) == 2

@@ -43,6 +43,7 @@ class Filters:
     authority_id: int | None = None
     contract_id: int | None = None
     horizon: str = ""
+    state: str = ""
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class Portfolio:
     decisions: list[DueRow] = field(default_factory=list)
     authorities: list = field(default_factory=list)  # the filter's choices
     all_contracts: list = field(default_factory=list)
+    states: list = field(default_factory=list)  # (value, label) of the states its contracts are in
     errors: list[str] = field(default_factory=list)
 
 
@@ -100,7 +102,11 @@ def read_filters(query) -> tuple[Filters, list[str]]:
     if horizon and horizon not in horizons():
         errors.append(f"Horizon : « {horizon} » n'est pas un choix de la liste ; le filtre n'est pas appliqué.")
         horizon = ""
-    return Filters(values["autorite"], values["contrat"], horizon), errors
+    state = query.get("etat", "").strip()
+    if state and state not in State.values:
+        errors.append(f"État : « {state} » n'est pas un choix de la liste ; le filtre n'est pas appliqué.")
+        state = ""
+    return Filters(values["autorite"], values["contrat"], horizon, state), errors
 
 
 def _default_horizon() -> str:
@@ -122,12 +128,21 @@ def portfolio(user, managing_body, today: date, filters: Filters = Filters()) ->
         contract
         for contract in seen
         if (filters.contract_id is None or contract.pk == filters.contract_id)
+        and (not filters.state or contract.state == filters.state)
         and (
             filters.authority_id is None
             or any(party.authority_id == filters.authority_id for party in contract.parties.all())
         )
     ]
-    result = Portfolio(managing_body, filters, horizon_label, authorities=authorities, all_contracts=seen)
+    held = {contract.state for contract in seen}
+    result = Portfolio(
+        managing_body,
+        filters,
+        horizon_label,
+        authorities=authorities,
+        all_contracts=seen,
+        states=[(value, label) for value, label in State.choices if value in held],
+    )
     dues = deadline_sources.collect(contracts)
     references = {contract.pk: contract.reference for contract in contracts}
     labels = {kind.code: kind.label for kind in deadline_sources.kinds()}
