@@ -108,3 +108,28 @@ def test_the_establishment_page_links_to_its_sheet(client_for, tilleuls):
     page = client_for("ehpad").get(tilleuls.get_absolute_url())
     link = element(page, "//a[@data-testid='establishment-sheet']")
     assert link.get("href") == reverse("roadmap:establishment_sheet", kwargs={"finess": tilleuls.finess})
+
+
+def test_the_sheet_asks_as_many_queries_for_many_objectives_as_for_one(client_for, next_contract, tilleuls):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    contract, value = next_contract
+    client = client_for("ehpad")
+    _sheet(client, tilleuls)
+    with CaptureQueriesContext(connection) as few:
+        _sheet(client, tilleuls)
+    axis = contract.objectives.get(number="1")
+    for n in range(2, 8):
+        objective = Objective.objects.create(
+            contract=contract, level=Level.OPERATIONAL, parent=axis, number=f"1.{n}", title=f"Objectif {n}"
+        )
+        indicator = FollowUpIndicator.objects.create(
+            objective=objective, catalogue_indicator=value.indicator, label=f"Indicateur {n}", kind="resultats"
+        )
+        Target.objects.create(indicator=indicator, due_year=1, value=str(n))
+        Milestone.objects.create(objective=objective, label=f"Étape {n}", due_date=date(2030, 1, n))
+    with CaptureQueriesContext(connection) as many:
+        response = _sheet(client, tilleuls)
+    assert "Objectif 7" in page_text(response)
+    assert len(many) == len(few)
