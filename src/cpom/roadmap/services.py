@@ -109,12 +109,12 @@ def read_filters(query) -> tuple[Filters, list[str]]:
     return Filters(values["autorite"], values["contrat"], horizon, state), errors
 
 
-def _default_horizon() -> str:
+def default_horizon() -> str:
     return str(settings.CPOM_ROADMAP["horizon_days"])
 
 
 def portfolio(user, managing_body, today: date, filters: Filters = Filters()) -> Portfolio:
-    horizon = filters.horizon or _default_horizon()
+    horizon = filters.horizon or default_horizon()
     days, horizon_label = horizons().get(horizon, (settings.CPOM_ROADMAP["horizon_days"], ""))
     seen = list(
         visible(user, Contract.objects.filter(managing_body=managing_body))

@@ -44,7 +44,7 @@ def portfolio(request, managing_body_id):
             "managing_body": managing_body,
             "portfolio": result,
             "horizons": services.horizons(),
-            "chosen_horizon": result.filters.horizon or services._default_horizon(),
+            "chosen_horizon": result.filters.horizon or services.default_horizon(),
             "query": request.GET.urlencode(),
             "tables": TABLES,
             "establishments": visible(request.user, managing_body.establishments.order_by("name")),
