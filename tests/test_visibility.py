@@ -39,6 +39,8 @@ QUALIFIERS = {
     "review_id",
     "decision_id",
     "adjustment_id",
+    # issue 13, roadmap: a table of the managing body's portfolio
+    "table",
 }
 
 
@@ -134,6 +136,12 @@ def test_enumeration_finds_the_pages_and_api_routes():
         "reviews:decision_amendment",
         "reviews:pack",
         "reviews:minutes",
+        # issue 13, roadmap and timeline
+        "roadmap:portfolio",
+        "roadmap:portfolio_export",
+        "roadmap:establishment_sheet",
+        "timeline:history",
+        "timeline:history_pdf",
     } <= names
 
 
@@ -219,6 +227,7 @@ def _contract_objects(contract) -> dict:
         "campaign_id": campaign.pk,
         "entry_id": entry.pk,
         "kind": "grille-xlsx",
+        "table": "contrats",
         "consultation_id": consultation.pk,
         "version_id": version.pk if version else 1,
         "signature_id": signature.pk if signature else 1,

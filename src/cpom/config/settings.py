@@ -362,3 +362,8 @@ CPOM_REVIEWS = {
     "minutes_days": 15,
 }
 CPOM_REVIEWS_BY_AUTHORITY: dict[str, dict] = {}
+# The managing body's portfolio (cpom.roadmap). The sources give no dashboard layout (seed-contract-followup §7, §8.4
+# SILENT): how far ahead « what to send » looks by default is a choice (a year, the rhythm of the yearly campaign);
+# the page offers 30 days, 90 days, a year or everything to come. A deadline its stage still gives past its day is
+# listed among the late ones for a year after it (a choice: older ones are the history's, not the week's).
+CPOM_ROADMAP = {"horizon_days": 365, "late_lookback_days": 365}

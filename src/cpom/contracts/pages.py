@@ -39,6 +39,7 @@ STAGES = (
     Stage("followup", "Suivi annuel", "followup:list"),
     Stage("alerts", "Alertes", "alerts:contract"),
     Stage("reviews", "Dialogues de gestion", "reviews:list"),
+    Stage("history", "Historique", "timeline:history"),
 )
 STAGE_CODES = {stage.code: stage for stage in STAGES}
 

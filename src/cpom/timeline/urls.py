@@ -1,3 +1,10 @@
+from django.urls import path
+
+from . import views
+
 app_name = "timeline"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("historique/", views.history, name="history"),
+    path("historique/historique.pdf", views.history_pdf, name="history_pdf"),
+]
