@@ -334,3 +334,15 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("CPOM_LOG_LEVEL", "WARNING")},
 }
+# Deadlines that reach people (issue 13, cpom.notifications; the deadline sources of the amendments, the follow-up
+# and the registry). What the sources say: the amendment after a change of situation has its meeting within two
+# months of the registered letter's first presentation and the managing body's note at least eight days before it;
+# a capacity extension is signed at the latest six months before it is implemented (seed 000 L715-717). The quality
+# of an establishment is evaluated every five years (the HAS frame; internal evaluations every five years in seed 003
+# L814-817). Choices, the sources being silent: the site's address for the links of the emails (« CPOM_SITE_URL »),
+# how far ahead « Mes échéances » lists (a year), how far back the calendar feed keeps past deadlines (90 days), and
+# the most days before a deadline a person may ask to be told (a year).
+CPOM_EVALUATIONS = {"cycle_years": 5}
+CPOM_AMENDMENT_PROCEDURE = {"meeting_within_months": 2, "note_days_before": 8, "capacity_extension_months": 6}
+CPOM_SITE_URL = os.environ.get("CPOM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+CPOM_NOTIFICATIONS = {"page_days": 365, "feed_past_days": 90, "max_days_before": 365}

@@ -56,6 +56,7 @@ class EstablishmentForm(VersionedModelForm):
             "department",
             "city",
             "funders",
+            "last_evaluation_date",
         ]
         widgets = {"funders": forms.CheckboxSelectMultiple}
         field_classes = {
