@@ -5,12 +5,12 @@ side that must act, for many contracts in a fixed number of queries and without 
 from datetime import date
 
 import pytest
-from amendment_steps import draft
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from hypothesis import given
 from hypothesis import strategies as st
 
+from amendment_steps import draft
 from cpom import deadline_sources
 from cpom.amendments import deadlines as amendment_deadlines
 from cpom.amendments import life
@@ -163,7 +163,9 @@ def test_a_contract_over_calls_for_no_evaluation(ehpad_contract):
 
 
 def test_the_sources_ask_a_fixed_number_of_queries_and_reverse_once(ehpad_contract, users, monkeypatch):
-    contracts = [walk_to(programmed_copy(ehpad_contract, users["ars"], f"CPOM-NOTIF-{n}"), "in_force") for n in range(3)]
+    contracts = [
+        walk_to(programmed_copy(ehpad_contract, users["ars"], f"CPOM-NOTIF-{n}"), "in_force") for n in range(3)
+    ]
     for contract in contracts:
         draft(contract, users["ehpad"], effective_date=date(2026, 10, 1))
     Establishment.objects.filter(contracts__in=contracts).update(last_evaluation_date=date(2023, 6, 15))
