@@ -144,7 +144,7 @@ def test_an_evaluation_recorded_makes_a_deadline_of_every_contract_holding_it(eh
     Establishment.objects.filter(pk=ehpad.pk).update(last_evaluation_date=date(2023, 6, 15))
     [due] = _of("evaluation", [ehpad_contract])
     assert due.day == date(2028, 6, 15)
-    assert "Évaluation de la qualité de EHPAD Les Tilleuls" in due.label
+    assert "Évaluation de la qualité de l'EHPAD Les Tilleuls à remettre" in due.label
     assert due.url == ehpad.get_absolute_url()
     settings.CPOM_EVALUATIONS = {"cycle_years": 7}
     [due] = _of("evaluation", [ehpad_contract])

@@ -79,7 +79,9 @@ def regenerate(request):
 @require_GET
 def feed(request, token):
     user = services.user_for_token(token)
-    if user is None:
+    # A calendar application signs in nowhere; a person signed in asks only their own (another's address, found in
+    # a shared link, answers them nothing).
+    if user is None or (request.user.is_authenticated and request.user.pk != user.pk):
         raise Http404("Aucun calendrier à cette adresse.")
     response = HttpResponse(services.feed_for(user, timezone.localdate()), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="echeances-cpom.ics"'

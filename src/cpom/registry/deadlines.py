@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db.models import prefetch_related_objects
 from django.urls import reverse
 
+from cpom.core.text import of
 from cpom.deadline_sources import Due, Kind
 
 KIND = Kind("evaluation", "Évaluation de la qualité d'un établissement à réaliser", 180)
@@ -52,7 +53,7 @@ def source(contracts) -> list[Due]:
                     day=day,
                     kind=KIND.code,
                     label=(
-                        f"{contract.reference} — Évaluation de la qualité de {establishment.name} à remettre "
+                        f"{contract.reference} — Évaluation de la qualité {of(establishment.name)} à remettre "
                         f"(dernière le {establishment.last_evaluation_date:%d/%m/%Y}, tous les {cycle} ans)"
                     ),
                     url=url(establishment.finess),

@@ -58,7 +58,7 @@ class EstablishmentForm(VersionedModelForm):
             "funders",
             "last_evaluation_date",
         ]
-        widgets = {"funders": forms.CheckboxSelectMultiple}
+        widgets = {"funders": forms.CheckboxSelectMultiple, "last_evaluation_date": DateInput()}
         field_classes = {
             "authorised_places": FrenchIntegerField,
             "installed_places": FrenchIntegerField,
