@@ -194,9 +194,10 @@ def site_url(path: str) -> str:
     return f"{settings.CPOM_SITE_URL}{path}"
 
 
-def feed_for(user, today: date) -> bytes:
+def feed_for(user, today: date, base: str | None = None) -> bytes:
     """The person's calendar: their deadlines of the kinds they are told of, from a few days back
-    (``CPOM_NOTIFICATIONS["feed_past_days"]``) to the last one known."""
+    (``CPOM_NOTIFICATIONS["feed_past_days"]``) to the last one known; the links start with ``base`` (the address
+    the feed was asked at), else ``CPOM_SITE_URL``."""
     preference = Preference.objects.filter(user=user).prefetch_related("kinds").first()
     chosen = choices_of(preference)
     since = today - timedelta(days=settings.CPOM_NOTIFICATIONS["feed_past_days"])
@@ -205,7 +206,7 @@ def feed_for(user, today: date) -> bytes:
             key=due.key,
             day=due.day,
             label=due.label,
-            url=site_url(due.url),
+            url=f"{base}{due.url}" if base else site_url(due.url),
             description=deadline_sources.kind(due.kind).label,
         )
         for due in deadlines_of(user, since)

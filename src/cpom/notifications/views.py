@@ -83,7 +83,10 @@ def feed(request, token):
     # a shared link, answers them nothing).
     if user is None or (request.user.is_authenticated and request.user.pk != user.pk):
         raise Http404("Aucun calendrier à cette adresse.")
-    response = HttpResponse(services.feed_for(user, timezone.localdate()), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(
+        services.feed_for(user, timezone.localdate(), request.build_absolute_uri("/").rstrip("/")),
+        content_type="text/calendar; charset=utf-8",
+    )
     response["Content-Disposition"] = 'inline; filename="echeances-cpom.ics"'
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
