@@ -6,6 +6,7 @@ from cpom import deadline_sources
 from cpom.web.forms import DsfrForm, FrenchIntegerField
 
 from .models import MAX_DAYS_BEFORE
+from .schedule import Choice
 
 
 def _on(code: str) -> str:
@@ -19,11 +20,14 @@ def _days(code: str) -> str:
 class PreferencesForm(DsfrForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, chosen: dict, **kwargs):
+    def __init__(self, *args, chosen: dict | None = None, **kwargs):
+        """``chosen``: kind code → :class:`cpom.notifications.schedule.Choice`, the person's; the kinds' defaults
+        where it says nothing."""
         super().__init__(*args, **kwargs)
         self.kinds = deadline_sources.kinds()
+        chosen = chosen or {}
         for kind in self.kinds:
-            choice = chosen[kind.code]
+            choice = chosen.get(kind.code) or Choice(True, kind.days_before)
             self.fields[_on(kind.code)] = forms.BooleanField(
                 label=f"Me prévenir : {kind.label}", required=False, initial=choice.enabled
             )
