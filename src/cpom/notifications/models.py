@@ -11,7 +11,6 @@ from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThanOrEqual
 
-from cpom.contracts.models import Contract
 from cpom.records import VersionedModel
 
 # The most days before a deadline a person may ask to be told (the form and the database hold it).
@@ -76,7 +75,9 @@ class Sent(models.Model):
     told_on = models.DateField("jour où la personne devait être prévenue")
     day = models.DateField("échéance")
     kind = models.CharField("type d'échéance", max_length=40)
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="+", verbose_name="contrat")
+    # The contract's number, not a link: what a person was told is no part of the contract (its signature freezes
+    # every record hanging off it, cpom.contracts.freeze).
+    contract_id = models.PositiveIntegerField("contrat")
     label = models.CharField("échéance", max_length=500)
     sent_at = models.DateTimeField("envoyé le")
 
