@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -189,3 +190,38 @@ def test_the_sources_ask_a_fixed_number_of_queries_and_reverse_once(ehpad_contra
     assert [len(items) for items in large] == [3 * len(items) for items in small]
     # Once per source and call, whatever the number of items.
     assert len(reversed_names) == 2 * 3
+
+
+def test_the_establishment_record_takes_and_shows_its_last_evaluation(client_for, ehpad_contract, users):
+    """On a signed contract's establishment too: the date is no part of what the signature binds."""
+    from cpom.audit.models import AuditEntry
+    from support import element, text_of
+
+    ehpad = ehpad_contract.establishments.get(category="EHPAD")
+    client = client_for("ehpad")
+    url = reverse("registry:establishment_update", kwargs={"finess": ehpad.finess})
+    page = client.get(url)
+    assert element(page, "//input[@name='last_evaluation_date' and @type='date']") is not None
+    assert text_of(element(client.get(ehpad.get_absolute_url()), "//dd[@data-testid='last-evaluation']")) == (
+        "Non renseignée"
+    )
+    form = page.context["form"]
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if field.disabled or value is None or value is False:
+            continue
+        if isinstance(value, list | tuple):
+            data[name] = [str(getattr(v, "pk", v)) for v in value]
+        else:
+            data[name] = "on" if value is True else str(getattr(value, "pk", value))
+    data["last_evaluation_date"] = "2022-02-10"
+    client.post(url, data)
+    ehpad.refresh_from_db()
+    assert ehpad.last_evaluation_date == date(2022, 2, 10)
+    shown = client.get(ehpad.get_absolute_url())
+    assert text_of(element(shown, "//dd[@data-testid='last-evaluation']")) == "Le 10/02/2022"
+    entry = AuditEntry.objects.filter(object_type="registry.establishment", object_id=str(ehpad.pk)).last()
+    assert entry.user == users["ehpad"] and entry.after["date de la dernière évaluation"] == "2022-02-10"
+    [due] = _of("evaluation", [ehpad_contract])
+    assert due.day == date(2027, 2, 10)
