@@ -185,3 +185,24 @@ def test_days_are_said_in_words():
         "dans 8 jours",
     ]
     assert schedule.digest_subject(1, today) == "cpom — 1 échéance à venir (le 01/12/2026)"
+
+
+def test_finding_whom_to_tell_asks_as_many_queries_for_many_contracts_as_for_one(
+    association_contract, ehpad_contract, users
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from support import programmed_copy
+
+    with CaptureQueriesContext(connection) as before:
+        told = services.to_tell(DAY)
+    copies = [programmed_copy(association_contract, users["ars"], f"CPOM-NOTIF-{n}") for n in range(4)]
+    from cpom.contracts.models import Contract
+
+    Contract.objects.filter(pk__in=[c.pk for c in copies]).update(target_signature_date=date(2026, 12, 20))
+    with CaptureQueriesContext(connection) as after:
+        told_more = services.to_tell(DAY)
+    assert len(after) == len(before)
+    asso = users["asso"]
+    assert len(told_more[asso]) == len(told[asso]) + 4
