@@ -511,3 +511,53 @@ def test_a_co_signatory_awaiting_acceptance_sees_no_list_entry(client_for, assoc
         assert contract.reference not in body and contract.managing_body.name not in body, url
         for finess in hidden_finess:
             assert finess not in body, (url, finess)
+
+
+# --- The calendar feeds of « Mes échéances » (cpom.notifications): a secret address per person --------------------
+
+
+def test_each_persons_feed_holds_only_the_contracts_they_may_see_and_no_other_token_opens_it(
+    client, client_for, users, association_contract, ehpad_contract
+):
+    from icalendar import Calendar
+
+    from cpom.notifications.services import preference_for
+
+    seen = {
+        "asso": {association_contract.reference},
+        "ehpad": {ehpad_contract.reference},
+        "ars": {association_contract.reference, ehpad_contract.reference},
+        "cd44": {association_contract.reference},
+        "cd49": {ehpad_contract.reference},
+    }
+    references = {association_contract.reference, ehpad_contract.reference}
+    tokens = {name: preference_for(users[name]).feed_token for name in seen}
+    for name, token in tokens.items():
+        url = reverse("notifications:feed", kwargs={"token": token})
+        response = client.get(url)
+        assert response.status_code == 200, name
+        summaries = " ".join(str(e["SUMMARY"]) for e in Calendar.from_ical(response.content).walk("VEVENT"))
+        assert {r for r in references if r in summaries} <= seen[name], name
+        for hidden in references - seen[name]:
+            assert hidden not in response.content.decode(), f"{name} reads {hidden} in their feed"
+        # Signed in as anyone else, another person's address answers nothing.
+        for other in seen:
+            if other == name:
+                continue
+            answer = client_for(other).get(url)
+            assert answer.status_code == 404 and b"VCALENDAR" not in answer.content, f"{other} opens {name}'s feed"
+            client.logout()
+        # A wrong secret (one character off, or made up) answers nothing either.
+        for wrong in (token[:-1] + ("a" if token[-1] != "a" else "b"), "0" * 43):
+            answer = client.get(reverse("notifications:feed", kwargs={"token": wrong}))
+            assert answer.status_code == 404 and b"VCALENDAR" not in answer.content
+
+
+def test_my_deadlines_pages_refuse_anonymous_visitors(client):
+    for name, method in (
+        ("notifications:mine", "get"),
+        ("notifications:preferences", "post"),
+        ("notifications:regenerate", "post"),
+    ):
+        response = getattr(client, method)(reverse(name))
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login")), name

@@ -6,10 +6,11 @@ class AmendmentsConfig(AppConfig):
     verbose_name = "Vie du contrat signé : avenants, prorogation, dénonciation, renouvellement"
 
     def ready(self):
+        from cpom import deadline_sources
         from cpom.contracts import lifecycle
         from cpom.contracts.models import State
 
-        from . import circuit
+        from . import circuit, deadlines
         from .life import notice_reached
         from .services import AmendmentRefused, apply_signed, back_where_it_was, only_while_applying, return_to_draft
 
@@ -21,3 +22,4 @@ class AmendmentsConfig(AppConfig):
             if (state, State.TERMINATED) in lifecycle.RULES:
                 lifecycle.register_check(state, State.TERMINATED, notice_reached)
         circuit.connect(apply_signed, return_to_draft, AmendmentRefused)
+        deadline_sources.register(deadlines.source, *deadlines.KINDS)

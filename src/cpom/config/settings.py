@@ -367,3 +367,15 @@ CPOM_REVIEWS_BY_AUTHORITY: dict[str, dict] = {}
 # the page offers 30 days, 90 days, a year or everything to come. A deadline its stage still gives past its day is
 # listed among the late ones for a year after it (a choice: older ones are the history's, not the week's).
 CPOM_ROADMAP = {"horizon_days": 365, "late_lookback_days": 365}
+# Deadlines that reach people (issue 13, cpom.notifications; the deadline sources of the amendments, the follow-up
+# and the registry). What the sources say: the amendment after a change of situation has its meeting within two
+# months of the registered letter's first presentation and the managing body's note at least eight days before it;
+# a capacity extension is signed at the latest six months before it is implemented (seed 000 L715-717). The quality
+# of an establishment is evaluated every five years (the HAS frame; internal evaluations every five years in seed 003
+# L814-817). Choices, the sources being silent: the site's address for the links of the emails (« CPOM_SITE_URL »),
+# how far ahead « Mes échéances » lists (a year), how far back the calendar feed keeps past deadlines (90 days), and
+# the most days before a deadline a person may ask to be told (a year).
+CPOM_EVALUATIONS = {"cycle_years": 5}
+CPOM_AMENDMENT_PROCEDURE = {"meeting_within_months": 2, "note_days_before": 8, "capacity_extension_months": 6}
+CPOM_SITE_URL = os.environ.get("CPOM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+CPOM_NOTIFICATIONS = {"page_days": 365, "feed_past_days": 90, "max_days_before": 365}

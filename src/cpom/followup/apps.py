@@ -7,7 +7,9 @@ class FollowupConfig(AppConfig):
     verbose_name = "Suivi annuel du contrat signé"
 
     def ready(self):
-        from . import report, seal, workbook, workbook_commands
+        from cpom import deadline_sources
+
+        from . import deadlines, report, seal, workbook, workbook_commands
         from .management.commands.suivi import register_action
         from .snapshot import register_sealed_document
 
@@ -18,3 +20,4 @@ class FollowupConfig(AppConfig):
         for action in workbook_commands.ACTIONS:
             register_action(action)
         register_sealed_document("grille-xlsx", "Grille de suivi signée (Excel)", workbook.sealed_workbook)
+        deadline_sources.register(deadlines.source, *deadlines.KINDS)

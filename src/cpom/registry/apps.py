@@ -6,7 +6,10 @@ class RegistryConfig(AppConfig):
     verbose_name = "Référentiel"
 
     def ready(self):
-        from . import display  # noqa: F401 (its filters join the template library)
+        from cpom import deadline_sources
+
+        from . import deadlines, display  # noqa: F401 (its filters join the template library)
         from .visibility import register_rules
 
         register_rules()
+        deadline_sources.register(deadlines.source, deadlines.KIND)

@@ -56,8 +56,9 @@ class EstablishmentForm(VersionedModelForm):
             "department",
             "city",
             "funders",
+            "last_evaluation_date",
         ]
-        widgets = {"funders": forms.CheckboxSelectMultiple}
+        widgets = {"funders": forms.CheckboxSelectMultiple, "last_evaluation_date": DateInput()}
         field_classes = {
             "authorised_places": FrenchIntegerField,
             "installed_places": FrenchIntegerField,

@@ -125,6 +125,14 @@ class Establishment(VersionedModel):
     funders = models.ManyToManyField(
         Authority, related_name="funded_establishments", verbose_name="autorités de tarification"
     )
+    # The last evaluation of the quality of its services (HAS frame): the next is due a cycle later
+    # (``CPOM_EVALUATIONS``), a deadline cpom tells the parties of its contracts (cpom.registry.deadlines).
+    last_evaluation_date = models.DateField(
+        "date de la dernière évaluation",
+        null=True,
+        blank=True,
+        help_text="Date de remise du rapport de la dernière évaluation de la qualité (référentiel de la HAS).",
+    )
 
     class Meta:
         verbose_name = "établissement"
