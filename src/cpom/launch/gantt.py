@@ -14,7 +14,7 @@ from .schedule import CURRENT, DONE, DONE_LATE, LATE, Progress
 
 WIDTH = 980
 LABEL_WIDTH = 330
-RIGHT = 20
+RIGHT = 100
 TOP = 46
 ROW = 34
 BAR = 12
@@ -79,6 +79,21 @@ def _months(first: date, last: date) -> list[date]:
     return months
 
 
+def _actual(row: Progress, previous_end: date | None, today: date, x) -> Bar | None:
+    """What happened: a step done, from the previous step's done date (its planned start when that is unknown) to its
+    own; a step open and late, its overdue days (from its planned end to today); a step in progress, up to today."""
+    if row.done_on is not None:
+        start = min(previous_end or row.planned.start, row.done_on)
+        end = row.done_on
+    elif row.status == LATE:
+        start, end = row.planned.end, today
+    elif row.status == CURRENT:
+        start, end = max(previous_end or row.planned.start, row.planned.start), today
+    else:
+        return None
+    return Bar(x(start), max(x(end) - x(start), 2.0), COLOURS[row.status])
+
+
 def gantt(progress: Sequence[Progress], today: date) -> Gantt:
     """The chart of ``progress`` (in the schedule's order) on ``today``."""
     if not progress:
@@ -98,13 +113,8 @@ def gantt(progress: Sequence[Progress], today: date) -> Gantt:
     for index, row in enumerate(progress):
         y = TOP + index * ROW
         planned = Bar(x(row.planned.start), max(x(row.planned.end) - x(row.planned.start), 1.0), PLANNED_COLOUR)
-        actual = None
-        start = previous_end or row.planned.start
-        end = row.done_on if row.done_on is not None else (today if row.status in (LATE, CURRENT) else None)
-        if end is not None:
-            start = min(start, end)
-            actual = Bar(x(start), max(x(end) - x(start), 2.0), COLOURS[row.status])
-        previous_end = row.done_on or (today if row.status == LATE else row.planned.end)
+        actual = _actual(row, previous_end, today, x)
+        previous_end = row.done_on
         rows.append(
             Row(
                 row.planned.step.code,
@@ -118,7 +128,14 @@ def gantt(progress: Sequence[Progress], today: date) -> Gantt:
             )
         )
     bottom = TOP + len(progress) * ROW
-    ticks = [Tick(x(month), f"{MONTHS[month.month - 1]} {month.year}") for month in _months(first, last)]
+    months = _months(first, last)
+    # A label every ``every`` months, so that two labels never overlap (about 70 pixels each).
+    every = max(1, -(-70 * len(months) // plot)) if months else 1
+    ticks = [
+        Tick(x(month), f"{MONTHS[month.month - 1]} {month.year % 100:02d}")
+        for n, month in enumerate(months)
+        if n % every == 0
+    ]
     return Gantt(
         WIDTH,
         int(bottom + BOTTOM),

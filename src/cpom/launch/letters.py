@@ -206,6 +206,7 @@ def generate(user, kit: LaunchKit, kind: str) -> tuple[str, bytes]:
             organisation_label=services._organisation(user),
             file_name=name,
             sha256=hashlib.sha256(content).hexdigest(),
+            issued_at=timezone.now(),
         )
         record(
             user,

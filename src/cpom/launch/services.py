@@ -67,7 +67,10 @@ def create_kit(user, contract: Contract) -> LaunchKit:
     with transaction.atomic():
         if LaunchKit.objects.select_for_update().filter(contract=contract).exists():
             raise LaunchRefused("Le kit de lancement de ce contrat existe déjà.")
-        kit = LaunchKit.objects.create(contract=contract, created_by=user, organisation_label=_organisation(user))
+        # The moments are read when the act is done (the field's default would not see the demo's fixed clock).
+        kit = LaunchKit.objects.create(
+            contract=contract, created_by=user, organisation_label=_organisation(user), created_at=timezone.now()
+        )
         ChecklistItem.objects.bulk_create(
             ChecklistItem(kit=kit, code=code, position=n, label=label) for n, (code, label) in enumerate(ITEMS, 1)
         )
@@ -179,6 +182,7 @@ def add_member(user, kit: LaunchKit, expected_version: int | None, choice: str, 
             role_label=candidate.role_label[:150],
             organisation_label=candidate.organisation_label,
             is_referent=is_referent,
+            added_at=timezone.now(),
         )
         _bump(current)
         record(
@@ -384,6 +388,7 @@ def mark_step_done(user, kit: LaunchKit, step_code: str, done_on: date | None, c
                 comment=comment.strip(),
                 recorded_by=user,
                 organisation_label=_organisation(user),
+                recorded_at=timezone.now(),
             )
             record(
                 user,
