@@ -22,13 +22,13 @@ def test_the_ars_keeps_the_association_s_launch_kit(browser, demo_server):
 
     # The Gantt chart and its table: the demo's two late steps are drawn late, and said so in the table.
     chart = page.get_by_test_id("gantt")
-    assert chart.locator("svg title").first.inner_text().startswith("Rétroplanning du contrat")
+    assert chart.locator("svg title").first.text_content().startswith("Rétroplanning du contrat")
     late_bars = chart.locator("g[data-late]")
     late_codes = [late_bars.nth(n).get_attribute("data-step") for n in range(late_bars.count())]
     assert set(LATE_STEPS) <= set(late_codes)
     for code in LATE_STEPS:
         row = page.get_by_test_id(f"step-{code}")
-        assert row.get_attribute("data-late") == "true" and "En retard" in row.inner_text()
+        assert row.get_attribute("data-late") == "true" and "En retard" in row.text_content()
     assert "en retard" in page.get_by_test_id("schedule-summary").inner_text()
     assert page.get_by_test_id("gantt-today").count() == 1
 
