@@ -24,15 +24,15 @@ def _quoted(message: str) -> str:
     return message.replace("'", "''")
 
 
-def _kit_signed(row: str) -> str:
+def _kit_signed(row: str, false: str = "0") -> str:
     return (
         f"COALESCE((SELECT c.state FROM contracts_contract c JOIN launch_launchkit k ON k.contract_id = c.id "
-        f"WHERE k.id = {row}.kit_id) IN {SIGNED}, 0)"
+        f"WHERE k.id = {row}.kit_id) IN {SIGNED}, {false})"
     )
 
 
-def _contract_signed(row: str) -> str:
-    return f"COALESCE((SELECT state FROM contracts_contract WHERE id = {row}.contract_id) IN {SIGNED}, 0)"
+def _contract_signed(row: str, false: str = "0") -> str:
+    return f"COALESCE((SELECT state FROM contracts_contract WHERE id = {row}.contract_id) IN {SIGNED}, {false})"
 
 
 def _sqlite_trigger(name: str, when: str, table: str, condition: str, message: str) -> str:
@@ -72,10 +72,10 @@ def _pg(name: str, events: str, table: str, body: str) -> list[str]:
 def _pg_sealed(signed) -> str:
     return f"""
   IF TG_OP <> 'INSERT' THEN
-    IF {signed("OLD")} THEN {_raise(KIT_MESSAGE)} END IF;
+    IF {signed("OLD", "FALSE")} THEN {_raise(KIT_MESSAGE)} END IF;
   END IF;
   IF TG_OP <> 'DELETE' THEN
-    IF {signed("NEW")} THEN {_raise(KIT_MESSAGE)} END IF;
+    IF {signed("NEW", "FALSE")} THEN {_raise(KIT_MESSAGE)} END IF;
   END IF;
   RETURN COALESCE(NEW, OLD);"""
 
