@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from cpom.access import Side, membership_of
+from cpom.access import membership_of
 from cpom.audit.services import record
 from cpom.contracts.deadlines import authority_code
 from cpom.contracts.models import Contract, State
@@ -55,7 +55,10 @@ def _refuse_unless_allowed(user, contract: Contract) -> None:
 
 
 def kit_of(contract: Contract) -> LaunchKit | None:
-    return LaunchKit.objects.filter(contract=contract).first()
+    kit = LaunchKit.objects.filter(contract=contract).first()
+    if kit is not None:
+        kit.contract = contract  # the page's copy, its parties already read
+    return kit
 
 
 # --- The kit --------------------------------------------------------------------------------------------------------
@@ -522,8 +525,3 @@ def tick(user, item: ChecklistItem, expected_version: int | None, ticked: bool, 
             {"coché": ticked, "commentaire": current.comment},
         )
     return current
-
-
-def membership_side(user) -> str:
-    membership = membership_of(user)
-    return membership.side if membership else Side.PLATFORM

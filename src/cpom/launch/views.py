@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cpom.contracts.pages import contract_page
+from cpom.contracts.rules import can_edit_contract
 from cpom.core.locking import StaleWrite
 from cpom.documents.http import document_response
 from cpom.web.refusals import flash_refusal
@@ -68,6 +69,8 @@ def _kit_context(request, contract, kit, member_form=None):
         "letters": list(kit.letters.select_related("issued_by").order_by("-issued_at")),
         "may_edit": refusal is None,
         "edit_refusal": refusal,
+        # The target signature date is the contract's frame: its lead authority sets it there.
+        "may_edit_frame": can_edit_contract(request.user, contract),
     }
 
 
