@@ -18,6 +18,7 @@ from cpom.contracts.deadlines import authority_code
 from cpom.contracts.models import Contract, State
 from cpom.core.locking import locked
 from cpom.core.refusals import Refused
+from cpom.core.text import plural
 from cpom.registry.models import Contact
 from cpom.signing.models import MANAGING_BODY_KEY as SIGNING_MANAGING_BODY
 from cpom.signing.models import ConsultationKind, Decision
@@ -215,8 +216,8 @@ def remove_member(user, kit: LaunchKit, expected_version: int | None, member_id:
         held = _roles_held(current, member)
         if held:
             raise LaunchRefused(
-                f"{member.name} est « A » ou « R » dans la matrice RACI ({len(held)} étape(s), dont « {held[0]} ») : "
-                "confiez d'abord ces rôles à quelqu'un d'autre."
+                f"{member.name} est « A » ou « R » dans la matrice RACI ({plural(len(held), 'étape')}, dont "
+                f"« {held[0]} ») : confiez d'abord ces rôles à quelqu'un d'autre."
             )
         name, organisation = member.name, member.organisation_label
         member.delete()

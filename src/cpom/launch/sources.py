@@ -44,7 +44,7 @@ def deadlines(contracts) -> list[Due]:
     by_contract = {c.pk: c for c in candidates}
     for kit in kits:
         kit.contract = by_contract[kit.contract_id]
-    prefetch_related_objects(kits, "steps", "raci", "members")
+    prefetch_related_objects(kits, "steps__recorded_by", "raci", "members")
     prefetch_related_objects(
         [kit.contract for kit in kits],
         "parties__authority",
