@@ -165,3 +165,23 @@ def test_a_signed_contract_s_kit_is_read_only_and_says_why(client_for, kit, asso
 def test_both_parties_read_the_same_kit(client_for, staffed_kit, association_contract, username):
     text = _text(client_for(username).get(_home(association_contract)))
     assert "Nadia Benali" in text and "Isabelle Roux" in text
+
+
+def test_the_kit_page_asks_as_many_queries_with_more_members_ticks_and_steps(client_for, raci_kit, users):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("ars")
+    url = _home(raci_kit.contract)
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    services.add_member(users["ars"], raci_kit, raci_kit.version, f"user:{users['cd44'].pk}")
+    services.add_member(users["ars"], raci_kit, raci_kit.version, f"user:{users['asso'].pk}")
+    for item in raci_kit.checklist.all()[:3]:
+        services.tick(users["asso"], item, item.version, True, "Vu")
+    services.mark_step_done(users["asso"], raci_kit, "objective_sheets", date(2026, 9, 30))
+    services.mark_step_done(users["ars"], raci_kit, "objectives_meeting", date(2026, 10, 2))
+    with CaptureQueriesContext(connection) as after:
+        client.get(url)
+    assert len(after) == len(before), "\n".join(q["sql"] for q in after.captured_queries)
