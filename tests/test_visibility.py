@@ -41,6 +41,10 @@ QUALIFIERS = {
     "adjustment_id",
     # issue 13, roadmap: a table of the managing body's portfolio
     "table",
+    # issue 13, the launch kit
+    "member_id",
+    "item_id",
+    "step",
 }
 
 
@@ -142,6 +146,18 @@ def test_enumeration_finds_the_pages_and_api_routes():
         "roadmap:establishment_sheet",
         "timeline:history",
         "timeline:history_pdf",
+        # issue 13, the launch kit
+        "launch:home",
+        "launch:create",
+        "launch:add_member",
+        "launch:remove_member",
+        "launch:set_referent",
+        "launch:raci",
+        "launch:raci_default",
+        "launch:tick",
+        "launch:step_done",
+        "launch:step_undo",
+        "launch:letter",
     } <= names
 
 
@@ -223,6 +239,22 @@ def _contract_objects(contract) -> dict:
     review_objects = _review_objects(contract)
     return {
         **review_objects,
+    # issue 13, the launch kit: a kit with one member (its check-list comes with it)
+    from django.contrib.auth import get_user_model
+
+    from cpom.launch.models import CommitteeMember, LaunchKit
+    from cpom.launch.services import create_kit
+
+    kit = LaunchKit.objects.filter(contract=contract).first()
+    if kit is None:
+        lead_user = get_user_model().objects.get(username="ars")
+        kit = create_kit(lead_user, contract)
+    member = kit.members.first() or CommitteeMember.objects.create(
+        kit=kit, party_key="managing_body", user=get_user_model().objects.get(username="asso"), name="x"
+    )
+    launch = {"member_id": member.pk, "item_id": kit.checklist.first().pk, "step": "board"}
+    return {
+        **launch,
         "alert_id": alert.pk,
         "campaign_id": campaign.pk,
         "entry_id": entry.pk,

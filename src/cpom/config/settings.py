@@ -379,3 +379,28 @@ CPOM_EVALUATIONS = {"cycle_years": 5}
 CPOM_AMENDMENT_PROCEDURE = {"meeting_within_months": 2, "note_days_before": 8, "capacity_extension_months": 6}
 CPOM_SITE_URL = os.environ.get("CPOM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 CPOM_NOTIFICATIONS = {"page_days": 365, "feed_past_days": 90, "max_days_before": 365}
+# The launch kit (cpom.launch), its backward schedule: the days each step takes, counted back from the target
+# signature date. Sourced (seed 000 L865, L867): the diagnostic is sent within the month after steps 2 and 3 (30), the
+# objective sheets within the 2 weeks after the meeting of step 5 (14). Every other duration is SILENT in the sources
+# (seed-contract-followup §6.5, §6.11): a choice, which keeps launch to signature near 7 months (KPMG: a year at
+# most, seed 004 L799-801; negotiation within 6 months, seed 002 L67). The signatures follow CPOM_SIGNATURE_ORDER;
+# the co-signatories' step only when the contract has some. An authority sets its own durations in
+# CPOM_LAUNCH_BY_AUTHORITY (« ARS-52 »: {"step_days": {"consultations": 45}}), merged step by step.
+CPOM_LAUNCH = {
+    "step_days": {
+        "referral": 15,  # SILENT
+        "template": 15,  # SILENT
+        "calendar": 15,  # SILENT
+        "diagnostic": 30,  # seed 000 L865 « dans le mois qui suit les étapes 2 et 3 »
+        "diagnostic_meeting": 15,  # SILENT (the meeting itself lasts 1h30-2h)
+        "objective_sheets": 14,  # seed 000 L867 « dans les 2 semaines qui suivent »
+        "objectives_meeting": 21,  # SILENT (the meeting itself lasts 1h30-2h)
+        "final_document": 15,  # SILENT
+        "consultations": 30,  # SILENT (CVS and staff representatives before the board, seed 002 L411)
+        "board": 15,  # SILENT (the board deliberates before the signature, seed 000 L62)
+        "managing_body_signature": 7,  # SILENT
+        "co_signature": 7,  # SILENT
+        "lead_signature": 7,  # SILENT
+    },
+}
+CPOM_LAUNCH_BY_AUTHORITY: dict[str, dict] = {}

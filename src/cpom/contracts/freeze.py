@@ -129,6 +129,14 @@ EXEMPT = {
     "reviews.Decision": "a relevé's decision; its text frozen with the relevé, its status moves afterwards (audited)",
     "reviews.Adjustment": "the managing body's proposals on a draft relevé and the answers, kept",
     "reviews.MinutesSignature": "append-only, on the relevé's hash",
+    # The launch kit prepares the signature and is not what the parties sign: sealed by its own triggers once the
+    # contract is signed (cpom.launch.seal).
+    "launch.LaunchKit": "the way to signature; sealed by launch's triggers once the contract is signed",
+    "launch.CommitteeMember": "the kit's committee; sealed with the kit",
+    "launch.RaciCell": "the kit's RACI matrix; sealed with the kit",
+    "launch.ChecklistItem": "the kit's launch check-list; sealed with the kit",
+    "launch.StepRecord": "the kit's steps done; sealed with the kit",
+    "launch.LetterIssue": "append-only record of a letter generated from the kit",
 }
 # What may still move on a version sent for signature: its outcome. Everything else is what the parties sign.
 VERSION_MOVING_COLUMNS = ("status", "sealed_at", "effective_date", "voided_at", "void_reason")

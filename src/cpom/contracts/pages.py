@@ -22,11 +22,15 @@ class Stage:
     code: str
     label: str
     url_name: str
+    # A stage of the way to signature only (the launch kit): its tab leaves the frame once the contract is signed,
+    # its pages stay (the kit is the launch's history).
+    before_signature: bool = False
 
 
 # In the order of the lifecycle; a stage's pages are mounted under contrats/<contract_id>/<stage>/.
 STAGES = (
     Stage("contract", "Contrat", "contracts:detail"),
+    Stage("launch", "Lancement", "launch:home", before_signature=True),
     Stage("diagnostic", "Diagnostic partagé", "diagnostic:home"),
     Stage("objectives", "Objectifs", "objectives:list"),
     Stage("readiness", "Vérification", "objectives:readiness"),
@@ -59,6 +63,8 @@ class ContractFrame:
     def navigation(self) -> list[NavigationItem]:
         items = []
         for stage in STAGES:
+            if stage.before_signature and self.contract.is_signed and stage != self.stage:
+                continue
             try:
                 url = reverse(stage.url_name, kwargs={"contract_id": self.contract.pk})
             except NoReverseMatch:  # a stage not mounted in this configuration
