@@ -236,25 +236,9 @@ def _contract_objects(contract) -> dict:
         contract=contract, year=contract.start_date.year, defaults={"reviewed_year": contract.start_date.year - 1}
     )[0]
     entry = GridEntry.objects.get_or_create(campaign=campaign, indicator=follow_up, category="")[0]
-    review_objects = _review_objects(contract)
     return {
-        **review_objects,
-    # issue 13, the launch kit: a kit with one member (its check-list comes with it)
-    from django.contrib.auth import get_user_model
-
-    from cpom.launch.models import CommitteeMember, LaunchKit
-    from cpom.launch.services import create_kit
-
-    kit = LaunchKit.objects.filter(contract=contract).first()
-    if kit is None:
-        lead_user = get_user_model().objects.get(username="ars")
-        kit = create_kit(lead_user, contract)
-    member = kit.members.first() or CommitteeMember.objects.create(
-        kit=kit, party_key="managing_body", user=get_user_model().objects.get(username="asso"), name="x"
-    )
-    launch = {"member_id": member.pk, "item_id": kit.checklist.first().pk, "step": "board"}
-    return {
-        **launch,
+        **_review_objects(contract),
+        **_launch_objects(contract),
         "alert_id": alert.pk,
         "campaign_id": campaign.pk,
         "entry_id": entry.pk,
@@ -274,6 +258,23 @@ def _contract_objects(contract) -> dict:
         "extension": "pdf",
         "scenario_id": scenario.pk,
     }
+
+
+def _launch_objects(contract) -> dict:
+    """cpom.launch: a kit with one member (its check-list comes with it)."""
+    from django.contrib.auth import get_user_model
+
+    from cpom.launch.models import CommitteeMember, LaunchKit
+    from cpom.launch.services import create_kit
+
+    kit = LaunchKit.objects.filter(contract=contract).first()
+    if kit is None:
+        lead_user = get_user_model().objects.get(username="ars")
+        kit = create_kit(lead_user, contract)
+    member = kit.members.first() or CommitteeMember.objects.create(
+        kit=kit, party_key="managing_body", user=get_user_model().objects.get(username="asso"), name="x"
+    )
+    return {"member_id": member.pk, "item_id": kit.checklist.first().pk, "step": "board"}
 
 
 def _review_objects(contract) -> dict:
