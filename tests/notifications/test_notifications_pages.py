@@ -36,6 +36,16 @@ def _ics(response) -> Calendar:
     return Calendar.from_ical(response.content)
 
 
+def _label(code: str) -> str:
+    """A kind's name as the person reads it: the stage that owns the kind registered it (the fake source's own name
+    gives way to the real one)."""
+    return deadline_sources.kind(code).label
+
+
+def _step_told(day: date) -> str:
+    return f"Le {(day - timedelta(days=deadline_sources.kind('schedule_step').days_before)).strftime('%d/%m/%Y')}"
+
+
 def _events(calendar):
     return {str(event["UID"]): event for event in calendar.walk("VEVENT")}
 
@@ -75,9 +85,9 @@ def test_the_page_lists_the_upcoming_deadlines_and_when_the_person_is_told(clien
     by_label = {row[2].split(" — ")[1]: row for row in rows}
     dialogue, step = by_label["Dialogue de gestion de l'année 3"], by_label["Étape 5 : première réunion de négociation"]
     assert dialogue[0] == (soon + timedelta(days=10)).strftime("%d/%m/%Y")
-    assert dialogue[1] == "Dialogue de gestion à tenir"
+    assert dialogue[1] == _label("review")
     assert dialogue[3] == "Dès le prochain envoi"  # 10 days ahead, told 30 days before by default
-    assert step[3] == f"Le {(soon + timedelta(days=10)).strftime('%d/%m/%Y')}"  # 20 days ahead, told 10 before
+    assert step[3] == _step_told(soon + timedelta(days=20))  # 20 days ahead, told a week before by default
     # The header links to the page from every page.
     assert elements(page, "//a[@data-testid='my-deadlines' and @href='/echeances/']")
 
@@ -109,17 +119,17 @@ def test_a_kind_turned_off_leaves_the_list_and_days_before_move_the_day_told(cli
     assert KindChoice.objects.get(preference=preference, kind="schedule_step").days_before == 25
     entry = AuditEntry.objects.filter(object_type="notifications.preference", object_id=str(preference.pk)).last()
     assert entry.action == "Préférences d'échéances modifiées"
-    assert entry.after["Dialogue de gestion à tenir"] == "non"
-    assert entry.after["Étape du rétroplanning"] == "25 jours avant"
+    assert entry.after[_label("review")] == "non"
+    assert entry.after[_label("schedule_step")] == "25 jours avant"
 
 
 @pytest.mark.parametrize(
     ("days", "message"),
     [
-        ("douze", "Étape du rétroplanning — jours avant : « douze » n'est pas un nombre entier"),
-        ("400", "Étape du rétroplanning — jours avant : la valeur ne peut pas dépasser 365"),
-        ("-1", "Étape du rétroplanning — jours avant : la valeur ne peut pas être inférieure à 0"),
-        ("", "Étape du rétroplanning — jours avant : indiquez un nombre de jours."),
+        ("douze", "jours avant : « douze » n'est pas un nombre entier"),
+        ("400", "jours avant : la valeur ne peut pas dépasser 365"),
+        ("-1", "jours avant : la valeur ne peut pas être inférieure à 0"),
+        ("", "jours avant : indiquez un nombre de jours."),
     ],
 )
 def test_bad_input_is_refused_with_the_field_named_and_nothing_changes(client_for, users, soon, days, message):
@@ -127,7 +137,7 @@ def test_bad_input_is_refused_with_the_field_named_and_nothing_changes(client_fo
     response = client_for("asso").post(
         reverse("notifications:preferences"), _form_data(preference, {"days_schedule_step": days, "on_review": None})
     )
-    assert message in page_text(response)
+    assert f"{_label('schedule_step')} — {message}" in page_text(response)
     assert not KindChoice.objects.filter(preference=preference).exists()
     preference.refresh_from_db()
     assert preference.version == 1
