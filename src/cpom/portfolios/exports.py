@@ -70,13 +70,13 @@ def annex_docx(programming, today: date) -> bytes:
         ),
         Text(today.strftime("%d/%m/%Y"), "Édité le"),
     ]
-    columns = [1, 3, 6, 7, 8, 9, 11]  # body, SIREN, establishments, authorities, priority, maturity, contract
+    columns = [1, 2, 3, 6, 7, 8, 9, 11]  # body, SIREN, establishments, authorities, the 3 factors, contract
     header = [programming.table.header[i] for i in columns]
     for year, _entries in programming.by_year():
         blocks.append(Heading(f"Signatures visées en {year}", 1))
         rows = [[str(plain(row[i])) for i in columns] for row in programming.table.rows if row[0] == year]
         if rows:
-            blocks.append(LayoutTable(header, rows, (3, 1.4, 4, 2.4, 1.2, 1.6, 1.6)))
+            blocks.append(LayoutTable(header, rows, (2.6, 1.4, 3.6, 2.4, 1.2, 1.8, 2.2, 1.6)))
         else:
             blocks.append(Text("Aucun organisme gestionnaire programmé cette année."))
     document = Document(

@@ -78,6 +78,7 @@ def programming(authority: Authority, first: int, chosen: Filters) -> Programmin
             "Situation de l'organisme",
             "Référent",
             "Contrat",
+            "Commentaire",
         ],
     )
     for entry in entries:
@@ -98,6 +99,7 @@ def programming(authority: Authority, first: int, chosen: Filters) -> Programmin
                 situations.get(entry.situation, entry.situation),
                 f"{entry.referent.first_name} {entry.referent.last_name}" if entry.referent else "",
                 Link(entry.contract.reference, entry.contract.get_absolute_url()) if entry.contract else "à programmer",
+                entry.comment,
             ]
         )
     return Programming(authority, years, entries, table)

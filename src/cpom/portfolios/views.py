@@ -118,6 +118,8 @@ def programming_export(request, authority_id, extension):
 
 
 def _entry_page(request, authority, form, entry=None, status=200):
+    if status != 200:  # a refused save: 409 when it was based on an outdated copy (cpom.web.refusals)
+        status = getattr(request, "cpom_status", None) or status
     return render(
         request,
         "portfolios/entry_form.html",
