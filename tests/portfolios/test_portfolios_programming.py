@@ -200,9 +200,8 @@ def test_the_line_links_its_contract_once_programmed(client_for, shared_entry, a
 
 
 def test_read_only_members_and_the_platform_team_do_not_write(client_for, users, shared_entry):
-    from cpom.access import Role
-
     import factories
+    from cpom.access import Role
 
     reader = factories.member(ars(), Role.READ, username="lecteur")
     with pytest.raises(services.ProgrammingRefused) as refused:
@@ -244,7 +243,7 @@ def test_a_formula_typed_in_a_comment_stays_a_text_in_the_annex(client_for, user
         users["ars"],
         ars(),
         {
-            **{k: None for k in ("referent", "contract")},
+            **dict.fromkeys(("referent", "contract")),
             "managing_body": body,
             "establishments": list(body.establishments.all()[:1]),
             "target_year": 2027,
