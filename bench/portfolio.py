@@ -93,7 +93,9 @@ def _run(contracts: int) -> None:
     export = reverse("portfolios:portfolio_export", kwargs={"authority_id": ars.pk, "table": "tout"})
     began = time.perf_counter()
     assert client.get(export).status_code == 200
-    print(f"bench: portfolio_export_all_{contracts}_contracts {(time.perf_counter() - began) * 1000:.0f} ms", flush=True)
+    print(
+        f"bench: portfolio_export_all_{contracts}_contracts {(time.perf_counter() - began) * 1000:.0f} ms", flush=True
+    )
 
 
 if __name__ == "__main__":
