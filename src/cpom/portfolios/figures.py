@@ -13,14 +13,14 @@ that hold at least one of them.
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from decimal import ROUND_HALF_UP, Decimal
 
 TOTAL = ""  # the department code of the whole territory's line
 
 
-@dataclass(frozen=True)
-class Site:
-    """One establishment of the universe."""
+class Site(NamedTuple):
+    """One establishment of the universe (a tuple: a territory has thousands, made on every page)."""
 
     pk: int
     finess: str
@@ -102,20 +102,21 @@ def coverage(sites: list[Site], covering: dict[int, set[int]], signed_bodies: se
     lines = {code: CoverageLine(code) for code in departments}
     total = CoverageLine(TOTAL)
     outside = []
+    none: set[int] = set()
     for site in sites:
-        contracts = covering.get(site.pk, set())
+        contracts = covering.get(site.pk, none)
         signed = site.managing_body_id in signed_bodies
-        targets = [total] + ([lines[site.department]] if site.department in lines else [])
-        for line in targets:
-            line.bodies.add(site.managing_body_id)
+        line = lines.get(site.department)
+        for target in (total, line) if line is not None else (total,):
+            target.bodies.add(site.managing_body_id)
             if signed:
-                line.signed_bodies.add(site.managing_body_id)
-            line.establishments += 1
-            line.places += site.installed_places
+                target.signed_bodies.add(site.managing_body_id)
+            target.establishments += 1
+            target.places += site.installed_places
             if contracts:
-                line.covered_establishments += 1
-                line.covered_places += site.installed_places
-                line.contracts |= contracts
+                target.covered_establishments += 1
+                target.covered_places += site.installed_places
+                target.contracts |= contracts
         if signed and not contracts:
             outside.append(site)
     outside.sort(key=lambda site: (site.managing_body_name, site.department, site.name, site.finess))
