@@ -13,8 +13,8 @@ that hold at least one of them.
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import NamedTuple
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 TOTAL = ""  # the department code of the whole territory's line
 
