@@ -234,3 +234,18 @@ def programmed(users):
             "comment": "Association fictive de contrôle",
         },
     )
+
+
+def test_with_the_territory_setting_every_establishment_of_the_territory_counts(client_for, settings):
+    settings.CPOM_PORTFOLIO = {**settings.CPOM_PORTFOLIO, "universe": "territory"}
+    response = client_for("ars").get(portfolio_url(ars()))
+    in_region = Establishment.objects.filter(department__in=["44", "49", "53", "72", "85"])
+    assert figure(response, "establishments") == str(in_region.count())
+    assert in_region.count() > in_region.filter(funders=ars()).distinct().count()
+
+
+def test_an_unknown_table_is_not_exported(client_for):
+    response = client_for("ars").get(reverse("portfolios:portfolio_export", args=[ars().pk, "budget"]))
+    assert response.status_code == 404
+    response = client_for("ars").get(reverse("portfolios:programming_export", args=[ars().pk, "pdf"]))
+    assert response.status_code == 404
