@@ -3,12 +3,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cpom.access import visible
-from cpom.registry.models import Contact, ManagingBody
+from cpom.contracts.models import Contract
+from cpom.registry.models import Authority, Contact, Establishment, ManagingBody
 from cpom.web.forms import DsfrForm, FrenchIntegerField
 
 from . import factors, rules, services
 from .models import Situation
 from .portfolio import party_contracts
+
+NOTHING = {"establishments": Establishment, "authorities": Authority, "referent": Contact, "contract": Contract}
 
 
 def _required(label: str) -> dict:
@@ -32,7 +35,9 @@ class ChooseBodyForm(DsfrForm):
         self.fields["managing_body"].queryset = visible(user, ManagingBody.objects.all()).order_by("name")
 
 
-class EntryForm(DsfrForm):
+class ProgrammingEntryForm(DsfrForm):
+    """A line of the programming, for one managing body (chosen first: its establishments are offered)."""
+
     target_year = FrenchIntegerField(
         label="Année de signature visée",
         min_value=factors.FIRST_YEAR,
@@ -106,6 +111,12 @@ class EntryForm(DsfrForm):
     def __init__(self, *args, user=None, authority=None, managing_body=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.managing_body = managing_body
+        self.fields["territorial_priority"].choices = services.choices("territorial_priorities")
+        self.fields["maturity"].choices = services.choices("maturity_levels")
+        if managing_body is None or authority is None:  # nothing to offer: every choice refused
+            for name in ("establishments", "authorities", "referent", "contract"):
+                self.fields[name].queryset = NOTHING[name].objects.none()
+            return
         sites = visible(user, managing_body.establishments.all()).order_by("finess")
         self.fields["establishments"].queryset = sites
         self.fields["establishments"].label_from_instance = lambda e: f"{e.name} ({e.finess}, {e.category})"
@@ -120,8 +131,6 @@ class EntryForm(DsfrForm):
             f"{c.first_name} {c.last_name} – {c.role} ({c.authority})"
         )
         self.fields["contract"].queryset = party_contracts(authority).filter(managing_body=managing_body)
-        self.fields["territorial_priority"].choices = services.choices("territorial_priorities")
-        self.fields["maturity"].choices = services.choices("maturity_levels")
 
     def data_for_service(self) -> dict:
         return {**self.cleaned_data, "managing_body": self.managing_body}

@@ -54,6 +54,20 @@ class Filters:
             int(referent) if referent.isdigit() else None,
         )
 
+    def describe(self) -> str:
+        """The filters in words, for an export's heading: « département Loire-Atlantique (44), état En vigueur »."""
+        parts = []
+        if self.department:
+            parts.append(f"département {territories.department_label(self.department)}")
+        if self.category:
+            parts.append(f"catégorie {CATEGORY_BY_CODE[self.category].label}")
+        if self.state:
+            parts.append(f"état {State(self.state).label}")
+        if self.referent:
+            contact = Contact.objects.filter(pk=self.referent).first()
+            parts.append(f"référent {contact.first_name} {contact.last_name}" if contact else "référent inconnu")
+        return ", ".join(parts)
+
     def query(self) -> str:
         """The filters as the page's address carries them (for the exports' links)."""
         pairs = [

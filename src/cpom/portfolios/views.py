@@ -13,7 +13,7 @@ from cpom.documents.http import document_response
 from cpom.web.refusals import forbid, show_refusal
 
 from . import exports, rules, services
-from .forms import ChooseBodyForm, EntryForm
+from .forms import ChooseBodyForm, ProgrammingEntryForm
 from .models import ProgrammingEntry
 from .portfolio import Filters, filter_choices, portfolio
 from .programming import programming
@@ -23,8 +23,8 @@ PAGE_SIZE_KEY = "page_size"
 
 def _context_line(authority, chosen: Filters, today) -> str:
     parts = [authority.name, f"au {today.strftime('%d/%m/%Y')}"]
-    if chosen.query():
-        parts.append(f"filtres : {chosen.query().replace('&', ', ')}")
+    if chosen.describe():
+        parts.append(f"filtres : {chosen.describe()}")
     return " – ".join(parts)
 
 
@@ -137,14 +137,14 @@ def entry_create(request, authority_id):
         return render(request, "portfolios/entry_choose.html", {"authority": authority, "chooser": chooser})
     body = chooser.cleaned_data["managing_body"]
     if request.method != "POST":
-        form = EntryForm(
+        form = ProgrammingEntryForm(
             user=request.user,
             authority=authority,
             managing_body=body,
             initial={"authorities": [authority.pk], "target_year": timezone.localdate().year + 1},
         )
         return _entry_page(request, authority, form)
-    form = EntryForm(request.POST, user=request.user, authority=authority, managing_body=body)
+    form = ProgrammingEntryForm(request.POST, user=request.user, authority=authority, managing_body=body)
     if form.is_valid():
         try:
             entry = services.create_entry(request.user, authority, form.data_for_service())
@@ -165,7 +165,7 @@ def entry_update(request, authority_id, entry_id):
     forbid(rules.write_refusal(request.user, authority, entry))
     body = entry.managing_body
     if request.method != "POST":
-        form = EntryForm(
+        form = ProgrammingEntryForm(
             user=request.user,
             authority=authority,
             managing_body=body,
@@ -183,7 +183,7 @@ def entry_update(request, authority_id, entry_id):
             },
         )
         return _entry_page(request, authority, form, entry)
-    form = EntryForm(request.POST, user=request.user, authority=authority, managing_body=body)
+    form = ProgrammingEntryForm(request.POST, user=request.user, authority=authority, managing_body=body)
     if form.is_valid():
         try:
             services.update_entry(request.user, authority, entry, form.data_for_service(), form.cleaned_data["version"])
