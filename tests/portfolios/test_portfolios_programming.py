@@ -257,3 +257,17 @@ def test_a_formula_typed_in_a_comment_stays_a_text_in_the_annex(client_for, user
     url = reverse("portfolios:programming_export", kwargs={"authority_id": ars().pk, "extension": "xlsx"})
     sheet = load_workbook(BytesIO(served(client_for("ars").get(url + "?debut=2026")).content)).worksheets[0]
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+
+def test_a_line_is_taken_out_of_the_programming_and_the_journal_keeps_it(client_for, shared_entry):
+    url = reverse("portfolios:entry_remove", kwargs={"authority_id": cd44().pk, "entry_id": shared_entry.pk})
+    client = client_for("cd44")
+    stale = client.post(url, {"version": shared_entry.version - 1})
+    assert stale.status_code == 409 and STALE in page_text(stale)
+    assert client.get(url).status_code == 405
+    response = client.post(url, {"version": shared_entry.version}, follow=True)
+    assert "« Association Les Chemins de Loire – 2028 » est retiré de la programmation." in page_text(response)
+    assert not ProgrammingEntry.objects.filter(pk=shared_entry.pk).exists()
+    removal = AuditEntry.objects.get(object_id=str(shared_entry.pk), action__endswith="retiré")
+    assert removal.before["année de signature visée"] == 2028 and removal.after is None
+    assert removal.organisation_label == "Conseil départemental de Loire-Atlantique"

@@ -100,3 +100,19 @@ def update_entry(
     current.authorities.set(data["authorities"])
     record(user, current, f"Programmation : {current} modifié", before, snapshot(current), at=at)
     return current
+
+
+@transaction.atomic
+def remove_entry(user, authority, entry: ProgrammingEntry, expected_version: int | None, at: datetime | None = None):
+    """Takes a line out of the programming (« Mettre à jour la programmation annuellement », ANAP): the journal keeps
+    what it held."""
+    _require(rules.write_refusal(user, authority, entry))
+    try:
+        current = locked(ProgrammingEntry.objects.all(), expected_version, pk=entry.pk)
+    except StaleWrite:
+        raise StaleProgramming from None
+    before = snapshot(current)
+    label = str(current)
+    record(user, current, f"Programmation : {label} retiré", before, None, at=at)
+    current.delete()
+    return label

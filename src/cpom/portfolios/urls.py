@@ -19,4 +19,9 @@ urlpatterns = [
     ),
     path("autorites/<int:authority_id>/programmation/nouvelle-ligne/", views.entry_create, name="entry_create"),
     path("autorites/<int:authority_id>/programmation/<int:entry_id>/", views.entry_update, name="entry_update"),
+    path(
+        "autorites/<int:authority_id>/programmation/<int:entry_id>/retirer/",
+        views.entry_remove,
+        name="entry_remove",
+    ),
 ]

@@ -5,12 +5,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from cpom.documents.http import document_response
-from cpom.web.refusals import forbid, show_refusal
+from cpom.web.refusals import flash_refusal, forbid, show_refusal
 
 from . import exports, rules, services
 from .forms import ChooseBodyForm, ProgrammingEntryForm
@@ -193,3 +193,20 @@ def entry_update(request, authority_id, entry_id):
             messages.success(request, f"« {entry.managing_body} » : la ligne de la programmation est enregistrée.")
             return redirect("portfolios:programming", authority_id=authority.pk)
     return _entry_page(request, authority, form, entry, status=400)
+
+
+@login_required
+def entry_remove(request, authority_id, entry_id):
+    authority = rules.authority_or_404(request.user, authority_id)  # an outsider learns nothing, not even the method
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    entry = get_object_or_404(ProgrammingEntry, pk=entry_id, authorities=authority)
+    forbid(rules.write_refusal(request.user, authority, entry))
+    version = request.POST.get("version", "")
+    try:
+        label = services.remove_entry(request.user, authority, entry, int(version) if version.isdigit() else None)
+    except services.ProgrammingRefused as refused:
+        flash_refusal(request, refused)
+        return redirect("portfolios:entry_update", authority_id=authority.pk, entry_id=entry.pk)
+    messages.success(request, f"« {label} » est retiré de la programmation.")
+    return redirect("portfolios:programming", authority_id=authority.pk)
