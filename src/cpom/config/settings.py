@@ -404,3 +404,22 @@ CPOM_LAUNCH = {
     },
 }
 CPOM_LAUNCH_BY_AUTHORITY: dict[str, dict] = {}
+# --- The authorities' portfolios and programming (cpom.portfolios, issue 13) ---
+# The sources: a five-year programming fixed jointly by the ARS and the council (seed 004 L165, L249), weighed on the
+# ANAP factors « Priorités territoriales », « Niveau de maturité de l'organisme gestionnaire », « Situation de
+# l'organisme gestionnaire » (seed 001 L259-265); the situations are the PdL eligibility criteria (seed 000 L827-838).
+# Choices (the sources are SILENT): the levels of the priority and of the maturity below; the horizon of five years
+# is the sources'. The portfolio's deadlines look 90 days ahead (the issue's figure); the universe of the coverage
+# figures is the establishments of the authority's territory it funds (« dans la mesure où ceux-ci sont tarifés par
+# l'ARS », seed 000 L334), or every establishment of its territory with "territory"; its tables show 50 rows a page
+# (the Excel exports hold them all).
+CPOM_PROGRAMMING = {
+    "horizon_years": 5,
+    "territorial_priorities": [("haute", "Haute"), ("moyenne", "Moyenne"), ("faible", "Faible")],
+    "maturity_levels": [
+        ("faible", "Faible : premier CPOM, démarche à accompagner"),
+        ("moyenne", "Moyenne : démarche engagée"),
+        ("elevee", "Élevée : organisme rompu à la contractualisation"),
+    ],
+}
+CPOM_PORTFOLIO = {"deadline_days": 90, "universe": "funded", "page_size": 50}
