@@ -76,6 +76,8 @@ def build(
                     opening_days=365,
                     department=department,
                     managing_body=body,
+                    # Evaluated in turn over the last five years: every one has its next evaluation to come.
+                    last_evaluation_date=today - timedelta(days=(n * 7 + k) % 1800),
                 )
             )
     Establishment.objects.bulk_create(sites, batch_size=1000)

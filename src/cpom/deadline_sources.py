@@ -6,7 +6,7 @@ deadlines (the portfolios, the emails of ``cpom notify``, the calendar feed) mus
 registers a :data:`Source` when its app is ready; :func:`collect` asks them all.
 
 A source reads many contracts at once and must not query per contract (the portfolio of an authority with a thousand
-contracts asks them all in one page): it receives the contracts and answers with their :class:`Due` items.
+contracts asks them all in one page): it receives the contracts and the :class:`Window` asked, and answers with their :class:`Due` items.
 """
 
 from collections.abc import Callable, Iterable, Sequence
@@ -37,17 +37,33 @@ class Due:
     person_id: int | None = None
 
 
-Source = Callable[[Sequence[object]], Iterable[Due]]
+@dataclass(frozen=True)
+class Window:
+    """The days a caller asks, both included, either open. A source may narrow its query to them (the evaluations of
+    seven thousand establishments, when the portfolio asks the next 90 days); :func:`collect` filters in any case."""
+
+    since: date | None = None
+    until: date | None = None
+
+    def holds(self, day: date) -> bool:
+        return (self.since is None or day >= self.since) and (self.until is None or day <= self.until)
+
+
+ALWAYS = Window()
+# ``source(contracts)``, or ``source(contracts, window)`` for a source registered as narrowing to the window.
+Source = Callable[..., Iterable[Due]]
 _KINDS: dict[str, Kind] = {}
-_SOURCES: list[Source] = []
+_SOURCES: dict[Source, bool] = {}  # each source, and whether it narrows its query to the window asked
 
 
-def register(source: Source, *kinds: Kind) -> None:
-    """Adds a source and the kinds of deadline it gives (a kind is registered once, by the stage that owns it)."""
+def register(source: Source, *kinds: Kind, narrows: bool = False) -> None:
+    """Adds a source and the kinds of deadline it gives (a kind is registered once, by the stage that owns it).
+
+    A source that ``narrows`` is handed the :class:`Window` asked as its second argument.
+    """
     for kind in kinds:
         _KINDS.setdefault(kind.code, kind)
-    if source not in _SOURCES:
-        _SOURCES.append(source)
+    _SOURCES.setdefault(source, narrows)
 
 
 def kinds() -> list[Kind]:
@@ -63,10 +79,11 @@ def collect(contracts: Sequence[object], since: date | None = None, until: date 
     contracts = list(contracts)
     if not contracts:
         return []
+    window = Window(since, until)
     items = [
         due
-        for source in _SOURCES
-        for due in source(contracts)
-        if (since is None or due.day >= since) and (until is None or due.day <= until)
+        for source, narrows in _SOURCES.items()
+        for due in (source(contracts, window) if narrows else source(contracts))
+        if window.holds(due.day)
     ]
     return sorted(items, key=lambda due: (due.day, due.contract_id, due.label))

@@ -46,3 +46,21 @@ def test_mes_echeances_tells_the_ehpad_its_decisions(client):
     client.force_login(get_user_model().objects.get(username="ehpad"))
     text = page_text(client.get(reverse("notifications:mine")))
     assert "plan de prévention des chutes" in text
+
+
+def test_the_ars_portfolio_gives_each_contract_the_rate_its_grid_gives(client):
+    from cpom.followup.grid import grid_for
+    from cpom.followup.models import Campaign
+    from cpom.portfolios.tables import Rate
+
+    ars = get_user_model().objects.get(username="ars")
+    client.force_login(ars)
+    ehpad = _contract("EHPAD")
+    campaign = Campaign.objects.filter(contract=ehpad).exclude(status="planned").order_by("-year").first()
+    expected = grid_for(campaign).achievement_rate
+    assert expected is not None  # the demo's 2026 grid judges objectives
+    response = client.get(reverse("portfolios:portfolio", kwargs={"authority_id": ars.membership.authority_id}))
+    rows = {row[0]: row for row in rows_of(response, "//table[@data-testid='table-contrats']/tbody")}
+    line = rows[ehpad.reference]
+    assert line[4] == str(campaign.year)
+    assert line[5] == str(Rate(expected))

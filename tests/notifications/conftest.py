@@ -7,7 +7,7 @@ from cpom import deadline_sources
 def fake_source(monkeypatch):
     """Registers, for one test, a source giving the deadlines it is handed (of the reviews', the decisions', the
     backward schedule's kinds, at days the test chooses): ``fake_source(due, ...)``, then ``collect`` gives them too."""
-    monkeypatch.setattr(deadline_sources, "_SOURCES", list(deadline_sources._SOURCES))
+    monkeypatch.setattr(deadline_sources, "_SOURCES", dict(deadline_sources._SOURCES))
     monkeypatch.setattr(deadline_sources, "_KINDS", dict(deadline_sources._KINDS))
     given = []
 

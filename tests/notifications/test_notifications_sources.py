@@ -154,6 +154,30 @@ def test_an_evaluation_recorded_makes_a_deadline_of_every_contract_holding_it(eh
     assert ehpad_contract.establishments.filter(last_evaluation_date__isnull=True).count() == 1
 
 
+@pytest.mark.parametrize(
+    ("since", "until"),
+    [
+        (date(2029, 2, 28), date(2029, 2, 28)),  # the 29 February's next, on the 28th
+        (date(2029, 3, 1), date(2029, 3, 1)),
+        (date(2029, 2, 27), None),
+        (None, date(2029, 2, 27)),
+        (date(2028, 1, 1), date(2029, 12, 31)),
+    ],
+)
+def test_the_evaluations_a_window_asks_are_all_those_falling_in_it(ehpad_contract, since, until):
+    """The source narrows its query to the window (an authority's portfolio asks 90 days of seven thousand
+    establishments' evaluations) and loses none of the window's own."""
+    ehpad, ssiad = ehpad_contract.establishments.order_by("category")
+    Establishment.objects.filter(pk=ehpad.pk).update(last_evaluation_date=date(2024, 2, 29))
+    Establishment.objects.filter(pk=ssiad.pk).update(last_evaluation_date=date(2024, 3, 1))
+    window = deadline_sources.Window(since, until)
+    everything = evaluation_deadlines.source([ehpad_contract])
+    assert evaluation_deadlines.source([ehpad_contract], window) == [d for d in everything if window.holds(d.day)]
+    assert [d.day for d in deadline_sources.collect([ehpad_contract], since, until) if d.kind == "evaluation"] == [
+        d.day for d in everything if window.holds(d.day)
+    ]
+
+
 def test_a_contract_over_calls_for_no_evaluation(ehpad_contract):
     Establishment.objects.filter(contracts=ehpad_contract).update(last_evaluation_date=date(2023, 6, 15))
     ehpad_contract.state = "closed"

@@ -125,7 +125,7 @@ def reviews_and_reports(users, association_contract, ehpad_contract):
     added = [k.code for k in kinds if k.code not in deadline_sources._KINDS]
     deadline_sources.register(source, *kinds)
     yield
-    deadline_sources._SOURCES.remove(source)
+    deadline_sources._SOURCES.pop(source)
     for code in added:
         deadline_sources._KINDS.pop(code)
 

@@ -369,8 +369,8 @@ def portfolio(authority: Authority, chosen: Filters, today: date) -> Portfolio:
     rates, alerts = (achievement_rates(selected), open_alerts(selected)) if contracts else ({}, {})
     coverage = coverage_of(authority, chosen)
     days = settings.CPOM_PORTFOLIO["deadline_days"]
-    rates = {line.department: line.establishment_rate for line in coverage.lines}
-    drawn = maps.draw(rates, {code: territories.departments()[code].name for code in rates})
+    covered = {line.department: line.establishment_rate for line in coverage.lines}
+    drawn = maps.draw(covered, {code: territories.departments()[code].name for code in covered})
     result = Portfolio(
         authority,
         chosen,

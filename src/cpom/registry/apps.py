@@ -12,4 +12,4 @@ class RegistryConfig(AppConfig):
         from .visibility import register_rules
 
         register_rules()
-        deadline_sources.register(deadlines.source, deadlines.KIND)
+        deadline_sources.register(deadlines.source, deadlines.KIND, narrows=True)

@@ -2,39 +2,15 @@
 named so, their FINESS valid, both demo bodies programmed, one shared line revised by the council."""
 
 import pytest
-from django.core.management.color import no_style
-from django.db import connection, transaction
 from django.urls import reverse
 
 from cpom.audit.models import AuditEntry
-from cpom.contracts import freeze
-from cpom.demo.loader import load_demo
 from cpom.portfolios.models import ProgrammingEntry
 from cpom.registry.identifiers import validate_finess
 from cpom.registry.models import Authority, AuthorityKind
 from support import element, rows_of, text_of
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def demo_database(django_db_setup, django_db_blocker):
-    """The demo loaded into an emptied database, as tests/demo does; the world comes back at the end."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            freeze.uninstall(connection)
-            tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
-            with connection.cursor() as cursor:
-                for statement in connection.ops.sql_flush(no_style(), tables, allow_cascade=True):
-                    cursor.execute(statement)
-            freeze.install(connection)
-            load_demo()
-            yield
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+pytestmark = [pytest.mark.usefixtures("demo_database"), pytest.mark.django_db]
 
 
 def ars():
