@@ -35,15 +35,20 @@ def authority_code(authority) -> str:
     return f"{authority.kind}-{authority.territory}"
 
 
-def life_rule(contract, name: str):
-    """A rule of the signed contract's life (``CPOM_CONTRACT_LIFE``), the lead authority's own value first."""
+def life_rules(contract) -> dict:
+    """The rules of the signed contract's life (``CPOM_CONTRACT_LIFE``), the lead authority's own values first."""
     lead = next((p.authority for p in contract.parties.all() if p.is_lead), None)
     own = settings.CPOM_CONTRACT_LIFE_BY_AUTHORITY.get(authority_code(lead), {}) if lead else {}
-    return own[name] if name in own else settings.CPOM_CONTRACT_LIFE[name]
+    return {**settings.CPOM_CONTRACT_LIFE, **own}
 
 
-def renewal_opens(contract) -> date:
-    return add_months(contract.end_date, -life_rule(contract, "renewal_ideal_months"))
+def life_rule(contract, name: str):
+    return life_rules(contract)[name]
+
+
+def renewal_opens(contract, rules: dict | None = None) -> date:
+    rules = rules or life_rules(contract)
+    return add_months(contract.end_date, -rules["renewal_ideal_months"])
 
 
 @dataclass(frozen=True)
@@ -78,12 +83,16 @@ def deadlines(contract) -> list[Deadline]:
             items.append(
                 Deadline(add_months(start, 12 * year) - timedelta(days=1), f"Dialogue de gestion de l'année {year}")
             )
+    # Read once: a portfolio asks the deadlines of a thousand contracts.
+    rules = life_rules(contract)
     ideal, minimum, intentions = (
-        life_rule(contract, name) for name in ("renewal_ideal_months", "renewal_minimum_months", "intentions_months")
+        rules[name] for name in ("renewal_ideal_months", "renewal_minimum_months", "intentions_months")
     )
     items += [
         Deadline(
-            renewal_opens(contract), f"Préparation du renouvellement ({ideal} mois avant la fin, idéalement)", "renewal"
+            renewal_opens(contract, rules),
+            f"Préparation du renouvellement ({ideal} mois avant la fin, idéalement)",
+            "renewal",
         ),
         Deadline(
             add_months(end, -minimum), f"Renouvellement engagé au plus tard ({minimum} mois avant la fin)", "renewal"
