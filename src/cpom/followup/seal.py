@@ -12,6 +12,8 @@ The trigger names start with ``followup_``: cpom.contracts.freeze reinstalls its
 migration and leaves these alone; :func:`reinstall` puts these back the same way (SQLite rebuilds a table it alters).
 """
 
+from cpom.triggers import Triggers
+
 PREFIX = "followup_"
 
 CAMPAIGN_MESSAGE = (
@@ -150,53 +152,11 @@ def _postgresql() -> list[str]:
     ]
 
 
-def statements(vendor: str) -> list[str]:
-    if vendor == "sqlite":
-        return _sqlite()
-    if vendor == "postgresql":
-        return _postgresql()
-    raise NotImplementedError(f"cpom fonctionne sur SQLite et PostgreSQL, pas sur {vendor}.")
-
-
-def _drop(connection) -> list[str]:
-    # « _ » is a wildcard in LIKE: escaped, so that only this module's names match.
-    pattern = PREFIX.replace("_", "!_") + "%"
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s ESCAPE '!'", [pattern]
-            )
-            return [f"DROP TRIGGER {name}" for (name,) in cursor.fetchall()]
-        cursor.execute(
-            "SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-            "WHERE NOT t.tgisinternal AND t.tgname LIKE %s ESCAPE '!'",
-            [pattern],
-        )
-        triggers = [f"DROP TRIGGER {name} ON {table}" for name, table in cursor.fetchall()]
-        cursor.execute("SELECT proname FROM pg_proc WHERE proname LIKE %s ESCAPE '!'", [pattern])
-        return triggers + [f"DROP FUNCTION {name}()" for (name,) in cursor.fetchall()]
-
-
-def install(connection) -> None:
-    """Replaces the follow-up's triggers by the ones this module writes today."""
-    uninstall(connection)
-    with connection.cursor() as cursor:
-        for statement in statements(connection.vendor):
-            cursor.execute(statement)
-
-
-def uninstall(connection) -> None:
-    with connection.cursor() as cursor:
-        for statement in _drop(connection):
-            cursor.execute(statement)
-
-
-def reinstall(sender, using, plan=None, **kwargs):
-    """After a migrate that ran something, the triggers are put back (a SQLite table rebuild loses them)."""
-    from django.db import connections
-    from django.db.migrations.recorder import MigrationRecorder
-
-    connection = connections[using]
-    if not plan or not MigrationRecorder(connection).migration_qs.filter(app="followup").exists():
-        return
-    install(connection)
+TRIGGERS = Triggers("followup", PREFIX, _sqlite, _postgresql)
+# What the migrations, the app's ready() and the tests call.
+statements, install, uninstall, reinstall = (
+    TRIGGERS.statements,
+    TRIGGERS.install,
+    TRIGGERS.uninstall,
+    TRIGGERS.reinstall,
+)
