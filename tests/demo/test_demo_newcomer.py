@@ -50,3 +50,16 @@ def test_the_association_sees_what_to_send_and_its_portfolio(client):
     text = page_text(response)
     assert "Portefeuille de l'Association Les Chemins de Loire" in text
     assert rows_of(response, "//table[@data-testid='portfolio-contracts']/tbody")
+
+
+def test_cpom_demo_names_every_account_of_the_readme_and_her_among_them():
+    from pathlib import Path
+
+    from cpom.demo.loader import load_demo
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    table = readme.split("### Comptes de démonstration", 1)[1].split("\n## ", 1)[0]
+    in_readme = [line.split("`")[1] for line in table.splitlines() if line.startswith("| `")]
+    result = load_demo()  # loaded already: only the accounts are brought back to the README's password
+    assert result["loaded"] is False
+    assert result["users"] == in_readme and "lea" in in_readme

@@ -26,7 +26,7 @@ from cpom.demo.finance_scenarios import load_demo_retained_scenario, load_demo_s
 from cpom.demo.followup_story import AFTER_AMENDMENT, BEFORE_AMENDMENT, load_demo_follow_up
 from cpom.demo.indicator_data import load_demo_indicators
 from cpom.demo.launch_story import load_demo_launch
-from cpom.demo.newcomer_story import load_demo_newcomer
+from cpom.demo.newcomer_story import NEWCOMER, load_demo_newcomer
 from cpom.demo.notifications_story import load_demo_notifications
 from cpom.demo.programming_story import load_demo_programming
 from cpom.demo.review_story import load_demo_review
@@ -306,7 +306,7 @@ def _load_demo(indicators: bool = True) -> dict:
     authorities = _authorities()
     bodies = _managing_bodies()
     users = _users(bodies, authorities)
-    summary = {"users": [u for u, *_ in DEMO_USERS] + ["admin"], "password": DEMO_PASSWORD}
+    summary = {"users": [u for u, *_ in DEMO_USERS] + [NEWCOMER[0], "admin"], "password": DEMO_PASSWORD}
     if is_loaded():
         return {**summary, "loaded": False}
     stories = _stories()  # read before writing anything: a wrong file leaves the database as it was
