@@ -24,7 +24,7 @@ ENV_FILE = DEPLOY / "cpom.env.example"
 # What reads a variable in the settings: os.environ.get("X"…), os.environ["X"], _required("X").
 READ = re.compile(r"""(?:os\.environ(?:\.get)?\s*[(\[]|_required\()\s*["']([A-Z][A-Z0-9_]*)["']""")
 # A cpom command in a code span or a shell line: `cpom sauvegarde`, .venv/bin/cpom suivi alertes.
-NAMED = re.compile(r"(?:^|[\s`(/])cpom ([a-z][\w-]*)(?: ([a-z][\w-]*))?")
+NAMED = re.compile(r"(?:^|[\s`(]|bin/)cpom ([a-z][\w-]*)(?: ([a-z][\w-]*))?")
 
 
 @cache
@@ -45,7 +45,11 @@ def unknown_commands(text: str) -> list[str]:
     """The ``cpom …`` commands ``text`` names that Django does not know (or whose action it does not know)."""
     commands = get_commands()
     unknown = []
-    for name, action in NAMED.findall(text):
+    for match in NAMED.finditer(text):
+        name, action = match.groups()
+        before = text[: match.start() + 1].split()
+        if before and before[-1].startswith("-"):  # an option's value: sudo -u cpom, createdb --owner cpom
+            continue
         if name not in commands:
             unknown.append(f"cpom {name}")
             continue
@@ -123,6 +127,7 @@ def test_a_misspelt_command_or_action_is_caught():
     assert unknown_commands("ExecStart=/srv/cpom/.venv/bin/cpom sauvgarde") == ["cpom sauvgarde"]
     assert unknown_commands("`cpom suivi alerte`") == ["cpom suivi alerte"]
     assert unknown_commands("`cpom restauration /sauvegardes/a.tar.gz` and `cpom migrate`") == []
+    assert unknown_commands("sudo -u cpom git pull && createdb --owner cpom cpom") == [], "an account, no command"
 
 
 def _variables_set() -> dict[str, set[str]]:
