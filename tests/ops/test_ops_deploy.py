@@ -150,7 +150,13 @@ def test_every_variable_the_example_sets_is_one_the_settings_read():
 
 
 def test_the_settings_reading_is_seen_by_the_check():
-    assert {"CPOM_ENV", "CPOM_SECRET_KEY", "DATABASE_URL", "CPOM_LOG_FORMAT", "CPOM_METRICS_ALLOWED"} <= variables_read()
+    assert {
+        "CPOM_ENV",
+        "CPOM_SECRET_KEY",
+        "DATABASE_URL",
+        "CPOM_LOG_FORMAT",
+        "CPOM_METRICS_ALLOWED",
+    } <= variables_read()
 
 
 def test_the_readme_names_every_variable_the_settings_read():
