@@ -328,12 +328,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("CPOM_LOG_LEVEL", "WARNING")},
-}
+# LOGGING: in the « Operations » block at the end.
 
 # --- Management reviews (cpom.reviews, issue 13) ------------------------------------------------------------------
 # The sources (seed-contract-followup §5.1): a yearly dialogue « de mai à octobre » where the authority holds them
@@ -423,3 +418,47 @@ CPOM_PROGRAMMING = {
     ],
 }
 CPOM_PORTFOLIO = {"deadline_days": 90, "universe": "funded", "page_size": 50}
+
+# --- Operations (issue 14, points 5 and 6: cpom.operations) ---------------------------------------------------------
+# The issue asks for structured logs with each request's user and organisation, a health endpoint checking the
+# database and the queue, metrics a supervisor reads; the rest is a choice. Logs: plain text by default, one JSON
+# object per line with CPOM_LOG_FORMAT=json; the line of each request (logger cpom.requests, at INFO) is written in
+# production or in JSON, elsewhere only with CPOM_LOG_LEVEL=INFO (the development console stays quiet).
+CPOM_LOG_FORMAT = os.environ.get("CPOM_LOG_FORMAT", "text").strip().lower()
+if CPOM_LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(
+        f"CPOM_LOG_FORMAT vaut « text » (par défaut) ou « json » ; trouvé « {os.environ['CPOM_LOG_FORMAT']} »."
+    )
+_LOG_LEVEL = os.environ.get("CPOM_LOG_LEVEL", "WARNING")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request": {"()": "cpom.operations.logs.RequestContextFilter"}},
+    "formatters": {
+        "text": {"()": "cpom.operations.logs.TextFormatter"},
+        "json": {"()": "cpom.operations.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": CPOM_LOG_FORMAT, "filters": ["request"]},
+    },
+    "root": {"handlers": ["console"], "level": _LOG_LEVEL},
+    "loggers": {
+        "cpom.requests": {"level": "INFO" if PRODUCTION or CPOM_LOG_FORMAT == "json" else _LOG_LEVEL},
+    },
+}
+# The metrics count every request from the first middleware on; the request's log line is written after
+# authentication, so that it knows the user.
+MIDDLEWARE.insert(0, "cpom.operations.metrics.MetricsMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "cpom.operations.logs.RequestLogMiddleware",
+)
+# The queue the health endpoint PINGs (Redis, the production queue of issue 14's jobs); empty: « non configurée ».
+CPOM_REDIS_URL = os.environ.get("CPOM_REDIS_URL", "").strip()
+# Seconds the health endpoint waits for Redis: the reverse proxy's own check must not hang on it.
+CPOM_HEALTH_TIMEOUT = 1.0
+# Who reads /metriques/ without an account: addresses or networks, separated by commas (loopback by default). Behind
+# a reverse proxy the address is the client's as CPOM_PROXY_COUNT reads it, never the proxy's own.
+CPOM_METRICS_ALLOWED = os.environ.get("CPOM_METRICS_ALLOWED", "127.0.0.1/32,::1/128")
+# The reverse proxy and the supervisor may ask in plain HTTP on the machine, should HTTPS be enforced.
+SECURE_REDIRECT_EXEMPT = [r"^sante/$", r"^metriques/$"]
