@@ -37,7 +37,7 @@ from .models import (
 
 
 class LaunchRefused(Refused):
-    pass
+    """A change to the launch kit its rules refuse, with the reasons in French, field by field."""
 
 
 def person_name(user) -> str:

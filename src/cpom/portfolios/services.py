@@ -22,7 +22,7 @@ RELATED = ("establishments", "authorities")
 
 
 class ProgrammingRefused(Refused):
-    pass
+    """A change to the programming its rules refuse, with the reasons in French, field by field."""
 
 
 class StaleProgramming(StaleWrite, ProgrammingRefused):

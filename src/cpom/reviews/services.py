@@ -50,7 +50,7 @@ SNAPSHOT_FORMAT = 1
 
 
 class ReviewRefused(Refused):
-    pass
+    """A step of a review or its relevé its rules refuse, with the reasons in French, field by field."""
 
 
 class StaleReview(StaleWrite, ReviewRefused):

@@ -4,4 +4,4 @@ from .notifier import Command as Notifier
 
 
 class Command(Notifier):
-    pass
+    """``cpom notify``: the name the issue gives, the same command as ``cpom notifier``."""
