@@ -395,7 +395,7 @@ def test_outsiders_are_refused(
         viewer.logout()
     for method in ("get", "post"):
         response = getattr(client, method)(url)
-        if url.startswith("/api/"):
+        if url.startswith("/api/v1/"):
             assert response.status_code in (401, 403)
         else:
             assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
@@ -422,8 +422,8 @@ def test_lists_do_not_leak_other_organisations(client_for, association_contract,
         "/",
         reverse("registry:establishments"),
         reverse("registry:managing_bodies"),
-        "/api/contracts/",
-        "/api/establishments/",
+        "/api/v1/contracts/",
+        "/api/v1/establishments/",
     ]
     for viewer, hidden_contract, hidden_finess in [
         ("ehpad", association_contract, association_finess),
@@ -447,7 +447,7 @@ def test_anonymous_visitors_see_no_list(client):
     for url in ["/", reverse("registry:establishments"), reverse("registry:managing_bodies")]:
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
-    for url in ["/api/contracts/", "/api/establishments/"]:
+    for url in ["/api/v1/contracts/", "/api/v1/establishments/"]:
         assert client.get(url).status_code in (401, 403)
 
 
@@ -473,9 +473,9 @@ def test_each_side_sees_what_its_organisation_may_see(client_for, association_co
     assert association <= in_44 and ehpad <= in_49
     for username, (references, establishments) in expectations.items():
         client = client_for(username)
-        contracts = client.get("/api/contracts/").json()["results"]
+        contracts = client.get("/api/v1/contracts/").json()["results"]
         assert {c["reference"] for c in contracts} == references, username
-        seen, url = set(), "/api/establishments/"
+        seen, url = set(), "/api/v1/establishments/"
         while url:
             page = client.get(url).json()
             seen |= {e["finess"] for e in page["results"]}
@@ -537,8 +537,8 @@ def test_a_co_signatory_awaiting_acceptance_sees_no_list_entry(client_for, assoc
         "/",
         reverse("registry:establishments"),
         reverse("registry:managing_bodies"),
-        "/api/contracts/",
-        "/api/establishments/",
+        "/api/v1/contracts/",
+        "/api/v1/establishments/",
     ]:
         body = client.get(url).content.decode()
         assert contract.reference not in body and contract.managing_body.name not in body, url

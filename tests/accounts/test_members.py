@@ -95,4 +95,4 @@ def test_my_account_creates_an_api_token_that_works(client_for):
 
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get(user__username='cd44').key}")
-    assert [c["reference"] for c in api.get("/api/contracts/").json()["results"]] == ["CPOM-PDL-2027-044-01"]
+    assert [c["reference"] for c in api.get("/api/v1/contracts/").json()["results"]] == ["CPOM-PDL-2027-044-01"]

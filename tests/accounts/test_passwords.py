@@ -132,9 +132,9 @@ def test_the_api_answers_429_in_french_beyond_the_user_rate(users, fresh_throttl
     limit = int(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["user"].split("/")[0])
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=users['cd44']).key}")
-    statuses = [client.get("/api/establishments/440005015/").status_code for _ in range(limit)]
+    statuses = [client.get("/api/v1/establishments/440005015/").status_code for _ in range(limit)]
     assert statuses == [200] * limit
-    refused = client.get("/api/establishments/440005015/")
+    refused = client.get("/api/v1/establishments/440005015/")
     assert refused.status_code == 429
     assert re.fullmatch(r"Trop de requêtes sur l'API cpom : réessayez dans \d+ secondes?\.", refused.json()["detail"])
     assert int(refused["Retry-After"]) > 0

@@ -237,18 +237,18 @@ def test_the_list_of_every_contract_filters_by_kind_and_acknowledgement(client_f
 def test_an_outsider_sees_none_of_the_alerts(client_for, ehpad_contract, alert):
     assert rows_of(client_for("asso").get(reverse("alerts:list")), "//table[@data-testid='alerts']") == []
     assert client_for("asso").get(reverse("alerts:contract", args=[ehpad_contract.pk])).status_code == 404
-    assert client_for("asso").get(f"/api/contracts/{ehpad_contract.pk}/alerts/").status_code == 404
-    assert client_for("asso").get("/api/alerts/").json()["count"] == 0
+    assert client_for("asso").get(f"/api/v1/contracts/{ehpad_contract.pk}/alerts/").status_code == 404
+    assert client_for("asso").get("/api/v1/alerts/").json()["count"] == 0
 
 
 def test_the_api_gives_the_alerts_read_only(client_for, ehpad_contract, alert):
     client = client_for("cd49")
-    listed = client.get(f"/api/contracts/{ehpad_contract.pk}/alerts/").json()
+    listed = client.get(f"/api/v1/contracts/{ehpad_contract.pk}/alerts/").json()
     assert {a["kind"] for a in listed} == {"under_activity", "milestone"}
     mine = next(a for a in listed if a["id"] == alert.pk)
     assert mine["message"] == alert.message and mine["cause_url"] == alert.cause_url()
-    assert client.post("/api/alerts/", {}).status_code == 405
-    assert client.get("/api/alerts/").json()["count"] == len(listed)
+    assert client.post("/api/v1/alerts/", {}).status_code == 405
+    assert client.get("/api/v1/alerts/").json()["count"] == len(listed)
 
 
 def test_the_database_keeps_a_recorded_acknowledgement(alert, users):

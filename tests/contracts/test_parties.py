@@ -143,8 +143,8 @@ def test_a_co_signatory_outside_its_competence_sees_nothing_until_the_managing_b
         cd49_client, [*urls, contract_url, reverse("contract-detail", kwargs={"pk": contract.pk})]
     ) == [404] * (len(urls) + 2)
     assert REFERENCE not in cd49_client.get("/").content.decode()
-    assert REFERENCE not in cd49_client.get("/api/contracts/").content.decode()
-    assert IME not in cd49_client.get("/api/establishments/?page_size=1000").content.decode()
+    assert REFERENCE not in cd49_client.get("/api/v1/contracts/").content.decode()
+    assert IME not in cd49_client.get("/api/v1/establishments/?page_size=1000").content.decode()
 
     page = client_for("asso").get(contract_url).content.decode()
     assert "en attente de l'acceptation de l'organisme gestionnaire" in page

@@ -15,7 +15,7 @@ def _client(user):
 def test_the_versions_and_signatures_of_a_signed_contract(ehpad_contract, users):
     version = services.current_version(ehpad_contract)
     client = _client(users["cd49"])
-    (data,) = client.get(f"/api/contracts/{ehpad_contract.pk}/versions/").json()
+    (data,) = client.get(f"/api/v1/contracts/{ehpad_contract.pk}/versions/").json()
     assert (data["number"], data["label"], data["status"], data["status_label"]) == (
         0,
         "Contrat initial",
@@ -27,7 +27,7 @@ def test_the_versions_and_signatures_of_a_signed_contract(ehpad_contract, users)
         version.pdf_sha256,
         "2024-01-01",
     )
-    signatures = client.get(f"/api/contracts/{ehpad_contract.pk}/signatures/").json()
+    signatures = client.get(f"/api/v1/contracts/{ehpad_contract.pk}/signatures/").json()
     assert [(s["party_name"], s["signatory_name"], s["signed_on"], s["decision"]) for s in signatures] == [
         ("l'organisme gestionnaire EHPAD public Les Tilleuls", "Paul Lefèvre", "2023-12-01", "signed"),
         ("le Conseil départemental de Maine-et-Loire", "Sophie Garnier", "2023-12-05", "signed"),
@@ -40,7 +40,7 @@ def test_the_versions_and_signatures_of_a_signed_contract(ehpad_contract, users)
 def test_an_outsider_gets_nothing(ehpad_contract, users, outsider):
     client = _client(users[outsider])
     for route in ("versions", "signatures", "life"):
-        response = client.get(f"/api/contracts/{ehpad_contract.pk}/{route}/")
+        response = client.get(f"/api/v1/contracts/{ehpad_contract.pk}/{route}/")
         assert response.status_code == 404
         assert "Paul Lefèvre" not in response.content.decode()
 
@@ -48,15 +48,15 @@ def test_an_outsider_gets_nothing(ehpad_contract, users, outsider):
 def test_the_api_is_read_only(ehpad_contract, users):
     client = _client(users["ars"])
     for route in ("versions", "signatures", "life"):
-        assert client.post(f"/api/contracts/{ehpad_contract.pk}/{route}/", {}).status_code == 405
+        assert client.post(f"/api/v1/contracts/{ehpad_contract.pk}/{route}/", {}).status_code == 405
     # Refused, and nothing was written: the version is still the only one.
-    assert [v["label"] for v in client.get(f"/api/contracts/{ehpad_contract.pk}/versions/").json()] == [
+    assert [v["label"] for v in client.get(f"/api/v1/contracts/{ehpad_contract.pk}/versions/").json()] == [
         "Contrat initial"
     ]
 
 
 def test_a_contract_not_sent_yet_has_no_version(association_contract, users):
-    assert _client(users["asso"]).get(f"/api/contracts/{association_contract.pk}/versions/").json() == []
+    assert _client(users["asso"]).get(f"/api/v1/contracts/{association_contract.pk}/versions/").json() == []
 
 
 def test_the_life_of_a_contract_amended_then_terminated(ehpad_contract, users):
@@ -73,7 +73,7 @@ def test_the_life_of_a_contract_amended_then_terminated(ehpad_contract, users):
         version = amendments.send_for_signature(amendment, users["ars"], amendment.version, today=TODAY)
     amendments.apply_signed(seal(version, users), users["ars"])
     client = _client(users["cd49"])
-    data = client.get(f"/api/contracts/{ehpad_contract.pk}/life/").json()
+    data = client.get(f"/api/v1/contracts/{ehpad_contract.pk}/life/").json()
     (shown,) = data["amendments"]
     assert (shown["number"], shown["trigger_label"], shown["status"], shown["effective_date"]) == (
         1,
@@ -94,9 +94,9 @@ def test_the_life_of_a_contract_amended_then_terminated(ehpad_contract, users):
         "letter_presented_on": date(2026, 4, 3),
     }
     life.terminate(ehpad_contract, users["ehpad"], termination, today=date(2026, 4, 6))
-    data = client.get(f"/api/contracts/{ehpad_contract.pk}/life/").json()
+    data = client.get(f"/api/v1/contracts/{ehpad_contract.pk}/life/").json()
     assert (data["termination"]["ground_label"], data["termination"]["ends_on"]) == (
         "Non-respect des engagements",
         "2026-10-03",
     )
-    assert _client(users["asso"]).get(f"/api/contracts/{ehpad_contract.pk}/life/").status_code == 404
+    assert _client(users["asso"]).get(f"/api/v1/contracts/{ehpad_contract.pk}/life/").status_code == 404

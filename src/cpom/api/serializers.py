@@ -238,7 +238,7 @@ class AlertSerializer(serializers.ModelSerializer):
 
 
 class CampaignSerializer(serializers.ModelSerializer):
-    """A yearly follow-up campaign; its grid is at /api/campaigns/<id>/grid/."""
+    """A yearly follow-up campaign; its grid is at /api/v1/campaigns/<id>/grid/."""
 
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     themes = serializers.SerializerMethodField()

@@ -59,7 +59,7 @@ urlpatterns = [
     path("", include("cpom.accounts.urls")),
     path("", include("cpom.indicators.urls")),
     path("", include("cpom.registry.urls")),
-    path("api/", include("cpom.api.urls")),
+    path("api/v1/", include("cpom.api.urls")),
     # issue 14, operations: /sante/ (the reverse proxy's health check) and /metriques/ (the supervisor's)
     path("", include("cpom.operations.urls")),
     path("admin/", admin.site.urls),
