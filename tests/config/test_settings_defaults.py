@@ -164,3 +164,38 @@ def test_uploaded_and_pending_files_are_not_world_readable(settings, tmp_path):
     token = imports.keep_pending(SimpleUploadedFile("ecritures.txt", b"JournalCode|..."))
     pending = tmp_path / "var" / "imports" / token
     assert _mode(pending) & 0o007 == 0 and _mode(pending.parent) & 0o007 == 0
+
+
+def test_production_settings_pass_check_deploy_without_a_warning(tmp_path):
+    environment = {"CPOM_ENV": "production", "CPOM_SECRET_KEY": STRONG_KEY, "CPOM_ALLOWED_HOSTS": "cpom.example.fr"}
+    checked = subprocess.run(
+        [sys.executable, "-m", "cpom.config.manage", "check", "--deploy", "--fail-level", "WARNING"],
+        env=quickstart_environment(tmp_path / "var", DJANGO_SETTINGS_MODULE="cpom.config.settings", **environment),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "no issues" in checked.stdout
+
+
+def test_production_can_leave_the_https_redirect_to_the_proxy_and_check_deploy_says_so(tmp_path):
+    environment = {"CPOM_ENV": "production", "CPOM_SECRET_KEY": STRONG_KEY, "CPOM_ALLOWED_HOSTS": "cpom.example.fr"}
+    checked = subprocess.run(
+        [sys.executable, "-m", "cpom.config.manage", "check", "--deploy"],
+        env=quickstart_environment(
+            tmp_path / "var", DJANGO_SETTINGS_MODULE="cpom.config.settings", CPOM_SSL_REDIRECT="0", **environment
+        ),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "security.W008" in checked.stdout + checked.stderr
+
+
+def test_every_answer_refuses_the_browser_features_no_page_uses(client):
+    for url in ["/connexion/", "/sante/", "/api/v1/contracts/"]:
+        policy = client.get(url).headers["Permissions-Policy"]
+        assert "camera=()" in policy and "geolocation=()" in policy and "microphone=()" in policy, url

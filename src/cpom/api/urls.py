@@ -1,7 +1,8 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from .errors import unknown_address
 from .views import AlertViewSet, CampaignViewSet, ContractViewSet, EstablishmentViewSet
 
 router = DefaultRouter()
@@ -13,4 +14,6 @@ router.register("establishments", EstablishmentViewSet, basename="establishment"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("", include(router.urls)),
+    # Last: what no route above names answers as the API's other refusals do.
+    re_path(r"^(?P<path>.*)$", unknown_address),
 ]

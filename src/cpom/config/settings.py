@@ -82,6 +82,14 @@ if PRODUCTION:
     CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CPOM_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # HTTPS only (issue 14, point 4: ``cpom check --deploy`` clean). The browser is told for a year to come back in
+    # HTTPS only, subdomains included, and the site may be listed for preloading; an authority whose other subdomains
+    # still serve plain HTTP sets CPOM_HSTS_INCLUDE_SUBDOMAINS=0 (check --deploy then warns, as it should). Plain HTTP
+    # is redirected by cpom itself unless the reverse proxy already does it (CPOM_SSL_REDIRECT=0).
+    SECURE_HSTS_SECONDS = int(os.environ.get("CPOM_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("CPOM_HSTS_INCLUDE_SUBDOMAINS", "1") == "1"
+    SECURE_HSTS_PRELOAD = os.environ.get("CPOM_HSTS_PRELOAD", "1") == "1"
+    SECURE_SSL_REDIRECT = os.environ.get("CPOM_SSL_REDIRECT", "1") == "1"
 else:
     # A development key: refused when CPOM_ENV=production.
     SECRET_KEY = os.environ.get("CPOM_SECRET_KEY", DEVELOPMENT_SECRET_KEY)
@@ -138,6 +146,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "cpom.web.middleware.StaleWriteMiddleware",
+    "cpom.web.middleware.PermissionsPolicyMiddleware",
     # Last, as django-axes asks: it answers a locked-out login with the French page below.
     "axes.middleware.AxesMiddleware",
 ]
@@ -319,7 +328,7 @@ REST_FRAMEWORK = {
         "anon": os.environ.get("CPOM_API_ANON_RATE", "30/minute"),
         "user": os.environ.get("CPOM_API_USER_RATE", "300/minute"),
     },
-    "EXCEPTION_HANDLER": "cpom.api.errors.french_errors",
+    "EXCEPTION_HANDLER": "cpom.api.errors.problem_details",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API cpom",
@@ -462,3 +471,9 @@ CPOM_HEALTH_TIMEOUT = 1.0
 CPOM_METRICS_ALLOWED = os.environ.get("CPOM_METRICS_ALLOWED", "127.0.0.1/32,::1/128")
 # The reverse proxy and the supervisor may ask in plain HTTP on the machine, should HTTPS be enforced.
 SECURE_REDIRECT_EXEMPT = [r"^sante/$", r"^metriques/$"]
+# The browser features no page of cpom uses are refused to every page and to anything it might embed (issue 14,
+# point 4): Django sets the other security headers itself, not this one.
+CPOM_PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "midi=(), payment=(), usb=()"
+)

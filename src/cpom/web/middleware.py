@@ -1,5 +1,6 @@
 """The web layer's middleware."""
 
+from django.conf import settings
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -26,3 +27,15 @@ class StaleWriteMiddleware:
         if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
             back = request.path
         return render(request, "stale_write.html", {"message": str(exception), "back": back}, status=STALE_STATUS)
+
+
+class PermissionsPolicyMiddleware:
+    """Adds the Permissions-Policy header (CPOM_PERMISSIONS_POLICY) to every answer, pages, files and API alike."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.CPOM_PERMISSIONS_POLICY)
+        return response
