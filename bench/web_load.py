@@ -262,22 +262,40 @@ def _plan() -> dict:
     from django.test import Client
     from django.urls import reverse
 
+    from cpom.access import visible
     from cpom.accounts.models import Membership
     from cpom.contracts.models import Contract
     from cpom.demo.loader import ASSOCIATION_REFERENCE, EHPAD_REFERENCE
-    from cpom.registry.models import Authority
+    from cpom.registry.models import Authority, ManagingBody
 
     association = Contract.objects.get(reference=ASSOCIATION_REFERENCE)
     ehpad = Contract.objects.get(reference=EHPAD_REFERENCE)
     ars = Authority.objects.get(kind="ARS", territory="52")
-    sides = []
-    for label, usernames, authority, contracts in [
+
+    def visible_of(council) -> list:
+        """The demo's contracts a council's agents see (each council is party to one of them, not both)."""
+        agent = Membership.objects.filter(authority=council).order_by("user__username").first().user
+        return [c for c in (ehpad, association) if visible(agent, Contract.objects.filter(pk=c.pk)).exists()]
+
+    # One side per organisation: the accounts of one organisation see the same records (every one of them has the same
+    # role), so the journey tried with its first account holds for all; two organisations never share a journey.
+    organisations = [
         ("ARS", _usernames(authority=ars), ars, [ehpad, association]),
-        ("départements", _usernames(authority__kind="CD"), None, [ehpad, association]),
+        *[
+            (str(council), _usernames(authority=council), None, visible_of(council))
+            for council in Authority.objects.filter(kind="CD", members__isnull=False).distinct().order_by("territory")
+        ],
         ("organisme (EHPAD)", _usernames(managing_body=ehpad.managing_body), None, [ehpad]),
         ("organisme (association)", _usernames(managing_body=association.managing_body), None, [association]),
-        ("organismes générés", _usernames(managing_body__name__startswith="Organisme généré"), None, []),
-    ]:
+        *[
+            (str(body), _usernames(managing_body=body), None, [])
+            for body in ManagingBody.objects.filter(name__startswith="Organisme généré", members__isnull=False)
+            .distinct()
+            .order_by("pk")
+        ],
+    ]
+    sides = []
+    for label, usernames, authority, contracts in organisations:
         journey = [("home", "/")]
         if authority is not None:
             journey.append(("portfolio", reverse("portfolios:portfolio", kwargs={"authority_id": authority.pk})))
@@ -287,7 +305,7 @@ def _plan() -> dict:
         viewer = Client()
         viewer.force_login(Membership.objects.get(user__username=usernames[0]).user)
         if not contracts:
-            # Each generated body's member opens its own contract and an establishment's indicators.
+            # A generated body's members open their own contract and an establishment's indicators.
             own = Contract.objects.filter(managing_body__members__user__username=usernames[0]).first()
             journey[1:1] = [("contract", reverse("contracts:detail", kwargs={"contract_id": own.pk}))]
             site = own.establishments.first()
@@ -300,7 +318,10 @@ def _plan() -> dict:
             else:
                 print(f"  parcours {label} : {url} répond {status}, laissé de côté", flush=True)
         sides.append({"label": label, "usernames": usernames, "journey": kept})
-        print(f"Parcours {label} : {len(kept)} pages, {len(usernames)} comptes", flush=True)
+        if not label.startswith("Organisme généré"):
+            print(f"Parcours {label} : {len(kept)} pages, {len(usernames)} comptes", flush=True)
+    generated = [side for side in sides if side["label"].startswith("Organisme généré")]
+    print(f"Parcours des organismes générés : {len(generated)} organismes, un compte chacun", flush=True)
     return {"password": PASSWORD, "sides": sides}
 
 
