@@ -1,16 +1,17 @@
-"""How the tests reach the API as a user: with the token « Mon compte » gives, as an integrator would.
+"""How the tests reach the API as a user: with a token « Mon compte » gives, as an integrator would.
 
 The one place that knows how a token is issued and sent, so that the API's tests and the schemathesis run follow it
 when the tokens change."""
 
 from rest_framework.test import APIClient
 
-from cpom.accounts.services import renew_token
+from cpom.accounts.services import create_token
 
 
 def api_headers(user) -> dict[str, str]:
     """The HTTP headers that authenticate ``user`` on the API (a new token each call)."""
-    return {"Authorization": f"Token {renew_token(user).key}"}
+    _, secret = create_token(user, label="Tests", days=30)
+    return {"Authorization": f"Token {secret}"}
 
 
 def api_client(user) -> APIClient:

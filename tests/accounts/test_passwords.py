@@ -7,9 +7,8 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
+from api_support import api_client
 from factories import PASSWORD
 
 NEW_PASSWORD = "Loire-estuaire-2031!"
@@ -130,8 +129,7 @@ def fresh_throttles():
 
 def test_the_api_answers_429_in_french_beyond_the_user_rate(users, fresh_throttles):
     limit = int(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["user"].split("/")[0])
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=users['cd44']).key}")
+    client = api_client(users["cd44"])
     statuses = [client.get("/api/v1/establishments/440005015/").status_code for _ in range(limit)]
     assert statuses == [200] * limit
     refused = client.get("/api/v1/establishments/440005015/")

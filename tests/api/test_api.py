@@ -1,11 +1,10 @@
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from api_support import api_client
 
 
 def test_token_authentication_and_contract_detail(users, association_contract):
-    client = APIClient()
-    token = Token.objects.create(user=users["cd44"])
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client = api_client(users["cd44"])
     data = client.get(f"/api/v1/contracts/{association_contract.pk}/").json()
     assert data["reference"] == "CPOM-PDL-2027-044-01"
     assert data["state"] == "negotiation" and data["state_label"] == "En négociation"

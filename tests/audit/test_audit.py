@@ -76,18 +76,22 @@ def test_accounts_and_roles_are_in_the_journal_without_passwords(client_for, use
     assert "Qualite-Loire-2026" not in json.dumps([created.after, changed.before, changed.after])
 
 
-def test_a_new_api_token_is_in_the_journal_but_not_its_value(client_for, users):
-    from rest_framework.authtoken.models import Token
+def test_a_new_api_token_and_its_revocation_are_in_the_journal_but_not_its_secret(client_for, users):
+    from cpom.accounts.models import ApiToken
 
     client = client_for("ars")
-    client.post(reverse("accounts:my_account"))
-    client.post(reverse("accounts:my_account"))
-    renewed, first = _entries(users["ars"])[:2]
-    assert (first.action, first.before, first.after) == ("Nouveau jeton d'API", None, {"jeton": "créé"})
-    assert renewed.before == {"jeton": "révoqué"}
-    key = Token.objects.get(user=users["ars"]).key
-    assert not AuditEntry.objects.filter(object_id=key).exists()
-    assert key not in json.dumps(list(AuditEntry.objects.values_list("before", "after")))
+    body = client.post(reverse("accounts:my_account"), {"label": "Infocentre", "days": "90"}).content.decode()
+    token = ApiToken.objects.get(user=users["ars"])
+    client.post(reverse("accounts:token_revoke", args=[token.pk]))
+    revoked, created = _entries(users["ars"])[:2]
+    assert created.action == "Nouveau jeton d'API « Infocentre »" and created.before is None
+    assert created.after["début"] == token.prefix and created.after["révoqué"] is False
+    assert revoked.action == "Révocation du jeton d'API « Infocentre »"
+    assert ("révoqué", False, True) in revoked.changed_fields()
+    secret = body.split('data-testid="api-token">')[1].split("<")[0]
+    assert secret.startswith(token.prefix) and len(secret) > len(token.prefix) + 20
+    journal = json.dumps(list(AuditEntry.objects.values_list("action", "before", "after")), ensure_ascii=False)
+    assert secret not in journal and token.digest not in journal
 
 
 def test_analytical_sections_are_in_the_journal(client_for, users):

@@ -8,6 +8,7 @@ from cpom.web.forms import DsfrForm
 from cpom.web.inputs import TypedInputMixin
 
 from .models import Role
+from .services import token_lifetimes
 
 
 class _DsfrAuthForm(TypedInputMixin):
@@ -78,3 +79,22 @@ class NewMemberForm(DsfrForm):
 class MemberChangeForm(DsfrForm):
     role = forms.ChoiceField(label="Rôle", choices=Role.choices)
     is_active = forms.BooleanField(label="Compte actif", required=False)
+
+
+def _lifetime_label(days: int) -> str:
+    return {30: "1 mois", 90: "3 mois", 365: "1 an"}.get(days, f"{days} jours")
+
+
+class NewApiTokenForm(DsfrForm):
+    label = forms.CharField(
+        label="Nom du jeton",
+        max_length=100,
+        help_text="Le programme qui l'utilisera, pour le reconnaître parmi vos jetons : « Logiciel comptable ».",
+    )
+    days = forms.TypedChoiceField(label="Durée de validité", coerce=int)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        lifetimes = token_lifetimes()
+        self.fields["days"].choices = [(days, _lifetime_label(days)) for days in lifetimes]
+        self.fields["days"].initial = 90 if 90 in lifetimes else lifetimes[-1]

@@ -53,3 +53,37 @@ class Membership(models.Model):
 
     def has_role(self, minimum: str) -> bool:
         return role_reaches(self.role, minimum)
+
+
+class ApiToken(models.Model):
+    """A person's key to the API (« Mon compte »): stored as a digest, shown once, expiring, revocable.
+
+    A person may hold several (one per program that reads cpom for them), each named, so that revoking the key of a
+    retired spreadsheet does not break the accounting software."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    label = models.CharField("nom du jeton", max_length=100)
+    prefix = models.CharField("début du jeton", max_length=13, unique=True)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField("créé le")
+    expires_at = models.DateTimeField("expire le")
+    last_used_at = models.DateTimeField("dernière utilisation", null=True, blank=True)
+    revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "jeton d'API"
+        verbose_name_plural = "jetons d'API"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(expires_at__gt=models.F("created_at")), name="api_token_expires_after"),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True) | Q(revoked_at__gte=models.F("created_at")),
+                name="api_token_revoked_after_creation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.prefix}…)"
+
+    def is_usable(self, now) -> bool:
+        return self.revoked_at is None and now < self.expires_at

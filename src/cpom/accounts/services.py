@@ -1,14 +1,22 @@
 """Accounts of an organisation, managed by its administrators."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import QuerySet
-from rest_framework.authtoken.models import Token
+from django.utils import timezone
 
 from cpom.access import membership_of
 from cpom.audit.services import record
+from cpom.core.api_tokens import new_token
+from cpom.core.formatting import french_date
 
-from .models import Membership, Side
+from .models import ApiToken, Membership, Side
+
+# The lifetimes offered in « Mon compte », in days: a month for a trial, a quarter, a year for a program in service.
+TOKEN_LIFETIMES = (30, 90, 365)
 
 
 class MemberChangeRefused(Exception):
@@ -78,11 +86,52 @@ def change_member(admin, membership: Membership, *, role: str, is_active: bool) 
     return membership
 
 
+def token_lifetimes() -> list[int]:
+    """The lifetimes a person may choose, in days: none beyond ``CPOM_API_TOKEN_MAX_DAYS`` (a policy of the authority)."""
+    ceiling = settings.CPOM_API_TOKEN_MAX_DAYS
+    return [days for days in TOKEN_LIFETIMES if days < ceiling] + [ceiling]
+
+
+def tokens_of(user) -> QuerySet:
+    return ApiToken.objects.filter(user=user)
+
+
 @transaction.atomic
-def renew_token(user) -> Token:
-    """A new API token for ``user``; the old one stops working. The journal says when, never the token itself."""
-    had_one = Token.objects.filter(user=user).exists()
-    Token.objects.filter(user=user).delete()
-    token = Token.objects.create(user=user)
-    record(user, user, "Nouveau jeton d'API", {"jeton": "révoqué"} if had_one else None, {"jeton": "créé"})
+def create_token(user, *, label: str, days: int) -> tuple[ApiToken, str]:
+    """A new API token for ``user`` and its secret, which is nowhere else: the caller shows it once. The journal
+    names the token by its label and prefix, never by its secret."""
+    if days not in token_lifetimes():
+        raise ValueError(f"durée de jeton non permise : {days} jours")
+    made, now = new_token(), timezone.now()
+    token = ApiToken.objects.create(
+        user=user,
+        label=label,
+        prefix=made.prefix,
+        digest=made.digest,
+        created_at=now,
+        expires_at=now + timedelta(days=days),
+    )
+    record(user, user, f"Nouveau jeton d'API « {label} »", None, _token_snapshot(token))
+    return token, made.secret
+
+
+@transaction.atomic
+def revoke_token(user, token: ApiToken) -> ApiToken:
+    """Stops ``token`` at once; it stays listed (greyed) so that the person sees what they revoked and when."""
+    if token.user_id != user.pk:
+        raise PermissionError("Ce jeton n'est pas le vôtre.")
+    if token.revoked_at is None:
+        before = _token_snapshot(token)
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        record(user, user, f"Révocation du jeton d'API « {token.label} »", before, _token_snapshot(token))
     return token
+
+
+def _token_snapshot(token: ApiToken) -> dict:
+    return {
+        "jeton": token.label,
+        "début": token.prefix,
+        "expire le": french_date(timezone.localdate(token.expires_at)),
+        "révoqué": token.revoked_at is not None,
+    }

@@ -1,13 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
-from rest_framework.authtoken.models import Token
 
 from cpom.web.refusals import forbid
 
 from . import rules, services
-from .forms import MemberChangeForm, NewMemberForm
+from .forms import MemberChangeForm, NewApiTokenForm, NewMemberForm
 
 
 @login_required
@@ -51,8 +51,26 @@ def member_change(request, membership_id):
 
 @login_required
 def my_account(request):
-    token = Token.objects.filter(user=request.user).first()
-    if request.method == "POST":
-        token = services.renew_token(request.user)
-        messages.success(request, "Un nouveau jeton d'API a été créé ; l'ancien ne fonctionne plus.")
-    return render(request, "accounts/my_account.html", {"token": token})
+    form = NewApiTokenForm(request.POST or None)
+    secret = None
+    if request.method == "POST" and form.is_valid():
+        token, secret = services.create_token(request.user, **form.cleaned_data)
+        messages.success(
+            request, f"Le jeton « {token.label} » a été créé. Copiez-le maintenant : il ne sera plus affiché."
+        )
+        form = NewApiTokenForm()
+    # Rendered, not redirected: the secret exists only in this response.
+    return render(
+        request,
+        "accounts/my_account.html",
+        {"form": form, "secret": secret, "tokens": services.tokens_of(request.user), "now": timezone.now()},
+    )
+
+
+@login_required
+@require_POST
+def token_revoke(request, token_id):
+    token = get_object_or_404(services.tokens_of(request.user), pk=token_id)
+    services.revoke_token(request.user, token)
+    messages.success(request, f"Le jeton « {token.label} » est révoqué : il ne donne plus accès à l'API.")
+    return redirect("accounts:my_account")

@@ -62,9 +62,6 @@ def _detail(exc, request) -> str:
         return f"La méthode {method} n'est pas permise à cette adresse."
     if isinstance(exc, exceptions.Throttled):
         return f"Trop de requêtes sur l'API cpom : réessayez {_in(exc.wait)}."
-    if isinstance(exc, exceptions.AuthenticationFailed):
-        # DRF's token class gives its own reason (« Token non valide. »): the integrator needs what to do instead.
-        return DEFAULT_DETAILS[exceptions.AuthenticationFailed]
     if isinstance(exc, exceptions.ValidationError):
         return "Les données envoyées sont refusées (voir « errors », un message par champ) ; rien n'a été enregistré."
     for kind, french in DEFAULT_DETAILS.items():
@@ -126,7 +123,11 @@ def problem_details(exc, context):
     extra = {}
     if isinstance(exc, exceptions.ValidationError):
         extra["errors"] = [{"pointer": pointer, "detail": message} for pointer, message in _pointed(exc.detail)]
-    answer = problem(response.status_code, _detail(exc, request), instance, **extra)
+    detail = _detail(exc, request)
+    if request is not None:
+        # For the refused-access log (cpom.operations.security), which reads the Django request.
+        request._request.cpom_refusal = detail
+    answer = problem(response.status_code, detail, instance, **extra)
     for header in KEPT_HEADERS:
         if header in response:
             answer[header] = response[header]

@@ -107,7 +107,6 @@ INSTALLED_APPS = [
     "dsfr",
     "django_htmx",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "axes",
     "cpom.web",
@@ -143,6 +142,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "cpom.accounts.sessions.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "cpom.web.middleware.StaleWriteMiddleware",
@@ -205,6 +205,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# Sessions (issue 14, point 4): they end after an hour without a page asked and ten hours after the login (a working
+# day), and when the browser closes (cpom.accounts.sessions).
+CPOM_SESSION_IDLE_MINUTES = int(os.environ.get("CPOM_SESSION_IDLE_MINUTES", "60"))
+CPOM_SESSION_MAX_HOURS = int(os.environ.get("CPOM_SESSION_MAX_HOURS", "10"))
+if CPOM_SESSION_IDLE_MINUTES < 1 or CPOM_SESSION_MAX_HOURS < 1:
+    raise ImproperlyConfigured("CPOM_SESSION_IDLE_MINUTES et CPOM_SESSION_MAX_HOURS doivent valoir au moins 1.")
+SESSION_COOKIE_AGE = CPOM_SESSION_MAX_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -312,7 +320,7 @@ CPOM_MAX_CONCURRENT_IMPORTS = int(os.environ.get("CPOM_MAX_CONCURRENT_IMPORTS", 
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "cpom.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -330,12 +338,27 @@ REST_FRAMEWORK = {
     },
     "EXCEPTION_HANDLER": "cpom.api.errors.problem_details",
 }
+# The longest lifetime a person may give an API token in « Mon compte » (a policy of the authority's security officer).
+CPOM_API_TOKEN_MAX_DAYS = int(os.environ.get("CPOM_API_TOKEN_MAX_DAYS", "365"))
+if CPOM_API_TOKEN_MAX_DAYS < 1:
+    raise ImproperlyConfigured("CPOM_API_TOKEN_MAX_DAYS doit être un nombre de jours d'au moins 1.")
 SPECTACULAR_SETTINGS = {
     "TITLE": "API cpom",
     "DESCRIPTION": "Contrats pluriannuels d'objectifs et de moyens : contrats et établissements visibles par l'utilisateur.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema is for those who hold an account or a token (issue 14, point 4), unless the authority publishes it.
+    "SERVE_PERMISSIONS": [
+        "rest_framework.permissions.AllowAny"
+        if os.environ.get("CPOM_API_SCHEMA_PUBLIC", "0") == "1"
+        else "rest_framework.permissions.IsAuthenticated"
+    ],
 }
+# Where Django's admin (the platform team's) is served; in production it is not served unless an address is given
+# (CPOM_ADMIN_PATH, e.g. « gestion-plateforme/ »): no public door to the superusers' login by default.
+CPOM_ADMIN_PATH = os.environ.get("CPOM_ADMIN_PATH", "" if PRODUCTION else "admin/").strip().lstrip("/")
+if CPOM_ADMIN_PATH and not CPOM_ADMIN_PATH.endswith("/"):
+    CPOM_ADMIN_PATH += "/"
 
 # LOGGING: in the « Operations » block at the end.
 
@@ -461,6 +484,11 @@ MIDDLEWARE.insert(0, "cpom.operations.metrics.MetricsMiddleware")
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "cpom.operations.logs.RequestLogMiddleware",
+)
+# After the request's log line, so that its records carry the user; refusals are answered by the views below it.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("cpom.operations.logs.RequestLogMiddleware") + 1,
+    "cpom.operations.security.RefusedAccessLogMiddleware",
 )
 # The queue the health endpoint PINGs (Redis, the production queue of issue 14's jobs); empty: « non configurée ».
 CPOM_REDIS_URL = os.environ.get("CPOM_REDIS_URL", "").strip()

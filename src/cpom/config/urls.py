@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -62,5 +63,6 @@ urlpatterns = [
     path("api/v1/", include("cpom.api.urls")),
     # issue 14, operations: /sante/ (the reverse proxy's health check) and /metriques/ (the supervisor's)
     path("", include("cpom.operations.urls")),
-    path("admin/", admin.site.urls),
 ]
+if settings.CPOM_ADMIN_PATH:
+    urlpatterns.append(path(settings.CPOM_ADMIN_PATH, admin.site.urls))
