@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -7,7 +9,7 @@ from django.views.decorators.http import require_POST
 from cpom.web.refusals import forbid
 
 from . import rules, services
-from .forms import MemberChangeForm, NewApiTokenForm, NewMemberForm
+from .forms import LoginForm, MemberChangeForm, NewApiTokenForm, NewMemberForm
 
 
 @login_required
@@ -74,3 +76,13 @@ def token_revoke(request, token_id):
     services.revoke_token(request.user, token)
     messages.success(request, f"Le jeton « {token.label} » est révoqué : il ne donne plus accès à l'API.")
     return redirect("accounts:my_account")
+
+
+class LoginView(auth_views.LoginView):
+    """The sign-in page, with the single sign-on button when a provider is configured (read per request)."""
+
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"oidc": settings.CPOM_OIDC}

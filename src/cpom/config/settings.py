@@ -354,6 +354,45 @@ SPECTACULAR_SETTINGS = {
         else "rest_framework.permissions.IsAuthenticated"
     ],
 }
+# Single sign-on by OpenID Connect (issue 14, point 4; cpom.accounts.oidc), on when a client identifier is given. The
+# provider's endpoints are named (no discovery at start: a provider down must not stop cpom), the ID token is
+# signed RS256 and checked against the provider's keys, with PKCE and a nonce. The organisations whose agents the
+# provider vouches for are to be named (« ARS-52,CD-44 », « * » for all).
+CPOM_OIDC = {
+    "enabled": bool(os.environ.get("CPOM_OIDC_CLIENT_ID", "").strip()),
+    "label": os.environ.get("CPOM_OIDC_LABEL", "mon compte professionnel").strip(),
+    "organisations": [o.strip() for o in os.environ.get("CPOM_OIDC_ORGANISATIONS", "").split(",") if o.strip()],
+}
+
+
+def _oidc(name: str) -> str:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise ImproperlyConfigured(f"Variable d'environnement manquante pour la connexion OpenID Connect : {name}")
+    return value
+
+
+if CPOM_OIDC["enabled"]:
+    if not CPOM_OIDC["organisations"]:
+        raise ImproperlyConfigured(
+            "CPOM_OIDC_ORGANISATIONS : nommez les organisations dont le fournisseur d'identité connaît les agents "
+            "(« ARS-52,CD-44 », ou « * » pour toutes)."
+        )
+    OIDC_RP_CLIENT_ID = os.environ["CPOM_OIDC_CLIENT_ID"].strip()
+    OIDC_RP_CLIENT_SECRET = _oidc("CPOM_OIDC_CLIENT_SECRET")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = _oidc("CPOM_OIDC_AUTHORIZATION_URL")
+    OIDC_OP_TOKEN_ENDPOINT = _oidc("CPOM_OIDC_TOKEN_URL")
+    OIDC_OP_USER_ENDPOINT = _oidc("CPOM_OIDC_USERINFO_URL")
+    OIDC_OP_JWKS_ENDPOINT = _oidc("CPOM_OIDC_JWKS_URL")
+    OIDC_OP_LOGOUT_URL_METHOD = ""
+    AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "cpom.accounts.oidc.CpomOidcBackend"]
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email"
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"
+
 # Where Django's admin (the platform team's) is served; in production it is not served unless an address is given
 # (CPOM_ADMIN_PATH, e.g. « gestion-plateforme/ »): no public door to the superusers' login by default.
 CPOM_ADMIN_PATH = os.environ.get("CPOM_ADMIN_PATH", "" if PRODUCTION else "admin/").strip().lstrip("/")

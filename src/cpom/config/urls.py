@@ -3,7 +3,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from cpom.accounts.forms import ChangePasswordForm, LoginForm, NewPasswordForm, ResetPasswordForm
+from cpom.accounts.forms import ChangePasswordForm, NewPasswordForm, ResetPasswordForm
+from cpom.accounts.oidc import oidc_callback, oidc_start
+from cpom.accounts.views import LoginView
 from cpom.contracts.views import home
 
 admin.site.site_header = "Administration de cpom"
@@ -11,12 +13,11 @@ admin.site.site_title = "cpom"
 
 urlpatterns = [
     path("", home, name="home"),
-    path(
-        "connexion/",
-        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("connexion/", LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    # Single sign-on (cpom.accounts.oidc): 404 unless CPOM_OIDC_CLIENT_ID is set.
+    path("connexion/oidc/", oidc_start, name="oidc_start"),
+    path("connexion/oidc/retour/", oidc_callback, name="oidc_callback"),
     path(
         "mon-compte/mot-de-passe/",
         auth_views.PasswordChangeView.as_view(form_class=ChangePasswordForm),
