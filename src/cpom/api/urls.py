@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from .errors import unknown_address
+from .grid_entries import GridEntryViewSet
 from .views import AlertViewSet, CampaignViewSet, ContractViewSet, EstablishmentViewSet
 
 router = DefaultRouter()
@@ -10,6 +11,7 @@ router.register("contracts", ContractViewSet, basename="contract")
 router.register("alerts", AlertViewSet, basename="alert")
 router.register("campaigns", CampaignViewSet, basename="campaign")
 router.register("establishments", EstablishmentViewSet, basename="establishment")
+router.register("grid-entries", GridEntryViewSet, basename="grid-entry")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
