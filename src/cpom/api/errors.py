@@ -38,6 +38,7 @@ PROBLEMS = {
     428: ("precondition-required", "En-tête If-Match requis"),
     429: ("throttled", "Trop de requêtes"),
     500: ("server-error", "Erreur interne du serveur"),
+    503: ("busy", "Service momentanément indisponible"),
 }
 TYPE_PREFIX = "urn:cpom:problem:"
 

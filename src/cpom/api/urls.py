@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from .errors import unknown_address
 from .grid_entries import GridEntryViewSet
+from .indicator_data import IndicatorDataView
 from .views import AlertViewSet, CampaignViewSet, ContractViewSet, EstablishmentViewSet
 
 router = DefaultRouter()
@@ -16,6 +17,7 @@ router.register("grid-entries", GridEntryViewSet, basename="grid-entry")
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("", include(router.urls)),
+    path("indicator-data/", IndicatorDataView.as_view(), name="api-indicator-data"),
     # Last: what no route above names answers as the API's other refusals do.
     re_path(r"^(?P<path>.*)$", unknown_address),
 ]
