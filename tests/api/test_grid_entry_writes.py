@@ -140,6 +140,23 @@ def test_two_writes_from_the_same_read_one_wins_the_other_gets_412(entry, users)
     assert patch(client, _url(entry), {"comment": "Le second, relu."}, fresh).json()["comment"] == "Le second, relu."
 
 
+def test_a_write_landing_between_the_check_and_the_lock_wins_and_the_other_gets_412(entry, users, monkeypatch):
+    """The race at its narrowest: the other write is saved after this one read its If-Match, before the service
+    locked the line. The version is compared under the lock, so this one is refused."""
+    client = api_client(users["ehpad"])
+    seen = _etag(client, entry)
+    save_entry = services.save_entry
+
+    def the_other_one_first(*args, **kwargs):
+        monkeypatch.setattr(services, "save_entry", save_entry)
+        assert patch(client, _url(entry), {"comment": "L'autre processus."}, seen).status_code == 200
+        return save_entry(*args, **kwargs)
+
+    monkeypatch.setattr(services, "save_entry", the_other_one_first)
+    problem(patch(client, _url(entry), {"comment": "Le mien."}, seen), 412)
+    assert GridEntry.objects.get(pk=entry.pk).comment == "L'autre processus."
+
+
 def test_the_schema_documents_if_match_and_the_locking_refusals(users):
     schema = api_client(users["ars"]).get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     operation = schema["paths"]["/api/v1/grid-entries/{id}/"]["patch"]

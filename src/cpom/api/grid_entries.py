@@ -71,12 +71,17 @@ class EntryWriteSerializer(serializers.Serializer):
         return attrs
 
 
+NOT_FOUND = OpenApiResponse(description="Aucune ligne de ce numéro parmi les campagnes que vous voyez.")
 CAMPAIGN_FILTER = OpenApiParameter("campaign", int, description="Les lignes d'une seule campagne (son identifiant).")
 
 
 @extend_schema_view(
     list=extend_schema(summary="Lignes des grilles de suivi", parameters=[CAMPAIGN_FILTER]),
-    retrieve=extend_schema(summary="Une ligne de la grille de suivi", parameters=[ETAG]),
+    retrieve=extend_schema(
+        summary="Une ligne de la grille de suivi",
+        parameters=[ETAG],
+        responses={200: GridEntrySerializer, 404: NOT_FOUND},
+    ),
     partial_update=extend_schema(
         summary="Renseigner une ligne (valeur déclarée, situation actuelle, commentaires)",
         request=EntryWriteSerializer,
@@ -85,6 +90,7 @@ CAMPAIGN_FILTER = OpenApiParameter("campaign", int, description="Les lignes d'un
             200: GridEntrySerializer,
             400: OpenApiResponse(description="Donnée refusée : « errors » nomme chaque champ ; rien n'est enregistré."),
             403: OpenApiResponse(description="Votre organisation ou votre rôle ne renseigne pas cette grille."),
+            404: NOT_FOUND,
             **LOCKING_RESPONSES,
         },
     ),

@@ -335,6 +335,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Contrats pluriannuels d'objectifs et de moyens : contrats et établissements visibles par l'utilisateur.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # One name for a choice set several fields share (a grid line's proposed and confirmed levels).
+    "ENUM_NAME_OVERRIDES": {"AchievementLevelEnum": "cpom.followup.models.AchievementLevel"},
 }
 
 # LOGGING: in the « Operations » block at the end.
