@@ -1,6 +1,8 @@
 """Indicator data pushed through the API: the file import's all-or-nothing check, JSON rows or the same file,
 each problem pointed at its row and field; only the establishments' managing body (or the platform) sends them."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -135,3 +137,25 @@ def test_authorities_and_read_only_members_send_no_data(users, who):
     body = problem(api_client(user).post(URL, {"rows": [_row()]}, format="json"), 403)
     assert "réservé à l'organisme gestionnaire des établissements" in body["detail"]
     _nothing_written(before)
+
+
+def test_head_office_rows_name_the_siren_of_the_managing_body(users):
+    body = users["asso"].membership.managing_body
+    rows = [{"siren": body.siren, "year": 2030, "element": "etp_siege", "value": 12.5}]
+    answer = api_client(users["asso"]).post(URL, {"rows": rows}, format="json")
+    assert answer.status_code == 201 and answer.json()["created"] == 1
+    assert DataValue.objects.get(managing_body=body, year=2030, element="etp_siege").value == Decimal("12.5")
+    other = users["ehpad"].membership.managing_body
+    refused = api_client(users["asso"]).post(URL, {"rows": [{**rows[0], "siren": other.siren}]}, format="json")
+    assert f"Hors de votre organisation (organisme gestionnaire) : {other.siren}" in problem(refused, 403)["detail"]
+
+
+def test_when_every_import_slot_is_taken_the_file_waits_for_a_retry(users, settings):
+    settings.CPOM_MAX_CONCURRENT_IMPORTS = 0
+    csv = f"finess;annee;element;valeur\n{IME};2025;journees_realisees;9 000,5\n".encode()
+    before = _stored()
+    answer = api_client(users["asso"]).post(URL, {"file": SimpleUploadedFile("d.csv", csv)}, format="multipart")
+    body = problem(answer, 503)
+    assert body["title"] == "Service momentanément indisponible"
+    assert body["detail"] == "Fichier d.csv : trop d'imports en cours, réessayez dans un instant."
+    assert _stored() == before
