@@ -159,3 +159,13 @@ def test_when_every_import_slot_is_taken_the_file_waits_for_a_retry(users, setti
     assert body["title"] == "Service momentanément indisponible"
     assert body["detail"] == "Fichier d.csv : trop d'imports en cours, réessayez dans un instant."
     assert _stored() == before
+
+
+def test_json_rows_beyond_the_body_bound_are_refused_with_what_to_do(users, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2**20
+    before = _stored()
+    rows = [_row(year=2000 + n % 20, value=n) for n in range(20_000)]
+    body = problem(api_client(users["asso"]).post(URL, {"rows": rows}, format="json"), 413)
+    assert body["title"] == "Requête trop volumineuse"
+    assert body["detail"].startswith("Corps JSON de plus de 1,0 Mo : envoyez les lignes en plusieurs fois")
+    _nothing_written(before)

@@ -34,6 +34,7 @@ PROBLEMS = {
     405: ("method-not-allowed", "Méthode non permise"),
     406: ("not-acceptable", "Format de réponse indisponible"),
     412: ("precondition-failed", "Version périmée"),
+    413: ("too-large", "Requête trop volumineuse"),
     415: ("unsupported-media-type", "Format de requête non pris en charge"),
     428: ("precondition-required", "En-tête If-Match requis"),
     429: ("throttled", "Trop de requêtes"),

@@ -10,6 +10,8 @@ An import adds a batch; it edits no record someone else may be editing, so it ta
 replaces the values of an earlier one, as the file import does.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -19,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cpom.core.importing import DataImportError
+from cpom.core.numbers import grouped
 from cpom.core.text import clean_text
 from cpom.import_slots import ImportsBusy
 from cpom.indicators import importers, rules
@@ -29,6 +32,22 @@ from .inputs import refuse_unknown_fields
 class ImportsBusyNow(APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_code = "imports_busy"
+
+
+class BodyTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
+
+
+def _refuse_a_large_json_body(request) -> None:
+    """JSON rows are read whole in memory: past Django's bound for a request body (DATA_UPLOAD_MAX_MEMORY_SIZE),
+    the rows go in several requests, or as a file, which is read within the uploads' bound."""
+    bound = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if bound is not None and int(request.META.get("CONTENT_LENGTH") or 0) > bound:
+        raise BodyTooLarge(
+            f"Corps JSON de plus de {grouped(Decimal(bound) / 2**20, 1)} Mo : envoyez les lignes en plusieurs fois, "
+            "ou le fichier CSV dans « file » (multipart/form-data). Rien n'a été enregistré."
+        )
 
 
 class DataRowSerializer(serializers.Serializer):
@@ -109,6 +128,7 @@ def _pointed(error: DataImportError, file: bool) -> dict:
             description="Données refusées : « errors » nomme chaque ligne et champ ; rien n'est écrit."
         ),
         403: OpenApiResponse(description="Votre organisation ou votre rôle n'envoie pas ces données."),
+        413: OpenApiResponse(description="Corps JSON trop volumineux : envoyez les lignes en plusieurs fois."),
         503: OpenApiResponse(description="Trop d'imports en cours : réessayez dans un instant."),
     },
 )
@@ -120,6 +140,8 @@ class IndicatorDataView(APIView):
         if refusal:
             raise PermissionDenied(refusal)
         is_file = request.content_type.startswith("multipart/")
+        if not is_file:
+            _refuse_a_large_json_body(request)
         checked = (DataFileSerializer if is_file else DataRowsSerializer)(data=request.data)
         checked.is_valid(raise_exception=True)
         try:
