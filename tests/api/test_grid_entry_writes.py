@@ -91,6 +91,8 @@ def test_an_outsider_cannot_even_find_the_line(entry, users):
     client = api_client(users["cd44"])
     problem(patch(client, _url(entry), {"comment": "Intrus."}, f'"ligne-{entry.pk}-v{entry.version}"'), 404)
     assert GridEntry.objects.get(pk=entry.pk).comment == ""
+    body = problem(patch(api_client(users["ehpad"]), "/api/v1/grid-entries/abc/", {"comment": "x"}, '"x"'), 404)
+    assert body["detail"] == "Aucun point d'accès de l'API cpom à cette adresse."
 
 
 @pytest.mark.parametrize(

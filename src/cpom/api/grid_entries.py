@@ -6,7 +6,6 @@ contribution role, while the campaign is open), the same service (``services.sav
 audited, proposals recomputed), the same optimistic lock, its version carried by ETag/If-Match.
 """
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -100,6 +99,7 @@ class GridEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     serializer_class = GridEntrySerializer
     http_method_names = ["get", "patch", "head", "options"]
+    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         contracts = visible(self.request.user, Contract.objects.all())
@@ -121,7 +121,7 @@ class GridEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return Response(self.get_serializer(entry).data, headers={"ETag": etag(ETAG_KIND, entry)})
 
     def partial_update(self, request, pk=None):
-        entry = get_object_or_404(self.get_queryset(), pk=pk)
+        entry = self.get_object()
         refusal = rules.entry_refusal(request.user, entry.campaign)
         if refusal:
             raise PermissionDenied(refusal)
