@@ -115,13 +115,16 @@ def test_bad_input_names_the_field_and_changes_nothing(entry, users, data, point
     assert (stored.declared_value, stored.comment, stored.version) == ("", "", entry.version)
 
 
-def test_a_write_without_if_match_is_refused_with_428(entry, users):
-    body = problem(patch(api_client(users["ehpad"]), _url(entry), {"comment": "Sans version."}, None), 428)
-    assert body["title"] == "En-tête If-Match requis" and "« If-Match »" in body["detail"]
+@pytest.mark.parametrize(
+    ("sent", "words"), [(None, "demande l'en-tête « If-Match »"), ("*", "ne nomme aucune version")]
+)
+def test_a_write_without_a_version_in_if_match_is_refused_with_428(entry, users, sent, words):
+    body = problem(patch(api_client(users["ehpad"]), _url(entry), {"comment": "Sans version."}, sent), 428)
+    assert body["title"] == "En-tête If-Match requis" and words in body["detail"]
     assert GridEntry.objects.get(pk=entry.pk).comment == ""
 
 
-@pytest.mark.parametrize("sent", ['"ligne-{pk}-v0"', '"ligne-999999-v{version}"', "*", "ligne-{pk}-v{version}"])
+@pytest.mark.parametrize("sent", ['"ligne-{pk}-v0"', '"ligne-999999-v{version}"', "ligne-{pk}-v{version}"])
 def test_a_stale_or_foreign_etag_is_refused_with_412(entry, users, sent):
     header = sent.format(pk=entry.pk, version=entry.version)
     body = problem(patch(api_client(users["ehpad"]), _url(entry), {"comment": "Périmé."}, header), 412)

@@ -60,12 +60,18 @@ def _tags(header: str) -> list[str]:
 
 
 def expected_version(request, kind: str, record) -> int:
-    """The version the write is based on, from its If-Match (428 without one). A tag of another record, or ``*``,
-    names no version of this one: 412. With several tags, the one naming the current version, if any, is kept; the
+    """The version the write is based on, from its If-Match (428 without one, or with ``*``). A tag of another
+    record names no version of this one: 412. With several tags, the one naming the current version, if any, is kept; the
     service checks it again under its lock."""
     header = request.headers.get("If-Match", "").strip()
     if not header:
         raise PreconditionRequired
+    if header == "*":
+        # « any version » would let the write overwrite whatever is stored: the page always names the one it showed.
+        raise PreconditionRequired(
+            "« If-Match: * » ne nomme aucune version : envoyez l'ETag reçu en lisant la ressource (GET), pour ne pas "
+            "écraser une modification faite entre-temps. Rien n'a été enregistré."
+        )
     prefix = f"{kind}-{record.pk}-v"
     versions = [
         int(tag[len(prefix) :]) for tag in _tags(header) if tag.startswith(prefix) and tag[len(prefix) :].isdigit()
