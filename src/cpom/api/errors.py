@@ -16,6 +16,10 @@ from django.urls import Resolver404, resolve
 from rest_framework import exceptions
 from rest_framework.views import exception_handler, set_rollback
 
+from cpom.core.locking import StaleWrite
+
+from .concurrency import PreconditionFailed, PreconditionRequired
+
 PROBLEM_JSON = "application/problem+json"
 
 logger = logging.getLogger("cpom.api")
@@ -29,9 +33,13 @@ PROBLEMS = {
     404: ("not-found", "Introuvable"),
     405: ("method-not-allowed", "Méthode non permise"),
     406: ("not-acceptable", "Format de réponse indisponible"),
+    412: ("precondition-failed", "Version périmée"),
+    413: ("too-large", "Requête trop volumineuse"),
     415: ("unsupported-media-type", "Format de requête non pris en charge"),
+    428: ("precondition-required", "En-tête If-Match requis"),
     429: ("throttled", "Trop de requêtes"),
     500: ("server-error", "Erreur interne du serveur"),
+    503: ("busy", "Service momentanément indisponible"),
 }
 TYPE_PREFIX = "urn:cpom:problem:"
 
@@ -52,6 +60,8 @@ DEFAULT_DETAILS = {
     exceptions.ParseError: "Le corps de la requête n'est pas du JSON valide.",
     exceptions.UnsupportedMediaType: "Envoyez le corps de la requête en JSON (en-tête « Content-Type: application/json »).",
     exceptions.NotAcceptable: "L'API ne répond qu'en JSON : demandez « Accept: application/json ».",
+    PreconditionFailed: PreconditionFailed.default_detail,
+    PreconditionRequired: PreconditionRequired.default_detail,
 }
 
 
@@ -113,6 +123,9 @@ def problem_details(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(*exc.args)
+    elif isinstance(exc, StaleWrite):
+        # A service's optimistic lock refused the If-Match's version: the write was based on an older copy.
+        exc = PreconditionFailed()
     response = exception_handler(exc, context)
     if response is None:
         # Not an API exception: a defect. Whatever it wrote is rolled back, it is logged with its traceback, and

@@ -353,6 +353,8 @@ SPECTACULAR_SETTINGS = {
         if os.environ.get("CPOM_API_SCHEMA_PUBLIC", "0") == "1"
         else "rest_framework.permissions.IsAuthenticated"
     ],
+    # One name for a choice set several fields share (a grid line's proposed and confirmed levels).
+    "ENUM_NAME_OVERRIDES": {"AchievementLevelEnum": "cpom.followup.models.AchievementLevel"},
 }
 # Single sign-on by OpenID Connect (issue 14, point 4; cpom.accounts.oidc), on when a client identifier is given. The
 # provider's endpoints are named (no discovery at start: a provider down must not stop cpom), the ID token is

@@ -14,6 +14,8 @@ class DataImportError(Exception):
 
     file_name: str
     problems: list[str] = field(default_factory=list)
+    # Where a reader knows them, each problem's (row, column, message) apart: the API points at the field.
+    located: list[tuple[int, str, str]] = field(default_factory=list)
 
     def __str__(self) -> str:
         more = "" if len(self.problems) < MAX_REPORTED_ERRORS else " (liste tronquée)"

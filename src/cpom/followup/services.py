@@ -163,10 +163,18 @@ def _entry(campaign: Campaign, entry_id: int, expected_version: int | None) -> G
 ENTRY_FIELDS = ("declared_value", "current_situation", "comment")
 
 
+class EntryRefused(FollowUpRefused):
+    """A line's input refused: ``fields`` maps each refused field to its reason (the API points at the field)."""
+
+    def __init__(self, fields: dict[str, str]):
+        super().__init__(list(fields.values()))
+        self.fields = fields
+
+
 def entry_changes(entry: GridEntry, data: dict) -> dict:
-    """What ``data`` changes on a line, normalised, or :class:`FollowUpRefused` naming the line and the field."""
+    """What ``data`` changes on a line, normalised, or :class:`EntryRefused` naming the line and the field."""
     changes = {}
-    errors = []
+    errors = {}
     for name in ENTRY_FIELDS:
         if name not in data:
             continue
@@ -175,12 +183,12 @@ def entry_changes(entry: GridEntry, data: dict) -> dict:
             try:
                 raw = normalise(entry.indicator.value_type, raw)
             except ValueRefused as refused:
-                errors.append(f"{entry.indicator.label} ({entry}), valeur déclarée : {refused}")
+                errors[name] = f"{entry.indicator.label} ({entry}), valeur déclarée : {refused}"
                 continue
         if raw != getattr(entry, name):
             changes[name] = raw
     if errors:
-        raise FollowUpRefused(errors)
+        raise EntryRefused(errors)
     return changes
 
 

@@ -25,6 +25,7 @@ from cpom.core.workbooks import append
 from cpom.import_slots import import_slot, imported
 from cpom.registry.models import Establishment, ManagingBody
 
+from . import rules
 from .catalogues import known_element
 from .models import DataElement, DataValue, ImportBatch
 
@@ -51,11 +52,16 @@ class ImportReport:
     updated: int
 
 
+def _in_file(line: int, column: str | None = None) -> str:
+    return f"ligne {line}" + (f", colonne {column}" if column else "")
+
+
 class _Checker:
     """Checks rows one by one, collecting every problem with its place."""
 
-    def __init__(self, file_name: str, level: str = "establishment"):
+    def __init__(self, file_name: str, level: str = "establishment", place=_in_file):
         self.error = DataImportError(file_name)
+        self.place = place  # how a row is named in the messages: « ligne 12 » in a file
         self.level = level
         self.known_elements = set(DataElement.objects.filter(level=level).values_list("code", flat=True))
         if level == "establishment":
@@ -67,7 +73,8 @@ class _Checker:
 
     def problem(self, line: int, column: str, message: str) -> None:
         if len(self.error.problems) < MAX_REPORTED_ERRORS:
-            self.error.problems.append(f"ligne {line}, colonne {column} : {message}")
+            self.error.problems.append(f"{self.place(line, column)} : {message}")
+            self.error.located.append((line, column, message))
 
     def check(self, line: int, holder: str, year: str, element: str, value: str, columns: dict[str, str]) -> None:
         before = len(self.error.problems)
@@ -106,7 +113,7 @@ class _Checker:
             self.problem(
                 line,
                 columns["element"],
-                f"doublon : {holder}, {year_text}, {element} figure déjà ligne {self.seen[key]}",
+                f"doublon : {holder}, {year_text}, {element} figure déjà {self.place(self.seen[key])}",
             )
             return
         self.seen[key] = line
@@ -212,13 +219,48 @@ def _letter(index: int) -> str:
     return chr(ord("A") + index)
 
 
-def read_file(path: Path) -> tuple[list[Row], str]:
-    """The file's rows, read while holding one of the platform's import slots (ImportsBusy when all are taken)."""
-    content = path.read_bytes()
-    with import_slot(path.name):
-        if path.suffix.lower() == ".xlsx":
-            return read_template(content, path.name), "establishment"
-        return read_csv(content, path.name)
+# The API's rows (cpom.api.indicator_data): the long CSV's columns, named in English as the rest of the API is.
+ROW_FIELDS = {"finess": "finess", "siren": "siren", "annee": "year", "element": "element", "valeur": "value"}
+API_SOURCE = "envoi par l'API"
+API_KIND = "API (JSON)"
+
+
+def _in_rows(index: int, column: str | None = None) -> str:
+    return f"#/rows/{index}" + (f"/{column}" if column else "")
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def read_rows(rows: list) -> tuple[list[Row], str]:
+    """Rows sent as data (one object per row), checked as a file's lines are; each problem is placed by its JSON
+    pointer (« #/rows/3/year »). Head-office rows name a ``siren`` and no ``finess``, as in the head-office CSV."""
+    head_office = bool(rows) and all(isinstance(row, dict) and "siren" in row and "finess" not in row for row in rows)
+    level, holder = ("managing_body", "siren") if head_office else ("establishment", "finess")
+    columns = {**ROW_FIELDS, holder: holder}
+    expected = [holder, "year", "element", "value"]
+    checker = _Checker(API_SOURCE, level, place=_in_rows)
+    for index, row in enumerate(rows):
+        if not isinstance(row, dict):
+            checker.problem(index, "", f"objet attendu ({', '.join(expected)})")
+            continue
+        missing = [name for name in expected if name not in row]
+        for name in missing + sorted(set(row) - set(expected)):
+            checker.problem(index, name, "champ absent" if name in missing else "champ inconnu")
+        if missing:
+            continue
+        checker.check(index, *(_text(row[name]) for name in expected[:3]), row["value"], columns=columns)
+    return checker.result(), level
+
+
+def read_content(content: bytes, file_name: str) -> tuple[list[Row], str]:
+    """The file's rows and level, read while holding one of the platform's import slots (ImportsBusy when all are
+    taken): the Excel template, else a long CSV."""
+    with import_slot(file_name):
+        if file_name.lower().endswith(".xlsx"):
+            return read_template(content, file_name), "establishment"
+        return read_csv(content, file_name)
 
 
 def _system_account() -> str:
@@ -290,7 +332,34 @@ def store(rows: list[Row], file_name: str, kind: str, user=None, level: str = "e
     return ImportReport(batch, len(to_create), len(to_update))
 
 
+class DataRefused(Exception):
+    """The data are well formed but the person may not send them (another body's establishments): nothing written."""
+
+
+def _require_holders(user, rows: list[Row], level: str) -> None:
+    """The rule of who sends data for whom (cpom.indicators.rules), for a person; the command line is the operator."""
+    if user is None:
+        return
+    refusal = rules.holders_refusal(user, level, {row.holder for row in rows})
+    if refusal:
+        raise DataRefused(refusal)
+
+
+def import_content(content: bytes, file_name: str, user=None) -> ImportReport:
+    """A data file (long CSV or Excel template) checked whole, then stored: all or nothing."""
+    rows, level = read_content(content, file_name)
+    _require_holders(user, rows, level)
+    xlsx = file_name.lower().endswith(".xlsx")
+    kind = "modèle Excel" if xlsx else "CSV long" if level == "establishment" else "CSV siège"
+    return store(rows, file_name, kind, user, level)
+
+
+def import_rows(rows: list, user) -> ImportReport:
+    """Rows sent through the API, checked whole as a file is, then stored: all or nothing."""
+    checked, level = read_rows(rows)
+    _require_holders(user, checked, level)
+    return store(checked, API_SOURCE, API_KIND, user, level)
+
+
 def import_file(path: Path, user=None) -> ImportReport:
-    rows, level = read_file(path)
-    kind = "modèle Excel" if path.suffix.lower() == ".xlsx" else "CSV long" if level == "establishment" else "CSV siège"
-    return store(rows, path.name, kind, user, level)
+    return import_content(path.read_bytes(), path.name, user)

@@ -33,7 +33,7 @@ from cpom.finance.accounting.fec import FiscalYear, Progress
 from cpom.finance.accounting.grouping import NATIONAL_CHART_FILE, Chart, ChartError, Rule, read_chart
 from cpom.finance.accounting.trial_balance import AccountTotal, TrialBalance
 from cpom.finance.models import ChartOfAccounts, GroupRule, SectionMapping
-from cpom.finance.rules import importable_establishments, section_refusal
+from cpom.finance.rules import IMPORT_REFUSAL, importable_establishments, may_import, section_refusal
 from cpom.import_slots import import_slot, imported
 from cpom.indicators.engine import ACCOUNT_PREFIX
 from cpom.indicators.importers import YEAR_RANGE, record_import
@@ -306,6 +306,17 @@ def store(balance: TrialBalance, establishment: Establishment, year: int, user=N
     )
     imported([establishment.pk], [year])
     return batch
+
+
+def read_and_store(
+    content: bytes, file_name: str, kind: str, period: FiscalYear, establishment: Establishment, year: int, user
+) -> tuple[ImportBatch, TrialBalance]:
+    """The confirmed import: the file read again, then its balances stored, if ``user`` still keeps the
+    establishment's accounts (the page's confirmation, and the API's import in one step)."""
+    if not may_import(user, establishment):
+        raise ImportRefused(IMPORT_REFUSAL)
+    balance = read(content, file_name, kind, period)
+    return store(balance, establishment, year, user), balance
 
 
 # --- Past imports --------------------------------------------------------------------------------------------------

@@ -133,7 +133,9 @@ def confirm(request):
             pending["year"], date.fromisoformat(pending["start"]), date.fromisoformat(pending["end"])
         )
         content = imports.pending_content(pending["token"])
-        balance = imports.read(content, pending["file_name"], pending["kind"], period)
+        batch, balance = imports.read_and_store(
+            content, pending["file_name"], pending["kind"], period, establishment, pending["year"], request.user
+        )
     except ImportsBusy as busy:
         # The file still waits: the person confirms again in a moment, without choosing it anew.
         return render(request, "finance/accounting/import_busy.html", {"message": str(busy)}, status=503)
@@ -141,7 +143,6 @@ def confirm(request):
         _forget_session_file(request)
         messages.error(request, str(refusal))
         return redirect("finance:import_start")
-    batch = imports.store(balance, establishment, pending["year"], request.user)
     _forget_session_file(request)
     messages.success(
         request,
