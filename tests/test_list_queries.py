@@ -198,3 +198,14 @@ def test_the_alerts_lists(client_for, ehpad_contract, users):
     url = reverse("alerts:contract", kwargs={"contract_id": ehpad_contract.pk})
     _assert_no_query_per_row(client_for("ehpad"), url, _add_alerts(ehpad_contract))
     _assert_no_query_per_row(client_for("ehpad"), ehpad_contract.get_absolute_url(), _add_alerts(ehpad_contract))
+
+
+def test_the_contract_page_checks_readiness_without_a_query_per_objective(client_for, users, association_contract):
+    """The contract page counts what keeps the contract from signature and offers the lifecycle's options, which
+    ask the same check again: each objective's parties, perimeter, agreements and establishments are read once."""
+
+    def add():
+        for n in range(ADDED):
+            factories.complete_operational_objective(association_contract, users, number_suffix=f" {n}")
+
+    _assert_no_query_per_row(client_for("ars"), association_contract.get_absolute_url(), add)

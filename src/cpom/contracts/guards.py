@@ -6,6 +6,7 @@ a guard when its app is ready (the objectives' readiness check), and the lifecyc
 """
 
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 
@@ -25,6 +26,26 @@ def register(guard: Guard) -> None:
         _GUARDS.append(guard)
 
 
+_CHECKED = "_guards_checked"
+
+
 def blockers(contract) -> list[Blocker]:
     """Everything that keeps ``contract`` from signature, guard after guard; empty when it may go."""
-    return [blocker for guard in _GUARDS for blocker in guard(contract)]
+    kept = contract.__dict__.get(_CHECKED)
+    if kept:
+        return kept[0]
+    found = [blocker for guard in _GUARDS for blocker in guard(contract)]
+    if kept is not None:
+        kept.append(found)
+    return found
+
+
+@contextmanager
+def checking(contract):
+    """While a page shows ``contract`` (nothing written meanwhile), its blockers are computed once: the page counts
+    them and the lifecycle's options ask for them again."""
+    contract.__dict__[_CHECKED] = []  # filled by the first ask, if any
+    try:
+        yield
+    finally:
+        contract.__dict__.pop(_CHECKED, None)

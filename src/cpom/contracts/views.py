@@ -66,6 +66,11 @@ def contract_indicators(request, contract):
 @contract_page("contract")
 def contract_detail(request, contract):
     today = timezone.localdate()
+    with guards.checking(contract):
+        return _render_detail(request, contract, today)
+
+
+def _render_detail(request, contract, today):
     return render(
         request,
         "contracts/contract_detail.html",

@@ -10,6 +10,7 @@ is neither required nor accepted.
 """
 
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -59,17 +60,55 @@ class Party:
     authority_id: int | None
 
 
+_READING = "_negotiation_reading"
+
+
+@contextmanager
+def reading(contract: Contract):
+    """While a page reads every objective of ``contract`` (the readiness check), what they all ask of it (its parties,
+    its perimeter and their funders) is read once, not once per objective; nothing is kept after."""
+    contract.__dict__[_READING] = {}
+    try:
+        yield
+    finally:
+        contract.__dict__.pop(_READING, None)
+
+
+def _once(contract: Contract, key: str, read: Callable[[], list]) -> list:
+    kept = contract.__dict__.get(_READING)
+    if kept is None:
+        return read()
+    if key not in kept:
+        kept[key] = read()
+    return kept[key]
+
+
 def parties(contract: Contract) -> list[Party]:
     """Everyone whose agreement an objective needs: the managing body, then each authority party."""
-    result = [Party(str(contract.managing_body), contract.managing_body_id, None)]
-    result += [
-        Party(str(p.authority), None, p.authority_id) for p in contract.parties.admitted().select_related("authority")
-    ]
-    return result
+
+    def read():
+        admitted = contract.parties.admitted().select_related("authority")
+        return [Party(str(contract.managing_body), contract.managing_body_id, None)] + [
+            Party(str(p.authority), None, p.authority_id) for p in admitted
+        ]
+
+    return _once(contract, "parties", read)
 
 
 def _named(objective: Objective) -> list[Establishment]:
+    if "establishments" in getattr(objective, "_prefetched_objects_cache", {}):
+        return list(objective.establishments.all())  # the caller prefetched them with their funders
     return list(objective.establishments.prefetch_related("funders"))
+
+
+def _children(objective: Objective) -> list[Objective]:
+    if "children" in getattr(objective, "_prefetched_objects_cache", {}):
+        return list(objective.children.all())
+    return list(objective.children.prefetch_related("establishments__funders"))
+
+
+def _perimeter(contract: Contract) -> list[Establishment]:
+    return _once(contract, "perimeter", lambda: list(contract.establishments.prefetch_related("funders")))
 
 
 def concerned_establishments(objective: Objective) -> list[Establishment]:
@@ -78,9 +117,9 @@ def concerned_establishments(objective: Objective) -> list[Establishment]:
     named = _named(objective)
     if named:
         return named
-    perimeter = list(objective.contract.establishments.prefetch_related("funders"))
+    perimeter = _perimeter(objective.contract)
     if objective.level == Level.STRATEGIC:
-        children = list(objective.children.exclude(status=Status.REJECTED))
+        children = [child for child in _children(objective) if child.status != Status.REJECTED]
         if children:
             return list({e.pk: e for child in children for e in (_named(child) or perimeter)}.values())
     elif objective.parent is not None:

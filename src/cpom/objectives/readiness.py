@@ -218,17 +218,26 @@ def blockers(contract: Contract) -> list[Blocker]:
     """Everything that keeps the contract from signature, objective by objective; empty when it may go."""
     objectives = list(
         contract.objectives.exclude(status=Status.REJECTED)
-        .select_related("sheet")
-        .prefetch_related("indicators__targets", "milestones", "findings", "priorities")
+        .select_related("sheet", "parent")
+        .prefetch_related(
+            "indicators__targets",
+            "milestones",
+            "findings",
+            "priorities",
+            "agreements",
+            "establishments__funders",
+            "children__establishments__funders",
+        )
         .order_by("number")
     )
     result = _synthesis_rules(contract) + _count_rules(contract, objectives)
-    for objective in sorted(objectives, key=number_order):
-        if objective.level == Level.ACTION:
-            continue
-        result += _agreement_rule(objective)
-        if objective.level == Level.OPERATIONAL:
-            result += _answers_rule(objective)
-            if objective.funding == Funding.FUNDED:
-                result += _sheet_rules(objective) + _indicator_rules(objective)
+    with negotiation.reading(contract):
+        for objective in sorted(objectives, key=number_order):
+            if objective.level == Level.ACTION:
+                continue
+            result += _agreement_rule(objective)
+            if objective.level == Level.OPERATIONAL:
+                result += _answers_rule(objective)
+                if objective.funding == Funding.FUNDED:
+                    result += _sheet_rules(objective) + _indicator_rules(objective)
     return result
