@@ -179,6 +179,7 @@ def reclaim_interrupted(now=None) -> list[Job]:
     limit = now - timedelta(seconds=settings.CPOM_JOBS["stale_seconds"])
     reclaimed = []
     for job in Job.objects.filter(state=JobState.RUNNING, heartbeat_at__lt=limit):
+        _close_lost_task(job.task_id)
         kind = KINDS.get(job.kind)
         if kind is not None and kind.retry and job.attempts < settings.CPOM_JOBS["max_attempts"]:
             _requeue(job, INTERRUPTED)
@@ -187,6 +188,19 @@ def reclaim_interrupted(now=None) -> list[Job]:
         logger.warning("Travail n° %s (%s) interrompu, %s.", job.pk, job.kind, job.get_state_display().lower())
         reclaimed.append(job)
     return reclaimed
+
+
+def _close_lost_task(task_id: str) -> None:
+    """The database queue's own row of a lost job says « running » for ever: it is closed as failed (Redis' queue
+    does this itself for a job whose worker died)."""
+    from django_tasks import task_backends
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    from .tasks import run_job
+
+    if task_id and isinstance(task_backends[run_job.backend], DatabaseBackend):
+        DBTaskResult.objects.filter(id=task_id, status="RUNNING").update(status="FAILED", finished_at=timezone.now())
 
 
 def counts() -> dict[str, int]:

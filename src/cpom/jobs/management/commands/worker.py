@@ -69,8 +69,9 @@ class Command(commands.Command):
         try:
             worker.run()
         finally:
+            # Also on the SystemExit the worker raises when a signal stops it.
             stop.set()
-        self.stdout.write("Arrêt du traitement des travaux.")
+            self.stdout.write("Arrêt du traitement des travaux.")
 
     def reclaim_periodically(self) -> threading.Event:
         stop = threading.Event()
