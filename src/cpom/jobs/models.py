@@ -59,6 +59,11 @@ class Job(models.Model):
     def __str__(self) -> str:
         return f"{self.label} ({self.get_state_display().lower()})"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("jobs:detail", args=[self.pk])
+
     @property
     def is_finished(self) -> bool:
         return self.state in (JobState.DONE, JobState.FAILED)
