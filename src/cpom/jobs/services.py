@@ -219,3 +219,13 @@ def latest(subject: str, kind: str, params: dict | None = None) -> Job | None:
 
 def subject_of(instance: Any) -> str:
     return f"{instance._meta.label_lower}:{instance.pk}"
+
+
+def metric_lines() -> list[str]:
+    """The jobs by state, in Prometheus' text format: the platform's own table, the same for every process (unlike
+    the request counters), whatever the queue."""
+    lines = [
+        "# HELP cpom_jobs Travaux de la file d'attente par état (en attente, en cours, terminés, échoués).",
+        "# TYPE cpom_jobs gauge",
+    ]
+    return lines + [f'cpom_jobs{{state="{state}"}} {n}' for state, n in counts().items()]
