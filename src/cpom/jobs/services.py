@@ -91,8 +91,9 @@ def submit(kind: str, label: str, params: dict | None = None, *, subject: str = 
     """Records the job and hands it to the queue; the worker runs it."""
     if kind not in KINDS:
         raise ValueError(f"type de travail inconnu : {kind}")
-    job = Job.objects.create(kind=kind, label=label[:200], params=params or {}, subject=subject, requested_by=user)
-    enqueue(job)
+    with transaction.atomic():
+        job = Job.objects.create(kind=kind, label=label[:200], params=params or {}, subject=subject, requested_by=user)
+        enqueue(job)
     return job
 
 
