@@ -14,3 +14,4 @@ class IndicatorsConfig(AppConfig):
         )
 
         register(jobs.KIND, jobs.recompute, retry=True)
+        register(jobs.IMPORT_KIND, jobs.import_data, retry=False)

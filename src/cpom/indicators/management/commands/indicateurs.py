@@ -35,6 +35,12 @@ class Command(commands.Command):
             "importer-donnees", help="Importe un CSV long (finess;annee;element;valeur) ou un modèle Excel."
         )
         data.add_argument("file", type=Path, metavar="FICHIER", help="le fichier CSV ou Excel à importer")
+        data.add_argument(
+            "--en-file",
+            dest="queued",
+            action="store_true",
+            help="confie l'import à « cpom worker » (un gros fichier ; le worker le lit là où il est)",
+        )
         template = actions.add_parser("modele", help="Écrit le modèle Excel de saisie d'un établissement.")
         template.add_argument("--finess", required=True, help="FINESS de l'établissement")
         template.add_argument(
@@ -85,9 +91,13 @@ class Command(commands.Command):
         for catalogue in loaded:
             self.stdout.write(f"{catalogue} : {catalogue.indicators.count()} indicateurs")
 
-    def do_importer_donnees(self, file, **options):
+    def do_importer_donnees(self, file, queued=False, **options):
         if not file.exists():
             raise CommandError(f"Fichier introuvable : {file}")
+        if queued:
+            job = jobs.ask_import(file)
+            self.stdout.write(f"Import confié à la file d'attente : travail n° {job.pk} (« cpom worker » l'exécute).")
+            return
         self.stdout.write(f"Lecture de {file.name}…")
         try:
             report = importers.import_file(file)
