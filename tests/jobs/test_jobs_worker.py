@@ -1,31 +1,68 @@
 """A worker killed in the middle of a job (SIGKILL: no chance to clean up) leaves no partial data, and running the
-job again completes: a real ``cpom worker`` process on a copy of the demo's database, during the national recompute
-of the indicators, held in the middle of its writing transaction."""
+job again completes: a real ``cpom worker`` process during the national recompute of the indicators, held in the
+middle of its writing transaction, on a copy of the demo's SQLite file, or on a PostgreSQL database of the demo when
+the suite runs on PostgreSQL."""
 
+import json
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
+from urllib.parse import urlsplit
+
+import psycopg
+import pytest
 
 from quickstart import CPOM, DATABASE, copy_of_demo, quickstart_environment
+from support import postgres_admin
 
 HELD_WORKER = Path(__file__).with_name("held_worker.py")
 
 
-def _figures(database: Path) -> tuple[int, str]:
+@pytest.fixture
+def demo_base(tmp_path_factory, tmp_path):
+    """The environment of a cpom on a demo database of its own, and a function reading one row of it."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        var = copy_of_demo(tmp_path_factory, tmp_path / "var")
+
+        def read_file(sql):
+            with closing(sqlite3.connect(var / DATABASE)) as connection:
+                return connection.execute(sql).fetchone()
+
+        yield quickstart_environment(var), read_file
+        return
+    var = tmp_path / "var"
+    name = f"cpom_jobs_killed_{os.getpid()}"
+    postgres_admin(f"DROP DATABASE IF EXISTS {name}")
+    postgres_admin(f"CREATE DATABASE {name}")
+    own = urlsplit(url)._replace(path=f"/{name}").geturl()
+    env = quickstart_environment(var, DATABASE_URL=own)
+    subprocess.run([CPOM, "demo"], env=env, check=True, capture_output=True, timeout=600)
+
+    def read(sql):
+        with psycopg.connect(own) as connection:
+            return connection.execute(sql).fetchone()
+
+    try:
+        yield env, read
+    finally:
+        postgres_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def _figures(read) -> tuple:
     """How many indicator values the database holds, and when the latest was computed."""
-    with sqlite3.connect(database) as connection:
-        return connection.execute("SELECT COUNT(*), MAX(computed_at) FROM indicators_indicatorvalue").fetchone()
+    return read("SELECT COUNT(*), MAX(computed_at) FROM indicators_indicatorvalue")
 
 
-def _job(database: Path) -> tuple[str, int, str, int | None]:
-    with sqlite3.connect(database) as connection:
-        return connection.execute(
-            "SELECT state, attempts, step, json_extract(result_data, '$.values') FROM jobs_job ORDER BY id DESC"
-        ).fetchone()
+def _job(read) -> tuple[str, int, str, int | None]:
+    state, attempts, step, data = read("SELECT state, attempts, step, result_data FROM jobs_job ORDER BY id DESC")
+    data = json.loads(data) if isinstance(data, str) else data
+    return state, attempts, step, (data or {}).get("values")
 
 
 def _wait_for(path: Path, process: subprocess.Popen, log: Path) -> None:
@@ -39,12 +76,11 @@ def _wait_for(path: Path, process: subprocess.Popen, log: Path) -> None:
 
 
 def test_a_worker_killed_during_the_national_recompute_leaves_the_figures_whole_and_the_job_completes_again(
-    tmp_path_factory, tmp_path
+    demo_base, tmp_path
 ):
-    var = copy_of_demo(tmp_path_factory, tmp_path / "var")
+    env, database = demo_base
     # A worker is taken as lost as soon as it is not heard from: the second one takes its job back at once.
-    env = quickstart_environment(var, CPOM_JOBS_STALE_SECONDS="0")
-    database = var / DATABASE
+    env = {**env, "CPOM_JOBS_STALE_SECONDS": "0"}
     before = _figures(database)
     assert before[0] > 1000
 
