@@ -45,7 +45,8 @@ def _all_parsers():
 
 
 def test_the_commands_of_cpom_are_named_in_french():
-    # « notify » is the name the issue gives to « notifier » for the daily cron: the one alias, same command.
+    # « notify » is the name the issue gives to « notifier » for the daily cron, « worker » the one it gives to
+    # « travaux » (issue 14, the job queue): the two aliases, each the same command.
     assert OURS == [
         "contrats",
         "demo",
@@ -57,6 +58,8 @@ def test_the_commands_of_cpom_are_named_in_french():
         "restauration",
         "sauvegarde",
         "suivi",
+        "travaux",
+        "worker",
     ]
 
 

@@ -39,6 +39,8 @@ QUALIFIERS = {
     "review_id",
     "decision_id",
     "adjustment_id",
+    # issue 14, the job queue: a review's pack
+    "job_id",
     # issue 13, roadmap: a table of the managing body's portfolio
     "table",
     # issue 13, the launch kit
@@ -139,6 +141,8 @@ def test_enumeration_finds_the_pages_and_api_routes():
         "reviews:decision_status",
         "reviews:decision_amendment",
         "reviews:pack",
+        "reviews:pack_job",
+        "reviews:pack_download",
         "reviews:minutes",
         # issue 13, roadmap and timeline
         "roadmap:portfolio",
@@ -321,7 +325,20 @@ def _review_objects(contract) -> dict:
             proposed_at=timezone.now(),
         ),
     )[0]
-    return {"review_id": review.pk, "decision_id": decision.pk, "adjustment_id": adjustment.pk}
+    from cpom.jobs.models import Job, JobState
+
+    pack = Job.objects.get_or_create(
+        kind="reviews.pack",
+        subject=f"reviews.review:{review.pk}",
+        defaults={
+            "label": "Dossier",
+            "params": {"review_id": review.pk, "extension": "pdf"},
+            "state": JobState.DONE,
+            "result_name": "dossier.pdf",
+            "result_file": b"%PDF-1.4\n",
+        },
+    )[0]
+    return {"review_id": review.pk, "decision_id": decision.pk, "adjustment_id": adjustment.pk, "job_id": pack.pk}
 
 
 def _url(name, kwargs, contract):

@@ -261,3 +261,18 @@ def test_the_database_keeps_a_recorded_acknowledgement(alert, users):
     assert alert.acknowledgement_comment == "Accueil de jour ouvert."
     # Cleared when its cause comes back, the acknowledgement is what the journal keeps.
     Alert.objects.filter(pk=alert.pk).update(acknowledged_at=None, acknowledged_by=None, acknowledgement_comment="")
+
+
+def test_the_nightly_run_may_go_to_the_queue_and_the_worker_says_what_changed(ehpad_contract, capsys):
+    from cpom.jobs.models import Job
+    from jobs_support import run_queued_jobs
+
+    call_command("suivi", "alertes", "--en-file")
+    job = Job.objects.get(kind="alerts.nightly")
+    assert capsys.readouterr().out.strip() == f"Calcul des alertes confié à la file d'attente : travail n° {job.pk}."
+    assert not Alert.objects.filter(contract=ehpad_contract).exists()
+    assert run_queued_jobs() == 1
+    job.refresh_from_db()
+    count = Alert.objects.filter(contract=ehpad_contract).count()
+    assert count and job.state == "done"
+    assert job.step.startswith(f"1 contrat en vigueur examiné : {count} nouvelles alertes")

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
@@ -153,8 +153,21 @@ def _wait_for(url: str, process: subprocess.Popen, log: Path) -> None:
 
 
 @contextmanager
-def _serving(demo_databases, django_db_blocker, folder: Path, alias: str):
-    """A cpom server on a fresh copy of the demo, for the duration of the block; the copy is dropped after."""
+def _working(env: dict, log: Path):
+    """``cpom worker`` beside the server, on its database, for the journeys whose pages hand work to the queue."""
+    with log.open("w") as output:
+        process = subprocess.Popen([CPOM, "worker"], env=env, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        yield
+    finally:
+        process.terminate()  # SIGTERM: the worker finishes the job under way, then stops
+        process.wait(timeout=30)
+
+
+@contextmanager
+def _serving(demo_databases, django_db_blocker, folder: Path, alias: str, worker: bool = False):
+    """A cpom server on a fresh copy of the demo, for the duration of the block; the copy is dropped after. With
+    ``worker``, a ``cpom worker`` runs beside it."""
     name = demo_databases.copy()
     database_url = demo_databases.url_of(name)
     port, log = _free_port(), folder / "server.log"
@@ -177,7 +190,7 @@ def _serving(demo_databases, django_db_blocker, folder: Path, alias: str):
     try:
         _wait_for(url, process, log)
         register_database(alias, database_url)
-        with django_db_blocker.unblock():
+        with django_db_blocker.unblock(), _working(env, folder / "worker.log") if worker else nullcontext():
             yield Server(url, alias)
             unregister_database(alias)
     finally:
@@ -191,6 +204,14 @@ def demo_server(demo_databases, django_db_blocker, tmp_path):
     """A cpom server on a fresh copy of the demo, for a journey that writes; its URL, and the alias to read its
     database."""
     with _serving(demo_databases, django_db_blocker, tmp_path, ALIAS) as server:
+        yield server
+
+
+@pytest.fixture
+def demo_server_with_worker(demo_databases, django_db_blocker, tmp_path):
+    """``demo_server`` with a ``cpom worker`` beside it, as in production: the pages' long work (a review's pack) is
+    done by the worker, not faked in the server."""
+    with _serving(demo_databases, django_db_blocker, tmp_path, ALIAS, worker=True) as server:
         yield server
 
 

@@ -1,5 +1,5 @@
 """A management review in a real browser, on the demo: the ARS plans the EHPAD's year-2 review (the demo holds the
-year-3 one already), downloads its pack, records it held and drafts the relevé; the EHPAD proposes an adjustment the
+year-3 one already), asks for its pack and follows its preparation by the worker to the download, records it held and drafts the relevé; the EHPAD proposes an adjustment the
 ARS accepts; the ARS sends it; both sign; the decision « préparer un avenant » opens the amendment's draft."""
 
 import io
@@ -15,8 +15,9 @@ EHPAD = "CPOM-PDL-2024-049-07"
 
 
 def test_a_review_is_planned_its_pack_downloaded_its_relevé_adjusted_signed_and_an_amendment_opened(
-    browser, demo_server
+    browser, demo_server_with_worker
 ):
+    demo_server = demo_server_with_worker
     contract = Contract.objects.using(demo_server.db).get(reference=EHPAD)
     amendments_before = contract.amendments.using(demo_server.db).count()
 
@@ -37,9 +38,18 @@ def test_a_review_is_planned_its_pack_downloaded_its_relevé_adjusted_signed_and
     assert "Paul Lefèvre" in page.get_by_test_id("participants").inner_text()
     review_url = page.url
 
-    # Its pack downloads, and reads as the review's.
+    # Its pack is asked for: the page says where it stands while the worker builds it, then offers it; it reads as
+    # the review's.
+    pack = page.get_by_test_id("pack-pdf")
+    with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/dossier.pdf")) as asked:
+        pack.get_by_role("button", name="Préparer le dossier (PDF)").click()
+    assert "En attente" in asked.value.text()
+    # Only the page's polling can bring the link: the answer to the request said « en attente ».
+    download_link = pack.get_by_role("link", name="Télécharger le dossier (PDF)")
+    download_link.wait_for(timeout=60_000)
+    assert "Prêt le" in pack.get_by_role("status").inner_text()
     with page.expect_download() as download:
-        page.get_by_role("link", name="Télécharger le dossier (PDF)").click()
+        download_link.click()
     with open(download.value.path(), "rb") as pdf:
         text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.read())).pages)
     assert "Dossier du dialogue de gestion de l'année 2" in text and "Grille de suivi" in text

@@ -199,3 +199,15 @@ def test_every_answer_refuses_the_browser_features_no_page_uses(client):
     for url in ["/connexion/", "/sante/", "/api/v1/contracts/"]:
         policy = client.get(url).headers["Permissions-Policy"]
         assert "camera=()" in policy and "geolocation=()" in policy and "microphone=()" in policy, url
+
+
+@pytest.mark.parametrize(
+    "environment, message",
+    [
+        ({"CPOM_QUEUE": "celery"}, "CPOM_QUEUE vaut « database » (par défaut) ou « redis » ; trouvé « celery »."),
+        ({"CPOM_QUEUE": "redis"}, "CPOM_QUEUE=redis demande l'adresse du serveur Redis dans CPOM_REDIS_URL."),
+    ],
+)
+def test_a_queue_setting_that_cannot_work_is_refused_in_french(tmp_path, environment, message):
+    refused = _settings_in_fresh_process(tmp_path, **environment)
+    assert refused.returncode != 0 and message in refused.stderr

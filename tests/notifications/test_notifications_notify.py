@@ -206,3 +206,32 @@ def test_finding_whom_to_tell_asks_as_many_queries_for_many_contracts_as_for_one
     assert len(after) == len(before)
     asso = users["asso"]
     assert len(told_more[asso]) == len(told[asso]) + 4
+
+
+def test_the_day_s_emails_may_go_to_the_queue_and_a_refused_send_is_retried_without_sending_twice(
+    association_contract, users, capsys, monkeypatch
+):
+    from cpom.jobs.models import Job
+    from jobs_support import run_queued_jobs
+
+    call_command("notify", "--date", "01/12/2026", "--en-file")
+    job = Job.objects.get(kind="notifications.daily")
+    assert capsys.readouterr().out == f"Courriels du 01/12/2026 confiés à la file d'attente : travail n° {job.pk}.\n"
+    assert mail.outbox == []
+    told = services._tell
+    refused_once = []
+
+    def flaky(person, items, today, connection):
+        if person.email == users["ars"].email and not refused_once:
+            refused_once.append(person.email)
+            raise OSError("serveur de courriel indisponible")
+        return told(person, items, today, connection)
+
+    monkeypatch.setattr(services, "_tell", flaky)
+    # The first run sends two emails and fails on the third; the retry sends only that one.
+    assert run_queued_jobs() == 2
+    job.refresh_from_db()
+    assert (job.state, job.attempts) == ("done", 2)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        {users["asso"].email, users["ars"].email, users["cd44"].email}
+    )

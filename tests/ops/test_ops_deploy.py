@@ -87,7 +87,13 @@ def production_part() -> str:
 
 def test_the_example_has_the_web_server_the_timers_and_the_proxy():
     names = {path.name for path in UNITS + TIMERS}
-    assert {"cpom-web.service", "cpom-sauvegarde.timer", "cpom-alertes.timer", "cpom-notify.timer"} <= names
+    assert {
+        "cpom-web.service",
+        "cpom-worker.service",
+        "cpom-sauvegarde.timer",
+        "cpom-alertes.timer",
+        "cpom-notify.timer",
+    } <= names
     assert NGINX.is_file() and ENV_FILE.is_file()
 
 
@@ -111,6 +117,8 @@ def test_every_command_a_unit_starts_exists(unit):
             continue
         assert argv[0].endswith("/cpom"), f"{unit.name} starts {argv[0]}"
         assert unknown_commands(f" cpom {' '.join(argv[1:])}") == [], f"{unit.name}: {line}"
+        # Its options too (« --en-file »): the command's own parser reads them, or says in French what is wrong.
+        load_command_class(get_commands()[argv[1]], argv[1]).create_parser("cpom", argv[1]).parse_args(argv[2:])
         assert _unit_lines(unit, "EnvironmentFile") == ["/etc/cpom/cpom.env"], "every unit reads the same settings"
 
 
@@ -120,6 +128,7 @@ def test_every_command_of_the_example_files_and_the_readme_exists():
     for name, text in texts.items():
         assert unknown_commands(text) == [], name
     assert "cpom suivi alertes" in texts["cpom-alertes.service"]
+    assert "cpom worker" in texts["cpom-worker.service"]
 
 
 def test_a_misspelt_command_or_action_is_caught():

@@ -31,15 +31,26 @@ def _redis_reachable() -> bool:
 
 
 @pytest.mark.django_db
-def test_healthy_without_a_queue_says_all_is_well_and_the_queue_is_not_configured(client, settings):
+def test_healthy_with_the_database_queue_says_all_is_well(client, settings):
     settings.CPOM_REDIS_URL = ""
     status, body = _answer(client)
     assert status == 200
     assert body == {
         "etat": "disponible",
         "message": "Tout fonctionne.",
-        "verifications": {"base de données": "ok", "file d'attente": "non configurée"},
+        "verifications": {"base de données": "ok", "file d'attente": "ok"},
     }
+
+
+@pytest.mark.django_db
+def test_a_database_queue_whose_table_is_gone_answers_503_naming_the_queue(client, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.CPOM_REDIS_URL = ""
+    with mock.patch.object(DBTaskResult.objects, "exists", side_effect=OperationalError("no such table")):
+        status, body = _answer(client)
+    assert status == 503
+    assert body["message"] == "En panne : file d'attente." and "no such table" not in json.dumps(body)
 
 
 @pytest.mark.django_db
@@ -60,7 +71,8 @@ def test_a_broken_database_answers_503_naming_it_and_nothing_of_why(client, sett
         status, body = _answer(client)
     assert status == 503
     assert body["etat"] == "indisponible"
-    assert body["message"] == "En panne : base de données."
+    # The queue is the database's own table: it goes down with it.
+    assert body["message"] == "En panne : base de données, file d'attente."
     assert body["verifications"]["base de données"] == "en panne"
     assert secret not in json.dumps(body) and "db.internal" not in json.dumps(body)
     assert any("base de données ne répond pas" in r.getMessage() for r in caplog.records), "the why is in the logs"

@@ -116,3 +116,20 @@ def test_registered_sources_add_their_lines():
     metrics = RequestMetrics()
     metrics.add_source(lambda: ["# TYPE cpom_jobs_failed_total counter", "cpom_jobs_failed_total 2"])
     assert parse(metrics.render())["cpom_jobs_failed_total"] == 2
+
+
+@pytest.mark.django_db
+def test_the_jobs_are_counted_by_state(client):
+    from cpom.jobs.models import Job, JobState
+
+    Job.objects.create(kind="reviews.pack", label="Dossier")
+    Job.objects.create(kind="reviews.pack", label="Dossier", state=JobState.FAILED, error="Échec.")
+    Job.objects.create(kind="reviews.pack", label="Dossier", state=JobState.DONE)
+    Job.objects.create(kind="reviews.pack", label="Dossier", state=JobState.DONE)
+    samples = _read(client)
+    assert {state: samples[f'cpom_jobs{{state="{state}"}}'] for state in JobState.values} == {
+        "queued": 1,
+        "running": 0,
+        "done": 2,
+        "failed": 1,
+    }

@@ -13,8 +13,9 @@ class AlertsConfig(AppConfig):
         from cpom.access import register, rule_for
         from cpom.contracts.models import Contract
         from cpom.followup.management.commands.suivi import register_action
+        from cpom.jobs.services import register as register_job
 
-        from . import commands, kept, services
+        from . import commands, jobs, kept, services
 
         # An alert is seen by whoever sees its contract.
         register(
@@ -24,3 +25,4 @@ class AlertsConfig(AppConfig):
         import_slots.after_import(services.refresh_after_import)
         register_action(commands.ACTION)
         post_migrate.connect(kept.reinstall, sender=self)
+        register_job(jobs.KIND, jobs.nightly, retry=True)

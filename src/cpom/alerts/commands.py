@@ -6,14 +6,26 @@ from django.core.management.base import CommandError
 from cpom.contracts.management.commands.contrats import Action
 from cpom.contracts.models import Contract
 
-from . import services
+from . import jobs, services
 
 
 def _arguments(parser) -> None:
     parser.add_argument("--contrat", dest="reference", metavar="RÉFÉRENCE", help="un seul contrat, par sa référence")
+    parser.add_argument(
+        "--en-file",
+        dest="queued",
+        action="store_true",
+        help="confie le calcul de tous les contrats à « cpom worker » (retenté en cas d'échec) au lieu de le faire ici",
+    )
 
 
-def _compute(command, reference=None, **options) -> None:
+def _compute(command, reference=None, queued=False, **options) -> None:
+    if queued:
+        if reference:
+            raise CommandError("--en-file calcule tous les contrats en vigueur : il ne se combine pas avec --contrat.")
+        job = jobs.ask()
+        command.stdout.write(f"Calcul des alertes confié à la file d'attente : travail n° {job.pk}.")
+        return
     contracts = services.contracts_in_force()
     if reference:
         contracts = contracts.filter(reference=reference)

@@ -109,7 +109,11 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
     "cpom.web",
+    "cpom.jobs",
     "cpom.accounts",
     "cpom.registry",
     "cpom.contracts",
@@ -546,3 +550,28 @@ CPOM_PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
     "midi=(), payment=(), usb=()"
 )
+
+# --- The job queue (issue 14, point 2: cpom.jobs) -----------------------------------------------------------------
+# Long work (review packs, indicator recomputes, large imports, the nightly alerts and notifications) runs in
+# « cpom worker », through Django's tasks API (the django-tasks backport). The queue is the database by default
+# (SQLite or PostgreSQL: nothing more to install); CPOM_QUEUE=redis puts it in Redis (RQ) at CPOM_REDIS_URL, for
+# production. Choices: a job whose worker gave no sign of life for 5 minutes is taken as interrupted; a job that may
+# safely run twice is tried 3 times at most; an indicator import larger than 2 MB goes to the queue, a smaller one
+# is done at once in the page.
+CPOM_QUEUE = os.environ.get("CPOM_QUEUE", "database").strip().lower()
+if CPOM_QUEUE == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+elif CPOM_QUEUE == "redis":
+    if not CPOM_REDIS_URL:
+        raise ImproperlyConfigured("CPOM_QUEUE=redis demande l'adresse du serveur Redis dans CPOM_REDIS_URL.")
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    raise ImproperlyConfigured(
+        f"CPOM_QUEUE vaut « database » (par défaut) ou « redis » ; trouvé « {os.environ['CPOM_QUEUE']} »."
+    )
+RQ_QUEUES = {"default": {"URL": CPOM_REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 3600}}
+CPOM_JOBS = {
+    "stale_seconds": int(os.environ.get("CPOM_JOBS_STALE_SECONDS", "300")),
+    "max_attempts": 3,
+    "import_threshold_bytes": int(os.environ.get("CPOM_IMPORT_QUEUE_BYTES", str(2 * 1024 * 1024))),
+}

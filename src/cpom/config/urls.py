@@ -60,6 +60,7 @@ urlpatterns = [
     path("", include("cpom.finance.urls")),
     path("", include("cpom.accounts.urls")),
     path("", include("cpom.indicators.urls")),
+    path("", include("cpom.jobs.urls")),
     path("", include("cpom.registry.urls")),
     path("api/v1/", include("cpom.api.urls")),
     # issue 14, operations: /sante/ (the reverse proxy's health check) and /metriques/ (the supervisor's)

@@ -6,4 +6,12 @@ class IndicatorsConfig(AppConfig):
     verbose_name = "Indicateurs"
 
     def ready(self):
-        from . import display  # noqa: F401 (its tags join the template library)
+        from cpom.jobs.services import register
+
+        from . import (
+            display,  # noqa: F401 (its tags join the template library)
+            jobs,
+        )
+
+        register(jobs.KIND, jobs.recompute, retry=True)
+        register(jobs.IMPORT_KIND, jobs.import_data, retry=False)

@@ -1,4 +1,5 @@
-"""The health endpoint the reverse proxy and the supervisor ask: is the database there, is the queue there.
+"""The health endpoint the reverse proxy and the supervisor ask: is the database there, is the queue there (Redis
+PINGed when CPOM_REDIS_URL is set, else the database's table of tasks read).
 
 No login, nothing sensitive: the answer names what fails (« base de données », « file d'attente ») and never why
 (an address, a user, an error's text): the why goes to the logs.
@@ -73,10 +74,22 @@ def ping_redis(url: str, timeout: float) -> None:
                 raise ConnectionError("Redis ne répond pas PONG")
 
 
+def check_database_queue() -> str:
+    """The database's queue (CPOM_QUEUE=database): its table of tasks answers."""
+    from django_tasks_db.models import DBTaskResult
+
+    try:
+        DBTaskResult.objects.exists()
+    except Exception:
+        logger.exception("Vérification de santé : la file d'attente (table des tâches) ne répond pas.")
+        return FAILING
+    return OK
+
+
 def check_queue() -> str:
     url = settings.CPOM_REDIS_URL
     if not url:
-        return NOT_CONFIGURED
+        return check_database_queue() if settings.CPOM_QUEUE == "database" else NOT_CONFIGURED
     try:
         ping_redis(url, settings.CPOM_HEALTH_TIMEOUT)
     except Exception as error:

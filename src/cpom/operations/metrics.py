@@ -19,6 +19,7 @@ from django.views.decorators.http import require_safe
 
 from cpom.access import Role, Side, membership_of
 from cpom.accounts.client_address import client_address
+from cpom.jobs.services import metric_lines as job_lines
 
 from .prometheus import RequestMetrics, Source
 
@@ -31,6 +32,9 @@ CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 def register(source: Source) -> None:
     """Adds figures to the page: ``source()`` gives exposition lines (the job queue's, say), read at each scrape."""
     METRICS.add_source(source)
+
+
+register(job_lines)
 
 
 class MetricsMiddleware:

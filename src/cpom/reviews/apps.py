@@ -12,8 +12,9 @@ class ReviewsConfig(AppConfig):
         from cpom import deadline_sources, history_sources
         from cpom.access import register, rule_for
         from cpom.contracts.models import Contract
+        from cpom.jobs.services import register as register_job
 
-        from . import seal, sources
+        from . import jobs, seal, sources
 
         def of_visible_contracts(path: str):
             return lambda membership: Q(**{f"{path}__in": Contract.objects.filter(rule_for(Contract, membership))})
@@ -25,3 +26,4 @@ class ReviewsConfig(AppConfig):
         deadline_sources.register(sources.deadlines, *sources.DEADLINE_KINDS)
         history_sources.register(sources.history, *sources.HISTORY_KINDS)
         post_migrate.connect(seal.reinstall, sender=self)
+        register_job(jobs.KIND, jobs.build, retry=True)

@@ -240,9 +240,9 @@ def _workbook(title: str, header: list[str], rows: list[list[str]]) -> bytes:
     return out.getvalue()
 
 
-def pack_zip(review: Review) -> tuple[str, bytes]:
+def pack_zip(review: Review, found: Parts | None = None) -> tuple[str, bytes]:
     """The zip of the pack's parts, each openable on its own; the PDF among them."""
-    found = parts(review)
+    found = found or parts(review)
     files: list[tuple[str, bytes]] = [pack_pdf(review, found)]
     campaign = found.agenda.campaign
     if campaign is not None:

@@ -37,5 +37,7 @@ urlpatterns = [
         name="decision_amendment",
     ),
     re_path(r"^dialogues/(?P<review_id>[0-9]+)/dossier\.(?P<extension>pdf|zip)$", views.review_pack, name="pack"),
+    path("dialogues/<int:review_id>/dossiers/<int:job_id>/", views.pack_job, name="pack_job"),
+    path("dialogues/<int:review_id>/dossiers/<int:job_id>/telecharger/", views.pack_download, name="pack_download"),
     path("dialogues/<int:review_id>/releve.pdf", views.minutes_document, name="minutes"),
 ]

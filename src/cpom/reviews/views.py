@@ -13,9 +13,11 @@ from django.views.decorators.http import require_POST
 from cpom.amendments.services import AmendmentRefused
 from cpom.contracts.pages import contract_page
 from cpom.documents.http import CONTENT_TYPES
+from cpom.jobs.models import Job, JobState
+from cpom.jobs.services import subject_of
 from cpom.web.refusals import flash_refusal, forbid, show_refusal
 
-from . import pack, rules, services
+from . import jobs, pack, rules, services
 from .forms import (
     AdjustmentForm,
     AnswerForm,
@@ -207,6 +209,7 @@ def review_detail(request, contract, review_id):
             "sign_form": SignForm(initial={"signatory_name": user.get_full_name(), "version": review.version}),
             "status_choices": StatusForm.base_fields["status"].choices,
             "states": ReviewState,
+            "packs": jobs.last_packs(review),
         },
     )
 
@@ -438,10 +441,44 @@ def decision_amendment(request, contract, review_id, decision_id):
 
 
 @contract_page("reviews")
+@require_POST
 def review_pack(request, contract, review_id, extension):
+    """Asks the worker for the pack: the page then follows it (htmx polling) until it can be downloaded."""
     review = _review(contract, review_id)
-    name, content = pack.pack_pdf(review) if extension == "pdf" else pack.pack_zip(review)
-    return _download(content, name, extension)
+    job = jobs.ask(review, extension, request.user)
+    if request.htmx:
+        return _pack_job_fragment(request, contract, review, job)
+    messages.success(request, f"{jobs.LABELS[extension]} : en préparation. Il sera proposé au téléchargement ici.")
+    return _back(review, "dossier")
+
+
+def _job_of(review: Review, job_id: int, **lookups) -> Job:
+    # Looked up through the review the user sees: a pack is visible to whoever sees its review, to no one else.
+    return get_object_or_404(
+        Job.objects.defer("result_file"), pk=job_id, kind=jobs.KIND, subject=subject_of(review), **lookups
+    )
+
+
+def _pack_job_fragment(request, contract, review, job):
+    context = {"contract": contract, "review": review, "job": job, "extension": job.params["extension"]}
+    return render(request, "reviews/_pack_job.html", context)
+
+
+@contract_page("reviews")
+def pack_job(request, contract, review_id, job_id):
+    """Where a pack stands: the fragment the review's page polls while the worker builds it."""
+    review = _review(contract, review_id)
+    job = _job_of(review, job_id)
+    if not request.htmx:
+        return _back(review, "dossier")
+    return _pack_job_fragment(request, contract, review, job)
+
+
+@contract_page("reviews")
+def pack_download(request, contract, review_id, job_id):
+    review = _review(contract, review_id)
+    job = _job_of(review, job_id, state=JobState.DONE)
+    return _download(bytes(job.result_file), job.result_name, job.params["extension"])
 
 
 @contract_page("reviews")

@@ -11,6 +11,7 @@ from cpom.finance.models import SectionMapping
 from cpom.indicators.models import DataValue, ImportBatch
 from cpom.registry.identifiers import finess_with_key
 from cpom.registry.models import Establishment
+from jobs_support import run_queued_jobs
 from support import element, elements, rows_of, text_of
 
 IME = "440005015"
@@ -297,3 +298,41 @@ def test_the_accounts_page_tells_which_balances_are_present_and_where_they_come_
     # The council of Maine-et-Loire follows none of the association's establishments.
     body = _text(client_for("cd49").get(reverse("finance:import_list")))
     assert "IME Les Grands Chênes" not in body and "EHPAD Les Tilleuls" in body
+
+
+def test_a_large_file_is_imported_by_the_worker_and_its_page_leads_to_the_report(client_for, settings, pending_folder):
+    settings.CPOM_JOBS = {**settings.CPOM_JOBS, "import_threshold_bytes": 100}
+    client = client_for("asso")
+    _upload(client)
+    before = _counts()
+    response = client.post(reverse("finance:import_confirm"), follow=True)
+    # Nothing written yet: the page says where the import stands.
+    assert _counts() == before
+    body = _text(response)
+    assert "Le fichier est volumineux : son import se poursuit en arrière-plan." in body
+    assert "En attente" in body and 'hx-trigger="every 1s"' in body
+    assert run_queued_jobs() == 1
+    batch = ImportBatch.objects.latest("pk")
+    assert DataValue.objects.get(establishment__finess=IME, year=YEAR, element="compte:411000").value == Decimal(
+        "80000"
+    )
+    assert list(pending_folder.iterdir()) == []
+    done = _text(client.get(response.redirect_chain[-1][0], HTTP_HX_REQUEST="true"))
+    assert "7 soldes de comptes enregistrés pour l&#x27;IME Les Grands Chênes (2026)." in done
+    assert reverse("finance:import_report", kwargs={"batch_id": batch.pk}) in done
+    # The job is its requester's only.
+    assert client_for("ehpad").get(response.redirect_chain[-1][0]).status_code == 404
+
+
+def test_a_large_file_that_turns_out_wrong_fails_in_french_and_writes_nothing(client_for, settings, pending_folder):
+    settings.CPOM_JOBS = {**settings.CPOM_JOBS, "import_threshold_bytes": 100}
+    client = client_for("asso")
+    _upload(client)
+    before = _counts()
+    response = client.post(reverse("finance:import_confirm"), follow=True)
+    next(pending_folder.iterdir()).write_text(HEADER + "\nAC|Achats|1|pas-une-date|606100\n")
+    assert run_queued_jobs() == 1
+    assert _counts() == before
+    failed = text_of(element(_text(client.get(response.redirect_chain[-1][0])), "//p[@class='fr-error-text']"))
+    assert failed.startswith("Le travail a échoué : ") and "ligne 2" in failed, failed
+    assert list(pending_folder.iterdir()) == []

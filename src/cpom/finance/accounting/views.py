@@ -19,7 +19,7 @@ from cpom.core.importing import DataImportError
 from cpom.core.numbers import count
 from cpom.core.text import the, to
 from cpom.finance import rules
-from cpom.finance.accounting import balances
+from cpom.finance.accounting import balances, jobs
 from cpom.finance.accounting import services as imports
 from cpom.finance.accounting.forms import ESTABLISHMENT, ImportForm, SectionForm, resolve_target
 from cpom.import_slots import ImportsBusy
@@ -133,6 +133,8 @@ def confirm(request):
             pending["year"], date.fromisoformat(pending["start"]), date.fromisoformat(pending["end"])
         )
         content = imports.pending_content(pending["token"])
+        if jobs.is_large(content):
+            return _queued(request, pending, establishment)
         batch, balance = imports.read_and_store(
             content, pending["file_name"], pending["kind"], period, establishment, pending["year"], request.user
         )
@@ -149,6 +151,15 @@ def confirm(request):
         f"{count(len(imports.accounts_to_store(balance)))} soldes de comptes enregistrés pour {the(establishment.name)} ({pending['year']}).",
     )
     return redirect("finance:import_report", batch_id=batch.pk)
+
+
+def _queued(request, pending: dict, establishment):
+    """A large file is read and stored by the worker: the person follows it on the job's page."""
+    job = jobs.ask(pending, establishment, request.user)
+    # The file now belongs to the job: the session forgets it without deleting it.
+    request.session.pop(PENDING, None)
+    messages.info(request, "Le fichier est volumineux : son import se poursuit en arrière-plan.")
+    return redirect(job)
 
 
 @login_required

@@ -7,7 +7,7 @@ from cpom import commands
 from cpom.core.importing import DataImportError
 from cpom.core.text import agreed, plural
 from cpom.import_slots import ImportsBusy
-from cpom.indicators import catalogues, importers, services
+from cpom.indicators import catalogues, importers, jobs, services
 from cpom.indicators.models import DataElement
 from cpom.registry.models import Authority, Establishment
 
@@ -35,6 +35,12 @@ class Command(commands.Command):
             "importer-donnees", help="Importe un CSV long (finess;annee;element;valeur) ou un modèle Excel."
         )
         data.add_argument("file", type=Path, metavar="FICHIER", help="le fichier CSV ou Excel à importer")
+        data.add_argument(
+            "--en-file",
+            dest="queued",
+            action="store_true",
+            help="confie l'import à « cpom worker » (un gros fichier ; le worker le lit là où il est)",
+        )
         template = actions.add_parser("modele", help="Écrit le modèle Excel de saisie d'un établissement.")
         template.add_argument("--finess", required=True, help="FINESS de l'établissement")
         template.add_argument(
@@ -49,6 +55,12 @@ class Command(commands.Command):
             type=int,
             action="append",
             help="année (répétable) ; toutes si omise",
+        )
+        compute.add_argument(
+            "--en-file",
+            dest="queued",
+            action="store_true",
+            help="confie le calcul à « cpom worker » au lieu de le faire ici (la page des travaux en suit l'avancement)",
         )
         export = actions.add_parser(
             "exporter", help="Exporte les valeurs d'une année (finess;annee;code;valeur;unite;bande)."
@@ -79,9 +91,13 @@ class Command(commands.Command):
         for catalogue in loaded:
             self.stdout.write(f"{catalogue} : {catalogue.indicators.count()} indicateurs")
 
-    def do_importer_donnees(self, file, **options):
+    def do_importer_donnees(self, file, queued=False, **options):
         if not file.exists():
             raise CommandError(f"Fichier introuvable : {file}")
+        if queued:
+            job = jobs.ask_import(file)
+            self.stdout.write(f"Import confié à la file d'attente : travail n° {job.pk} (« cpom worker » l'exécute).")
+            return
         self.stdout.write(f"Lecture de {file.name}…")
         try:
             report = importers.import_file(file)
@@ -102,7 +118,11 @@ class Command(commands.Command):
             importers.template_workbook(establishment, year).save(handle)
         self.report(f"Modèle écrit dans {output or 'la sortie standard'}", output)
 
-    def do_calculer(self, year=None, **options):
+    def do_calculer(self, year=None, queued=False, **options):
+        if queued:
+            job = jobs.ask(year)
+            self.stdout.write(f"Calcul confié à la file d'attente : travail n° {job.pk} (« cpom worker » l'exécute).")
+            return
         catalogues.load_national()
         started = time.perf_counter()
 
@@ -111,16 +131,8 @@ class Command(commands.Command):
 
         summary = services.compute_and_store(year, progress)
         if not summary.years:
-            raise CommandError(
-                "Aucune donnée à calculer : importez d'abord des données (cpom indicateurs importer-donnees)."
-            )
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"{summary.values} valeurs pour {', '.join(map(str, summary.years))} : {summary.computable} calculées, "
-                f"{summary.values - summary.computable} non calculables, {summary.flagged} à vérifier ; "
-                f"{summary.benchmarks} références de comparaison ({summary.seconds:.1f} s)."
-            )
-        )
+            raise CommandError(jobs.NOTHING_TO_COMPUTE)
+        self.stdout.write(self.style.SUCCESS(jobs.summary_line(summary)))
 
     def do_exporter(self, year, format, output=None, **options):
         with self.result(output, binary=format == "xlsx") as handle:

@@ -8,6 +8,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from cpom import commands
+from cpom.notifications import jobs
 from cpom.notifications.services import notify
 
 
@@ -28,9 +29,19 @@ class Command(commands.Command):
 
     def add_arguments(self, parser):
         parser.add_argument("--date", metavar="JJ/MM/AAAA", help="jour de référence (par défaut aujourd'hui)")
+        parser.add_argument(
+            "--en-file",
+            dest="queued",
+            action="store_true",
+            help="confie l'envoi à « cpom worker » (retenté en cas d'échec, sans rien envoyer deux fois)",
+        )
 
     def handle(self, *args, **options):
         day = _day(options.get("date"))
+        if options.get("queued"):
+            job = jobs.ask(day)
+            self.stdout.write(f"Courriels du {day:%d/%m/%Y} confiés à la file d'attente : travail n° {job.pk}.")
+            return
         run = notify(day)
         if run.emails:
             emails = "1 courriel envoyé" if run.emails == 1 else f"{run.emails} courriels envoyés"
