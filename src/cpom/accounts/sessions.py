@@ -19,6 +19,11 @@ STARTED = "cpom_started"
 WRITE_EVERY = 60  # seconds
 
 
+def start(session, now: int | None = None) -> None:
+    """At the login (cpom.accounts.signals), written with the new session: the first page writes nothing more."""
+    session[STARTED] = session[SEEN] = int(time.time()) if now is None else now
+
+
 def _ended(request, now: int) -> str | None:
     """Why the session is over, or None."""
     idle = settings.CPOM_SESSION_IDLE_MINUTES
@@ -46,7 +51,8 @@ class SessionTimeoutMiddleware:
                 if request.headers.get("HX-Request") == "true":
                     return HttpResponseClientRedirect(login)
                 return redirect(login)
-            request.session.setdefault(STARTED, now)
-            if now - request.session.get(SEEN, 0) >= WRITE_EVERY:
+            if STARTED not in request.session:  # a session opened before this version: counted from now
+                start(request.session, now)
+            elif now - request.session.get(SEEN, 0) >= WRITE_EVERY:
                 request.session[SEEN] = now
         return self.get_response(request)
