@@ -16,6 +16,8 @@ from django.urls import Resolver404, resolve
 from rest_framework import exceptions
 from rest_framework.views import exception_handler, set_rollback
 
+from .querying import InvalidQuery
+
 PROBLEM_JSON = "application/problem+json"
 
 logger = logging.getLogger("cpom.api")
@@ -65,6 +67,8 @@ def _detail(exc, request) -> str:
     if isinstance(exc, exceptions.AuthenticationFailed):
         # DRF's token class gives its own reason (« Token non valide. »): the integrator needs what to do instead.
         return DEFAULT_DETAILS[exceptions.AuthenticationFailed]
+    if isinstance(exc, InvalidQuery):
+        return f"Paramètre de requête refusé : {', '.join(exc.detail)} (voir « errors ») ; rien n'a été lu."
     if isinstance(exc, exceptions.ValidationError):
         return "Les données envoyées sont refusées (voir « errors », un message par champ) ; rien n'a été enregistré."
     for kind, french in DEFAULT_DETAILS.items():
@@ -124,7 +128,11 @@ def problem_details(exc, context):
         logger.exception("Erreur interne de l'API sur %s", instance, exc_info=exc)
         return problem(500, "Une erreur interne est survenue ; elle a été consignée pour l'équipe cpom.", instance)
     extra = {}
-    if isinstance(exc, exceptions.ValidationError):
+    if isinstance(exc, InvalidQuery):
+        extra["errors"] = [
+            {"parameter": name, "detail": str(message)} for name, messages in exc.detail.items() for message in messages
+        ]
+    elif isinstance(exc, exceptions.ValidationError):
         extra["errors"] = [{"pointer": pointer, "detail": message} for pointer, message in _pointed(exc.detail)]
     answer = problem(response.status_code, _detail(exc, request), instance, **extra)
     for header in KEPT_HEADERS:

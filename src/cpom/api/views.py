@@ -1,47 +1,119 @@
 import json
 
-from rest_framework import viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cpom.access import visible
 from cpom.alerts.models import Alert
+from cpom.alerts.models import Kind as AlertKind
 from cpom.amendments.models import Termination
-from cpom.contracts.models import Contract
+from cpom.contracts.models import Contract, State
 from cpom.followup.grid import grid_for
 from cpom.followup.models import Campaign, CampaignStatus
 from cpom.followup.snapshot import grid_snapshot
 from cpom.registry.models import Establishment
 from cpom.signing.models import Signature
 
+from .diagnostic import DiagnosticActions
+from .finance import FinanceActions
+from .indicators import IndicatorActions
+from .objectives import ObjectiveActions
+from .querying import FilteredListMixin, Filters, page_of
+from .reviews import ReviewActions
 from .serializers import (
     AlertSerializer,
+    AmendmentSerializer,
     CampaignSerializer,
     ContractLifeSerializer,
     ContractSerializer,
     EstablishmentSerializer,
+    GridSerializer,
     SignatureSerializer,
     VersionSerializer,
 )
 
 
-class ContractViewSet(viewsets.ReadOnlyModelViewSet):
-    """Contracts the caller's organisation is party to."""
+class ContractFilters(Filters):
+    state = serializers.ChoiceField(State.choices, required=False, help_text="État du contrat.")
+    year = serializers.IntegerField(
+        required=False, min_value=1900, max_value=2200, help_text="Contrats dont la période couvre cette année."
+    )
+    managing_body = serializers.IntegerField(required=False, min_value=1, help_text="Identifiant de l'organisme.")
+
+    def apply(self, queryset, values):
+        if "state" in values:
+            queryset = queryset.filter(state=values["state"])
+        if "year" in values:
+            queryset = queryset.filter(start_date__year__lte=values["year"], end_date__year__gte=values["year"])
+        if "managing_body" in values:
+            queryset = queryset.filter(managing_body_id=values["managing_body"])
+        return queryset
+
+
+class AlertFilters(Filters):
+    status = serializers.ChoiceField(
+        [("open", "ouverte"), ("acknowledged", "prise en compte"), ("resolved", "levée")],
+        required=False,
+        help_text="« open » : ni levée ni prise en compte ; « acknowledged » : prise en compte, pas levée ; "
+        "« resolved » : levée.",
+    )
+    kind = serializers.ChoiceField(AlertKind.choices, required=False)
+    year = serializers.IntegerField(required=False, min_value=1900, max_value=2200)
+    contract = serializers.IntegerField(required=False, min_value=1, help_text="Identifiant du contrat.")
+
+    STATUSES = {
+        "open": {"resolved_at__isnull": True, "acknowledged_at__isnull": True},
+        "acknowledged": {"resolved_at__isnull": True, "acknowledged_at__isnull": False},
+        "resolved": {"resolved_at__isnull": False},
+    }
+
+    def apply(self, queryset, values):
+        if "status" in values:
+            queryset = queryset.filter(**self.STATUSES[values["status"]])
+        return queryset.filter(**{k: v for k, v in values.items() if k in ("kind", "year")}).filter(
+            **({"contract_id": values["contract"]} if "contract" in values else {})
+        )
+
+
+class CampaignFilters(Filters):
+    status = serializers.ChoiceField(
+        [(value, label) for value, label in CampaignStatus.choices if value != CampaignStatus.PLANNED], required=False
+    )
+    year = serializers.IntegerField(required=False, min_value=1900, max_value=2200)
+    contract = serializers.IntegerField(required=False, min_value=1, help_text="Identifiant du contrat.")
+
+    def apply(self, queryset, values):
+        lookups = {"status": "status", "year": "year", "contract": "contract_id"}
+        return queryset.filter(**{lookups[k]: v for k, v in values.items()})
+
+
+@extend_schema_view(list=extend_schema(parameters=[ContractFilters]))
+class ContractViewSet(
+    FilteredListMixin,
+    DiagnosticActions,
+    ObjectiveActions,
+    FinanceActions,
+    ReviewActions,
+    viewsets.ReadOnlyModelViewSet,
+):
+    """Contracts the caller's organisation is party to; what belongs to one contract is under its address."""
 
     serializer_class = ContractSerializer
+    filters = ContractFilters
 
     def get_queryset(self):
         queryset = Contract.objects.select_related("managing_body").prefetch_related(
             "parties__authority", "establishments"
         )
-        return visible(self.request.user, queryset)
+        return visible(self.request.user, queryset).order_by("pk")
 
     @action(detail=True, serializer_class=VersionSerializer)
     def versions(self, request, pk=None):
         """The contract's versions sent for signature, sealed or voided, oldest first."""
         contract = self.get_object()
-        versions = contract.versions.order_by("sent_at", "pk")
-        return Response(VersionSerializer(versions, many=True).data)
+        return page_of(self, contract.versions.order_by("sent_at", "pk"), VersionSerializer)
 
     @action(detail=True, serializer_class=SignatureSerializer)
     def signatures(self, request, pk=None):
@@ -53,7 +125,13 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
             .prefetch_related("version__contract__parties__authority")
             .order_by("version__sent_at", "recorded_at", "pk")
         )
-        return Response(SignatureSerializer(signatures, many=True).data)
+        return page_of(self, signatures, SignatureSerializer)
+
+    @action(detail=True, serializer_class=AmendmentSerializer)
+    def amendments(self, request, pk=None):
+        """The contract's amendments, in their order, each with its structured changes."""
+        amendments = self.get_object().amendments.select_related("version_sent").prefetch_related("changes")
+        return page_of(self, amendments.order_by("number"), AmendmentSerializer)
 
     @action(detail=True, serializer_class=ContractLifeSerializer)
     def life(self, request, pk=None):
@@ -73,37 +151,43 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
         }
         return Response(ContractLifeSerializer(life).data)
 
+    @extend_schema(parameters=[CampaignFilters])
     @action(detail=True, serializer_class=CampaignSerializer)
     def campaigns(self, request, pk=None):
         """The contract's yearly follow-up campaigns, the latest first."""
         contract = self.get_object()
         campaigns = contract.campaigns.exclude(status=CampaignStatus.PLANNED).select_related("framing_note")
-        return Response(CampaignSerializer(campaigns.order_by("-year"), many=True).data)
+        return page_of(self, campaigns.order_by("-year", "pk"), CampaignSerializer, CampaignFilters)
 
+    @extend_schema(parameters=[AlertFilters])
     @action(detail=True, serializer_class=AlertSerializer)
     def alerts(self, request, pk=None):
         """The contract's alerts, open and resolved, with their acknowledgement."""
         contract = self.get_object()
-        return Response(AlertSerializer(ALERTS.filter(contract=contract), many=True).data)
+        return page_of(self, ALERTS.filter(contract=contract), AlertSerializer, AlertFilters)
 
 
 ALERTS = Alert.objects.select_related("contract", "establishment", "acknowledged_by").order_by("contract", "pk")
 
 
-class AlertViewSet(viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(list=extend_schema(parameters=[AlertFilters]))
+class AlertViewSet(FilteredListMixin, viewsets.ReadOnlyModelViewSet):
     """The alerts of every contract the caller sees."""
 
     serializer_class = AlertSerializer
+    filters = AlertFilters
 
     def get_queryset(self):
         return visible(self.request.user, ALERTS.all())
 
 
-class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(list=extend_schema(parameters=[CampaignFilters]))
+class CampaignViewSet(FilteredListMixin, viewsets.ReadOnlyModelViewSet):
     """Follow-up campaigns of the contracts the caller may see; ``grid`` gives their lines as computed now (or as
     signed, once the conclusions are in signature)."""
 
     serializer_class = CampaignSerializer
+    filters = CampaignFilters
 
     def get_queryset(self):
         contracts = visible(self.request.user, Contract.objects.all())
@@ -111,10 +195,11 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
             Campaign.objects.filter(contract__in=contracts)
             .exclude(status=CampaignStatus.PLANNED)
             .select_related("contract", "framing_note")
-            .order_by("contract", "-year")
+            .order_by("contract", "-year", "pk")
         )
 
-    @action(detail=True)
+    @extend_schema(responses=GridSerializer, summary="La grille de suivi de la campagne")
+    @action(detail=True, serializer_class=GridSerializer)
     def grid(self, request, pk=None):
         campaign = self.get_object()
         data = json.loads(campaign.snapshot) if campaign.snapshot else grid_snapshot(grid_for(campaign))
@@ -134,7 +219,7 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-class EstablishmentViewSet(viewsets.ReadOnlyModelViewSet):
+class EstablishmentViewSet(IndicatorActions, viewsets.ReadOnlyModelViewSet):
     """Establishments the caller may see, looked up by FINESS number."""
 
     serializer_class = EstablishmentSerializer
@@ -143,4 +228,4 @@ class EstablishmentViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         queryset = Establishment.objects.select_related("managing_body").prefetch_related("funders")
-        return visible(self.request.user, queryset)
+        return visible(self.request.user, queryset).order_by("finess")

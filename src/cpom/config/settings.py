@@ -317,7 +317,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "cpom.api.querying.Pages",
     "PAGE_SIZE": 100,
     # Per process (Django's local-memory cache): an integrator reading its contracts stays far below.
     "DEFAULT_THROTTLE_CLASSES": [
@@ -335,6 +335,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Contrats pluriannuels d'objectifs et de moyens : contrats et établissements visibles par l'utilisateur.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Every operation's refusals (400, 401, 403, 404, 429) documented as application/problem+json.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "cpom.api.schema.problem_responses"],
 }
 
 # LOGGING: in the « Operations » block at the end.
