@@ -20,7 +20,7 @@ from cpom.diagnostic.models import (
     SectionEntry,
 )
 
-from .querying import Filters, page_of
+from .querying import Filters, listed, page_of
 
 
 class SectionSerializer(serializers.Serializer):
@@ -178,7 +178,7 @@ class DiagnosticActions:
         }
         return Response(DiagnosticSerializer(data).data)
 
-    @extend_schema(parameters=[EntryFilters], summary="Les analyses des sections du diagnostic")
+    @listed(EntrySerializer, EntryFilters, "Les analyses des sections du diagnostic")
     @action(detail=True, url_path="diagnostic/sections", serializer_class=EntrySerializer)
     def diagnostic_sections(self, request, pk=None):
         diagnostic = _diagnostic(self.get_object())
@@ -192,7 +192,7 @@ class DiagnosticActions:
         )
         return page_of(self, entries, EntrySerializer, EntryFilters)
 
-    @extend_schema(parameters=[FindingFilters], summary="Les constats du diagnostic")
+    @listed(FindingSerializer, FindingFilters, "Les constats du diagnostic")
     @action(detail=True, url_path="diagnostic/findings", serializer_class=FindingSerializer)
     def diagnostic_findings(self, request, pk=None):
         diagnostic = _diagnostic(self.get_object())

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from cpom.finance.budget import services as budget_service
 from cpom.finance.trajectory import services as trajectory_service
 
-from .querying import page_of
+from .querying import listed, page_of
 
 
 def money(**options):
@@ -185,7 +185,7 @@ class FinanceActions:
         }
         return Response(BudgetSerializer(data).data)
 
-    @extend_schema(summary="Les enveloppes communes, quotes-parts et douzièmes")
+    @listed(EnvelopeSerializer, summary="Les enveloppes communes, quotes-parts et douzièmes")
     @action(detail=True, serializer_class=EnvelopeSerializer)
     def envelopes(self, request, pk=None):
         contract = self.get_object()
@@ -193,7 +193,7 @@ class FinanceActions:
         envelopes = budget_service.common_envelopes(budget, budget_service.perimeter(contract))
         return page_of(self, envelopes, EnvelopeSerializer)
 
-    @extend_schema(summary="Les scénarios de trajectoire et leur projection")
+    @listed(ScenarioSerializer, summary="Les scénarios de trajectoire et leur projection")
     @action(detail=True, serializer_class=ScenarioSerializer)
     def scenarios(self, request, pk=None):
         budget = trajectory_service.budget_of(self.get_object())

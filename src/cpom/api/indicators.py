@@ -2,14 +2,13 @@
 /establishments/{finess}/indicator-values/ and /establishments/{finess}/benchmarks/, as the establishment's
 indicator pages show them (the same stored values, the same peers: cpom.indicators.services.peer_benchmarks)."""
 
-from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 
 from cpom.indicators.models import Benchmark, IndicatorValue
 from cpom.indicators.services import peer_benchmarks
 
-from .querying import Filters, page_of
+from .querying import Filters, listed, page_of, year_filter
 
 
 class IndicatorValueSerializer(serializers.ModelSerializer):
@@ -61,7 +60,7 @@ class BenchmarkSerializer(serializers.ModelSerializer):
 
 class IndicatorFilters(Filters):
     indicator = serializers.CharField(required=False, max_length=60, help_text="Code de l'indicateur du catalogue.")
-    year = serializers.IntegerField(required=False, min_value=1900, max_value=2200, help_text="Année des données.")
+    year = year_filter("Année des données.")
 
     def apply(self, queryset, values):
         if "indicator" in values:
@@ -74,13 +73,13 @@ class IndicatorFilters(Filters):
 class IndicatorActions:
     """Mixed into the establishments' viewset."""
 
-    @extend_schema(parameters=[IndicatorFilters], summary="Les valeurs des indicateurs de l'établissement")
+    @listed(IndicatorValueSerializer, IndicatorFilters, "Les valeurs des indicateurs de l'établissement")
     @action(detail=True, url_path="indicator-values", serializer_class=IndicatorValueSerializer)
     def indicator_values(self, request, finess=None):
         values = IndicatorValue.objects.filter(establishment=self.get_object()).select_related("indicator")
         return page_of(self, values.order_by("-year", "indicator_id"), IndicatorValueSerializer, IndicatorFilters)
 
-    @extend_schema(parameters=[IndicatorFilters], summary="Les références de comparaison de l'établissement")
+    @listed(BenchmarkSerializer, IndicatorFilters, "Les références de comparaison de l'établissement")
     @action(detail=True, serializer_class=BenchmarkSerializer)
     def benchmarks(self, request, finess=None):
         """Quartiles of the establishment's category in its département, its region and France."""

@@ -2,7 +2,7 @@
 targets) and /contracts/{id}/negotiation/ (each objective's agreements and thread, as its page shows them)."""
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.decorators import action
 
@@ -18,7 +18,7 @@ from cpom.objectives.models import (
     Target,
 )
 
-from .querying import Filters, page_of
+from .querying import Filters, listed, page_of
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -218,12 +218,12 @@ ACTIONS = ("agree", "reject", "reopen", "comment")
 class ObjectiveActions:
     """Mixed into the contracts' viewset: /contracts/{id}/objectives/ and /contracts/{id}/negotiation/."""
 
-    @extend_schema(parameters=[ObjectiveFilters], summary="Les objectifs, avec leur fiche, indicateurs et cibles")
+    @listed(ObjectiveSerializer, ObjectiveFilters, "Les objectifs, avec leur fiche, indicateurs et cibles")
     @action(detail=True, serializer_class=ObjectiveSerializer)
     def objectives(self, request, pk=None):
         return page_of(self, objectives_of(self.get_object()), ObjectiveSerializer, ObjectiveFilters)
 
-    @extend_schema(parameters=[ObjectiveFilters], summary="L'état de la négociation de chaque objectif")
+    @listed(NegotiationSerializer, ObjectiveFilters, "L'état de la négociation de chaque objectif")
     @action(detail=True, serializer_class=NegotiationSerializer)
     def negotiation(self, request, pk=None):
         contract = self.get_object()

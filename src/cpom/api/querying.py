@@ -5,6 +5,7 @@ ones. Its filters are query parameters declared as a serializer (``filters=`` on
 the serializer refuses is a 400 problem naming the parameter, in French, before anything is read.
 """
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -69,6 +70,19 @@ class Pages(PageNumberPagination):
         ]
 
 
+# The largest identifier the databases store (a larger number would not reach them: an overflow, not a 404).
+MAX_ID = 2**31 - 1
+
+
+def identifier(help_text: str) -> serializers.IntegerField:
+    """A filter naming an object by its identifier."""
+    return serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, help_text=help_text)
+
+
+def year_filter(help_text: str = "Année.") -> serializers.IntegerField:
+    return serializers.IntegerField(required=False, min_value=1900, max_value=2200, help_text=help_text)
+
+
 class Filters(serializers.Serializer):
     """The filters of one list: each field is a query parameter; :meth:`apply` says how a value narrows the list."""
 
@@ -107,3 +121,10 @@ class FilteredListMixin:
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         return filtered(self.request, queryset, self.filters) if self.action == "list" else queryset
+
+
+def listed(serializer_class, filters: type[Filters] | None = None, summary: str | None = None):
+    """The schema of a list action: a page of ``serializer_class``, its filters as query parameters."""
+    return extend_schema(
+        responses=serializer_class(many=True), parameters=[filters] if filters else None, summary=summary
+    )

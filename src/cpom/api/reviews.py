@@ -2,7 +2,6 @@
 decisions (and their adjustments), as the reviews' pages list them (cpom.reviews.services.reviews_of)."""
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 
@@ -17,7 +16,7 @@ from cpom.reviews.models import (
     ReviewState,
 )
 
-from .querying import Filters, page_of
+from .querying import Filters, listed, page_of
 
 
 class ParticipantSerializer(serializers.ModelSerializer):
@@ -133,7 +132,7 @@ class ReviewFilters(Filters):
 class ReviewActions:
     """Mixed into the contracts' viewset."""
 
-    @extend_schema(parameters=[ReviewFilters], summary="Les dialogues de gestion et leurs décisions")
+    @listed(ReviewSerializer, ReviewFilters, "Les dialogues de gestion et leurs décisions")
     @action(detail=True, serializer_class=ReviewSerializer)
     def reviews(self, request, pk=None):
         reviews = services.reviews_of(self.get_object()).prefetch_related(

@@ -20,7 +20,7 @@ from .diagnostic import DiagnosticActions
 from .finance import FinanceActions
 from .indicators import IndicatorActions
 from .objectives import ObjectiveActions
-from .querying import FilteredListMixin, Filters, page_of
+from .querying import FilteredListMixin, Filters, identifier, listed, page_of, year_filter
 from .reviews import ReviewActions
 from .serializers import (
     AlertSerializer,
@@ -34,13 +34,14 @@ from .serializers import (
     VersionSerializer,
 )
 
+# An identifier in a path: digits the databases' integers hold; anything else names no endpoint (a 404 problem).
+ID_PATTERN = "[0-9]{1,9}"
+
 
 class ContractFilters(Filters):
     state = serializers.ChoiceField(State.choices, required=False, help_text="État du contrat.")
-    year = serializers.IntegerField(
-        required=False, min_value=1900, max_value=2200, help_text="Contrats dont la période couvre cette année."
-    )
-    managing_body = serializers.IntegerField(required=False, min_value=1, help_text="Identifiant de l'organisme.")
+    year = year_filter("Contrats dont la période couvre cette année.")
+    managing_body = identifier("Identifiant de l'organisme gestionnaire.")
 
     def apply(self, queryset, values):
         if "state" in values:
@@ -60,8 +61,8 @@ class AlertFilters(Filters):
         "« resolved » : levée.",
     )
     kind = serializers.ChoiceField(AlertKind.choices, required=False)
-    year = serializers.IntegerField(required=False, min_value=1900, max_value=2200)
-    contract = serializers.IntegerField(required=False, min_value=1, help_text="Identifiant du contrat.")
+    year = year_filter("Année concernée.")
+    contract = identifier("Identifiant du contrat.")
 
     STATUSES = {
         "open": {"resolved_at__isnull": True, "acknowledged_at__isnull": True},
@@ -81,8 +82,8 @@ class CampaignFilters(Filters):
     status = serializers.ChoiceField(
         [(value, label) for value, label in CampaignStatus.choices if value != CampaignStatus.PLANNED], required=False
     )
-    year = serializers.IntegerField(required=False, min_value=1900, max_value=2200)
-    contract = serializers.IntegerField(required=False, min_value=1, help_text="Identifiant du contrat.")
+    year = year_filter("Année concernée.")
+    contract = identifier("Identifiant du contrat.")
 
     def apply(self, queryset, values):
         lookups = {"status": "status", "year": "year", "contract": "contract_id"}
@@ -102,6 +103,7 @@ class ContractViewSet(
 
     serializer_class = ContractSerializer
     filters = ContractFilters
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self):
         queryset = Contract.objects.select_related("managing_body").prefetch_related(
@@ -109,12 +111,14 @@ class ContractViewSet(
         )
         return visible(self.request.user, queryset).order_by("pk")
 
+    @listed(VersionSerializer)
     @action(detail=True, serializer_class=VersionSerializer)
     def versions(self, request, pk=None):
         """The contract's versions sent for signature, sealed or voided, oldest first."""
         contract = self.get_object()
         return page_of(self, contract.versions.order_by("sent_at", "pk"), VersionSerializer)
 
+    @listed(SignatureSerializer)
     @action(detail=True, serializer_class=SignatureSerializer)
     def signatures(self, request, pk=None):
         """Every party's decision on every version of the contract, in the order they were recorded."""
@@ -127,6 +131,7 @@ class ContractViewSet(
         )
         return page_of(self, signatures, SignatureSerializer)
 
+    @listed(AmendmentSerializer)
     @action(detail=True, serializer_class=AmendmentSerializer)
     def amendments(self, request, pk=None):
         """The contract's amendments, in their order, each with its structured changes."""
@@ -151,7 +156,7 @@ class ContractViewSet(
         }
         return Response(ContractLifeSerializer(life).data)
 
-    @extend_schema(parameters=[CampaignFilters])
+    @listed(CampaignSerializer, CampaignFilters)
     @action(detail=True, serializer_class=CampaignSerializer)
     def campaigns(self, request, pk=None):
         """The contract's yearly follow-up campaigns, the latest first."""
@@ -159,7 +164,7 @@ class ContractViewSet(
         campaigns = contract.campaigns.exclude(status=CampaignStatus.PLANNED).select_related("framing_note")
         return page_of(self, campaigns.order_by("-year", "pk"), CampaignSerializer, CampaignFilters)
 
-    @extend_schema(parameters=[AlertFilters])
+    @listed(AlertSerializer, AlertFilters)
     @action(detail=True, serializer_class=AlertSerializer)
     def alerts(self, request, pk=None):
         """The contract's alerts, open and resolved, with their acknowledgement."""
@@ -176,6 +181,7 @@ class AlertViewSet(FilteredListMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = AlertSerializer
     filters = AlertFilters
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self):
         return visible(self.request.user, ALERTS.all())
@@ -188,6 +194,7 @@ class CampaignViewSet(FilteredListMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = CampaignSerializer
     filters = CampaignFilters
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self):
         contracts = visible(self.request.user, Contract.objects.all())
@@ -224,6 +231,7 @@ class EstablishmentViewSet(IndicatorActions, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = EstablishmentSerializer
     lookup_field = "finess"
+    lookup_value_regex = "[0-9A-Za-z]{9}"
     lookup_url_kwarg = "finess"
 
     def get_queryset(self):

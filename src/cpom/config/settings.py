@@ -336,6 +336,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     # Every operation's refusals (400, 401, 403, 404, 429) documented as application/problem+json.
+    # Two choice sets are both called « side »: the budget lines' (expense, income) and a review's parties'.
+    "ENUM_NAME_OVERRIDES": {"PartySideEnum": "cpom.reviews.models.PartySide"},
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "cpom.api.schema.problem_responses"],
 }
 
