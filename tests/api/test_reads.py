@@ -225,3 +225,30 @@ def test_the_schema_documents_every_refusal_as_a_problem(users):
     assert findings["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith(
         "PaginatedFindingList"
     )
+
+
+def test_alerts_filtered_as_the_alerts_page_filters_them(users, ehpad_contract):
+    now = timezone.now()
+    for key, resolved, acknowledged in (("ouverte", None, None), ("vue", None, now), ("levee", now, None)):
+        Alert.objects.create(
+            contract=ehpad_contract,
+            kind="milestone",
+            key=key,
+            year=2025,
+            message=f"Alerte {key}",
+            cause_url_name="contracts:detail",
+            cause_args=[ehpad_contract.pk],
+            first_seen_at=now,
+            last_seen_at=now,
+            resolved_at=resolved,
+            acknowledged_at=acknowledged,
+            acknowledged_by=users["ars"] if acknowledged else None,
+            acknowledgement_comment="Vu en réunion" if acknowledged else "",
+        )
+    client = api_client(users["ehpad"])
+    keys = lambda query: sorted(a["key"] for a in _results(client.get("/api/v1/alerts/" + query)))  # noqa: E731
+    assert keys("?status=open") == ["ouverte", "vue"]
+    assert keys("?status=open&acknowledged=false") == ["ouverte"]
+    assert keys("?status=resolved") == ["levee"]
+    assert keys(f"?contract={ehpad_contract.pk}&kind=milestone") == ["levee", "ouverte", "vue"]
+    assert "n'est pas un choix valide" in _refused_parameter(client.get("/api/v1/alerts/?status=ouverte"), "status")

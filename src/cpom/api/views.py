@@ -54,28 +54,23 @@ class ContractFilters(Filters):
 
 
 class AlertFilters(Filters):
+    """As the alerts page filters them: open or resolved, acknowledged or not, by kind, year and contract."""
+
     status = serializers.ChoiceField(
-        [("open", "ouverte"), ("acknowledged", "prise en compte"), ("resolved", "levée")],
-        required=False,
-        help_text="« open » : ni levée ni prise en compte ; « acknowledged » : prise en compte, pas levée ; "
-        "« resolved » : levée.",
+        [("open", "ouverte"), ("resolved", "levée")], required=False, help_text="« open » : pas encore levée."
     )
+    acknowledged = serializers.BooleanField(required=False, help_text="Prise en compte par une partie, ou non.")
     kind = serializers.ChoiceField(AlertKind.choices, required=False)
     year = year_filter("Année concernée.")
     contract = identifier("Identifiant du contrat.")
 
-    STATUSES = {
-        "open": {"resolved_at__isnull": True, "acknowledged_at__isnull": True},
-        "acknowledged": {"resolved_at__isnull": True, "acknowledged_at__isnull": False},
-        "resolved": {"resolved_at__isnull": False},
-    }
-
     def apply(self, queryset, values):
         if "status" in values:
-            queryset = queryset.filter(**self.STATUSES[values["status"]])
-        return queryset.filter(**{k: v for k, v in values.items() if k in ("kind", "year")}).filter(
-            **({"contract_id": values["contract"]} if "contract" in values else {})
-        )
+            queryset = queryset.open() if values["status"] == "open" else queryset.filter(resolved_at__isnull=False)
+        if "acknowledged" in values:
+            queryset = queryset.filter(acknowledged_at__isnull=not values["acknowledged"])
+        lookups = {"kind": "kind", "year": "year", "contract": "contract_id"}
+        return queryset.filter(**{lookups[k]: v for k, v in values.items() if k in lookups})
 
 
 class CampaignFilters(Filters):
