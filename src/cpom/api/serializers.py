@@ -153,7 +153,7 @@ class AmendmentSerializer(serializers.ModelSerializer):
     trigger_label = serializers.CharField(source="get_trigger_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     changes = ChangeSerializer(many=True, read_only=True)
-    version_sent = serializers.PrimaryKeyRelatedField(read_only=True)
+    version_sent = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = Amendment
