@@ -6,9 +6,13 @@ database (seen by the user or not), a number that names none, or schemathesis's 
 ones and not only 404s. Bounded: a few examples per operation.
 """
 
+from contextlib import contextmanager
+
 import schemathesis
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -64,13 +68,27 @@ def _run(operation, headers, objects, hidden, examples) -> None:
     check()
 
 
+@contextmanager
+def _connection_kept():
+    """Django's WSGI handler closes the database connection after each request, which would end the test's
+    transaction on PostgreSQL; the test client keeps it open the same way."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
+
+
 def fuzz(user, examples: int = EXAMPLES) -> int:
     """Runs every operation as ``user``; answers how many operations were run."""
     cache.clear()  # the throttle counts per user: each run starts afresh
     headers = api_headers(user)
-    schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application(), headers=headers)
-    operations = [result.ok() for result in schema.get_all_operations()]
     objects, hidden = _objects(), _hidden(user)
-    for operation in operations:
-        _run(operation, headers, objects, hidden, examples)
+    with _connection_kept():
+        schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application(), headers=headers)
+        operations = [result.ok() for result in schema.get_all_operations()]
+        for operation in operations:
+            _run(operation, headers, objects, hidden, examples)
     return len(operations)
