@@ -18,7 +18,7 @@ from cpom.objectives.models import (
     Target,
 )
 
-from .querying import Filters, listed, page_of
+from .querying import Filters, filtered, listed, page_of
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -227,13 +227,13 @@ class ObjectiveActions:
     @action(detail=True, serializer_class=NegotiationSerializer)
     def negotiation(self, request, pk=None):
         contract = self.get_object()
-        objectives = (
-            contract.objectives.select_related("contract", "parent")
-            .prefetch_related(
-                "agreements",
-                "establishments__funders",
-                Prefetch("messages", Message.objects.order_by("at", "pk")),
-            )
-            .order_by("pk")
+        objectives = filtered(request, contract.objectives.select_related("parent"), ObjectiveFilters)
+        objectives = list(
+            objectives.prefetch_related(
+                "agreements", Prefetch("messages", Message.objects.order_by("at", "pk"))
+            ).order_by("pk")
         )
-        return page_of(self, objectives, NegotiationSerializer, ObjectiveFilters)
+        for objective in objectives:
+            # One contract, its parties read once, for every objective's rules (cpom.objectives.negotiation).
+            objective.contract = contract
+        return page_of(self, objectives, NegotiationSerializer)
