@@ -61,12 +61,23 @@ def _routes(resolver=None, namespace="", outer=frozenset()):
             yield f"{namespace}{pattern.name}", set(pattern.pattern.regex.groupindex) | outer
 
 
+# The API's objects named by their own id (/contracts/{id}/, /campaigns/{id}/…): the route's basename → the object.
+API_OBJECTS = {"contract": "contract_id", "campaign": "campaign_id", "alert": "alert_id"}
+
+
+def _api_object(name: str) -> str | None:
+    return API_OBJECTS.get(name.split("-")[0]) if "-" in name and ":" not in name else None
+
+
 def object_routes():
     routes = []
     for name, kwargs in _routes():
-        if name.startswith("contract-") and "pk" in kwargs:  # the API's /contracts/{id}/
-            kwargs = kwargs - {"pk"} | {"contract_id"}
-        if name.startswith("admin:") or not kwargs & OBJECT_KWARGS or "format" in kwargs:
+        api_object = _api_object(name)
+        if api_object and "pk" in kwargs:
+            kwargs = kwargs - {"pk"} | {api_object}
+        if name.startswith("admin:") or "format" in kwargs:
+            continue
+        if not kwargs & OBJECT_KWARGS and not (api_object and api_object in kwargs):
             continue
         assert kwargs <= OBJECT_KWARGS | QUALIFIERS, f"{name}: add its path parameters {kwargs} to this test"
         routes.append((name, frozenset(kwargs)))
@@ -120,6 +131,24 @@ def test_enumeration_finds_the_pages_and_api_routes():
         "alerts:contract",
         "alerts:acknowledge",
         "contract-alerts",
+        # issue 14: the API reads what the pages show
+        "contract-diagnostic",
+        "contract-diagnostic-sections",
+        "contract-diagnostic-findings",
+        "contract-objectives",
+        "contract-negotiation",
+        "contract-budget",
+        "contract-envelopes",
+        "contract-scenarios",
+        "contract-amendments",
+        "contract-reviews",
+        "contract-campaigns",
+        "contract-life",
+        "campaign-detail",
+        "campaign-grid",
+        "alert-detail",
+        "establishment-indicator-values",
+        "establishment-benchmarks",
         "followup:campaign",
         "followup:entry",
         "followup:document",
@@ -358,8 +387,8 @@ def _url(name, kwargs, contract):
     }
     if kwargs & (QUALIFIERS - {"indicator_id", "year", "extension", "number"}):
         values.update(_contract_objects(contract))
-    if name.startswith("contract-"):
-        return reverse(name, kwargs={"pk": contract.pk})
+    if _api_object(name):
+        return reverse(name, kwargs={"pk": values[_api_object(name)]})
     return reverse(name, kwargs={k: values[k] for k in kwargs})
 
 
@@ -432,15 +461,28 @@ def test_the_owner_sees_its_own_contract_everywhere(client_for, request, owner, 
         assert contract.reference in response.content.decode()
 
 
-def test_lists_do_not_leak_other_organisations(client_for, association_contract, ehpad_contract):
+# The API's lists, reached without an object: walked as the pages' lists are.
+API_LISTS = ["contract-list", "establishment-list", "alert-list", "campaign-list"]
+
+
+def test_every_api_route_is_walked():
+    """An API route is walked with an object of another organisation (ROUTES) or as a list (API_LISTS): a new
+    route must be one or the other."""
+    from cpom.api.urls import router
+
+    walked = {name for name, _ in ROUTES} | set(API_LISTS)
+    api_routes = {url.name for url in router.urls if url.name != "api-root"}
+    assert api_routes - walked == set()
+
+
+def test_lists_do_not_leak_other_organisations(client_for, association_contract, ehpad_contract, alert_each):
     association_finess = set(association_contract.establishments.values_list("finess", flat=True))
     ehpad_finess = set(ehpad_contract.establishments.values_list("finess", flat=True))
     list_urls = [
         "/",
         reverse("registry:establishments"),
         reverse("registry:managing_bodies"),
-        "/api/v1/contracts/",
-        "/api/v1/establishments/",
+        *(reverse(name) for name in API_LISTS),
     ]
     for viewer, hidden_contract, hidden_finess in [
         ("ehpad", association_contract, association_finess),
@@ -460,12 +502,43 @@ def test_lists_do_not_leak_other_organisations(client_for, association_contract,
         client.logout()
 
 
+@pytest.fixture
+def alert_each(association_contract, ehpad_contract):
+    """An alert and an open campaign on each contract, so that the API's lists have something to leak."""
+    from django.utils import timezone
+
+    from cpom.alerts.models import Alert
+    from cpom.followup.models import Campaign, CampaignStatus
+
+    now = timezone.now()
+    for contract in (association_contract, ehpad_contract):
+        Alert.objects.create(
+            contract=contract,
+            kind="milestone",
+            key=f"visibilite-{contract.pk}",
+            year=2025,
+            message=f"Jalon en retard ({contract.reference})",
+            cause_url_name="contracts:detail",
+            cause_args=[contract.pk],
+            first_seen_at=now,
+            last_seen_at=now,
+        )
+        Campaign.objects.create(
+            contract=contract,
+            year=2030,
+            reviewed_year=2029,
+            status=CampaignStatus.OPEN,
+            opened_on=now.date(),
+            report_deadline=now.date(),
+        )
+
+
 def test_anonymous_visitors_see_no_list(client):
     for url in ["/", reverse("registry:establishments"), reverse("registry:managing_bodies")]:
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
-    for url in ["/api/v1/contracts/", "/api/v1/establishments/"]:
-        assert client.get(url).status_code in (401, 403)
+    for name in API_LISTS:
+        assert client.get(reverse(name)).status_code in (401, 403)
 
 
 def test_each_side_sees_what_its_organisation_may_see(client_for, association_contract, ehpad_contract):

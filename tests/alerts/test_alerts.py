@@ -243,7 +243,7 @@ def test_an_outsider_sees_none_of_the_alerts(client_for, ehpad_contract, alert):
 
 def test_the_api_gives_the_alerts_read_only(client_for, ehpad_contract, alert):
     client = client_for("cd49")
-    listed = client.get(f"/api/v1/contracts/{ehpad_contract.pk}/alerts/").json()
+    listed = client.get(f"/api/v1/contracts/{ehpad_contract.pk}/alerts/").json()["results"]
     assert {a["kind"] for a in listed} == {"under_activity", "milestone"}
     mine = next(a for a in listed if a["id"] == alert.pk)
     assert mine["message"] == alert.message and mine["cause_url"] == alert.cause_url()

@@ -15,7 +15,7 @@ def _client(user):
 def test_the_versions_and_signatures_of_a_signed_contract(ehpad_contract, users):
     version = services.current_version(ehpad_contract)
     client = _client(users["cd49"])
-    (data,) = client.get(f"/api/v1/contracts/{ehpad_contract.pk}/versions/").json()
+    (data,) = client.get(f"/api/v1/contracts/{ehpad_contract.pk}/versions/").json()["results"]
     assert (data["number"], data["label"], data["status"], data["status_label"]) == (
         0,
         "Contrat initial",
@@ -27,7 +27,7 @@ def test_the_versions_and_signatures_of_a_signed_contract(ehpad_contract, users)
         version.pdf_sha256,
         "2024-01-01",
     )
-    signatures = client.get(f"/api/v1/contracts/{ehpad_contract.pk}/signatures/").json()
+    signatures = client.get(f"/api/v1/contracts/{ehpad_contract.pk}/signatures/").json()["results"]
     assert [(s["party_name"], s["signatory_name"], s["signed_on"], s["decision"]) for s in signatures] == [
         ("l'organisme gestionnaire EHPAD public Les Tilleuls", "Paul Lefèvre", "2023-12-01", "signed"),
         ("le Conseil départemental de Maine-et-Loire", "Sophie Garnier", "2023-12-05", "signed"),
@@ -50,13 +50,13 @@ def test_the_api_is_read_only(ehpad_contract, users):
     for route in ("versions", "signatures", "life"):
         assert client.post(f"/api/v1/contracts/{ehpad_contract.pk}/{route}/", {}).status_code == 405
     # Refused, and nothing was written: the version is still the only one.
-    assert [v["label"] for v in client.get(f"/api/v1/contracts/{ehpad_contract.pk}/versions/").json()] == [
+    assert [v["label"] for v in client.get(f"/api/v1/contracts/{ehpad_contract.pk}/versions/").json()["results"]] == [
         "Contrat initial"
     ]
 
 
 def test_a_contract_not_sent_yet_has_no_version(association_contract, users):
-    assert _client(users["asso"]).get(f"/api/v1/contracts/{association_contract.pk}/versions/").json() == []
+    assert _client(users["asso"]).get(f"/api/v1/contracts/{association_contract.pk}/versions/").json()["results"] == []
 
 
 def test_the_life_of_a_contract_amended_then_terminated(ehpad_contract, users):

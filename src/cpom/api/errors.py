@@ -19,6 +19,7 @@ from rest_framework.views import exception_handler, set_rollback
 from cpom.core.locking import StaleWrite
 
 from .concurrency import PreconditionFailed, PreconditionRequired
+from .querying import InvalidQuery
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -72,6 +73,8 @@ def _detail(exc, request) -> str:
         return f"La méthode {method} n'est pas permise à cette adresse."
     if isinstance(exc, exceptions.Throttled):
         return f"Trop de requêtes sur l'API cpom : réessayez {_in(exc.wait)}."
+    if isinstance(exc, InvalidQuery):
+        return f"Paramètre de requête refusé : {', '.join(exc.detail)} (voir « errors ») ; rien n'a été lu."
     if isinstance(exc, exceptions.ValidationError):
         return "Les données envoyées sont refusées (voir « errors », un message par champ) ; rien n'a été enregistré."
     for kind, french in DEFAULT_DETAILS.items():
@@ -134,7 +137,11 @@ def problem_details(exc, context):
         logger.exception("Erreur interne de l'API sur %s", instance, exc_info=exc)
         return problem(500, "Une erreur interne est survenue ; elle a été consignée pour l'équipe cpom.", instance)
     extra = {}
-    if isinstance(exc, exceptions.ValidationError):
+    if isinstance(exc, InvalidQuery):
+        extra["errors"] = [
+            {"parameter": name, "detail": str(message)} for name, messages in exc.detail.items() for message in messages
+        ]
+    elif isinstance(exc, exceptions.ValidationError):
         extra["errors"] = [{"pointer": pointer, "detail": message} for pointer, message in _pointed(exc.detail)]
     detail = _detail(exc, request)
     if request is not None:

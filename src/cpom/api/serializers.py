@@ -153,7 +153,7 @@ class AmendmentSerializer(serializers.ModelSerializer):
     trigger_label = serializers.CharField(source="get_trigger_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     changes = ChangeSerializer(many=True, read_only=True)
-    version_sent = serializers.PrimaryKeyRelatedField(read_only=True)
+    version_sent = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = Amendment
@@ -266,3 +266,37 @@ class CampaignSerializer(serializers.ModelSerializer):
 
     def get_themes(self, campaign) -> list[str]:
         return campaign.framing_note.theme_list if campaign.framing_note_id else []
+
+
+class GridValueSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    text = serializers.CharField(allow_blank=True)
+    reason = serializers.CharField(allow_blank=True)
+
+
+class GridLineSerializer(serializers.Serializer):
+    """One line of the follow-up grid, as the grid's page shows it (every value as text); a line may carry more
+    keys than these, those of the signed snapshot."""
+
+    objective = serializers.CharField(help_text="Numéro de l'objectif opérationnel.")
+    strategic_objective = serializers.CharField()
+    indicator_id = serializers.IntegerField()
+    indicator = serializers.CharField()
+    unit = serializers.CharField(allow_blank=True)
+    category = serializers.CharField(allow_blank=True)
+    target = serializers.CharField(allow_blank=True)
+    baseline = serializers.CharField(allow_blank=True)
+    values = GridValueSerializer(many=True)
+    current_situation = serializers.CharField(allow_blank=True)
+    comment = serializers.CharField(allow_blank=True)
+    confirmed_level = serializers.CharField(allow_blank=True)
+    level = serializers.CharField(allow_blank=True)
+
+
+class GridSerializer(serializers.Serializer):
+    """A campaign's grid as computed now, or as signed once the conclusions are in signature."""
+
+    campaign = serializers.IntegerField()
+    years = serializers.ListField(child=serializers.IntegerField())
+    achievement_rate = serializers.CharField(allow_blank=True, help_text="Taux d'atteinte, vide sans objectif jugé.")
+    lines = GridLineSerializer(many=True)

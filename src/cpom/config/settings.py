@@ -329,7 +329,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "cpom.api.querying.Pages",
     "PAGE_SIZE": 100,
     # Per process (Django's local-memory cache): an integrator reading its contracts stays far below.
     "DEFAULT_THROTTLE_CLASSES": [
@@ -357,8 +357,14 @@ SPECTACULAR_SETTINGS = {
         if os.environ.get("CPOM_API_SCHEMA_PUBLIC", "0") == "1"
         else "rest_framework.permissions.IsAuthenticated"
     ],
-    # One name for a choice set several fields share (a grid line's proposed and confirmed levels).
-    "ENUM_NAME_OVERRIDES": {"AchievementLevelEnum": "cpom.followup.models.AchievementLevel"},
+    # One name for a choice set several fields share (a grid line's proposed and confirmed levels); two choice sets
+    # are both called « side » (the budget lines' expense and income, a review's parties'): each gets its own.
+    "ENUM_NAME_OVERRIDES": {
+        "AchievementLevelEnum": "cpom.followup.models.AchievementLevel",
+        "PartySideEnum": "cpom.reviews.models.PartySide",
+    },
+    # Every operation's refusals (400, 401, 403, 404, 429) documented as application/problem+json.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "cpom.api.schema.problem_responses"],
 }
 # Single sign-on by OpenID Connect (issue 14, point 4; cpom.accounts.oidc), on when a client identifier is given. The
 # provider's endpoints are named (no discovery at start: a provider down must not stop cpom), the ID token is

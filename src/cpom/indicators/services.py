@@ -10,6 +10,7 @@ from typing import BinaryIO
 
 import polars as pl
 from django.db import transaction
+from django.db.models import Case, Q, When
 from django.utils import timezone
 from openpyxl import Workbook
 
@@ -25,6 +26,30 @@ from .models import Band, Benchmark, DataElement, DataValue, Indicator, Indicato
 from .storage import bulk_insert, fetch, float_cast
 
 EXPORT_COLUMNS = ["finess", "annee", "code", "valeur", "unite", "bande"]
+PEER_LEVELS = ("department", "region", "nation")
+
+
+def peer_territories(establishment: Establishment) -> list[tuple[str, str]]:
+    """Where an establishment is compared with its peers: its département, its region, France."""
+    return [
+        ("department", establishment.department),
+        ("region", region_of(establishment.department)),
+        ("nation", "FR"),
+    ]
+
+
+def peer_benchmarks(establishment: Establishment):
+    """The benchmarks of the establishment's category in its territories (the indicator panel's and the API's),
+    département first, then region, then France, for each indicator and year."""
+    territories = Q(pk__in=[])
+    for level, territory in peer_territories(establishment):
+        territories |= Q(level=level, territory=territory)
+    order = Case(*(When(level=level, then=rank) for rank, level in enumerate(PEER_LEVELS)))
+    return (
+        Benchmark.objects.filter(territories, category=establishment.category)
+        .alias(level_rank=order)
+        .order_by("indicator_id", "-year", "level_rank")
+    )
 
 
 @dataclass

@@ -3,12 +3,12 @@ from django.http import Http404
 from django.shortcuts import render
 
 from cpom.registry.models import Establishment
-from cpom.registry.territories import region_of
 from cpom.web.views import visible_or_404
 
 from .charts import quartile_chart, trend_chart
 from .explain import element_labels, formula_in_words, source_data
-from .models import Benchmark, Catalogue, DataElement, Indicator, IndicatorValue
+from .models import Catalogue, DataElement, Indicator, IndicatorValue
+from .services import peer_benchmarks
 
 
 def _establishment(request, finess):
@@ -49,18 +49,7 @@ def indicator_detail(request, finess, indicator_id, year):
     if year not in history:
         raise Http404
     value = history[year]
-    territories = [
-        ("department", establishment.department),
-        ("region", region_of(establishment.department)),
-        ("nation", "FR"),
-    ]
-    benchmarks = [
-        b
-        for level, territory in territories
-        for b in Benchmark.objects.filter(
-            indicator=indicator, category=establishment.category, year=year, level=level, territory=territory
-        )
-    ]
+    benchmarks = list(peer_benchmarks(establishment).filter(indicator=indicator, year=year))
     years = sorted(history)
     return render(
         request,
