@@ -20,7 +20,7 @@ from api_support import api_headers
 from cpom.access import visible
 from cpom.alerts.models import Alert
 from cpom.contracts.models import Contract
-from cpom.followup.models import Campaign
+from cpom.followup.models import Campaign, GridEntry
 from cpom.registry.models import Establishment
 
 EXAMPLES = 4
@@ -34,6 +34,7 @@ def _objects() -> dict[str, list[str]]:
         "campaigns": [str(pk) for pk in Campaign.objects.values_list("pk", flat=True)] + [NOWHERE],
         "alerts": [str(pk) for pk in Alert.objects.values_list("pk", flat=True)] + [NOWHERE],
         "establishments": list(Establishment.objects.values_list("finess", flat=True)) + ["000000000"],
+        "grid-entries": [str(pk) for pk in GridEntry.objects.values_list("pk", flat=True)] + [NOWHERE],
     }
 
 
@@ -60,7 +61,10 @@ def _run(operation, headers, objects, hidden, examples) -> None:
         case = data.draw(operation.as_strategy())
         for name, drawn in (case.path_parameters or {}).items():
             case.path_parameters[name] = data.draw(st.sampled_from([*objects[kind], drawn]))
-        response = case.call_and_validate(headers=headers)
+        # A write the schema allows may still be refused by the rules (a year outside the window, a campaign
+        # closed, a stale If-Match): answered 4xx as a problem, which the other checks still read.
+        excluded = [] if operation.method.upper() == "GET" else [schemathesis.checks.positive_data_acceptance]
+        response = case.call_and_validate(headers=headers, excluded_checks=excluded)
         if response.status_code == 200:
             leaked = [value for value in hidden if value in response.text]
             assert not leaked, f"{operation.path} {case.path_parameters}: {leaked}"

@@ -64,7 +64,8 @@ def test_the_lines_are_listed_by_campaign_for_the_parties_only(campaign, entry, 
     body = problem(api_client(users["cd44"]).get(_url(entry)), 404)
     assert body["title"] == "Introuvable"
     body = problem(api_client(users["cd49"]).get("/api/v1/grid-entries/?campaign=douze"), 400)
-    assert pointed(body) == {"#/campaign": "Identifiant de campagne attendu : un nombre entier."}
+    assert [error["parameter"] for error in body["errors"]] == ["campaign"]
+    assert body["detail"].startswith("Paramètre de requête refusé : campaign")
 
 
 @pytest.mark.parametrize(

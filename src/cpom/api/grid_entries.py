@@ -6,7 +6,7 @@ contribution role, while the campaign is open), the same service (``services.sav
 audited, proposals recomputed), the same optimistic lock, its version carried by ETag/If-Match.
 """
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
@@ -18,6 +18,7 @@ from cpom.followup.models import CONSOLIDATED_LABEL, CampaignStatus, GridEntry
 
 from .concurrency import ETAG, IF_MATCH, LOCKING_RESPONSES, PreconditionFailed, etag, expected_version
 from .inputs import refuse_unknown_fields, text_field
+from .querying import FilteredListMixin, Filters, identifier
 
 ETAG_KIND = "ligne"
 
@@ -71,11 +72,17 @@ class EntryWriteSerializer(serializers.Serializer):
 
 
 NOT_FOUND = OpenApiResponse(description="Aucune ligne de ce numéro parmi les campagnes que vous voyez.")
-CAMPAIGN_FILTER = OpenApiParameter("campaign", int, description="Les lignes d'une seule campagne (son identifiant).")
+
+
+class GridEntryFilters(Filters):
+    campaign = identifier("Les lignes d'une seule campagne (son identifiant).")
+
+    def apply(self, queryset, values: dict):
+        return queryset.filter(campaign_id=values["campaign"]) if "campaign" in values else queryset
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Lignes des grilles de suivi", parameters=[CAMPAIGN_FILTER]),
+    list=extend_schema(summary="Lignes des grilles de suivi", parameters=[GridEntryFilters]),
     retrieve=extend_schema(
         summary="Une ligne de la grille de suivi",
         parameters=[ETAG],
@@ -94,10 +101,11 @@ CAMPAIGN_FILTER = OpenApiParameter("campaign", int, description="Les lignes d'un
         },
     ),
 )
-class GridEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class GridEntryViewSet(FilteredListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The follow-up grid's lines of the campaigns the caller sees (opened ones); PATCH is the managing body's."""
 
     serializer_class = GridEntrySerializer
+    filters = GridEntryFilters
     http_method_names = ["get", "patch", "head", "options"]
     lookup_value_regex = r"\d+"
 
@@ -109,11 +117,6 @@ class GridEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             .select_related("indicator", "campaign")
             .order_by("campaign", "indicator", "category")
         )
-        campaign = self.request.query_params.get("campaign", "")
-        if self.action == "list" and campaign:
-            if not campaign.isdigit():
-                raise ValidationError({"campaign": "Identifiant de campagne attendu : un nombre entier."})
-            entries = entries.filter(campaign_id=int(campaign))
         return entries
 
     def retrieve(self, request, *args, **kwargs):
