@@ -199,3 +199,32 @@ def test_every_answer_refuses_the_browser_features_no_page_uses(client):
     for url in ["/connexion/", "/sante/", "/api/v1/contracts/"]:
         policy = client.get(url).headers["Permissions-Policy"]
         assert "camera=()" in policy and "geolocation=()" in policy and "microphone=()" in policy, url
+
+
+def _policy_in_fresh_process(tmp_path, **environment) -> list[str]:
+    """The directives of the Content-Security-Policy header the settings of a fresh process would send, as django-csp
+    builds it (in no stable order: sorted here)."""
+    script = (
+        "from django.conf import settings; from csp.utils import build_policy; "
+        "assert 'csp.middleware.CSPMiddleware' in settings.MIDDLEWARE; print(build_policy())"
+    )
+    started = subprocess.run(
+        [sys.executable, "-c", script],
+        env=quickstart_environment(tmp_path / "var", DJANGO_SETTINGS_MODULE="cpom.config.settings", **environment),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert started.returncode == 0, started.stderr
+    return sorted(started.stdout.strip().split("; "))
+
+
+def test_production_sends_the_strict_policy_and_its_report_address_when_given(tmp_path):
+    production = {"CPOM_ENV": "production", "CPOM_SECRET_KEY": STRONG_KEY, "CPOM_ALLOWED_HOSTS": "cpom.example.fr"}
+    policy = _policy_in_fresh_process(tmp_path, **production)
+    assert {"script-src 'self'", "style-src 'self'", "frame-ancestors 'none'"} <= set(policy)
+    assert not any("unsafe" in directive or "report-uri" in directive for directive in policy)
+    reported = _policy_in_fresh_process(tmp_path, CPOM_CSP_REPORT_URI="https://csp.ars.example/rapports", **production)
+    assert set(reported) - set(policy) == {"report-uri https://csp.ars.example/rapports"}
+    assert _policy_in_fresh_process(tmp_path) == policy
