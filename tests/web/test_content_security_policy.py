@@ -115,6 +115,14 @@ def test_the_pages_seen_without_an_account_hold_nothing_the_policy_blocks(client
     assert not found, "\n".join(found)
 
 
+def test_the_api_answers_a_browser_in_json_and_not_with_a_page_the_policy_would_break(client_for):
+    client = client_for("ars")
+    for url in ("/api/v1/", "/api/v1/contracts/"):
+        response = client.get(url, HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8")
+        assert response.status_code == 200 and response["Content-Type"] == "application/json", url
+        assert "<html" not in response.content.decode()
+
+
 def directives(policy: str | None) -> dict[str, list[str]]:
     """A Content-Security-Policy header read as its directives and their sources (their order means nothing)."""
     return {name: sources for name, *sources in (part.split() for part in (policy or "").split(";") if part.strip())}
