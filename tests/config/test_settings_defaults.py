@@ -228,3 +228,13 @@ def test_production_sends_the_strict_policy_and_its_report_address_when_given(tm
     reported = _policy_in_fresh_process(tmp_path, CPOM_CSP_REPORT_URI="https://csp.ars.example/rapports", **production)
     assert set(reported) - set(policy) == {"report-uri https://csp.ars.example/rapports"}
     assert _policy_in_fresh_process(tmp_path) == policy
+
+
+@pytest.mark.parametrize(
+    "address", ["csp.ars.example", "https://csp.ars.example/; script-src *", "https://a.example/ https://b.example/"]
+)
+def test_a_report_address_that_would_write_other_directives_is_refused_in_french(tmp_path, address):
+    refused = _production(tmp_path, CPOM_CSP_REPORT_URI=address)
+    assert refused.returncode != 0
+    assert "CPOM_CSP_REPORT_URI doit être une adresse https:// ou http://" in refused.stderr
+    assert f"trouvé « {address} »" in refused.stderr

@@ -483,11 +483,25 @@ CPOM_PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
     "midi=(), payment=(), usb=()"
 )
+
+
+def _csp_report_uri() -> str:
+    """CPOM_CSP_REPORT_URI, an https:// or http:// address or a path of cpom's: a space, a « ; » or a « , » would
+    write other directives into the policy."""
+    value = os.environ.get("CPOM_CSP_REPORT_URI", "").strip()
+    if value and (not value.startswith(("https://", "http://", "/")) or any(c in value for c in " \t;,'\"")):
+        raise ImproperlyConfigured(
+            "CPOM_CSP_REPORT_URI doit être une adresse https:// ou http:// (ou un chemin commençant par « / »), sans espace, "
+            f"« ; », « , » ni guillemet ; trouvé « {value} »."
+        )
+    return value
+
+
 # A strict Content-Security-Policy on every answer (issue 14, point 4): scripts, styles, fonts and images from cpom's
 # own address only, no inline script or style, no eval, nothing embedded, no page of cpom framed anywhere, forms sent
 # to cpom only. Images may also be data: URIs, as the DSFR's style sheet draws its icons with them. An authority that
 # collects the violations the browsers report gives their address in CPOM_CSP_REPORT_URI.
-CPOM_CSP_REPORT_URI = os.environ.get("CPOM_CSP_REPORT_URI", "").strip()
+CPOM_CSP_REPORT_URI = _csp_report_uri()
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
