@@ -223,6 +223,80 @@ def reading_server(demo_databases, django_db_blocker, tmp_path_factory):
         yield server
 
 
+class _PolicyViolations:
+    """What the browser refused under cpom's Content-Security-Policy during the running test, as Chromium tells it on
+    the console of each page (« Applying inline style violates the following Content Security Policy directive… »):
+    an inline script or style, an on…= handler, a style set by a script, an eval."""
+
+    def __init__(self):
+        self.found: list[str] = []
+        self.pages: list = []
+
+    def start(self) -> None:
+        self.found, self.pages = [], []
+
+    def watch(self, page) -> None:
+        self.pages.append(page)
+        page.on("console", self._read)
+
+    def _read(self, message) -> None:
+        if "Content Security Policy" in message.text:
+            self.found.append(f"{message.page.url if message.page else ''} : {message.text}")
+
+    def collected(self) -> list[str]:
+        """What was refused until now: each open page answers a round trip first, which delivers its last messages."""
+        from playwright.sync_api import Error
+
+        for page in self.pages:
+            try:
+                if not page.is_closed():
+                    page.evaluate("0")
+            except Error:
+                pass  # a page gone meanwhile has nothing more to tell
+        return self.found
+
+
+_VIOLATIONS = _PolicyViolations()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """A journey during which the browser refused something under the Content-Security-Policy fails, naming it."""
+    _VIOLATIONS.start()
+    result = yield
+    found = _VIOLATIONS.collected()
+    if found:
+        pytest.fail("Le navigateur a refusé sous la Content-Security-Policy :\n" + "\n".join(found))
+    return result
+
+
+@pytest.fixture
+def policy_violations():
+    """The collector itself, for the test that checks it hears the browser."""
+    return _VIOLATIONS
+
+
+class _WatchedBrowser:
+    """The Playwright browser, whose every new page, and every window a page opens, has its violations collected."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+    def new_page(self, **options):
+        page = self._browser.new_page(**options)
+        _VIOLATIONS.watch(page)
+        page.context.on("page", _VIOLATIONS.watch)
+        return page
+
+    def new_context(self, **options):
+        context = self._browser.new_context(**options)
+        context.on("page", _VIOLATIONS.watch)
+        return context
+
+
 @pytest.fixture(scope="module")
 def browser():
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test are still synchronous.
@@ -231,5 +305,5 @@ def browser():
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
+        yield _WatchedBrowser(browser)
         browser.close()

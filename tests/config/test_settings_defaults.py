@@ -211,3 +211,42 @@ def test_every_answer_refuses_the_browser_features_no_page_uses(client):
 def test_a_queue_setting_that_cannot_work_is_refused_in_french(tmp_path, environment, message):
     refused = _settings_in_fresh_process(tmp_path, **environment)
     assert refused.returncode != 0 and message in refused.stderr
+
+
+def _policy_in_fresh_process(tmp_path, **environment) -> list[str]:
+    """The directives of the Content-Security-Policy header the settings of a fresh process would send, as django-csp
+    builds it (in no stable order: sorted here)."""
+    script = (
+        "from django.conf import settings; from csp.utils import build_policy; "
+        "assert 'csp.middleware.CSPMiddleware' in settings.MIDDLEWARE; print(build_policy())"
+    )
+    started = subprocess.run(
+        [sys.executable, "-c", script],
+        env=quickstart_environment(tmp_path / "var", DJANGO_SETTINGS_MODULE="cpom.config.settings", **environment),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert started.returncode == 0, started.stderr
+    return sorted(started.stdout.strip().split("; "))
+
+
+def test_production_sends_the_strict_policy_and_its_report_address_when_given(tmp_path):
+    production = {"CPOM_ENV": "production", "CPOM_SECRET_KEY": STRONG_KEY, "CPOM_ALLOWED_HOSTS": "cpom.example.fr"}
+    policy = _policy_in_fresh_process(tmp_path, **production)
+    assert {"script-src 'self'", "style-src 'self'", "frame-ancestors 'none'"} <= set(policy)
+    assert not any("unsafe" in directive or "report-uri" in directive for directive in policy)
+    reported = _policy_in_fresh_process(tmp_path, CPOM_CSP_REPORT_URI="https://csp.ars.example/rapports", **production)
+    assert set(reported) - set(policy) == {"report-uri https://csp.ars.example/rapports"}
+    assert _policy_in_fresh_process(tmp_path) == policy
+
+
+@pytest.mark.parametrize(
+    "address", ["csp.ars.example", "https://csp.ars.example/; script-src *", "https://a.example/ https://b.example/"]
+)
+def test_a_report_address_that_would_write_other_directives_is_refused_in_french(tmp_path, address):
+    refused = _production(tmp_path, CPOM_CSP_REPORT_URI=address)
+    assert refused.returncode != 0
+    assert "CPOM_CSP_REPORT_URI doit être une adresse https:// ou http://" in refused.stderr
+    assert f"trouvé « {address} »" in refused.stderr

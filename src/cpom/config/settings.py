@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -112,6 +113,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_rq",
+    "csp",
     "cpom.web",
     "cpom.jobs",
     "cpom.accounts",
@@ -151,6 +153,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "cpom.web.middleware.StaleWriteMiddleware",
     "cpom.web.middleware.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it answers a locked-out login with the French page below.
     "axes.middleware.AxesMiddleware",
 ]
@@ -330,6 +333,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "cpom.api.querying.Pages",
+    # JSON only, a browser included: DRF's browsable pages are in English and style themselves inline, which the
+    # Content-Security-Policy refuses (the OpenAPI schema documents the API).
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
     # Per process (Django's local-memory cache): an integrator reading its contracts stays far below.
     "DEFAULT_THROTTLE_CLASSES": [
@@ -580,4 +587,36 @@ CPOM_JOBS = {
     "stale_seconds": int(os.environ.get("CPOM_JOBS_STALE_SECONDS", "300")),
     "max_attempts": 3,
     "import_threshold_bytes": int(os.environ.get("CPOM_IMPORT_QUEUE_BYTES", str(2 * 1024 * 1024))),
+
+def _csp_report_uri() -> str:
+    """CPOM_CSP_REPORT_URI, an https:// or http:// address or a path of cpom's: a space, a « ; » or a « , » would
+    write other directives into the policy."""
+    value = os.environ.get("CPOM_CSP_REPORT_URI", "").strip()
+    if value and (not value.startswith(("https://", "http://", "/")) or any(c in value for c in " \t;,'\"")):
+        raise ImproperlyConfigured(
+            "CPOM_CSP_REPORT_URI doit être une adresse https:// ou http:// (ou un chemin commençant par « / »), sans espace, "
+            f"« ; », « , » ni guillemet ; trouvé « {value} »."
+        )
+    return value
+
+
+# A strict Content-Security-Policy on every answer (issue 14, point 4): scripts, styles, fonts and images from cpom's
+# own address only, no inline script or style, no eval, nothing embedded, no page of cpom framed anywhere, forms sent
+# to cpom only. Images may also be data: URIs, as the DSFR's style sheet draws its icons with them. An authority that
+# collects the violations the browsers report gives their address in CPOM_CSP_REPORT_URI.
+CPOM_CSP_REPORT_URI = _csp_report_uri()
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        **({"report-uri": [CPOM_CSP_REPORT_URI]} if CPOM_CSP_REPORT_URI else {}),
+    }
 }
