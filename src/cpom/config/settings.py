@@ -336,7 +336,6 @@ REST_FRAMEWORK = {
     # JSON only, a browser included: DRF's browsable pages are in English and style themselves inline, which the
     # Content-Security-Policy refuses (the OpenAPI schema documents the API).
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
     # Per process (Django's local-memory cache): an integrator reading its contracts stays far below.
     "DEFAULT_THROTTLE_CLASSES": [
@@ -587,6 +586,8 @@ CPOM_JOBS = {
     "stale_seconds": int(os.environ.get("CPOM_JOBS_STALE_SECONDS", "300")),
     "max_attempts": 3,
     "import_threshold_bytes": int(os.environ.get("CPOM_IMPORT_QUEUE_BYTES", str(2 * 1024 * 1024))),
+}
+
 
 def _csp_report_uri() -> str:
     """CPOM_CSP_REPORT_URI, an https:// or http:// address or a path of cpom's: a space, a « ; » or a « , » would
