@@ -62,7 +62,7 @@ def _routes(resolver=None, namespace="", outer=frozenset()):
 
 
 # The API's objects named by their own id (/contracts/{id}/, /campaigns/{id}/…): the route's basename → the object.
-API_OBJECTS = {"contract": "contract_id", "campaign": "campaign_id", "alert": "alert_id"}
+API_OBJECTS = {"contract": "contract_id", "campaign": "campaign_id", "alert": "alert_id", "grid": "entry_id"}
 
 
 def _api_object(name: str) -> str | None:
@@ -462,7 +462,7 @@ def test_the_owner_sees_its_own_contract_everywhere(client_for, request, owner, 
 
 
 # The API's lists, reached without an object: walked as the pages' lists are.
-API_LISTS = ["contract-list", "establishment-list", "alert-list", "campaign-list"]
+API_LISTS = ["contract-list", "establishment-list", "alert-list", "campaign-list", "grid-entry-list"]
 
 
 def test_every_api_route_is_walked():

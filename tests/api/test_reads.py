@@ -200,6 +200,7 @@ def test_a_list_s_queries_do_not_grow_with_its_rows(users, association_contract,
     client = api_client(users["asso"])
     url = f"/api/v1/contracts/{association_contract.pk}/{route}/"
     _more_rows(association_contract, 0, 1)
+    client.get(url)  # the token's first call writes its last use (then once a minute): not the list's
     with CaptureQueriesContext(connection) as few:
         client.get(url)
     _more_rows(association_contract, 1, 10)

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from cpom.access import visible
 from cpom.contracts.models import Contract
 from cpom.followup import rules, services
-from cpom.followup.models import CONSOLIDATED_LABEL, CampaignStatus, GridEntry
+from cpom.followup.models import CONSOLIDATED_LABEL, AchievementLevel, CampaignStatus, GridEntry
 
 from .concurrency import ETAG, IF_MATCH, LOCKING_RESPONSES, PreconditionFailed, etag, expected_version
 from .inputs import refuse_unknown_fields, text_field
@@ -27,6 +27,13 @@ class GridEntrySerializer(serializers.ModelSerializer):
     indicator_label = serializers.CharField(source="indicator.label", read_only=True)
     category_label = serializers.SerializerMethodField()
     etag = serializers.SerializerMethodField(help_text="La valeur de l'en-tête « If-Match » pour écrire cette ligne.")
+    # Blank until the level is proposed or confirmed: said so in the schema (a read-only model field would not be).
+    proposed_level = serializers.ChoiceField(
+        label="Niveau proposé", choices=AchievementLevel.choices, allow_blank=True, read_only=True
+    )
+    confirmed_level = serializers.ChoiceField(
+        label="Niveau confirmé", choices=AchievementLevel.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = GridEntry

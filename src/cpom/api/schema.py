@@ -47,8 +47,9 @@ def problem_responses(result, generator, request, public):
                 continue
             responses = operation.setdefault("responses", {})
             for status in READ_REFUSALS if method == "get" else WRITE_REFUSALS:
-                responses.setdefault(
-                    str(status),
-                    {"description": PROBLEMS[status][1], "content": {PROBLEM_JSON: {"schema": reference}}},
-                )
+                responses.setdefault(str(status), {"description": PROBLEMS[status][1]})
+            # Every refusal, those an operation describes itself included (a write's 412, 413, 428), is a problem.
+            for status, response in responses.items():
+                if status.startswith(("4", "5")):
+                    response.setdefault("content", {PROBLEM_JSON: {"schema": reference}})
     return result
