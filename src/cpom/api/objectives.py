@@ -17,6 +17,7 @@ from cpom.objectives.models import (
     Status,
     Target,
 )
+from cpom.objectives.snapshots import SHEET_FIELDS
 
 from .querying import Filters, filtered, listed, page_of
 
@@ -32,21 +33,7 @@ class SheetSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ObjectiveSheet
-        fields = [
-            "context",
-            "problem_state",
-            "stakes_text",
-            "implementation",
-            "pilot",
-            "partners",
-            "expected_results",
-            "constant_means_value",
-            "constant_means_note",
-            "managing_body_means",
-            "managing_body_means_note",
-            "authority_means",
-            "authority_means_note",
-        ]
+        fields = SHEET_FIELDS
 
 
 class MilestoneSerializer(serializers.ModelSerializer):
